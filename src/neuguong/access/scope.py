@@ -1,0 +1,116 @@
+"""The one mechanism that decides what a user may see and change.
+
+A user's rights are a set of organisation-tree paths (from role assignments) plus, for members, their own
+person record. Pages, API, exports, search and reports all filter through `Scope.read_q` / `write_q`.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from .models import Role
+
+READ_ROLES = (Role.STAFF, Role.SECRETARY, Role.INSPECTOR)
+WRITE_ROLES = (Role.STAFF, Role.SECRETARY)
+SENSITIVE_ROLES = (Role.STAFF, Role.SECRETARY)
+STRUCTURE_ROLES = (Role.STAFF,)
+
+
+def _minimal(paths: set[str]) -> tuple[str, ...]:
+    """Drop paths already covered by an ancestor path, so queries carry as few ORs as possible."""
+    kept: list[str] = []
+    for path in sorted(paths, key=len):
+        if not any(path.startswith(prefix) for prefix in kept):
+            kept.append(path)
+    return tuple(sorted(kept))
+
+
+def _paths_q(paths: tuple[str, ...], lookup: str, is_global: bool) -> Q:
+    if is_global:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{lookup}__startswith": path})
+    return q
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int | None
+    is_global: bool = False
+    read_paths: tuple[str, ...] = ()
+    write_paths: tuple[str, ...] = ()
+    sensitive_paths: tuple[str, ...] = ()
+    structure_paths: tuple[str, ...] = ()
+    inspector_paths: tuple[str, ...] = ()
+    person_id: int | None = None
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    def read_q(self, lookup: str = "organization__path") -> Q:
+        return _paths_q(self.read_paths, lookup, self.is_global)
+
+    def write_q(self, lookup: str = "organization__path") -> Q:
+        return _paths_q(self.write_paths, lookup, self.is_global)
+
+    def _covers(self, paths: tuple[str, ...], path: str) -> bool:
+        return self.is_global or any(path.startswith(prefix) for prefix in paths)
+
+    def can_read_path(self, path: str) -> bool:
+        return self._covers(self.read_paths, path)
+
+    def can_write_path(self, path: str) -> bool:
+        return self._covers(self.write_paths, path)
+
+    def can_see_sensitive(self, path: str) -> bool:
+        return self._covers(self.sensitive_paths, path)
+
+    def can_change_structure(self, path: str) -> bool:
+        return self._covers(self.structure_paths, path)
+
+    @property
+    def has_org_role(self) -> bool:
+        return self.is_global or bool(self.read_paths)
+
+
+ANONYMOUS_SCOPE = Scope(user_id=None)
+
+
+def scope_for(user) -> Scope:
+    """The user's scope, computed once per request (cached on the user object, never across requests)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS_SCOPE
+    cached = getattr(user, "_neuguong_scope", None)
+    if cached is not None:
+        return cached
+    from neuguong.people.models import Person
+
+    assignments = list(user.role_assignments.select_related("organization").all())
+    by_role: dict[str, set[str]] = {}
+    for assignment in assignments:
+        if assignment.organization.dissolved_on is None:
+            by_role.setdefault(assignment.role, set()).add(assignment.organization.path)
+
+    def paths(roles) -> tuple[str, ...]:
+        return _minimal(set().union(*(by_role.get(role, set()) for role in roles)))
+
+    person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
+    scope = Scope(
+        user_id=user.pk,
+        is_global=user.is_superuser,
+        read_paths=paths(READ_ROLES),
+        write_paths=paths(WRITE_ROLES),
+        sensitive_paths=paths(SENSITIVE_ROLES),
+        structure_paths=paths(STRUCTURE_ROLES),
+        inspector_paths=paths((Role.INSPECTOR,)),
+        person_id=person_id,
+        roles=frozenset(by_role),
+    )
+    user._neuguong_scope = scope
+    return scope
+
+
+def forget_scope(user) -> None:
+    if hasattr(user, "_neuguong_scope"):
+        del user._neuguong_scope

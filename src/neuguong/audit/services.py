@@ -1,0 +1,104 @@
+"""Writing the audit trail. Services call these inside their own transaction."""
+
+import datetime as dt
+import decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import AuditEvent
+
+ACTION_LABELS = {
+    "create": "Tạo mới",
+    "update": "Cập nhật",
+    "delete": "Xóa",
+    "import": "Nhập từ tệp",
+}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The record's concrete field values as JSON-friendly data (foreign keys by id)."""
+    values: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if not field.editable and field.name not in (fields or []):
+            continue
+        values[field.name] = _plain(getattr(instance, field.attname))
+    return values
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """{field: {"old": ..., "new": ...}} for every field whose value changed."""
+    return {
+        name: {"old": before.get(name), "new": after.get(name)}
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name)
+    }
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    target: models.Model,
+    changes: dict[str, Any] | None = None,
+    org_path: str | None = None,
+    on_behalf_of: str = "",
+    note: str = "",
+) -> AuditEvent:
+    """Append one event for `target`. `org_path` scopes who may read it (defaults to the target's)."""
+    if org_path is None:
+        org_path = getattr(target, "org_path", "") or ""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        target_type=ContentType.objects.get_for_model(type(target)),
+        target_id=str(target.pk),
+        target_repr=str(target)[:255],
+        org_path=org_path,
+        changes=changes or {},
+        on_behalf_of=on_behalf_of,
+        note=note[:500],
+    )
+
+
+def audit_create(*, actor, target: models.Model, note: str = "", on_behalf_of: str = "") -> AuditEvent:
+    after = snapshot(target)
+    return audit_record(
+        actor=actor,
+        action="create",
+        target=target,
+        changes={k: {"old": None, "new": v} for k, v in after.items() if v not in (None, "")},
+        note=note,
+        on_behalf_of=on_behalf_of,
+    )
+
+
+def audit_update(
+    *,
+    actor,
+    target: models.Model,
+    before: dict[str, Any],
+    action: str = "update",
+    note: str = "",
+    on_behalf_of: str = "",
+) -> AuditEvent | None:
+    """Record what changed since `before` (a snapshot); nothing is written when nothing changed."""
+    changes = diff(before, snapshot(target, list(before)))
+    if not changes:
+        return None
+    return audit_record(
+        actor=actor, action=action, target=target, changes=changes, note=note, on_behalf_of=on_behalf_of
+    )

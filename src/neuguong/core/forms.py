@@ -1,0 +1,29 @@
+from django import forms
+
+
+class BootstrapFormMixin:
+    """Give every widget Bootstrap's classes, and mark invalid fields for screen readers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if isinstance(widget, forms.DateInput):
+                widget.input_type = "date"
+                widget.format = "%Y-%m-%d"
+            if self.is_bound and name in self.errors:
+                widget.attrs["class"] += " is-invalid"
+                widget.attrs["aria-invalid"] = "true"
+
+
+def apply_business_error(form: forms.Form, error) -> None:
+    """Show a service's BusinessError next to the field it names (or on top of the form)."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)

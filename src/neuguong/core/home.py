@@ -1,0 +1,28 @@
+"""What the home page shows; later modules add their own panels through `HOME_PANELS`."""
+
+from django.utils.module_loading import import_string
+
+from neuguong.access.scope import scope_for
+from neuguong.organizations.models import Organization
+from neuguong.people.models import Person
+
+# Dotted paths of functions (user) -> dict | None, each rendering one panel on the home page.
+HOME_PANELS: list[str] = []
+
+
+def home_context(user) -> dict:
+    scope = scope_for(user)
+    roots = (
+        list(Organization.objects.visible_to(user).active().order_by("depth", "name")[:1])
+        if scope.has_org_role
+        else []
+    )
+    root_orgs = []
+    if scope.has_org_role:
+        min_depth = roots[0].depth if roots else 0
+        root_orgs = list(
+            Organization.objects.visible_to(user).active().filter(depth=min_depth).order_by("name")[:20]
+        )
+    person = Person.objects.filter(user=user).select_related("organization").first()
+    panels = [panel for path in HOME_PANELS if (panel := import_string(path)(user))]
+    return {"scope": scope, "root_orgs": root_orgs, "me": person, "panels": panels}

@@ -1,0 +1,34 @@
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from neuguong.core.text import fold, normalize_text, search_key
+
+
+def test_fold_removes_diacritics_case_and_stroked_d():
+    assert fold("Nguyễn Nam Đình") == "nguyen nam dinh"
+    assert fold("ĐẶNG THỊ ĐÀO") == "dang thi dao"
+
+
+def test_fold_is_identical_for_nfc_and_nfd_input():
+    name = "Trần Thị Thủy Đức"
+    assert fold(unicodedata.normalize("NFD", name)) == fold(unicodedata.normalize("NFC", name))
+
+
+def test_normalize_text_stores_nfc_and_folds_spaces():
+    assert normalize_text("  Lê \t Thị\u00a0 Hoa ") == "Lê Thị Hoa"
+    assert normalize_text(unicodedata.normalize("NFD", "Lê Thị Hoa")) == unicodedata.normalize(
+        "NFC", "Lê Thị Hoa"
+    )
+
+
+def test_search_key_cuts_huge_queries():
+    assert len(search_key("a" * 10_000)) == 100
+
+
+@given(st.text())
+def test_fold_is_idempotent_and_has_no_combining_marks(value):
+    folded = fold(value)
+    assert fold(folded) == folded
+    assert not any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", folded))

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OrganizationsConfig(AppConfig):
+    name = "neuguong.organizations"
+    label = "organizations"
+    verbose_name = "Tổ chức đảng"

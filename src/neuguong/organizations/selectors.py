@@ -1,0 +1,53 @@
+from django.db.models import Count, Q
+from django.http import Http404
+
+from neuguong.people.models import ACTIVE_MEMBER_STATUSES
+
+from .models import Organization
+
+
+def organization_list(
+    *, user, query: str = "", include_dissolved: bool = False, root: Organization | None = None
+):
+    """Organisations the user may see, optionally searched and limited to a subtree."""
+    qs = Organization.objects.visible_to(user).select_related("parent")
+    if not include_dissolved:
+        qs = qs.active()
+    if root is not None:
+        qs = qs.subtree_of(root)
+    if query:
+        qs = qs.search(query)
+    return qs
+
+
+def organization_get(*, user, code: str) -> Organization:
+    """The organisation by code, or 404 when it does not exist or lies outside the user's scope."""
+    try:
+        return Organization.objects.visible_to(user).select_related("parent", "merged_into").get(code=code)
+    except Organization.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def children_with_counts(*, organization: Organization):
+    """Direct children with their member counts (one query, counted over each child's subtree)."""
+    children = list(organization.children.active().order_by("name"))
+    if not children:
+        return []
+    from neuguong.people.models import Person
+
+    counts = {}
+    base = Person.objects.filter(status__in=ACTIVE_MEMBER_STATUSES)
+    aggregates = {
+        f"c{child.pk}": Count("pk", filter=Q(organization__path__startswith=child.path)) for child in children
+    }
+    counts = base.filter(organization__path__startswith=organization.path).aggregate(**aggregates)
+    for child in children:
+        child.member_count = counts[f"c{child.pk}"]
+    return children
+
+
+def breadcrumbs(*, user, organization: Organization) -> list[Organization]:
+    """Ancestors the user may see, root first (one query)."""
+    ids = organization.ancestor_ids[:-1]
+    ancestors = {o.pk: o for o in Organization.objects.visible_to(user).filter(pk__in=ids)}
+    return [ancestors[i] for i in ids if i in ancestors]

@@ -1,0 +1,130 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from neuguong.access.scope import scope_for
+from neuguong.audit.selectors import history_for
+from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.forms import apply_business_error
+from neuguong.core.paging import paginate
+
+from . import services
+from .forms import (
+    OrganizationCreateForm,
+    OrganizationDissolveForm,
+    OrganizationEditForm,
+    OrganizationMergeForm,
+    OrganizationMoveForm,
+    organization_queryset_for,
+)
+from .selectors import breadcrumbs, children_with_counts, organization_get, organization_list
+
+
+def _require_org_role(user):
+    if not scope_for(user).has_org_role:
+        raise Http404
+
+
+@login_required
+def organization_list_view(request):
+    _require_org_role(request.user)
+    query = request.GET.get("q", "")[:200]
+    show_dissolved = request.GET.get("dissolved") == "1"
+    qs = organization_list(user=request.user, query=query, include_dissolved=show_dissolved)
+    context = {"query": query, "show_dissolved": show_dissolved, **paginate(request, qs, per_page=100)}
+    return render(request, "organizations/list.html", context)
+
+
+@login_required
+def organization_detail_view(request, code: str):
+    _require_org_role(request.user)
+    organization = organization_get(user=request.user, code=code)
+    scope = scope_for(request.user)
+    context = {
+        "org": organization,
+        "crumbs": breadcrumbs(user=request.user, organization=organization),
+        "children": children_with_counts(organization=organization),
+        "decisions": organization.decisions.select_related("actor")[:50],
+        "history": history_for(organization),
+        "can_change_structure": scope.can_change_structure(organization.path),
+        "can_write": scope.can_write_path(organization.path),
+    }
+    return render(request, "organizations/detail.html", context)
+
+
+def _structure_form_view(request, code, form_class, template_title, handler, *, with_queryset=False):
+    organization = organization_get(user=request.user, code=code)
+    if not scope_for(request.user).can_change_structure(organization.path):
+        raise Http404
+    kwargs = {"queryset": organization_queryset_for(request.user)} if with_queryset else {}
+    form = form_class(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = handler(organization, form.cleaned_data)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except BusinessError as exc:
+            apply_business_error(form, exc)
+        else:
+            messages.success(request, "Đã lưu thay đổi.")
+            return redirect("organizations:detail", code=result.code)
+    return render(
+        request, "organizations/form.html", {"form": form, "org": organization, "title": template_title}
+    )
+
+
+@login_required
+def organization_create_view(request, code: str):
+    def handle(parent, data):
+        return services.organization_create(actor=request.user, parent=parent, **data)
+
+    return _structure_form_view(request, code, OrganizationCreateForm, "Thành lập tổ chức trực thuộc", handle)
+
+
+@login_required
+def organization_edit_view(request, code: str):
+    def handle(org, data):
+        return services.organization_update(actor=request.user, organization=org, **data)
+
+    organization = organization_get(user=request.user, code=code)
+    if request.method == "GET":
+        request_form_initial = {
+            f: getattr(organization, f)
+            for f in ("name", "abbreviation", "superior_body", "has_branch_committee")
+        }
+        form = OrganizationEditForm(initial=request_form_initial)
+        if not scope_for(request.user).can_change_structure(organization.path):
+            raise Http404
+        return render(
+            request,
+            "organizations/form.html",
+            {"form": form, "org": organization, "title": "Sửa thông tin, đổi tên"},
+        )
+    return _structure_form_view(request, code, OrganizationEditForm, "Sửa thông tin, đổi tên", handle)
+
+
+@login_required
+def organization_move_view(request, code: str):
+    def handle(org, data):
+        return services.organization_move(actor=request.user, organization=org, **data)
+
+    return _structure_form_view(
+        request, code, OrganizationMoveForm, "Chuyển tổ chức cấp trên", handle, with_queryset=True
+    )
+
+
+@login_required
+def organization_merge_view(request, code: str):
+    def handle(org, data):
+        return services.organization_merge(actor=request.user, source=org, **data)
+
+    return _structure_form_view(request, code, OrganizationMergeForm, "Sáp nhập", handle, with_queryset=True)
+
+
+@login_required
+def organization_dissolve_view(request, code: str):
+    def handle(org, data):
+        return services.organization_dissolve(actor=request.user, organization=org, **data)
+
+    return _structure_form_view(request, code, OrganizationDissolveForm, "Giải thể", handle)

@@ -1,0 +1,142 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from neuguong.access.scope import scope_for
+from neuguong.audit.selectors import history_for
+from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.forms import apply_business_error
+from neuguong.core.paging import paginate
+from neuguong.organizations.forms import organization_queryset_for
+from neuguong.organizations.models import Organization
+
+from . import services
+from .forms import PersonCreateForm, PersonFilterForm, PersonForm, PersonTransferForm
+from .selectors import SORTS, person_get, person_list
+
+
+def people_filters(request) -> dict:
+    """Parse the list filters the same way for the page and its export."""
+    form = PersonFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    organization = None
+    if data.get("org"):
+        organization = Organization.objects.visible_to(request.user).filter(code=data["org"]).first()
+        if organization is None:
+            raise Http404
+    return {
+        "query": data.get("q", "")[:200],
+        "organization": organization,
+        "status": data.get("status", ""),
+        "theory_level": data.get("theory_level", ""),
+        "sort": data.get("sort") if data.get("sort") in SORTS else "name",
+    }
+
+
+@login_required
+def person_list_view(request):
+    if not scope_for(request.user).has_org_role:
+        raise Http404
+    filters = people_filters(request)
+    qs = person_list(user=request.user, **filters)
+    context = {"filters": filters, "filter_form": PersonFilterForm(request.GET), **paginate(request, qs)}
+    template = "people/_table.html" if request.htmx else "people/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def person_detail_view(request, person_id: int):
+    person = person_get(user=request.user, person_id=person_id)
+    scope = scope_for(request.user)
+    context = {
+        "person": person,
+        "positions": person.positions.select_related("organization"),
+        "memberships": person.memberships.select_related("organization"),
+        "history": history_for(person),
+        "can_write": scope.can_write_path(person.organization.path),
+        "can_reveal": bool(person.citizen_id) and scope.can_see_sensitive(person.organization.path),
+    }
+    return render(request, "people/detail.html", context)
+
+
+@login_required
+@require_POST
+def person_reveal_citizen_id_view(request, person_id: int):
+    person = person_get(user=request.user, person_id=person_id)
+    try:
+        value = services.citizen_id_reveal(actor=request.user, person=person, purpose="Xem trên trang hồ sơ")
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    return render(request, "people/_citizen_id.html", {"value": value})
+
+
+@login_required
+def person_create_view(request):
+    scope = scope_for(request.user)
+    if not scope.write_paths and not scope.is_global:
+        raise Http404
+    form = PersonCreateForm(
+        request.POST or None,
+        queryset=organization_queryset_for(request.user),
+        initial={"organization": request.GET.get("org", "")[:32]},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        organization = data.pop("organization")
+        try:
+            person = services.person_create(actor=request.user, organization=organization, **data)
+        except PermissionDenied:
+            form.add_error("organization", services.MSG_NO_RIGHT)
+        except BusinessError as exc:
+            apply_business_error(form, exc)
+        else:
+            messages.success(request, "Đã thêm đảng viên.")
+            return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/form.html", {"form": form, "title": "Thêm đảng viên"})
+
+
+@login_required
+def person_edit_view(request, person_id: int):
+    person = person_get(user=request.user, person_id=person_id)
+    if not scope_for(request.user).can_write_path(person.organization.path):
+        raise Http404
+    initial = {name: getattr(person, name) for name in PersonForm.base_fields}
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(actor=request.user, person=person, **form.cleaned_data)
+        except BusinessError as exc:
+            apply_business_error(form, exc)
+        else:
+            messages.success(request, "Đã lưu thay đổi.")
+            return redirect("people:detail", person_id=person.pk)
+    return render(
+        request,
+        "people/form.html",
+        {"form": form, "title": f"Sửa hồ sơ: {person.full_name}", "person": person},
+    )
+
+
+@login_required
+def person_transfer_view(request, person_id: int):
+    person = person_get(user=request.user, person_id=person_id)
+    if not scope_for(request.user).can_write_path(person.organization.path):
+        raise Http404
+    form = PersonTransferForm(request.POST or None, queryset=organization_queryset_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_transfer(actor=request.user, person=person, **form.cleaned_data)
+        except PermissionDenied:
+            form.add_error("target", services.MSG_NO_RIGHT)
+        except BusinessError as exc:
+            apply_business_error(form, exc)
+        else:
+            messages.success(request, "Đã chuyển sinh hoạt.")
+            return redirect("people:detail", person_id=person.pk)
+    return render(
+        request,
+        "people/form.html",
+        {"form": form, "title": f"Chuyển sinh hoạt: {person.full_name}", "person": person},
+    )
