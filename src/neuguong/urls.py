@@ -9,5 +9,12 @@ urlpatterns = [
     path("tai-khoan/", include("neuguong.access.urls")),
     path("to-chuc/", include("neuguong.organizations.urls")),
     path("dang-vien/", include("neuguong.people.urls")),
+    path("du-lieu/", include("neuguong.dataio.urls")),
+    path("van-ban/", include("neuguong.documents.urls")),
+    path("cam-ket/", include("neuguong.commitments.urls")),
+    path("bao-cao/", include("neuguong.reports.urls")),
+    path("kiem-tra/", include("neuguong.inspections.urls")),
+    path("hoc-tap/", include("neuguong.study.urls")),
+    path("chi-tieu/", include("neuguong.targets.urls")),
     path("", include("neuguong.core.urls")),
 ]

@@ -1,13 +1,10 @@
-"""What the home page shows; later modules add their own panels through `HOME_PANELS`."""
-
-from django.utils.module_loading import import_string
+"""What the home page shows; domain apps add panels through `core.registry.HOME_PANELS`."""
 
 from neuguong.access.scope import scope_for
 from neuguong.organizations.models import Organization
 from neuguong.people.models import Person
 
-# Dotted paths of functions (user) -> dict | None, each rendering one panel on the home page.
-HOME_PANELS: list[str] = []
+from .registry import HOME_PANELS
 
 
 def home_context(user) -> dict:
@@ -24,5 +21,5 @@ def home_context(user) -> dict:
             Organization.objects.visible_to(user).active().filter(depth=min_depth).order_by("name")[:20]
         )
     person = Person.objects.filter(user=user).select_related("organization").first()
-    panels = [panel for path in HOME_PANELS if (panel := import_string(path)(user))]
+    panels = [panel for build in HOME_PANELS if (panel := build(user))]
     return {"scope": scope, "root_orgs": root_orgs, "me": person, "panels": panels}

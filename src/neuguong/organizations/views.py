@@ -2,12 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.selectors import history_for
 from neuguong.core.errors import BusinessError, PermissionDenied
 from neuguong.core.forms import apply_business_error
 from neuguong.core.paging import paginate
+from neuguong.core.registry import ORG_LINKS
 
 from . import services
 from .forms import (
@@ -49,6 +51,10 @@ def organization_detail_view(request, code: str):
         "history": history_for(organization),
         "can_change_structure": scope.can_change_structure(organization.path),
         "can_write": scope.can_write_path(organization.path),
+        "org_links": [
+            {"label": label, "url": reverse(name, kwargs={"code": organization.code})}
+            for label, name in ORG_LINKS
+        ],
     }
     return render(request, "organizations/detail.html", context)
 

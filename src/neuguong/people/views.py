@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from neuguong.access.scope import scope_for
@@ -9,6 +10,7 @@ from neuguong.audit.selectors import history_for
 from neuguong.core.errors import BusinessError, PermissionDenied
 from neuguong.core.forms import apply_business_error
 from neuguong.core.paging import paginate
+from neuguong.core.registry import PEOPLE_LIST_LINKS, PERSON_PANELS
 from neuguong.organizations.forms import organization_queryset_for
 from neuguong.organizations.models import Organization
 
@@ -41,7 +43,12 @@ def person_list_view(request):
         raise Http404
     filters = people_filters(request)
     qs = person_list(user=request.user, **filters)
-    context = {"filters": filters, "filter_form": PersonFilterForm(request.GET), **paginate(request, qs)}
+    context = {
+        "filters": filters,
+        "filter_form": PersonFilterForm(request.GET),
+        "people_list_links": [{"label": label, "url": reverse(name)} for label, name in PEOPLE_LIST_LINKS],
+        **paginate(request, qs),
+    }
     template = "people/_table.html" if request.htmx else "people/list.html"
     return render(request, template, context)
 
@@ -57,6 +64,7 @@ def person_detail_view(request, person_id: int):
         "history": history_for(person),
         "can_write": scope.can_write_path(person.organization.path),
         "can_reveal": bool(person.citizen_id) and scope.can_see_sensitive(person.organization.path),
+        "person_panels": [panel for build in PERSON_PANELS if (panel := build(request.user, person))],
     }
     return render(request, "people/detail.html", context)
 

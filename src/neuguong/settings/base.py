@@ -29,6 +29,13 @@ INSTALLED_APPS = [
     "neuguong.organizations",
     "neuguong.people",
     "neuguong.access",
+    "neuguong.dataio",
+    "neuguong.documents",
+    "neuguong.commitments",
+    "neuguong.reports",
+    "neuguong.inspections",
+    "neuguong.study",
+    "neuguong.targets",
 ]
 
 MIDDLEWARE = [

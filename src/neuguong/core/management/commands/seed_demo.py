@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from neuguong.core.demo import SIZES, create_demo_accounts
 from neuguong.core.demo import seed as seed_data
+from neuguong.core.registry import DEMO_SEEDERS
 from neuguong.organizations.models import Organization
 
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             raise CommandError("Cơ sở dữ liệu đã có dữ liệu; dùng cơ sở dữ liệu trống để sinh dữ liệu mẫu.")
         self.stdout.write(f"Sinh dữ liệu mẫu cỡ «{size}»…")
         root = seed_data(size, seed_value=seed, log=self.stdout.write)
-        for hook in EXTRA_SEEDERS:
+        for hook in DEMO_SEEDERS:
             hook(root=root, size=size, log=self.stdout.write)
         if not no_accounts:
             accounts = create_demo_accounts(root)
@@ -30,6 +31,3 @@ class Command(BaseCommand):
             for username, password, label in accounts:
                 self.stdout.write(f"  {username:10s} / {password}   — {label}")
 
-
-# Later modules append callables (root, size, log) that add their own demo records.
-EXTRA_SEEDERS: list = []

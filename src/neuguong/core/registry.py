@@ -1,0 +1,35 @@
+"""Extension points through which domain apps add themselves to shared pages, without the shared code
+importing them. Apps register in their AppConfig.ready().
+
+- NAV_ITEMS: entries of the main navigation.
+- HOME_PANELS: callables (user) -> dict | None; a dict carries "template" and whatever it renders.
+- ORG_LINKS: buttons on an organisation's page: (label, url name taking `code`).
+- PERSON_PANELS: callables (user, person) -> dict | None, rendered on a person's page.
+- PEOPLE_LIST_LINKS: buttons above the people list: (label, url name); the current filters are appended.
+- DEMO_SEEDERS: callables (root, size, log) run by `seed_demo` after people exist (and before demo accounts).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    needs_org_role: bool = False
+    order: int = 50
+
+
+NAV_ITEMS: list[NavItem] = []
+HOME_PANELS: list[Callable] = []
+ORG_LINKS: list[tuple[str, str]] = []
+PERSON_PANELS: list[Callable] = []
+PEOPLE_LIST_LINKS: list[tuple[str, str]] = []
+
+
+def add_nav(label: str, url_name: str, *, needs_org_role: bool = False, order: int = 50) -> None:
+    if all(item.url_name != url_name for item in NAV_ITEMS):
+        NAV_ITEMS.append(NavItem(label, url_name, needs_org_role, order))
+        NAV_ITEMS.sort(key=lambda item: item.order)
+DEMO_SEEDERS: list[Callable] = []
