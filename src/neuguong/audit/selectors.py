@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.text import capfirst
 
 from .models import AuditEvent
 from .services import ACTION_LABELS
@@ -14,7 +15,11 @@ def history_for(obj: models.Model, *, limit: int = 200) -> list[dict]:
                 "event": event,
                 "action_label": ACTION_LABELS.get(event.action, event.action),
                 "changes": [
-                    {"field": labels.get(name, name), "old": change.get("old"), "new": change.get("new")}
+                    {
+                        "field": capfirst(labels.get(name, name)),
+                        "old": change.get("old"),
+                        "new": change.get("new"),
+                    }
                     for name, change in event.changes.items()
                 ],
             }

@@ -32,4 +32,6 @@ def add_nav(label: str, url_name: str, *, needs_org_role: bool = False, order: i
     if all(item.url_name != url_name for item in NAV_ITEMS):
         NAV_ITEMS.append(NavItem(label, url_name, needs_org_role, order))
         NAV_ITEMS.sort(key=lambda item: item.order)
+
+
 DEMO_SEEDERS: list[Callable] = []

@@ -12,9 +12,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "Matkhau@123")
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or "Matkhau@123")
+        if create:
+            obj.save(update_fields=["password"])
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
@@ -43,6 +49,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
+        skip_postgeneration_save = True
 
     full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thử {n}")
     sex = Sex.MALE

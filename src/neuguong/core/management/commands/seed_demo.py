@@ -30,4 +30,3 @@ class Command(BaseCommand):
             self.stdout.write("\nTài khoản dùng thử (tên đăng nhập / mật khẩu):")
             for username, password, label in accounts:
                 self.stdout.write(f"  {username:10s} / {password}   — {label}")
-
