@@ -1,0 +1,273 @@
+"""Reads for inspection and supervision, always scoped to what the user may see (else 404)."""
+
+import datetime as dt
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+
+from neuguong.core.dates import local_today
+from neuguong.core.text import search_key
+from neuguong.organizations.models import Organization, Term
+from neuguong.people.models import Person, Position, PositionTitle
+
+from .access import access_level
+from .models import (
+    CARRIED_OUT_STATES,
+    ISSUED_STATES,
+    STEP_KINDS_BY_LEVEL,
+    Breach,
+    Document,
+    Inspection,
+    InspectionSubject,
+    Level,
+    Program,
+    Recommendation,
+    Step,
+)
+
+INSPECTION_SORTS = {
+    "start": ("planned_start", "id"),
+    "-start": ("-planned_start", "-id"),
+    "state": ("state", "planned_start", "id"),
+    "title": ("title", "id"),
+}
+
+
+BAD_ID = (ValueError, TypeError, OverflowError)
+
+
+def program_list(*, user, year: int | None = None, organization: Organization | None = None):
+    qs = (
+        Program.objects.visible_to(user)
+        .select_related("organization")
+        .annotate(item_count=Count("inspections"))
+    )
+    if year:
+        qs = qs.filter(year=year)
+    if organization is not None:
+        qs = qs.filter(organization__path__startswith=organization.path)
+    return qs.order_by("-year", "organization__path", "body")
+
+
+def program_get(*, user, program_id: int) -> Program:
+    try:
+        return Program.objects.visible_to(user).select_related("organization").get(pk=program_id)
+    except (Program.DoesNotExist, *BAD_ID) as exc:
+        raise Http404 from exc
+
+
+def inspection_list(
+    *,
+    user,
+    query: str = "",
+    year: int | None = None,
+    state: str = "",
+    kind: str = "",
+    organization: Organization | None = None,
+    program: Program | None = None,
+    sort: str = "start",
+):
+    """Inspections the user may open, with program, committee, leader and subjects loaded in bulk."""
+    qs = (
+        Inspection.objects.visible_to(user)
+        .select_related("program__organization", "leader")
+        .prefetch_related(
+            Prefetch(
+                "subjects",
+                queryset=InspectionSubject.objects.select_related("organization", "person"),
+            )
+        )
+    )
+    if program is not None:
+        qs = qs.filter(program=program)
+    if year:
+        qs = qs.filter(program__year=year)
+    if state:
+        qs = qs.filter(state=state)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if organization is not None:
+        qs = qs.filter(
+            Q(program__organization__path__startswith=organization.path)
+            | Q(subjects__organization__path__startswith=organization.path)
+        ).distinct()
+    key = search_key(query)
+    if key:
+        qs = qs.filter(title__icontains=query.strip()[:100])
+    return qs.order_by(*INSPECTION_SORTS.get(sort, INSPECTION_SORTS["start"]))
+
+
+def inspection_get(*, user, inspection_id: int) -> tuple[Inspection, str]:
+    """The inspection and the level at which the user sees it; 404 if they may not see it at all."""
+    try:
+        inspection = (
+            Inspection.objects.visible_to(user)
+            .select_related("program__organization", "leader__organization")
+            .prefetch_related(
+                Prefetch(
+                    "subjects",
+                    queryset=InspectionSubject.objects.select_related("organization", "person__organization"),
+                )
+            )
+            .get(pk=inspection_id)
+        )
+    except (Inspection.DoesNotExist, *BAD_ID) as exc:
+        raise Http404 from exc
+    level = access_level(user, inspection)
+    if level is None:
+        raise Http404
+    return inspection, level
+
+
+def steps_for(inspection: Inspection, level: str):
+    """The steps (and their live documents) this level may see."""
+    return (
+        Step.objects.filter(inspection=inspection, kind__in=STEP_KINDS_BY_LEVEL[level])
+        .select_related("author")
+        .prefetch_related(Prefetch("documents", queryset=Document.objects.alive().order_by("id")))
+        .order_by("happened_on", "id")
+    )
+
+
+def document_get(*, user, inspection_id: int, document_id: int) -> tuple[Document, str]:
+    """A live document of a step kind the user's level may see; anything else is a 404."""
+    inspection, level = inspection_get(user=user, inspection_id=inspection_id)
+    try:
+        document = Document.objects.alive().get(
+            pk=document_id, inspection=inspection, kind__in=STEP_KINDS_BY_LEVEL[level]
+        )
+    except (Document.DoesNotExist, *BAD_ID) as exc:
+        raise Http404 from exc
+    return document, level
+
+
+def recommendations_visible(inspection: Inspection, level: str):
+    """Insiders always; overseers once the conclusion is issued; the subject once notified of it."""
+    from .models import InspectionState
+
+    if level == Level.INSIDER:
+        visible = True
+    elif level == Level.OVERSEER:
+        visible = inspection.state in ISSUED_STATES
+    else:
+        visible = inspection.state in (InspectionState.NOTICE_ISSUED, InspectionState.CLOSED)
+    if not visible:
+        return Recommendation.objects.none()
+    return inspection.recommendations.select_related("responsible_person", "lead_unit").order_by(
+        "deadline", "id"
+    )
+
+
+def breaches_for(person: Person, year: int):
+    """Concluded breaches of exemplary responsibility by `person` in `year` (of the conclusion's date).
+
+    For the year-end evaluation: a concluded breach forces the lowest level. Not scoped: callers decide
+    who may see the person; a draft conclusion's breach does not count."""
+    return (
+        Breach.objects.concluded()
+        .filter(person=person, inspection__concluded_on__year=year)
+        .select_related("inspection__program__organization")
+    )
+
+
+# --- coverage ---------------------------------------------------------------------------------------
+
+
+def current_term(committee: Organization, year: int) -> Term | None:
+    """The term containing `year` of the committee or, failing that, of its nearest ancestor."""
+    ids = list(reversed(committee.ancestor_ids))
+    terms = {
+        t.organization_id: t
+        for t in Term.objects.filter(organization_id__in=ids, start_year__lte=year, end_year__gte=year)
+    }
+    for org_id in ids:
+        if org_id in terms:
+            return terms[org_id]
+    return None
+
+
+def coverage(*, committee: Organization, year: int, today: dt.date | None = None) -> dict:
+    """Which of the committee's direct organisations and agency heads were inspected or supervised (as a
+    subject of a decided, not cancelled item of any program in the committee's subtree) this year and
+    this term, which never; recommendations overdue by organisation. A few grouped queries."""
+    today = today or local_today()
+    term = current_term(committee, year)
+    term_start = term.start_year if term else year
+    term_end = term.end_year if term else year
+    carried = Inspection.objects.filter(
+        state__in=CARRIED_OUT_STATES, program__organization__path__startswith=committee.path
+    )
+    units = list(
+        Organization.objects.filter(parent=committee, dissolved_on__isnull=True).order_by("name_folded")
+    )
+    org_years: dict[int, set[int]] = {}
+    for org_id, decided in InspectionSubject.objects.filter(
+        inspection__in=carried, organization__in=units
+    ).values_list("organization_id", "inspection__decided_on"):
+        if decided:
+            org_years.setdefault(org_id, set()).add(decided.year)
+    heads = list(
+        Position.objects.filter(
+            title=PositionTitle.HEAD_OF_AGENCY,
+            organization__path__startswith=committee.path,
+            started_on__lte=today,
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        .select_related("person", "organization")
+        .order_by("organization__name_folded", "person__name_folded")
+    )
+    person_years: dict[int, set[int]] = {}
+    for person_id, decided in InspectionSubject.objects.filter(
+        inspection__in=carried, person_id__in=[h.person_id for h in heads]
+    ).values_list("person_id", "inspection__decided_on"):
+        if decided:
+            person_years.setdefault(person_id, set()).add(decided.year)
+
+    def row(years: set[int]) -> dict:
+        return {
+            "this_year": year in years,
+            "this_term": any(term_start <= y <= term_end for y in years),
+            "ever": bool(years),
+            "last_year": max(years) if years else None,
+        }
+
+    org_rows = [{"organization": org, **row(org_years.get(org.pk, set()))} for org in units]
+    head_rows = [{"position": head, **row(person_years.get(head.person_id, set()))} for head in heads]
+    return {
+        "committee": committee,
+        "year": year,
+        "term": term,
+        "organizations": org_rows,
+        "heads": head_rows,
+        "never_organizations": [r for r in org_rows if not r["ever"]],
+        "never_heads": [r for r in head_rows if not r["ever"]],
+        "overdue": overdue_by_organization(committee=committee, today=today),
+    }
+
+
+def overdue_by_organization(*, committee: Organization, today: dt.date) -> list[dict]:
+    """Recommendations of issued conclusions, not carried over, whose commitment is open past its
+    deadline (commitments' own status rule), grouped by the organisation responsible."""
+    from .followup import recommendation_progress
+
+    recommendations = (
+        Recommendation.objects.filter(
+            inspection__state__in=ISSUED_STATES,
+            inspection__program__organization__path__startswith=committee.path,
+            carried_over_on__isnull=True,
+            deadline__lt=today,
+        )
+        .select_related("inspection", "lead_unit", "responsible_person__organization")
+        .order_by("deadline", "id")
+    )
+    groups: dict[int, dict] = {}
+    for progress in recommendation_progress(recommendations, today=today):
+        commitment = progress["commitment"]
+        late_open = progress["status"] in ("returned", "extension_requested") and commitment.deadline < today
+        if progress["status"] != "open_overdue" and not late_open:
+            continue
+        recommendation = progress["recommendation"]
+        owner = recommendation.owner_organization
+        group = groups.setdefault(owner.pk, {"organization": owner, "items": []})
+        group["items"].append(progress)
+    return sorted(groups.values(), key=lambda g: (-len(g["items"]), g["organization"].name_folded))

@@ -1,0 +1,627 @@
+"""Writes for inspection and supervision. Every state change goes through `inspection_transition`, which
+checks the current state and the actor's right, records the step, stores its files and audits it."""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from neuguong.audit.services import audit_create, audit_record, snapshot
+from neuguong.core.dates import local_today
+from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.text import normalize_text
+from neuguong.organizations.models import Organization
+from neuguong.people.models import Person
+
+from . import access
+from .models import (
+    Breach,
+    ContentLink,
+    Document,
+    Finding,
+    Inspection,
+    InspectionKind,
+    InspectionState,
+    InspectionSubject,
+    Program,
+    ProgramBody,
+    Recommendation,
+    Step,
+    StepKind,
+)
+from .uploads import check_upload
+
+MSG_NO_RIGHT = "Bạn không có quyền thực hiện thao tác này."
+MSG_YEAR = "Năm phải từ 2000 đến 2100."
+MSG_PROGRAM_EXISTS = "Cấp ủy này đã có chương trình kiểm tra, giám sát của cơ quan này trong năm."
+MSG_TITLE_REQUIRED = "Cần nhập nội dung."
+MSG_PERIOD_ORDER = "Ngày kết thúc dự kiến phải sau ngày bắt đầu."
+MSG_PERIOD_YEAR = "Thời gian dự kiến phải nằm trong năm của chương trình."
+MSG_NO_SUBJECT = "Cần ít nhất một đối tượng kiểm tra, giám sát (tổ chức hoặc đảng viên)."
+MSG_SUBJECT_OUTSIDE = "Đối tượng «{name}» không thuộc phạm vi lãnh đạo của cấp ủy này."
+MSG_SUBJECT_DISSOLVED = "Tổ chức «{name}» đã giải thể."
+MSG_LEADER_REQUIRED = "Quyết định phải chỉ định trưởng đoàn."
+MSG_LEADER_IN_TEAM = "Trưởng đoàn đã là trưởng đoàn, không ghi thêm là thành viên."
+MSG_WRONG_STATE = "Không thể «{action}» khi cuộc kiểm tra, giám sát đang ở trạng thái «{state}»."
+MSG_DATE_FUTURE = "Ngày không được sau hôm nay."
+MSG_DATE_BEFORE_PREVIOUS = "Ngày không được trước bước trước đó ({previous})."
+MSG_DOCUMENT_REQUIRED = "Bước này cần kèm văn bản (tệp)."
+MSG_NOTE_REQUIRED = "Cần nhập nội dung."
+MSG_NO_FINDING = "Kết luận phải dựa trên ít nhất một phát hiện của đoàn."
+MSG_NO_CONCLUSION_TEXT = "Cần nhập nội dung dự thảo kết luận."
+MSG_OPEN_RECOMMENDATIONS = "Còn {count} kiến nghị chưa hoàn thành và chưa được chuyển tiếp: chưa thể kết thúc cuộc kiểm tra, giám sát."
+MSG_NOT_WORKING = "Chỉ ghi phát hiện, kiến nghị, vi phạm khi đoàn đang thẩm tra hoặc dự thảo kết luận."
+MSG_OWNER_REQUIRED = "Kiến nghị phải có người chịu trách nhiệm hoặc đơn vị chủ trì."
+MSG_OWNER_OUTSIDE = "Người hoặc đơn vị thực hiện kiến nghị phải thuộc phạm vi của cấp ủy."
+MSG_DEADLINE_PAST = "Thời hạn thực hiện không được trước hôm nay."
+MSG_BREACH_PERSON = (
+    "Chỉ ghi vi phạm cho đảng viên là đối tượng, hoặc thuộc tổ chức là đối tượng, của cuộc này."
+)
+MSG_BREACH_EXISTS = "Đã ghi vi phạm trách nhiệm nêu gương của người này trong cuộc này."
+MSG_CARRY_STATE = "Chỉ chuyển tiếp kiến nghị sau khi kết luận đã ban hành và trước khi kết thúc."
+MSG_CARRY_REASON = "Cần ghi lý do chuyển tiếp."
+MSG_ALREADY_CARRIED = "Kiến nghị này đã được chuyển tiếp."
+MSG_DOCUMENT_CLOSED = "Cuộc kiểm tra, giám sát đã kết thúc: không sửa tài liệu."
+MSG_ALREADY_DELETED = "Tài liệu đã bị xóa."
+MSG_CONTENT_LINK_EXISTS = "Nội dung này đã được liên kết."
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    step: str
+    who: str  # "manage" (committee), "work" (team or committee), "subject" (subject side or team/committee)
+    needs_file: bool = False
+    needs_note: bool = False
+
+
+S = InspectionState
+# The state machine, drawn in docs/inspections-workflow.md. Nothing else changes `Inspection.state`.
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition("decide", "Ra quyết định", (S.PLANNED,), S.DECIDED, StepKind.DECISION, "manage", True),
+        Transition("plan", "Ban hành kế hoạch", (S.DECIDED,), S.PLAN_ISSUED, StepKind.PLAN, "manage", True),
+        Transition(
+            "notify", "Thông báo đến đối tượng", (S.PLAN_ISSUED,), S.NOTIFIED, StepKind.NOTICE, "manage"
+        ),
+        Transition(
+            "self_report",
+            "Nộp báo cáo giải trình",
+            (S.NOTIFIED,),
+            S.EXAMINING,
+            StepKind.SELF_REPORT,
+            "subject",
+            True,
+        ),
+        Transition(
+            "submit_draft",
+            "Trình dự thảo kết luận",
+            (S.EXAMINING,),
+            S.DRAFT_CONCLUSION,
+            StepKind.DRAFT_CONCLUSION,
+            "work",
+            needs_note=True,
+        ),
+        Transition(
+            "reopen",
+            "Trả dự thảo, thẩm tra thêm",
+            (S.DRAFT_CONCLUSION,),
+            S.EXAMINING,
+            StepKind.REOPEN,
+            "manage",
+        ),
+        Transition(
+            "conclude", "Ban hành kết luận", (S.DRAFT_CONCLUSION,), S.CONCLUDED, StepKind.CONCLUSION, "manage"
+        ),
+        Transition(
+            "notify_conclusion",
+            "Thông báo kết luận",
+            (S.CONCLUDED,),
+            S.NOTICE_ISSUED,
+            StepKind.CONCLUSION_NOTICE,
+            "manage",
+            needs_note=True,
+        ),
+        Transition("close", "Kết thúc", (S.NOTICE_ISSUED,), S.CLOSED, StepKind.CLOSE, "manage"),
+        Transition(
+            "cancel",
+            "Hủy",
+            (S.PLANNED, S.DECIDED, S.PLAN_ISSUED, S.NOTIFIED, S.EXAMINING, S.DRAFT_CONCLUSION),
+            S.CANCELLED,
+            StepKind.CANCEL,
+            "manage",
+            needs_note=True,
+        ),
+    )
+}
+WORKING_STATES = (S.EXAMINING, S.DRAFT_CONCLUSION)
+NOTE_STATES = (S.NOTIFIED, S.EXAMINING, S.DRAFT_CONCLUSION)
+FOLLOW_UP_STATES = (S.CONCLUDED, S.NOTICE_ISSUED)
+
+
+def _may(actor, inspection: Inspection, who: str) -> bool:
+    if who == "manage":
+        return access.can_manage(actor, inspection)
+    if who == "work":
+        return access.can_work(actor, inspection)
+    return access.can_work(actor, inspection) or (
+        inspection.state in (S.NOTIFIED,) and access.is_subject_side(actor, inspection)
+    )
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(MSG_NO_RIGHT)
+
+
+def _in_committee(committee: Organization, path: str) -> bool:
+    return path.startswith(committee.path)
+
+
+# --- programs and their items ---------------------------------------------------------------------
+
+
+def program_create(*, actor, organization: Organization, body: str, year: int, title: str) -> Program:
+    """A committee's (or its commission's) yearly program."""
+    _require(access.can_manage_committee(actor, organization))
+    title = normalize_text(title)
+    if not title:
+        raise BusinessError(MSG_TITLE_REQUIRED, field="title")
+    if not 2000 <= year <= 2100:
+        raise BusinessError(MSG_YEAR, field="year")
+    if body not in ProgramBody.values:
+        raise BusinessError(MSG_TITLE_REQUIRED, field="body")
+    try:
+        with transaction.atomic():
+            program = Program.objects.create(
+                organization=organization, body=body, year=year, title=title, created_by=actor
+            )
+            audit_create(actor=actor, target=program)
+    except IntegrityError as exc:
+        raise BusinessError(MSG_PROGRAM_EXISTS, field="year") from exc
+    return program
+
+
+def _check_subjects(committee: Organization, organizations: Iterable, people: Iterable) -> None:
+    for org in organizations:
+        if not _in_committee(committee, org.path) or org.pk == committee.pk:
+            raise BusinessError(MSG_SUBJECT_OUTSIDE.format(name=org.name), field="subject_organizations")
+        if org.dissolved_on is not None:
+            raise BusinessError(MSG_SUBJECT_DISSOLVED.format(name=org.name), field="subject_organizations")
+    for person in people:
+        if not _in_committee(committee, person.organization.path):
+            raise BusinessError(MSG_SUBJECT_OUTSIDE.format(name=person.full_name), field="subject_people")
+
+
+def inspection_create(
+    *,
+    actor,
+    program: Program,
+    kind: str,
+    title: str,
+    planned_start: dt.date,
+    planned_end: dt.date,
+    subject_organizations: Iterable[Organization] = (),
+    subject_people: Iterable[Person] = (),
+    content: str = "",
+    leader: Person | None = None,
+    team_members: Iterable[Person] = (),
+) -> Inspection:
+    """Add an item to a program: kind, subjects within the committee's subtree, period, team."""
+    _require(access.can_manage_committee(actor, program.organization))
+    subject_organizations = list(subject_organizations)
+    subject_people = list(subject_people)
+    team_members = list(team_members)
+    title = normalize_text(title)
+    if not title:
+        raise BusinessError(MSG_TITLE_REQUIRED, field="title")
+    if kind not in InspectionKind.values:
+        raise BusinessError(MSG_TITLE_REQUIRED, field="kind")
+    if planned_end < planned_start:
+        raise BusinessError(MSG_PERIOD_ORDER, field="planned_end")
+    if planned_start.year != program.year:
+        raise BusinessError(MSG_PERIOD_YEAR, field="planned_start")
+    if not subject_organizations and not subject_people:
+        raise BusinessError(MSG_NO_SUBJECT, field="subject_organizations")
+    _check_subjects(program.organization, subject_organizations, subject_people)
+    if leader is not None and leader in team_members:
+        raise BusinessError(MSG_LEADER_IN_TEAM, field="team_members")
+    with transaction.atomic():
+        inspection = Inspection.objects.create(
+            program=program,
+            kind=kind,
+            title=title,
+            content=content.strip(),
+            planned_start=planned_start,
+            planned_end=planned_end,
+            leader=leader,
+        )
+        inspection.team_members.set(team_members)
+        InspectionSubject.objects.bulk_create(
+            [InspectionSubject(inspection=inspection, organization=org) for org in subject_organizations]
+            + [InspectionSubject(inspection=inspection, person=person) for person in subject_people]
+        )
+        audit_create(actor=actor, target=inspection)
+    return inspection
+
+
+def inspection_set_team(
+    *, actor, inspection: Inspection, leader: Person | None, team_members: Iterable[Person]
+):
+    """Change the team before the conclusion is issued."""
+    _require(access.can_manage(actor, inspection))
+    team_members = list(team_members)
+    if inspection.state not in (S.PLANNED, S.DECIDED, S.PLAN_ISSUED, S.NOTIFIED, S.EXAMINING):
+        raise BusinessError(MSG_WRONG_STATE.format(action="Đổi đoàn", state=inspection.get_state_display()))
+    if leader is not None and leader in team_members:
+        raise BusinessError(MSG_LEADER_IN_TEAM, field="team_members")
+    with transaction.atomic():
+        before = {"leader": inspection.leader_id, "team": sorted(p.pk for p in inspection.team_members.all())}
+        inspection.leader = leader
+        inspection.save(update_fields=["leader", "updated_at"])
+        inspection.team_members.set(team_members)
+        after = {"leader": inspection.leader_id, "team": sorted(p.pk for p in team_members)}
+        audit_record(
+            actor=actor,
+            action="inspection.team",
+            target=inspection,
+            changes={k: {"old": before[k], "new": after[k]} for k in before if before[k] != after[k]},
+        )
+    return inspection
+
+
+def content_link_add(*, actor, inspection: Inspection, target, label: str = "") -> ContentLink:
+    """Link what the inspection looks at (a commitment, a plan, a target...)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    _require(access.can_manage(actor, inspection))
+    target_path = getattr(target, "org_path", None)
+    if target_path is not None and not _in_committee(inspection.program.organization, target_path):
+        raise BusinessError(MSG_SUBJECT_OUTSIDE.format(name=str(target)), field="target")
+    try:
+        with transaction.atomic():
+            link = ContentLink.objects.create(
+                inspection=inspection,
+                target_type=ContentType.objects.get_for_model(type(target)),
+                target_id=target.pk,
+                label=(label or str(target))[:255],
+            )
+            audit_record(actor=actor, action="inspection.link", target=inspection, note=link.label)
+    except IntegrityError as exc:
+        raise BusinessError(MSG_CONTENT_LINK_EXISTS, field="target") from exc
+    return link
+
+
+# --- the state machine ----------------------------------------------------------------------------
+
+
+def available_transitions(actor, inspection: Inspection) -> list[Transition]:
+    """The transitions this actor may take now (for the page's buttons)."""
+    return [
+        t for t in TRANSITIONS.values() if inspection.state in t.sources and _may(actor, inspection, t.who)
+    ]
+
+
+def _check_date(inspection: Inspection, happened_on: dt.date) -> None:
+    if happened_on > local_today():
+        raise BusinessError(MSG_DATE_FUTURE, field="happened_on")
+    previous = inspection.steps.exclude(kind=StepKind.WORKING_NOTE).order_by("-happened_on").first()
+    if previous is not None and happened_on < previous.happened_on:
+        raise BusinessError(
+            MSG_DATE_BEFORE_PREVIOUS.format(previous=previous.happened_on.strftime("%d/%m/%Y")),
+            field="happened_on",
+        )
+
+
+def _store_files(actor, inspection: Inspection, step: Step, files) -> list[Document]:
+    documents = []
+    for upload in files:
+        documents.append(
+            Document.objects.create(
+                inspection=inspection,
+                step=step,
+                kind=step.kind,
+                file=upload,
+                original_name=(upload.name or "")[:255],
+                size=upload.size,
+                uploaded_by=actor,
+            )
+        )
+    return documents
+
+
+def inspection_transition(
+    *,
+    actor,
+    inspection: Inspection,
+    action: str,
+    happened_on: dt.date,
+    number: str = "",
+    note: str = "",
+    files: Iterable = (),
+    on_behalf_of: str = "",
+) -> Step:
+    """Take one step of the inspection's life, if its current state and the actor's right allow it."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise BusinessError(MSG_NO_RIGHT)
+    files = list(files)
+    for upload in files:
+        check_upload(upload)
+    note = note.strip()
+    with transaction.atomic():
+        # Lock the row: two people pressing the same button must not both move it.
+        inspection = (
+            Inspection.objects.select_for_update()
+            .select_related("program__organization")
+            .get(pk=inspection.pk)
+        )
+        # Rights first: the subject's side gets a 404 rather than learning the current state.
+        _require(_may(actor, inspection, transition.who))
+        if inspection.state not in transition.sources:
+            raise BusinessError(
+                MSG_WRONG_STATE.format(action=transition.label, state=inspection.get_state_display())
+            )
+        if transition.needs_file and not files:
+            raise BusinessError(MSG_DOCUMENT_REQUIRED, field="file")
+        if transition.needs_note and not note:
+            raise BusinessError(MSG_NOTE_REQUIRED, field="note")
+        _check_date(inspection, happened_on)
+        before = snapshot(inspection, ["state", "decided_on", "concluded_on", "closed_on", "conclusion_text"])
+        _apply(actor, inspection, transition, happened_on, note)
+        inspection.state = transition.target
+        inspection.save()
+        step = Step.objects.create(
+            inspection=inspection,
+            kind=transition.step,
+            happened_on=happened_on,
+            number=number.strip()[:64],
+            note="" if transition.step == StepKind.DRAFT_CONCLUSION else note,
+            author=actor,
+            on_behalf_of=on_behalf_of[:128],
+        )
+        _store_files(actor, inspection, step, files)
+        after = snapshot(inspection, list(before))
+        audit_record(
+            actor=actor,
+            action=f"inspection.{action}",
+            target=inspection,
+            changes={k: {"old": before[k], "new": after[k]} for k in before if before[k] != after[k]},
+            on_behalf_of=on_behalf_of,
+            note=transition.label,
+        )
+    return step
+
+
+def _apply(actor, inspection: Inspection, transition: Transition, happened_on: dt.date, note: str) -> None:
+    """What a step does besides moving the state."""
+    if transition.action == "decide":
+        if inspection.leader_id is None:
+            raise BusinessError(MSG_LEADER_REQUIRED, field="leader")
+        inspection.decided_on = happened_on
+    elif transition.action == "submit_draft":
+        if not inspection.findings.exists():
+            raise BusinessError(MSG_NO_FINDING)
+        inspection.conclusion_text = note
+    elif transition.action == "conclude":
+        if not inspection.findings.exists():
+            raise BusinessError(MSG_NO_FINDING)
+        if note:
+            inspection.conclusion_text = note
+        if not inspection.conclusion_text.strip():
+            raise BusinessError(MSG_NO_CONCLUSION_TEXT, field="note")
+        inspection.concluded_on = happened_on
+        _track_recommendations(actor, inspection)
+    elif transition.action == "close":
+        open_count = len(open_recommendations(inspection, today=local_today()))
+        if open_count:
+            raise BusinessError(MSG_OPEN_RECOMMENDATIONS.format(count=open_count))
+        inspection.closed_on = happened_on
+
+
+def _track_recommendations(actor, inspection: Inspection) -> None:
+    from .followup import track_recommendation
+
+    for recommendation in inspection.recommendations.select_related(
+        "responsible_person__organization", "lead_unit"
+    ):
+        track_recommendation(actor=actor, recommendation=recommendation)
+
+
+def open_recommendations(inspection: Inspection, *, today: dt.date) -> list[Recommendation]:
+    """Recommendations neither done nor explicitly carried over: they keep the inspection open."""
+    from .followup import recommendation_progress
+
+    rows = recommendation_progress(inspection.recommendations.all(), today=today)
+    return [row["recommendation"] for row in rows if not row["settled"]]
+
+
+# --- the team's work --------------------------------------------------------------------------------
+
+
+def working_note_add(
+    *, actor, inspection: Inspection, happened_on: dt.date, note: str, files: Iterable = ()
+) -> Step:
+    """The team's working notes (biên bản làm việc, ghi chép): confidential, do not change the state."""
+    _require(access.can_work(actor, inspection))
+    files = list(files)
+    for upload in files:
+        check_upload(upload)
+    if inspection.state not in NOTE_STATES:
+        raise BusinessError(
+            MSG_WRONG_STATE.format(action="Ghi chép làm việc", state=inspection.get_state_display())
+        )
+    if not note.strip() and not files:
+        raise BusinessError(MSG_NOTE_REQUIRED, field="note")
+    if happened_on > local_today():
+        raise BusinessError(MSG_DATE_FUTURE, field="happened_on")
+    with transaction.atomic():
+        step = Step.objects.create(
+            inspection=inspection,
+            kind=StepKind.WORKING_NOTE,
+            happened_on=happened_on,
+            note=note.strip(),
+            author=actor,
+        )
+        _store_files(actor, inspection, step, files)
+        audit_record(
+            actor=actor, action="inspection.working_note", target=inspection, note="Ghi chép làm việc"
+        )
+    return step
+
+
+def document_add(*, actor, step: Step, upload) -> Document:
+    """Attach one more file to a step, by whoever may take that step, while the inspection is open."""
+    inspection = step.inspection
+    check_upload(upload)
+    if step.kind == StepKind.SELF_REPORT:
+        allowed = access.can_work(actor, inspection) or access.is_subject_side(actor, inspection)
+    elif step.kind in (StepKind.WORKING_NOTE, StepKind.DRAFT_CONCLUSION, StepKind.REOPEN):
+        allowed = access.can_work(actor, inspection)
+    else:
+        allowed = access.can_manage(actor, inspection)
+    _require(allowed and access.access_level(actor, inspection) is not None)
+    if inspection.state in (S.CLOSED, S.CANCELLED):
+        raise BusinessError(MSG_DOCUMENT_CLOSED, field="file")
+    with transaction.atomic():
+        (document,) = _store_files(actor, inspection, step, [upload])
+        audit_create(actor=actor, target=document)
+    return document
+
+
+def document_delete(*, actor, document: Document) -> Document:
+    """Soft delete: the file stays in storage and on record, marked deleted with who and when."""
+    inspection = document.inspection
+    _require(document.uploaded_by_id == actor.pk or access.can_manage(actor, inspection))
+    if document.is_deleted:
+        raise BusinessError(MSG_ALREADY_DELETED)
+    if inspection.state in (S.CLOSED, S.CANCELLED):
+        raise BusinessError(MSG_DOCUMENT_CLOSED)
+    with transaction.atomic():
+        document.deleted_at = timezone.now()
+        document.deleted_by = actor
+        document.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+        audit_record(actor=actor, action="delete", target=document, note=document.original_name)
+    return document
+
+
+def _check_working(actor, inspection: Inspection) -> None:
+    _require(access.can_work(actor, inspection))
+    if inspection.state not in WORKING_STATES:
+        raise BusinessError(MSG_NOT_WORKING)
+
+
+def finding_add(
+    *, actor, inspection: Inspection, text: str, returned_commitment=None, reason: str = ""
+) -> Finding:
+    """Record a finding; it may mark a commitment's report as unsupported (the commitment is returned)."""
+    _check_working(actor, inspection)
+    text = text.strip()
+    if not text:
+        raise BusinessError(MSG_NOTE_REQUIRED, field="text")
+    with transaction.atomic():
+        finding = Finding.objects.create(inspection=inspection, text=text, created_by=actor)
+        if returned_commitment is not None:
+            from .followup import return_commitment
+
+            return_commitment(
+                actor=actor, finding=finding, commitment=returned_commitment, reason=reason or text
+            )
+        audit_create(actor=actor, target=finding)
+    return finding
+
+
+def _subject_covers_person(inspection: Inspection, person: Person) -> bool:
+    for subject in inspection.subjects.select_related("organization"):
+        if subject.person_id == person.pk:
+            return True
+        if subject.organization_id and person.organization.path.startswith(subject.organization.path):
+            return True
+    return False
+
+
+def breach_add(*, actor, inspection: Inspection, person: Person, description: str) -> Breach:
+    """Record, in the conclusion, a breach of exemplary responsibility by a subject (or a member of one)."""
+    _check_working(actor, inspection)
+    description = description.strip()
+    if not description:
+        raise BusinessError(MSG_NOTE_REQUIRED, field="description")
+    if not _subject_covers_person(inspection, person):
+        raise BusinessError(MSG_BREACH_PERSON, field="person")
+    try:
+        with transaction.atomic():
+            breach = Breach.objects.create(
+                inspection=inspection, person=person, description=description, created_by=actor
+            )
+            audit_create(actor=actor, target=breach)
+    except IntegrityError as exc:
+        raise BusinessError(MSG_BREACH_EXISTS, field="person") from exc
+    return breach
+
+
+def recommendation_add(
+    *,
+    actor,
+    inspection: Inspection,
+    text: str,
+    deadline: dt.date,
+    responsible_person: Person | None = None,
+    lead_unit: Organization | None = None,
+) -> Recommendation:
+    """A recommendation of the (draft) conclusion: a person or unit within the committee, and a deadline."""
+    _check_working(actor, inspection)
+    text = text.strip()
+    if not text:
+        raise BusinessError(MSG_NOTE_REQUIRED, field="text")
+    if responsible_person is None and lead_unit is None:
+        raise BusinessError(MSG_OWNER_REQUIRED, field="responsible_person")
+    committee = inspection.program.organization
+    if lead_unit is not None and not _in_committee(committee, lead_unit.path):
+        raise BusinessError(MSG_OWNER_OUTSIDE, field="lead_unit")
+    if responsible_person is not None and not _in_committee(committee, responsible_person.organization.path):
+        raise BusinessError(MSG_OWNER_OUTSIDE, field="responsible_person")
+    if deadline < local_today():
+        raise BusinessError(MSG_DEADLINE_PAST, field="deadline")
+    with transaction.atomic():
+        recommendation = Recommendation.objects.create(
+            inspection=inspection,
+            text=text,
+            deadline=deadline,
+            responsible_person=responsible_person,
+            lead_unit=lead_unit,
+            created_by=actor,
+        )
+        audit_create(actor=actor, target=recommendation)
+    return recommendation
+
+
+def recommendation_carry_over(*, actor, recommendation: Recommendation, reason: str) -> Recommendation:
+    """Explicitly carry an unfinished recommendation over (to a later inspection or program)."""
+    inspection = recommendation.inspection
+    _require(access.can_manage(actor, inspection))
+    if inspection.state not in FOLLOW_UP_STATES:
+        raise BusinessError(MSG_CARRY_STATE)
+    if recommendation.carried_over_on is not None:
+        raise BusinessError(MSG_ALREADY_CARRIED)
+    reason = normalize_text(reason)
+    if not reason:
+        raise BusinessError(MSG_CARRY_REASON, field="reason")
+    with transaction.atomic():
+        before = snapshot(recommendation)
+        recommendation.carried_over_on = local_today()
+        recommendation.carried_over_reason = reason[:500]
+        recommendation.save(update_fields=["carried_over_on", "carried_over_reason", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="inspection.carry_over",
+            target=recommendation,
+            changes={"carried_over_on": {"old": before["carried_over_on"], "new": local_today().isoformat()}},
+            note=reason,
+        )
+    return recommendation
