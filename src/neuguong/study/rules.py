@@ -1,0 +1,69 @@
+"""Pure rules of the study module: the quiz window, scoring and the QR check-in token."""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core import signing
+
+from neuguong.core.dates import LOCAL_ZONE
+
+WEEKLY_OPEN = dt.time(7, 30)
+WEEKLY_CLOSE = dt.time(17, 30)
+# A submission travelling over a slow connection may arrive a little after the time limit.
+SUBMIT_GRACE = dt.timedelta(seconds=20)
+CHECKIN_SALT = "neuguong.study.checkin"
+# The QR code shown in the room is reissued when the page is reloaded; a photo of it stops working after this.
+CHECKIN_MAX_AGE = dt.timedelta(hours=3)
+
+
+def window_is_open(opens_at: dt.datetime, closes_at: dt.datetime, now: dt.datetime) -> bool:
+    """Open from `opens_at` to `closes_at`, both included; aware datetimes, so any zone compares right."""
+    return opens_at <= now <= closes_at
+
+
+def weekly_window(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The weekly round containing `day`: Monday 07:30 to Friday 17:30, Asia/Ho_Chi_Minh."""
+    monday = day - dt.timedelta(days=day.weekday())
+    friday = monday + dt.timedelta(days=4)
+    return (
+        dt.datetime.combine(monday, WEEKLY_OPEN, tzinfo=LOCAL_ZONE),
+        dt.datetime.combine(friday, WEEKLY_CLOSE, tzinfo=LOCAL_ZONE),
+    )
+
+
+def attempt_time_is_up(started_at: dt.datetime, limit_minutes: int, now: dt.datetime) -> bool:
+    return now > started_at + dt.timedelta(minutes=limit_minutes) + SUBMIT_GRACE
+
+
+def score_of(correct_count: int, total: int) -> Decimal:
+    """Score on a scale of 10, two decimals, half up."""
+    if total <= 0:
+        return Decimal("0.00")
+    return (Decimal(10) * correct_count / total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def is_answer_correct(given: list[int], correct: list[int]) -> bool:
+    return bool(given) and sorted(set(given)) == sorted(set(correct))
+
+
+def checkin_token(campaign_id: int, session_id: int) -> str:
+    return signing.TimestampSigner(salt=CHECKIN_SALT).sign_object({"c": campaign_id, "s": session_id})
+
+
+class CheckinTokenError(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason  # "expired", "invalid" or "mismatch"
+
+
+def checkin_token_check(token: str, *, campaign_id: int, session_id: int, max_age=CHECKIN_MAX_AGE) -> None:
+    """Raise CheckinTokenError unless `token` is ours, unexpired, and names this campaign and session."""
+    signer = signing.TimestampSigner(salt=CHECKIN_SALT)
+    try:
+        payload = signer.unsign_object(token or "", max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise CheckinTokenError("expired") from exc
+    except (signing.BadSignature, ValueError, TypeError) as exc:
+        raise CheckinTokenError("invalid") from exc
+    if not isinstance(payload, dict) or payload.get("c") != campaign_id or payload.get("s") != session_id:
+        raise CheckinTokenError("mismatch")

@@ -1,0 +1,441 @@
+"""Reads of the study module, always scoped to what the user may see; statistics are computed in SQL."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from neuguong.access.scope import scope_for
+from neuguong.core.dates import local_today
+from neuguong.core.text import search_key
+from neuguong.people.models import THEORY_RANK, Person, Position
+
+from .models import (
+    Attendance,
+    AttendanceStatus,
+    Campaign,
+    Course,
+    Invitee,
+    PlanItem,
+    PositionRequirement,
+    QuizAttempt,
+    QuizRound,
+    Reflection,
+    ReflectionStatus,
+    Session,
+)
+
+_NOT_FOUND = (ValueError, TypeError, OverflowError)
+
+
+def _present(regular: bool):
+    return Attendance.objects.filter(
+        invitee=OuterRef("pk"), status=AttendanceStatus.PRESENT, session__is_makeup=not regular
+    )
+
+
+def _count_if(condition: Q) -> Count:
+    return Count("pk", filter=condition)
+
+
+def campaign_list(*, user, query: str = ""):
+    """Campaigns the user may see, with invited, attended and reflection counts (one query)."""
+    qs = Campaign.objects.visible_to(user).select_related("organizer")
+    key = search_key(query)
+    if key:
+        qs = qs.filter(title__icontains=query.strip()[:100])
+    return qs.annotate(**_campaign_count_annotations(user)).order_by("-created_at", "-id")
+
+
+def _campaign_count_annotations(user) -> dict:
+    """Counts restricted to the invitees the user may see (a secretary sees their own members' numbers)."""
+    visible = Invitee.objects.visible_to(user).filter(campaign=OuterRef("pk"))
+
+    def count(qs):
+        return Coalesce(
+            Subquery(qs.order_by().values("campaign").annotate(n=Count("pk")).values("n")[:1]),
+            Value(0),
+            output_field=IntegerField(),
+        )
+
+    present = Attendance.objects.filter(invitee=OuterRef("pk"), status=AttendanceStatus.PRESENT)
+    return {
+        "invited_count": count(visible),
+        "attended_count": count(visible.filter(Exists(present))),
+        "submitted_count": count(
+            visible.filter(reflection__status__in=[ReflectionStatus.SUBMITTED, ReflectionStatus.GRADED])
+        ),
+        "graded_count": count(visible.filter(reflection__status=ReflectionStatus.GRADED)),
+    }
+
+
+def campaign_get(*, user, campaign_id) -> Campaign:
+    try:
+        return (
+            Campaign.objects.visible_to(user)
+            .select_related("organizer", "audience_root")
+            .annotate(**_campaign_count_annotations(user))
+            .get(pk=campaign_id)
+        )
+    except (Campaign.DoesNotExist, *_NOT_FOUND) as exc:
+        raise Http404 from exc
+
+
+def session_get(*, campaign: Campaign, session_id) -> Session:
+    try:
+        return Session.objects.select_related("campaign__organizer").get(campaign=campaign, pk=session_id)
+    except (Session.DoesNotExist, *_NOT_FOUND) as exc:
+        raise Http404 from exc
+
+
+def invitee_list(*, user, campaign: Campaign, query: str = "", writable_only: bool = False):
+    """The invited people of a campaign that the user may see (or change)."""
+    scope = scope_for(user)
+    qs = Invitee.objects.visible_to(user).filter(campaign=campaign)
+    if writable_only:
+        qs = qs.filter(scope.write_q("organization__path"))
+    if search_key(query):
+        qs = qs.filter(person__in=Person.objects.search(query))
+    return qs.select_related("person", "organization", "reflection")
+
+
+def invitee_get(*, user, campaign: Campaign, invitee_id) -> Invitee:
+    try:
+        return (
+            Invitee.objects.visible_to(user)
+            .select_related("person__organization", "organization", "campaign")
+            .get(campaign=campaign, pk=invitee_id)
+        )
+    except (Invitee.DoesNotExist, *_NOT_FOUND) as exc:
+        raise Http404 from exc
+
+
+def own_invitee(*, user, campaign: Campaign) -> Invitee | None:
+    person_id = scope_for(user).person_id
+    if person_id is None:
+        return None
+    return (
+        Invitee.objects.select_related("person", "organization")
+        .filter(campaign=campaign, person_id=person_id)
+        .first()
+    )
+
+
+def can_manage(user, campaign: Campaign) -> bool:
+    return scope_for(user).can_write_path(campaign.organizer.path)
+
+
+def can_mark_any(user, campaign: Campaign) -> bool:
+    """May mark attendance for at least some invitees (the organiser, or a secretary of invited members)."""
+    scope = scope_for(user)
+    if scope.can_write_path(campaign.organizer.path):
+        return True
+    if not scope.write_paths:
+        return False
+    return Invitee.objects.filter(scope.write_q("organization__path"), campaign=campaign).exists()
+
+
+# --- attendance and campaign statistics -----------------------------------------------------------
+
+
+@dataclass
+class OrgRow:
+    organization_id: int
+    code: str
+    name: str
+    invited: int = 0
+    expected: int = 0
+    attended: int = 0
+    made_up: int = 0
+    excused: int = 0
+    absent: int = 0
+    reflections_submitted: int = 0
+    reflections_graded: int = 0
+    reflections_excused: int = 0
+    plan_items: int = 0
+    plan_commitments: int = 0
+    quiz_participants: int = 0
+    quiz_average: float | None = None
+
+    @property
+    def attendance_rate(self) -> float | None:
+        """Attended or made up, over those expected (people who joined after the session are not)."""
+        if not self.expected:
+            return None
+        return round(100 * (self.attended + self.made_up) / self.expected, 1)
+
+
+def first_regular_session_date(campaign: Campaign) -> dt.date | None:
+    return Session.objects.filter(campaign=campaign, is_makeup=False).aggregate(d=Min("held_on"))["d"]
+
+
+def campaign_org_stats(*, user, campaign: Campaign) -> list[OrgRow]:
+    """Per organisation: invited, expected, attended, made up, excused, absent, reflections, plans, quiz.
+
+    Three grouped SQL queries whatever the number of people. A member who joined after the first regular
+    session is not expected at it; the rate is (attended + made up) / expected.
+    """
+    first_day = first_regular_session_date(campaign)
+    invitees = Invitee.objects.visible_to(user).filter(campaign=campaign)
+    expected_q = Q(joined_on__isnull=True) | Q(joined_on__lte=first_day) if first_day else Q(pk__in=[])
+    excused_regular = Attendance.objects.filter(
+        invitee=OuterRef("pk"), status=AttendanceStatus.EXCUSED, session__is_makeup=False
+    )
+    annotated = invitees.annotate(
+        was_present=Exists(_present(regular=True)),
+        made_up_flag=Exists(_present(regular=False)),
+        was_excused=Exists(excused_regular),
+    )
+    rows = (
+        annotated.values("organization_id", "organization__code", "organization__name")
+        .annotate(
+            invited=Count("pk"),
+            expected=_count_if(expected_q),
+            attended=_count_if(Q(was_present=True)),
+            made_up=_count_if(Q(was_present=False, made_up_flag=True)),
+            excused=_count_if(expected_q & Q(was_present=False, made_up_flag=False, was_excused=True)),
+            absent=_count_if(expected_q & Q(was_present=False, made_up_flag=False, was_excused=False)),
+            reflections_submitted=_count_if(
+                Q(reflection__status__in=[ReflectionStatus.SUBMITTED, ReflectionStatus.GRADED])
+            ),
+            reflections_graded=_count_if(Q(reflection__status=ReflectionStatus.GRADED)),
+            reflections_excused=_count_if(Q(reflection__status=ReflectionStatus.EXCUSED)),
+        )
+        .order_by("organization__path")
+    )
+    by_org: dict[int, OrgRow] = {}
+    for row in rows:
+        by_org[row["organization_id"]] = OrgRow(
+            organization_id=row["organization_id"],
+            code=row["organization__code"],
+            name=row["organization__name"],
+            **{k: row[k] for k in ("invited", "expected", "attended", "made_up", "excused", "absent")},
+            reflections_submitted=row["reflections_submitted"],
+            reflections_graded=row["reflections_graded"],
+            reflections_excused=row["reflections_excused"],
+        )
+    plans = (
+        PlanItem.objects.filter(reflection__invitee__in=invitees.values("pk"))
+        .values("reflection__invitee__organization_id")
+        .annotate(n=Count("pk"), committed=Count("pk", filter=Q(commitment_id__isnull=False)))
+    )
+    for row in plans:
+        org_row = by_org.get(row["reflection__invitee__organization_id"])
+        if org_row:
+            org_row.plan_items, org_row.plan_commitments = row["n"], row["committed"]
+    best = (
+        QuizAttempt.objects.filter(invitee=OuterRef("pk"), round__campaign=campaign, score__isnull=False)
+        .order_by()
+        .values("invitee")
+        .annotate(best=Max("score"))
+        .values("best")[:1]
+    )
+    quiz = (
+        invitees.annotate(best=Subquery(best))
+        .filter(best__isnull=False)
+        .values("organization_id")
+        .annotate(n=Count("pk"), avg=Avg("best"))
+    )
+    for row in quiz:
+        org_row = by_org.get(row["organization_id"])
+        if org_row:
+            org_row.quiz_participants = row["n"]
+            org_row.quiz_average = round(float(row["avg"]), 2) if row["avg"] is not None else None
+    return list(by_org.values())
+
+
+def totals_of(rows: list[OrgRow]) -> OrgRow:
+    total = OrgRow(organization_id=0, code="", name="Tổng cộng")
+    weighted = 0.0
+    for row in rows:
+        for name in (
+            "invited",
+            "expected",
+            "attended",
+            "made_up",
+            "excused",
+            "absent",
+            "reflections_submitted",
+            "reflections_graded",
+            "reflections_excused",
+            "plan_items",
+            "plan_commitments",
+            "quiz_participants",
+        ):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+        if row.quiz_average is not None:
+            weighted += row.quiz_average * row.quiz_participants
+    if total.quiz_participants:
+        total.quiz_average = round(weighted / total.quiz_participants, 2)
+    return total
+
+
+def session_sheet(*, user, session: Session, writable_only: bool = True):
+    """Invitees for the attendance sheet with their current mark for this session (one query)."""
+    mark = Attendance.objects.filter(session=session, invitee=OuterRef("pk"))
+    qs = invitee_list(user=user, campaign=session.campaign, writable_only=writable_only).annotate(
+        mark_status=Subquery(mark.values("status")[:1]),
+        mark_reason=Subquery(mark.values("reason")[:1]),
+        mark_method=Subquery(mark.values("method")[:1]),
+    )
+    if session.is_makeup:
+        # The make-up session is for those who missed the regular one.
+        qs = qs.exclude(Exists(_present(regular=True)))
+    return qs
+
+
+def session_counts(*, user, session: Session) -> dict:
+    invitees = Invitee.objects.visible_to(user).filter(campaign=session.campaign)
+    expected = invitees.filter(Q(joined_on__isnull=True) | Q(joined_on__lte=session.held_on))
+    marks = Attendance.objects.filter(session=session, invitee__in=invitees.values("pk"))
+    by_status = dict(marks.values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    return {
+        "invited": invitees.count(),
+        "expected": expected.count(),
+        "present": by_status.get(AttendanceStatus.PRESENT, 0),
+        "excused": by_status.get(AttendanceStatus.EXCUSED, 0),
+        "absent": by_status.get(AttendanceStatus.ABSENT, 0),
+    }
+
+
+# --- reflections -------------------------------------------------------------------------------------
+
+
+def reflection_list(*, user, campaign: Campaign, status: str = ""):
+    qs = invitee_list(user=user, campaign=campaign).order_by("organization__path", "person__name_folded")
+    if status == "none":
+        qs = qs.filter(reflection__isnull=True)
+    elif status:
+        qs = qs.filter(reflection__status=status)
+    return qs
+
+
+def reflection_of(invitee: Invitee) -> Reflection | None:
+    return Reflection.objects.filter(invitee=invitee).prefetch_related("plan_items").first()
+
+
+# --- quizzes -----------------------------------------------------------------------------------------
+
+
+def quiz_round_get(*, campaign: Campaign, round_id) -> QuizRound:
+    try:
+        return QuizRound.objects.select_related("campaign").get(campaign=campaign, pk=round_id)
+    except (QuizRound.DoesNotExist, *_NOT_FOUND) as exc:
+        raise Http404 from exc
+
+
+def quiz_results_by_org(*, user, quiz_round: QuizRound) -> list[dict]:
+    """Per organisation: invited, participants, average and best of the best score of each person (SQL)."""
+    best = (
+        QuizAttempt.objects.filter(invitee=OuterRef("pk"), round=quiz_round, score__isnull=False)
+        .order_by()
+        .values("invitee")
+        .annotate(best=Max("score"))
+        .values("best")[:1]
+    )
+    return list(
+        Invitee.objects.visible_to(user)
+        .filter(campaign=quiz_round.campaign)
+        .annotate(best=Subquery(best))
+        .values("organization__code", "organization__name")
+        .annotate(
+            invited=Count("pk"),
+            participants=Count("pk", filter=Q(best__isnull=False)),
+            average=Avg("best"),
+            top=Max("best"),
+        )
+        .order_by("organization__path")
+    )
+
+
+def my_attempts(*, user, quiz_round: QuizRound) -> list[QuizAttempt]:
+    person_id = scope_for(user).person_id
+    if person_id is None:
+        return []
+    return list(QuizAttempt.objects.filter(round=quiz_round, invitee__person_id=person_id).order_by("number"))
+
+
+def attempt_get(*, user, attempt_id) -> QuizAttempt:
+    """Only the person taking it sees an attempt's page."""
+    person_id = scope_for(user).person_id
+    try:
+        return QuizAttempt.objects.select_related("round__campaign", "invitee").get(
+            pk=attempt_id, invitee__person_id=person_id
+        )
+    except (QuizAttempt.DoesNotExist, *_NOT_FOUND) as exc:
+        raise Http404 from exc
+
+
+# --- training ----------------------------------------------------------------------------------------
+
+
+def course_list(*, user):
+    return (
+        Course.objects.visible_to(user)
+        .select_related("organizer")
+        .annotate(
+            enrolled=Count("enrolments", distinct=True),
+            completed=Count("enrolments", filter=Q(enrolments__status="completed"), distinct=True),
+        )
+    )
+
+
+def course_get(*, user, course_id) -> Course:
+    try:
+        return Course.objects.visible_to(user).select_related("organizer").get(pk=course_id)
+    except (Course.DoesNotExist, *_NOT_FOUND) as exc:
+        raise Http404 from exc
+
+
+def enrolment_list(*, user, course: Course):
+    scope = scope_for(user)
+    q = scope.read_q("person__organization__path")
+    if scope.person_id and not scope.is_global:
+        q |= Q(person_id=scope.person_id)
+    return course.enrolments.filter(q).select_related("person__organization")
+
+
+def _rank_case(field: str) -> Case:
+    return Case(
+        *[When(**{field: level}, then=Value(rank)) for level, rank in THEORY_RANK.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def theory_gap_list(*, user, on: dt.date | None = None):
+    """Current holders of a post whose required theory level (PositionRequirement) is above their own."""
+    day = on or local_today()
+    requirements = PositionRequirement.objects.filter(title=OuterRef("title"))
+    return (
+        Position.objects.filter(
+            scope_for(user).read_q("person__organization__path"),
+            started_on__lte=day,
+            person__status__in=["official", "probationary", "exempt", "non_member"],
+        )
+        .exclude(ended_on__lt=day)
+        .annotate(
+            required_level=Subquery(requirements.values("required_level")[:1]),
+        )
+        .filter(required_level__isnull=False)
+        .annotate(required_rank=_rank_case("required_level"), own_rank=_rank_case("person__theory_level"))
+        .filter(required_rank__gt=F("own_rank"))
+        .select_related("person__organization", "organization")
+        .order_by("person__organization__path", "person__name_folded", "title")
+    )
