@@ -46,7 +46,7 @@ def make_inspection(tree, *, program=None, subjects=None, people=(), leader=None
     program = program or make_program(tree)
     if leader is None:
         leader = PersonFactory(full_name="Trần Văn Trưởng", organization=tree.root)
-        account_for(leader, "truong_doan")
+        account_for(leader, f"truong_doan_{leader.pk}")
     today = local_today()
     start = dt.date(program.year, 1, 1)
     return services.inspection_create(
