@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
-from neuguong.core.dates import local_today
+from neuguong.core.dates import LOCAL_ZONE, local_today
 from neuguong.core.errors import BusinessError, PermissionDenied
 from neuguong.core.text import normalize_text
 from neuguong.organizations.models import Organization
@@ -112,7 +112,7 @@ def _require_write(actor, path: str) -> None:
 
 
 def _fmt(value: dt.datetime) -> str:
-    return timezone.localtime(value).strftime("%H:%M %d/%m/%Y")
+    return value.astimezone(LOCAL_ZONE).strftime("%H:%M %d/%m/%Y")
 
 
 # --- campaigns ---------------------------------------------------------------------------------------
