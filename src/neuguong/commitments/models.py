@@ -1,0 +1,496 @@
+"""Commitments (cam kết, nhiệm vụ): rõ việc, rõ người, rõ thời gian.
+
+The status shown to users is never stored: `status.commitment_status(commitment, today)` derives it from
+the facts kept here (deadline, completion date, pending extension, returned report, halt decision).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import F, Q
+
+from neuguong.core.models import SoftDeleteModel, SoftDeleteQuerySet, TimeStampedModel
+from neuguong.core.text import fold
+
+
+class CommitmentCategory(models.TextChoices):
+    EXEMPLARY = "exemplary", "Trách nhiệm nêu gương (QĐ 101, 08, 55)"
+    POLITICAL = "political", "Nhiệm vụ chính trị"
+    PROFESSIONAL = "professional", "Nhiệm vụ chuyên môn"
+    OTHER = "other", "Khác"
+
+
+class SourceKind(models.TextChoices):
+    DOCUMENT = "document", "Văn bản"
+    WORK_PROGRAM = "work_program", "Chương trình công tác năm"
+    MEETING = "meeting", "Kết luận cuộc họp"
+    INSPECTION = "inspection", "Kiến nghị kiểm tra, giám sát"
+    PLEDGE = "pledge", "Bản cam kết của đảng viên"
+    STUDY_PLAN = "study_plan", "Kế hoạch học tập, làm theo"
+    TARGET = "target", "Chỉ tiêu"
+    OTHER = "other", "Khác"
+
+
+class Halt(models.TextChoices):
+    NONE = "", "—"
+    SUSPENDED = "suspended", "Tạm dừng"
+    CANCELLED = "cancelled", "Hủy"
+
+
+class Recurrence(models.TextChoices):
+    MONTHLY = "monthly", "Hằng tháng"
+    QUARTERLY = "quarterly", "Hằng quý"
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Commitments on boards in the user's readable subtrees, plus those the user is responsible for."""
+        from neuguong.access.scope import scope_for
+
+        scope = scope_for(user)
+        q = scope.read_q("organization__path")
+        if scope.person_id and not scope.is_global:
+            q |= Q(responsible_person_id=scope.person_id)
+        return self.filter(q)
+
+    def writable_by(self, user):
+        from neuguong.access.scope import scope_for
+
+        return self.filter(scope_for(user).write_q("organization__path"))
+
+    def search(self, query: str):
+        key = fold(query or "")
+        return self.filter(title_folded__contains=key) if key else self
+
+
+class CommitmentSeries(TimeStampedModel):
+    """A recurring commitment (monthly or quarterly): each occurrence is a Commitment of its own."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="commitment_series"
+    )
+    title = models.CharField("nội dung", max_length=500)
+    recurrence = models.CharField("lặp lại", max_length=16, choices=Recurrence.choices)
+    starts_on = models.DateField("từ ngày")
+    ends_on = models.DateField("đến ngày")
+
+    class Meta:
+        verbose_name = "nhiệm vụ định kỳ"
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="series_end_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_recurrence_display()})"
+
+
+class Commitment(TimeStampedModel):
+    title = models.CharField("nội dung công việc", max_length=500)
+    title_folded = models.CharField(max_length=500, editable=False)
+    expected_result = models.TextField("kết quả, sản phẩm dự kiến", blank=True)
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name="tổ chức theo dõi",
+        on_delete=models.PROTECT,
+        related_name="commitments",
+    )
+    responsible_person = models.ForeignKey(
+        "people.Person",
+        verbose_name="người chịu trách nhiệm",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+    )
+    lead_unit = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name="đơn vị chủ trì",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_commitments",
+    )
+    co_units = models.ManyToManyField(
+        "organizations.Organization",
+        verbose_name="đơn vị phối hợp",
+        blank=True,
+        related_name="cooperating_commitments",
+    )
+    start_on = models.DateField("ngày bắt đầu", null=True, blank=True)
+    deadline = models.DateField("thời hạn")
+    original_deadline = models.DateField("thời hạn ban đầu")
+    category = models.CharField(
+        "nhóm", max_length=16, choices=CommitmentCategory.choices, default=CommitmentCategory.OTHER
+    )
+    source_kind = models.CharField(
+        "nguồn", max_length=16, choices=SourceKind.choices, default=SourceKind.OTHER
+    )
+    source_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
+    source_note = models.CharField("ghi chú nguồn (mục, phần)", max_length=255, blank=True)
+    series = models.ForeignKey(
+        CommitmentSeries, null=True, blank=True, on_delete=models.PROTECT, related_name="occurrences"
+    )
+    batch = models.CharField("đợt giao", max_length=32, blank=True, db_index=True)
+    completed_on = models.DateField("ngày hoàn thành", null=True, blank=True)
+    completion_note = models.TextField("ghi chú hoàn thành", blank=True)
+    # Facts the status function reads; maintained only by services.
+    extension_pending = models.BooleanField("đang đề nghị gia hạn", default=False)
+    is_returned = models.BooleanField("báo cáo bị trả lại", default=False)
+    halt = models.CharField("hủy/tạm dừng", max_length=16, choices=Halt.choices, blank=True, default="")
+    halt_reason = models.CharField("lý do hủy/tạm dừng", max_length=500, blank=True)
+    halted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người quyết định",
+    )
+    halted_on = models.DateField("ngày quyết định", null=True, blank=True)
+    progress = models.PositiveSmallIntegerField("tiến độ (%)", default=0)
+    created_reason = models.CharField("lý do (hạn đã qua khi tạo)", max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "cam kết, nhiệm vụ"
+        verbose_name_plural = "cam kết, nhiệm vụ"
+        ordering = ["deadline", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_on__isnull=True) | Q(deadline__gte=F("start_on")),
+                name="commitment_deadline_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=F("original_deadline")), name="commitment_extension_not_earlier"
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="commitment_progress_max_100"),
+            models.CheckConstraint(
+                condition=Q(responsible_person__isnull=False) | Q(lead_unit__isnull=False),
+                name="commitment_has_someone_responsible",
+            ),
+            models.CheckConstraint(
+                condition=Q(halt="") | (~Q(halt_reason="") & Q(halted_by__isnull=False)),
+                name="commitment_halt_has_reason_and_decider",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "deadline"], name="commitment_org_deadline_idx"),
+            models.Index(fields=["responsible_person", "deadline"], name="commitment_person_deadline_idx"),
+            models.Index(fields=["source_type", "source_id"], name="commitment_source_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.title_folded = fold(self.title)
+        super().save(*args, **kwargs)
+
+    @property
+    def org_path(self) -> str:
+        return self.organization.path
+
+    @property
+    def was_extended(self) -> bool:
+        return self.deadline != self.original_deadline
+
+
+class ReviewState(models.TextChoices):
+    PENDING = "pending", "Chờ xem xét"
+    ACCEPTED = "accepted", "Đã chấp nhận"
+    RETURNED = "returned", "Trả lại"
+
+
+class ProgressReport(models.Model):
+    """A progress report (percent, text, evidence); a supervisor accepts or returns it."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="reports")
+    reported_on = models.DateField("ngày báo cáo")
+    percent = models.PositiveSmallIntegerField("tiến độ (%)")
+    text = models.TextField("nội dung báo cáo")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="người nhập"
+    )
+    on_behalf_of = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="nhập thay cho",
+    )
+    review_state = models.CharField(
+        "xem xét", max_length=16, choices=ReviewState.choices, default=ReviewState.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField("ý kiến người xem xét", max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "báo cáo tiến độ"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_max_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Báo cáo {self.percent}% ngày {self.reported_on:%d/%m/%Y}"
+
+    @property
+    def org_path(self) -> str:
+        return self.commitment.organization.path
+
+
+def _evidence_upload_to(instance, filename: str) -> str:
+    # Random name: nothing of the uploader's file name reaches the storage path.
+    return f"evidence/{uuid.uuid4().hex}"
+
+
+class Evidence(SoftDeleteModel):
+    """An evidence file (minh chứng) of a progress report. Never cascaded away; deletion only marks it."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to=_evidence_upload_to, max_length=255)
+    original_name = models.CharField("tên tệp", max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SoftDeleteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "minh chứng"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def org_path(self) -> str:
+        return self.report.commitment.organization.path
+
+
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", "Chờ quyết định"
+    GRANTED = "granted", "Đã gia hạn"
+    REFUSED = "refused", "Không đồng ý"
+
+
+class ExtensionRequest(models.Model):
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="extensions")
+    requested_deadline = models.DateField("thời hạn đề nghị")
+    previous_deadline = models.DateField("thời hạn trước khi gia hạn")
+    reason = models.CharField("lý do", max_length=500)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=16, choices=ExtensionState.choices, default=ExtensionState.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField("ý kiến", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "đề nghị gia hạn"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment"], condition=Q(state="pending"), name="extension_one_pending"
+            ),
+            models.CheckConstraint(
+                condition=Q(requested_deadline__gt=F("previous_deadline")), name="extension_is_later"
+            ),
+        ]
+
+    @property
+    def org_path(self) -> str:
+        return self.commitment.organization.path
+
+
+class WorkProgram(TimeStampedModel):
+    """An organisation's annual work program (chương trình công tác năm)."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="work_programs"
+    )
+    year = models.PositiveSmallIntegerField("năm")
+    title = models.CharField("tên chương trình", max_length=255)
+    document = models.ForeignKey(
+        "documents.Document",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="work_programs",
+        verbose_name="văn bản ban hành",
+    )
+
+    class Meta:
+        verbose_name = "chương trình công tác năm"
+        ordering = ["-year", "organization__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="work_program_one_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year})"
+
+    @property
+    def org_path(self) -> str:
+        return self.organization.path
+
+
+class WorkProgramItem(models.Model):
+    program = models.ForeignKey(WorkProgram, on_delete=models.CASCADE, related_name="items")
+    title = models.CharField("nội dung", max_length=500)
+    expected_result = models.TextField("kết quả dự kiến", blank=True)
+    month = models.PositiveSmallIntegerField("tháng", null=True, blank=True)
+    quarter = models.PositiveSmallIntegerField("quý", null=True, blank=True)
+    is_exemplary = models.BooleanField("trách nhiệm nêu gương", default=False)
+    responsible_person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lead_unit = models.ForeignKey(
+        "organizations.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "nội dung chương trình công tác"
+        ordering = ["quarter", "month", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(month__isnull=False) & Q(quarter__isnull=True) & Q(month__gte=1) & Q(month__lte=12)
+                )
+                | (Q(month__isnull=True) & Q(quarter__isnull=False) & Q(quarter__gte=1) & Q(quarter__lte=4)),
+                name="work_item_month_or_quarter",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def org_path(self) -> str:
+        return self.program.organization.path
+
+
+DEFAULT_PLEDGE_ITEMS = [
+    "Giữ gìn phẩm chất chính trị, đạo đức, lối sống; nêu gương theo Quy định 08-QĐi/TW",
+    "Hoàn thành tốt nhiệm vụ chuyên môn được giao",
+    "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+    "Tham gia đầy đủ sinh hoạt chi bộ, đóng đảng phí đúng quy định",
+    "Giữ mối liên hệ với cấp ủy và nhân dân nơi cư trú",
+]
+
+
+class PledgeTemplate(TimeStampedModel):
+    """The annual pledge template (mẫu bản cam kết) an organisation edits; members' pledges copy its items."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="pledge_templates"
+    )
+    year = models.PositiveSmallIntegerField("năm")
+    items = models.JSONField("các nội dung cam kết", default=list)
+
+    class Meta:
+        verbose_name = "mẫu bản cam kết"
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="pledge_template_one_per_year")
+        ]
+
+    @property
+    def org_path(self) -> str:
+        return self.organization.path
+
+
+class Pledge(TimeStampedModel):
+    """A member's annual pledge (bản cam kết tu dưỡng, rèn luyện, phấn đấu); its items become commitments."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="pledges")
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("năm")
+    registered_on = models.DateField("ngày đăng ký")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    is_proxy_entry = models.BooleanField("nhập thay", default=False)
+
+    class Meta:
+        verbose_name = "bản cam kết"
+        constraints = [models.UniqueConstraint(fields=["person", "year"], name="pledge_one_per_year")]
+
+    def __str__(self) -> str:
+        return f"Bản cam kết năm {self.year} — {self.person}"
+
+    @property
+    def org_path(self) -> str:
+        return self.organization.path
+
+
+class Notification(models.Model):
+    """The in-app notification list (thông báo) of a user."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    title = models.CharField(max_length=255)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE = "before", "Nhắc trước hạn"
+    OVERDUE = "overdue", "Nhắc quá hạn"
+    ESCALATION = "escalation", "Báo cáo cấp trên (quá hạn)"
+
+
+class OutboxStatus(models.TextChoices):
+    READY = "ready", "Chờ gửi"
+    SENDING = "sending", "Đang gửi"
+    SENT = "sent", "Đã gửi"
+    FAILED = "failed", "Lỗi"
+    CANCELLED = "cancelled", "Đã hủy"
+
+
+class Reminder(models.Model):
+    """Outbox row: one reminder to one recipient about one commitment for one due date, sent once."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=16, choices=ReminderKind.choices)
+    due_on = models.DateField("ngày nhắc")
+    deadline = models.DateField("thời hạn khi lập")
+    status = models.CharField(max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.READY)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "nhắc việc"
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "commitment", "kind", "due_on"], name="reminder_once"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="reminder_status_due_idx")]

@@ -1,0 +1,234 @@
+"""Reads about commitments, always scoped through `Commitment.objects.visible_to(user)`."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.http import Http404
+
+from neuguong.organizations.models import Organization
+
+from .models import Commitment, Evidence, ExtensionRequest, ProgressReport
+from .status import (
+    DONE_ON_TIME,
+    DONE_STATUSES,
+    OPEN_OVERDUE,
+    STATUS_CODES,
+    against_original_default,
+    commitment_status,
+    status_case,
+    status_q,
+)
+
+SORTS = {
+    "deadline": ("deadline", "id"),
+    "-deadline": ("-deadline", "-id"),
+    "title": ("title_folded", "id"),
+    "person": ("responsible_person__name_folded", "deadline", "id"),
+    "org": ("organization__path", "deadline", "id"),
+}
+
+
+def commitment_list(
+    *,
+    user,
+    today: dt.date,
+    organization: Organization | None = None,
+    status: str = "",
+    category: str = "",
+    person_id: int | None = None,
+    source_kind: str = "",
+    year: int | None = None,
+    due_from: dt.date | None = None,
+    due_to: dt.date | None = None,
+    query: str = "",
+    sort: str = "deadline",
+):
+    """Commitments the user may see, filtered; organisation and person joined (no query per row), each
+    annotated with `status_code` computed in SQL by the same rule as `commitment_status`."""
+    qs = Commitment.objects.visible_to(user).select_related("organization", "responsible_person", "lead_unit")
+    if organization is not None:
+        qs = qs.filter(organization__path__startswith=organization.path)
+    if status in STATUS_CODES:
+        qs = qs.filter(status_q(status, today))
+    if category:
+        qs = qs.filter(category=category)
+    if person_id:
+        qs = qs.filter(responsible_person_id=person_id)
+    if source_kind:
+        qs = qs.filter(source_kind=source_kind)
+    if year:
+        qs = qs.filter(deadline__year=year)
+    if due_from:
+        qs = qs.filter(deadline__gte=due_from)
+    if due_to:
+        qs = qs.filter(deadline__lte=due_to)
+    if query:
+        qs = qs.search(query)
+    return qs.annotate(status_code=status_case(today)).order_by(*SORTS.get(sort, SORTS["deadline"]))
+
+
+def my_commitments(*, user, today: dt.date):
+    """'Việc của tôi': the user's own commitments, due soon first."""
+    from neuguong.access.scope import scope_for
+
+    person_id = scope_for(user).person_id
+    if person_id is None:
+        return Commitment.objects.none()
+    return (
+        Commitment.objects.filter(responsible_person_id=person_id)
+        .select_related("organization")
+        .annotate(status_code=status_case(today))
+        .order_by("deadline", "id")
+    )
+
+
+def commitment_get(*, user, commitment_id) -> Commitment:
+    """A commitment the user may see, or 404 — the same answer as for one that does not exist."""
+    try:
+        return (
+            Commitment.objects.visible_to(user)
+            .select_related(
+                "organization", "responsible_person__organization", "lead_unit", "halted_by", "series"
+            )
+            .get(pk=commitment_id)
+        )
+    except (Commitment.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise Http404 from exc
+
+
+def commitment_timeline(commitment: Commitment) -> dict:
+    """Reports (with their evidence), extension requests: two queries plus one for evidence."""
+    reports = list(
+        ProgressReport.objects.filter(commitment=commitment).select_related(
+            "reported_by", "on_behalf_of", "reviewed_by"
+        )
+    )
+    evidence = Evidence.objects.alive().filter(report__commitment=commitment)
+    by_report: dict[int, list] = {}
+    for item in evidence:
+        by_report.setdefault(item.report_id, []).append(item)
+    for report in reports:
+        report.evidence_files = by_report.get(report.pk, [])
+    extensions = list(
+        ExtensionRequest.objects.filter(commitment=commitment).select_related("requested_by", "decided_by")
+    )
+    return {"reports": reports, "extensions": extensions}
+
+
+def status_counts(queryset, today: dt.date) -> dict[str, int]:
+    """{status code: count} over `queryset`, counted in the database (one query)."""
+    against_original = against_original_default()
+    aggregates = {
+        code: Count("pk", filter=status_q(code, today, against_original=against_original))
+        for code in STATUS_CODES
+    }
+    counts = queryset.order_by().aggregate(**aggregates)
+    return {code: counts[code] or 0 for code in STATUS_CODES}
+
+
+def on_time_rate(counts: dict[str, int]) -> float | None:
+    """Share of completed commitments done on time; None when nothing is completed yet."""
+    done = sum(counts[code] for code in DONE_STATUSES)
+    return counts[DONE_ON_TIME] / done if done else None
+
+
+@dataclass
+class SummaryRow:
+    organization: Organization
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return on_time_rate(self.counts)
+
+    @property
+    def overdue(self) -> int:
+        return self.counts[OPEN_OVERDUE]
+
+
+def subtree_summary(
+    *, user, organization: Organization, today: dt.date
+) -> tuple[SummaryRow, list[SummaryRow]]:
+    """Counts per status for `organization` (whole subtree) and for each direct child's subtree.
+
+    Two queries: the children, then one GROUP BY over the subtree keyed by the child id, found from the
+    commitment's organisation path (the segment after the parent's path)."""
+    children = list(organization.children.filter(dissolved_on__isnull=True).order_by("name_folded"))
+    base = Commitment.objects.visible_to(user).filter(organization__path__startswith=organization.path)
+    rows = (
+        base.annotate(status_code=status_case(today))
+        .values("organization__path", "status_code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    prefix_len = len(organization.path)
+    total = dict.fromkeys(STATUS_CODES, 0)
+    per_child: dict[int, dict[str, int]] = {child.pk: dict.fromkeys(STATUS_CODES, 0) for child in children}
+    for row in _grouped_by_child(rows, prefix_len):
+        total[row["status_code"]] += row["n"]
+        if row["child_id"] in per_child:
+            per_child[row["child_id"]][row["status_code"]] += row["n"]
+    return SummaryRow(organization, total), [SummaryRow(child, per_child[child.pk]) for child in children]
+
+
+def _grouped_by_child(rows, prefix_len: int):
+    """Fold (path, status) groups into (child id, status): paths are few (one per organisation)."""
+    for row in rows:
+        rest = row["organization__path"][prefix_len:]
+        child = rest.split("/", 1)[0]
+        yield {"child_id": int(child) if child else None, "status_code": row["status_code"], "n": row["n"]}
+
+
+def deadline_groups(commitments) -> list[tuple[str, str, list]]:
+    """Group 'my commitments' by status for display, in the order a person should act on them."""
+    order = [
+        "open_overdue",
+        "returned",
+        "open_on_time",
+        "extension_requested",
+        "suspended",
+        "done_late",
+        "done_on_time",
+        "cancelled",
+    ]
+    groups: dict[str, list] = {code: [] for code in order}
+    for commitment in commitments:
+        groups[commitment.status_code].append(commitment)
+    from .status import STATUS_COLOURS, STATUS_LABELS
+
+    return [(code, STATUS_LABELS[code], groups[code], STATUS_COLOURS[code]) for code in order if groups[code]]
+
+
+def status_of(commitment: Commitment, today: dt.date) -> str:
+    return getattr(commitment, "status_code", None) or commitment_status(commitment, today)
+
+
+def heads_of_agencies(*, user, organization: Organization) -> list:
+    """Heads (người đứng đầu) of every agency in `organization`'s subtree that the user may see, plus
+    people holding a current head-of-agency post there."""
+    from neuguong.core.dates import local_today
+    from neuguong.organizations.models import Agency
+    from neuguong.people.models import Person, PositionTitle
+
+    today = local_today()
+    head_ids = set(
+        Agency.objects.visible_to(user)
+        .filter(organization__path__startswith=organization.path, head__isnull=False)
+        .values_list("head_id", flat=True)
+    )
+    head_ids |= set(
+        Person.objects.visible_to(user)
+        .filter(
+            positions__title=PositionTitle.HEAD_OF_AGENCY,
+            positions__organization__path__startswith=organization.path,
+            positions__started_on__lte=today,
+        )
+        .exclude(positions__ended_on__lt=today)
+        .values_list("pk", flat=True)
+    )
+    return list(Person.objects.filter(pk__in=head_ids).select_related("organization").order_by("name_folded"))

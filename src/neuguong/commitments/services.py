@@ -1,0 +1,922 @@
+"""Writes about commitments: each checks the actor's rights and the current state, changes the rows and
+writes the audit event in one transaction. `today` defaults to the date in Asia/Ho_Chi_Minh."""
+
+import calendar
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterable, Sequence
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from neuguong.access.scope import scope_for
+from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
+from neuguong.core.dates import local_today
+from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.text import normalize_text
+from neuguong.organizations.models import Organization
+from neuguong.people.models import Person
+
+from .models import (
+    DEFAULT_PLEDGE_ITEMS,
+    Commitment,
+    CommitmentCategory,
+    CommitmentSeries,
+    Evidence,
+    ExtensionRequest,
+    ExtensionState,
+    Halt,
+    OutboxStatus,
+    Pledge,
+    PledgeTemplate,
+    ProgressReport,
+    Recurrence,
+    Reminder,
+    ReviewState,
+    SourceKind,
+    WorkProgram,
+    WorkProgramItem,
+)
+from .uploads import MAX_FILES_PER_REPORT, MSG_TOO_MANY_FILES, check_upload
+
+MSG_NO_RIGHT = "Bạn không có quyền giao hoặc điều chỉnh nhiệm vụ của tổ chức này."
+MSG_NOT_YOURS = "Bạn chỉ được báo cáo nhiệm vụ của chính mình."
+MSG_TITLE_REQUIRED = "Nội dung công việc không được để trống."
+MSG_NOBODY_RESPONSIBLE = "Cần chọn người chịu trách nhiệm hoặc đơn vị chủ trì."
+MSG_PERSON_OUTSIDE = "Người chịu trách nhiệm phải thuộc tổ chức này hoặc tổ chức trực thuộc."
+MSG_UNIT_OUTSIDE = "Đơn vị chủ trì, phối hợp phải thuộc tổ chức này hoặc tổ chức trực thuộc."
+MSG_DEADLINE_BEFORE_START = "Thời hạn không được trước ngày bắt đầu."
+MSG_DEADLINE_PAST = "Thời hạn đã qua: cần ghi lý do khi giao nhiệm vụ có thời hạn trong quá khứ."
+MSG_ORG_CLOSED = "Tổ chức «{name}» đã giải thể hoặc sáp nhập."
+MSG_CATEGORY = "Nhóm nhiệm vụ không hợp lệ."
+MSG_SOURCE = "Nguồn nhiệm vụ không hợp lệ."
+MSG_NOBODY_SELECTED = "Chưa chọn người nào để giao nhiệm vụ."
+MSG_PERCENT = "Tiến độ phải từ 0 đến 100 %."
+MSG_REPORT_TEXT = "Nội dung báo cáo không được để trống."
+MSG_REPORT_FUTURE = "Ngày báo cáo không được sau ngày hôm nay."
+MSG_HALTED = "Nhiệm vụ đã bị hủy hoặc tạm dừng: không thể thực hiện thao tác này."
+MSG_CANCELLED = "Nhiệm vụ đã bị hủy: không thể đánh dấu hoàn thành."
+MSG_ALREADY_DONE = "Nhiệm vụ đã hoàn thành."
+MSG_NOT_DONE = "Nhiệm vụ chưa hoàn thành."
+MSG_COMPLETED_FUTURE = "Ngày hoàn thành không được sau ngày hôm nay."
+MSG_COMPLETED_BEFORE_START = "Ngày hoàn thành không được trước ngày bắt đầu."
+MSG_REPORT_DECIDED = "Báo cáo này đã được xem xét."
+MSG_NOTHING_TO_RETURN = "Không có báo cáo hay kết quả hoàn thành nào để trả lại."
+MSG_RETURN_NOTE = "Cần ghi ý kiến khi trả lại báo cáo."
+MSG_EXTENSION_LATER = "Thời hạn đề nghị phải sau thời hạn hiện tại ({deadline})."
+MSG_EXTENSION_REASON = "Cần ghi lý do đề nghị gia hạn."
+MSG_EXTENSION_PENDING = "Đã có một đề nghị gia hạn đang chờ quyết định."
+MSG_EXTENSION_DECIDED = "Đề nghị gia hạn này đã được quyết định."
+MSG_HALT_REASON = "Cần ghi lý do hủy hoặc tạm dừng."
+MSG_HALT_KIND = "Chỉ có thể hủy hoặc tạm dừng."
+MSG_NOT_HALTED = "Nhiệm vụ không bị tạm dừng."
+MSG_RECURRENCE = "Kiểu lặp lại không hợp lệ."
+MSG_PERIOD = "Khoảng thời gian lặp lại không hợp lệ."
+MSG_PROGRAM_EXISTS = "Tổ chức đã có chương trình công tác năm {year}."
+MSG_ITEM_PERIOD = "Mỗi nội dung thuộc đúng một tháng (1–12) hoặc một quý (1–4)."
+MSG_PLEDGE_EXISTS = "Đảng viên đã đăng ký bản cam kết năm {year}."
+MSG_PLEDGE_EMPTY = "Bản cam kết cần ít nhất một nội dung."
+MSG_TEMPLATE_EMPTY = "Mẫu bản cam kết cần ít nhất một nội dung."
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Rights
+
+
+def can_manage(actor, organization: Organization) -> bool:
+    """Staff and secretaries manage the boards of their subtree."""
+    return scope_for(actor).can_write_path(organization.path)
+
+
+def is_responsible(actor, commitment: Commitment) -> bool:
+    person_id = scope_for(actor).person_id
+    return person_id is not None and person_id == commitment.responsible_person_id
+
+
+def _require_manage(actor, organization: Organization) -> None:
+    if not can_manage(actor, organization):
+        raise PermissionDenied(MSG_NO_RIGHT)
+
+
+def _require_manage_or_own(actor, commitment: Commitment) -> None:
+    if not (is_responsible(actor, commitment) or can_manage(actor, commitment.organization)):
+        # Pages and API answer 404 (the member cannot see it); the message is for service callers.
+        raise PermissionDenied(MSG_NOT_YOURS if scope_for(actor).person_id else MSG_NO_RIGHT)
+
+
+def _proxy_for(actor, commitment: Commitment) -> Person | None:
+    """The responsible person when someone else (a secretary) enters for them: recorded as proxy entry."""
+    if commitment.responsible_person_id and not is_responsible(actor, commitment):
+        return commitment.responsible_person
+    return None
+
+
+def _live(commitment: Commitment) -> None:
+    if commitment.halt:
+        raise BusinessError(MSG_HALTED)
+
+
+def _cancel_pending_reminders(commitment: Commitment) -> int:
+    """A reassigned, rescheduled, completed or halted commitment drops reminders not yet sent."""
+    return Reminder.objects.filter(
+        commitment=commitment, status__in=(OutboxStatus.READY, OutboxStatus.FAILED)
+    ).update(status=OutboxStatus.CANCELLED)
+
+
+def _locked(commitment: Commitment) -> Commitment:
+    return Commitment.objects.select_for_update().select_related("organization").get(pk=commitment.pk)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Creation
+
+
+def _validate_new(
+    *,
+    organization: Organization,
+    title: str,
+    deadline: dt.date,
+    responsible_person: Person | None,
+    lead_unit: Organization | None,
+    co_units: Sequence[Organization],
+    start_on: dt.date | None,
+    category: str,
+    source_kind: str,
+    reason: str,
+    today: dt.date,
+) -> str:
+    title = normalize_text(title or "")
+    if not title:
+        raise BusinessError(MSG_TITLE_REQUIRED, field="title")
+    if not organization.is_active:
+        raise BusinessError(MSG_ORG_CLOSED.format(name=organization.name), field="organization")
+    if responsible_person is None and lead_unit is None:
+        raise BusinessError(MSG_NOBODY_RESPONSIBLE, field="responsible_person")
+    if responsible_person is not None and not responsible_person.organization.path.startswith(
+        organization.path
+    ):
+        raise BusinessError(MSG_PERSON_OUTSIDE, field="responsible_person")
+    for unit in [lead_unit, *co_units]:
+        if unit is not None and not unit.path.startswith(organization.path):
+            raise BusinessError(MSG_UNIT_OUTSIDE, field="lead_unit")
+    if start_on is not None and deadline < start_on:
+        raise BusinessError(MSG_DEADLINE_BEFORE_START, field="deadline")
+    if deadline < today and not normalize_text(reason or ""):
+        raise BusinessError(MSG_DEADLINE_PAST, field="reason")
+    if category not in CommitmentCategory.values:
+        raise BusinessError(MSG_CATEGORY, field="category")
+    if source_kind not in SourceKind.values:
+        raise BusinessError(MSG_SOURCE, field="source_kind")
+    return title
+
+
+def _new_commitment(
+    *,
+    actor,
+    organization: Organization,
+    title: str,
+    deadline: dt.date,
+    responsible_person: Person | None = None,
+    lead_unit: Organization | None = None,
+    co_units: Sequence[Organization] = (),
+    expected_result: str = "",
+    category: str = CommitmentCategory.OTHER,
+    source_kind: str = SourceKind.OTHER,
+    source_object=None,
+    source_note: str = "",
+    start_on: dt.date | None = None,
+    reason: str = "",
+    on_behalf_of: Person | None = None,
+    series: CommitmentSeries | None = None,
+    batch: str = "",
+    today: dt.date,
+) -> Commitment:
+    title = _validate_new(
+        organization=organization,
+        title=title,
+        deadline=deadline,
+        responsible_person=responsible_person,
+        lead_unit=lead_unit,
+        co_units=co_units,
+        start_on=start_on,
+        category=category,
+        source_kind=source_kind,
+        reason=reason,
+        today=today,
+    )
+    commitment = Commitment(
+        title=title,
+        expected_result=(expected_result or "").strip(),
+        organization=organization,
+        responsible_person=responsible_person,
+        lead_unit=lead_unit,
+        start_on=start_on,
+        deadline=deadline,
+        original_deadline=deadline,
+        category=category,
+        source_kind=source_kind,
+        source_note=normalize_text(source_note or "")[:255],
+        series=series,
+        batch=batch,
+        created_reason=normalize_text(reason or "")[:500],
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    if source_object is not None:
+        commitment.source_type = ContentType.objects.get_for_model(type(source_object))
+        commitment.source_id = source_object.pk
+    commitment.save()
+    if co_units:
+        commitment.co_units.set(co_units)
+    audit_create(
+        actor=actor,
+        target=commitment,
+        note=commitment.created_reason,
+        on_behalf_of=on_behalf_of.full_name if on_behalf_of else "",
+    )
+    return commitment
+
+
+@transaction.atomic
+def commitment_create(
+    *,
+    actor,
+    organization: Organization,
+    title: str,
+    deadline: dt.date,
+    responsible_person: Person | None = None,
+    lead_unit: Organization | None = None,
+    expected_result: str = "",
+    category: str = "other",
+    source_kind: str = "other",
+    source_object=None,
+    source_note: str = "",
+    start_on: dt.date | None = None,
+    reason: str = "",
+    on_behalf_of: Person | None = None,
+    co_units: Sequence[Organization] = (),
+    today: dt.date | None = None,
+) -> Commitment:
+    """Put one commitment on `organization`'s board (rõ việc, rõ người, rõ thời gian)."""
+    _require_manage(actor, organization)
+    return _new_commitment(
+        actor=actor,
+        organization=organization,
+        title=title,
+        deadline=deadline,
+        responsible_person=responsible_person,
+        lead_unit=lead_unit,
+        co_units=co_units,
+        expected_result=expected_result,
+        category=category,
+        source_kind=source_kind,
+        source_object=source_object,
+        source_note=source_note,
+        start_on=start_on,
+        reason=reason,
+        on_behalf_of=on_behalf_of,
+        today=today or local_today(),
+    )
+
+
+@transaction.atomic
+def commitment_assign_many(
+    *,
+    actor,
+    organization: Organization,
+    people: Iterable[Person],
+    title: str,
+    deadline: dt.date,
+    today: dt.date | None = None,
+    **fields,
+) -> list[Commitment]:
+    """One item assigned to many at once (e.g. every head of agency in the subtree): one commitment each,
+    all in one batch; either all are created or none."""
+    _require_manage(actor, organization)
+    unique_people = list({person.pk: person for person in people}.values())
+    if not unique_people:
+        raise BusinessError(MSG_NOBODY_SELECTED, field="people")
+    batch = uuid.uuid4().hex
+    return [
+        _new_commitment(
+            actor=actor,
+            organization=organization,
+            title=title,
+            deadline=deadline,
+            responsible_person=person,
+            batch=batch,
+            today=today or local_today(),
+            **fields,
+        )
+        for person in unique_people
+    ]
+
+
+def _period_ends(recurrence: str, starts_on: dt.date, ends_on: dt.date) -> list[dt.date]:
+    """Last day of each month (or quarter) that ends within [starts_on, ends_on]; a partial last period
+    ends on `ends_on`."""
+    step = 1 if recurrence == Recurrence.MONTHLY else 3
+    month = starts_on.month if step == 1 else ((starts_on.month - 1) // 3) * 3 + 1
+    year = starts_on.year
+    ends: list[dt.date] = []
+    while True:
+        last_month = month + step - 1
+        period_end = dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
+        if period_end >= ends_on:
+            ends.append(ends_on)
+            break
+        ends.append(period_end)
+        month += step
+        if month > 12:
+            month -= 12
+            year += 1
+    return ends
+
+
+@transaction.atomic
+def commitment_create_recurring(
+    *,
+    actor,
+    organization: Organization,
+    title: str,
+    recurrence: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    today: dt.date | None = None,
+    **fields,
+) -> CommitmentSeries:
+    """A monthly or quarterly commitment: one occurrence per period, each due at the period's end."""
+    _require_manage(actor, organization)
+    if recurrence not in Recurrence.values:
+        raise BusinessError(MSG_RECURRENCE, field="recurrence")
+    if ends_on < starts_on or (ends_on - starts_on).days > 366 * 5:
+        raise BusinessError(MSG_PERIOD, field="ends_on")
+    today = today or local_today()
+    series = CommitmentSeries.objects.create(
+        organization=organization,
+        title=normalize_text(title or "")[:500],
+        recurrence=recurrence,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    label = "tháng" if recurrence == Recurrence.MONTHLY else "quý"
+    for end in _period_ends(recurrence, starts_on, ends_on):
+        period = (
+            f"{end.month:02d}/{end.year}" if label == "tháng" else f"{(end.month - 1) // 3 + 1}/{end.year}"
+        )
+        _new_commitment(
+            actor=actor,
+            organization=organization,
+            title=f"{title} ({label} {period})",
+            deadline=end,
+            series=series,
+            today=min(today, end),  # occurrences already past are part of the plan, not late entries
+            **fields,
+        )
+    return series
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Editing and reassignment
+
+
+EDITABLE_FIELDS = (
+    "title",
+    "expected_result",
+    "responsible_person",
+    "lead_unit",
+    "category",
+    "source_note",
+    "start_on",
+)
+
+
+@transaction.atomic
+def commitment_update(*, actor, commitment: Commitment, **values) -> Commitment:
+    """Edit what/who of a commitment; a change of responsible person cancels its pending reminders.
+    The deadline changes only through an extension."""
+    commitment = _locked(commitment)
+    _require_manage(actor, commitment.organization)
+    before = snapshot(commitment, list(EDITABLE_FIELDS))
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise BusinessError(MSG_NO_RIGHT)
+    merged = {name: getattr(commitment, name) for name in EDITABLE_FIELDS} | values
+    merged["title"] = _validate_new(
+        organization=commitment.organization,
+        title=merged["title"],
+        deadline=commitment.deadline,
+        responsible_person=merged["responsible_person"],
+        lead_unit=merged["lead_unit"],
+        co_units=(),
+        start_on=merged["start_on"],
+        category=merged["category"],
+        source_kind=commitment.source_kind,
+        reason="-",  # the deadline is not being set here
+        today=commitment.deadline,
+    )
+    reassigned = (merged["responsible_person"].pk if merged["responsible_person"] else None) != (
+        commitment.responsible_person_id
+    )
+    for name, value in merged.items():
+        setattr(commitment, name, value)
+    commitment.save()
+    if reassigned:
+        _cancel_pending_reminders(commitment)
+    audit_update(actor=actor, target=commitment, before=before)
+    return commitment
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Progress reports and evidence
+
+
+def _store_evidence(*, actor, report: ProgressReport, files: Sequence) -> list[Evidence]:
+    stored = []
+    for upload in files:
+        content_type = check_upload(upload)
+        upload.seek(0)
+        evidence = Evidence(
+            report=report,
+            original_name=os.path.basename(upload.name or "tệp")[:255],
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=actor,
+        )
+        evidence.file.save("evidence", upload, save=False)
+        evidence.save()
+        stored.append(evidence)
+    return stored
+
+
+@transaction.atomic
+def progress_report_submit(
+    *,
+    actor,
+    commitment: Commitment,
+    percent: int,
+    text: str,
+    files: Sequence = (),
+    reported_on: dt.date | None = None,
+    today: dt.date | None = None,
+) -> ProgressReport:
+    """The responsible person (or a secretary on their behalf, recorded as such) reports progress."""
+    today = today or local_today()
+    commitment = _locked(commitment)
+    _require_manage_or_own(actor, commitment)
+    _live(commitment)
+    if commitment.completed_on is not None:
+        raise BusinessError(MSG_ALREADY_DONE)
+    if percent is None or not 0 <= int(percent) <= 100:
+        raise BusinessError(MSG_PERCENT, field="percent")
+    text = (text or "").strip()
+    if not text:
+        raise BusinessError(MSG_REPORT_TEXT, field="text")
+    reported_on = reported_on or today
+    if reported_on > today:
+        raise BusinessError(MSG_REPORT_FUTURE, field="reported_on")
+    files = list(files or [])
+    if len(files) > MAX_FILES_PER_REPORT:
+        raise BusinessError(MSG_TOO_MANY_FILES.format(limit=MAX_FILES_PER_REPORT), field="files")
+    for upload in files:  # check every file before writing anything
+        check_upload(upload)
+    proxy = _proxy_for(actor, commitment)
+    report = ProgressReport.objects.create(
+        commitment=commitment,
+        reported_on=reported_on,
+        percent=int(percent),
+        text=text,
+        reported_by=actor,
+        on_behalf_of=proxy,
+    )
+    _store_evidence(actor=actor, report=report, files=files)
+    before = snapshot(commitment, ["progress", "is_returned"])
+    commitment.progress = int(percent)
+    commitment.is_returned = False  # a new report supersedes a returned one
+    commitment.save(update_fields=["progress", "is_returned", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="report",
+        target=commitment,
+        changes={"progress": {"old": before["progress"], "new": report.percent}},
+        note=text[:500],
+        on_behalf_of=proxy.full_name if proxy else "",
+    )
+    return report
+
+
+@transaction.atomic
+def evidence_delete(*, actor, evidence: Evidence) -> Evidence:
+    """Soft-delete an evidence file: the row and the file stay, marked with who and when."""
+    commitment = evidence.report.commitment
+    _require_manage_or_own(actor, commitment)
+    if evidence.deleted_at is None:
+        evidence.deleted_at = timezone.now()
+        evidence.deleted_by = actor
+        evidence.save(update_fields=["deleted_at", "deleted_by"])
+        audit_record(
+            actor=actor, action="evidence_delete", target=commitment, note=f"Xóa minh chứng «{evidence}»"
+        )
+    return evidence
+
+
+@transaction.atomic
+def report_accept(*, actor, report: ProgressReport, note: str = "") -> ProgressReport:
+    """A supervisor accepts a progress report."""
+    report = (
+        ProgressReport.objects.select_for_update()
+        .select_related("commitment__organization")
+        .get(pk=report.pk)
+    )
+    _require_manage(actor, report.commitment.organization)
+    if report.review_state != ReviewState.PENDING:
+        raise BusinessError(MSG_REPORT_DECIDED)
+    report.review_state = ReviewState.ACCEPTED
+    report.reviewed_by = actor
+    report.reviewed_at = timezone.now()
+    report.review_note = normalize_text(note or "")[:500]
+    report.save()
+    audit_record(actor=actor, action="report_accept", target=report.commitment, note=report.review_note)
+    return report
+
+
+@transaction.atomic
+def report_return(*, actor, report: ProgressReport, note: str) -> ProgressReport:
+    """A supervisor returns a report (unsupported, insufficient evidence): the commitment is `returned`."""
+    report = (
+        ProgressReport.objects.select_for_update()
+        .select_related("commitment__organization")
+        .get(pk=report.pk)
+    )
+    _require_manage(actor, report.commitment.organization)
+    if report.review_state != ReviewState.PENDING:
+        raise BusinessError(MSG_REPORT_DECIDED)
+    note = normalize_text(note or "")
+    if not note:
+        raise BusinessError(MSG_RETURN_NOTE, field="note")
+    report.review_state = ReviewState.RETURNED
+    report.reviewed_by = actor
+    report.reviewed_at = timezone.now()
+    report.review_note = note[:500]
+    report.save()
+    commitment = _locked(report.commitment)
+    commitment.is_returned = True
+    commitment.save(update_fields=["is_returned", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="report_return",
+        target=commitment,
+        changes={"is_returned": {"old": False, "new": True}},
+        note=note[:500],
+    )
+    return report
+
+
+@transaction.atomic
+def commitment_return(
+    *, actor, commitment: Commitment, note: str, report: ProgressReport | None = None
+) -> Commitment:
+    """Return the commitment's pending report — or, when it was marked complete, its completion — to the
+    responsible person: the status becomes `returned` (counts as not completed)."""
+    commitment = _locked(commitment)
+    _require_manage(actor, commitment.organization)
+    note = normalize_text(note or "")
+    if not note:
+        raise BusinessError(MSG_RETURN_NOTE, field="note")
+    if report is None:
+        report = commitment.reports.filter(review_state=ReviewState.PENDING).first()
+    if report is not None:
+        report_return(actor=actor, report=report, note=note)
+        commitment.refresh_from_db()
+    if commitment.completed_on is not None:
+        before = snapshot(commitment, ["completed_on", "is_returned"])
+        commitment.completed_on = None
+        commitment.is_returned = True
+        commitment.save(update_fields=["completed_on", "is_returned", "updated_at"])
+        audit_update(actor=actor, target=commitment, before=before, action="completion_return", note=note)
+    elif report is None:
+        raise BusinessError(MSG_NOTHING_TO_RETURN)
+    return commitment
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Completion
+
+
+@transaction.atomic
+def commitment_complete(
+    *, actor, commitment: Commitment, completed_on: dt.date, note: str = "", today: dt.date | None = None
+) -> Commitment:
+    """Mark done on `completed_on` (on the deadline date is on time). The responsible person or a
+    supervisor may do it; a supervisor can still return it."""
+    today = today or local_today()
+    commitment = _locked(commitment)
+    _require_manage_or_own(actor, commitment)
+    if commitment.halt == Halt.CANCELLED:
+        raise BusinessError(MSG_CANCELLED)
+    _live(commitment)
+    if commitment.completed_on is not None:
+        raise BusinessError(MSG_ALREADY_DONE)
+    if completed_on is None or completed_on > today:
+        raise BusinessError(MSG_COMPLETED_FUTURE, field="completed_on")
+    if commitment.start_on and completed_on < commitment.start_on:
+        raise BusinessError(MSG_COMPLETED_BEFORE_START, field="completed_on")
+    before = snapshot(commitment, ["completed_on", "progress", "is_returned", "completion_note"])
+    commitment.completed_on = completed_on
+    commitment.progress = 100
+    commitment.is_returned = False
+    commitment.completion_note = (note or "").strip()
+    commitment.save()
+    _cancel_pending_reminders(commitment)
+    proxy = _proxy_for(actor, commitment)
+    audit_update(
+        actor=actor,
+        target=commitment,
+        before=before,
+        action="complete",
+        note=commitment.completion_note[:500],
+        on_behalf_of=proxy.full_name if proxy else "",
+    )
+    return commitment
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Extensions
+
+
+@transaction.atomic
+def extension_request(
+    *, actor, commitment: Commitment, requested_deadline: dt.date, reason: str
+) -> ExtensionRequest:
+    """Ask for a later deadline; the commitment shows `extension_requested` until a supervisor decides."""
+    commitment = _locked(commitment)
+    _require_manage_or_own(actor, commitment)
+    _live(commitment)
+    if commitment.completed_on is not None:
+        raise BusinessError(MSG_ALREADY_DONE)
+    if commitment.extension_pending:
+        raise BusinessError(MSG_EXTENSION_PENDING)
+    if requested_deadline is None or requested_deadline <= commitment.deadline:
+        raise BusinessError(
+            MSG_EXTENSION_LATER.format(deadline=commitment.deadline.strftime("%d/%m/%Y")),
+            field="requested_deadline",
+        )
+    reason = normalize_text(reason or "")
+    if not reason:
+        raise BusinessError(MSG_EXTENSION_REASON, field="reason")
+    extension = ExtensionRequest.objects.create(
+        commitment=commitment,
+        requested_deadline=requested_deadline,
+        previous_deadline=commitment.deadline,
+        reason=reason[:500],
+        requested_by=actor,
+    )
+    commitment.extension_pending = True
+    commitment.save(update_fields=["extension_pending", "updated_at"])
+    proxy = _proxy_for(actor, commitment)
+    audit_record(
+        actor=actor,
+        action="extension_request",
+        target=commitment,
+        changes={"deadline": {"old": commitment.deadline.isoformat(), "new": requested_deadline.isoformat()}},
+        note=reason[:500],
+        on_behalf_of=proxy.full_name if proxy else "",
+    )
+    return extension
+
+
+@transaction.atomic
+def extension_decide(*, actor, extension: ExtensionRequest, grant: bool, note: str = "") -> ExtensionRequest:
+    """Grant (the deadline moves, the original deadline stays on record) or refuse an extension."""
+    extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
+    commitment = _locked(extension.commitment)
+    _require_manage(actor, commitment.organization)
+    if extension.state != ExtensionState.PENDING:
+        raise BusinessError(MSG_EXTENSION_DECIDED)
+    extension.state = ExtensionState.GRANTED if grant else ExtensionState.REFUSED
+    extension.decided_by = actor
+    extension.decided_at = timezone.now()
+    extension.decision_note = normalize_text(note or "")[:500]
+    extension.save()
+    before = snapshot(commitment, ["deadline", "extension_pending"])
+    commitment.extension_pending = False
+    if grant:
+        commitment.deadline = extension.requested_deadline
+        _cancel_pending_reminders(commitment)
+    commitment.save()
+    audit_update(
+        actor=actor,
+        target=commitment,
+        before=before,
+        action="extension_grant" if grant else "extension_refuse",
+        note=extension.decision_note,
+    )
+    return extension
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Cancellation and suspension
+
+
+@transaction.atomic
+def commitment_halt(
+    *, actor, commitment: Commitment, halt: str, reason: str, today: dt.date | None = None
+) -> Commitment:
+    """Cancel or suspend, with the reason and who decided."""
+    commitment = _locked(commitment)
+    _require_manage(actor, commitment.organization)
+    if halt not in (Halt.CANCELLED, Halt.SUSPENDED):
+        raise BusinessError(MSG_HALT_KIND, field="halt")
+    if commitment.halt == Halt.CANCELLED:
+        raise BusinessError(MSG_HALTED)
+    if commitment.completed_on is not None:
+        raise BusinessError(MSG_ALREADY_DONE)
+    reason = normalize_text(reason or "")
+    if not reason:
+        raise BusinessError(MSG_HALT_REASON, field="reason")
+    before = snapshot(commitment, ["halt", "halt_reason", "halted_by", "halted_on"])
+    commitment.halt = halt
+    commitment.halt_reason = reason[:500]
+    commitment.halted_by = actor
+    commitment.halted_on = today or local_today()
+    commitment.save()
+    _cancel_pending_reminders(commitment)
+    audit_update(actor=actor, target=commitment, before=before, action=f"halt_{halt}", note=reason[:500])
+    return commitment
+
+
+@transaction.atomic
+def commitment_resume(*, actor, commitment: Commitment, note: str = "") -> Commitment:
+    """Resume a suspended commitment (a cancelled one stays cancelled)."""
+    commitment = _locked(commitment)
+    _require_manage(actor, commitment.organization)
+    if commitment.halt != Halt.SUSPENDED:
+        raise BusinessError(MSG_NOT_HALTED)
+    before = snapshot(commitment, ["halt", "halt_reason", "halted_by", "halted_on"])
+    commitment.halt = ""
+    commitment.halt_reason = ""
+    commitment.halted_by = None
+    commitment.halted_on = None
+    commitment.save()
+    audit_update(
+        actor=actor, target=commitment, before=before, action="resume", note=normalize_text(note)[:500]
+    )
+    return commitment
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Annual work programs
+
+
+@transaction.atomic
+def work_program_create(
+    *, actor, organization: Organization, year: int, title: str, document=None
+) -> WorkProgram:
+    _require_manage(actor, organization)
+    if WorkProgram.objects.filter(organization=organization, year=year).exists():
+        raise BusinessError(MSG_PROGRAM_EXISTS.format(year=year), field="year")
+    title = normalize_text(title or "") or f"Chương trình công tác năm {year}"
+    program = WorkProgram.objects.create(organization=organization, year=year, title=title, document=document)
+    audit_create(actor=actor, target=program)
+    return program
+
+
+def period_end(year: int, *, month: int | None = None, quarter: int | None = None) -> dt.date:
+    last_month = month if month else quarter * 3
+    return dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
+
+
+@transaction.atomic
+def work_program_item_add(
+    *,
+    actor,
+    program: WorkProgram,
+    title: str,
+    month: int | None = None,
+    quarter: int | None = None,
+    is_exemplary: bool = False,
+    responsible_person: Person | None = None,
+    lead_unit: Organization | None = None,
+    expected_result: str = "",
+    today: dt.date | None = None,
+) -> WorkProgramItem:
+    """Add an item to a program; an exemplary-responsibility item becomes a commitment due at the end of
+    its month or quarter."""
+    _require_manage(actor, program.organization)
+    if (
+        bool(month) == bool(quarter)
+        or (month and not 1 <= month <= 12)
+        or (quarter and not 1 <= quarter <= 4)
+    ):
+        raise BusinessError(MSG_ITEM_PERIOD, field="month")
+    title = normalize_text(title or "")
+    if not title:
+        raise BusinessError(MSG_TITLE_REQUIRED, field="title")
+    item = WorkProgramItem.objects.create(
+        program=program,
+        title=title,
+        expected_result=(expected_result or "").strip(),
+        month=month or None,
+        quarter=quarter or None,
+        is_exemplary=is_exemplary,
+        responsible_person=responsible_person,
+        lead_unit=lead_unit,
+    )
+    audit_record(actor=actor, action="create", target=item, note=str(program))
+    if is_exemplary:
+        deadline = period_end(program.year, month=month, quarter=quarter)
+        _new_commitment(
+            actor=actor,
+            organization=program.organization,
+            title=title,
+            deadline=deadline,
+            responsible_person=responsible_person,
+            lead_unit=lead_unit if lead_unit or responsible_person else program.organization,
+            expected_result=expected_result,
+            category=CommitmentCategory.EXEMPLARY,
+            source_kind=SourceKind.WORK_PROGRAM,
+            source_object=item,
+            source_note=str(program),
+            reason=str(program),
+            today=today or local_today(),
+        )
+    return item
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Annual pledges
+
+
+def pledge_template_for(organization: Organization, year: int) -> list[str]:
+    """The nearest template up the tree for that year, else the built-in default items."""
+    ids = [int(part) for part in organization.path.strip("/").split("/") if part]
+    templates = {
+        t.organization_id: t.items for t in PledgeTemplate.objects.filter(organization_id__in=ids, year=year)
+    }
+    for org_id in reversed(ids):
+        if templates.get(org_id):
+            return list(templates[org_id])
+    return list(DEFAULT_PLEDGE_ITEMS)
+
+
+@transaction.atomic
+def pledge_template_save(*, actor, organization: Organization, year: int, items: list[str]) -> PledgeTemplate:
+    _require_manage(actor, organization)
+    items = [normalize_text(item)[:500] for item in items if normalize_text(item or "")]
+    if not items:
+        raise BusinessError(MSG_TEMPLATE_EMPTY, field="items")
+    template, created = PledgeTemplate.objects.get_or_create(
+        organization=organization, year=year, defaults={"items": items}
+    )
+    if created:
+        audit_create(actor=actor, target=template)
+    else:
+        before = snapshot(template, ["items"])
+        template.items = items
+        template.save()
+        audit_update(actor=actor, target=template, before=before)
+    return template
+
+
+@transaction.atomic
+def pledge_register(
+    *, actor, person: Person, year: int, items: list[str], today: dt.date | None = None
+) -> Pledge:
+    """A member registers the annual pledge (or a secretary enters it for them: a proxy entry); each item
+    becomes an exemplary commitment due on 31/12 of that year."""
+    today = today or local_today()
+    scope = scope_for(actor)
+    is_self = scope.person_id == person.pk
+    if not is_self and not scope.can_write_path(person.organization.path):
+        raise PermissionDenied(MSG_NO_RIGHT)
+    if Pledge.objects.filter(person=person, year=year).exists():
+        raise BusinessError(MSG_PLEDGE_EXISTS.format(year=year), field="year")
+    items = [normalize_text(item)[:500] for item in items if normalize_text(item or "")]
+    if not items:
+        raise BusinessError(MSG_PLEDGE_EMPTY, field="items")
+    pledge = Pledge.objects.create(
+        person=person,
+        organization=person.organization,
+        year=year,
+        registered_on=today,
+        entered_by=actor,
+        is_proxy_entry=not is_self,
+    )
+    audit_create(actor=actor, target=pledge, on_behalf_of="" if is_self else person.full_name)
+    for item in items:
+        _new_commitment(
+            actor=actor,
+            organization=person.organization,
+            title=item,
+            deadline=dt.date(year, 12, 31),
+            responsible_person=person,
+            category=CommitmentCategory.EXEMPLARY,
+            source_kind=SourceKind.PLEDGE,
+            source_object=pledge,
+            source_note=f"Bản cam kết năm {year}",
+            reason=f"Bản cam kết năm {year}",
+            on_behalf_of=None if is_self else person,
+            today=today,
+        )
+    return pledge
