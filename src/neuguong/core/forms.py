@@ -18,9 +18,14 @@ class BootstrapFormMixin:
             if isinstance(widget, forms.DateInput):
                 widget.input_type = "date"
                 widget.format = "%Y-%m-%d"
-            if self.is_bound and name in self.errors:
-                widget.attrs["class"] += " is-invalid"
-                widget.attrs["aria-invalid"] = "true"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                attrs["aria-invalid"] = "true"
 
 
 def apply_business_error(form: forms.Form, error) -> None:
