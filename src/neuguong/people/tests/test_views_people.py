@@ -4,15 +4,14 @@ import pytest
 from django.urls import reverse
 
 from neuguong.audit.models import AuditEvent, SensitiveAccess
-from neuguong.people.models import Person
-
 from neuguong.core.tests.factories import PersonFactory
+from neuguong.people.models import Person
 
 ROLES_INSIDE_A = ["staff", "secretary_a", "inspector_a"]
 ROLES_OUTSIDE_A = ["secretary_b", "outsider"]
 
 
-@pytest.mark.parametrize("role", ROLES_INSIDE_A + ["member_a"])
+@pytest.mark.parametrize("role", [*ROLES_INSIDE_A, "member_a"])
 def test_person_page_is_visible_inside_the_subtree(tree, login, role):
     response = login(getattr(tree, role)).get(reverse("people:detail", args=[tree.person_a.pk]))
     assert response.status_code == 200
