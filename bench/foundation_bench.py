@@ -1,0 +1,64 @@
+"""Foundation benchmark: people list, search and member page at province size, beside the framework floor.
+
+    bench/with_postgres.sh .venv/bin/python bench/foundation_bench.py [--size province] [-n 40]
+
+Seeds the deterministic `province` data set (≈1,500 grassroots organisations, 200,000 people) into an empty
+PostgreSQL database (DATABASE_URL), then prints p50/p95 and their ratio to the floor. Goal: every ratio ≤ 3.
+"""
+
+import argparse
+import time
+
+from common import report, setup_django
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", default="province")
+    parser.add_argument("-n", type=int, default=40)
+    args = parser.parse_args()
+    setup_django()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from neuguong.access.models import Role, RoleAssignment
+    from neuguong.organizations.models import Organization, OrgKind
+    from neuguong.people.models import Person
+
+    print(f"database: {connection.vendor}")
+    call_command("migrate", verbosity=0)
+    if not Organization.objects.exists():
+        start = time.perf_counter()
+        call_command("seed_demo", size=args.size, no_accounts=True)
+        print(f"seeded {args.size} in {time.perf_counter() - start:.0f} s")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    root = Organization.objects.get(parent__isnull=True)
+    committee = (Organization.objects.filter(kind=OrgKind.GRASSROOTS_COMMITTEE).order_by("code").first())
+    users = get_user_model().objects
+    staff, _ = users.get_or_create(username="bench_staff")
+    secretary, _ = users.get_or_create(username="bench_secretary")
+    RoleAssignment.objects.get_or_create(user=staff, role=Role.STAFF, organization=root)
+    RoleAssignment.objects.get_or_create(user=secretary, role=Role.SECRETARY, organization=committee)
+    people = Person.objects.count()
+    in_committee = Person.objects.filter(organization__path__startswith=committee.path).count()
+    member = Person.objects.filter(organization__path__startswith=committee.path).order_by("id").first()
+    print(f"{people} people; secretary's subtree {committee.code}: {in_committee} people")
+
+    for label, user in (("staff, whole province", staff), ("secretary, one grassroots committee", secretary)):
+        client = Client()
+        client.force_login(user)
+        print(f"\n-- {label}")
+        report([
+            ("people list (page 1, by name)", "/dang-vien/"),
+            ("people search 'nguyen van'", "/dang-vien/?q=nguyen+van"),
+            ("global search 'tran thi'", "/tim-kiem/?q=tran+thi"),
+            ("member page", f"/dang-vien/{member.pk}/"),
+        ], client, n=args.n)
+
+
+if __name__ == "__main__":
+    main()
