@@ -61,4 +61,4 @@ check-deploy: install
 	  ALLOWED_HOSTS=neuguong.example.vn $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: install
-	$(PY) bench/run_all.py
+	bench/with_postgres.sh $(PY) bench/foundation_bench.py
