@@ -6,6 +6,9 @@ import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
 
+from neuguong.core.dates import local_today
+from neuguong.core.errors import BusinessError, PermissionDenied
+
 from .models import Recommendation
 
 SOURCE_KIND = "inspection"
@@ -30,29 +33,57 @@ def commitment_for(recommendation: Recommendation):
     return commitments_by_recommendation([recommendation]).get(recommendation.pk)
 
 
+MSG_TRACK_NO_RIGHT = (
+    "Kiến nghị được theo dõi thành nhiệm vụ trên bảng của «{org}»: người ban hành kết luận cần quyền "
+    "cán bộ văn phòng hoặc bí thư đối với tổ chức này."
+)
+MSG_RETURN_NO_RIGHT = (
+    "Trả lại báo cáo của nhiệm vụ cần quyền cán bộ văn phòng hoặc bí thư đối với tổ chức có nhiệm vụ."
+)
+
+
+def board_for(recommendation: Recommendation):
+    """The organisation on whose commitments board the recommendation is tracked: the lead unit (when the
+    responsible person, if any, belongs to it), else the person's organisation, else the committee."""
+    person, unit = recommendation.responsible_person, recommendation.lead_unit
+    if unit is not None and (person is None or person.organization.path.startswith(unit.path)):
+        return unit
+    if unit is None:
+        return person.organization
+    return recommendation.inspection.program.organization
+
+
 def track_recommendation(*, actor, recommendation: Recommendation):
-    """Create the commitment that tracks `recommendation` (once; on the responsible unit's board)."""
+    """Create the commitment that tracks `recommendation` (once), through the commitments service."""
     from neuguong.commitments.services import commitment_create
 
     existing = commitment_for(recommendation)
     if existing is not None:
         return existing
     inspection = recommendation.inspection
+    board = board_for(recommendation)
     text = recommendation.text
-    return commitment_create(
-        actor=actor,
-        organization=recommendation.owner_organization,
-        title=text if len(text) <= 255 else text[:254] + "…",
-        deadline=recommendation.deadline,
-        responsible_person=recommendation.responsible_person,
-        lead_unit=recommendation.lead_unit,
-        expected_result=text,
-        category="other",
-        source_kind=SOURCE_KIND,
-        source_object=recommendation,
-        source_note=f"Kiến nghị tại kết luận: {inspection.title}"[:255],
-        start_on=inspection.concluded_on,
-    )
+    today = local_today()
+    try:
+        return commitment_create(
+            actor=actor,
+            organization=board,
+            title=text if len(text) <= 255 else text[:254] + "…",
+            deadline=recommendation.deadline,
+            responsible_person=recommendation.responsible_person,
+            lead_unit=recommendation.lead_unit,
+            expected_result=text,
+            category="other",
+            source_kind=SOURCE_KIND,
+            source_object=recommendation,
+            source_note=f"Kiến nghị tại kết luận: {inspection.title}"[:255],
+            start_on=min(inspection.concluded_on or today, recommendation.deadline),
+            reason=""
+            if recommendation.deadline >= today
+            else "Thời hạn do kết luận kiểm tra, giám sát ấn định.",
+        )
+    except PermissionDenied as exc:
+        raise BusinessError(MSG_TRACK_NO_RIGHT.format(org=board.name)) from exc
 
 
 def status_of(commitment, today: dt.date) -> str:
@@ -69,12 +100,16 @@ def recommendation_is_done(recommendation: Recommendation, *, today: dt.date) ->
 
 
 def return_commitment(*, actor, finding, commitment, reason: str) -> None:
-    """A finding marks the commitment's latest report as unsupported: the commitments service returns it."""
+    """A finding marks the commitment's report (or completion) as unsupported: the commitments service
+    returns it, so its status becomes `returned`."""
     from neuguong.commitments.services import commitment_return
 
-    commitment_return(
-        actor=actor, commitment=commitment, reason=f"Kết quả kiểm tra, giám sát: {reason}"[:500]
-    )
+    try:
+        commitment_return(
+            actor=actor, commitment=commitment, note=f"Kết quả kiểm tra, giám sát: {reason}"[:500]
+        )
+    except PermissionDenied as exc:
+        raise BusinessError(MSG_RETURN_NO_RIGHT, field="returned_commitment") from exc
 
 
 CARRIED_OVER = "carried_over"

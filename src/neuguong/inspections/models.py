@@ -369,6 +369,14 @@ class Finding(TimeStampedModel):
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
     text = models.TextField("nội dung phát hiện")
+    returned_commitment = models.ForeignKey(
+        "commitments.Commitment",
+        verbose_name="nhiệm vụ bị trả lại báo cáo",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inspection_findings",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

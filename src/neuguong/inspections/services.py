@@ -533,6 +533,8 @@ def finding_add(
             return_commitment(
                 actor=actor, finding=finding, commitment=returned_commitment, reason=reason or text
             )
+            finding.returned_commitment = returned_commitment
+            finding.save(update_fields=["returned_commitment"])
         audit_create(actor=actor, target=finding)
     return finding
 

@@ -1,0 +1,105 @@
+"""Demo data: the root committee's inspection commission program of this year, items at every stage.
+
+Goes through the services (as a demo commission member, account `ubkt`), so demo rows obey every rule;
+a dozen items keep it well under a second."""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from neuguong.core.dates import local_today
+from neuguong.organizations.models import Organization
+from neuguong.people.models import Person, Position, PositionTitle
+
+from . import services
+from .models import InspectionKind, InspectionState, ProgramBody
+
+DEMO_USERNAME = "ubkt"
+DEMO_PASSWORD = "NeuGuong@2026"
+_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+STAGES = [
+    ("decide", InspectionState.DECIDED),
+    ("plan", InspectionState.PLAN_ISSUED),
+    ("notify", InspectionState.NOTIFIED),
+    ("self_report", InspectionState.EXAMINING),
+    ("submit_draft", InspectionState.DRAFT_CONCLUSION),
+    ("conclude", InspectionState.CONCLUDED),
+    ("notify_conclusion", InspectionState.NOTICE_ISSUED),
+    ("close", InspectionState.CLOSED),
+]
+KINDS = [
+    InspectionKind.DUTY_INSPECTION,
+    InspectionKind.THEMATIC_SUPERVISION,
+    InspectionKind.REGULAR_SUPERVISION,
+    InspectionKind.COMMISSION_INSPECTION,
+]
+
+
+def _pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, _PDF, content_type="application/pdf")
+
+
+def _demo_actor(root: Organization):
+    person = Person.objects.filter(organization=root).order_by("id").first()
+    if person is None:
+        person = Person.objects.filter(organization__path__startswith=root.path).order_by("id").first()
+    user = get_user_model().objects.create_user(username=DEMO_USERNAME, password=DEMO_PASSWORD)
+    Person.objects.filter(pk=person.pk).update(user=user)
+    Position.objects.create(
+        person=person,
+        title=PositionTitle.INSPECTION_MEMBER,
+        organization=root,
+        started_on=dt.date(2025, 10, 1),
+    )
+    return user, person
+
+
+def seed_inspections(*, root: Organization, size: str, log) -> None:
+    today = local_today()
+    year = today.year
+    actor, leader = _demo_actor(root)
+    program = services.program_create(
+        actor=actor,
+        organization=root,
+        body=ProgramBody.COMMISSION,
+        year=year,
+        title=f"Chương trình kiểm tra, giám sát năm {year} của Ủy ban Kiểm tra {root.name}",
+    )
+    units = list(Organization.objects.filter(parent=root, dissolved_on__isnull=True).order_by("code")[:12])
+    start = dt.date(year, 1, 1)
+    for index, unit in enumerate(units):
+        kind = KINDS[index % len(KINDS)]
+        inspection = services.inspection_create(
+            actor=actor,
+            program=program,
+            kind=kind,
+            title=f"{InspectionKind(kind).label} việc thực hiện trách nhiệm nêu gương tại {unit.name}"[:255],
+            planned_start=start,
+            planned_end=max(start, today),
+            subject_organizations=[unit],
+            leader=leader,
+        )
+        until = index % (len(STAGES) + 1)  # 0 = still only planned
+        for action, _state in STAGES[:until]:
+            if action == "submit_draft":
+                services.finding_add(
+                    actor=actor,
+                    inspection=inspection,
+                    text="Một số đảng viên chưa xây dựng kế hoạch cá nhân thực hiện trách nhiệm nêu gương.",
+                )
+            needs_file = services.TRANSITIONS[action].needs_file
+            services.inspection_transition(
+                actor=actor,
+                inspection=inspection,
+                action=action,
+                happened_on=start if action == "decide" else today,
+                number=f"{index + 1:02d}-QĐ/{root.abbreviation or 'ĐU'}" if action == "decide" else "",
+                note="Cơ bản thực hiện tốt; cần khắc phục một số hạn chế."
+                if action in ("submit_draft", "notify_conclusion")
+                else "",
+                files=[_pdf(f"{action}.pdf")] if needs_file else [],
+            )
+    log(
+        f"  kiểm tra, giám sát: 1 chương trình, {len(units)} cuộc; tài khoản {DEMO_USERNAME} / {DEMO_PASSWORD} — ủy viên UBKT"
+    )
