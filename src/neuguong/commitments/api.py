@@ -1,0 +1,212 @@
+"""/api/v1/commitments: the same scoping and services as the pages."""
+
+import datetime as dt
+
+from django.http import Http404
+from ninja import Query, Router, Schema, Status
+
+from neuguong.core.api import PageParams, paginate_queryset
+from neuguong.core.dates import local_today
+from neuguong.core.errors import BusinessError
+from neuguong.organizations.models import Organization
+from neuguong.people.models import Person
+
+from . import services
+from .selectors import commitment_get, commitment_list
+from .status import STATUS_CODES, commitment_status
+
+router = Router(tags=["commitments"])
+
+MSG_ORG_UNKNOWN = "Không tìm thấy tổ chức «{code}»."
+MSG_PERSON_UNKNOWN = "Không tìm thấy đảng viên có mã {id} trong phạm vi của bạn."
+MSG_STATUS_UNKNOWN = "Trạng thái không hợp lệ: dùng một trong " + ", ".join(STATUS_CODES) + "."
+
+
+class CommitmentOut(Schema):
+    id: int
+    title: str
+    expected_result: str
+    organization: str
+    responsible_person: int | None
+    responsible_person_name: str
+    lead_unit: str | None
+    start_on: dt.date | None
+    deadline: dt.date
+    original_deadline: dt.date
+    completed_on: dt.date | None
+    progress: int
+    category: str
+    source_kind: str
+    source_note: str
+    status: str
+
+
+class CommitmentPage(Schema):
+    items: list[CommitmentOut]
+    count: int
+
+
+class CommitmentIn(Schema):
+    title: str
+    organization: str
+    deadline: dt.date
+    responsible_person: int | None = None
+    lead_unit: str | None = None
+    expected_result: str = ""
+    category: str = "other"
+    source_kind: str = "other"
+    source_note: str = ""
+    start_on: dt.date | None = None
+    reason: str = ""
+
+
+class ReportIn(Schema):
+    percent: int
+    text: str
+    reported_on: dt.date | None = None
+
+
+class ReportOut(Schema):
+    id: int
+    commitment: int
+    percent: int
+    text: str
+    reported_on: dt.date
+    review_state: str
+    on_behalf_of: int | None
+
+
+class CompleteIn(Schema):
+    completed_on: dt.date
+    note: str = ""
+
+
+def commitment_out(c, today: dt.date) -> dict:
+    return {
+        "id": c.pk,
+        "title": c.title,
+        "expected_result": c.expected_result,
+        "organization": c.organization.code,
+        "responsible_person": c.responsible_person_id,
+        "responsible_person_name": c.responsible_person.full_name if c.responsible_person else "",
+        "lead_unit": c.lead_unit.code if c.lead_unit else None,
+        "start_on": c.start_on,
+        "deadline": c.deadline,
+        "original_deadline": c.original_deadline,
+        "completed_on": c.completed_on,
+        "progress": c.progress,
+        "category": c.category,
+        "source_kind": c.source_kind,
+        "source_note": c.source_note,
+        "status": getattr(c, "status_code", None) or commitment_status(c, today),
+    }
+
+
+def _visible_org(request, code: str, *, field: str) -> Organization:
+    organization = Organization.objects.visible_to(request.user).filter(code=code[:32]).first()
+    if organization is None:
+        raise BusinessError(MSG_ORG_UNKNOWN.format(code=code[:32]), field=field)
+    return organization
+
+
+@router.get("/commitments", response=CommitmentPage)
+def list_commitments(
+    request,
+    org: str = "",
+    status: str = "",
+    person: int | None = None,
+    year: int | None = None,
+    q: str = "",
+    paging: Query[PageParams] = None,
+):
+    today = local_today()
+    if status and status not in STATUS_CODES:
+        raise BusinessError(MSG_STATUS_UNKNOWN, field="status")
+    organization = None
+    if org:
+        organization = Organization.objects.visible_to(request.user).filter(code=org[:32]).first()
+        if organization is None:
+            raise Http404
+    qs = commitment_list(
+        user=request.user,
+        today=today,
+        organization=organization,
+        status=status,
+        person_id=person,
+        year=year,
+        query=q[:200],
+    )
+    items, count = paginate_queryset(qs, paging or PageParams())
+    return {"items": [commitment_out(c, today) for c in items], "count": count}
+
+
+@router.post("/commitments", response={201: CommitmentOut})
+def create_commitment(request, payload: CommitmentIn):
+    organization = _visible_org(request, payload.organization, field="organization")
+    person = None
+    if payload.responsible_person is not None:
+        # A forged or out-of-scope person id gets the same answer as one that does not exist.
+        person = (
+            Person.objects.visible_to(request.user)
+            .select_related("organization")
+            .filter(pk=payload.responsible_person)
+            .first()
+        )
+        if person is None:
+            raise BusinessError(
+                MSG_PERSON_UNKNOWN.format(id=payload.responsible_person), field="responsible_person"
+            )
+    lead_unit = _visible_org(request, payload.lead_unit, field="lead_unit") if payload.lead_unit else None
+    commitment = services.commitment_create(
+        actor=request.user,
+        organization=organization,
+        title=payload.title,
+        deadline=payload.deadline,
+        responsible_person=person,
+        lead_unit=lead_unit,
+        expected_result=payload.expected_result,
+        category=payload.category,
+        source_kind=payload.source_kind,
+        source_note=payload.source_note,
+        start_on=payload.start_on,
+        reason=payload.reason,
+    )
+    return Status(201, commitment_out(commitment, local_today()))
+
+
+@router.get("/commitments/{commitment_id}", response=CommitmentOut)
+def get_commitment(request, commitment_id: int):
+    return commitment_out(commitment_get(user=request.user, commitment_id=commitment_id), local_today())
+
+
+@router.post("/commitments/{commitment_id}/reports", response={201: ReportOut})
+def report_progress(request, commitment_id: int, payload: ReportIn):
+    commitment = commitment_get(user=request.user, commitment_id=commitment_id)
+    report = services.progress_report_submit(
+        actor=request.user,
+        commitment=commitment,
+        percent=payload.percent,
+        text=payload.text,
+        reported_on=payload.reported_on,
+    )
+    return Status(
+        201,
+        {
+            "id": report.pk,
+            "commitment": commitment.pk,
+            "percent": report.percent,
+            "text": report.text,
+            "reported_on": report.reported_on,
+            "review_state": report.review_state,
+            "on_behalf_of": report.on_behalf_of_id,
+        },
+    )
+
+
+@router.post("/commitments/{commitment_id}/complete", response=CommitmentOut)
+def complete_commitment(request, commitment_id: int, payload: CompleteIn):
+    commitment = commitment_get(user=request.user, commitment_id=commitment_id)
+    services.commitment_complete(
+        actor=request.user, commitment=commitment, completed_on=payload.completed_on, note=payload.note
+    )
+    return commitment_out(commitment_get(user=request.user, commitment_id=commitment_id), local_today())

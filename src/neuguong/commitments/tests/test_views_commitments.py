@@ -1,0 +1,232 @@
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from neuguong.commitments import services
+from neuguong.commitments.models import Commitment, Evidence, ProgressReport
+from neuguong.core.dates import local_today
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+@pytest.fixture
+def board(tree):
+    """One commitment on A's board (person_a) and one on B's board (person_b)."""
+    today = local_today()
+    in_a = services.commitment_create(
+        actor=tree.staff,
+        organization=tree.org_a,
+        title="Nhiệm vụ của A",
+        deadline=today + dt.timedelta(days=10),
+        responsible_person=tree.person_a,
+    )
+    in_b = services.commitment_create(
+        actor=tree.staff,
+        organization=tree.org_b,
+        title="Nhiệm vụ của B",
+        deadline=today - dt.timedelta(days=3),
+        responsible_person=tree.person_b,
+        reason="Nhập bổ sung",
+    )
+    return in_a, in_b
+
+
+# Who sees commitment A's page: role × inside/outside the subtree.
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [
+        ("staff", 200),
+        ("secretary_a", 200),
+        ("inspector_a", 200),
+        ("member_a", 200),
+        ("secretary_b", 404),
+        ("outsider", 404),
+    ],
+)
+def test_commitment_page_is_scoped(tree, board, login, user, status):
+    response = login(getattr(tree, user)).get(reverse("commitments:detail", args=[board[0].pk]))
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    ("user", "status", "sees_a", "sees_b"),
+    [
+        ("staff", 200, True, True),
+        ("secretary_a", 200, True, False),
+        ("inspector_a", 200, True, False),
+        ("secretary_b", 200, False, True),
+        ("member_a", 404, False, False),
+        ("outsider", 404, False, False),
+    ],
+)
+def test_board_shows_only_the_users_subtree(tree, board, login, user, status, sees_a, sees_b):
+    response = login(getattr(tree, user)).get(reverse("commitments:board"))
+    assert response.status_code == status
+    body = response.content.decode()
+    assert ("Nhiệm vụ của A" in body) is sees_a
+    assert ("Nhiệm vụ của B" in body) is sees_b
+
+
+def test_board_filters_by_status_and_person(tree, board, login):
+    client = login(tree.staff)
+    body = client.get(reverse("commitments:board"), {"status": "open_overdue"}).content.decode()
+    assert "Nhiệm vụ của B" in body and "Nhiệm vụ của A" not in body
+    body = client.get(reverse("commitments:board"), {"person": tree.person_a.pk}).content.decode()
+    assert "Nhiệm vụ của A" in body and "Nhiệm vụ của B" not in body
+    assert client.get(reverse("commitments:board"), {"org": "NOPE"}).status_code == 404
+
+
+def test_board_query_count_does_not_grow_with_rows(tree, login, django_assert_max_num_queries):
+    today = local_today()
+    for i in range(30):
+        services.commitment_create(
+            actor=tree.staff,
+            organization=tree.org_a,
+            title=f"Việc {i}",
+            deadline=today + dt.timedelta(days=i),
+            responsible_person=tree.person_a if i % 2 else tree.person_a2,
+            lead_unit=tree.branch_a,
+        )
+    client = login(tree.secretary_a)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("commitments:board")).status_code == 200
+    member = login(tree.member_a)
+    with django_assert_max_num_queries(10):
+        assert member.get(reverse("commitments:mine")).status_code == 200
+    client = login(tree.secretary_a)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("commitments:summary"), {"org": "A"}).status_code == 200
+
+
+def test_export_has_exactly_the_filtered_rows(tree, board, login):
+    response = login(tree.staff).get(reverse("commitments:board_export"), {"status": "open_overdue"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][1] == "Nội dung công việc"
+    assert [row[1] for row in rows[1:]] == ["Nhiệm vụ của B"]
+    assert rows[1][-1] == "Chưa hoàn thành – quá hạn"
+
+
+@pytest.mark.parametrize(("user", "status"), [("secretary_b", 200), ("secretary_a", 200), ("member_a", 404)])
+def test_export_is_scoped(tree, board, login, user, status):
+    response = login(getattr(tree, user)).get(reverse("commitments:board_export"))
+    assert response.status_code == status
+    if status == 200:
+        titles = [
+            r[1]
+            for r in list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))[1:]
+        ]
+        assert titles == (["Nhiệm vụ của B"] if user == "secretary_b" else ["Nhiệm vụ của A"])
+
+
+def test_my_commitments_groups_by_status(tree, board, login):
+    body = login(tree.member_a).get(reverse("commitments:mine")).content.decode()
+    assert "Nhiệm vụ của A" in body
+    assert "Chưa hoàn thành – trong hạn" in body
+    assert "Nhiệm vụ của B" not in body
+
+
+def test_member_reports_with_evidence_through_the_page(tree, board, login):
+    client = login(tree.member_a)
+    url = reverse("commitments:report", args=[board[0].pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"percent": 40, "text": "Đã làm xong phần 1", "files": [SimpleUploadedFile("anh.pdf", PDF)]}
+    )
+    assert response.status_code == 302
+    evidence = Evidence.objects.get()
+    page = client.get(reverse("commitments:detail", args=[board[0].pk])).content.decode()
+    assert "anh.pdf" in page
+    download = client.get(reverse("commitments:evidence", args=[evidence.pk]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+    assert login(tree.secretary_b).get(reverse("commitments:evidence", args=[evidence.pk])).status_code == 404
+
+
+def test_report_form_keeps_input_and_shows_the_error(tree, board, login):
+    client = login(tree.member_a)
+    response = client.post(
+        reverse("commitments:report", args=[board[0].pk]),
+        {
+            "percent": 40,
+            "text": "Giữ lại nội dung",
+            "files": [SimpleUploadedFile("virus.exe", b"MZ\x00\x00")],
+        },
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Giữ lại nội dung" in body
+    assert "Tệp «virus.exe» không được chấp nhận" in body
+    assert not ProgressReport.objects.exists()
+
+
+def test_percent_above_100_is_refused_by_the_form(tree, board, login):
+    response = login(tree.member_a).post(
+        reverse("commitments:report", args=[board[0].pk]), {"percent": 140, "text": "x"}
+    )
+    assert response.status_code == 200
+    assert not ProgressReport.objects.exists()
+
+
+def test_member_cannot_open_the_report_page_of_someone_elses_commitment(tree, board, login):
+    assert login(tree.member_a).get(reverse("commitments:report", args=[board[1].pk])).status_code == 404
+    assert login(tree.inspector_a).get(reverse("commitments:report", args=[board[0].pk])).status_code == 404
+
+
+def test_secretary_assigns_to_several_people_from_the_page(tree, login):
+    client = login(tree.secretary_a)
+    url = reverse("commitments:create") + "?org=A"
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "title": "Nêu gương",
+            "people": [tree.person_a.pk, tree.person_a2.pk],
+            "deadline": (local_today() + dt.timedelta(days=30)).isoformat(),
+            "category": "exemplary",
+            "source_kind": "document",
+        },
+    )
+    assert response.status_code == 302
+    assert Commitment.objects.filter(title="Nêu gương").count() == 2
+    assert login(tree.secretary_b).get(reverse("commitments:create") + "?org=A").status_code == 404
+
+
+def test_life_cycle_actions_through_the_page(tree, board, login):
+    commitment = board[0]
+    secretary = login(tree.secretary_a)
+    response = secretary.post(
+        reverse("commitments:halt", args=[commitment.pk]), {"halt": "suspended", "reason": ""}
+    )
+    assert response.status_code == 400
+    response = secretary.post(
+        reverse("commitments:halt", args=[commitment.pk]), {"halt": "suspended", "reason": "Chờ"}
+    )
+    assert response.status_code == 302
+    secretary.post(reverse("commitments:resume", args=[commitment.pk]))
+    today = local_today()
+    response = secretary.post(
+        reverse("commitments:complete", args=[commitment.pk]), {"completed_on": today.isoformat()}
+    )
+    assert response.status_code == 302
+    commitment.refresh_from_db()
+    assert commitment.completed_on == today
+
+
+def test_calendar_and_summary_render(tree, board, login):
+    client = login(tree.staff)
+    today = local_today()
+    body = client.get(
+        reverse("commitments:calendar"), {"y": board[0].deadline.year, "m": board[0].deadline.month}
+    ).content.decode()
+    assert "Nhiệm vụ của A" in body
+    assert client.get(reverse("commitments:calendar"), {"y": "x"}).status_code == 200
+    body = client.get(reverse("commitments:summary"), {"org": "DUK"}).content.decode()
+    assert tree.org_a.name in body and tree.org_b.name in body
+    assert login(tree.secretary_a).get(reverse("commitments:summary"), {"org": "B"}).status_code == 404
+    assert today
