@@ -1,0 +1,214 @@
+import datetime as dt
+
+from django import forms
+
+from neuguong.core.dates import LOCAL_ZONE
+from neuguong.core.forms import BootstrapFormMixin
+from neuguong.organizations.forms import OrganizationChoiceField
+from neuguong.people.models import ACTIVE_MEMBER_STATUSES, PersonStatus, PositionTitle, TheoryLevel
+
+from . import rules
+from .models import AttendanceStatus, CampaignLevel, CourseKind, ReflectionGrade
+
+PLAN_ROWS = 5
+
+
+class CampaignForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(
+        label="Nghị quyết / nội dung học tập",
+        max_length=255,
+        help_text="Ví dụ: Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị",
+    )
+    level = forms.ChoiceField(label="Cấp tổ chức học tập", choices=CampaignLevel.choices)
+    organizer = OrganizationChoiceField(label="Mã đơn vị tổ chức")
+    audience_root = OrganizationChoiceField(
+        label="Mã tổ chức được triệu tập (gồm cấp dưới)",
+        required=False,
+        help_text="Để trống: cả đơn vị tổ chức.",
+    )
+    audience_statuses = forms.MultipleChoiceField(
+        label="Trạng thái được triệu tập",
+        choices=[c for c in PersonStatus.choices if c[0] in ACTIVE_MEMBER_STATUSES],
+        initial=[PersonStatus.OFFICIAL, PersonStatus.PROBATIONARY],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Đảng viên miễn sinh hoạt chỉ được triệu tập khi chọn.",
+    )
+    audience_positions = forms.MultipleChoiceField(
+        label="Chỉ triệu tập người giữ chức vụ",
+        choices=PositionTitle.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reflection_questions = forms.CharField(
+        label="Câu hỏi thu hoạch (mỗi dòng một câu)", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    reflection_due = forms.DateField(label="Hạn nộp thu hoạch", required=False)
+    description = forms.CharField(label="Ghi chú", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organizer"].queryset = queryset
+        self.fields["audience_root"].queryset = queryset
+        for name in ("audience_statuses", "audience_positions"):
+            self.fields[name].widget.attrs["class"] = ""
+
+    def clean_reflection_questions(self):
+        return [line for line in self.cleaned_data["reflection_questions"].splitlines() if line.strip()]
+
+
+class SessionForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(label="Tên buổi", max_length=255, required=False)
+    held_on = forms.DateField(label="Ngày học")
+    start_time = forms.TimeField(
+        label="Giờ bắt đầu", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    place = forms.CharField(label="Địa điểm", max_length=255, required=False)
+    online_link = forms.URLField(label="Đường dẫn học trực tuyến", required=False, assume_scheme="https")
+    is_makeup = forms.BooleanField(label="Buổi học bù (cho người vắng)", required=False)
+
+
+class MaterialForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(label="Tên tài liệu", max_length=255)
+    file = forms.FileField(label="Tệp", required=False)
+    url = forms.URLField(label="Hoặc đường dẫn", required=False, assume_scheme="https")
+
+
+class ReflectionForm(BootstrapFormMixin, forms.Form):
+    attachment = forms.FileField(label="Tệp đính kèm (không bắt buộc, tối đa 10 MB)", required=False)
+
+    def __init__(self, *args, questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for index, question in enumerate(questions):
+            self.fields[f"answer_{index}"] = forms.CharField(
+                label=f"Câu {index + 1}. {question}",
+                widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
+                required=False,
+            )
+        for index in range(PLAN_ROWS):
+            self.fields[f"plan_{index}_title"] = forms.CharField(
+                label=f"Việc {index + 1}", max_length=500, required=False
+            )
+            self.fields[f"plan_{index}_result"] = forms.CharField(
+                label="Kết quả dự kiến", max_length=500, required=False
+            )
+            self.fields[f"plan_{index}_deadline"] = forms.DateField(label="Thời hạn", required=False)
+            self.fields[f"plan_{index}_deadline"].widget.input_type = "date"
+            self.fields[f"plan_{index}_deadline"].widget.format = "%Y-%m-%d"
+        self.question_count = len(questions)
+
+    def answer_fields(self):
+        return [self[f"answer_{i}"] for i in range(self.question_count)]
+
+    def plan_rows(self):
+        return [
+            (self[f"plan_{i}_title"], self[f"plan_{i}_result"], self[f"plan_{i}_deadline"])
+            for i in range(PLAN_ROWS)
+        ]
+
+    def answers(self) -> list[str]:
+        return [self.cleaned_data.get(f"answer_{i}", "") for i in range(self.question_count)]
+
+    def plan_items(self) -> list[dict]:
+        return [
+            {
+                "title": self.cleaned_data.get(f"plan_{i}_title", ""),
+                "expected_result": self.cleaned_data.get(f"plan_{i}_result", ""),
+                "deadline": self.cleaned_data.get(f"plan_{i}_deadline"),
+            }
+            for i in range(PLAN_ROWS)
+        ]
+
+
+def reflection_initial(reflection) -> dict:
+    if reflection is None:
+        return {}
+    initial = {f"answer_{i}": answer for i, answer in enumerate(reflection.answers)}
+    for i, item in enumerate(list(reflection.plan_items.all())[:PLAN_ROWS]):
+        initial[f"plan_{i}_title"] = item.title
+        initial[f"plan_{i}_result"] = item.expected_result
+        initial[f"plan_{i}_deadline"] = item.deadline
+    return initial
+
+
+class ReviewForm(BootstrapFormMixin, forms.Form):
+    grade = forms.ChoiceField(label="Xếp loại", choices=[("", "—"), *ReflectionGrade.choices], required=False)
+    note = forms.CharField(label="Nhận xét", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ExcuseForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label="Lý do miễn viết thu hoạch", max_length=255)
+
+
+class QuestionImportForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Tệp Excel (.xlsx)",
+        help_text="Dòng đầu: Câu hỏi | A | B | C | D | Đáp án. Cột Đáp án ghi chữ cái, ví dụ «B» hoặc «A, C».",
+    )
+
+
+class QuizRoundForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(label="Tên đợt thi", max_length=255, initial="Thi tìm hiểu nghị quyết")
+    week_of = forms.DateField(
+        label="Thi theo tuần (thứ Hai 07:30 – thứ Sáu 17:30) của ngày",
+        required=False,
+        help_text="Chọn một ngày trong tuần thi; hoặc để trống và ghi giờ mở/đóng bên dưới.",
+    )
+    opens_at = forms.DateTimeField(
+        label="Mở lúc", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    closes_at = forms.DateTimeField(
+        label="Đóng lúc", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    question_count = forms.IntegerField(label="Số câu hỏi mỗi bài", min_value=1, max_value=200, initial=20)
+    time_limit_minutes = forms.IntegerField(
+        label="Thời gian làm bài (phút)", min_value=1, max_value=600, initial=30
+    )
+    max_attempts = forms.IntegerField(
+        label="Số lần thi (lấy điểm cao nhất)", min_value=1, max_value=10, initial=1
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("week_of"):
+            data["opens_at"], data["closes_at"] = rules.weekly_window(data["week_of"])
+        elif data.get("opens_at") and data.get("closes_at"):
+            # Times typed in the form are Viet Nam times, whatever the server's zone.
+            data["opens_at"] = data["opens_at"].astimezone(LOCAL_ZONE)
+            data["closes_at"] = data["closes_at"].astimezone(LOCAL_ZONE)
+        else:
+            raise forms.ValidationError("Chọn tuần thi, hoặc ghi đủ giờ mở và giờ đóng.")
+        return data
+
+
+class CourseForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(label="Tên lớp", max_length=255)
+    kind = forms.ChoiceField(label="Loại lớp", choices=CourseKind.choices)
+    organizer = OrganizationChoiceField(label="Mã đơn vị mở lớp")
+    starts_on = forms.DateField(label="Khai giảng", initial=dt.date.today)
+    ends_on = forms.DateField(label="Bế giảng")
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organizer"].queryset = queryset
+
+
+class EnrolForm(BootstrapFormMixin, forms.Form):
+    card_number = forms.CharField(label="Số thẻ đảng viên của học viên", max_length=32)
+
+
+class CompleteForm(BootstrapFormMixin, forms.Form):
+    passed = forms.TypedChoiceField(
+        label="Kết quả",
+        choices=[("1", "Hoàn thành"), ("0", "Không hoàn thành")],
+        coerce=lambda v: v == "1",
+    )
+    completed_on = forms.DateField(label="Ngày hoàn thành", required=False, initial=dt.date.today)
+    certificate_number = forms.CharField(label="Số giấy chứng nhận / bằng", max_length=64, required=False)
+
+
+class RequirementForm(BootstrapFormMixin, forms.Form):
+    title = forms.ChoiceField(label="Chức vụ", choices=PositionTitle.choices)
+    required_level = forms.ChoiceField(label="Trình độ LLCT tối thiểu", choices=TheoryLevel.choices)
+
+
+ATTENDANCE_CHOICES = AttendanceStatus.choices

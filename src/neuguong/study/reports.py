@@ -1,0 +1,265 @@
+"""The study results report (DOCX, Party format, through the reports engine) and its XLSX annex.
+
+Both are built from the same selectors as the campaign page, so they show exactly what the user may see.
+"""
+
+import io
+
+from django.conf import settings
+from django.db.models import Count, Max, OuterRef, Subquery
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from neuguong.core.dates import local_today
+from neuguong.people.models import Position, PositionTitle
+
+from . import selectors
+from .models import Attendance, Campaign, QuizAttempt, Reflection, ReflectionGrade
+
+ORG_COLUMNS = [
+    "Mã",
+    "Tổ chức đảng",
+    "Triệu tập",
+    "Phải dự",
+    "Dự học",
+    "Học bù",
+    "Vắng có lý do",
+    "Vắng không lý do",
+    "Tỷ lệ dự (%)",
+    "Thu hoạch đã nộp",
+    "Đã chấm",
+    "Được miễn",
+    "Việc vận dụng",
+    "Thành cam kết",
+    "Dự thi",
+    "Điểm thi TB",
+]
+
+
+def _org_values(row: selectors.OrgRow) -> list:
+    return [
+        row.code,
+        row.name,
+        row.invited,
+        row.expected,
+        row.attended,
+        row.made_up,
+        row.excused,
+        row.absent,
+        row.attendance_rate,
+        row.reflections_submitted,
+        row.reflections_graded,
+        row.reflections_excused,
+        row.plan_items,
+        row.plan_commitments,
+        row.quiz_participants,
+        row.quiz_average,
+    ]
+
+
+def _bold_header(sheet, columns: list[str]) -> None:
+    sheet.append(columns)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+
+
+def campaign_annex_xlsx(*, user, campaign: Campaign) -> bytes:
+    """Phụ lục: one sheet per organisation totals, one with every visible invitee."""
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "Tổng hợp"
+    summary.append([f"PHỤ LỤC: KẾT QUẢ HỌC TẬP, QUÁN TRIỆT {campaign.title.upper()}"])
+    summary["A1"].font = Font(bold=True)
+    _bold_header(summary, ORG_COLUMNS)
+    rows = selectors.campaign_org_stats(user=user, campaign=campaign)
+    for row in rows:
+        summary.append(_org_values(row))
+    total = selectors.totals_of(rows)
+    summary.append(["", "Tổng cộng", *_org_values(total)[2:]])
+    for cell in summary[summary.max_row]:
+        cell.font = Font(bold=True)
+    summary.column_dimensions["B"].width = 40
+
+    people = workbook.create_sheet("Danh sách")
+    sessions = list(campaign.sessions.all())
+    _bold_header(
+        people,
+        [
+            "Họ và tên",
+            "Tổ chức đảng",
+            *[f"{s.title} ({s.held_on:%d/%m/%Y})" for s in sessions],
+            "Thu hoạch",
+            "Xếp loại",
+            "Điểm thi cao nhất",
+        ],
+    )
+    best = (
+        QuizAttempt.objects.filter(invitee=OuterRef("pk"), score__isnull=False)
+        .order_by()
+        .values("invitee")
+        .annotate(best=Max("score"))
+        .values("best")[:1]
+    )
+    invitees = (
+        selectors.invitee_list(user=user, campaign=campaign)
+        .annotate(best=Subquery(best))
+        .order_by("organization__path", "person__name_folded")
+    )
+    marks: dict[tuple[int, int], str] = {}
+    for invitee_id, session_id, label in Attendance.objects.filter(
+        invitee__in=invitees.values("pk")
+    ).values_list("invitee_id", "session_id", "status"):
+        marks[(invitee_id, session_id)] = label
+    status_labels = dict(Attendance._meta.get_field("status").choices)
+    reflection_labels = dict(Reflection._meta.get_field("status").choices)
+    grade_labels = dict(ReflectionGrade.choices)
+    for invitee in invitees.iterator(chunk_size=2000):
+        reflection = getattr(invitee, "reflection", None)
+        people.append(
+            [
+                invitee.person.full_name,
+                invitee.organization.name,
+                *[status_labels.get(marks.get((invitee.pk, s.pk)), "") for s in sessions],
+                reflection_labels.get(reflection.status, "") if reflection else "Chưa viết",
+                grade_labels.get(reflection.grade, "") if reflection else "",
+                float(invitee.best) if invitee.best is not None else None,
+            ]
+        )
+    people.column_dimensions["A"].width = 28
+    people.column_dimensions["B"].width = 36
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _secretary_name(organization) -> str:
+    today = local_today()
+    position = (
+        Position.objects.filter(
+            organization=organization, title=PositionTitle.SECRETARY, started_on__lte=today
+        )
+        .exclude(ended_on__lt=today)
+        .select_related("person")
+        .first()
+    )
+    return position.person.full_name if position else ""
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}".replace(".", ",") if whole else "0"
+
+
+def campaign_report_docx(*, user, campaign: Campaign) -> bytes:
+    """Báo cáo kết quả học tập, quán triệt: Party document format, figures from the campaign's statistics."""
+    from neuguong.reports.docformat import Heading, Paragraph, PartyDocument, Table, render_party_document
+
+    organizer = campaign.organizer
+    rows = selectors.campaign_org_stats(user=user, campaign=campaign)
+    total = selectors.totals_of(rows)
+    sessions = list(campaign.sessions.all())
+    grades = dict(
+        Reflection.objects.filter(
+            invitee__in=selectors.invitee_list(user=user, campaign=campaign).values("pk")
+        )
+        .exclude(grade="")
+        .values("grade")
+        .annotate(n=Count("pk"))
+        .values_list("grade", "n")
+    )
+    body = [
+        Heading("I. CÔNG TÁC TRIỂN KHAI"),
+        Paragraph(
+            f"Thực hiện kế hoạch học tập, quán triệt {campaign.title}, {organizer.name} đã tổ chức "
+            f"{len([s for s in sessions if not s.is_makeup])} buổi học và "
+            f"{len([s for s in sessions if s.is_makeup])} buổi học bù cho {total.invited} đảng viên "
+            "được triệu tập."
+        ),
+        *[
+            Paragraph(
+                f"- {s.title}: ngày {s.held_on:%d/%m/%Y}"
+                + (f", tại {s.place}" if s.place else "")
+                + (", có hình thức trực tuyến" if s.online_link else "")
+                + ("." if not s.is_makeup else " (học bù).")
+            )
+            for s in sessions
+        ],
+        Heading("II. KẾT QUẢ"),
+        Paragraph(
+            f"1. Tham dự: {total.attended} đồng chí dự học, {total.made_up} đồng chí học bù, trên tổng số "
+            f"{total.expected} đồng chí phải dự (đạt {_pct(total.attended + total.made_up, total.expected)}%); "
+            f"vắng có lý do {total.excused}, vắng không lý do {total.absent}."
+        ),
+        Paragraph(
+            f"2. Viết thu hoạch và kế hoạch vận dụng: {total.reflections_submitted} bài đã nộp, "
+            f"{total.reflections_graded} bài đã chấm (xuất sắc {grades.get('excellent', 0)}, tốt "
+            f"{grades.get('good', 0)}, đạt {grades.get('pass', 0)}, chưa đạt {grades.get('fail', 0)}); "
+            f"{total.reflections_excused} đồng chí được miễn. Có {total.plan_items} việc làm cụ thể trong kế "
+            f"hoạch vận dụng, {total.plan_commitments} việc đã đưa vào theo dõi thực hiện cam kết."
+        ),
+        Paragraph(
+            f"3. Thi tìm hiểu: {total.quiz_participants} đồng chí dự thi"
+            + (
+                f", điểm bình quân {total.quiz_average:.2f}".replace(".", ",") + "/10."
+                if total.quiz_average is not None
+                else "."
+            )
+        ),
+        Table(
+            columns=[
+                "TT",
+                "Tổ chức đảng",
+                "Triệu tập",
+                "Dự học",
+                "Học bù",
+                "Tỷ lệ (%)",
+                "Thu hoạch nộp",
+                "Đã chấm",
+            ],
+            rows=[
+                [
+                    index,
+                    row.name,
+                    row.invited,
+                    row.attended,
+                    row.made_up,
+                    _pct(row.attended + row.made_up, row.expected),
+                    row.reflections_submitted,
+                    row.reflections_graded,
+                ]
+                for index, row in enumerate(rows, start=1)
+            ],
+            total_row=[
+                "",
+                "Tổng cộng",
+                total.invited,
+                total.attended,
+                total.made_up,
+                _pct(total.attended + total.made_up, total.expected),
+                total.reflections_submitted,
+                total.reflections_graded,
+            ],
+            widths_mm=[10, 60, 18, 16, 16, 18, 20, 17],
+            caption="Chi tiết theo tổ chức đảng xem Phụ lục kèm theo.",
+            font_pt=11,
+        ),
+        Heading("III. ĐÁNH GIÁ, KIẾN NGHỊ"),
+        Paragraph("(Cấp ủy bổ sung nhận xét, đánh giá và kiến nghị trước khi ký ban hành.)", italic=True),
+    ]
+    superior = organizer.superior_body or (organizer.parent.name.upper() if organizer.parent_id else "")
+    spec = PartyDocument(
+        issuing_body=organizer.name.upper(),
+        superior_body=superior,
+        issuer_abbreviation=organizer.abbreviation,
+        doc_abbreviation="BC",
+        doc_type="BÁO CÁO",
+        summary=f"Kết quả học tập, quán triệt {campaign.title}",
+        issued_on=local_today(),
+        place=settings.DOCUMENT_PLACE_NAME,
+        body=body,
+        signing_authority="T/M BAN THƯỜNG VỤ" if organizer.depth == 0 else "T/M CẤP ỦY",
+        signer_position="BÍ THƯ",
+        signer_name=_secretary_name(organizer),
+        recipients=["Cấp ủy cấp trên (để b/c)", "Các tổ chức đảng trực thuộc", "Lưu Văn phòng"],
+    )
+    return render_party_document(spec)
