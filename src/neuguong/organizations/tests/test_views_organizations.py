@@ -1,0 +1,75 @@
+import pytest
+from django.urls import reverse
+
+from neuguong.organizations.models import Organization
+
+
+@pytest.mark.parametrize(
+    ("role", "codes"),
+    [
+        ("staff", {"DUK", "A", "A1", "B"}),
+        ("secretary_a", {"A", "A1"}),
+        ("inspector_a", {"A", "A1"}),
+        ("secretary_b", {"B"}),
+    ],
+)
+def test_organisation_list_is_scoped(tree, login, role, codes):
+    response = login(getattr(tree, role)).get(reverse("organizations:list"))
+    assert {o.code for o in response.context["page_obj"]} == codes
+
+
+def test_organisation_list_search_ignores_diacritics(tree, login):
+    response = login(tree.staff).get(reverse("organizations:list"), {"q": "so tai chinh"})
+    assert [o.code for o in response.context["page_obj"]] == ["A"]
+
+
+def test_organisation_page_counts_members_per_child_in_a_bounded_number_of_queries(
+    tree, login, django_assert_max_num_queries
+):
+    client = login(tree.staff)
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("organizations:detail", args=["DUK"]))
+    counts = {c.code: c.member_count for c in response.context["children"]}
+    assert counts == {"A": 2, "B": 1}
+
+
+def test_staff_creates_a_branch_through_the_page_and_it_appears_in_history(tree, login):
+    client = login(tree.staff)
+    response = client.post(
+        reverse("organizations:create_child", args=["A"]),
+        {
+            "code": "A3",
+            "name": "Chi bộ Phòng Quản lý giá",
+            "kind": "branch",
+            "decided_on": "10/01/2026",
+            "decision_number": "30-QĐ/ĐUK",
+        },
+    )
+    assert response.status_code == 302
+    created = Organization.objects.get(code="A3")
+    page = client.get(reverse("organizations:detail", args=["A3"])).content.decode()
+    assert "Thành lập" in page and "30-QĐ/ĐUK" in page
+    assert created.parent == tree.org_a
+
+
+@pytest.mark.parametrize("role", ["secretary_a", "inspector_a", "member_a", "secretary_b"])
+def test_structure_pages_are_404_without_the_right(tree, login, role):
+    assert login(getattr(tree, role)).get(reverse("organizations:move", args=["A1"])).status_code == 404
+
+
+def test_moving_to_a_forged_parent_code_is_a_form_error(tree, login):
+    response = login(tree.staff).post(
+        reverse("organizations:move", args=["A1"]), {"new_parent": "NOPE", "decided_on": "10/01/2026"}
+    )
+    assert response.status_code == 200
+    assert "Không tìm thấy tổ chức có mã «NOPE» trong phạm vi của bạn." in response.content.decode()
+
+
+def test_dissolving_a_non_empty_organisation_shows_the_reason(tree, login):
+    response = login(tree.staff).post(
+        reverse("organizations:dissolve", args=["B"]), {"decided_on": "10/01/2026"}
+    )
+    assert response.status_code == 200
+    assert "Không thể giải thể" in response.content.decode()
+    tree.org_b.refresh_from_db()
+    assert tree.org_b.is_active
