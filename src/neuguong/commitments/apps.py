@@ -7,7 +7,11 @@ class CommitmentsConfig(AppConfig):
     verbose_name = "Cam kết, nhiệm vụ"
 
     def ready(self):
-        from neuguong.core import registry
+        from neuguong.core import registry, scheduler
+
+        from .tasks import send_commitment_reminders
 
         registry.add_nav("Việc của tôi", "commitments:mine", order=20)
         registry.add_nav("Nhiệm vụ", "commitments:board", needs_org_role=True, order=21)
+        # Hourly: planning is idempotent (unique outbox rows), so a missed or doubled run is harmless.
+        scheduler.register("commitments.reminders", 3600, send_commitment_reminders.enqueue)

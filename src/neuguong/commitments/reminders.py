@@ -1,0 +1,224 @@
+"""Reminders and escalation through an outbox.
+
+`plan_reminders(today=...)` writes one `Reminder` row per (recipient, commitment, kind, due date); the
+unique constraint makes planning idempotent, so running the scheduler twice, or twice a day, sends
+nothing twice. `send_due_reminders(now=...)` claims ready rows one by one (ready → sending), sends the
+e-mail and the in-app notification, and marks them sent — or failed, to be retried up to MAX_ATTEMPTS.
+Both take the date/time explicitly: tests drive them with a fake clock; the task passes the real one.
+
+Policy (configurable with the setting COMMITMENT_REMINDERS): remind 7 and 1 days before the deadline,
+weekly while overdue, and escalate to the secretaries of the organisation above after 14 days overdue.
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from neuguong.access.models import Role, RoleAssignment
+from neuguong.core.dates import format_vn
+
+from .models import Commitment, Notification, OutboxStatus, Reminder, ReminderKind
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_POLICY = {"days_before": (7, 1), "overdue_every_days": 7, "escalate_after_days": 14}
+MAX_ATTEMPTS = 5
+STUCK_AFTER = dt.timedelta(minutes=30)
+BATCH = 2000
+
+
+def policy() -> dict:
+    return DEFAULT_POLICY | getattr(settings, "COMMITMENT_REMINDERS", {})
+
+
+def _open_commitments():
+    return Commitment.objects.filter(halt="", completed_on__isnull=True)
+
+
+def _before_due_on(deadline: dt.date, today: dt.date, days_before) -> dt.date | None:
+    """The most recent 'n days before' date that has come (a missed run still reminds once, late)."""
+    due = [deadline - dt.timedelta(days=n) for n in days_before if deadline - dt.timedelta(days=n) <= today]
+    return max(due) if due and today <= deadline else None
+
+
+def _overdue_due_on(deadline: dt.date, today: dt.date, every: int) -> dt.date | None:
+    """The day after the deadline, then every `every` days."""
+    if today <= deadline:
+        return None
+    late = (today - deadline).days - 1
+    return deadline + dt.timedelta(days=1 + (late // every) * every)
+
+
+def plan_reminders(*, today: dt.date) -> int:
+    """Add the reminder rows due by `today`; returns how many rows are new."""
+    rules = policy()
+    days_before = tuple(rules["days_before"])
+    every = int(rules["overdue_every_days"])
+    escalate_after = int(rules["escalate_after_days"])
+    horizon = today + dt.timedelta(days=max(days_before, default=0))
+    rows: list[Reminder] = []
+    base = _open_commitments().filter(responsible_person__user__isnull=False)
+    for pk, user_id, deadline in base.filter(deadline__gte=today, deadline__lte=horizon).values_list(
+        "pk", "responsible_person__user_id", "deadline"
+    ):
+        due_on = _before_due_on(deadline, today, days_before)
+        if due_on is not None:
+            rows.append(
+                Reminder(
+                    recipient_id=user_id,
+                    commitment_id=pk,
+                    kind=ReminderKind.BEFORE,
+                    due_on=due_on,
+                    deadline=deadline,
+                )
+            )
+    for pk, user_id, deadline in (
+        base.filter(deadline__lt=today)
+        .values_list("pk", "responsible_person__user_id", "deadline")
+        .iterator(chunk_size=BATCH)
+    ):
+        rows.append(
+            Reminder(
+                recipient_id=user_id,
+                commitment_id=pk,
+                kind=ReminderKind.OVERDUE,
+                due_on=_overdue_due_on(deadline, today, every),
+                deadline=deadline,
+            )
+        )
+    rows += _escalations(today=today, escalate_after=escalate_after)
+    before = Reminder.objects.count()
+    for start in range(0, len(rows), BATCH):
+        Reminder.objects.bulk_create(rows[start : start + BATCH], ignore_conflicts=True)
+    return Reminder.objects.count() - before
+
+
+def _escalations(*, today: dt.date, escalate_after: int) -> list[Reminder]:
+    """Commitments overdue by `escalate_after` days or more: one escalation to each secretary of the
+    organisation above the board's organisation (sent once per commitment and deadline)."""
+    cutoff = today - dt.timedelta(days=escalate_after)
+    late = list(
+        _open_commitments()
+        .filter(deadline__lte=cutoff, organization__parent__isnull=False)
+        .values_list("pk", "organization__parent_id", "deadline")
+    )
+    if not late:
+        return []
+    parents = {parent_id for _, parent_id, _ in late}
+    secretaries: dict[int, list[int]] = {}
+    for org_id, user_id in RoleAssignment.objects.filter(
+        role=Role.SECRETARY, organization_id__in=parents, user__is_active=True
+    ).values_list("organization_id", "user_id"):
+        secretaries.setdefault(org_id, []).append(user_id)
+    return [
+        Reminder(
+            recipient_id=user_id,
+            commitment_id=pk,
+            kind=ReminderKind.ESCALATION,
+            due_on=deadline + dt.timedelta(days=escalate_after),
+            deadline=deadline,
+        )
+        for pk, parent_id, deadline in late
+        for user_id in secretaries.get(parent_id, [])
+    ]
+
+
+def _message(reminder: Reminder, today: dt.date) -> tuple[str, str]:
+    c = reminder.commitment
+    who = (
+        c.responsible_person.full_name if c.responsible_person else (c.lead_unit.name if c.lead_unit else "")
+    )
+    days = (c.deadline - today).days
+    if reminder.kind == ReminderKind.BEFORE:
+        title = (
+            f"Nhắc việc: còn {days} ngày đến hạn — {c.title[:120]}"
+            if days
+            else f"Nhắc việc: hôm nay đến hạn — {c.title[:120]}"
+        )
+    elif reminder.kind == ReminderKind.OVERDUE:
+        title = f"Quá hạn {-days} ngày — {c.title[:120]}"
+    else:
+        title = f"Báo cáo cấp trên: nhiệm vụ của {who} ({c.organization.name}) quá hạn {-days} ngày"
+    body = (
+        f"Nhiệm vụ: {c.title}\nTổ chức: {c.organization.name}\nNgười chịu trách nhiệm: {who}\n"
+        f"Thời hạn: {format_vn(c.deadline)}\nTiến độ báo cáo: {c.progress} %\n"
+    )
+    return title, body
+
+
+def _still_relevant(reminder: Reminder) -> bool:
+    c = reminder.commitment
+    if c.halt or c.completed_on is not None:
+        return False
+    if reminder.deadline != c.deadline:  # rescheduled since planning
+        return False
+    if reminder.kind != ReminderKind.ESCALATION:
+        return c.responsible_person is not None and c.responsible_person.user_id == reminder.recipient_id
+    return True
+
+
+def _deliver(reminder: Reminder, today: dt.date) -> None:
+    title, body = _message(reminder, today)
+    url = reverse("commitments:detail", args=[reminder.commitment_id])
+    Notification.objects.create(recipient_id=reminder.recipient_id, title=title[:255], body=body, url=url)
+    address = reminder.recipient.email or (
+        reminder.commitment.responsible_person.email
+        if reminder.kind != ReminderKind.ESCALATION and reminder.commitment.responsible_person
+        else ""
+    )
+    if address:
+        send_mail(title, body + f"\nXem chi tiết: {url}\n", None, [address])
+
+
+def send_due_reminders(*, now: dt.datetime, today: dt.date) -> dict[str, int]:
+    """Send every ready (or retryable failed) reminder due by `today`. Returns counts by outcome."""
+    result = {"sent": 0, "failed": 0, "cancelled": 0}
+    # A worker that died mid-send leaves rows in `sending`: after a while they are retried.
+    Reminder.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
+        status=OutboxStatus.FAILED, last_error="Quá thời gian gửi"
+    )
+    due = Reminder.objects.filter(
+        Q(status=OutboxStatus.READY) | Q(status=OutboxStatus.FAILED, attempts__lt=MAX_ATTEMPTS),
+        due_on__lte=today,
+    ).values_list("pk", flat=True)
+    for pk in list(due[:BATCH]):
+        # Claim: only the worker whose UPDATE changes the row sends it.
+        claimed = Reminder.objects.filter(
+            Q(status=OutboxStatus.READY) | Q(status=OutboxStatus.FAILED), pk=pk
+        ).update(status=OutboxStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+        if not claimed:
+            continue
+        reminder = Reminder.objects.select_related(
+            "recipient", "commitment__organization", "commitment__responsible_person", "commitment__lead_unit"
+        ).get(pk=pk)
+        if not _still_relevant(reminder):
+            Reminder.objects.filter(pk=pk).update(status=OutboxStatus.CANCELLED)
+            result["cancelled"] += 1
+            continue
+        try:
+            with transaction.atomic():
+                _deliver(reminder, today)
+        except Exception as exc:  # any delivery failure is retried on a later run
+            logger.warning("reminder %s failed: %s", pk, exc)
+            Reminder.objects.filter(pk=pk).update(status=OutboxStatus.FAILED, last_error=str(exc)[:500])
+            result["failed"] += 1
+        else:
+            Reminder.objects.filter(pk=pk).update(status=OutboxStatus.SENT, sent_at=now)
+            result["sent"] += 1
+    return result
+
+
+def run(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Plan and send, with the clock of Asia/Ho_Chi_Minh unless one is given."""
+    from neuguong.core.dates import LOCAL_ZONE
+
+    now = now or timezone.now()
+    today = now.astimezone(LOCAL_ZONE).date()
+    planned = plan_reminders(today=today)
+    return {"planned": planned, **send_due_reminders(now=now, today=today)}
