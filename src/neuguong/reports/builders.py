@@ -1,0 +1,367 @@
+"""Turn `Figures` (and a draft's text) into the two reports' documents, their annex and their charts.
+Figures come only from `selectors.report_figures`; nothing here counts anything."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from neuguong.commitments.status import (
+    DONE_LATE,
+    DONE_ON_TIME,
+    OPEN_ON_TIME,
+    OPEN_OVERDUE,
+    STATUS_CODES,
+    STATUS_LABELS,
+)
+from neuguong.core.dates import format_vn
+
+from .charts import Bar, BarChart
+from .docformat import Heading, Image, Paragraph, PartyDocument, Table
+from .models import NARRATIVE_SECTIONS, ReportKind
+from .selectors import Figures, GroupRow
+from .xlsx import AnnexSheet, Column
+
+TITLES = {
+    ReportKind.COMMITMENTS: "Kết quả thực hiện trách nhiệm nêu gương {period}",
+    ReportKind.TASKS: "Tình hình thực hiện nhiệm vụ {period}",
+}
+EMPTY_SENTENCE = (
+    "Trong kỳ báo cáo, {org} không có cam kết, nhiệm vụ nào đến hạn; chưa có số liệu để tổng hợp."
+)
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
+
+
+def pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}".replace(".", ",") + "%"
+
+
+def summary_sentence(figures: Figures) -> str:
+    """The paragraph of figures opening each report (generated: not editable)."""
+    t = figures.totals
+    org = figures.organization.name
+    if figures.is_empty:
+        return EMPTY_SENTENCE.format(org=org)
+    return (
+        f"Trong {figures.period.label}, toàn {org} có {t.total} cam kết, nhiệm vụ đến hạn "
+        f"(số liệu tính đến ngày {format_vn(figures.today)}); đã hoàn thành {t.done} "
+        f"({pct(t.completion_rate)} số cam kết còn hiệu lực), trong đó đúng hạn {t.counts[DONE_ON_TIME]}, "
+        f"quá hạn {t.counts[DONE_LATE]}; tỷ lệ hoàn thành đúng hạn {pct(t.on_time_rate)}. "
+        f"Chưa hoàn thành {t.open}, trong đó quá hạn {t.overdue}."
+    )
+
+
+def child_chart(figures: Figures) -> BarChart:
+    rows = [row for row in figures.by_child if row.counts.total]
+    patterns = ("solid", "diagonal", "dots", "cross", "horizontal")
+    return BarChart(
+        title=f"Tỷ lệ hoàn thành đúng hạn theo tổ chức trực thuộc, {figures.period.label}",
+        bars=[
+            Bar(row.label, row.counts.on_time_rate, patterns[i % len(patterns)]) for i, row in enumerate(rows)
+        ],
+        max_value=100,
+        unit="%",
+    )
+
+
+def lead_unit_chart(figures: Figures) -> BarChart:
+    rows = [row for row in figures.by_lead_unit if row.counts.total]
+    return BarChart(
+        title=f"Tỷ lệ hoàn thành đúng hạn theo đơn vị chủ trì, {figures.period.label}",
+        bars=[Bar(row.label, row.counts.on_time_rate) for row in rows],
+        max_value=100,
+        unit="%",
+    )
+
+
+def status_chart(figures: Figures) -> BarChart:
+    patterns = ("solid", "diagonal", "dots", "cross", "horizontal", "outline", "solid", "diagonal")
+    return BarChart(
+        title="Số cam kết theo trạng thái",
+        bars=[
+            Bar(
+                STATUS_LABELS[code],
+                figures.totals.counts[code],
+                patterns[i],
+                str(figures.totals.counts[code]),
+            )
+            for i, code in enumerate(STATUS_CODES)
+        ],
+    )
+
+
+def trend_chart(figures: Figures) -> BarChart:
+    return BarChart(
+        title="Tỷ lệ hoàn thành đúng hạn theo tháng (theo thời hạn)",
+        bars=[Bar(row.label, row.counts.on_time_rate) for row in figures.by_month],
+        max_value=100,
+        unit="%",
+        orientation="v",
+    )
+
+
+# ------------------------------------------------------------------------------------------ tables
+def _gov_columns() -> list[str]:
+    return [
+        "Tổng số",
+        "Xong đúng hạn",
+        "Xong quá hạn",
+        "Chưa xong, trong hạn",
+        "Chưa xong, quá hạn",
+        "Tỷ lệ đúng hạn (%)",
+    ]
+
+
+def _gov_values(row_counts) -> list:
+    """Total (live), done on time, done late, open on time, open overdue, % on time."""
+    g = row_counts.gov()
+    return [
+        row_counts.live,
+        g[DONE_ON_TIME],
+        g[DONE_LATE],
+        g[OPEN_ON_TIME],
+        g[OPEN_OVERDUE],
+        row_counts.on_time_rate,
+    ]
+
+
+def status_table(figures: Figures) -> Table:
+    rows = [[i + 1, STATUS_LABELS[code], figures.totals.counts[code]] for i, code in enumerate(STATUS_CODES)]
+    return Table(
+        ["STT", "Trạng thái", "Số lượng"],
+        rows,
+        total_row=["", "Tổng cộng", figures.totals.total],
+        widths_mm=[15, 110, 40],
+        caption="Bảng 1. Cam kết, nhiệm vụ theo trạng thái",
+    )
+
+
+def category_table(figures: Figures) -> Table:
+    rows = [
+        [
+            i + 1,
+            row.label,
+            row.counts.total,
+            row.counts.done,
+            row.counts.counts[DONE_ON_TIME],
+            row.counts.on_time_rate,
+        ]
+        for i, row in enumerate(figures.by_category)
+    ]
+    t = figures.totals
+    return Table(
+        ["STT", "Nhóm", "Tổng số", "Đã hoàn thành", "Đúng hạn", "Tỷ lệ đúng hạn (%)"],
+        rows,
+        total_row=["", "Tổng cộng", t.total, t.done, t.counts[DONE_ON_TIME], t.on_time_rate],
+        widths_mm=[12, 63, 22, 24, 22, 22],
+        caption="Bảng 2. Kết quả theo nhóm cam kết",
+    )
+
+
+def child_table(figures: Figures, caption: str) -> Table:
+    rows = [
+        [i + 1, row.label, row.counts.total, row.counts.done, row.counts.overdue, row.counts.on_time_rate]
+        for i, row in enumerate(r for r in figures.by_child if r.counts.total)
+    ]
+    t = figures.totals
+    return Table(
+        ["STT", "Tổ chức", "Tổng số", "Đã hoàn thành", "Quá hạn chưa xong", "Tỷ lệ đúng hạn (%)"],
+        rows,
+        total_row=["", "Tổng cộng", t.total, t.done, t.overdue, t.on_time_rate],
+        widths_mm=[12, 63, 22, 24, 22, 22],
+        caption=caption,
+    )
+
+
+def heads_table(figures: Figures) -> Table:
+    rows = [[i + 1, h.name, h.organization, h.overdue] for i, h in enumerate(figures.heads_overdue)]
+    return Table(
+        ["STT", "Họ và tên", "Tổ chức đảng", "Số cam kết quá hạn"],
+        rows,
+        widths_mm=[12, 55, 68, 30],
+        caption="Bảng 4. Người đứng đầu cơ quan, đơn vị có cam kết quá hạn",
+    )
+
+
+def lead_unit_table(figures: Figures) -> Table:
+    rows = [[i + 1, row.label, *_gov_values(row.counts)] for i, row in enumerate(figures.by_lead_unit)]
+    return Table(
+        ["STT", "Đơn vị chủ trì", *_gov_columns()],
+        rows,
+        total_row=["", "Tổng cộng", *_gov_values(figures.totals)],
+        widths_mm=[10, 45, 18, 18, 18, 18, 18, 20],
+        caption="Bảng 1. Tình hình thực hiện nhiệm vụ theo đơn vị chủ trì",
+        font_pt=11,
+    )
+
+
+# -------------------------------------------------------------------------------------- documents
+def _narrative_blocks(kind: str, narrative: dict, numbers: list[str]) -> list:
+    blocks = []
+    for name, heading in NARRATIVE_SECTIONS[kind]:
+        text = (narrative.get(name) or "").strip()
+        if not text:
+            continue
+        blocks.append(Heading(f"{numbers.pop(0)}. {heading}", 2))
+        blocks.extend(Paragraph(line.strip()) for line in text.splitlines() if line.strip())
+    return blocks
+
+
+def report_document(kind: str, figures: Figures, draft, *, issued_on, number: str = "") -> PartyDocument:
+    """The DOCX content of a report: generated figures and tables, the draft's text around them."""
+    org = figures.organization
+    narrative = draft.narrative if draft else {}
+    body: list = [Heading("I. TÌNH HÌNH VÀ KẾT QUẢ THỰC HIỆN"), Paragraph(summary_sentence(figures))]
+    numbers = [str(i) for i in range(1, 20)]
+    if kind == ReportKind.COMMITMENTS:
+        body += _narrative_blocks(kind, {"intro": narrative.get("intro", "")}, numbers)
+        if not figures.is_empty:
+            body.append(Heading(f"{numbers.pop(0)}. Kết quả thực hiện cam kết", 2))
+            body += [status_table(figures), category_table(figures)]
+            body.append(Heading(f"{numbers.pop(0)}. Kết quả theo tổ chức trực thuộc", 2))
+            chart = child_chart(figures)
+            body.append(child_table(figures, "Bảng 3. Kết quả theo tổ chức trực thuộc"))
+            if chart.bars:
+                body.append(
+                    Image(
+                        chart.png(),
+                        chart.alt_text(),
+                        150,
+                        "Biểu đồ 1. Tỷ lệ hoàn thành đúng hạn (số thứ tự như Bảng 3)",
+                    )
+                )
+            body.append(Heading(f"{numbers.pop(0)}. Người đứng đầu có cam kết quá hạn", 2))
+            if figures.heads_overdue:
+                body.append(heads_table(figures))
+            else:
+                body.append(Paragraph("Không có người đứng đầu cơ quan, đơn vị nào có cam kết quá hạn."))
+        rest = {k: v for k, v in narrative.items() if k != "intro"}
+        body += _narrative_blocks(kind, {"notable_examples": rest.get("notable_examples", "")}, numbers)
+        body.append(Heading("II. HẠN CHẾ VÀ PHƯƠNG HƯỚNG"))
+        numbers = [str(i) for i in range(1, 20)]
+        body += _narrative_blocks(
+            kind, {k: rest.get(k, "") for k in ("limitations", "next_steps", "recommendations")}, numbers
+        )
+    else:
+        body += _narrative_blocks(kind, {"intro": narrative.get("intro", "")}, numbers)
+        if not figures.is_empty:
+            body.append(Heading(f"{numbers.pop(0)}. Kết quả theo đơn vị chủ trì", 2))
+            body.append(lead_unit_table(figures))
+            chart = lead_unit_chart(figures)
+            if chart.bars:
+                body.append(
+                    Image(
+                        chart.png(), chart.alt_text(), 150, "Biểu đồ 1. Tỷ lệ đúng hạn (số thứ tự như Bảng 1)"
+                    )
+                )
+        body.append(Heading("II. TỒN TẠI VÀ NHIỆM VỤ THỜI GIAN TỚI"))
+        numbers = [str(i) for i in range(1, 20)]
+        body += _narrative_blocks(
+            kind, {k: narrative.get(k, "") for k in ("limitations", "next_steps")}, numbers
+        )
+    recipients = [line for line in (draft.recipients if draft else "").splitlines() if line.strip()]
+    parent = org.parent
+    return PartyDocument(
+        superior_body=org.superior_body or (parent.name if parent else ""),
+        issuing_body=_issuing_body(org),
+        number=number,
+        doc_abbreviation="BC",
+        issuer_abbreviation=org.abbreviation or org.code,
+        place=settings.DOCUMENT_PLACE_NAME,
+        issued_on=issued_on,
+        doc_type="BÁO CÁO",
+        summary=TITLES[kind].format(period=figures.period.label),
+        body=body,
+        signing_authority=(draft.signing_authority if draft else "") or "T/M BAN THƯỜNG VỤ",
+        signer_position=draft.signer_position if draft else "",
+        signer_name=draft.signer_name if draft else "",
+        recipients=recipients
+        or [f"{parent.name} (để báo cáo)" if parent else "Cấp ủy cấp trên", "Lưu Văn phòng"],
+    )
+
+
+def _issuing_body(org) -> str:
+    """'Đảng bộ Khối ...' issues as 'ĐẢNG ỦY KHỐI ...', 'Chi bộ ...' as 'CHI BỘ ...' (the committee issues)."""
+    name = org.name
+    if name.lower().startswith("đảng bộ "):
+        return "Đảng ủy " + name[len("Đảng bộ ") :]
+    return name
+
+
+# ------------------------------------------------------------------------------------------ annex
+def _counts_sheet(title, heading, label_header, rows: list[GroupRow], kind: str) -> AnnexSheet:
+    if kind == ReportKind.TASKS:
+        columns = [
+            Column("STT", kind="int", width=6),
+            Column(label_header, width=42),
+            Column("Tổng số (còn hiệu lực)", kind="int", total=True),
+            Column("Hoàn thành đúng hạn", kind="int", total=True),
+            Column("Hoàn thành quá hạn", kind="int", total=True),
+            Column("Chưa hoàn thành trong hạn", kind="int", total=True),
+            Column("Chưa hoàn thành quá hạn", kind="int", total=True),
+            Column(
+                "Tỷ lệ đúng hạn", kind="percent", formula='=IF(D{row}+E{row}=0,"",D{row}/(D{row}+E{row}))'
+            ),
+        ]
+        data = [[i + 1, row.label, *_gov_values(row.counts)[:5], None] for i, row in enumerate(rows)]
+    else:
+        columns = [
+            Column("STT", kind="int", width=6),
+            Column(label_header, width=42),
+            *[Column(STATUS_LABELS[code], kind="int", total=True, width=13) for code in STATUS_CODES],
+            Column("Tổng số", kind="int", total=True),
+            Column(
+                "Tỷ lệ đúng hạn",
+                kind="percent",
+                formula='=IF(E{row}+F{row}=0,"",E{row}/(E{row}+F{row}))',
+            ),
+        ]
+        data = [
+            [i + 1, row.label, *[row.counts.counts[c] for c in STATUS_CODES], row.counts.total, None]
+            for i, row in enumerate(rows)
+        ]
+    return AnnexSheet(title=title, heading=heading, columns=columns, rows=data)
+
+
+def annex_sheets(kind: str, figures: Figures) -> list[AnnexSheet]:
+    org, period = figures.organization, figures.period
+    head = [f"{org.name.upper()}", f"Số liệu {period.label} (tính đến ngày {format_vn(figures.today)})"]
+    if kind == ReportKind.TASKS:
+        return [
+            _counts_sheet(
+                "PL1 Đơn vị chủ trì",
+                ["PHỤ LỤC 1. TÌNH HÌNH THỰC HIỆN NHIỆM VỤ THEO ĐƠN VỊ CHỦ TRÌ", *head],
+                "Đơn vị chủ trì",
+                figures.by_lead_unit,
+                kind,
+            ),
+            _counts_sheet(
+                "PL2 Theo tháng", ["PHỤ LỤC 2. THEO THÁNG ĐẾN HẠN", *head], "Tháng", figures.by_month, kind
+            ),
+        ]
+    sheets = [
+        _counts_sheet(
+            "PL1 Tổ chức trực thuộc",
+            ["PHỤ LỤC 1. KẾT QUẢ THEO TỔ CHỨC TRỰC THUỘC", *head],
+            "Tổ chức",
+            figures.by_child,
+            kind,
+        ),
+        _counts_sheet(
+            "PL2 Nhóm cam kết", ["PHỤ LỤC 2. KẾT QUẢ THEO NHÓM", *head], "Nhóm", figures.by_category, kind
+        ),
+        _counts_sheet(
+            "PL3 Theo tháng", ["PHỤ LỤC 3. THEO THÁNG ĐẾN HẠN", *head], "Tháng", figures.by_month, kind
+        ),
+        AnnexSheet(
+            title="PL4 Người đứng đầu",
+            heading=["PHỤ LỤC 4. NGƯỜI ĐỨNG ĐẦU CÓ CAM KẾT QUÁ HẠN", *head],
+            columns=[
+                Column("STT", kind="int", width=6),
+                Column("Họ và tên", width=30),
+                Column("Tổ chức đảng", width=42),
+                Column("Số cam kết quá hạn", kind="int", total=True),
+            ],
+            rows=[[i + 1, h.name, h.organization, h.overdue] for i, h in enumerate(figures.heads_overdue)],
+        ),
+    ]
+    return sheets

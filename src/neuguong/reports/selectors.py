@@ -1,0 +1,334 @@
+"""The one selector computing report figures: the dashboard, both reports, the XLSX annex and the API all
+call `report_figures`, so they answer the same numbers for the same scope, period and day.
+
+Which commitments a period covers: those whose deadline falls in the period (what was due then), of
+the organisation's whole subtree, among those the user may see. Status is the one rule of
+`commitments.status`, evaluated in SQL on the report day (`today`, Asia/Ho_Chi_Minh): figures are
+"as of the day the report is made". Everything is aggregated in the database: a handful of GROUP BY
+queries whatever the number of commitments, never a row per commitment in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import BooleanField, Case, CharField, Count, F, Q, Value, When
+from django.db.models.functions import StrIndex, Substr, TruncMonth
+from django.http import Http404
+
+from neuguong.access.scope import scope_for
+from neuguong.commitments.models import Commitment, CommitmentCategory
+from neuguong.commitments.status import (
+    CANCELLED,
+    DONE_LATE,
+    DONE_ON_TIME,
+    DONE_STATUSES,
+    EXTENSION_REQUESTED,
+    OPEN_ON_TIME,
+    OPEN_OVERDUE,
+    RETURNED,
+    STATUS_CODES,
+    STATUS_LABELS,
+    SUSPENDED,
+    status_case,
+)
+from neuguong.organizations.models import Agency, Organization
+from neuguong.people.models import PositionTitle
+
+from .periods import Period
+
+# The four statuses of government task tracking (domain notes, section 4).
+GOV_STATUSES = (DONE_ON_TIME, DONE_LATE, OPEN_ON_TIME, OPEN_OVERDUE)
+NO_LEAD_UNIT = "Giao cho cá nhân (không có đơn vị chủ trì)"
+
+
+def _empty() -> dict[str, int]:
+    return dict.fromkeys(STATUS_CODES, 0)
+
+
+@dataclass
+class StatusCounts:
+    """Counts by status code, with the rates every page and document uses."""
+
+    counts: dict[str, int] = field(default_factory=_empty)
+    # Open commitments in the "returned" or "extension requested" state whose deadline has passed: the
+    # four government statuses count them as overdue, the others as open on time.
+    pending_past_deadline: int = 0
+
+    def add(self, code: str, n: int, past_deadline: bool = False) -> None:
+        self.counts[code] = self.counts.get(code, 0) + n
+        if past_deadline and code in (RETURNED, EXTENSION_REQUESTED):
+            self.pending_past_deadline += n
+
+    def merge(self, other: StatusCounts) -> None:
+        for code, n in other.counts.items():
+            self.counts[code] += n
+        self.pending_past_deadline += other.pending_past_deadline
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def live(self) -> int:
+        """Commitments that still count: not cancelled, not suspended."""
+        return self.total - self.counts[CANCELLED] - self.counts[SUSPENDED]
+
+    @property
+    def done(self) -> int:
+        return sum(self.counts[c] for c in DONE_STATUSES)
+
+    @property
+    def open(self) -> int:
+        return self.live - self.done
+
+    @property
+    def overdue(self) -> int:
+        return self.counts[OPEN_OVERDUE]
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Percent of completed commitments completed on time (as `commitments.selectors.on_time_rate`)."""
+        return round(100 * self.counts[DONE_ON_TIME] / self.done, 1) if self.done else None
+
+    @property
+    def completion_rate(self) -> float | None:
+        """Percent of live commitments completed (on time or late)."""
+        return round(100 * self.done / self.live, 1) if self.live else None
+
+    def gov(self) -> dict[str, int]:
+        """The four government statuses (cancelled and suspended left out): a returned report or a pending
+        extension is 'not completed', on time or overdue by its deadline."""
+        pending = self.counts[RETURNED] + self.counts[EXTENSION_REQUESTED]
+        return {
+            OPEN_ON_TIME: self.counts[OPEN_ON_TIME] + pending - self.pending_past_deadline,
+            OPEN_OVERDUE: self.counts[OPEN_OVERDUE] + self.pending_past_deadline,
+            DONE_ON_TIME: self.counts[DONE_ON_TIME],
+            DONE_LATE: self.counts[DONE_LATE],
+        }
+
+    def as_dict(self) -> dict:
+        return {
+            "total": self.total,
+            "by_status": dict(self.counts),
+            "done": self.done,
+            "open": self.open,
+            "overdue": self.overdue,
+            "on_time_rate": self.on_time_rate,
+            "completion_rate": self.completion_rate,
+            "gov": self.gov(),
+        }
+
+
+@dataclass
+class GroupRow:
+    key: str
+    label: str
+    counts: StatusCounts
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "label": self.label, **self.counts.as_dict()}
+
+
+@dataclass
+class HeadRow:
+    person_id: int
+    name: str
+    organization: str
+    overdue: int
+
+
+@dataclass
+class Figures:
+    organization: Organization
+    period: Period
+    today: dt.date
+    totals: StatusCounts
+    by_category: list[GroupRow]
+    by_child: list[GroupRow]
+    by_lead_unit: list[GroupRow]
+    by_month: list[GroupRow]
+    heads_overdue: list[HeadRow]
+
+    @property
+    def is_empty(self) -> bool:
+        return self.totals.total == 0
+
+    def as_dict(self) -> dict:
+        """The JSON the API answers (and what the consistency test compares)."""
+        return {
+            "organization": self.organization.code,
+            "start": self.period.start.isoformat(),
+            "end": self.period.end.isoformat(),
+            "as_of": self.today.isoformat(),
+            "totals": self.totals.as_dict(),
+            "by_category": [row.as_dict() for row in self.by_category],
+            "by_child": [row.as_dict() for row in self.by_child],
+            "by_lead_unit": [row.as_dict() for row in self.by_lead_unit],
+            "by_month": [row.as_dict() for row in self.by_month],
+            "heads_overdue": [
+                {
+                    "person_id": h.person_id,
+                    "name": h.name,
+                    "organization": h.organization,
+                    "overdue": h.overdue,
+                }
+                for h in self.heads_overdue
+            ],
+        }
+
+
+def report_organization(*, user, code: str) -> Organization:
+    """An organisation the user may report on (an organisation role reading its path), or 404."""
+    organization = Organization.objects.filter(code=code).first()
+    if organization is None or not scope_for(user).can_read_path(organization.path):
+        raise Http404
+    return organization
+
+
+def period_commitments(*, user, organization: Organization, period: Period):
+    """The commitments a report covers: visible to the user, in the subtree, due in the period."""
+    return Commitment.objects.visible_to(user).filter(
+        organization__path__startswith=organization.path,
+        deadline__gte=period.start,
+        deadline__lte=period.end,
+    )
+
+
+def _child_key(organization: Organization):
+    """The id (as text) of the direct child whose subtree holds the commitment's organisation; '' for
+    the organisation itself. Computed in SQL from the path: '/1/7/42/' under '/1/' → '7'."""
+    start = len(organization.path) + 1
+    rest = Substr("organization__path", start)
+    return Case(
+        When(organization__path=organization.path, then=Value("")),
+        default=Substr(rest, 1, StrIndex(rest, Value("/")) - 1),
+        output_field=CharField(),
+    )
+
+
+def _grouped(qs, key_expr, today: dt.date) -> dict:
+    past = Case(When(deadline__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField())
+    rows = (
+        qs.annotate(group_key=key_expr, status_code=status_case(today), past=past)
+        .values("group_key", "status_code", "past")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    result: dict = {}
+    for row in rows:
+        result.setdefault(row["group_key"], StatusCounts()).add(row["status_code"], row["n"], row["past"])
+    return result
+
+
+def report_figures(*, user, organization: Organization, period: Period, today: dt.date) -> Figures:
+    """Every figure of the dashboard, the reports, the annex and the API (six aggregate queries)."""
+    if not scope_for(user).can_read_path(organization.path):
+        raise Http404
+    qs = period_commitments(user=user, organization=organization, period=period)
+
+    by_category_counts = _grouped(qs, F("category"), today)
+    totals = StatusCounts()
+    for counts in by_category_counts.values():
+        totals.merge(counts)
+    by_category = [
+        GroupRow(value, label, by_category_counts.get(value, StatusCounts()))
+        for value, label in CommitmentCategory.choices
+    ]
+
+    children = list(organization.children.filter(dissolved_on__isnull=True).order_by("name_folded"))
+    per_child = _grouped(qs, _child_key(organization), today)
+    by_child = [
+        GroupRow(child.code, child.name, per_child.get(str(child.pk), StatusCounts())) for child in children
+    ]
+    if per_child.get(""):
+        by_child.insert(0, GroupRow(organization.code, f"{organization.name} (trực tiếp)", per_child[""]))
+    # Commitments on a child dissolved since: kept in the totals, shown as one row so the rows sum up.
+    known = {str(child.pk) for child in children} | {""}
+    stray = StatusCounts()
+    for key, counts in per_child.items():
+        if key not in known:
+            stray.merge(counts)
+    if stray.total:
+        by_child.append(GroupRow("", "Tổ chức đã giải thể, sáp nhập", stray))
+
+    per_unit = _grouped(qs, F("lead_unit_id"), today)
+    unit_names = dict(
+        Organization.objects.filter(pk__in=[k for k in per_unit if k is not None]).values_list("pk", "name")
+    )
+    by_lead_unit = sorted(
+        (
+            GroupRow(str(key or ""), unit_names.get(key, NO_LEAD_UNIT) if key else NO_LEAD_UNIT, counts)
+            for key, counts in per_unit.items()
+        ),
+        key=lambda row: (row.key == "", row.label),
+    )
+
+    per_month = _grouped(qs, TruncMonth("deadline"), today)
+    by_month = [
+        GroupRow(month.strftime("%Y-%m"), month.strftime("%m/%Y"), per_month[month])
+        for month in sorted(per_month)
+    ]
+
+    return Figures(
+        organization=organization,
+        period=period,
+        today=today,
+        totals=totals,
+        by_category=by_category,
+        by_child=by_child,
+        by_lead_unit=by_lead_unit,
+        by_month=by_month,
+        heads_overdue=_heads_overdue(qs, organization, today),
+    )
+
+
+def _heads_overdue(qs, organization: Organization, today: dt.date) -> list[HeadRow]:
+    """Heads of agencies in the subtree (agency head, or a current head-of-agency post) with overdue
+    commitments in the period, most overdue first."""
+    heads = Q(
+        responsible_person_id__in=Agency.objects.filter(
+            organization__path__startswith=organization.path, head__isnull=False
+        ).values("head_id")
+    ) | Q(
+        responsible_person__positions__title=PositionTitle.HEAD_OF_AGENCY,
+        responsible_person__positions__organization__path__startswith=organization.path,
+        responsible_person__positions__started_on__lte=today,
+    ) & ~Q(responsible_person__positions__ended_on__lt=today)
+    rows = (
+        qs.filter(heads)
+        .annotate(status_code=status_case(today))
+        .filter(status_code=OPEN_OVERDUE)
+        .values(
+            "responsible_person_id", "responsible_person__full_name", "responsible_person__organization__name"
+        )
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("-n", "responsible_person__full_name")
+    )
+    return [
+        HeadRow(
+            r["responsible_person_id"],
+            r["responsible_person__full_name"],
+            r["responsible_person__organization__name"] or "",
+            r["n"],
+        )
+        for r in rows
+    ]
+
+
+def most_overdue(
+    *, user, organization: Organization, period: Period, today: dt.date, limit: int = 10
+) -> list:
+    """The commitments of the period most overdue today (oldest deadline first), joined for display."""
+    return list(
+        period_commitments(user=user, organization=organization, period=period)
+        .annotate(status_code=status_case(today))
+        .filter(status_code=OPEN_OVERDUE)
+        .select_related("organization", "responsible_person", "lead_unit")
+        .order_by("deadline", "id")[:limit]
+    )
+
+
+def status_label(code: str) -> str:
+    return STATUS_LABELS[code]

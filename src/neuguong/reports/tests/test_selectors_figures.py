@@ -1,0 +1,107 @@
+import datetime as dt
+
+import pytest
+from django.http import Http404
+
+from neuguong.commitments.status import commitment_status
+from neuguong.commitments.tests.factories import CommitmentFactory
+from neuguong.organizations.models import Agency
+from neuguong.reports.periods import year_period
+from neuguong.reports.selectors import most_overdue, report_figures, report_organization
+
+TODAY = dt.date(2026, 7, 15)
+YEAR = year_period(2026)
+
+
+def _make(person, **kwargs):
+    return CommitmentFactory(responsible_person=person, **kwargs)
+
+
+@pytest.fixture
+def data(tree):
+    """branch_a (under A): 2 done on time, 1 done late, 1 open overdue, 1 open on time;
+    org_b: 1 overdue returned, 1 cancelled; one of 2025 (outside the period)."""
+    a, b = tree.person_a, tree.person_b
+    made = [
+        _make(a, deadline=dt.date(2026, 3, 1), completed_on=dt.date(2026, 3, 1), category="exemplary"),
+        _make(a, deadline=dt.date(2026, 3, 1), completed_on=dt.date(2026, 2, 1), category="exemplary"),
+        _make(a, deadline=dt.date(2026, 3, 1), completed_on=dt.date(2026, 3, 2), category="political"),
+        _make(a, deadline=dt.date(2026, 7, 14), category="exemplary"),
+        _make(a, deadline=dt.date(2026, 7, 15), category="professional"),
+        _make(b, deadline=dt.date(2026, 5, 1), is_returned=True, lead_unit=tree.org_b),
+        _make(b, deadline=dt.date(2026, 9, 1), halt="cancelled", halt_reason="x", halted_by=tree.staff),
+        _make(a, deadline=dt.date(2025, 12, 31)),
+    ]
+    return made
+
+
+def test_totals_match_the_status_function_row_by_row(tree, data):
+    figures = report_figures(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
+    expected: dict[str, int] = {}
+    for c in data:
+        if YEAR.start <= c.deadline <= YEAR.end:
+            code = commitment_status(c, TODAY)
+            expected[code] = expected.get(code, 0) + 1
+    assert {k: v for k, v in figures.totals.counts.items() if v} == expected
+    assert figures.totals.total == 7
+    assert figures.totals.done == 3 and figures.totals.on_time_rate == pytest.approx(66.7)
+    assert figures.totals.live == 6 and figures.totals.completion_rate == 50.0
+
+
+def test_per_child_rows_sum_to_the_totals(tree, data):
+    figures = report_figures(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
+    rows = {row.key: row.counts for row in figures.by_child}
+    assert rows["A"].total == 5 and rows["B"].total == 2
+    assert sum(r.counts.total for r in figures.by_child) == figures.totals.total
+
+
+def test_government_statuses_count_a_returned_overdue_task_as_overdue(tree, data):
+    figures = report_figures(user=tree.staff, organization=tree.org_b, period=YEAR, today=TODAY)
+    gov = figures.totals.gov()
+    assert gov == {"open_on_time": 0, "open_overdue": 1, "done_on_time": 0, "done_late": 0}
+    unit = next(row for row in figures.by_lead_unit if row.key == str(tree.org_b.pk))
+    assert unit.label == tree.org_b.name and unit.counts.gov()["open_overdue"] == 1
+
+
+def test_month_rows_follow_the_deadline_month(tree, data):
+    figures = report_figures(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
+    assert [(row.key, row.counts.total) for row in figures.by_month] == [
+        ("2026-03", 3),
+        ("2026-05", 1),
+        ("2026-07", 2),
+        ("2026-09", 1),
+    ]
+
+
+def test_heads_of_agencies_with_overdue_commitments_are_listed(tree, data):
+    Agency.objects.create(code="CQA", name="Sở Tài chính", organization=tree.org_a, head=tree.person_a)
+    figures = report_figures(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
+    assert [(h.name, h.overdue) for h in figures.heads_overdue] == [("Nguyễn Nam Đình", 1)]
+
+
+def test_secretary_sees_only_their_subtree_and_cannot_report_on_another(tree, data):
+    figures = report_figures(user=tree.secretary_a, organization=tree.org_a, period=YEAR, today=TODAY)
+    assert figures.totals.total == 5
+    with pytest.raises(Http404):
+        report_figures(user=tree.secretary_a, organization=tree.org_b, period=YEAR, today=TODAY)
+    with pytest.raises(Http404):
+        report_organization(user=tree.secretary_a, code="B")
+    with pytest.raises(Http404):
+        report_organization(user=tree.member_a, code="A1")
+    with pytest.raises(Http404):
+        report_organization(user=tree.staff, code="NOPE")
+
+
+def test_scope_with_no_data_gives_empty_figures(tree):
+    figures = report_figures(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
+    assert figures.is_empty and figures.totals.on_time_rate is None and figures.by_month == []
+
+
+def test_most_overdue_lists_the_oldest_deadline_first(tree, data):
+    rows = most_overdue(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
+    assert [c.deadline for c in rows] == [dt.date(2026, 7, 14)]
+
+
+def test_figures_take_a_bounded_number_of_queries(tree, data, django_assert_max_num_queries):
+    with django_assert_max_num_queries(10):
+        report_figures(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
