@@ -1,0 +1,64 @@
+from django.conf import settings
+from django.db import models
+
+from neuguong.core.models import TimeStampedModel
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", "Đã tải lên"
+    VALIDATING = "validating", "Đang kiểm tra"
+    VALID = "valid", "Hợp lệ, chờ xác nhận"
+    INVALID = "invalid", "Có lỗi"
+    APPLYING = "applying", "Đang ghi"
+    DONE = "done", "Đã nhập"
+    FAILED = "failed", "Không nhập được"
+
+
+class ImportRunQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """An import is its uploader's own work: nobody else sees the uploaded file or its preview."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(actor=user)
+
+
+class ImportRun(TimeStampedModel):
+    """One uploaded file on its way through mapping → preview → confirm; the audit target of the import."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="tổ chức mặc định",
+    )
+    file = models.FileField(upload_to="dataio/imports/%Y/%m/", blank=True)
+    original_name = models.CharField("tên tệp", max_length=255, blank=True)
+    tables = models.JSONField(default=list, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
+    processed_rows = models.PositiveIntegerField(default=0)
+    total_rows = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "lần nhập dữ liệu"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Nhập tệp {self.original_name}"
+
+    @property
+    def org_path(self) -> str:
+        return self.organization.path if self.organization_id else ""
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in (ImportStatus.VALIDATING, ImportStatus.APPLYING)

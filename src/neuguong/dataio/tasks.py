@@ -1,0 +1,23 @@
+"""Background steps of a web import (run by `manage.py db_worker`; immediately in tests)."""
+
+from django.tasks import task
+
+from .models import ImportRun
+
+
+@task
+def validate_import(run_id: int) -> None:
+    from .services import import_validate
+
+    run = ImportRun.objects.select_related("actor", "organization").filter(pk=run_id).first()
+    if run is not None:
+        import_validate(run=run)
+
+
+@task
+def apply_import(run_id: int) -> None:
+    from .services import import_apply
+
+    run = ImportRun.objects.select_related("actor", "organization").filter(pk=run_id).first()
+    if run is not None:
+        import_apply(run=run)
