@@ -469,9 +469,18 @@ def commitment_create_view(request):
         .order_by("name_folded")
     )
     units_qs = Organization.objects.active().filter(path__startswith=organization.path).order_by("path")
-    form = CommitmentForm(
-        request.POST or None, people_qs=people_qs, units_qs=units_qs, initial={"deadline": local_today()}
+    from neuguong.documents.models import Document
+
+    document_id = request.GET.get("document", "")
+    document = (
+        Document.objects.visible_to(request.user).filter(pk=document_id).first()
+        if document_id.isdigit()
+        else None
     )
+    initial = {"deadline": local_today()}
+    if document is not None:
+        initial |= {"source_kind": "document", "source_note": document.number_text}
+    form = CommitmentForm(request.POST or None, people_qs=people_qs, units_qs=units_qs, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         people = list(data["people"])
@@ -482,6 +491,7 @@ def commitment_create_view(request):
             "category": data["category"],
             "source_kind": data["source_kind"],
             "source_note": data["source_note"],
+            "source_object": document,
         }
         try:
             with transaction.atomic():
@@ -535,7 +545,9 @@ def commitment_create_view(request):
                 return redirect("commitments:detail", commitment_id=created[0].pk)
             messages.success(request, f"Đã giao nhiệm vụ cho {len(people) or 1} người/đơn vị.")
             return redirect(f"{reverse('commitments:board')}?org={organization.code}")
-    return render(request, "commitments/create.html", {"form": form, "organization": organization})
+    return render(
+        request, "commitments/create.html", {"form": form, "organization": organization, "document": document}
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -5,3 +5,8 @@ class DocumentsConfig(AppConfig):
     name = "neuguong.documents"
     label = "documents"
     verbose_name = "Văn bản"
+
+    def ready(self):
+        from neuguong.core import registry
+
+        registry.add_nav("Văn bản", "documents:list", needs_org_role=True, order=22)
