@@ -21,6 +21,7 @@ urlpatterns = [
         views.recommendation_carry_over_view,
         name="recommendation_carry_over",
     ),
+    path("<int:inspection_id>/van-ban/<slug:name>.docx", views.party_document_view, name="party_document"),
     path("<int:inspection_id>/buoc-<int:step_id>/tep/", views.document_add_view, name="document_add"),
     path("<int:inspection_id>/tep/<int:document_id>/", views.document_download_view, name="document"),
     path(

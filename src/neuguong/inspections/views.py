@@ -170,8 +170,20 @@ def inspection_detail_view(request, inspection_id: int):
         "team": list(inspection.team_members.all()),
         "content_links": inspection.content_links.all() if level != Level.SUBJECT else [],
         "history": history_for(inspection) if insider else [],
+        "party_documents": _party_documents(inspection, level),
     }
     return render(request, "inspections/detail.html", context)
+
+
+def _party_documents(inspection, level) -> list[dict]:
+    from .partydocs import may_generate
+
+    labels = {"quyet-dinh": "Quyết định (DOCX)", "thong-bao-ket-luan": "Thông báo kết luận (DOCX)"}
+    return [
+        {"name": name, "label": label}
+        for name, label in labels.items()
+        if may_generate(name, inspection, level)
+    ]
 
 
 def _post_or_form(request, form, call, inspection_id: int, success: str):
@@ -407,3 +419,19 @@ def coverage_view(request):
         )
         return response
     return render(request, "inspections/coverage.html", {"report": report, "form": form})
+
+
+@login_required
+def party_document_view(request, inspection_id: int, name: str):
+    """The decision or the notice of conclusion as a Party-format DOCX (when the user's level allows)."""
+    from .partydocs import GENERATORS, may_generate
+
+    inspection, level = inspection_get(user=request.user, inspection_id=inspection_id)
+    if name not in GENERATORS or not may_generate(name, inspection, level):
+        raise Http404
+    content = GENERATORS[name](inspection)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}-{inspection.pk}.docx"'
+    return response
