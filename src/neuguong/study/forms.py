@@ -18,6 +18,13 @@ class CampaignForm(BootstrapFormMixin, forms.Form):
         label="Nghị quyết / nội dung học tập",
         max_length=255,
         help_text="Ví dụ: Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị",
+        required=False,
+    )
+    document_number = forms.CharField(
+        label="Số, ký hiệu văn bản trong sổ văn bản (không bắt buộc)",
+        max_length=64,
+        required=False,
+        help_text="Ví dụ 165-KH/ĐUK: liên kết đợt học tập với văn bản đã vào sổ.",
     )
     level = forms.ChoiceField(label="Cấp tổ chức học tập", choices=CampaignLevel.choices)
     organizer = OrganizationChoiceField(label="Mã đơn vị tổ chức")
@@ -45,12 +52,36 @@ class CampaignForm(BootstrapFormMixin, forms.Form):
     reflection_due = forms.DateField(label="Hạn nộp thu hoạch", required=False)
     description = forms.CharField(label="Ghi chú", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, queryset=None, **kwargs):
+    def __init__(self, *args, queryset=None, document_queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organizer"].queryset = queryset
         self.fields["audience_root"].queryset = queryset
+        self.document_queryset = document_queryset
         for name in ("audience_statuses", "audience_positions"):
             self.fields[name].widget.attrs["class"] = ""
+
+    def clean(self):
+        data = super().clean()
+        number = (data.pop("document_number", "") or "").strip()
+        data["document"] = None
+        if number:
+            from neuguong.core.errors import BusinessError
+            from neuguong.documents.numbers import parse_number
+
+            try:
+                canonical = str(parse_number(number))
+            except BusinessError as exc:
+                canonical = None
+                self.add_error("document_number", exc.message)
+            found = self.document_queryset.filter(number_text=canonical).first() if canonical else None
+            if canonical and found is None:
+                self.add_error(
+                    "document_number", "Không tìm thấy văn bản có số, ký hiệu này trong phạm vi của bạn."
+                )
+            data["document"] = found
+        elif not data.get("title"):
+            self.add_error("title", "Ghi tên nghị quyết hoặc số, ký hiệu văn bản trong sổ.")
+        return data
 
     def clean_reflection_questions(self):
         return [line for line in self.cleaned_data["reflection_questions"].splitlines() if line.strip()]

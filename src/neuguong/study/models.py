@@ -49,6 +49,15 @@ class Campaign(TimeStampedModel):
     """Đợt học tập, quán triệt nghị quyết."""
 
     title = models.CharField("nghị quyết / nội dung học tập", max_length=255)
+    # Optional link to the register; the free-text title stays (a Central resolution is rarely registered).
+    document = models.ForeignKey(
+        "documents.Document",
+        verbose_name="văn bản trong sổ",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="study_campaigns",
+    )
     level = models.CharField("cấp tổ chức", max_length=16, choices=CampaignLevel.choices)
     organizer = models.ForeignKey(
         "organizations.Organization",

@@ -31,6 +31,7 @@ ORG_COLUMNS = [
     "Được miễn",
     "Việc vận dụng",
     "Thành cam kết",
+    "Cam kết đã hoàn thành",
     "Dự thi",
     "Điểm thi TB",
 ]
@@ -52,6 +53,7 @@ def _org_values(row: selectors.OrgRow) -> list:
         row.reflections_excused,
         row.plan_items,
         row.plan_commitments,
+        row.plan_commitments_done,
         row.quiz_participants,
         row.quiz_average,
     ]
@@ -195,7 +197,8 @@ def campaign_report_docx(*, user, campaign: Campaign) -> bytes:
             f"{total.reflections_graded} bài đã chấm (xuất sắc {grades.get('excellent', 0)}, tốt "
             f"{grades.get('good', 0)}, đạt {grades.get('pass', 0)}, chưa đạt {grades.get('fail', 0)}); "
             f"{total.reflections_excused} đồng chí được miễn. Có {total.plan_items} việc làm cụ thể trong kế "
-            f"hoạch vận dụng, {total.plan_commitments} việc đã đưa vào theo dõi thực hiện cam kết."
+            f"hoạch vận dụng, {total.plan_commitments} việc đã đưa vào theo dõi thực hiện cam kết "
+            f"({total.plan_commitments_done} việc đã hoàn thành)."
         ),
         Paragraph(
             f"3. Thi tìm hiểu: {total.quiz_participants} đồng chí dự thi"

@@ -89,7 +89,7 @@ def campaign_get(*, user, campaign_id) -> Campaign:
     try:
         return (
             Campaign.objects.visible_to(user)
-            .select_related("organizer", "audience_root")
+            .select_related("organizer", "audience_root", "document")
             .annotate(**_campaign_count_annotations(user))
             .get(pk=campaign_id)
         )
@@ -170,6 +170,7 @@ class OrgRow:
     reflections_excused: int = 0
     plan_items: int = 0
     plan_commitments: int = 0
+    plan_commitments_done: int = 0
     quiz_participants: int = 0
     quiz_average: float | None = None
 
@@ -183,6 +184,13 @@ class OrgRow:
 
 def first_regular_session_date(campaign: Campaign) -> dt.date | None:
     return Session.objects.filter(campaign=campaign, is_makeup=False).aggregate(d=Min("held_on"))["d"]
+
+
+def _completed_commitment():
+    """The commitment a plan item became, once completed (whatever its timeliness)."""
+    from neuguong.commitments.models import Commitment
+
+    return Commitment.objects.filter(pk=OuterRef("commitment_id"), completed_on__isnull=False)
 
 
 def campaign_org_stats(*, user, campaign: Campaign) -> list[OrgRow]:
@@ -233,12 +241,17 @@ def campaign_org_stats(*, user, campaign: Campaign) -> list[OrgRow]:
     plans = (
         PlanItem.objects.filter(reflection__invitee__in=invitees.values("pk"))
         .values("reflection__invitee__organization_id")
-        .annotate(n=Count("pk"), committed=Count("pk", filter=Q(commitment_id__isnull=False)))
+        .annotate(
+            n=Count("pk"),
+            committed=Count("pk", filter=Q(commitment_id__isnull=False)),
+            done=Count("pk", filter=Q(Exists(_completed_commitment()))),
+        )
     )
     for row in plans:
         org_row = by_org.get(row["reflection__invitee__organization_id"])
         if org_row:
             org_row.plan_items, org_row.plan_commitments = row["n"], row["committed"]
+            org_row.plan_commitments_done = row["done"]
     best = (
         QuizAttempt.objects.filter(invitee=OuterRef("pk"), round__campaign=campaign, score__isnull=False)
         .order_by()
@@ -276,6 +289,7 @@ def totals_of(rows: list[OrgRow]) -> OrgRow:
             "reflections_excused",
             "plan_items",
             "plan_commitments",
+            "plan_commitments_done",
             "quiz_participants",
         ):
             setattr(total, name, getattr(total, name) + getattr(row, name))

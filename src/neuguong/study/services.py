@@ -54,6 +54,7 @@ from .models import (
 
 MSG_NO_RIGHT = "Bạn không có quyền thực hiện thao tác này ở tổ chức này."
 MSG_TITLE_REQUIRED = "Tên nghị quyết / nội dung học tập không được để trống."
+MSG_DOCUMENT_NOT_FOUND = "Không tìm thấy văn bản này trong sổ văn bản thuộc phạm vi của bạn."
 MSG_AUDIENCE_OUTSIDE = "Tổ chức được triệu tập phải thuộc đơn vị tổ chức học tập."
 MSG_STATUSES_REQUIRED = "Chọn ít nhất một trạng thái đảng viên được triệu tập."
 MSG_BAD_STATUS = "Trạng thái đảng viên không hợp lệ."
@@ -153,9 +154,16 @@ def campaign_create(
     reflection_questions: Iterable[str] = (),
     reflection_due: dt.date | None = None,
     description: str = "",
+    document=None,
 ) -> Campaign:
     """Open a study campaign. Exempt members are excluded unless their status is chosen explicitly."""
     _require_write(actor, organizer.path)
+    if document is not None:
+        from neuguong.documents.models import Document
+
+        if not Document.objects.visible_to(actor).filter(pk=document.pk).exists():
+            raise BusinessError(MSG_DOCUMENT_NOT_FOUND, field="document")
+        title = title or f"{document.number_text} — {document.summary}"
     title = normalize_text(title)[:255]
     if not title:
         raise BusinessError(MSG_TITLE_REQUIRED, field="title")
@@ -169,6 +177,7 @@ def campaign_create(
     positions, statuses = _clean_audience(organizer, audience_root, audience_positions, audience_statuses)
     campaign = Campaign.objects.create(
         title=title,
+        document=document,
         level=level,
         organizer=organizer,
         audience_root=audience_root,

@@ -50,7 +50,11 @@ def campaign_create_view(request):
     scope = scope_for(request.user)
     _require(scope.is_global or bool(scope.write_paths))
     queryset = _writable_orgs(request.user)
-    form = forms.CampaignForm(request.POST or None, queryset=queryset)
+    from neuguong.documents.models import Document
+
+    form = forms.CampaignForm(
+        request.POST or None, queryset=queryset, document_queryset=Document.objects.visible_to(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             campaign = services.campaign_create(actor=request.user, **form.cleaned_data)

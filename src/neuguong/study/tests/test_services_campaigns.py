@@ -122,3 +122,31 @@ def test_material_over_the_upload_limit_is_refused(tree, settings):
         actor=tree.staff, campaign=campaign, title="Toàn văn", url="https://tulieuvankien.dangcongsan.vn/"
     )
     assert link.pk
+
+
+def _document(organization, number=165, doc_type="plan", issuer="ĐUK"):
+    from neuguong.documents.models import Document
+
+    return Document.objects.create(
+        organization=organization,
+        doc_type=doc_type,
+        number=number,
+        issuer=issuer,
+        term_key="2025-2030",
+        issued_on=dt.date(2025, 11, 3),
+        summary="Học tập, quán triệt Nghị quyết 57-NQ/TW",
+    )
+
+
+def test_campaign_links_a_registered_document_and_takes_its_title(tree):
+    document = _document(tree.root)
+    campaign = make_campaign(tree.staff, tree.root, title="", document=document)
+    assert campaign.document == document
+    assert campaign.title == "165-KH/ĐUK — Học tập, quán triệt Nghị quyết 57-NQ/TW"
+
+
+def test_a_document_outside_the_actor_scope_cannot_be_linked(tree):
+    document = _document(tree.org_b, number=3, issuer="CB")
+    with pytest.raises(BusinessError) as exc:
+        make_campaign(tree.secretary_a, tree.org_a, document=document)
+    assert exc.value.message == services.MSG_DOCUMENT_NOT_FOUND

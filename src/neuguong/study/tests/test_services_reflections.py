@@ -119,3 +119,25 @@ def test_exempt_member_is_excused_with_a_reason(tree, invitee):
     assert reflection.status == ReflectionStatus.EXCUSED
     with pytest.raises(BusinessError):
         submit(tree.member_a, invitee)
+
+
+def test_grading_turns_plan_items_into_commitments_of_the_author(tree, invitee):
+    from neuguong.commitments.models import Commitment
+    from neuguong.commitments.services import commitment_complete
+    from neuguong.study.models import PlanItem
+    from neuguong.study.selectors import campaign_org_stats
+
+    reflection = submit(tree.member_a, invitee)
+    services.reflection_grade(actor=tree.secretary_a, reflection=reflection, grade="excellent")
+    item = PlanItem.objects.get()
+    commitment = Commitment.objects.get()
+    assert item.commitment_id == commitment.pk
+    assert (commitment.source_kind, commitment.source_id) == ("study_plan", item.pk)
+    assert commitment.responsible_person == tree.person_a
+    assert commitment.deadline == NEXT_YEAR
+    assert commitment.organization == tree.branch_a
+    row = next(r for r in campaign_org_stats(user=tree.staff, campaign=invitee.campaign) if r.code == "A1")
+    assert (row.plan_items, row.plan_commitments, row.plan_commitments_done) == (1, 1, 0)
+    commitment_complete(actor=tree.secretary_a, commitment=commitment, completed_on=dt.date.today())
+    row = next(r for r in campaign_org_stats(user=tree.staff, campaign=invitee.campaign) if r.code == "A1")
+    assert row.plan_commitments_done == 1

@@ -300,3 +300,34 @@ def test_xlsx_annex_has_the_rows_the_user_may_see(tree, login):
     workbook = load_workbook(io.BytesIO(content))
     names = [row[0] for row in workbook["Danh sách"].iter_rows(min_row=2, values_only=True)]
     assert names == ["Nguyễn Văn Bình"]
+
+
+def test_campaign_form_creates_a_campaign_linked_to_a_document_by_its_number(tree, login):
+    from neuguong.documents.models import Document
+
+    Document.objects.create(
+        organization=tree.org_a,
+        doc_type="plan",
+        number=12,
+        issuer="ĐU",
+        term_key="2025-2030",
+        issued_on=dt.date(2026, 1, 5),
+        summary="Học tập Nghị quyết Đại hội XIV",
+    )
+    client = login(tree.secretary_a)
+    form = {
+        "title": "",
+        "document_number": "12-kh/đu",
+        "level": "grassroots",
+        "organizer": "A",
+        "audience_statuses": ["official", "probationary"],
+        "reflection_questions": "Câu 1\nCâu 2",
+    }
+    response = client.post(reverse("study:campaign_create"), form)
+    assert response.status_code == 302, response.context["form"].errors
+    campaign = tree.org_a.study_campaigns.get()
+    assert campaign.document.number_text == "12-KH/ĐU"
+    assert campaign.reflection_questions == ["Câu 1", "Câu 2"]
+    form["organizer"] = "B"
+    response = client.post(reverse("study:campaign_create"), form)
+    assert "Không tìm thấy tổ chức có mã «B» trong phạm vi của bạn." in response.content.decode()
