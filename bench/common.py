@@ -64,6 +64,14 @@ def report(rows: list[tuple[str, str]], client, *, n: int = 40) -> list[dict]:
         p50, p95 = percentiles(time_requests(client, url, n=n))
         queries = count_queries(lambda url=url: client.get(url))
         print(f"{label:38s} {p50:8.1f} {p95:8.1f} {p50 / floor50:10.2f} {p95 / floor95:10.2f} {queries:8d}")
-        results.append({"label": label, "p50": p50, "p95": p95, "ratio_p50": p50 / floor50,
-                        "ratio_p95": p95 / floor95, "queries": queries})
+        results.append(
+            {
+                "label": label,
+                "p50": p50,
+                "p95": p95,
+                "ratio_p50": p50 / floor50,
+                "ratio_p95": p95 / floor95,
+                "queries": queries,
+            }
+        )
     return results

@@ -31,13 +31,13 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     if not Organization.objects.exists():
         start = time.perf_counter()
-        call_command("seed_demo", size=args.size, no_accounts=True)
+        call_command("seed_demo", size=args.size, no_accounts=True, core_only=True)
         print(f"seeded {args.size} in {time.perf_counter() - start:.0f} s")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     root = Organization.objects.get(parent__isnull=True)
-    committee = (Organization.objects.filter(kind=OrgKind.GRASSROOTS_COMMITTEE).order_by("code").first())
+    committee = Organization.objects.filter(kind=OrgKind.GRASSROOTS_COMMITTEE).order_by("code").first()
     users = get_user_model().objects
     staff, _ = users.get_or_create(username="bench_staff")
     secretary, _ = users.get_or_create(username="bench_secretary")
@@ -52,12 +52,16 @@ def main() -> None:
         client = Client()
         client.force_login(user)
         print(f"\n-- {label}")
-        report([
-            ("people list (page 1, by name)", "/dang-vien/"),
-            ("people search 'nguyen van'", "/dang-vien/?q=nguyen+van"),
-            ("global search 'tran thi'", "/tim-kiem/?q=tran+thi"),
-            ("member page", f"/dang-vien/{member.pk}/"),
-        ], client, n=args.n)
+        report(
+            [
+                ("people list (page 1, by name)", "/dang-vien/"),
+                ("people search 'nguyen van'", "/dang-vien/?q=nguyen+van"),
+                ("global search 'tran thi'", "/tim-kiem/?q=tran+thi"),
+                ("member page", f"/dang-vien/{member.pk}/"),
+            ],
+            client,
+            n=args.n,
+        )
 
 
 if __name__ == "__main__":

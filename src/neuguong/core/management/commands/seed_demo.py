@@ -14,8 +14,13 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2021)
         parser.add_argument("--if-empty", action="store_true", help="Không làm gì nếu đã có dữ liệu.")
         parser.add_argument("--no-accounts", action="store_true")
+        parser.add_argument(
+            "--core-only",
+            action="store_true",
+            help="Chỉ sinh tổ chức và đảng viên (không sinh dữ liệu các mô-đun).",
+        )
 
-    def handle(self, *args, size, seed: int, if_empty: bool, no_accounts: bool, **options):
+    def handle(self, *args, size, seed: int, if_empty: bool, no_accounts: bool, core_only: bool, **options):
         if Organization.objects.exists():
             if if_empty:
                 self.stdout.write("Đã có dữ liệu, bỏ qua sinh dữ liệu mẫu.")
@@ -23,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError("Cơ sở dữ liệu đã có dữ liệu; dùng cơ sở dữ liệu trống để sinh dữ liệu mẫu.")
         self.stdout.write(f"Sinh dữ liệu mẫu cỡ «{size}»…")
         root = seed_data(size, seed_value=seed, log=self.stdout.write)
-        for hook in DEMO_SEEDERS:
+        for hook in [] if core_only else DEMO_SEEDERS:
             hook(root=root, size=size, log=self.stdout.write)
         if not no_accounts:
             accounts = create_demo_accounts(root)
