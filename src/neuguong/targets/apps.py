@@ -5,3 +5,13 @@ class TargetsConfig(AppConfig):
     name = "neuguong.targets"
     label = "targets"
     verbose_name = "Chỉ tiêu CCHC"
+
+    def ready(self):
+        from neuguong.core.registry import HOME_PANELS, add_nav
+
+        from .panels import home_panel
+
+        add_nav("Chỉ tiêu", "targets:index", needs_org_role=True, order=60)
+        add_nav("Chấm điểm CCHC", "targets:scoring", needs_org_role=True, order=61)
+        if home_panel not in HOME_PANELS:
+            HOME_PANELS.append(home_panel)

@@ -341,6 +341,8 @@ class ScoringCycleQuerySet(models.QuerySet):
                     "scoringcycle_id"
                 )
             )
+        if scope.person_id and not scope.is_global:
+            q |= Q(pk__in=AgencyAssessment.objects.filter(agency__head_id=scope.person_id).values("cycle_id"))
         return self.filter(q)
 
 

@@ -127,14 +127,14 @@ def parse_number(raw, *, field: str | None = None) -> Decimal:
 
 
 def format_number(value: Decimal | None) -> str:
-    """Vietnamese display: comma as decimal separator, trailing zeros dropped (98,50 → 98,5)."""
+    """Vietnamese display: comma as decimal separator, trailing zeros dropped (98,50 → 98,5). No thousands
+    grouping: "10.847" would read back as 10,847 (a dot alone is taken as the decimal point)."""
     if value is None:
         return ""
     sign = "-" if value < 0 else ""
     whole, _, frac = format(abs(value), "f").partition(".")
     frac = frac.rstrip("0")
-    grouped = f"{int(whole):,}".replace(",", ".")
-    return f"{sign}{grouped},{frac}" if frac else f"{sign}{grouped}"
+    return f"{sign}{whole},{frac}" if frac else f"{sign}{whole}"
 
 
 # ------------------------------------------------------------------------------------------ scoring

@@ -1,0 +1,190 @@
+"""XLSX of exactly what the pages show (the same selectors), with real numbers, not text."""
+
+import io
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from . import rules
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _book(title: str, heading: str, columns: list[tuple[str, int]], rows: list[list]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append([heading])
+    sheet["A1"].font = Font(name="Times New Roman", bold=True, size=13)
+    sheet.append([])
+    sheet.append([name for name, _ in columns])
+    for cell in sheet[3]:
+        cell.font = Font(name="Times New Roman", bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for index, (_, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[sheet.cell(row=3, column=index).column_letter].width = width
+    for row in rows:
+        sheet.append([float(v) if isinstance(v, rules.Decimal) else v for v in row])
+    sheet.freeze_panes = "A4"
+    sheet.page_setup.orientation = "landscape"
+    sheet.print_title_rows = "3:3"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def rollup_workbook(indicator, year: int, rollup: dict) -> bytes:
+    columns = [("Cơ quan, đơn vị", 40), ("Chỉ tiêu năm", 14)]
+    periods = rollup["periods"]
+    for p in periods:
+        columns += [(f"{p.label}: kết quả", 14), (f"{p.label}: đánh giá", 14)]
+    rows = []
+    for row in rollup["rows"]:
+        line = [row["target"].agency.name, row["target"].target_value]
+        for cell in row["cells"]:
+            line += [cell.value, cell.status_label]
+        rows.append(line)
+    heading = f"{indicator.code}. {indicator.name} ({indicator.unit}) — năm {year}"
+    return _book("Tổng hợp", heading, columns, rows)
+
+
+def overdue_workbook(rows: list[dict]) -> bytes:
+    columns = [
+        ("Cơ quan, đơn vị", 40),
+        ("Chỉ tiêu", 50),
+        ("Kỳ", 16),
+        ("Hạn báo cáo", 14),
+        ("Số ngày quá hạn", 14),
+    ]
+    data = [
+        [
+            r["target"].agency.name,
+            r["target"].indicator.name,
+            r["cell"].label,
+            r["cell"].deadline.strftime("%d/%m/%Y"),
+            r["days_late"],
+        ]
+        for r in rows
+    ]
+    return _book("Quá hạn", "Kỳ báo cáo chỉ tiêu quá hạn chưa báo cáo", columns, data)
+
+
+def set_workbook(scoring_set) -> bytes:
+    """The set in the import format, so it can be edited and imported as a new version."""
+    rows = []
+    for area in scoring_set.areas.prefetch_related("criteria__components"):
+        rows.append([area.code, area.name, area.max_points, ""])
+        for criterion in area.criteria.all():
+            rows.append([criterion.code, criterion.name, criterion.max_points, criterion.guide])
+            for component in criterion.components.all():
+                rows.append([component.code, component.name, component.max_points, component.guide])
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Bộ chỉ số"
+    sheet.append(["Mã", "Nội dung", "Điểm tối đa", "Hướng dẫn chấm"])
+    for row in rows:
+        sheet.append([float(v) if isinstance(v, rules.Decimal) else v for v in row])
+    sheet.column_dimensions["B"].width = 70
+    sheet.column_dimensions["D"].width = 50
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def ranking_rows(ranking: dict) -> list[list]:
+    return [
+        [
+            r.rank,
+            r.assessment.agency.code,
+            r.assessment.agency.name,
+            r.self_total,
+            r.appraised_total,
+            r.survey,
+            r.final,
+            float(r.percent) / 100,
+            r.band,
+        ]
+        for r in ranking["rows"]
+    ]
+
+
+RANKING_COLUMNS = [
+    ("Xếp hạng", 9),
+    ("Mã cơ quan", 12),
+    ("Cơ quan, đơn vị", 40),
+    ("Điểm tự chấm", 12),
+    ("Điểm thẩm định", 12),
+    ("Điểm điều tra", 12),
+    ("Điểm cuối cùng", 12),
+    ("Tỷ lệ", 10),
+    ("Xếp loại", 14),
+]
+
+
+def ranking_workbook(cycle, ranking: dict) -> bytes:
+    data = _book(
+        "Xếp hạng", f"Kết quả chấm điểm, xếp hạng — {cycle.name}", RANKING_COLUMNS, ranking_rows(ranking)
+    )
+    return data
+
+
+def breakdown_rows(breakdown: dict) -> list[list]:
+    rows = []
+    for area in breakdown["areas"]:
+        rows.append(
+            [
+                area["area"].code,
+                area["area"].name,
+                area["max_total"],
+                area["self_total"],
+                area["appraised_total"] if breakdown["show_appraisal"] else None,
+                "",
+            ]
+        )
+        for criterion in area["criteria"]:
+            rows.append(
+                [
+                    criterion["criterion"].code,
+                    criterion["criterion"].name,
+                    criterion["max_total"],
+                    criterion["self_total"],
+                    criterion["appraised_total"] if breakdown["show_appraisal"] else None,
+                    "",
+                ]
+            )
+            for item in criterion["components"]:
+                score = item["score"]
+                rows.append(
+                    [
+                        item["component"].code,
+                        item["component"].name,
+                        item["component"].max_points,
+                        item["self_score"],
+                        item["appraised"],
+                        ", ".join(e.original_name for e in item["evidence"])
+                        or (score.explanation if score else ""),
+                    ]
+                )
+    return rows
+
+
+BREAKDOWN_COLUMNS = [
+    ("Mã", 8),
+    ("Nội dung", 60),
+    ("Điểm tối đa", 10),
+    ("Tự chấm", 10),
+    ("Thẩm định", 10),
+    ("Tài liệu kiểm chứng / thuyết minh", 50),
+]
+
+
+def breakdown_workbook(assessment, breakdown: dict) -> bytes:
+    heading = f"Bảng điểm chi tiết — {assessment.agency.name} — {assessment.cycle.name}"
+    return _book("Bảng điểm", heading, BREAKDOWN_COLUMNS, breakdown_rows(breakdown))

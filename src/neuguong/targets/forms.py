@@ -1,0 +1,188 @@
+"""Forms only parse input; numbers stay text so the services parse them the one way ("98,5" = 98.5)."""
+
+import datetime as dt
+
+from django import forms
+
+from neuguong.core.dates import local_today
+from neuguong.core.forms import BootstrapFormMixin
+from neuguong.organizations.forms import OrganizationChoiceField
+from neuguong.organizations.models import Agency
+
+from .models import Direction, Frequency, Indicator, ScoringSet
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several evidence files at once; the service checks each one."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [f for f in data if f]
+        return [data] if data else []
+
+
+class AgencyChoiceField(forms.CharField):
+    """An agency chosen by code among those in the user's scope (a forged code is an error)."""
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        self.queryset = queryset
+        super().__init__(*args, max_length=32, **kwargs)
+
+    def clean(self, value):
+        code = super().clean(value)
+        if not code:
+            return None
+        found = (
+            self.queryset.filter(code=code).select_related("organization").first()
+            if self.queryset is not None
+            else None
+        )
+        if found is None:
+            raise forms.ValidationError(
+                "Không tìm thấy cơ quan có mã «%(code)s» trong phạm vi của bạn.", params={"code": code[:32]}
+            )
+        return found
+
+
+def _year_default() -> int:
+    return local_today().year
+
+
+class IndicatorForm(BootstrapFormMixin, forms.Form):
+    organization = OrganizationChoiceField(label="Mã cấp ủy ban hành (ví dụ DUK)")
+    code = forms.CharField(label="Mã chỉ tiêu", max_length=32)
+    name = forms.CharField(label="Tên chỉ tiêu", max_length=500)
+    unit = forms.CharField(label="Đơn vị tính", max_length=64, help_text="Ví dụ: %, hồ sơ, ngày")
+    direction = forms.ChoiceField(label="Chiều đánh giá", choices=Direction.choices)
+    baseline = forms.CharField(label="Giá trị cơ sở", max_length=40, required=False)
+    baseline_year = forms.IntegerField(label="Năm cơ sở", min_value=2000, max_value=2100, required=False)
+    source = forms.CharField(label="Nguồn (văn bản, mục)", max_length=255, required=False)
+    frequency = forms.ChoiceField(label="Kỳ báo cáo", choices=Frequency.choices, initial=Frequency.QUARTERLY)
+    report_due_days = forms.IntegerField(
+        label="Hạn báo cáo: số ngày sau khi hết kỳ", min_value=0, max_value=90, initial=10
+    )
+
+    def __init__(self, *args, org_queryset=None, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = org_queryset
+        if editing:
+            for name in ("organization", "code", "frequency"):
+                del self.fields[name]
+
+
+class AnnualTargetForm(BootstrapFormMixin, forms.Form):
+    indicator = forms.ModelChoiceField(label="Chỉ tiêu", queryset=Indicator.objects.none())
+    agency = AgencyChoiceField(label="Mã cơ quan, đơn vị")
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100, initial=_year_default)
+    target_value = forms.CharField(label="Chỉ tiêu năm", max_length=40)
+    note = forms.CharField(label="Ghi chú", max_length=500, required=False)
+
+    def __init__(self, *args, indicators=None, agencies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = indicators if indicators is not None else Indicator.objects.none()
+        self.fields["agency"].queryset = agencies if agencies is not None else Agency.objects.none()
+
+
+class ActualForm(BootstrapFormMixin, forms.Form):
+    period = forms.TypedChoiceField(label="Kỳ", coerce=int)
+    value = forms.CharField(label="Kết quả thực hiện", max_length=40, help_text="Số, ví dụ 98,5")
+    note = forms.CharField(
+        label="Thuyết minh", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    files = MultipleFileField(label="Tài liệu kiểm chứng (PDF, Word, Excel, ảnh)")
+
+    def __init__(self, *args, periods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = list(periods)
+
+
+class XlsxImportForm(BootstrapFormMixin, forms.Form):
+    organization = OrganizationChoiceField(label="Mã cấp ủy")
+    file = forms.FileField(label="Tệp Excel (.xlsx)")
+
+    def __init__(self, *args, org_queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = org_queryset
+
+
+class ScoringSetImportForm(XlsxImportForm):
+    name = forms.CharField(label="Tên bộ chỉ số", max_length=255)
+    year = forms.IntegerField(label="Năm áp dụng", min_value=2000, max_value=2100, initial=_year_default)
+
+
+class ScoringSetCopyForm(BootstrapFormMixin, forms.Form):
+    year = forms.IntegerField(label="Năm áp dụng của bản sao", min_value=2000, max_value=2100)
+    name = forms.CharField(label="Tên (để trống: giữ tên cũ)", max_length=255, required=False)
+
+
+class ComponentForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(label="Tiêu chí thành phần", max_length=1000)
+    max_points = forms.CharField(label="Điểm tối đa", max_length=20)
+    guide = forms.CharField(label="Hướng dẫn chấm", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CycleForm(BootstrapFormMixin, forms.Form):
+    organization = OrganizationChoiceField(label="Mã cấp ủy tổ chức đánh giá")
+    scoring_set = forms.ModelChoiceField(label="Bộ chỉ số (đã ban hành)", queryset=ScoringSet.objects.none())
+    name = forms.CharField(label="Tên đợt đánh giá", max_length=255)
+    year = forms.IntegerField(label="Năm đánh giá", min_value=2000, max_value=2100, initial=_year_default)
+    self_deadline = forms.DateField(label="Hạn tự chấm điểm", widget=forms.DateInput)
+    survey_max_points = forms.CharField(label="Điểm điều tra xã hội học tối đa", max_length=20, initial="0")
+    team = forms.CharField(
+        label="Tổ thẩm định (tên đăng nhập, cách nhau bởi dấu phẩy)", max_length=1000, required=False
+    )
+
+    def __init__(self, *args, org_queryset=None, sets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = org_queryset
+        self.fields["scoring_set"].queryset = sets if sets is not None else ScoringSet.objects.none()
+
+
+class TeamForm(BootstrapFormMixin, forms.Form):
+    team = forms.CharField(label="Tổ thẩm định (tên đăng nhập, cách nhau bởi dấu phẩy)", max_length=1000)
+
+
+class SelfScoreForm(BootstrapFormMixin, forms.Form):
+    score = forms.CharField(label="Điểm tự chấm", max_length=20)
+    explanation = forms.CharField(
+        label="Thuyết minh (bắt buộc nếu không có tài liệu kiểm chứng)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    files = MultipleFileField(label="Tài liệu kiểm chứng")
+
+
+class AppraisalForm(BootstrapFormMixin, forms.Form):
+    score = forms.CharField(label="Điểm thẩm định", max_length=20)
+    comment = forms.CharField(label="Nhận xét", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SubmitForm(BootstrapFormMixin, forms.Form):
+    difficulties = forms.CharField(
+        label="Khó khăn, vướng mắc", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    recommendations = forms.CharField(
+        label="Kiến nghị, đề xuất", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReopenForm(BootstrapFormMixin, forms.Form):
+    until = forms.DateField(label="Cho phép tự chấm và nộp đến ngày", widget=forms.DateInput)
+    reason = forms.CharField(label="Lý do mở lại", max_length=500)
+
+
+class SurveyImportForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(label="Tệp điểm điều tra (.xlsx: Mã cơ quan | Điểm)")
+
+
+def default_deadline() -> dt.date:
+    return dt.date(local_today().year, 12, 15)
