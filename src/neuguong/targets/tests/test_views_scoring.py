@@ -271,9 +271,8 @@ def test_published_set_is_immutable_and_a_copy_makes_a_new_version(tree, client)
 
 
 def test_cycle_and_ranking_pages_keep_query_counts_flat(tree, client, django_assert_max_num_queries):
-    from neuguong.organizations.models import Agency
-
     from neuguong.core.tests.factories import OrganizationFactory
+    from neuguong.organizations.models import Agency
 
     agencies = []
     for i in range(25):
