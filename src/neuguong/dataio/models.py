@@ -62,3 +62,37 @@ class ImportRun(TimeStampedModel):
     @property
     def is_busy(self) -> bool:
         return self.status in (ImportStatus.VALIDATING, ImportStatus.APPLYING)
+
+
+class UsernameScheme(models.TextChoices):
+    CARD = "card", "Số thẻ đảng viên (ví dụ 11110001)"
+    NAME_YEAR = "name_year", "Họ tên không dấu + năm sinh (ví dụ nguyenvanan1980)"
+    ORG_CARD = "org_card", "Mã tổ chức + số thẻ (ví dụ cs00001.11110001)"
+
+
+class AccountBatch(TimeStampedModel):
+    """Login accounts created in bulk for an organisation's members.
+
+    The one-time passwords are kept here only until the secretary has printed them and clears the batch
+    (they must be changed at first login anyway); afterwards only the counts remain.
+    """
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
+    scheme = models.CharField("cách đặt tên đăng nhập", max_length=16, choices=UsernameScheme.choices)
+    status = models.CharField(max_length=16, choices=ImportStatus.choices, default=ImportStatus.APPLYING)
+    rows = models.JSONField(default=list, blank=True)
+    skipped = models.JSONField(default=list, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "đợt cấp tài khoản"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Cấp tài khoản — {self.organization}"
+
+    @property
+    def org_path(self) -> str:
+        return self.organization.path

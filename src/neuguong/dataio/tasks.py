@@ -21,3 +21,18 @@ def apply_import(run_id: int) -> None:
     run = ImportRun.objects.select_related("actor", "organization").filter(pk=run_id).first()
     if run is not None:
         import_apply(run=run)
+
+
+@task
+def create_accounts(batch_id: int) -> None:
+    from .accounts import account_batch_run
+    from .models import AccountBatch, ImportStatus
+
+    batch = AccountBatch.objects.select_related("actor", "organization").filter(pk=batch_id).first()
+    if batch is None:
+        return
+    try:
+        account_batch_run(batch=batch)
+    except Exception:
+        AccountBatch.objects.filter(pk=batch_id).update(status=ImportStatus.FAILED)
+        raise

@@ -1,0 +1,147 @@
+"""Data-quality report: the checks, each a queryset over what the user may see, counted per organisation."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from neuguong.organizations.models import BRANCH_KINDS, Organization, OrgKind
+from neuguong.people.models import ACTIVE_MEMBER_STATUSES, Person, PersonStatus
+
+# Quy định về tổ chức cơ sở đảng: a branch needs ≥ 3 official members; ≥ 9 official members elect a
+# branch committee (chi ủy); a grassroots branch with ≥ 30 members should become a đảng bộ cơ sở.
+MIN_BRANCH_OFFICIAL = 3
+BRANCH_COMMITTEE_FROM = 9
+GRASSROOTS_COMMITTEE_FROM = 30
+
+
+@dataclass(frozen=True)
+class Check:
+    key: str
+    label: str
+    subject: str  # "people" | "organizations"
+
+
+CHECKS = (
+    Check("no_card", "Đảng viên chưa có số thẻ", "people"),
+    Check("duplicate_card", "Số thẻ đảng viên bị trùng", "people"),
+    Check("duplicate_citizen_id", "Số CCCD bị trùng", "people"),
+    Check("official_without_date", "Đảng viên chính thức thiếu ngày chính thức", "people"),
+    Check("small_branch", f"Chi bộ có dưới {MIN_BRANCH_OFFICIAL} đảng viên chính thức", "organizations"),
+    Check(
+        "branch_without_committee",
+        f"Chi bộ có từ {BRANCH_COMMITTEE_FROM} đảng viên chính thức nhưng chưa ghi nhận chi ủy",
+        "organizations",
+    ),
+    Check(
+        "large_grassroots_branch",
+        f"Chi bộ cơ sở có từ {GRASSROOTS_COMMITTEE_FROM} đảng viên (nên thành lập đảng bộ cơ sở)",
+        "organizations",
+    ),
+)
+CHECKS_BY_KEY = {c.key: c for c in CHECKS}
+
+
+def _people(user, root: Organization | None):
+    from neuguong.access.scope import scope_for
+
+    qs = Person.objects.filter(scope_for(user).read_q("organization__path"))
+    if root is not None:
+        qs = qs.filter(organization__path__startswith=root.path)
+    return qs
+
+
+def _orgs(user, root: Organization | None):
+    qs = Organization.objects.visible_to(user).active()
+    if root is not None:
+        qs = qs.subtree_of(root)
+    return qs
+
+
+def check_rows(key: str, *, user, root: Organization | None = None):
+    """The rows a check flags (people or organisations), ordered for display."""
+    people = _people(user, root)
+    if key == "no_card":
+        return people.filter(status__in=ACTIVE_MEMBER_STATUSES, card_number="").order_by(
+            "organization__path", "name_folded"
+        )
+    if key == "duplicate_card":
+        # The database refuses exact duplicates; spacing or case variants still slip through.
+        dupes = (
+            Person.objects.exclude(card_number="")
+            .values("card_number")
+            .annotate(n=Count("pk"))
+            .filter(n__gt=1)
+            .values("card_number")
+        )
+        return people.filter(card_number__in=dupes).order_by("card_number", "name_folded")
+    if key == "duplicate_citizen_id":
+        dupes = (
+            Person.objects.exclude(citizen_id="")
+            .values("citizen_id")
+            .annotate(n=Count("pk"))
+            .filter(n__gt=1)
+            .values("citizen_id")
+        )
+        return people.filter(citizen_id__in=dupes).order_by("citizen_id", "name_folded")
+    if key == "official_without_date":
+        return people.filter(status=PersonStatus.OFFICIAL, official_on__isnull=True).order_by(
+            "organization__path", "name_folded"
+        )
+    orgs = _orgs(user, root).annotate(
+        official=Count("people", filter=Q(people__status=PersonStatus.OFFICIAL)),
+        members=Count("people", filter=Q(people__status__in=ACTIVE_MEMBER_STATUSES)),
+    )
+    if key == "small_branch":
+        return orgs.filter(kind__in=BRANCH_KINDS, official__lt=MIN_BRANCH_OFFICIAL).order_by("path")
+    if key == "branch_without_committee":
+        return orgs.filter(
+            kind__in=BRANCH_KINDS, official__gte=BRANCH_COMMITTEE_FROM, has_branch_committee=False
+        ).order_by("path")
+    if key == "large_grassroots_branch":
+        return orgs.filter(kind=OrgKind.GRASSROOTS_BRANCH, members__gte=GRASSROOTS_COMMITTEE_FROM).order_by(
+            "path"
+        )
+    raise KeyError(key)
+
+
+def _group_ids(key: str, *, user, root) -> Counter:
+    """{organisation id: flagged rows} for one check (people by their organisation, orgs by themselves)."""
+    rows = check_rows(key, user=user, root=root)
+    if CHECKS_BY_KEY[key].subject == "people":
+        return Counter(
+            dict(
+                rows.order_by()
+                .values_list("organization_id")
+                .annotate(n=Count("pk"))
+                .values_list("organization_id", "n")
+            )
+        )
+    return Counter(dict.fromkeys(rows.values_list("pk", flat=True), 1))
+
+
+def quality_summary(*, user, root: Organization | None = None) -> dict:
+    """Totals per check, and per organisation one level under the report's root (a table to drill into)."""
+    per_check = {c.key: _group_ids(c.key, user=user, root=root) for c in CHECKS}
+    ids = set().union(*per_check.values())
+    paths = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "path"))
+    level = (root.depth + 1) if root is not None else 1
+    groups: dict[int, dict[str, int]] = {}
+    for key, counter in per_check.items():
+        for org_id, n in counter.items():
+            parts = paths.get(org_id, "").strip("/").split("/")
+            group_id = int(parts[min(level, len(parts) - 1)]) if parts and parts[0] else org_id
+            groups.setdefault(group_id, dict.fromkeys(per_check, 0))[key] += n
+    orgs = {o.pk: o for o in Organization.objects.filter(pk__in=groups)}
+    rows = sorted(
+        (
+            {"organization": orgs[g], "counts": [counts[c.key] for c in CHECKS]}
+            for g, counts in groups.items()
+            if g in orgs
+        ),
+        key=lambda r: r["organization"].path,
+    )
+    return {
+        "checks": [{"check": c, "total": sum(per_check[c.key].values())} for c in CHECKS],
+        "rows": rows,
+    }

@@ -1,0 +1,356 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from neuguong.access.scope import scope_for
+from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.forms import apply_business_error
+from neuguong.core.paging import paginate
+from neuguong.organizations.forms import organization_queryset_for
+from neuguong.organizations.models import Organization
+from neuguong.organizations.selectors import organization_get, organization_list
+from neuguong.people.selectors import person_list
+from neuguong.people.views import people_filters
+
+from . import accounts, exports, quality, services, tasks
+from .columns import COLUMNS, ORGANIZATIONS, PEOPLE, header_key, resolve_headers
+from .forms import AccountsForm, UploadForm
+from .models import AccountBatch, ImportRun, ImportStatus
+
+
+def _require_writer(user):
+    scope = scope_for(user)
+    if not (scope.is_global or scope.write_paths):
+        raise Http404
+
+
+def _require_reader(user):
+    if not scope_for(user).has_org_role:
+        raise Http404
+
+
+def _own_run(request, run_id: int) -> ImportRun:
+    run = ImportRun.objects.visible_to(request.user).select_related("organization").filter(pk=run_id).first()
+    if run is None or not run.file:
+        raise Http404
+    return run
+
+
+# --- import -----------------------------------------------------------------------------------------------
+
+
+@login_required
+def index_view(request):
+    _require_reader(request.user)
+    scope = scope_for(request.user)
+    can_import = scope.is_global or bool(scope.write_paths)
+    form = UploadForm(queryset=organization_queryset_for(request.user)) if can_import else None
+    recent = ImportRun.objects.visible_to(request.user).exclude(file="")[:10]
+    return render(request, "dataio/index.html", {"form": form, "recent": recent, "can_import": can_import})
+
+
+@login_required
+@require_POST
+def import_upload_view(request):
+    _require_writer(request.user)
+    form = UploadForm(request.POST, request.FILES, queryset=organization_queryset_for(request.user))
+    if form.is_valid():
+        try:
+            run = services.import_upload(
+                actor=request.user,
+                uploaded=form.cleaned_data["file"],
+                organization=form.cleaned_data["organization"],
+            )
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except BusinessError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("dataio:import_run", run_id=run.pk)
+    recent = ImportRun.objects.visible_to(request.user).exclude(file="")[:10]
+    return render(
+        request, "dataio/index.html", {"form": form, "recent": recent, "can_import": True}, status=400
+    )
+
+
+def _mapping_rows(run: ImportRun) -> list[dict]:
+    """For each header of each table: the column it maps to now and the choices offered."""
+    out = []
+    for table in run.tables:
+        from .columns import detect_kind
+
+        kind = detect_kind(table["headers"], run.mapping) or PEOPLE
+        resolved, _unknown = resolve_headers(kind, table["headers"], run.mapping)
+        choices = [(c.key, c.header) for c in COLUMNS[kind]]
+        if not detect_kind(table["headers"], run.mapping):
+            choices = [(c.key, f"{c.header} (đảng viên)") for c in COLUMNS[PEOPLE]] + [
+                (c.key, f"{c.header} (tổ chức)") for c in COLUMNS[ORGANIZATIONS] if c.key not in dict(choices)
+            ]
+        headers = [
+            {"text": h, "key": header_key(h), "selected": resolved.get(i, "")}
+            for i, h in enumerate(table["headers"])
+            if header_key(h)
+        ]
+        out.append({"name": table["name"], "kind": kind, "headers": headers, "choices": choices})
+    return out
+
+
+@login_required
+def import_run_view(request, run_id: int):
+    run = _own_run(request, run_id)
+    context = {"run": run, "report": run.report or {}}
+    if run.status == ImportStatus.UPLOADED:
+        context["tables"] = _mapping_rows(run)
+    return render(request, "dataio/run.html", context)
+
+
+@login_required
+def import_status_view(request, run_id: int):
+    """Polled by the page while a step runs; reloads the page once it is done."""
+    run = _own_run(request, run_id)
+    response = render(request, "dataio/_progress.html", {"run": run})
+    if not run.is_busy:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def import_mapping_view(request, run_id: int):
+    run = _own_run(request, run_id)
+    if run.status not in (ImportStatus.UPLOADED, ImportStatus.INVALID, ImportStatus.VALID):
+        raise Http404
+    valid = {c.key for columns in COLUMNS.values() for c in columns}
+    mapping = {}
+    for name, value in request.POST.items():
+        if name.startswith("h:") and (value == "" or value in valid):
+            mapping[name[2:][:200]] = value
+    services.import_set_mapping(actor=request.user, run=run, mapping=mapping)
+    tasks.validate_import.enqueue(run.pk)
+    return redirect("dataio:import_run", run_id=run.pk)
+
+
+@login_required
+@require_POST
+def import_remap_view(request, run_id: int):
+    run = _own_run(request, run_id)
+    if run.is_busy or run.status == ImportStatus.DONE:
+        raise Http404
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.UPLOADED, report={})
+    return redirect("dataio:import_run", run_id=run.pk)
+
+
+@login_required
+@require_POST
+def import_confirm_view(request, run_id: int):
+    run = _own_run(request, run_id)
+    try:
+        services.import_confirm(actor=request.user, run=run)
+    except BusinessError as exc:
+        messages.error(request, exc.message)
+    else:
+        tasks.apply_import.enqueue(run.pk)
+    return redirect("dataio:import_run", run_id=run.pk)
+
+
+@login_required
+def template_view(request):
+    _require_reader(request.user)
+    return exports.xlsx_response(exports.template_workbook(), "mau-nhap-du-lieu-neu-guong.xlsx")
+
+
+# --- exports ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def export_people_view(request):
+    """Exactly the people list as filtered on the people page, in the import template."""
+    _require_reader(request.user)
+    filters = people_filters(request)
+    people = person_list(user=request.user, **filters)
+    workbook = exports.new_workbook()
+    exports.write_people(
+        workbook,
+        people,
+        scope=scope_for(request.user),
+        with_citizen_id=request.GET.get("cccd") == "1",
+        actor=request.user,
+    )
+    return exports.xlsx_response(workbook, "dang-vien.xlsx")
+
+
+@login_required
+def export_organizations_view(request):
+    _require_reader(request.user)
+    root = None
+    if request.GET.get("org"):
+        root = organization_get(user=request.user, code=request.GET["org"][:32])
+    orgs = organization_list(
+        user=request.user,
+        query=request.GET.get("q", "")[:200],
+        include_dissolved=request.GET.get("dissolved") == "1",
+        root=root,
+    )
+    workbook = exports.new_workbook()
+    exports.write_organizations(workbook, orgs)
+    return exports.xlsx_response(workbook, "to-chuc.xlsx")
+
+
+# --- accounts ---------------------------------------------------------------------------------------------
+
+
+def _writable_org(request, code: str) -> Organization:
+    organization = organization_get(user=request.user, code=code)
+    if not scope_for(request.user).can_write_path(organization.path):
+        raise Http404
+    return organization
+
+
+@login_required
+def accounts_view(request, code: str):
+    organization = _writable_org(request, code)
+    form = AccountsForm(request.POST or None, initial={"scheme": "card"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = accounts.account_batch_start(
+                actor=request.user, organization=organization, scheme=form.cleaned_data["scheme"]
+            )
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except BusinessError as exc:
+            apply_business_error(form, exc)
+        else:
+            tasks.create_accounts.enqueue(batch.pk)
+            return redirect("dataio:account_batch", batch_id=batch.pk)
+    eligible = accounts.eligible_people(organization)
+    context = {
+        "org": organization,
+        "form": form,
+        "eligible_count": eligible.count(),
+        "batches": AccountBatch.objects.filter(actor=request.user, organization=organization)[:10],
+    }
+    return render(request, "dataio/accounts.html", context)
+
+
+def _own_batch(request, batch_id: int) -> AccountBatch:
+    batch = (
+        AccountBatch.objects.select_related("organization").filter(pk=batch_id, actor=request.user).first()
+    )
+    if batch is None:
+        raise Http404
+    return batch
+
+
+@login_required
+def account_batch_view(request, batch_id: int):
+    batch = _own_batch(request, batch_id)
+    if request.htmx and batch.status != ImportStatus.APPLYING:
+        response = HttpResponse("")
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "dataio/account_batch.html", {"batch": batch})
+
+
+@login_required
+def account_batch_xlsx_view(request, batch_id: int):
+    batch = _own_batch(request, batch_id)
+    workbook = exports.new_workbook()
+    sheet = exports.add_sheet(
+        workbook, "Tài khoản", ["Họ và tên", "Tổ chức", "Tên đăng nhập", "Mật khẩu lần đầu"], [28, 36, 24, 20]
+    )
+    for row in batch.rows:
+        sheet.append(row)
+    return exports.xlsx_response(workbook, f"tai-khoan-{batch.organization.code}.xlsx")
+
+
+@login_required
+@require_POST
+def account_batch_clear_view(request, batch_id: int):
+    batch = _own_batch(request, batch_id)
+    accounts.account_batch_clear(actor=request.user, batch=batch)
+    messages.success(request, "Đã xóa mật khẩu lần đầu khỏi hệ thống.")
+    return redirect("dataio:account_batch", batch_id=batch.pk)
+
+
+# --- data quality -----------------------------------------------------------------------------------------
+
+
+def _quality_root(request) -> Organization | None:
+    code = request.GET.get("org", "")[:32]
+    return organization_get(user=request.user, code=code) if code else None
+
+
+@login_required
+def quality_view(request):
+    _require_reader(request.user)
+    root = _quality_root(request)
+    summary = quality.quality_summary(user=request.user, root=root)
+    return render(request, "dataio/quality.html", {"root": root, "checks": quality.CHECKS, **summary})
+
+
+@login_required
+def quality_check_view(request, key: str):
+    _require_reader(request.user)
+    check = quality.CHECKS_BY_KEY.get(key)
+    if check is None:
+        raise Http404
+    root = _quality_root(request)
+    rows = quality.check_rows(key, user=request.user, root=root)
+    if check.subject == "people":
+        rows = rows.select_related("organization")
+    context = {"check": check, "root": root, **paginate(request, rows)}
+    return render(request, "dataio/quality_check.html", context)
+
+
+@login_required
+def quality_xlsx_view(request):
+    _require_reader(request.user)
+    root = _quality_root(request)
+    summary = quality.quality_summary(user=request.user, root=root)
+    workbook = exports.new_workbook()
+    sheet = exports.add_sheet(
+        workbook,
+        "Tổng hợp",
+        ["Tổ chức", "Mã"] + [c.label for c in quality.CHECKS],
+        [40, 14] + [22] * len(quality.CHECKS),
+    )
+    sheet.append(["Tổng cộng", ""] + [item["total"] for item in summary["checks"]])
+    for row in summary["rows"]:
+        sheet.append([row["organization"].name, row["organization"].code, *row["counts"]])
+    for index, check in enumerate(quality.CHECKS, start=1):
+        rows = quality.check_rows(check.key, user=request.user, root=root)
+        if check.subject == "people":
+            detail = exports.add_sheet(
+                workbook,
+                f"{index}. {check.label}"[:31],
+                ["Họ và tên", "Số thẻ đảng viên", "Mã tổ chức", "Tổ chức", "Trạng thái"],
+            )
+            for person in rows.select_related("organization").iterator(chunk_size=2_000):
+                detail.append(
+                    [
+                        person.full_name,
+                        person.card_number,
+                        person.organization.code,
+                        person.organization.name,
+                        person.get_status_display(),
+                    ]
+                )
+        else:
+            detail = exports.add_sheet(
+                workbook,
+                f"{index}. {check.label}"[:31],
+                ["Mã tổ chức", "Tên tổ chức", "Đảng viên chính thức", "Đảng viên", "Có chi ủy"],
+            )
+            for org in rows:
+                detail.append(
+                    [
+                        org.code,
+                        org.name,
+                        org.official,
+                        org.members,
+                        "Có" if org.has_branch_committee else "Không",
+                    ]
+                )
+    return exports.xlsx_response(workbook, "chat-luong-du-lieu.xlsx")
