@@ -1,7 +1,7 @@
 """The question-bank importer: every row is checked before anything is written (hypothesis for the parser)."""
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from neuguong.study import importer, services
@@ -18,7 +18,7 @@ row = st.tuples(text, text, text, text, text, answer)
 
 
 @given(st.lists(row, max_size=30))
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_every_row_becomes_a_question_or_an_error_never_both(rows):
     result = importer.parse_question_rows([HEADER, *rows])
     rows_with_errors = {int(e.split(":")[0].split()[1]) for e in result.errors if e.startswith("Dòng ")}
@@ -31,7 +31,7 @@ def test_every_row_becomes_a_question_or_an_error_never_both(rows):
 
 
 @given(st.lists(row, max_size=30))
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_a_row_without_an_answer_is_always_reported(rows):
     rows = [*rows, ("Câu thiếu đáp án?", "Có", "Không", "", "", "")]
     result = importer.parse_question_rows([HEADER, *rows])

@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from neuguong.core.dates import LOCAL_ZONE
@@ -31,6 +31,7 @@ def in_weekly_window_by_local_clock(instant: dt.datetime) -> bool:
     return False
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(INSTANTS, ZONES)
 def test_weekly_window_matches_the_local_clock_rule_in_any_zone(instant, zone):
     seen_from = instant.astimezone(zone)
@@ -38,6 +39,7 @@ def test_weekly_window_matches_the_local_clock_rule_in_any_zone(instant, zone):
     assert rules.window_is_open(opens_at, closes_at, seen_from) == in_weekly_window_by_local_clock(instant)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2030, 12, 31)))
 def test_weekly_window_runs_monday_0730_to_friday_1730_local(day):
     opens_at, closes_at = rules.weekly_window(day)
@@ -56,6 +58,7 @@ def test_window_edges_are_included_and_a_second_later_is_refused():
     assert closes_at.astimezone(dt.UTC).time() == dt.time(10, 30)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 200), st.integers(1, 200))
 def test_score_is_between_0_and_10(correct, total):
     correct = min(correct, total)
@@ -70,6 +73,7 @@ def test_partially_right_multi_answer_is_wrong():
     assert not rules.is_answer_correct([], [])
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(1, 10_000), st.integers(1, 10_000))
 def test_checkin_token_only_opens_its_own_session(campaign_id, session_id):
     token = rules.checkin_token(campaign_id, session_id)
