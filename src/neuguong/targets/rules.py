@@ -56,6 +56,14 @@ def period_end(year: int, frequency: str, period: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+def period_start(year: int, frequency: str, period: int) -> dt.date:
+    """The first day of the period (quarter 2 → 01/04)."""
+    count = PERIODS[frequency]
+    if not 1 <= period <= count:
+        raise ValueError(f"period {period} outside 1..{count}")
+    return dt.date(year, (period - 1) * (12 // count) + 1, 1)
+
+
 def period_label(year: int, frequency: str, period: int) -> str:
     if frequency == "yearly":
         return f"Năm {year}"

@@ -50,7 +50,7 @@ MSG_AGENCY_OUTSIDE = "Cơ quan «{agency}» không thuộc phạm vi của cấp
 MSG_YEAR = "Năm phải từ 2000 đến 2100."
 MSG_PERIOD = "Kỳ báo cáo phải từ 1 đến {count}."
 MSG_REPORTED_FUTURE = "Ngày báo cáo không được sau ngày hôm nay."
-MSG_PERIOD_NOT_ENDED = "Kỳ {label} chưa kết thúc, chưa báo cáo được."
+MSG_PERIOD_NOT_STARTED = "{label} chưa bắt đầu, chưa báo cáo được."
 MSG_SET_PUBLISHED = "Bộ chỉ số đã ban hành thì không sửa được; hãy tạo phiên bản mới."
 MSG_SET_NOT_PUBLISHED = "Chỉ dùng được bộ chỉ số đã ban hành."
 MSG_SET_INVALID = "Bộ chỉ số chưa hợp lệ, chưa ban hành được: {problems}"
@@ -323,7 +323,7 @@ def _remind_through_commitment(*, actor, duty: ReportingDuty) -> None:
         source_kind="target",
         source_object=target,
         source_note=target.indicator.source[:255],
-        start_on=min(today, duty.deadline),
+        start_on=rules.period_start(target.year, target.indicator.frequency, duty.period),
         reason="Nghĩa vụ báo cáo chỉ tiêu cho kỳ đã qua" if duty.deadline < today else "",
     )
     duty.commitment_id = commitment.pk
@@ -374,10 +374,10 @@ def actual_record(
     if reported_on > today:
         raise BusinessError(MSG_REPORTED_FUTURE, field="reported_on")
     # A period is reported once it has started; the end-of-period value may be entered on its last days.
-    period_start = rules.period_end(annual_target.year, indicator.frequency, period).replace(day=1)
+    period_start = rules.period_start(annual_target.year, indicator.frequency, period)
     if reported_on < period_start:
         label = rules.period_label(annual_target.year, indicator.frequency, period)
-        raise BusinessError(MSG_PERIOD_NOT_ENDED.format(label=label), field="period")
+        raise BusinessError(MSG_PERIOD_NOT_STARTED.format(label=label), field="period")
     _check_files(files)
     actual = Actual.objects.filter(annual_target=annual_target, period=period).first()
     if actual is None:
