@@ -9,7 +9,11 @@ class CommitmentsConfig(AppConfig):
     def ready(self):
         from neuguong.core import registry, scheduler
 
+        from .demo import seed_commitments
         from .tasks import send_commitment_reminders
+
+        if seed_commitments not in registry.DEMO_SEEDERS:
+            registry.DEMO_SEEDERS.append(seed_commitments)
 
         registry.add_nav("Việc của tôi", "commitments:mine", order=20)
         registry.add_nav("Nhiệm vụ", "commitments:board", needs_org_role=True, order=21)
