@@ -7,7 +7,7 @@ from .models import UsernameScheme
 
 
 class UploadForm(BootstrapFormMixin, forms.Form):
-    file = forms.FileField(label="Tệp danh sách (.xlsx hoặc .csv)")
+    file = forms.FileField(label="Tệp danh sách (.xlsx hoặc .csv)", allow_empty_file=True)
     organization = OrganizationChoiceField(
         label="Mã tổ chức mặc định",
         required=False,

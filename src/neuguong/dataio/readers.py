@@ -131,13 +131,33 @@ def _delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
+class _KeepOpen(io.BufferedIOBase):
+    """Lets a TextIOWrapper read the caller's stream without closing it when the wrapper goes away."""
+
+    def __init__(self, raw):
+        super().__init__()
+        self._raw = raw
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size=-1):
+        return self._raw.read(size)
+
+    def read1(self, size=-1):
+        return self._raw.read(size if size and size > 0 else 1 << 16)
+
+    def close(self) -> None:
+        pass
+
+
 def _csv_table(stream, head: bytes) -> Table:
     encoding = _csv_encoding(head)
     sample = head[:65536].decode(encoding, errors="replace")
     if not _is_text(sample):
         raise ImportFileError(MSG_NOT_SPREADSHEET)
     first_line = sample.lstrip("\ufeff").splitlines()[0] if sample.strip() else ""
-    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    text = io.TextIOWrapper(_KeepOpen(stream), encoding=encoding, newline="")
     reader = csv.reader(text, delimiter=_delimiter(first_line))
     csv.field_size_limit(CSV_FIELD_LIMIT * 10)
 
