@@ -598,8 +598,10 @@ def ranking_view(request, cycle_id: int):
     ranking = selectors.cycle_ranking(user=request.user, cycle=cycle)
     fmt = request.GET.get("format")
     if fmt == "xlsx":
+        from .reports import ranking_annex
+
         return exports.xlsx_response(
-            exports.ranking_workbook(cycle, ranking), f"xep-hang-cchc-{cycle.year}.xlsx"
+            ranking_annex(cycle=cycle, ranking=ranking), f"phu-luc-xep-hang-cchc-{cycle.year}.xlsx"
         )
     if fmt == "docx":
         from .reports import ranking_report
@@ -673,8 +675,10 @@ def assessment_view(request, assessment_id: int):
             f"bao-cao-tu-danh-gia-{assessment.agency.code}-{assessment.cycle.year}.docx",
         )
     if request.GET.get("format") == "xlsx":
+        from .reports import breakdown_annex
+
         return exports.xlsx_response(
-            exports.breakdown_workbook(assessment, context["breakdown"]),
+            breakdown_annex(assessment=assessment, breakdown=context["breakdown"]),
             f"phu-luc-diem-{assessment.agency.code}-{assessment.cycle.year}.xlsx",
         )
     return render(request, "targets/assessment.html", context)

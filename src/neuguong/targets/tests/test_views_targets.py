@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def target_env(tree):
-    agency_a, agency_a1, agency_b = agencies_for(tree)
+    agency_a, _agency_a1, agency_b = agencies_for(tree)
     indicator = services.indicator_create(
         actor=tree.staff,
         organization=tree.root,
@@ -254,7 +254,7 @@ def test_each_reporting_period_is_reminded_through_a_commitment_completed_by_the
     from neuguong.commitments.models import Commitment
     from neuguong.commitments.status import commitment_status
 
-    indicator, a, _ = target_env
+    _indicator, a, _ = target_env
     reminders = Commitment.objects.filter(source_kind="target", organization=a.agency.organization).order_by(
         "deadline"
     )
