@@ -8,6 +8,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from neuguong.access.models import Role, RoleAssignment
 from neuguong.core.dates import local_today
 from neuguong.organizations.models import Organization
 from neuguong.people.models import Person, Position, PositionTitle
@@ -45,7 +46,11 @@ def _demo_actor(root: Organization):
     if person is None:
         person = Person.objects.filter(organization__path__startswith=root.path).order_by("id").first()
     user = get_user_model().objects.create_user(username=DEMO_USERNAME, password=DEMO_PASSWORD)
+    # A commission member working in the committee's apparatus: the seat makes them an insider, the
+    # staff role lets the conclusions they issue put recommendations on the subjects' boards.
+    RoleAssignment.objects.create(user=user, role=Role.STAFF, organization=root)
     Person.objects.filter(pk=person.pk).update(user=user)
+    person.user = user
     Position.objects.create(
         person=person,
         title=PositionTitle.INSPECTION_MEMBER,
@@ -82,12 +87,22 @@ def seed_inspections(*, root: Organization, size: str, log) -> None:
         )
         until = index % (len(STAGES) + 1)  # 0 = still only planned
         for action, _state in STAGES[:until]:
+            inspection.refresh_from_db()
             if action == "submit_draft":
                 services.finding_add(
                     actor=actor,
                     inspection=inspection,
                     text="Một số đảng viên chưa xây dựng kế hoạch cá nhân thực hiện trách nhiệm nêu gương.",
                 )
+                services.recommendation_add(
+                    actor=actor,
+                    inspection=inspection,
+                    text="Chỉ đạo 100% đảng viên xây dựng kế hoạch cá nhân thực hiện trách nhiệm nêu gương.",
+                    deadline=today + dt.timedelta(days=15 + 15 * index),
+                    lead_unit=unit,
+                )
+            if action == "close":
+                _finish_recommendations(actor, inspection, today)
             needs_file = services.TRANSITIONS[action].needs_file
             services.inspection_transition(
                 actor=actor,
@@ -103,3 +118,12 @@ def seed_inspections(*, root: Organization, size: str, log) -> None:
     log(
         f"  kiểm tra, giám sát: 1 chương trình, {len(units)} cuộc; tài khoản {DEMO_USERNAME} / {DEMO_PASSWORD} — ủy viên UBKT"
     )
+
+
+def _finish_recommendations(actor, inspection, today: dt.date) -> None:
+    from neuguong.commitments.services import commitment_complete
+
+    from .followup import commitment_for
+
+    for recommendation in inspection.recommendations.all():
+        commitment_complete(actor=actor, commitment=commitment_for(recommendation), completed_on=today)

@@ -104,16 +104,18 @@ class ProgramQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Programs of committees the user may read, where they sit on the commission or standing
         committee, or which hold an inspection they may see."""
-        from .access import insider_q, user_facts
+        from .access import any_of, insider_q, user_facts
 
         facts = user_facts(user)
         if facts.is_global:
             return self
         visible_items = Inspection.objects.visible_to(user).filter(program=OuterRef("pk"))
         return self.filter(
-            facts.scope.read_q("organization__path")
-            | insider_q(facts, "organization")
-            | Q(Exists(visible_items))
+            any_of(
+                facts.scope.read_q("organization__path"),
+                insider_q(facts, "organization"),
+                Q(Exists(visible_items)),
+            )
         )
 
 
@@ -159,15 +161,17 @@ class Program(TimeStampedModel):
 class InspectionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Inspections the user may open at any level: insiders, overseers, and the subject once notified."""
-        from .access import insider_q, subject_q, user_facts
+        from .access import any_of, insider_q, subject_q, user_facts
 
         facts = user_facts(user)
         if facts.is_global:
             return self
         return self.filter(
-            facts.scope.read_q("program__organization__path")
-            | insider_q(facts, "program__organization")
-            | subject_q(facts)
+            any_of(
+                facts.scope.read_q("program__organization__path"),
+                insider_q(facts, "program__organization"),
+                subject_q(facts),
+            )
         )
 
     def insider_for(self, user):

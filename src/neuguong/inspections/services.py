@@ -453,6 +453,7 @@ def working_note_add(
     files = list(files)
     for upload in files:
         check_upload(upload)
+    inspection.refresh_from_db(fields=["state"])
     if inspection.state not in NOTE_STATES:
         raise BusinessError(
             MSG_WRONG_STATE.format(action="Ghi chép làm việc", state=inspection.get_state_display())
@@ -513,6 +514,7 @@ def document_delete(*, actor, document: Document) -> Document:
 
 def _check_working(actor, inspection: Inspection) -> None:
     _require(access.can_work(actor, inspection))
+    inspection.refresh_from_db(fields=["state"])  # a stale object must not pass the state check
     if inspection.state not in WORKING_STATES:
         raise BusinessError(MSG_NOT_WORKING)
 
@@ -607,6 +609,7 @@ def recommendation_carry_over(*, actor, recommendation: Recommendation, reason: 
     """Explicitly carry an unfinished recommendation over (to a later inspection or program)."""
     inspection = recommendation.inspection
     _require(access.can_manage(actor, inspection))
+    inspection.refresh_from_db(fields=["state"])
     if inspection.state not in FOLLOW_UP_STATES:
         raise BusinessError(MSG_CARRY_STATE)
     if recommendation.carried_over_on is not None:

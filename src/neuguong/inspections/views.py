@@ -48,7 +48,7 @@ from .selectors import (
 def _managed_organizations(user):
     facts = access.user_facts(user)
     return Organization.objects.filter(
-        Q(pk__in=sorted(facts.committee_ids)) | facts.scope.read_q("path")
+        access.any_of(Q(pk__in=sorted(facts.committee_ids)), facts.scope.read_q("path"))
     ).active()
 
 
