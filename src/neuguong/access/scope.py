@@ -25,11 +25,31 @@ def _minimal(paths: set[str]) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
+def _is_root(path: str) -> bool:
+    """'/1/' is the root of the (single) tree: covering it means covering everything."""
+    return path.count("/") == 2
+
+
 def _paths_q(paths: tuple[str, ...], lookup: str, is_global: bool) -> Q:
-    if is_global:
+    """Rows whose organisation lies under one of `paths`.
+
+    For a lookup through a relation (`organization__path`) the filter becomes `organization__in (SELECT id
+    FROM organisations WHERE path LIKE ...)`: the database then reads only the subtree's rows through the
+    (organization, ...) indexes instead of joining every row to test its path. A scope that covers the root
+    needs no filter at all.
+    """
+    if is_global or any(_is_root(path) for path in paths):
         return Q()
     if not paths:
         return Q(pk__in=[])
+    path_filter = Q()
+    for path in paths:
+        path_filter |= Q(path__startswith=path)
+    if lookup.endswith("__path"):
+        from neuguong.organizations.models import Organization
+
+        relation = lookup.removesuffix("__path")
+        return Q(**{f"{relation}__in": Organization.objects.filter(path_filter).values("pk")})
     q = Q()
     for path in paths:
         q |= Q(**{f"{lookup}__startswith": path})
@@ -56,6 +76,10 @@ class Scope:
 
     def _covers(self, paths: tuple[str, ...], path: str) -> bool:
         return self.is_global or any(path.startswith(prefix) for prefix in paths)
+
+    @property
+    def reads_everything(self) -> bool:
+        return self.is_global or any(_is_root(path) for path in self.read_paths)
 
     def can_read_path(self, path: str) -> bool:
         return self._covers(self.read_paths, path)

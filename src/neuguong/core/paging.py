@@ -1,11 +1,28 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.utils.functional import cached_property
 
 DEFAULT_PAGE_SIZE = 50
+COUNT_CAP = 10_000
 
 
-def paginate(request, queryset, *, per_page: int = DEFAULT_PAGE_SIZE) -> dict:
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP rows: a search matching 50,000 people says "hơn 10.000" instead of paying
+    for an exact count on every keystroke."""
+
+    cap = COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > self.cap
+
+
+def paginate(request, queryset, *, per_page: int = DEFAULT_PAGE_SIZE, capped: bool = False) -> dict:
     """Page of results plus the query string to keep filters across pages; a bad page number is page 1."""
-    paginator = Paginator(queryset, per_page)
+    paginator = (CappedPaginator if capped else Paginator)(queryset, per_page)
     try:
         page_obj = paginator.page(request.GET.get("page", 1))
     except PageNotAnInteger:

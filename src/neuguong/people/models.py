@@ -142,7 +142,10 @@ class Person(TimeStampedModel):
                 name="person_official_after_admission",
             ),
         ]
-        indexes = [models.Index(fields=["organization", "name_folded"], name="person_org_name_idx")]
+        indexes = [
+            models.Index(fields=["organization", "name_folded"], name="person_org_name_idx"),
+            models.Index(fields=["name_folded", "id"], name="person_name_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

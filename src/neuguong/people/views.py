@@ -47,7 +47,7 @@ def person_list_view(request):
         "filters": filters,
         "filter_form": PersonFilterForm(request.GET),
         "people_list_links": [{"label": label, "url": reverse(name)} for label, name in PEOPLE_LIST_LINKS],
-        **paginate(request, qs),
+        **paginate(request, qs, capped=True),
     }
     template = "people/_table.html" if request.htmx else "people/list.html"
     return render(request, template, context)
