@@ -123,7 +123,8 @@ def _is_team(facts: Facts, inspection) -> bool:
         return False
     if inspection.leader_id == facts.person_id:
         return True
-    return inspection.team_members.filter(pk=facts.person_id).exists()
+    # Uses the prefetched team when the selector loaded it (one query per page, not per check).
+    return any(member.pk == facts.person_id for member in inspection.team_members.all())
 
 
 def can_manage_committee(user, organization) -> bool:

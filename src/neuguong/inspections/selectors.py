@@ -107,7 +107,8 @@ def inspection_get(*, user, inspection_id: int) -> tuple[Inspection, str]:
                 Prefetch(
                     "subjects",
                     queryset=InspectionSubject.objects.select_related("organization", "person__organization"),
-                )
+                ),
+                "team_members",
             )
             .get(pk=inspection_id)
         )
