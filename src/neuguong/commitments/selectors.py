@@ -156,32 +156,33 @@ def subtree_summary(
 ) -> tuple[SummaryRow, list[SummaryRow]]:
     """Counts per status for `organization` (whole subtree) and for each direct child's subtree.
 
-    Two queries: the children, then one GROUP BY over the subtree keyed by the child id, found from the
-    commitment's organisation path (the segment after the parent's path)."""
+    Three queries: the children, the (id, path) of the organisations in the subtree, and one GROUP BY
+    (organisation id, status) over the commitments of the subtree; each organisation id is then folded
+    into its child of `organization` from its path (no recursion, no query per child)."""
     children = list(organization.children.filter(dissolved_on__isnull=True).order_by("name_folded"))
-    base = Commitment.objects.visible_to(user).filter(organization__path__startswith=organization.path)
+    child_of: dict[int, int | None] = {}
+    prefix_len = len(organization.path)
+    for org_id, path in Organization.objects.filter(path__startswith=organization.path).values_list(
+        "id", "path"
+    ):
+        head = path[prefix_len:].split("/", 1)[0]
+        child_of[org_id] = int(head) if head else None
     rows = (
-        base.annotate(status_code=status_case(today))
-        .values("organization__path", "status_code")
+        Commitment.objects.visible_to(user)
+        .filter(organization__path__startswith=organization.path)
+        .annotate(status_code=status_case(today))
+        .values("organization_id", "status_code")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    prefix_len = len(organization.path)
     total = dict.fromkeys(STATUS_CODES, 0)
     per_child: dict[int, dict[str, int]] = {child.pk: dict.fromkeys(STATUS_CODES, 0) for child in children}
-    for row in _grouped_by_child(rows, prefix_len):
-        total[row["status_code"]] += row["n"]
-        if row["child_id"] in per_child:
-            per_child[row["child_id"]][row["status_code"]] += row["n"]
-    return SummaryRow(organization, total), [SummaryRow(child, per_child[child.pk]) for child in children]
-
-
-def _grouped_by_child(rows, prefix_len: int):
-    """Fold (path, status) groups into (child id, status): paths are few (one per organisation)."""
     for row in rows:
-        rest = row["organization__path"][prefix_len:]
-        child = rest.split("/", 1)[0]
-        yield {"child_id": int(child) if child else None, "status_code": row["status_code"], "n": row["n"]}
+        total[row["status_code"]] += row["n"]
+        child_id = child_of.get(row["organization_id"])
+        if child_id in per_child:
+            per_child[child_id][row["status_code"]] += row["n"]
+    return SummaryRow(organization, total), [SummaryRow(child, per_child[child.pk]) for child in children]
 
 
 def deadline_groups(commitments) -> list[tuple[str, str, list]]:
