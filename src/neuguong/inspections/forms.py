@@ -164,3 +164,26 @@ class InspectionFilterForm(forms.Form):
 class CoverageForm(forms.Form):
     org = forms.CharField(required=False, max_length=32)
     year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
+
+
+LINKABLE = {
+    "commitment": ("commitments", "Commitment", "Nhiệm vụ, cam kết"),
+    "document": ("documents", "Document", "Văn bản (kế hoạch, chương trình, nghị quyết)"),
+    "target": ("targets", "AnnualTarget", "Chỉ tiêu năm"),
+}
+
+
+class ContentLinkForm(BootstrapFormMixin, forms.Form):
+    kind = forms.ChoiceField(label="Loại nội dung", choices=[(k, v[2]) for k, v in LINKABLE.items()])
+    record_id = forms.IntegerField(label="Số hiệu (ID) của bản ghi", min_value=1)
+
+
+class TeamForm(BootstrapFormMixin, forms.Form):
+    leader = PersonCodeField(label="Trưởng đoàn (số thẻ đảng viên)", lookup="card_number")
+    team_members = CodesField(label="Thành viên đoàn (số thẻ, cách nhau bởi dấu phẩy)", lookup="card_number")
+
+    def __init__(self, *args, committee: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        tree_people = Person.objects.filter(organization__path__startswith=f"/{committee.ancestor_ids[0]}/")
+        self.fields["leader"].queryset = tree_people
+        self.fields["team_members"].queryset = tree_people

@@ -19,8 +19,10 @@ from neuguong.organizations.models import Organization
 from . import access, exports, services
 from .followup import recommendation_progress
 from .forms import (
+    LINKABLE,
     BreachForm,
     CarryOverForm,
+    ContentLinkForm,
     CoverageForm,
     DocumentForm,
     FindingForm,
@@ -29,6 +31,7 @@ from .forms import (
     ProgramForm,
     RecommendationForm,
     StepForm,
+    TeamForm,
     WorkingNoteForm,
 )
 from .models import ISSUED_STATES, Level, Recommendation, Step
@@ -50,6 +53,9 @@ def _managed_organizations(user):
     return Organization.objects.filter(
         access.any_of(Q(pk__in=sorted(facts.committee_ids)), facts.scope.read_q("path"))
     ).active()
+
+
+MSG_RECORD_NOT_FOUND = "Không tìm thấy bản ghi này trong phạm vi của bạn."
 
 
 def _inspection_filters(request) -> dict:
@@ -435,3 +441,54 @@ def party_document_view(request, inspection_id: int, name: str):
     )
     response["Content-Disposition"] = f'attachment; filename="{name}-{inspection.pk}.docx"'
     return response
+
+
+def _managed_inspection(request, inspection_id: int):
+    inspection = _insider_inspection(request, inspection_id)
+    if not access.can_manage(request.user, inspection):
+        raise Http404
+    return inspection
+
+
+@login_required
+def team_edit_view(request, inspection_id: int):
+    inspection = _managed_inspection(request, inspection_id)
+    initial = {
+        "leader": inspection.leader.card_number if inspection.leader_id else "",
+        "team_members": ", ".join(p.card_number for p in inspection.team_members.all() if p.card_number),
+    }
+    form = TeamForm(request.POST or None, initial=initial, committee=inspection.program.organization)
+
+    def call():
+        services.inspection_set_team(actor=request.user, inspection=inspection, **form.cleaned_data)
+
+    response = _post_or_form(request, form, call, inspection.pk, "Đã cập nhật đoàn.")
+    return response or render(
+        request,
+        "inspections/form.html",
+        {"form": form, "title": "Đoàn kiểm tra, giám sát", "inspection": inspection},
+    )
+
+
+@login_required
+def content_link_view(request, inspection_id: int):
+    """Link a commitment, a document (plan, program) or a target the inspection looks at."""
+    from django.apps import apps
+
+    inspection = _managed_inspection(request, inspection_id)
+    form = ContentLinkForm(request.POST or None)
+
+    def call():
+        app_label, model_name, _label = LINKABLE[form.cleaned_data["kind"]]
+        model = apps.get_model(app_label, model_name)
+        target = model.objects.visible_to(request.user).filter(pk=form.cleaned_data["record_id"]).first()
+        if target is None:
+            raise BusinessError(MSG_RECORD_NOT_FOUND, field="record_id")
+        services.content_link_add(actor=request.user, inspection=inspection, target=target)
+
+    response = _post_or_form(request, form, call, inspection.pk, "Đã liên kết nội dung.")
+    return response or render(
+        request,
+        "inspections/form.html",
+        {"form": form, "title": "Liên kết nội dung", "inspection": inspection},
+    )

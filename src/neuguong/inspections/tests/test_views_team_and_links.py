@@ -1,0 +1,65 @@
+"""Changing the team and linking what the inspection looks at."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from neuguong.commitments import services as commitment_services
+from neuguong.core.dates import local_today
+from neuguong.core.tests.factories import PersonFactory
+from neuguong.inspections.models import InspectionState
+from neuguong.inspections.views import MSG_RECORD_NOT_FOUND
+
+from .factories import advance, make_inspection
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_committee_changes_the_team_and_the_new_member_becomes_an_insider(tree, login):
+    from neuguong.inspections.access import access_level
+
+    from .factories import account_for
+
+    inspection = make_inspection(tree)
+    newcomer = PersonFactory(organization=tree.org_b, card_number="77770001")
+    newcomer_user = account_for(newcomer, "thanh_vien_moi")
+    assert access_level(newcomer_user, inspection) is None
+    client = login(tree.staff)
+    response = client.post(
+        reverse("inspections:team", args=[inspection.pk]),
+        {"leader": inspection.leader.card_number, "team_members": "77770001"},
+    )
+    assert response.status_code == 302
+    assert list(inspection.team_members.all()) == [newcomer]
+    newcomer_user = type(newcomer_user).objects.get(pk=newcomer_user.pk)
+    assert access_level(newcomer_user, inspection) == "insider"
+
+
+@pytest.mark.parametrize("name", ["secretary_a", "inspector_a", "outsider"])
+def test_others_cannot_change_the_team_or_links(tree, login, name):
+    inspection = make_inspection(tree)
+    advance(tree, inspection, InspectionState.NOTIFIED)
+    client = login(getattr(tree, name))
+    assert client.get(reverse("inspections:team", args=[inspection.pk])).status_code == 404
+    assert client.get(reverse("inspections:content_link", args=[inspection.pk])).status_code == 404
+
+
+def test_a_commitment_of_the_subtree_is_linked_and_a_foreign_id_refused(tree, login):
+    commitment = commitment_services.commitment_create(
+        actor=tree.staff,
+        organization=tree.org_a,
+        title="Xây dựng kế hoạch nêu gương năm nay",
+        deadline=local_today() + dt.timedelta(days=30),
+        lead_unit=tree.org_a,
+    )
+    inspection = make_inspection(tree)
+    client = login(tree.staff)
+    url = reverse("inspections:content_link", args=[inspection.pk])
+    response = client.post(url, {"kind": "commitment", "record_id": 999999})
+    assert MSG_RECORD_NOT_FOUND in response.content.decode()
+    assert client.post(url, {"kind": "commitment", "record_id": commitment.pk}).status_code == 302
+    page = client.get(reverse("inspections:detail", args=[inspection.pk])).content.decode()
+    assert "Xây dựng kế hoạch nêu gương năm nay" in page
+    response = client.post(url, {"kind": "commitment", "record_id": commitment.pk})
+    assert "Nội dung này đã được liên kết." in response.content.decode()
