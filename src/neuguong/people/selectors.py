@@ -1,3 +1,4 @@
+from django.db.models.functions import Lower
 from django.http import Http404
 
 from neuguong.organizations.models import Organization
@@ -32,9 +33,17 @@ def person_list(
         qs = qs.filter(status=status)
     if theory_level:
         qs = qs.filter(theory_level=theory_level)
+    ordering = SORTS.get(sort, SORTS["name"])
     if query:
         qs = qs.search(query)
-    return qs.order_by(*SORTS.get(sort, SORTS["name"]))
+        if ordering[0].lstrip("-") == "name_folded":
+            # name_folded is already lower case, so Lower() keeps the order; being unindexed, it stops
+            # PostgreSQL from walking the whole name index hoping to meet 50 matches early (matches of a
+            # common name cluster late in the alphabet). The trigram index finds matches, then they are sorted.
+            descending = ordering[0].startswith("-")
+            key = Lower("name_folded")
+            ordering = (key.desc() if descending else key.asc(), "-id" if descending else "id")
+    return qs.order_by(*ordering)
 
 
 def person_get(*, user, person_id: int) -> Person:
