@@ -126,7 +126,17 @@ def template_upload(*, actor, organization: Organization, kind: str, uploaded) -
         )
         template.file.save("mau.docx", ContentFile(data), save=False)
         template.save()
-        audit_create(actor=actor, target=template)
+        # The snapshot of a file field is not JSON: record the facts that matter by hand.
+        audit_record(
+            actor=actor,
+            action="create",
+            target=template,
+            changes={
+                "original_name": {"old": None, "new": template.original_name},
+                "kind": {"old": None, "new": kind},
+                "file": {"old": None, "new": template.file.name},
+            },
+        )
     return template
 
 
