@@ -53,6 +53,9 @@ class CommitmentForm(BootstrapFormMixin, forms.Form):
         required=False,
     )
     lead_unit = forms.ModelChoiceField(label="Đơn vị chủ trì", queryset=None, required=False)
+    co_units = forms.ModelMultipleChoiceField(
+        label="Đơn vị phối hợp", queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 4})
+    )
     start_on = forms.DateField(label="Ngày bắt đầu", required=False)
     deadline = forms.DateField(label="Thời hạn (rõ thời gian)")
     recurrence = forms.ChoiceField(
@@ -74,6 +77,7 @@ class CommitmentForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = people_qs
         self.fields["lead_unit"].queryset = units_qs
+        self.fields["co_units"].queryset = units_qs
 
 
 class ReportForm(BootstrapFormMixin, forms.Form):

@@ -492,6 +492,7 @@ def commitment_create_view(request):
             "source_kind": data["source_kind"],
             "source_note": data["source_note"],
             "source_object": document,
+            "co_units": list(data["co_units"]),
         }
         try:
             with transaction.atomic():

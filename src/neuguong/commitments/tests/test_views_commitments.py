@@ -146,6 +146,15 @@ def test_member_reports_with_evidence_through_the_page(tree, board, login):
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF
     assert login(tree.secretary_b).get(reverse("commitments:evidence", args=[evidence.pk])).status_code == 404
+    assert (
+        login(tree.secretary_b).post(reverse("commitments:evidence_delete", args=[evidence.pk])).status_code
+        == 404
+    )
+    client = login(tree.member_a)
+    assert client.post(reverse("commitments:evidence_delete", args=[evidence.pk])).status_code == 302
+    evidence.refresh_from_db()
+    assert evidence.deleted_by == tree.member_a
+    assert client.get(reverse("commitments:evidence", args=[evidence.pk])).status_code == 404
 
 
 def test_report_form_keeps_input_and_shows_the_error(tree, board, login):
@@ -187,6 +196,7 @@ def test_secretary_assigns_to_several_people_from_the_page(tree, login):
         {
             "title": "Nêu gương",
             "people": [tree.person_a.pk, tree.person_a2.pk],
+            "co_units": [tree.branch_a.pk],
             "deadline": (local_today() + dt.timedelta(days=30)).isoformat(),
             "category": "exemplary",
             "source_kind": "document",
@@ -194,6 +204,9 @@ def test_secretary_assigns_to_several_people_from_the_page(tree, login):
     )
     assert response.status_code == 302
     assert Commitment.objects.filter(title="Nêu gương").count() == 2
+    assert set(Commitment.objects.filter(title="Nêu gương").values_list("co_units", flat=True)) == {
+        tree.branch_a.pk
+    }
     assert login(tree.secretary_b).get(reverse("commitments:create") + "?org=A").status_code == 404
 
 
