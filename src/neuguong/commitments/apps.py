@@ -10,8 +10,11 @@ class CommitmentsConfig(AppConfig):
         from neuguong.core import registry, scheduler
 
         from .demo import seed_commitments
+        from .panels import my_commitments_panel
         from .tasks import send_commitment_reminders
 
+        if my_commitments_panel not in registry.HOME_PANELS:
+            registry.HOME_PANELS.append(my_commitments_panel)
         if seed_commitments not in registry.DEMO_SEEDERS:
             registry.DEMO_SEEDERS.append(seed_commitments)
 

@@ -243,3 +243,10 @@ def test_calendar_and_summary_render(tree, board, login):
     assert tree.org_a.name in body and tree.org_b.name in body
     assert login(tree.secretary_a).get(reverse("commitments:summary"), {"org": "B"}).status_code == 404
     assert today
+
+
+def test_home_shows_my_open_commitments(tree, board, login):
+    body = login(tree.member_a).get("/").content.decode()
+    assert "Việc của tôi: 1 việc đang làm" in body
+    assert "Nhiệm vụ của A" in body
+    assert "Việc của tôi:" not in login(tree.outsider).get("/").content.decode()
