@@ -140,3 +140,21 @@ def test_sql_status_agrees_with_the_pure_function(rows, tree):
         assert set(Commitment.objects.filter(s.status_q(code, today)).values_list("pk", flat=True)) == {
             c.pk for c in made if s.commitment_status(c, today) == code
         }
+
+
+@given(
+    start=dates,
+    length=st.integers(min_value=0, max_value=800),
+    recurrence=st.sampled_from(["monthly", "quarterly"]),
+)
+def test_recurring_occurrences_cover_the_period_once_each(start, length, recurrence):
+    from neuguong.commitments.services import _period_ends
+
+    end = start + dt.timedelta(days=length)
+    ends = _period_ends(recurrence, start, end)
+    assert ends == sorted(set(ends))
+    assert ends[-1] == end
+    assert all(start <= e <= end for e in ends)
+    step = 1 if recurrence == "monthly" else 3
+    for e in ends[:-1]:  # every occurrence but a partial last one ends on a period's last day
+        assert (e + dt.timedelta(days=1)).day == 1 and e.month % step == 0

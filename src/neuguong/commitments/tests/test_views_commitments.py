@@ -250,3 +250,18 @@ def test_home_shows_my_open_commitments(tree, board, login):
     assert "Việc của tôi: 1 việc đang làm" in body
     assert "Nhiệm vụ của A" in body
     assert "Việc của tôi:" not in login(tree.outsider).get("/").content.decode()
+
+
+def test_calendar_query_count_does_not_grow(tree, login, django_assert_max_num_queries):
+    today = local_today()
+    for i in range(20):
+        services.commitment_create(
+            actor=tree.staff,
+            organization=tree.org_a,
+            title=f"Việc {i}",
+            deadline=today.replace(day=28) if today.day <= 28 else today,
+            responsible_person=tree.person_a,
+        )
+    client = login(tree.staff)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("commitments:calendar")).status_code == 200

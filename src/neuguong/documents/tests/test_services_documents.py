@@ -186,3 +186,12 @@ def test_register_page_creates_and_lists(tree, login):
     )
     assert response.status_code == 200
     assert "Số tiếp theo còn trống: 02-KH/ĐU" in response.content.decode()
+
+
+def test_register_list_query_count_does_not_grow(tree, login, django_assert_max_num_queries):
+    for n in range(1, 31):
+        register(tree, number_text=f"{n:02d}-CV/ĐUK", doc_type="official_letter")
+    client = login(tree.staff)
+    with django_assert_max_num_queries(8):
+        body = client.get("/van-ban/").content.decode()
+    assert "30-CV/ĐUK" in body
