@@ -107,6 +107,9 @@ def campaign_annex_xlsx(*, user, campaign: Campaign) -> bytes:
         selectors.invitee_list(user=user, campaign=campaign)
         .annotate(best=Subquery(best))
         .order_by("organization__path", "person__name_folded")
+        .values_list(
+            "pk", "person__full_name", "organization__name", "reflection__status", "reflection__grade", "best"
+        )
     )
     marks: dict[tuple[int, int], str] = {}
     for invitee_id, session_id, label in Attendance.objects.filter(
@@ -116,16 +119,15 @@ def campaign_annex_xlsx(*, user, campaign: Campaign) -> bytes:
     status_labels = dict(Attendance._meta.get_field("status").choices)
     reflection_labels = dict(Reflection._meta.get_field("status").choices)
     grade_labels = dict(ReflectionGrade.choices)
-    for invitee in invitees.iterator(chunk_size=2000):
-        reflection = getattr(invitee, "reflection", None)
+    for pk, name, org_name, reflection_status, grade, best_score in invitees.iterator(chunk_size=2000):
         people.append(
             [
-                invitee.person.full_name,
-                invitee.organization.name,
-                *[status_labels.get(marks.get((invitee.pk, s.pk)), "") for s in sessions],
-                reflection_labels.get(reflection.status, "") if reflection else "Chưa viết",
-                grade_labels.get(reflection.grade, "") if reflection else "",
-                float(invitee.best) if invitee.best is not None else None,
+                name,
+                org_name,
+                *[status_labels.get(marks.get((pk, s.pk)), "") for s in sessions],
+                reflection_labels.get(reflection_status, "") if reflection_status else "Chưa viết",
+                grade_labels.get(grade, "") if grade else "",
+                float(best_score) if best_score is not None else None,
             ]
         )
     people.column_dimensions["A"].width = 28
@@ -148,6 +150,26 @@ def _secretary_name(organization) -> str:
     return position.person.full_name if position else ""
 
 
+def rollup_to_children(rows: list[selectors.OrgRow], organizer) -> list[selectors.OrgRow]:
+    """Rows summed per direct subordinate of the organiser (the report's table; branches are in the annex)."""
+    from neuguong.organizations.models import Organization
+
+    depth = organizer.depth + 1
+    groups: dict[int, list[selectors.OrgRow]] = {}
+    for row in rows:
+        ids = [int(part) for part in row.path.strip("/").split("/") if part]
+        key = ids[depth] if len(ids) > depth else ids[-1]
+        groups.setdefault(key, []).append(row)
+    orgs = Organization.objects.in_bulk(list(groups))
+    rolled = []
+    for key, members in groups.items():
+        total = selectors.totals_of(members)
+        total.organization_id, total.code = key, orgs[key].code
+        total.name, total.path = orgs[key].name, orgs[key].path
+        rolled.append(total)
+    return sorted(rolled, key=lambda row: row.path)
+
+
 def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}".replace(".", ",") if whole else "0"
 
@@ -157,8 +179,9 @@ def campaign_report_docx(*, user, campaign: Campaign) -> bytes:
     from neuguong.reports.docformat import Heading, Paragraph, PartyDocument, Table, render_party_document
 
     organizer = campaign.organizer
-    rows = selectors.campaign_org_stats(user=user, campaign=campaign)
-    total = selectors.totals_of(rows)
+    all_rows = selectors.campaign_org_stats(user=user, campaign=campaign)
+    total = selectors.totals_of(all_rows)
+    rows = rollup_to_children(all_rows, organizer)
     sessions = list(campaign.sessions.all())
     grades = dict(
         Reflection.objects.filter(

@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import (
     Avg,
     Case,
@@ -24,6 +25,7 @@ from django.http import Http404
 from neuguong.access.scope import scope_for
 from neuguong.core.dates import local_today
 from neuguong.core.text import search_key
+from neuguong.organizations.models import Organization
 from neuguong.people.models import THEORY_RANK, Person, Position
 
 from .models import (
@@ -159,6 +161,7 @@ class OrgRow:
     organization_id: int
     code: str
     name: str
+    path: str = ""
     invited: int = 0
     expected: int = 0
     attended: int = 0
@@ -193,6 +196,78 @@ def _completed_commitment():
     return Commitment.objects.filter(pk=OuterRef("commitment_id"), completed_on__isnull=False)
 
 
+# Per invitee, the best thing that happened across the campaign's sessions (one correlated subquery):
+ATTENDED, MADE_UP, EXCUSED, NOTHING = 3, 2, 1, 0
+_STAT_COLUMNS = (
+    "invited",
+    "expected",
+    "attended",
+    "made_up",
+    "excused",
+    "absent",
+    "reflections_submitted",
+    "reflections_graded",
+    "reflections_excused",
+)
+
+
+def _attendance_state():
+    return Coalesce(
+        Subquery(
+            Attendance.objects.filter(invitee=OuterRef("pk"))
+            .annotate(
+                code=Case(
+                    When(status=AttendanceStatus.PRESENT, session__is_makeup=False, then=Value(ATTENDED)),
+                    When(status=AttendanceStatus.PRESENT, session__is_makeup=True, then=Value(MADE_UP)),
+                    When(status=AttendanceStatus.EXCUSED, session__is_makeup=False, then=Value(EXCUSED)),
+                    default=Value(NOTHING),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("-code")
+            .values("code")[:1]
+        ),
+        Value(NOTHING),
+        output_field=IntegerField(),
+    )
+
+
+def _attendance_rows(invitees, first_day: dt.date | None) -> list[dict]:
+    """Counts per organisation, two levels of SQL: one row per invitee (state computed once), then GROUP BY.
+
+    Written as an outer query around the ORM's inner one because the ORM would repeat the correlated
+    subquery in every FILTER clause, which PostgreSQL's JIT then spends seconds compiling.
+    """
+    expected = Q(joined_on__isnull=True) | Q(joined_on__lte=first_day) if first_day else Q(pk__in=[])
+    inner = invitees.annotate(
+        org=F("organization_id"),
+        st=_attendance_state(),
+        exp=Case(When(expected, then=Value(1)), default=Value(0), output_field=IntegerField()),
+        refl=Coalesce(F("reflection__status"), Value("")),
+    ).values("org", "st", "exp", "refl")
+    sql, params = inner.query.sql_with_params()
+    outer = f"""
+        SELECT t.org, COUNT(*), SUM(t.exp),
+               SUM(CASE WHEN t.st = {ATTENDED} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN t.st = {MADE_UP} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN t.exp = 1 AND t.st = {EXCUSED} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN t.exp = 1 AND t.st = {NOTHING} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN t.refl IN ('submitted', 'graded') THEN 1 ELSE 0 END),
+               SUM(CASE WHEN t.refl = 'graded' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN t.refl = 'excused' THEN 1 ELSE 0 END)
+        FROM ({sql}) t GROUP BY t.org
+    """  # noqa: S608 (the inner SQL is the ORM's, with its parameters passed separately)
+    with connection.cursor() as cursor:
+        cursor.execute(outer, params)
+        return [
+            {
+                "organization_id": row[0],
+                **{name: int(v or 0) for name, v in zip(_STAT_COLUMNS, row[1:], strict=True)},
+            }
+            for row in cursor.fetchall()
+        ]
+
+
 def campaign_org_stats(*, user, campaign: Campaign) -> list[OrgRow]:
     """Per organisation: invited, expected, attended, made up, excused, absent, reflections, plans, quiz.
 
@@ -201,43 +276,13 @@ def campaign_org_stats(*, user, campaign: Campaign) -> list[OrgRow]:
     """
     first_day = first_regular_session_date(campaign)
     invitees = Invitee.objects.visible_to(user).filter(campaign=campaign)
-    expected_q = Q(joined_on__isnull=True) | Q(joined_on__lte=first_day) if first_day else Q(pk__in=[])
-    excused_regular = Attendance.objects.filter(
-        invitee=OuterRef("pk"), status=AttendanceStatus.EXCUSED, session__is_makeup=False
-    )
-    annotated = invitees.annotate(
-        was_present=Exists(_present(regular=True)),
-        made_up_flag=Exists(_present(regular=False)),
-        was_excused=Exists(excused_regular),
-    )
-    rows = (
-        annotated.values("organization_id", "organization__code", "organization__name")
-        .annotate(
-            invited=Count("pk"),
-            expected=_count_if(expected_q),
-            attended=_count_if(Q(was_present=True)),
-            made_up=_count_if(Q(was_present=False, made_up_flag=True)),
-            excused=_count_if(expected_q & Q(was_present=False, made_up_flag=False, was_excused=True)),
-            absent=_count_if(expected_q & Q(was_present=False, made_up_flag=False, was_excused=False)),
-            reflections_submitted=_count_if(
-                Q(reflection__status__in=[ReflectionStatus.SUBMITTED, ReflectionStatus.GRADED])
-            ),
-            reflections_graded=_count_if(Q(reflection__status=ReflectionStatus.GRADED)),
-            reflections_excused=_count_if(Q(reflection__status=ReflectionStatus.EXCUSED)),
-        )
-        .order_by("organization__path")
-    )
     by_org: dict[int, OrgRow] = {}
-    for row in rows:
-        by_org[row["organization_id"]] = OrgRow(
-            organization_id=row["organization_id"],
-            code=row["organization__code"],
-            name=row["organization__name"],
-            **{k: row[k] for k in ("invited", "expected", "attended", "made_up", "excused", "absent")},
-            reflections_submitted=row["reflections_submitted"],
-            reflections_graded=row["reflections_graded"],
-            reflections_excused=row["reflections_excused"],
-        )
+    for values in _attendance_rows(invitees, first_day):
+        by_org[values["organization_id"]] = OrgRow(code="", name="", **values)
+    for org in Organization.objects.filter(pk__in=list(by_org)).order_by("path").only("code", "name", "path"):
+        by_org[org.pk].code, by_org[org.pk].name = org.code, org.name
+        by_org[org.pk].path = org.path
+    by_org = dict(sorted(by_org.items(), key=lambda item: item[1].path))
     plans = (
         PlanItem.objects.filter(reflection__invitee__in=invitees.values("pk"))
         .values("reflection__invitee__organization_id")

@@ -1,0 +1,67 @@
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from neuguong.reports.docformat import document_text
+from neuguong.study import reports, services
+from neuguong.study.selectors import campaign_org_stats
+
+from .factories import make_campaign, make_session
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def campaign(tree):
+    campaign = make_campaign(tree.staff, tree.root, title="Nghị quyết số 57-NQ/TW")
+    services.invitees_generate(actor=tree.staff, campaign=campaign)
+    session = make_session(tree.staff, campaign)
+    makeup = make_session(tree.staff, campaign, title="Học bù", held_on=dt.date(2026, 3, 20), is_makeup=True)
+    services.attendance_mark(actor=tree.staff, session=session, person=tree.person_a, status="present")
+    services.attendance_mark(
+        actor=tree.staff, session=session, person=tree.person_a2, status="excused", reason="Ốm"
+    )
+    services.attendance_mark(actor=tree.staff, session=makeup, person=tree.person_a2, status="present")
+    return campaign
+
+
+def test_report_rolls_branches_up_to_the_organisers_subordinates(tree, campaign):
+    rows = reports.rollup_to_children(campaign_org_stats(user=tree.staff, campaign=campaign), tree.root)
+    assert [(r.code, r.invited, r.attended, r.made_up, r.absent) for r in rows] == [
+        ("A", 2, 1, 1, 0),
+        ("B", 1, 0, 0, 1),
+    ]
+
+
+def test_docx_report_is_in_party_format_with_the_figures(tree, campaign):
+    text = document_text(reports.campaign_report_docx(user=tree.staff, campaign=campaign))
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text
+    assert "BÁO CÁO" in text
+    assert "Kết quả học tập, quán triệt Nghị quyết số 57-NQ/TW" in text
+    assert "1 đồng chí dự học, 1 đồng chí học bù, trên tổng số 3 đồng chí phải dự (đạt 66,7%)" in text
+    assert "Đảng bộ Sở Tài chính" in text and "Chi bộ Sở Tư pháp" in text
+
+
+def test_docx_of_a_secretary_counts_only_their_members(tree, campaign):
+    text = document_text(reports.campaign_report_docx(user=tree.secretary_b, campaign=campaign))
+    assert "0 đồng chí dự học, 0 đồng chí học bù, trên tổng số 1 đồng chí phải dự" in text
+    assert "Đảng bộ Sở Tài chính" not in text
+
+
+def test_xlsx_annex_totals_and_people(tree, campaign):
+    workbook = load_workbook(io.BytesIO(reports.campaign_annex_xlsx(user=tree.staff, campaign=campaign)))
+    summary = list(workbook["Tổng hợp"].iter_rows(min_row=3, values_only=True))
+    assert summary[-1][1] == "Tổng cộng"
+    assert summary[-1][2:8] == (3, 3, 1, 1, 0, 1)
+    people = list(workbook["Danh sách"].iter_rows(min_row=2, values_only=True))
+    assert (
+        "Nguyễn Văn An",
+        "Chi bộ Phòng Ngân sách",
+        "Vắng có lý do",
+        "Có mặt",
+        "Chưa viết",
+        None,  # an empty cell: no grade
+        None,
+    ) in people
