@@ -7,11 +7,14 @@ class TargetsConfig(AppConfig):
     verbose_name = "Chỉ tiêu CCHC"
 
     def ready(self):
-        from neuguong.core.registry import HOME_PANELS, add_nav
+        from neuguong.core.registry import DEMO_SEEDERS, HOME_PANELS, add_nav
 
+        from .demo import seed_targets
         from .panels import home_panel
 
         add_nav("Chỉ tiêu", "targets:index", needs_org_role=True, order=60)
         add_nav("Chấm điểm CCHC", "targets:scoring", needs_org_role=True, order=61)
         if home_panel not in HOME_PANELS:
             HOME_PANELS.append(home_panel)
+        if seed_targets not in DEMO_SEEDERS:
+            DEMO_SEEDERS.append(seed_targets)

@@ -27,16 +27,26 @@ def ancestor_paths(path: str) -> list[str]:
     return [f"/{'/'.join(parts[: i + 1])}/" for i in range(len(parts))]
 
 
+def any_of(*conditions: Q) -> Q:
+    """OR of scope conditions, where an empty Q() means 'no restriction' (`Scope.read_q` returns it for a
+    scope covering the root): OR-ing it naively would drop it and restrict instead of widen."""
+    if any(not condition.children for condition in conditions):
+        return Q()
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined |= condition
+    return combined
+
+
 def _tree_q(scope, lookup: str = "organization__path") -> Q:
     """Records owned by an organisation in the user's subtrees or above them: a bloc's indicators and
     scoring sets apply to every agency under it, so a grassroots secretary reads them too."""
     if scope.is_global:
         return Q()
-    q = scope.read_q(lookup)
     ancestors = sorted({a for path in scope.read_paths for a in ancestor_paths(path)})
-    if ancestors:
-        q |= Q(**{f"{lookup}__in": ancestors})
-    return q
+    if not ancestors:
+        return scope.read_q(lookup)
+    return any_of(scope.read_q(lookup), Q(**{f"{lookup}__in": ancestors}))
 
 
 # ---------------------------------------------------------------------------------------------- targets
@@ -152,7 +162,10 @@ class Actual(TimeStampedModel):
     period = models.PositiveSmallIntegerField("kỳ")
     value = models.DecimalField("kết quả thực hiện", **VALUE)
     reported_on = models.DateField("ngày báo cáo")
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for values loaded in bulk (demo data, migrations from older systems).
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     note = models.CharField("thuyết minh", max_length=1000, blank=True)
 
     class Meta:
@@ -334,16 +347,14 @@ class ScoringCycleQuerySet(models.QuerySet):
         from neuguong.access.scope import scope_for
 
         scope = scope_for(user)
-        q = _tree_q(scope)
+        conditions = [_tree_q(scope)]
         if scope.user_id and not scope.is_global:
-            q |= Q(
-                pk__in=ScoringCycle.team.through.objects.filter(user_id=scope.user_id).values(
-                    "scoringcycle_id"
-                )
-            )
+            team = ScoringCycle.team.through.objects.filter(user_id=scope.user_id)
+            conditions.append(Q(pk__in=team.values("scoringcycle_id")))
         if scope.person_id and not scope.is_global:
-            q |= Q(pk__in=AgencyAssessment.objects.filter(agency__head_id=scope.person_id).values("cycle_id"))
-        return self.filter(q)
+            headed = AgencyAssessment.objects.filter(agency__head_id=scope.person_id)
+            conditions.append(Q(pk__in=headed.values("cycle_id")))
+        return self.filter(any_of(*conditions))
 
 
 class ScoringCycle(TimeStampedModel):
@@ -398,13 +409,13 @@ class AssessmentQuerySet(models.QuerySet):
         scope = scope_for(user)
         if scope.is_global:
             return self
-        q = scope.read_q("agency__organization__path") | scope.read_q("cycle__organization__path")
+        conditions = [scope.read_q("agency__organization__path"), scope.read_q("cycle__organization__path")]
         if scope.user_id:
             team_cycles = ScoringCycle.team.through.objects.filter(user_id=scope.user_id)
-            q |= Q(cycle_id__in=team_cycles.values("scoringcycle_id"))
+            conditions.append(Q(cycle_id__in=team_cycles.values("scoringcycle_id")))
         if scope.person_id:
-            q |= Q(agency__head_id=scope.person_id)
-        return self.filter(q)
+            conditions.append(Q(agency__head_id=scope.person_id))
+        return self.filter(any_of(*conditions))
 
 
 class AgencyAssessment(TimeStampedModel):

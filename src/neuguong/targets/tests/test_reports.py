@@ -114,3 +114,18 @@ def test_ranking_report_and_annex(tree, client, scored):
     text = text_of(client.get(reverse("targets:ranking", args=[cycle.pk]) + "?format=docx").content)
     assert "Sở Tư pháp" in text and "Sở Tài chính" not in text
     assert ComponentScore.objects.filter(appraised_score__isnull=True).count() == 0
+
+
+def test_demo_seeder_builds_targets_and_a_ranked_cycle(tree):
+    from neuguong.targets import selectors
+    from neuguong.targets.demo import seed_targets
+    from neuguong.targets.models import AnnualTarget
+
+    agencies_for(tree)
+    seed_targets(root=tree.root, size="bloc", log=lambda _: None, today=dt.date(2026, 11, 27))
+    assert AnnualTarget.objects.count() == 12
+    last_year = ScoringCycle.objects.get(year=2025)
+    ranking = selectors.cycle_ranking(user=tree.staff, cycle=last_year)
+    assert len(ranking["rows"]) == 3 and ranking["maximum"] == 110
+    assert ranking["rows"][0].rank == 1
+    assert services.set_problems(last_year.scoring_set) == []

@@ -292,3 +292,21 @@ def test_cycle_and_ranking_pages_keep_query_counts_flat(tree, client, django_ass
     a = AgencyAssessment.objects.filter(cycle=cycle).first()
     with django_assert_max_num_queries(20):
         assert client.get(reverse("targets:assessment", args=[a.pk])).status_code == 200
+
+
+def test_bloc_staff_outside_the_team_and_an_agency_head_with_a_role_see_what_they_should(tree, client):
+    """A scope covering the root is an empty condition: OR-ing it with the team or head conditions must
+    widen, not restrict."""
+    from neuguong.targets.models import Indicator
+    from neuguong.targets.selectors import cycle_list
+
+    agency_a, agency_a1, agency_b = agencies_for(tree)
+    cycle = open_cycle(tree, [agency_a, agency_a1, agency_b], team=[tree.secretary_b])
+    assert AgencyAssessment.objects.visible_to(tree.staff).filter(cycle=cycle).count() == 3
+    assert cycle_list(user=tree.staff).count() == 1
+    services.indicator_create(
+        actor=tree.staff, organization=tree.org_a, code="X", name="Chỉ tiêu A", unit="%"
+    )
+    assert Indicator.objects.visible_to(tree.staff).count() == 1
+    # The team member from B sees every assessment of the cycle she appraises.
+    assert AgencyAssessment.objects.visible_to(tree.secretary_b).filter(cycle=cycle).count() == 3
