@@ -186,6 +186,8 @@ class Commitment(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["organization", "deadline"], name="commitment_org_deadline_idx"),
+            # The board's default order (deadline, id): page 1 of a large board without sorting every row.
+            models.Index(fields=["deadline", "id"], name="commitment_deadline_id_idx"),
             models.Index(fields=["responsible_person", "deadline"], name="commitment_person_deadline_idx"),
             models.Index(fields=["source_type", "source_id"], name="commitment_source_idx"),
         ]
