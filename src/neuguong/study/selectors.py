@@ -452,6 +452,7 @@ def course_list(*, user):
             enrolled=Count("enrolments", distinct=True),
             completed=Count("enrolments", filter=Q(enrolments__status="completed"), distinct=True),
         )
+        .order_by("-starts_on", "-id")
     )
 
 
