@@ -143,6 +143,7 @@ TRANSITIONS: dict[str, Transition] = {
 WORKING_STATES = (S.EXAMINING, S.DRAFT_CONCLUSION)
 NOTE_STATES = (S.NOTIFIED, S.EXAMINING, S.DRAFT_CONCLUSION)
 FOLLOW_UP_STATES = (S.CONCLUDED, S.NOTICE_ISSUED)
+BEFORE_CONCLUSION = (S.NOTIFIED, S.EXAMINING, S.DRAFT_CONCLUSION)
 
 
 def _may(actor, inspection: Inspection, who: str) -> bool:
@@ -479,10 +480,12 @@ def working_note_add(
 
 def document_add(*, actor, step: Step, upload) -> Document:
     """Attach one more file to a step, by whoever may take that step, while the inspection is open."""
-    inspection = step.inspection
+    inspection = Inspection.objects.select_related("program__organization").get(pk=step.inspection_id)
     check_upload(upload)
     if step.kind == StepKind.SELF_REPORT:
-        allowed = access.can_work(actor, inspection) or access.is_subject_side(actor, inspection)
+        allowed = access.can_work(actor, inspection) or (
+            inspection.state in BEFORE_CONCLUSION and access.is_subject_side(actor, inspection)
+        )
     elif step.kind in (StepKind.WORKING_NOTE, StepKind.DRAFT_CONCLUSION, StepKind.REOPEN):
         allowed = access.can_work(actor, inspection)
     else:
@@ -492,14 +495,22 @@ def document_add(*, actor, step: Step, upload) -> Document:
         raise BusinessError(MSG_DOCUMENT_CLOSED, field="file")
     with transaction.atomic():
         (document,) = _store_files(actor, inspection, step, [upload])
-        audit_create(actor=actor, target=document)
+        audit_record(
+            actor=actor,
+            action="create",
+            target=document,
+            changes={"original_name": {"old": None, "new": document.original_name}},
+            note=step.get_kind_display(),
+        )
     return document
 
 
 def document_delete(*, actor, document: Document) -> Document:
     """Soft delete: the file stays in storage and on record, marked deleted with who and when."""
-    inspection = document.inspection
-    _require(document.uploaded_by_id == actor.pk or access.can_manage(actor, inspection))
+    inspection = Inspection.objects.select_related("program__organization").get(pk=document.inspection_id)
+    # The committee may remove a file until closing; an uploader only their own, before the conclusion.
+    own = document.uploaded_by_id == actor.pk and inspection.state in BEFORE_CONCLUSION
+    _require(own or access.can_manage(actor, inspection))
     if document.is_deleted:
         raise BusinessError(MSG_ALREADY_DELETED)
     if inspection.state in (S.CLOSED, S.CANCELLED):

@@ -170,6 +170,7 @@ def inspection_detail_view(request, inspection_id: int):
         "working": inspection.state in services.WORKING_STATES,
         "follow_up": inspection.state in services.FOLLOW_UP_STATES,
         "notes_open": inspection.state in services.NOTE_STATES,
+        "before_conclusion": inspection.state in services.BEFORE_CONCLUSION,
         "findings": inspection.findings.select_related("created_by") if insider else [],
         "breaches": inspection.breaches.select_related("person") if insider else [],
         "recommendations": recommendation_progress(recommendations, today=today),

@@ -334,3 +334,16 @@ def test_a_recommendation_needs_an_owner_inside_the_committee_and_a_future_deadl
         responsible_person=person,
     )
     assert recommendation.owner_organization == other
+
+
+def test_the_subject_may_add_to_or_remove_its_self_report_only_before_the_conclusion(tree):
+    inspection = make_inspection(tree)
+    advance(tree, inspection, InspectionState.NOTIFIED)
+    step = _transition(tree, inspection, "self_report", actor=tree.secretary_a, files=[pdf("bc.pdf")])
+    extra = services.document_add(actor=tree.secretary_a, step=step, upload=pdf("phu-luc.pdf"))
+    services.document_delete(actor=tree.secretary_a, document=extra)
+    advance(tree, inspection, InspectionState.CONCLUDED)
+    with pytest.raises(PermissionDenied):
+        services.document_add(actor=tree.secretary_a, step=step, upload=pdf("muon.pdf"))
+    with pytest.raises(PermissionDenied):
+        services.document_delete(actor=tree.secretary_a, document=step.documents.alive().get())
