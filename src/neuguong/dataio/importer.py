@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -38,6 +39,7 @@ from .columns import (
     header_key,
     resolve_headers,
 )
+from .fastinsert import insert_rows
 from .readers import Formula, ImportFileError, Table, column_letter, open_tables
 
 BATCH = 2_000
@@ -181,7 +183,7 @@ class CellError(Exception):
         self.message = message
 
 
-def parse_date(value) -> dt.date | None:
+def parse_date(value, today: dt.date | None = None) -> dt.date | None:
     """dd/mm/yyyy, d/m/yyyy, yyyy-mm-dd, an Excel date cell or an Excel serial number."""
     if value is None or value == "":
         return None
@@ -211,7 +213,7 @@ def parse_date(value) -> dt.date | None:
                 raise CellError(MSG_DATE_INVALID.format(value=text[:40]))
         except ValueError as exc:
             raise CellError(MSG_DATE_INVALID.format(value=text[:40])) from exc
-    if day.year < 1900 or day > local_today():
+    if day.year < 1900 or day > (today or local_today()):
         raise CellError(MSG_DATE_RANGE.format(value=day.strftime("%d/%m/%Y")))
     return day
 
@@ -226,18 +228,23 @@ def cell_text(value) -> str:
     return normalize_text(str(value))
 
 
-def parse_cell(column, value):
+@lru_cache(maxsize=4096)
+def _choice_key(text: str) -> str:
+    return header_key(text)
+
+
+def parse_cell(column, value, today: dt.date | None = None):
     """The stored value for one cell, or CellError. Empty cells give None (meaning: not provided)."""
     if isinstance(value, Formula):
         raise CellError(MSG_FORMULA.format(formula=str(value)[:40]))
     if column.kind == "date":
-        return parse_date(value)
+        return parse_date(value, today)
     text = cell_text(value)
     if not text:
         return None
     if column.kind == "choice" or column.kind == "bool":
         table = CHOICES[column.key]
-        key = header_key(text)
+        key = _choice_key(text)
         if key not in table:
             labels = CHOICE_LABELS.get(column.key, {"": "Có, Không"})
             raise CellError(
@@ -306,7 +313,7 @@ def read_headers(stream) -> list[dict]:
     return out
 
 
-def _parsed_rows(sheet: Sheet, report: Report) -> Iterator[tuple[int, dict]]:
+def _parsed_rows(sheet: Sheet, report: Report, today: dt.date | None = None) -> Iterator[tuple[int, dict]]:
     """(row number, {column key: value}) with cell errors reported; blank rows skipped."""
     columns = COLUMNS[sheet.kind]
     by_key = {c.key: c for c in columns}
@@ -318,7 +325,7 @@ def _parsed_rows(sheet: Sheet, report: Report) -> Iterator[tuple[int, dict]]:
         for position, key in sheet.columns.items():
             raw = values[position] if position < len(values) else None
             try:
-                value = parse_cell(by_key[key], raw)
+                value = parse_cell(by_key[key], raw, today)
             except CellError as exc:
                 report.problem(Problem(number, sheet.headers[key], exc.message))
                 parsed["_errors"] = True
@@ -445,7 +452,9 @@ class Importer:
             self.orgs[code] = found.get(code)
 
     def _organizations(self, sheet: Sheet, report: Report) -> None:
-        rows = list(_parsed_rows(sheet, report))  # organisation lists are small (thousands at most)
+        rows = list(
+            _parsed_rows(sheet, report, self.today)
+        )  # organisation lists are small (thousands at most)
         self._load_orgs([r.get("code") for _, r in rows] + [r.get("parent") for _, r in rows])
         existing = {
             org.code: org
@@ -581,7 +590,7 @@ class Importer:
 
     def _people(self, sheet: Sheet, report: Report) -> None:
         batch: list[tuple[int, dict]] = []
-        for item in _parsed_rows(sheet, report):
+        for item in _parsed_rows(sheet, report, self.today):
             batch.append(item)
             if len(batch) >= BATCH:
                 self._people_batch(sheet, report, batch)
@@ -611,11 +620,17 @@ class Importer:
             p.card_number: p
             for p in Person.objects.filter(card_number__in=cards).select_related("organization")
         }
-        names = {fold(r["full_name"]) for _, r in batch if r.get("full_name") and r.get("date_of_birth")}
+        for _, r in batch:
+            if r.get("full_name"):
+                r["_folded"] = fold(r["full_name"])
+        names = {r["_folded"] for _, r in batch if r.get("full_name") and r.get("date_of_birth")}
+        births = {r["date_of_birth"] for _, r in batch if r.get("full_name") and r.get("date_of_birth")}
         by_name: dict[tuple, list[Person]] = defaultdict(list)
         if names:
             candidates = (
-                Person.objects.filter(self.scope.write_q("organization__path"), name_folded__in=names)
+                Person.objects.filter(
+                    self.scope.write_q("organization__path"), name_folded__in=names, date_of_birth__in=births
+                )
                 .exclude(date_of_birth__isnull=True)
                 .select_related("organization")
             )
@@ -686,7 +701,7 @@ class Importer:
             elif row.get("full_name") and row.get("date_of_birth"):
                 found = [
                     p
-                    for p in by_name.get((fold(row["full_name"]), row["date_of_birth"]), [])
+                    for p in by_name.get((row["_folded"], row["date_of_birth"]), [])
                     if not card or not p.card_number
                 ]
                 if len(found) > 1:
@@ -755,13 +770,15 @@ class Importer:
             )
             if self.write:
                 agency_id = values.pop("agency", None)
-                person = Person(organization_id=org.pk, agency_id=agency_id, **values)
-                person.name_folded = fold(person.full_name)
+                person = Person(
+                    organization_id=org.pk, agency_id=agency_id, name_folded=row["_folded"], **values
+                )
                 people.append((person, org, values | ({"agency": agency_id} if agency_id else {})))
         if not self.write or not people:
             return
-        created = Person.objects.bulk_create([p for p, _, _ in people], batch_size=1_000)
-        Membership.objects.bulk_create(
+        created = insert_rows(Person, [p for p, _, _ in people])
+        insert_rows(
+            Membership,
             [
                 Membership(
                     person=person,
@@ -771,7 +788,6 @@ class Importer:
                 )
                 for person, (_, org, _) in zip(created, people, strict=True)
             ],
-            batch_size=1_000,
         )
         self._audit_many(
             [
@@ -855,7 +871,8 @@ class Importer:
         """One 'import' event per record, written in bulk: the same rows `audit_record` writes."""
         actor = self.actor if getattr(self.actor, "pk", None) else None
         note = f"Nhập từ tệp {self.source_name}"[:500]
-        AuditEvent.objects.bulk_create(
+        insert_rows(
+            AuditEvent,
             [
                 AuditEvent(
                     actor=actor,
@@ -871,7 +888,6 @@ class Importer:
                 )
                 for target, org_path, changes in items
             ],
-            batch_size=1_000,
         )
 
 
