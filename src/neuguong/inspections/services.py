@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from neuguong.audit.services import audit_create, audit_record, snapshot
+from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
 from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError, PermissionDenied
 from neuguong.core.text import normalize_text
@@ -249,6 +249,78 @@ def inspection_create(
             + [InspectionSubject(inspection=inspection, person=person) for person in subject_people]
         )
         audit_create(actor=actor, target=inspection)
+    return inspection
+
+
+MSG_EDIT_PLANNED_ONLY = (
+    "Chỉ sửa nội dung, đối tượng, thời gian khi cuộc kiểm tra, giám sát chưa có quyết định."
+)
+
+
+def inspection_update(
+    *,
+    actor,
+    inspection: Inspection,
+    kind: str,
+    title: str,
+    planned_start: dt.date,
+    planned_end: dt.date,
+    subject_organizations: Iterable[Organization] = (),
+    subject_people: Iterable[Person] = (),
+    content: str = "",
+    leader: Person | None = None,
+    team_members: Iterable[Person] = (),
+) -> Inspection:
+    """Change a program item while it is only planned (after the decision, the decision is the record)."""
+    _require(access.can_manage(actor, inspection))
+    inspection.refresh_from_db(fields=["state"])
+    if inspection.state != S.PLANNED:
+        raise BusinessError(MSG_EDIT_PLANNED_ONLY)
+    program = inspection.program
+    subject_organizations = list(subject_organizations)
+    subject_people = list(subject_people)
+    team_members = list(team_members)
+    title = normalize_text(title)
+    if not title:
+        raise BusinessError(MSG_TITLE_REQUIRED, field="title")
+    if kind not in InspectionKind.values:
+        raise BusinessError(MSG_TITLE_REQUIRED, field="kind")
+    if planned_end < planned_start:
+        raise BusinessError(MSG_PERIOD_ORDER, field="planned_end")
+    if planned_start.year != program.year:
+        raise BusinessError(MSG_PERIOD_YEAR, field="planned_start")
+    if not subject_organizations and not subject_people:
+        raise BusinessError(MSG_NO_SUBJECT, field="subject_organizations")
+    _check_subjects(program.organization, subject_organizations, subject_people)
+    if leader is not None and leader in team_members:
+        raise BusinessError(MSG_LEADER_IN_TEAM, field="team_members")
+    with transaction.atomic():
+        before = snapshot(inspection)
+        before_subjects = sorted(str(s) for s in inspection.subjects.select_related("organization", "person"))
+        inspection.kind = kind
+        inspection.title = title
+        inspection.content = content.strip()
+        inspection.planned_start = planned_start
+        inspection.planned_end = planned_end
+        inspection.leader = leader
+        inspection.save()
+        inspection.team_members.set(team_members)
+        inspection.subjects.all().delete()
+        InspectionSubject.objects.bulk_create(
+            [InspectionSubject(inspection=inspection, organization=org) for org in subject_organizations]
+            + [InspectionSubject(inspection=inspection, person=person) for person in subject_people]
+        )
+        after_subjects = sorted(
+            [o.name for o in subject_organizations] + [p.full_name for p in subject_people]
+        )
+        audit_update(actor=actor, target=inspection, before=before)
+        if before_subjects != after_subjects:
+            audit_record(
+                actor=actor,
+                action="inspection.subjects",
+                target=inspection,
+                changes={"subjects": {"old": "; ".join(before_subjects), "new": "; ".join(after_subjects)}},
+            )
     return inspection
 
 

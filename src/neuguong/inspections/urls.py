@@ -12,6 +12,7 @@ urlpatterns = [
     path("bao-phu/", views.coverage_view, name="coverage"),
     path("<int:inspection_id>/", views.inspection_detail_view, name="detail"),
     path("<int:inspection_id>/buoc/<slug:action>/", views.inspection_action_view, name="action"),
+    path("<int:inspection_id>/sua/", views.inspection_edit_view, name="edit"),
     path("<int:inspection_id>/doan/", views.team_edit_view, name="team"),
     path("<int:inspection_id>/lien-ket/", views.content_link_view, name="content_link"),
     path("<int:inspection_id>/ghi-chep/", views.working_note_view, name="working_note"),

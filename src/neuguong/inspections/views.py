@@ -493,3 +493,31 @@ def content_link_view(request, inspection_id: int):
         "inspections/form.html",
         {"form": form, "title": "Liên kết nội dung", "inspection": inspection},
     )
+
+
+@login_required
+def inspection_edit_view(request, inspection_id: int):
+    inspection = _managed_inspection(request, inspection_id)
+    subjects = list(inspection.subjects.all())
+    initial = {
+        "kind": inspection.kind,
+        "title": inspection.title,
+        "content": inspection.content,
+        "planned_start": inspection.planned_start,
+        "planned_end": inspection.planned_end,
+        "subject_organizations": ", ".join(s.organization.code for s in subjects if s.organization_id),
+        "subject_people": ", ".join(s.person.card_number for s in subjects if s.person_id),
+        "leader": inspection.leader.card_number if inspection.leader_id else "",
+        "team_members": ", ".join(p.card_number for p in inspection.team_members.all() if p.card_number),
+    }
+    form = InspectionForm(request.POST or None, initial=initial, committee=inspection.program.organization)
+
+    def call():
+        services.inspection_update(actor=request.user, inspection=inspection, **form.cleaned_data)
+
+    response = _post_or_form(request, form, call, inspection.pk, "Đã lưu thay đổi.")
+    return response or render(
+        request,
+        "inspections/form.html",
+        {"form": form, "title": f"Sửa: {inspection.title}", "inspection": inspection},
+    )

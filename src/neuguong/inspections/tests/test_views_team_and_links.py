@@ -63,3 +63,27 @@ def test_a_commitment_of_the_subtree_is_linked_and_a_foreign_id_refused(tree, lo
     assert "Xây dựng kế hoạch nêu gương năm nay" in page
     response = client.post(url, {"kind": "commitment", "record_id": commitment.pk})
     assert "Nội dung này đã được liên kết." in response.content.decode()
+
+
+def test_a_planned_item_is_edited_and_a_decided_one_is_not(tree, login):
+    from neuguong.inspections import services
+
+    inspection = make_inspection(tree)
+    client = login(tree.staff)
+    url = reverse("inspections:edit", args=[inspection.pk])
+    data = {
+        "kind": "thematic_supervision",
+        "title": "Giám sát chuyên đề nêu gương",
+        "planned_start": inspection.planned_start.isoformat(),
+        "planned_end": inspection.planned_end.isoformat(),
+        "subject_organizations": "A, B",
+        "leader": inspection.leader.card_number,
+    }
+    assert client.get(url).status_code == 200
+    assert client.post(url, data).status_code == 302
+    inspection.refresh_from_db()
+    assert inspection.title == "Giám sát chuyên đề nêu gương" and inspection.is_supervision
+    assert sorted(s.organization.code for s in inspection.subjects.all()) == ["A", "B"]
+    advance(tree, inspection, InspectionState.DECIDED)
+    response = client.post(url, data)
+    assert services.MSG_EDIT_PLANNED_ONLY in response.content.decode()
