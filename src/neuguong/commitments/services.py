@@ -145,8 +145,9 @@ def _validate_new(
     category: str,
     source_kind: str,
     reason: str,
-    today: dt.date,
+    today: dt.date | None,
 ) -> str:
+    """Check what, who and when; `today=None` skips the past-deadline rule (the deadline is not being set)."""
     title = normalize_text(title or "")
     if not title:
         raise BusinessError(MSG_TITLE_REQUIRED, field="title")
@@ -163,7 +164,7 @@ def _validate_new(
             raise BusinessError(MSG_UNIT_OUTSIDE, field="lead_unit")
     if start_on is not None and deadline < start_on:
         raise BusinessError(MSG_DEADLINE_BEFORE_START, field="deadline")
-    if deadline < today and not normalize_text(reason or ""):
+    if today is not None and deadline < today and not normalize_text(reason or ""):
         raise BusinessError(MSG_DEADLINE_PAST, field="reason")
     if category not in CommitmentCategory.values:
         raise BusinessError(MSG_CATEGORY, field="category")
@@ -400,8 +401,8 @@ def commitment_update(*, actor, commitment: Commitment, **values) -> Commitment:
     _require_manage(actor, commitment.organization)
     before = snapshot(commitment, list(EDITABLE_FIELDS))
     unknown = set(values) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise BusinessError(MSG_NO_RIGHT)
+    if unknown:  # a programming error, not a user's: the deadline moves only through an extension
+        raise TypeError(f"commitment_update cannot change {sorted(unknown)}")
     merged = {name: getattr(commitment, name) for name in EDITABLE_FIELDS} | values
     merged["title"] = _validate_new(
         organization=commitment.organization,
@@ -413,8 +414,8 @@ def commitment_update(*, actor, commitment: Commitment, **values) -> Commitment:
         start_on=merged["start_on"],
         category=merged["category"],
         source_kind=commitment.source_kind,
-        reason="-",  # the deadline is not being set here
-        today=commitment.deadline,
+        reason="",
+        today=None,  # the deadline is not changed here
     )
     reassigned = (merged["responsible_person"].pk if merged["responsible_person"] else None) != (
         commitment.responsible_person_id
