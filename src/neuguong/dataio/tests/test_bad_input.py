@@ -166,3 +166,31 @@ def test_arbitrary_bytes_raise_only_import_errors(tree, data):
     else:  # pragma: no cover — random bytes that happen to be a valid import are fine too
         return
     assert counts() == before
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(
+        st.lists(
+            st.one_of(st.text(max_size=20), st.sampled_from(["A1", "B", "01/02/1990", "Nữ", "Dự bị", ""])),
+            max_size=len(PEOPLE_HEADERS) + 1,
+        ),
+        max_size=6,
+    ),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig"]),
+    delimiter=st.sampled_from([",", ";"]),
+)
+def test_malformed_csv_rows_raise_only_import_errors_and_never_write_partially(
+    tree, rows, encoding, delimiter
+):
+    before = counts()
+    try:
+        data = csv_bytes([PEOPLE_HEADERS, *rows], encoding=encoding, delimiter=delimiter)
+    except UnicodeEncodeError:
+        return  # lone surrogates cannot even be written to a file
+    try:
+        report = import_file(path_or_opener=opener(data), actor=tree.secretary_a)
+    except (ImportInvalid, ImportFileError):
+        assert counts() == before
+        return
+    assert Person.objects.count() == before[0] + report.created
