@@ -189,3 +189,13 @@ def test_the_inspection_list_is_scoped_and_has_bounded_queries(tree, login, djan
         response = client.get(reverse("inspections:list"))
     assert response.status_code == 200
     assert response.content.decode().count("Kiểm tra việc thực hiện trách nhiệm nêu gương") >= 5
+
+
+def test_the_home_page_lists_the_subjects_inspections_and_the_nav_links_them(tree, login):
+    inspection = make_inspection(tree)
+    client = login(tree.secretary_a)
+    assert inspection.title not in client.get(reverse("core:home")).content.decode()
+    advance(tree, inspection, InspectionState.NOTIFIED)
+    home = client.get(reverse("core:home")).content.decode()
+    assert inspection.title in home and reverse("inspections:list") in home
+    assert inspection.title not in login(tree.secretary_b).get(reverse("core:home")).content.decode()
