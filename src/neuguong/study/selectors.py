@@ -275,6 +275,8 @@ def campaign_org_stats(*, user, campaign: Campaign) -> list[OrgRow]:
     session is not expected at it; the rate is (attended + made up) / expected.
     """
     first_day = first_regular_session_date(campaign)
+    if first_day and first_day > local_today():
+        first_day = None  # nobody has missed a session that has not been held yet
     invitees = Invitee.objects.visible_to(user).filter(campaign=campaign)
     by_org: dict[int, OrgRow] = {}
     for values in _attendance_rows(invitees, first_day):

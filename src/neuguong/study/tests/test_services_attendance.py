@@ -152,3 +152,9 @@ def test_qr_checkin_by_someone_not_invited_is_refused(tree, campaign):
     with pytest.raises(BusinessError) as exc:
         services.attendance_self_checkin(user=tree.secretary_a, session=session, token=token)
     assert exc.value.message == services.MSG_NO_PERSON
+
+
+def test_nobody_is_absent_before_the_first_session_is_held(tree, campaign):
+    make_session(tree.staff, campaign, held_on=dt.date.today() + dt.timedelta(days=10))
+    total = totals_of(campaign_org_stats(user=tree.staff, campaign=campaign))
+    assert (total.invited, total.expected, total.absent, total.attendance_rate) == (3, 0, 0, None)
