@@ -50,26 +50,38 @@ def summary_sentence(figures: Figures) -> str:
     )
 
 
-def child_chart(figures: Figures) -> BarChart:
-    rows = [row for row in figures.by_child if row.counts.total]
+CHART_MAX_BARS = 15
+
+
+def _rate_chart(title: str, rows: list[GroupRow]) -> BarChart:
+    """On-time rate per row, numbered as in the table (rows with data only). Beyond CHART_MAX_BARS rows
+    the chart keeps those with the lowest rates — the ones needing attention — and says so."""
+    numbered = [(i + 1, row) for i, row in enumerate(r for r in rows if r.counts.total)]
+    if len(numbered) > CHART_MAX_BARS:
+        rated = [pair for pair in numbered if pair[1].counts.on_time_rate is not None]
+        numbered = sorted(rated, key=lambda pair: (pair[1].counts.on_time_rate, pair[0]))[:CHART_MAX_BARS]
+        title += f" — {CHART_MAX_BARS} tổ chức có tỷ lệ thấp nhất"
     patterns = ("solid", "diagonal", "dots", "cross", "horizontal")
     return BarChart(
-        title=f"Tỷ lệ hoàn thành đúng hạn theo tổ chức trực thuộc, {figures.period.label}",
+        title=title,
         bars=[
-            Bar(row.label, row.counts.on_time_rate, patterns[i % len(patterns)]) for i, row in enumerate(rows)
+            Bar(row.label, row.counts.on_time_rate, patterns[i % len(patterns)], number=n)
+            for i, (n, row) in enumerate(numbered)
         ],
         max_value=100,
         unit="%",
     )
 
 
+def child_chart(figures: Figures) -> BarChart:
+    return _rate_chart(
+        f"Tỷ lệ hoàn thành đúng hạn theo tổ chức trực thuộc, {figures.period.label}", figures.by_child
+    )
+
+
 def lead_unit_chart(figures: Figures) -> BarChart:
-    rows = [row for row in figures.by_lead_unit if row.counts.total]
-    return BarChart(
-        title=f"Tỷ lệ hoàn thành đúng hạn theo đơn vị chủ trì, {figures.period.label}",
-        bars=[Bar(row.label, row.counts.on_time_rate) for row in rows],
-        max_value=100,
-        unit="%",
+    return _rate_chart(
+        f"Tỷ lệ hoàn thành đúng hạn theo đơn vị chủ trì, {figures.period.label}", figures.by_lead_unit
     )
 
 

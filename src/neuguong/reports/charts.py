@@ -27,6 +27,9 @@ class Bar:
     value: float | None  # None: no data for this item (drawn as "–")
     pattern: str = "solid"
     display: str = ""  # the value label; defaults to the value with the chart's unit
+    number: int | None = (
+        None  # printed before the bar in the PNG (the row's STT in the table); default 1, 2, ...
+    )
 
 
 @dataclass
@@ -139,7 +142,7 @@ class BarChart:
         s = scale
         if self.orientation == "h":
             row = 22 * s
-            num_w = 34 * s
+            num_w = 44 * s
             value_w = 70 * s
             width = 620 * s
             height = 16 * s + row * max(1, len(self.bars))
@@ -147,7 +150,7 @@ class BarChart:
             plot_w = width - num_w - value_w
             for i, bar in enumerate(self.bars):
                 y = 8 * s + i * row
-                c.text(f"{i + 1}.", 4 * s, y + 4 * s, s * 2)
+                c.text(f"{bar.number or i + 1}.", 4 * s, y + 4 * s, s * 2)
                 c.fill_rect(num_w, y + 2 * s, plot_w, 14 * s, (241, 243, 245))
                 w = 0 if bar.value is None else int(max(0.0, plot_w * bar.value / self.top))
                 c.pattern_rect(num_w, y + 2 * s, w, 14 * s, bar.pattern)
@@ -170,7 +173,7 @@ class BarChart:
             h = 0 if bar.value is None else int(plot_h * bar.value / self.top)
             c.pattern_rect(x, base - h, slot - 16 * s, h, bar.pattern)
             c.text(_ascii(self.label_for(bar)), x - 4 * s, base - h - 16 * s, s * 2)
-            c.text(str(i + 1), x + 4 * s, base + 6 * s, s * 2)
+            c.text(str(bar.number or i + 1), x + 4 * s, base + 6 * s, s * 2)
         return c.png()
 
 

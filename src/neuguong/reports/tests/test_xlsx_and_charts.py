@@ -90,3 +90,19 @@ def test_empty_chart_says_there_is_no_data():
     chart = BarChart("Tỷ lệ", [])
     assert "Không có số liệu." in chart.svg() and chart.alt_text() == "Tỷ lệ. Không có số liệu."
     _png_size(chart.png())
+
+
+def test_rate_chart_keeps_the_lowest_rows_numbered_as_in_the_table():
+    from neuguong.reports.builders import CHART_MAX_BARS, _rate_chart
+    from neuguong.reports.selectors import GroupRow, StatusCounts
+
+    rows = []
+    for i in range(CHART_MAX_BARS + 5):
+        counts = StatusCounts()
+        counts.add("done_on_time", i)
+        counts.add("done_late", 1)
+        rows.append(GroupRow(str(i), f"Tổ chức {i}", counts))
+    chart = _rate_chart("Tỷ lệ", rows)
+    assert len(chart.bars) == CHART_MAX_BARS
+    assert [bar.number for bar in chart.bars[:3]] == [1, 2, 3]  # rates 0 %, 50 %, 66.7 %
+    assert "thấp nhất" in chart.title

@@ -1,0 +1,220 @@
+"""Reports benchmark: the root report of a large tree (figures, DOCX, XLSX) and the dashboard page.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5433/h_reports_bench \\
+        .venv/bin/python bench/reports_bench.py --size province --commitments 1000000 [-n 10]
+    (or bench/with_postgres.sh .venv/bin/python bench/reports_bench.py ...)
+
+Seeds the deterministic demo tree (`seed_demo --size`) into an empty database, then adds `--commitments`
+commitments spread over every person, deadlines over two years, a third completed (on time or late),
+a few returned or cancelled. Prints: time and peak Python memory (tracemalloc) of the root report in
+each format, the number of queries, and the dashboard p50/p95 beside the framework floor.
+Goals (issue 5): the root report of `province` in under 30 s; dashboard ratio to the floor ≤ 3.
+"""
+
+import argparse
+import datetime as dt
+import resource
+import time
+import tracemalloc
+
+from common import count_queries, report, setup_django
+
+
+def add_commitments_sql(total: int, existing: int) -> None:
+    """PostgreSQL: INSERT ... SELECT over generate_series (the same distribution as below); '%%' is the
+    modulo operator escaped for the driver's placeholders."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from neuguong.commitments.models import Commitment
+
+    expressions = {
+        "title": "'Nhiệm vụ số ' || g",
+        "title_folded": "'nhiem vu so ' || g",
+        "organization_id": "p.organization_id",
+        "responsible_person_id": "p.id",
+        "deadline": "d.deadline",
+        "original_deadline": "d.deadline",
+        "category": "(ARRAY['exemplary','political','professional','other'])[1 + g %% 4]",
+        "completed_on": (
+            "CASE WHEN g %% 3 = 0 AND d.deadline - (g %% 5) <= CURRENT_DATE THEN d.deadline - (g %% 5) "
+            "WHEN g %% 6 = 4 AND d.deadline + 1 + (g %% 9) <= CURRENT_DATE THEN d.deadline + 1 + (g %% 9) END"
+        ),
+        "is_returned": "(g %% 97 = 0 AND g %% 3 = 2)",
+    }
+    columns, selects, params = [], [], []
+    for field in Commitment._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(field.column)
+        if field.column in expressions:
+            selects.append(expressions[field.column])
+        elif field.column in ("created_at", "updated_at"):
+            selects.append("%s")
+            params.append(timezone.now())
+        else:
+            selects.append("%s")
+            params.append(field.get_default())
+    table = Commitment._meta.db_table
+    sql = f"""
+        WITH ppl AS (SELECT id, organization_id, row_number() OVER (ORDER BY id) - 1 AS rn FROM people_person),
+             n AS (SELECT count(*) AS c FROM ppl)
+        INSERT INTO {table} ({", ".join(columns)})
+        SELECT {", ".join(selects)}
+        FROM generate_series(%s, %s) AS g
+        CROSS JOIN n
+        CROSS JOIN LATERAL (SELECT (date_trunc('year', CURRENT_DATE) - interval '1 year')::date
+                                   + ((g::bigint * 7919) %% 730)::int AS deadline) AS d
+        JOIN ppl p ON p.rn = (g::bigint * 104729) %% n.c
+    """
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        step = 250_000
+        for low in range(existing, total, step):
+            cursor.execute(sql, [*params, low, min(total, low + step) - 1])
+            print(
+                f"  {min(total, low + step):,} commitments ({time.perf_counter() - start:.0f} s)", flush=True
+            )
+        cursor.execute("ANALYZE")
+
+
+def add_commitments(total: int, batch: int = 20_000) -> None:
+    from django.db import connection
+
+    from neuguong.commitments.models import Commitment
+    from neuguong.core.dates import local_today
+    from neuguong.people.models import Person
+
+    existing = Commitment.objects.count()
+    if existing >= total:
+        return
+    if connection.vendor == "postgresql":
+        add_commitments_sql(total, existing)
+        return
+    people = list(Person.objects.values_list("pk", "organization_id").order_by("pk"))
+    today = local_today()
+    base = dt.date(today.year - 1, 1, 1)
+    start = time.perf_counter()
+    categories = ("exemplary", "political", "professional", "other")
+    made = existing
+    while made < total:
+        rows = []
+        for i in range(made, min(total, made + batch)):
+            person_id, org_id = people[(i * 104_729) % len(people)]
+            deadline = base + dt.timedelta(days=(i * 7919) % 730)
+            completed = None
+            if i % 3 == 0:
+                completed = deadline - dt.timedelta(days=i % 5)
+            elif i % 3 == 1 and i % 2 == 0:
+                completed = deadline + dt.timedelta(days=1 + i % 9)
+            if completed and completed > today:
+                completed = None
+            rows.append(
+                Commitment(
+                    title=f"Nhiệm vụ số {i}",
+                    title_folded=f"nhiem vu so {i}",
+                    organization_id=org_id,
+                    responsible_person_id=person_id,
+                    deadline=deadline,
+                    original_deadline=deadline,
+                    category=categories[i % 4],
+                    completed_on=completed,
+                    is_returned=(i % 97 == 0 and completed is None),
+                )
+            )
+        Commitment.objects.bulk_create(rows, batch_size=5_000)
+        made += len(rows)
+        print(f"  {made:,} commitments ({time.perf_counter() - start:.0f} s)", flush=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def measure(label: str, fn) -> object:
+    tracemalloc.start()
+    start = time.perf_counter()
+    result = fn()
+    elapsed = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"{label:45s} {elapsed:8.2f} s   peak Python memory {peak / 1e6:8.1f} MB")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", default="province")
+    parser.add_argument("--commitments", type=int, default=1_000_000)
+    parser.add_argument("-n", type=int, default=10)
+    args = parser.parse_args()
+    setup_django()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from neuguong.access.models import Role, RoleAssignment
+    from neuguong.core.dates import local_today
+    from neuguong.organizations.models import Organization
+    from neuguong.reports.periods import custom_period
+    from neuguong.reports.selectors import report_figures
+    from neuguong.reports.services import report_render
+
+    print(f"database: {connection.vendor}")
+    call_command("migrate", verbosity=0)
+    if not Organization.objects.exists():
+        start = time.perf_counter()
+        call_command("seed_demo", size=args.size, no_accounts=True, core_only=True)
+        print(f"seeded {args.size} in {time.perf_counter() - start:.0f} s")
+    add_commitments(args.commitments)
+    root = Organization.objects.get(parent__isnull=True)
+    staff, _ = get_user_model().objects.get_or_create(username="bench_reports_staff")
+    RoleAssignment.objects.get_or_create(user=staff, role=Role.STAFF, organization=root)
+    today = local_today()
+    period = custom_period(dt.date(today.year - 1, 1, 1), dt.date(today.year, 12, 31))
+    from neuguong.commitments.models import Commitment
+
+    in_period = Commitment.objects.filter(deadline__gte=period.start, deadline__lte=period.end).count()
+    print(
+        f"root {root.code}: {Organization.objects.count():,} organisations, {in_period:,} commitments in the period"
+    )
+
+    figures = measure(
+        "figures (one selector, SQL aggregates)",
+        lambda: report_figures(user=staff, organization=root, period=period, today=today),
+    )
+    print(
+        f"  queries: {count_queries(lambda: report_figures(user=staff, organization=root, period=period, today=today))}"
+    )
+    print(
+        f"  total {figures.totals.total:,}; children {len(figures.by_child)}; lead units {len(figures.by_lead_unit)}"
+    )
+    for fmt in ("docx", "xlsx"):
+        rendered = measure(
+            f"root report {fmt.upper()} (figures + file)",
+            lambda fmt=fmt: report_render(
+                user=staff, kind="commitments", organization=root, period=period, fmt=fmt
+            ),
+        )
+        print(f"  {len(rendered.data):,} bytes")
+    measure(
+        "root report tasks DOCX",
+        lambda: report_render(user=staff, kind="tasks", organization=root, period=period, fmt="docx"),
+    )
+    print(f"process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+    client = Client()
+    client.force_login(staff)
+    print("\n-- staff, whole tree")
+    report(
+        [
+            ("dashboard (organisation page)", f"/bao-cao/tong-quan/{root.code}/?{period.query}"),
+            ("home page (with dashboard panel)", "/"),
+        ],
+        client,
+        n=args.n,
+    )
+
+
+if __name__ == "__main__":
+    main()
