@@ -7,11 +7,17 @@ class StudyConfig(AppConfig):
     verbose_name = "Học tập nghị quyết"
 
     def ready(self):
-        from neuguong.core.registry import DEMO_SEEDERS, add_nav
+        from neuguong.core.registry import DEMO_SEEDERS, HOME_PANELS, PERSON_PANELS, add_nav
 
         from .demo import seed_study
+        from .panels import home_panel, person_panel
 
         add_nav("Học tập nghị quyết", "study:campaign_list", order=60)
         add_nav("Lớp LLCT", "study:course_list", needs_org_role=True, order=61)
-        if seed_study not in DEMO_SEEDERS:
-            DEMO_SEEDERS.append(seed_study)
+        for registry, hook in (
+            (DEMO_SEEDERS, seed_study),
+            (HOME_PANELS, home_panel),
+            (PERSON_PANELS, person_panel),
+        ):
+            if hook not in registry:
+                registry.append(hook)
