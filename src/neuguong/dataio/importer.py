@@ -76,6 +76,7 @@ MSG_ORG_CODE_TAKEN = "mã tổ chức «{code}» đã được dùng cho một t
 MSG_ORG_CODE_TWICE = "mã tổ chức «{code}» trùng với dòng {other}."
 MSG_PARENT_CHANGE = "không đổi tổ chức cấp trên bằng nhập tệp; hãy dùng chức năng «Chuyển tổ chức cấp trên»."
 MSG_PARENT_SELF = "tổ chức cấp trên không thể là chính nó."
+MSG_NO_STRUCTURE_RIGHT = "chỉ cán bộ cơ quan đảng ủy được đổi thông tin tổ chức bằng nhập tệp."
 MSG_ORG_ROOT = "không nhập được tổ chức gốc (Đảng bộ cấp trên cơ sở)."
 
 MATCH_CARD = "card"
@@ -458,7 +459,9 @@ class Importer:
         self._load_orgs([r.get("code") for _, r in rows] + [r.get("parent") for _, r in rows])
         existing = {
             org.code: org
-            for org in Organization.objects.filter(code__in=[r.get("code") for _, r in rows if r.get("code")])
+            for org in Organization.objects.select_related("parent").filter(
+                code__in=[r.get("code") for _, r in rows if r.get("code")]
+            )
         }
         seen: dict[str, int] = {}
         for number, row in rows:
@@ -488,28 +491,7 @@ class Importer:
         org = existing.get(code)
         parent_code = row.get("parent")
         if org is not None:
-            if not self.scope.can_change_structure(org.path):
-                report.problem(Problem(number, header("code"), MSG_ORG_CODE_TAKEN.format(code=code)))
-                return
-            if org.parent_id is None:
-                report.problem(Problem(number, header("code"), MSG_ORG_ROOT))
-                return
-            if parent_code and parent_code != (self._code_of(org.parent_id)):
-                report.problem(Problem(number, header("parent"), MSG_PARENT_CHANGE))
-                return
-            if bad:
-                return
-            changes = {
-                name: {"old": getattr(org, name), "new": row[name]}
-                for name in ORG_WRITE_FIELDS
-                if name in row and getattr(org, name) != row[name]
-            }
-            if not changes:
-                report.orgs_unchanged += 1
-                return
-            report.orgs_updated += 1
-            if self.write:
-                self._org_update(org, changes)
+            self._organization_update_row(sheet, report, number, row, org, bad)
             return
         # a new organisation
         for key in ("kind", "parent"):
@@ -521,28 +503,50 @@ class Importer:
         if parent_code == code:
             report.problem(Problem(number, header("parent"), MSG_PARENT_SELF))
             return
-        parent = self._org(parent_code)
-        if parent_code in self.pending_orgs:
-            parent_ok = True
-        elif parent is None or not self.scope.can_change_structure(parent.path):
-            report.problem(Problem(number, header("parent"), MSG_UNKNOWN_ORG.format(code=parent_code)))
-            return
-        elif not parent.active:
-            report.problem(Problem(number, header("parent"), MSG_ORG_DISSOLVED.format(code=parent_code)))
-            return
-        else:
-            parent_ok = True
-        if parent_ok:
-            self.pending_orgs[code] = number
-            report.orgs_created += 1
-            if self.write:
-                self._org_create(row)
+        if parent_code not in self.pending_orgs:
+            parent = self._org(parent_code)
+            if parent is None or not self.scope.can_change_structure(parent.path):
+                report.problem(Problem(number, header("parent"), MSG_UNKNOWN_ORG.format(code=parent_code)))
+                return
+            if not parent.active:
+                report.problem(Problem(number, header("parent"), MSG_ORG_DISSOLVED.format(code=parent_code)))
+                return
+        self.pending_orgs[code] = number
+        report.orgs_created += 1
+        if self.write:
+            self._org_create(row)
 
-    def _code_of(self, pk: int) -> str:
-        for ref in self.orgs.values():
-            if ref and ref.pk == pk:
-                return ref.code
-        return Organization.objects.filter(pk=pk).values_list("code", flat=True).first() or ""
+    def _organization_update_row(self, sheet, report, number, row, org, bad) -> None:
+        """An organisation already known by its code: unchanged rows are fine for anyone who sees it."""
+        header = sheet.headers.get
+        if not self.scope.can_read_path(org.path):
+            report.problem(Problem(number, header("code"), MSG_ORG_CODE_TAKEN.format(code=org.code)))
+            return
+        if org.parent_id is None:
+            report.problem(Problem(number, header("code"), MSG_ORG_ROOT))
+            return
+        if row.get("parent") and row["parent"] != org.parent.code:
+            report.problem(Problem(number, header("parent"), MSG_PARENT_CHANGE))
+            return
+        if bad:
+            return
+        changes = {
+            name: {"old": getattr(org, name), "new": row[name]}
+            for name in ORG_WRITE_FIELDS
+            if name in row and getattr(org, name) != row[name]
+        }
+        if not changes:
+            report.orgs_unchanged += 1
+            return
+        if not self.scope.can_change_structure(org.path):
+            report.problem(Problem(number, header("code"), MSG_NO_STRUCTURE_RIGHT))
+            return
+        if not org.is_active:
+            report.problem(Problem(number, header("code"), MSG_ORG_DISSOLVED.format(code=org.code)))
+            return
+        report.orgs_updated += 1
+        if self.write:
+            self._org_update(org, changes)
 
     def _org_create(self, row: dict) -> None:
         parent = Organization.objects.get(code=row["parent"])

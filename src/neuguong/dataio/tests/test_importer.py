@@ -303,3 +303,24 @@ def test_cli_summary_run_is_audited(tree):
     assert AuditEvent.objects.filter(
         action="import", target_id=str(run_row.pk), actor=tree.secretary_a
     ).exists()
+
+
+ORG_HEADERS = ["Mã tổ chức", "Tên tổ chức", "Loại tổ chức", "Mã tổ chức cấp trên"]
+
+
+def test_secretary_may_reimport_her_organisations_unchanged_but_not_rename_them(tree):
+    rows = [ORG_HEADERS, ["A1", "Chi bộ Phòng Ngân sách", "Chi bộ trực thuộc", "A"]]
+    report = run(xlsx_bytes({"Tổ chức": rows}), tree.secretary_a)
+    assert (report.orgs_created, report.orgs_updated, report.orgs_unchanged) == (0, 0, 1)
+    rows[1][1] = "Tên mới"
+    problems = problems_of(xlsx_bytes({"Tổ chức": rows}), tree.secretary_a)
+    assert problems == ["dòng 2, cột «Mã tổ chức»: " + im.MSG_NO_STRUCTURE_RIGHT]
+    problems = problems_of(xlsx_bytes({"Tổ chức": [ORG_HEADERS, ["B", "X", "", ""]]}), tree.secretary_a)
+    assert problems == ["dòng 2, cột «Mã tổ chức»: " + im.MSG_ORG_CODE_TAKEN.format(code="B")]
+
+
+def test_organisation_rows_cannot_move_or_dissolve(tree):
+    problems = problems_of(
+        xlsx_bytes({"Tổ chức": [ORG_HEADERS, ["A1", "Chi bộ Phòng Ngân sách", "", "B"]]}), tree.staff
+    )
+    assert problems == ["dòng 2, cột «Mã tổ chức cấp trên»: " + im.MSG_PARENT_CHANGE]
