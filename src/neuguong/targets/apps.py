@@ -12,8 +12,9 @@ class TargetsConfig(AppConfig):
         from .demo import seed_targets
         from .panels import home_panel
 
-        add_nav("Chỉ tiêu", "targets:index", needs_org_role=True, order=60)
-        add_nav("Chấm điểm CCHC", "targets:scoring", needs_org_role=True, order=61)
+        # One entry: the targets page links to scoring; agency heads without a role reach their
+        # assessment from the home panel.
+        add_nav("Chỉ tiêu, CCHC", "targets:index", needs_org_role=True, order=60)
         if home_panel not in HOME_PANELS:
             HOME_PANELS.append(home_panel)
         if seed_targets not in DEMO_SEEDERS:

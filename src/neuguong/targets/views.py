@@ -656,9 +656,20 @@ def _assessment_context(request, assessment, *, row_errors=None, row_input=None,
             initial={"difficulties": assessment.difficulties, "recommendations": assessment.recommendations}
         ),
         "reopen_form": forms.get("reopen") or ReopenForm(),
-        "history": history_for(assessment) if (show_appraisal or can_self) else [],
+        "history": _visible_history(assessment, show_appraisal) if (show_appraisal or can_self) else [],
         "today": local_today(),
     }
+
+
+# Events that carry appraisal-side values (the survey score import): hidden like the scores themselves.
+APPRAISAL_SIDE_ACTIONS = ("import",)
+
+
+def _visible_history(assessment, show_appraisal: bool) -> list[dict]:
+    rows = history_for(assessment)
+    if show_appraisal:
+        return rows
+    return [row for row in rows if row["event"].action not in APPRAISAL_SIDE_ACTIONS]
 
 
 @login_required

@@ -142,6 +142,10 @@ def test_full_yearly_cycle_through_the_pages(tree, client):
     client.force_login(tree.staff)
     survey = xlsx([("Mã cơ quan", "Điểm"), ("CQA", "8,25"), ("CQA1", 10), ("CQB", 5)])
     assert client.post(reverse("targets:cycle_survey", args=[cycle.pk]), {"file": survey}).status_code == 302
+    client.force_login(tree.secretary_a)
+    page = client.get(reverse("targets:assessment", args=[a.pk])).content.decode()
+    assert "8,25" not in page and "8.25" not in page  # the survey score is hidden until finalised
+    client.force_login(tree.staff)
     for assessment in (a, a1, b):
         assert action(client, assessment, "cong-bo").status_code == 302
     assert set(AgencyAssessment.objects.values_list("status", flat=True)) == {AssessmentStatus.FINALISED}
