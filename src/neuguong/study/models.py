@@ -6,12 +6,29 @@ Who may see a campaign: readers of the organiser, readers of any invitee's organ
 secretary marks attendance for their own members in a bloc-wide campaign), and invited members.
 """
 
+import os
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from neuguong.core.models import TimeStampedModel
 from neuguong.people.models import PersonStatus, PositionTitle, TheoryLevel
+
+
+def _random_name(folder: str, filename: str) -> str:
+    """Nothing of the user's file name reaches the storage path but its (checked) extension."""
+    extension = os.path.splitext(filename or "")[1].lower()[:8]
+    return f"study/{folder}/{uuid.uuid4().hex}{extension}"
+
+
+def material_upload_to(instance, filename: str) -> str:
+    return _random_name("materials", filename)
+
+
+def reflection_upload_to(instance, filename: str) -> str:
+    return _random_name("reflections", filename)
 
 
 class CampaignLevel(models.TextChoices):
@@ -114,7 +131,7 @@ class Material(TimeStampedModel):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="materials")
     title = models.CharField("tên tài liệu", max_length=255)
-    file = models.FileField("tệp", upload_to="study/materials/%Y/%m/", blank=True)
+    file = models.FileField("tệp", upload_to=material_upload_to, blank=True)
     url = models.URLField("đường dẫn", blank=True)
 
     class Meta:
@@ -258,7 +275,7 @@ class Reflection(TimeStampedModel):
 
     invitee = models.OneToOneField(Invitee, on_delete=models.CASCADE, related_name="reflection")
     answers = models.JSONField("trả lời", default=list, blank=True)
-    attachment = models.FileField("tệp đính kèm", upload_to="study/reflections/%Y/%m/", blank=True)
+    attachment = models.FileField("tệp đính kèm", upload_to=reflection_upload_to, blank=True)
     status = models.CharField(
         "trạng thái", max_length=16, choices=ReflectionStatus.choices, default=ReflectionStatus.DRAFT
     )

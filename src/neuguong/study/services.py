@@ -12,6 +12,9 @@ from django.utils import timezone
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
+
+# The evidence-file check (extension and first bytes) is the commitments module's, shared on purpose.
+from neuguong.commitments.uploads import check_upload
 from neuguong.core.dates import LOCAL_ZONE, local_today
 from neuguong.core.errors import BusinessError, PermissionDenied
 from neuguong.core.text import normalize_text
@@ -246,6 +249,8 @@ def material_add(*, actor, campaign: Campaign, title: str, file=None, url: str =
     _check_file_size(
         file, limit=limit, message=MSG_FILE_TOO_LARGE.format(limit=limit // (1024 * 1024)), field="file"
     )
+    if file:
+        check_upload(file, field="file")
     material = Material.objects.create(campaign=campaign, title=title, file=file or "", url=url)
     audit_create(actor=actor, target=material)
     return material
@@ -514,6 +519,8 @@ def reflection_save(
         raise _reflection_too_large()
     if attachment is not None and getattr(attachment, "size", 0) > REFLECTION_FILE_MAX_BYTES:
         raise _reflection_too_large()
+    if attachment is not None:
+        check_upload(attachment, field="attachment")
     if len(answers) != len(questions):
         raise BusinessError(MSG_ANSWER_COUNT, field="answers")
     items = [

@@ -141,3 +141,22 @@ def test_grading_turns_plan_items_into_commitments_of_the_author(tree, invitee):
     commitment_complete(actor=tree.secretary_a, commitment=commitment, completed_on=dt.date.today())
     row = next(r for r in campaign_org_stats(user=tree.staff, campaign=invitee.campaign) if r.code == "A1")
     assert row.plan_commitments_done == 1
+
+
+def test_an_html_attachment_is_refused_and_a_docx_is_stored_under_a_random_name(tree, invitee):
+    from neuguong.commitments.uploads import MSG_FILE_TYPE
+
+    page = SimpleUploadedFile("thu-hoach.html", b"<script>alert(1)</script>")
+    with pytest.raises(BusinessError) as exc:
+        submit(tree.member_a, invitee, attachment=page)
+    assert exc.value.message == MSG_FILE_TYPE.format(name="thu-hoach.html")
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    docx = SimpleUploadedFile("Thu hoạch của tôi.docx", buffer.getvalue())
+    reflection = submit(tree.member_a, invitee, attachment=docx)
+    assert reflection.attachment.name.startswith("study/reflections/")
+    assert reflection.attachment.name.endswith(".docx") and "Thu" not in reflection.attachment.name
