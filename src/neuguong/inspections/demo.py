@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from neuguong.access.models import Role, RoleAssignment
 from neuguong.core.dates import local_today
 from neuguong.organizations.models import Organization
-from neuguong.people.models import Person, Position, PositionTitle
+from neuguong.people.models import Person, PersonStatus, Position, PositionTitle
 
 from . import services
 from .models import InspectionKind, InspectionState, ProgramBody
@@ -42,9 +42,15 @@ def _pdf(name: str) -> SimpleUploadedFile:
 
 
 def _demo_actor(root: Organization):
-    person = Person.objects.filter(organization=root).order_by("id").first()
-    if person is None:
-        person = Person.objects.filter(organization__path__startswith=root.path).order_by("id").first()
+    """A commission member of its own (never an existing member: demo accounts take those later)."""
+    person = Person.objects.create(
+        full_name="Hoàng Văn Kiểm",
+        organization=root,
+        status=PersonStatus.OFFICIAL,
+        date_of_birth=dt.date(1975, 3, 9),
+        admitted_on=dt.date(2000, 5, 19),
+        official_on=dt.date(2001, 5, 19),
+    )
     user = get_user_model().objects.create_user(username=DEMO_USERNAME, password=DEMO_PASSWORD)
     # A commission member working in the committee's apparatus: the seat makes them an insider, the
     # staff role lets the conclusions they issue put recommendations on the subjects' boards.
@@ -58,6 +64,11 @@ def _demo_actor(root: Organization):
         started_on=dt.date(2025, 10, 1),
     )
     return user, person
+
+
+# How far each item goes, by position: the first grassroots organisation (the demo secretary's, `bithu`)
+# has its notice of conclusion, so the subject's view can be tried at once.
+STAGE_BY_POSITION = [7, 3, 8, 0, 1, 2, 4, 5, 6]
 
 
 def seed_inspections(*, root: Organization, size: str, log) -> None:
@@ -85,7 +96,7 @@ def seed_inspections(*, root: Organization, size: str, log) -> None:
             subject_organizations=[unit],
             leader=leader,
         )
-        until = index % (len(STAGES) + 1)  # 0 = still only planned
+        until = STAGE_BY_POSITION[index % len(STAGE_BY_POSITION)]  # 0 = still only planned
         for action, _state in STAGES[:until]:
             inspection.refresh_from_db()
             if action == "submit_draft":

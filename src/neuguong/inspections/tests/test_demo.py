@@ -22,6 +22,12 @@ def test_the_demo_program_covers_every_stage(tree, login):
     assert {InspectionState.PLANNED, InspectionState.EXAMINING, InspectionState.NOTICE_ISSUED} <= states
     assert InspectionState.CLOSED in states
     assert DEMO_USERNAME in messages[0]
+    first = Inspection.objects.get(subjects__organization__code="A")  # first by code, as the demo secretary's
+    assert first.state == InspectionState.NOTICE_ISSUED
+    # The demo commission member is a person of their own, not one a later demo account will take.
+    from neuguong.people.models import Person
+
+    assert Person.objects.get(user__username=DEMO_USERNAME).organization == tree.root
     from django.contrib.auth import get_user_model
 
     client = login(get_user_model().objects.get(username=DEMO_USERNAME))
