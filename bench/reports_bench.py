@@ -203,17 +203,19 @@ def main() -> None:
     )
     print(f"process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
+    from django.conf import settings
+
     client = Client()
     client.force_login(staff)
-    print("\n-- staff, whole tree")
-    report(
-        [
-            ("dashboard (organisation page)", f"/bao-cao/tong-quan/{root.code}/?{period.query}"),
-            ("home page (with dashboard panel)", "/"),
-        ],
-        client,
-        n=args.n,
-    )
+    pages = [
+        ("dashboard (organisation page)", f"/bao-cao/tong-quan/{root.code}/?{period.query}"),
+        ("home page (with dashboard panel)", "/"),
+    ]
+    print("\n-- staff, whole tree, figures computed on every request")
+    report(pages, client, n=args.n)
+    settings.REPORTS_FIGURES_CACHE_SECONDS = 300
+    print("\n-- staff, whole tree, REPORTS_FIGURES_CACHE_SECONDS=300 (one snapshot shared by every consumer)")
+    report(pages, client, n=args.n)
 
 
 if __name__ == "__main__":

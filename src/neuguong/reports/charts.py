@@ -251,18 +251,25 @@ class Canvas:
         if pattern == "solid":
             self.fill_rect(x, y, w, h, BAR)
         else:
-            self.fill_rect(x, y, w, h, WHITE)
-            for yy in range(y, y + h):
-                for xx in range(x, x + w):
-                    u, v = xx - x, yy - y
+            # Every pattern repeats every 8 (or 6) rows: build those lines once, then copy them.
+            period = 6 if pattern in ("dots", "horizontal") else 8
+            lines = []
+            for v in range(period):
+                line = bytearray()
+                for u in range(w):
                     on = (
                         (pattern == "diagonal" and (u + v) % 8 < 3)
                         or (pattern == "dots" and u % 6 < 2 and v % 6 < 2)
                         or (pattern == "cross" and ((u + v) % 8 < 2 or (u - v) % 8 < 2))
                         or (pattern == "horizontal" and v % 6 < 2)
                     )
-                    if on:
-                        self.set(xx, yy, BAR)
+                    line += bytes(BAR if on else WHITE)
+                lines.append(bytes(line))
+            x0 = max(0, x)
+            clip = min(self.width, x + w) - x0
+            for yy in range(max(0, y), min(self.height, y + h)):
+                i = (yy * self.width + x0) * 3
+                self.pixels[i : i + clip * 3] = lines[(yy - y) % period][(x0 - x) * 3 : (x0 - x + clip) * 3]
         for xx in range(x, x + w):  # outline so that every pattern reads as a bar
             self.set(xx, y, BAR)
             self.set(xx, y + h - 1, BAR)

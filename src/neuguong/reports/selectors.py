@@ -11,8 +11,11 @@ queries whatever the number of commitments, never a row per commitment in Python
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
@@ -34,6 +37,7 @@ from neuguong.commitments.status import (
     SUSPENDED,
     status_case,
 )
+from neuguong.core.dates import local_now
 from neuguong.organizations.models import Agency, Organization
 from neuguong.people.models import PositionTitle
 
@@ -151,6 +155,7 @@ class Figures:
     by_lead_unit: list[GroupRow]
     by_month: list[GroupRow]
     heads_overdue: list[HeadRow]
+    computed_at: dt.datetime = field(default_factory=local_now)
 
     @property
     def is_empty(self) -> bool:
@@ -163,6 +168,7 @@ class Figures:
             "start": self.period.start.isoformat(),
             "end": self.period.end.isoformat(),
             "as_of": self.today.isoformat(),
+            "computed_at": self.computed_at.isoformat(timespec="seconds"),
             "totals": self.totals.as_dict(),
             "by_category": [row.as_dict() for row in self.by_category],
             "by_child": [row.as_dict() for row in self.by_child],
@@ -252,10 +258,33 @@ def _by_child(organization: Organization, per_org: dict[str, StatusCounts]) -> l
     return rows
 
 
+def _cache_key(scope, organization: Organization, period: Period, today: dt.date) -> str:
+    who = "all" if scope.is_global else ",".join(scope.read_paths) + f"|{scope.person_id}"
+    raw = f"{organization.pk}|{organization.path}|{period.start}|{period.end}|{today}|{who}"
+    return "reports:figures:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
 def report_figures(*, user, organization: Organization, period: Period, today: dt.date) -> Figures:
-    """Every figure of the dashboard, the reports, the annex and the API (six aggregate queries)."""
-    if not scope_for(user).can_read_path(organization.path):
+    """Every figure of the dashboard, the reports, the annex and the API (a few aggregate queries).
+
+    With `settings.REPORTS_FIGURES_CACHE_SECONDS` > 0 the result is kept that long in the cache, keyed by
+    scope, organisation, period and day: every consumer then reads the same snapshot (so they still agree)
+    and pages show when it was computed (`computed_at`). Off (0) by default."""
+    scope = scope_for(user)
+    if not scope.can_read_path(organization.path):
         raise Http404
+    seconds = int(getattr(settings, "REPORTS_FIGURES_CACHE_SECONDS", 0) or 0)
+    if seconds <= 0:
+        return _compute_figures(user=user, organization=organization, period=period, today=today)
+    key = _cache_key(scope, organization, period, today)
+    figures = cache.get(key)
+    if figures is None:
+        figures = _compute_figures(user=user, organization=organization, period=period, today=today)
+        cache.set(key, figures, seconds)
+    return figures
+
+
+def _compute_figures(*, user, organization: Organization, period: Period, today: dt.date) -> Figures:
     qs = period_commitments(user=user, organization=organization, period=period)
 
     grouped = _grouped_all(qs, today)

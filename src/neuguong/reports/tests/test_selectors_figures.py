@@ -105,3 +105,20 @@ def test_most_overdue_lists_the_oldest_deadline_first(tree, data):
 def test_figures_take_a_bounded_number_of_queries(tree, data, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
         report_figures(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
+
+
+def test_cached_figures_are_one_snapshot_for_every_consumer(
+    tree, data, settings, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.REPORTS_FIGURES_CACHE_SECONDS = 60
+    first = report_figures(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
+    CommitmentFactory(responsible_person=tree.person_a, deadline=dt.date(2026, 8, 1))
+    with django_assert_max_num_queries(3):  # scope only: no aggregate
+        second = report_figures(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
+    assert second.as_dict() == first.as_dict()
+    other_scope = report_figures(user=tree.secretary_a, organization=tree.org_a, period=YEAR, today=TODAY)
+    assert other_scope.totals.total == 6  # a different scope is its own snapshot, computed now
+    cache.clear()
