@@ -347,10 +347,23 @@ def totals_of(rows: list[OrgRow]) -> OrgRow:
     return total
 
 
-def session_sheet(*, user, session: Session, writable_only: bool = True):
+def session_sheet(
+    *,
+    user,
+    session: Session,
+    writable_only: bool = True,
+    query: str = "",
+    organization: Organization | None = None,
+    unmarked_only: bool = False,
+):
     """Invitees for the attendance sheet with their current mark for this session (one query)."""
     mark = Attendance.objects.filter(session=session, invitee=OuterRef("pk"))
-    qs = invitee_list(user=user, campaign=session.campaign, writable_only=writable_only).annotate(
+    qs = invitee_list(user=user, campaign=session.campaign, writable_only=writable_only, query=query)
+    if organization is not None:
+        qs = qs.filter(organization__path__startswith=organization.path)
+    if unmarked_only:
+        qs = qs.exclude(Exists(mark))
+    qs = qs.annotate(
         mark_status=Subquery(mark.values("status")[:1]),
         mark_reason=Subquery(mark.values("reason")[:1]),
         mark_method=Subquery(mark.values("method")[:1]),

@@ -173,7 +173,17 @@ def session_attendance_view(request, campaign_id: int, session_id: int):
     campaign = selectors.campaign_get(user=request.user, campaign_id=campaign_id)
     _require(selectors.can_mark_any(request.user, campaign))
     session = selectors.session_get(campaign=campaign, session_id=session_id)
-    sheet = selectors.session_sheet(user=request.user, session=session)
+    org_code = request.GET.get("org", "")[:32]
+    organization = None
+    if org_code:
+        organization = Organization.objects.visible_to(request.user).filter(code=org_code).first()
+        _require(organization is not None)
+    filters = {
+        "query": request.GET.get("q", "")[:100],
+        "organization": organization,
+        "unmarked_only": request.GET.get("chua") == "1",
+    }
+    sheet = selectors.session_sheet(user=request.user, session=session, **filters)
     page = paginate(request, sheet, per_page=100)
     error = None
     if request.method == "POST":
@@ -201,6 +211,8 @@ def session_attendance_view(request, campaign_id: int, session_id: int):
             "posted": request.POST if error else None,
             "counts": selectors.session_counts(user=request.user, session=session),
             "statuses": AttendanceStatus.choices,
+            "filters": filters,
+            "org_code": org_code,
             **page,
         },
     )

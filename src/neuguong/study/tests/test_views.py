@@ -339,3 +339,21 @@ def test_member_home_shows_the_reflection_to_write_and_person_page_the_record(tr
     assert "Viết thu hoạch" in home and campaign.title in home
     page = login(tree.secretary_a).get(reverse("people:detail", args=[tree.person_a.pk])).content.decode()
     assert "Học tập nghị quyết, bồi dưỡng LLCT" in page and "chưa dự học" in page
+
+
+def test_attendance_sheet_filters_by_name_organisation_and_unmarked(tree, login):
+    campaign = make_campaign(tree.staff, tree.root)
+    services.invitees_generate(actor=tree.staff, campaign=campaign)
+    session = make_session(tree.staff, campaign)
+    services.attendance_mark(actor=tree.staff, session=session, person=tree.person_a, status="present")
+    client = login(tree.staff)
+    url = reverse("study:session_attendance", args=[campaign.pk, session.pk])
+
+    def names(**params):
+        page = client.get(url, params).content.decode()
+        return [n for n in ("Nguyễn Nam Đình", "Nguyễn Văn An", "Nguyễn Văn Bình") if n in page]
+
+    assert names(q="nguyen van") == ["Nguyễn Văn An", "Nguyễn Văn Bình"]
+    assert names(org="B") == ["Nguyễn Văn Bình"]
+    assert names(org="A", chua="1") == ["Nguyễn Văn An"]
+    assert login(tree.secretary_a).get(url, {"org": "B"}).status_code == 404
