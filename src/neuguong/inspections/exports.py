@@ -15,7 +15,7 @@ def _sheet(workbook, title: str, header: list[str], rows: list[list]) -> None:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(row)
-    for column, width in zip("ABCDEFG", (8, 45, 30, 14, 14, 14, 14), strict=False):
+    for column, width in zip("ABCDEFGH", (8, 45, 30, 14, 14, 14, 14, 14), strict=False):
         sheet.column_dimensions[column].width = width
 
 
@@ -87,6 +87,42 @@ def coverage_workbook(report: dict) -> bytes:
             for cell in row:
                 if hasattr(cell.value, "year") and not isinstance(cell.value, int):
                     cell.number_format = "DD/MM/YYYY"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def inspections_workbook(inspections) -> bytes:
+    """The inspection list as filtered on the page (all pages), one row per inspection."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    rows = []
+    for index, inspection in enumerate(inspections, start=1):
+        subjects = "; ".join(
+            s.organization.name if s.organization_id else s.person.full_name
+            for s in inspection.subjects.all()
+        )
+        rows.append(
+            [
+                index,
+                inspection.title,
+                inspection.get_kind_display(),
+                f"{inspection.program.organization.name} ({inspection.program.year})",
+                subjects,
+                inspection.planned_start,
+                inspection.planned_end,
+                inspection.get_state_display(),
+            ]
+        )
+    _sheet(
+        workbook,
+        "Kiem tra giam sat",
+        ["STT", "Nội dung", "Hình thức", "Cấp ủy", "Đối tượng", "Từ ngày", "Đến ngày", "Trạng thái"],
+        rows,
+    )
+    for row in workbook.active.iter_rows(min_row=2, min_col=6, max_col=7):
+        for cell in row:
+            cell.number_format = "DD/MM/YYYY"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -80,6 +80,13 @@ def _inspection_filters(request) -> dict:
 def inspection_list_view(request):
     filters = _inspection_filters(request)
     qs = inspection_list(user=request.user, **filters)
+    if request.GET.get("export") == "xlsx":
+        response = HttpResponse(
+            exports.inspections_workbook(qs[:5000]),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="kiem-tra-giam-sat.xlsx"'
+        return response
     context = {"filters": filters, "filter_form": InspectionFilterForm(request.GET), **paginate(request, qs)}
     template = "inspections/_table.html" if request.htmx else "inspections/list.html"
     return render(request, template, context)

@@ -199,3 +199,26 @@ def test_the_home_page_lists_the_subjects_inspections_and_the_nav_links_them(tre
     home = client.get(reverse("core:home")).content.decode()
     assert inspection.title in home and reverse("inspections:list") in home
     assert inspection.title not in login(tree.secretary_b).get(reverse("core:home")).content.decode()
+
+
+def test_the_list_export_holds_exactly_the_filtered_visible_rows(tree, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    from .factories import make_program
+
+    program = make_program(tree)
+    first = make_inspection(tree, program=program)
+    make_inspection(tree, program=program, subjects=[tree.org_b])
+    advance(tree, first, InspectionState.NOTIFIED)
+    client = login(tree.staff)
+    rows = lambda response: list(  # noqa: E731
+        load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True)
+    )
+    assert len(rows(client.get(reverse("inspections:list"), {"export": "xlsx"}))) == 2
+    only_notified = rows(client.get(reverse("inspections:list"), {"export": "xlsx", "state": "notified"}))
+    assert [(r[4], r[7]) for r in only_notified] == [(tree.org_a.name, "Đã thông báo đến đối tượng")]
+    # The subject's secretary sees only its own, notified, inspection.
+    subject_rows = rows(login(tree.secretary_a).get(reverse("inspections:list"), {"export": "xlsx"}))
+    assert [r[4] for r in subject_rows] == [tree.org_a.name]
