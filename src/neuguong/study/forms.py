@@ -87,6 +87,21 @@ class CampaignForm(BootstrapFormMixin, forms.Form):
         return [line for line in self.cleaned_data["reflection_questions"].splitlines() if line.strip()]
 
 
+class CampaignEditForm(CampaignForm):
+    """The same fields but the organiser, which never changes (its scope decides who manages)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["organizer"]
+        del self.fields["document_number"]
+
+    def clean(self):
+        data = forms.Form.clean(self)
+        if not data.get("title"):
+            self.add_error("title", "Tên nghị quyết / nội dung học tập không được để trống.")
+        return data
+
+
 class SessionForm(BootstrapFormMixin, forms.Form):
     title = forms.CharField(label="Tên buổi", max_length=255, required=False)
     held_on = forms.DateField(label="Ngày học")

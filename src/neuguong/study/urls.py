@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.campaign_list_view, name="campaign_list"),
     path("them/", views.campaign_create_view, name="campaign_create"),
     path("<int:campaign_id>/", views.campaign_detail_view, name="campaign_detail"),
+    path("<int:campaign_id>/sua/", views.campaign_edit_view, name="campaign_edit"),
     path("<int:campaign_id>/trieu-tap/", views.campaign_invite_view, name="campaign_invite"),
     path("<int:campaign_id>/danh-sach/", views.invitee_list_view, name="invitee_list"),
     path("<int:campaign_id>/buoi/them/", views.session_create_view, name="session_create"),

@@ -106,6 +106,39 @@ def _managed_campaign(request, campaign_id: int) -> Campaign:
 
 
 @login_required
+def campaign_edit_view(request, campaign_id: int):
+    campaign = _managed_campaign(request, campaign_id)
+    initial = {
+        "title": campaign.title,
+        "level": campaign.level,
+        "audience_root": campaign.audience_root.code,
+        "audience_statuses": campaign.audience_statuses,
+        "audience_positions": campaign.audience_positions,
+        "reflection_questions": "\n".join(campaign.reflection_questions),
+        "reflection_due": campaign.reflection_due,
+        "description": campaign.description,
+    }
+    form = forms.CampaignEditForm(
+        request.POST or None, initial=initial, queryset=_writable_orgs(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["audience_root"] = data.get("audience_root") or campaign.organizer
+        try:
+            services.campaign_update(actor=request.user, campaign=campaign, **data)
+        except BusinessError as exc:
+            apply_business_error(form, exc)
+        else:
+            messages.success(request, "Đã lưu thay đổi.")
+            return redirect("study:campaign_detail", campaign_id=campaign.pk)
+    return render(
+        request,
+        "study/form.html",
+        {"form": form, "title": f"Sửa đợt học tập: {campaign}", "campaign": campaign},
+    )
+
+
+@login_required
 @require_POST
 def campaign_invite_view(request, campaign_id: int):
     campaign = _managed_campaign(request, campaign_id)

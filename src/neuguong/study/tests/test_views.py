@@ -357,3 +357,28 @@ def test_attendance_sheet_filters_by_name_organisation_and_unmarked(tree, login)
     assert names(org="B") == ["Nguyễn Văn Bình"]
     assert names(org="A", chua="1") == ["Nguyễn Văn An"]
     assert login(tree.secretary_a).get(url, {"org": "B"}).status_code == 404
+
+
+def test_organiser_edits_the_campaign_and_others_cannot(tree, setup, login):
+    campaign = setup[0]
+    url = reverse("study:campaign_edit", args=[campaign.pk])
+    assert login(tree.inspector_a).get(url).status_code == 404
+    assert login(tree.staff).get(url).status_code == 200
+    client = login(tree.secretary_a)
+    form = {
+        "title": "Nghị quyết 57 (sửa)",
+        "level": "grassroots",
+        "audience_root": "A1",
+        "audience_statuses": ["official", "probationary", "exempt"],
+        "reflection_questions": "Một câu",
+    }
+    assert client.post(url, form).status_code == 302
+    campaign.refresh_from_db()
+    assert (campaign.title, campaign.audience_root, campaign.reflection_questions) == (
+        "Nghị quyết 57 (sửa)",
+        tree.branch_a,
+        ["Một câu"],
+    )
+    assert campaign.includes_exempt
+    form["audience_root"] = "B"
+    assert "Không tìm thấy tổ chức có mã «B»" in client.post(url, form).content.decode()
