@@ -4,6 +4,32 @@ from neuguong.core.registry import NAV_ITEMS
 
 from .scope import scope_for
 
+# Menu entries of these URL namespaces are grouped under one dropdown, so the bar stays one line on an
+# office screen; other modules get a top-level entry.
+GROUP_OF_NAMESPACE = {
+    "organizations": "Tổ chức, đảng viên",
+    "people": "Tổ chức, đảng viên",
+    "dataio": "Tổ chức, đảng viên",
+    "commitments": "Công việc",
+    "documents": "Công việc",
+    "study": "Học tập",
+}
+
+
+def _menu(entries: list[dict]) -> list[dict]:
+    menu: list[dict] = []
+    groups: dict[str, dict] = {}
+    for entry in entries:
+        group = GROUP_OF_NAMESPACE.get(entry["namespace"])
+        if group is None:
+            menu.append(entry)
+        elif group in groups:
+            groups[group]["children"].append(entry)
+        else:
+            groups[group] = {"label": group, "children": [entry]}
+            menu.append(groups[group])
+    return [item["children"][0] if len(item.get("children", [None, None])) == 1 else item for item in menu]
+
 
 def navigation(request):
     """What the navigation bar may offer, by role."""
@@ -11,9 +37,15 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     scope = scope_for(user)
-    extra = [
-        {"label": item.label, "url": reverse(item.url_name)}
+    entries = []
+    if scope.has_org_role:
+        entries += [
+            {"label": "Tổ chức", "url": reverse("organizations:list"), "namespace": "organizations"},
+            {"label": "Đảng viên", "url": reverse("people:list"), "namespace": "people"},
+        ]
+    entries += [
+        {"label": item.label, "url": reverse(item.url_name), "namespace": item.url_name.split(":")[0]}
         for item in NAV_ITEMS
         if scope.has_org_role or not item.needs_org_role
     ]
-    return {"nav_scope": scope, "nav_has_org_role": scope.has_org_role, "nav_extra": extra}
+    return {"nav_scope": scope, "nav_has_org_role": scope.has_org_role, "nav_menu": _menu(entries)}

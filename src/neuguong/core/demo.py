@@ -198,9 +198,53 @@ def _name(rng: random.Random, sex: str) -> str:
     return f"{rng.choice(SURNAMES)} {rng.choice(FEMALE_MIDDLE)} {rng.choice(FEMALE_GIVEN)}"
 
 
+DISTRICTS = [
+    "Quỳnh Lưu",
+    "Diễn Châu",
+    "Yên Thành",
+    "Đô Lương",
+    "Nghĩa Đàn",
+    "Thanh Chương",
+    "Nam Đàn",
+    "Hưng Nguyên",
+    "Nghi Lộc",
+    "Con Cuông",
+    "Tương Dương",
+    "Kỳ Sơn",
+    "Quế Phong",
+    "Quỳ Châu",
+    "Quỳ Hợp",
+    "Tân Kỳ",
+    "Anh Sơn",
+    "Thái Hòa",
+    "Hoàng Mai",
+    "Cửa Lò",
+    "Vinh",
+]
+DISTRICT_UNITS = [
+    "Bệnh viện Đa khoa khu vực {d}",
+    "Chi cục Thuế khu vực {d}",
+    "Kho bạc Nhà nước {d}",
+    "Trường THPT {d}",
+    "Trung tâm Giáo dục nghề nghiệp {d}",
+    "Hạt Kiểm lâm {d}",
+    "Bảo hiểm xã hội {d}",
+    "Chi nhánh Văn phòng Đăng ký đất đai {d}",
+    "Trung tâm Y tế {d}",
+    "Ban Quản lý rừng phòng hộ {d}",
+]
+
+
 def _agency_name(index: int) -> str:
-    base = AGENCY_NAMES[index % len(AGENCY_NAMES)]
-    return base if index < len(AGENCY_NAMES) else f"{base} ({index // len(AGENCY_NAMES) + 1})"
+    """Distinct, plausible agency names: provincial bodies first, then district-level units."""
+    if index < len(AGENCY_NAMES):
+        return AGENCY_NAMES[index]
+    index -= len(AGENCY_NAMES)
+    unit = DISTRICT_UNITS[index % len(DISTRICT_UNITS)]
+    district_index = index // len(DISTRICT_UNITS)
+    name = unit.format(d=DISTRICTS[district_index % len(DISTRICTS)])
+    cycle = district_index // len(DISTRICTS)
+    return name if cycle == 0 else f"{name} số {cycle + 1}"
 
 
 def _bulk_orgs(orgs: list[Organization], parent: Organization) -> list[Organization]:

@@ -6,7 +6,7 @@ from neuguong.organizations.forms import OrganizationChoiceField
 from .models import CredentialKind, PersonStatus, Sex, TheoryLevel
 
 
-class PersonFilterForm(forms.Form):
+class PersonFilterForm(BootstrapFormMixin, forms.Form):
     """List filters; anything malformed is simply ignored (never a 500)."""
 
     q = forms.CharField(required=False, max_length=10_000)
