@@ -258,8 +258,11 @@ def seed_targets(*, root: Organization, size: str, log=print, today: dt.date | N
             period_end = rules.period_end(today.year, indicator.frequency, period)
             if period_end > today or rng.random() < 0.12:
                 continue  # not yet due, or missed: shows as overdue once the deadline passes
-            progress = Decimal(str(round(rng.uniform(0.5, 1.15) * period / 4 + 0.1, 2)))
-            value = (baseline + (goal - baseline) * progress).quantize(Decimal("0.1"))
+            # Around the target: some agencies exceed it, some meet it exactly, some fall short.
+            spread = Decimal(str(round(rng.uniform(-0.9, 0.6), 2))) * abs(goal - baseline)
+            value = goal if rng.random() < 0.15 else (goal + spread if goal >= baseline else goal - spread)
+            value = min(value, Decimal(100)) if indicator.unit == "%" else value
+            value = value.quantize(Decimal("0.1"))
             reported_on = min(today, deadline + dt.timedelta(days=rng.choice([-8, -3, 0, 0, 4])))
             actuals.append((target, period, value, reported_on))
     ReportingDuty.objects.bulk_create(duties, batch_size=5000)

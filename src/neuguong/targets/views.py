@@ -158,16 +158,15 @@ def indicator_detail_view(request, indicator_id: int):
             exports.rollup_workbook(indicator, year, rollup), f"chi-tieu-{indicator.code}-{year}.xlsx"
         )
     periods = rollup["periods"]
+    reported = [p for p in periods if p.reported]
+    mean_target = (reported[0].target_sum / rollup["agencies"]) if reported and rollup["agencies"] else None
     chart = charts.line_chart(
         title=f"{indicator.name} — {year}",
-        labels=[
-            p.label.split(" ")[0] + " " + str(p.period) if indicator.frequency != "yearly" else str(year)
-            for p in periods
-        ],
-        series=[
-            ("Giá trị bình quân", [p.value_mean for p in periods]),
-            ("Số đơn vị đạt/vượt", [p.reached if p.reported else None for p in periods]),
-        ],
+        labels=[p.label.replace(f"/{year}", "").replace(f" năm {year}", "") for p in periods],
+        series=[("Bình quân kết quả của các cơ quan đã báo cáo", [p.value_mean for p in periods])],
+        reference=("Chỉ tiêu bình quân", mean_target.quantize(rules.Decimal("0.01")))
+        if mean_target is not None
+        else None,
         unit=indicator.unit,
     )
     context = {
