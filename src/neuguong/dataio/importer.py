@@ -8,7 +8,10 @@ batches, plus capped samples for the preview.
 """
 
 import datetime as dt
+import io
+import pickle
 import re
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -336,6 +339,28 @@ def _parsed_rows(sheet: Sheet, report: Report, today: dt.date | None = None) -> 
         yield number, parsed
 
 
+def _recorded(rows: Iterator[tuple[int, list]], spool) -> Iterator[tuple[int, list]]:
+    for item in rows:
+        pickle.dump(item, spool, protocol=pickle.HIGHEST_PROTOCOL)
+        yield item
+
+
+def _replayed(sheet: Sheet, spool) -> Sheet:
+    spool.seek(0)
+
+    def rows() -> Iterator[tuple[int, list]]:
+        while True:
+            try:
+                yield pickle.load(spool)  # noqa: S301 — our own temporary file, written just before
+            except EOFError:
+                return
+
+    table = Table(
+        name=sheet.table.name, header_row=sheet.table.header_row, headers=sheet.table.headers, rows=rows()
+    )
+    return Sheet(sheet.kind, table, sheet.columns, sheet.headers)
+
+
 # --- the engine -----------------------------------------------------------------------------------------
 
 
@@ -368,6 +393,7 @@ class Importer:
         self.mapping = mapping or {}
         self.source_name = source_name
         self.progress = progress or (lambda rows: None)
+        self._spools: list | None = None
         self._person_ct = ContentType.objects.get_for_model(Person)
         self._org_ct = ContentType.objects.get_for_model(Organization)
 
@@ -382,15 +408,21 @@ class Importer:
 
         `finalize(report)` runs inside the same transaction (the summary audit event).
         """
-        report = self.validate()
-        if report.problem_count:
-            raise ImportInvalid(report.problems, total=report.problem_count)
-        with transaction.atomic():
-            report = self._run(write=True)
+        self._spools: list | None = []
+        try:
+            report = self.validate()
             if report.problem_count:
                 raise ImportInvalid(report.problems, total=report.problem_count)
-            if finalize is not None:
-                finalize(report)
+            with transaction.atomic():
+                report = self._run(write=True)
+                if report.problem_count:
+                    raise ImportInvalid(report.problems, total=report.problem_count)
+                if finalize is not None:
+                    finalize(report)
+        finally:
+            for _sheet, spool in self._spools or []:
+                spool.close()
+            self._spools = None
         return report
 
     # internals
@@ -405,9 +437,22 @@ class Importer:
         self.people_seen: dict[int, int] = {}
         self.now = timezone.now()
         self.today = local_today()
-        stream = self.open_stream()
+        spools = getattr(self, "_spools", None)
+        replay = write and bool(spools)
+        # The write pass replays the rows the validation pass read (spooled to a temporary file) instead
+        # of parsing the spreadsheet a second time: the same values, half the parsing.
+        stream = io.BytesIO() if replay else self.open_stream()
         try:
-            sheets, unknown = prepare_sheets(open_tables(stream), self.mapping)
+            if replay:
+                sheets = [_replayed(sheet, spool) for sheet, spool in spools]
+                unknown = []
+            else:
+                sheets, unknown = prepare_sheets(open_tables(stream), self.mapping)
+                if spools is not None:
+                    for sheet in sheets:
+                        spool = tempfile.TemporaryFile()  # noqa: SIM115 — closed in apply()
+                        sheet.table.rows = _recorded(sheet.table.rows, spool)
+                        spools.append((sheet, spool))
             report.unknown_headers = unknown
             for sheet in sheets:
                 missing = [
