@@ -66,6 +66,29 @@ def _bold_header(sheet, columns: list[str]) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
 
 
+def campaign_list_xlsx(campaigns) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Đợt học tập")
+    sheet.append(
+        ["Nghị quyết / nội dung", "Cấp", "Đơn vị tổ chức", "Triệu tập", "Dự học", "Thu hoạch nộp", "Đã chấm"]
+    )
+    for c in campaigns.iterator(chunk_size=500):
+        sheet.append(
+            [
+                c.title,
+                c.get_level_display(),
+                c.organizer.name,
+                c.invited_count,
+                c.attended_count,
+                c.submitted_count,
+                c.graded_count,
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def campaign_annex_xlsx(*, user, campaign: Campaign) -> bytes:
     """Phụ lục: one sheet per organisation totals, one with every visible invitee."""
     workbook = Workbook()

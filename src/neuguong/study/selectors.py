@@ -56,13 +56,25 @@ def _count_if(condition: Q) -> Count:
     return Count("pk", filter=condition)
 
 
-def campaign_list(*, user, query: str = ""):
+CAMPAIGN_SORTS = {
+    "new": ("-created_at", "-id"),
+    "old": ("created_at", "id"),
+    "title": ("title", "id"),
+    "invited": ("-invited_count", "-id"),
+}
+
+
+def campaign_list(*, user, query: str = "", level: str = "", sort: str = "new"):
     """Campaigns the user may see, with invited, attended and reflection counts (one query)."""
     qs = Campaign.objects.visible_to(user).select_related("organizer")
     key = search_key(query)
     if key:
         qs = qs.filter(title__icontains=query.strip()[:100])
-    return qs.annotate(**_campaign_count_annotations(user)).order_by("-created_at", "-id")
+    if level:
+        qs = qs.filter(level=level)
+    return qs.annotate(**_campaign_count_annotations(user)).order_by(
+        *CAMPAIGN_SORTS.get(sort, CAMPAIGN_SORTS["new"])
+    )
 
 
 def _campaign_count_annotations(user) -> dict:

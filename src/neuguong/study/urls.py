@@ -6,6 +6,7 @@ app_name = "study"
 urlpatterns = [
     path("", views.campaign_list_view, name="campaign_list"),
     path("them/", views.campaign_create_view, name="campaign_create"),
+    path("danh-sach.xlsx", views.campaign_list_xlsx_view, name="campaign_list_xlsx"),
     path("<int:campaign_id>/", views.campaign_detail_view, name="campaign_detail"),
     path("<int:campaign_id>/sua/", views.campaign_edit_view, name="campaign_edit"),
     path("<int:campaign_id>/trieu-tap/", views.campaign_invite_view, name="campaign_invite"),

@@ -18,7 +18,7 @@ from neuguong.organizations.models import Organization
 from neuguong.people.models import Person, TheoryLevel
 
 from . import forms, reports, rules, selectors, services
-from .models import AttendanceStatus, Campaign, PositionRequirement, Question, ReflectionStatus
+from .models import AttendanceStatus, Campaign, CampaignLevel, PositionRequirement, Question, ReflectionStatus
 
 
 def _writable_orgs(user):
@@ -33,16 +33,40 @@ def _require(condition: bool) -> None:
 # --- campaigns -------------------------------------------------------------------------------------
 
 
+def _campaign_filters(request) -> dict:
+    level = request.GET.get("level", "")
+    sort = request.GET.get("sort", "new")
+    return {
+        "query": request.GET.get("q", "")[:100],
+        "level": level if level in CampaignLevel.values else "",
+        "sort": sort if sort in selectors.CAMPAIGN_SORTS else "new",
+    }
+
+
 @login_required
 def campaign_list_view(request):
-    query = request.GET.get("q", "")[:100]
+    filters = _campaign_filters(request)
     scope = scope_for(request.user)
     context = {
-        "query": query,
+        "filters": filters,
+        "levels": CampaignLevel.choices,
         "can_create": scope.is_global or bool(scope.write_paths),
-        **paginate(request, selectors.campaign_list(user=request.user, query=query)),
+        **paginate(request, selectors.campaign_list(user=request.user, **filters)),
     }
     return render(request, "study/campaign_list.html", context)
+
+
+@login_required
+def campaign_list_xlsx_view(request):
+    """Exactly the list shown (same filters, same scope), every page."""
+    content = reports.campaign_list_xlsx(
+        selectors.campaign_list(user=request.user, **_campaign_filters(request))
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="dot-hoc-tap.xlsx"'
+    return response
 
 
 @login_required

@@ -382,3 +382,18 @@ def test_organiser_edits_the_campaign_and_others_cannot(tree, setup, login):
     assert campaign.includes_exempt
     form["audience_root"] = "B"
     assert "Không tìm thấy tổ chức có mã «B»" in client.post(url, form).content.decode()
+
+
+def test_campaign_list_filters_sorts_and_exports_what_is_shown(tree, login):
+    for title, level in (("Nghị quyết B", "bloc"), ("Nghị quyết A", "bloc"), ("Chỉ thị C", "central")):
+        services.invitees_generate(
+            actor=tree.staff, campaign=make_campaign(tree.staff, tree.root, title=title, level=level)
+        )
+    make_campaign(tree.secretary_b, tree.org_b, title="Nghị quyết của B", level="grassroots")
+    client = login(tree.secretary_a)
+    page = client.get(reverse("study:campaign_list"), {"level": "bloc", "sort": "title"}).content.decode()
+    assert page.index("Nghị quyết A") < page.index("Nghị quyết B") and "Chỉ thị C" not in page
+    content = client.get(reverse("study:campaign_list_xlsx"), {"level": "bloc", "sort": "title"}).content
+    rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == ["Nghị quyết A", "Nghị quyết B"]
+    assert "Nghị quyết của B" not in client.get(reverse("study:campaign_list")).content.decode()
