@@ -16,7 +16,7 @@ from neuguong.commitments.status import (
 from neuguong.core.dates import format_vn
 
 from .charts import Bar, BarChart
-from .docformat import Heading, Image, Paragraph, PartyDocument, Table
+from .docformat import Heading, Image, Paragraph, PartyDocument, Table, format_cell
 from .models import NARRATIVE_SECTIONS, ReportKind
 from .selectors import Figures, GroupRow
 from .xlsx import AnnexSheet, Column
@@ -41,12 +41,13 @@ def summary_sentence(figures: Figures) -> str:
     org = figures.organization.name
     if figures.is_empty:
         return EMPTY_SENTENCE.format(org=org)
+    n = format_cell
     return (
-        f"Trong {figures.period.label}, toàn {org} có {t.total} cam kết, nhiệm vụ đến hạn "
-        f"(số liệu tính đến ngày {format_vn(figures.today)}); đã hoàn thành {t.done} "
-        f"({pct(t.completion_rate)} số cam kết còn hiệu lực), trong đó đúng hạn {t.counts[DONE_ON_TIME]}, "
-        f"quá hạn {t.counts[DONE_LATE]}; tỷ lệ hoàn thành đúng hạn {pct(t.on_time_rate)}. "
-        f"Chưa hoàn thành {t.open}, trong đó quá hạn {t.overdue}."
+        f"Trong {figures.period.label}, toàn {org} có {n(t.total)} cam kết, nhiệm vụ đến hạn "
+        f"(số liệu tính đến ngày {format_vn(figures.today)}); đã hoàn thành {n(t.done)} "
+        f"({pct(t.completion_rate)} số cam kết còn hiệu lực), trong đó đúng hạn {n(t.counts[DONE_ON_TIME])}, "
+        f"quá hạn {n(t.counts[DONE_LATE])}; tỷ lệ hoàn thành đúng hạn {pct(t.on_time_rate)}. "
+        f"Chưa hoàn thành {n(t.open)}, trong đó quá hạn {n(t.overdue)}."
     )
 
 
@@ -238,7 +239,7 @@ def report_document(kind: str, figures: Figures, draft, *, issued_on, number: st
                         chart.png(),
                         chart.alt_text(),
                         150,
-                        "Biểu đồ 1. Tỷ lệ hoàn thành đúng hạn (số thứ tự như Bảng 3)",
+                        f"Biểu đồ 1. {chart.title} (số thứ tự như Bảng 3)",
                     )
                 )
             body.append(Heading(f"{numbers.pop(0)}. Người đứng đầu có cam kết quá hạn", 2))
@@ -248,11 +249,13 @@ def report_document(kind: str, figures: Figures, draft, *, issued_on, number: st
                 body.append(Paragraph("Không có người đứng đầu cơ quan, đơn vị nào có cam kết quá hạn."))
         rest = {k: v for k, v in narrative.items() if k != "intro"}
         body += _narrative_blocks(kind, {"notable_examples": rest.get("notable_examples", "")}, numbers)
-        body.append(Heading("II. HẠN CHẾ VÀ PHƯƠNG HƯỚNG"))
-        numbers = [str(i) for i in range(1, 20)]
-        body += _narrative_blocks(
-            kind, {k: rest.get(k, "") for k in ("limitations", "next_steps", "recommendations")}, numbers
+        part_two = _narrative_blocks(
+            kind,
+            {k: rest.get(k, "") for k in ("limitations", "next_steps", "recommendations")},
+            [str(i) for i in range(1, 20)],
         )
+        if part_two:
+            body += [Heading("II. HẠN CHẾ VÀ PHƯƠNG HƯỚNG"), *part_two]
     else:
         body += _narrative_blocks(kind, {"intro": narrative.get("intro", "")}, numbers)
         if not figures.is_empty:
@@ -262,16 +265,19 @@ def report_document(kind: str, figures: Figures, draft, *, issued_on, number: st
             if chart.bars:
                 body.append(
                     Image(
-                        chart.png(), chart.alt_text(), 150, "Biểu đồ 1. Tỷ lệ đúng hạn (số thứ tự như Bảng 1)"
+                        chart.png(), chart.alt_text(), 150, f"Biểu đồ 1. {chart.title} (số thứ tự như Bảng 1)"
                     )
                 )
-        body.append(Heading("II. TỒN TẠI VÀ NHIỆM VỤ THỜI GIAN TỚI"))
-        numbers = [str(i) for i in range(1, 20)]
-        body += _narrative_blocks(
-            kind, {k: narrative.get(k, "") for k in ("limitations", "next_steps")}, numbers
+        part_two = _narrative_blocks(
+            kind,
+            {k: narrative.get(k, "") for k in ("limitations", "next_steps")},
+            [str(i) for i in range(1, 20)],
         )
+        if part_two:
+            body += [Heading("II. TỒN TẠI VÀ NHIỆM VỤ THỜI GIAN TỚI"), *part_two]
     recipients = [line for line in (draft.recipients if draft else "").splitlines() if line.strip()]
     parent = org.parent
+    default_position, default_name = current_secretary(org, issued_on)
     return PartyDocument(
         superior_body=org.superior_body or (parent.name if parent else ""),
         issuing_body=_issuing_body(org),
@@ -284,11 +290,25 @@ def report_document(kind: str, figures: Figures, draft, *, issued_on, number: st
         summary=TITLES[kind].format(period=figures.period.label),
         body=body,
         signing_authority=(draft.signing_authority if draft else "") or "T/M BAN THƯỜNG VỤ",
-        signer_position=draft.signer_position if draft else "",
-        signer_name=draft.signer_name if draft else "",
+        signer_position=(draft.signer_position if draft else "") or default_position,
+        signer_name=(draft.signer_name if draft else "") or default_name,
         recipients=recipients
         or [f"{parent.name} (để báo cáo)" if parent else "Cấp ủy cấp trên", "Lưu Văn phòng"],
     )
+
+
+def current_secretary(org, on) -> tuple[str, str]:
+    """('BÍ THƯ', name) of the organisation's secretary on that day, proposed as signer; else blanks."""
+    from neuguong.people.models import Position, PositionTitle
+
+    position = (
+        Position.objects.filter(organization=org, title=PositionTitle.SECRETARY, started_on__lte=on)
+        .exclude(ended_on__lt=on)
+        .select_related("person")
+        .order_by("-started_on")
+        .first()
+    )
+    return ("Bí thư", position.person.full_name) if position else ("", "")
 
 
 def _issuing_body(org) -> str:

@@ -368,3 +368,15 @@ def test_make_report_refuses_bad_input(tree, tmp_path):
             "--out",
             str(tmp_path / "x.odt"),
         )
+
+
+def test_without_a_draft_the_secretary_is_proposed_as_signer_and_part_two_is_left_out(client, tree, data):
+    from neuguong.people.models import Position, PositionTitle
+
+    Position.objects.create(
+        person=tree.person_a2, title=PositionTitle.SECRETARY, organization=tree.root, started_on=dt.date(2020, 1, 1)
+    )
+    client.force_login(tree.staff)
+    lines = document_text(client.get(_download("docx")).content).splitlines()
+    assert lines[-3:] == ["T/M BAN THƯỜNG VỤ", "BÍ THƯ", "Nguyễn Văn An"]
+    assert "II. HẠN CHẾ VÀ PHƯƠNG HƯỚNG" not in lines
