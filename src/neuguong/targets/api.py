@@ -229,6 +229,32 @@ def get_set(request, set_id: int):
     return out
 
 
+class CycleOut(Schema):
+    id: int
+    name: str
+    year: int
+    organization: str
+    scoring_set_id: int
+    self_deadline: dt.date
+    survey_max_points: str
+
+
+@router.get("/scoring/cycles", response=list[CycleOut])
+def list_cycles(request):
+    return [
+        {
+            "id": c.pk,
+            "name": c.name,
+            "year": c.year,
+            "organization": c.organization.code,
+            "scoring_set_id": c.scoring_set_id,
+            "self_deadline": c.self_deadline,
+            "survey_max_points": _pts(c.survey_max_points),
+        }
+        for c in selectors.cycle_list(user=request.user)[:500]
+    ]
+
+
 @router.get("/scoring/cycles/{cycle_id}/assessments", response=list[AssessmentOut])
 def list_assessments(request, cycle_id: int):
     cycle = selectors.cycle_get(user=request.user, cycle_id=cycle_id)

@@ -264,3 +264,22 @@ def test_survey_import_with_a_bad_row_writes_nothing(tree, cycle_setup):
         "Dòng 5: điểm điều tra 11 phải từ 0 đến 10.",
     ]
     assert not AgencyAssessment.objects.filter(survey_score__isnull=False).exists()
+
+
+def test_the_lock_follows_the_date_in_viet_nam_not_the_server_clock(tree, cycle_setup):
+    """15/12 23:00 in Hà Nội is 16:00 UTC: still open. 16/12 01:00 in Hà Nội is 18:00 UTC on the 15th: locked."""
+    from unittest import mock
+
+    _, a, _, _ = cycle_setup
+    utc = dt.UTC
+    with mock.patch(
+        "neuguong.core.dates.timezone.now", return_value=dt.datetime(2026, 12, 15, 16, 0, tzinfo=utc)
+    ):
+        assert not services.assessment_is_locked(a)
+    with mock.patch(
+        "neuguong.core.dates.timezone.now", return_value=dt.datetime(2026, 12, 15, 18, 0, tzinfo=utc)
+    ):
+        assert services.assessment_is_locked(a)
+        with pytest.raises(BusinessError) as exc:
+            services.assessment_submit(actor=tree.secretary_a, assessment=a)
+        assert exc.value.message == services.MSG_LOCKED.format(deadline="15/12/2026")

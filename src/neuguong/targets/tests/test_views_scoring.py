@@ -308,6 +308,9 @@ def test_bloc_staff_outside_the_team_and_an_agency_head_with_a_role_see_what_the
     cycle = open_cycle(tree, [agency_a, agency_a1, agency_b], team=[tree.secretary_b])
     assert AgencyAssessment.objects.visible_to(tree.staff).filter(cycle=cycle).count() == 3
     assert cycle_list(user=tree.staff).count() == 1
+    token = api_token_create(user=tree.member_a)
+    listed = json.loads(client.get("/api/v1/scoring/cycles", HTTP_AUTHORIZATION=f"Bearer {token}").content)
+    assert [c["id"] for c in listed] == [cycle.pk]  # the head of agency A1 sees the cycle it is in
     services.indicator_create(
         actor=tree.staff, organization=tree.org_a, code="X", name="Chỉ tiêu A", unit="%"
     )
