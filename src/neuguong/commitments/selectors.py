@@ -195,9 +195,9 @@ def subtree_summary(
 ) -> tuple[SummaryRow, list[SummaryRow]]:
     """Counts per status for `organization` (whole subtree) and for each direct child's subtree.
 
-    Three queries: the children, the (id, path) of the organisations in the subtree, and one GROUP BY
-    (organisation id, status) over the commitments of the subtree; each organisation id is then folded
-    into its child of `organization` from its path (no recursion, no query per child)."""
+    Three queries: the children, the (id, path) of the organisations in the subtree, and one
+    GROUP BY organisation over the subtree's commitments; each organisation id is then folded into its
+    child of `organization` from its path (no recursion, no query per child)."""
     children = list(organization.children.filter(dissolved_on__isnull=True).order_by("name_folded"))
     child_of: dict[int, int | None] = {}
     prefix_len = len(organization.path)
@@ -206,21 +206,25 @@ def subtree_summary(
     ):
         head = path[prefix_len:].split("/", 1)[0]
         child_of[org_id] = int(head) if head else None
-    rows = (
-        Commitment.objects.visible_to(user)
-        .filter(organization__path__startswith=organization.path)
-        .annotate(status_code=status_case(today))
-        .values("organization_id", "status_code")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    # One row per organisation with the eight counts as FILTERed aggregates: a hash aggregate over the
+    # subtree, no sort of (organisation, status) pairs.
+    against_original = against_original_default()
+    aggregates = {
+        code: Count("pk", filter=status_q(code, today, against_original=against_original))
+        for code in STATUS_CODES
+    }
+    qs = Commitment.objects.visible_to(user).filter(organization__path__startswith=organization.path)
+    if len(child_of) <= SUBTREE_HINT_MAX:
+        qs = qs.filter(organization_id__in=list(child_of))
+    rows = qs.order_by().values("organization_id").annotate(**aggregates)
     total = dict.fromkeys(STATUS_CODES, 0)
     per_child: dict[int, dict[str, int]] = {child.pk: dict.fromkeys(STATUS_CODES, 0) for child in children}
     for row in rows:
-        total[row["status_code"]] += row["n"]
         child_id = child_of.get(row["organization_id"])
-        if child_id in per_child:
-            per_child[child_id][row["status_code"]] += row["n"]
+        for code in STATUS_CODES:
+            total[code] += row[code]
+            if child_id in per_child:
+                per_child[child_id][code] += row[code]
     return SummaryRow(organization, total), [SummaryRow(child, per_child[child.pk]) for child in children]
 
 
