@@ -201,7 +201,7 @@ def lead_unit_table(figures: Figures) -> Table:
         ["STT", "Đơn vị chủ trì", *_gov_columns()],
         rows,
         total_row=["", "Tổng cộng", *_gov_values(figures.totals)],
-        widths_mm=[10, 45, 18, 18, 18, 18, 18, 20],
+        widths_mm=[11, 44, 18, 18, 18, 18, 18, 20],
         caption="Bảng 1. Tình hình thực hiện nhiệm vụ theo đơn vị chủ trì",
         font_pt=11,
     )

@@ -503,6 +503,7 @@ def _build_body(document, marker, blocks: list[Block]) -> None:
                     before_pt=6 if block.level == 1 else 0,
                 )
             )
+            made[-1].paragraph_format.keep_with_next = True  # never a heading alone at the foot of a page
         elif isinstance(block, Paragraph):
             made.append(
                 _add_text_paragraph(
@@ -519,6 +520,7 @@ def _build_body(document, marker, blocks: list[Block]) -> None:
                 made.append(
                     _add_text_paragraph(document, block.caption, bold=True, align="center", indent=False)
                 )
+                made[-1].paragraph_format.keep_with_next = True
             made.append(_add_table(document, block))
             made.append(_add_text_paragraph(document, "", size=6, indent=False, after_pt=0))
         elif isinstance(block, Image):

@@ -1,6 +1,8 @@
 import datetime as dt
 import io
 import re
+import shutil
+import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -374,9 +376,37 @@ def test_without_a_draft_the_secretary_is_proposed_as_signer_and_part_two_is_lef
     from neuguong.people.models import Position, PositionTitle
 
     Position.objects.create(
-        person=tree.person_a2, title=PositionTitle.SECRETARY, organization=tree.root, started_on=dt.date(2020, 1, 1)
+        person=tree.person_a2,
+        title=PositionTitle.SECRETARY,
+        organization=tree.root,
+        started_on=dt.date(2020, 1, 1),
     )
     client.force_login(tree.staff)
     lines = document_text(client.get(_download("docx")).content).splitlines()
     assert lines[-3:] == ["T/M BAN THƯỜNG VỤ", "BÍ THƯ", "Nguyễn Văn An"]
     assert "II. HẠN CHẾ VÀ PHƯƠNG HƯỚNG" not in lines
+
+
+@pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdftotext")), reason="LibreOffice or poppler not installed"
+)
+def test_pdf_through_libreoffice_has_the_document_text(client, tree, data, tmp_path):
+    client.force_login(tree.staff)
+    response = client.get(_download("pdf"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    pdf = tmp_path / "bc.pdf"
+    pdf.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "BÁO CÁO" in text
+    assert f"Kết quả thực hiện trách nhiệm nêu gương năm {YEAR}" in text
+
+
+def test_without_libreoffice_pdf_is_refused_and_docx_offered(client, tree, data, monkeypatch):
+    from neuguong.reports import services
+
+    monkeypatch.setattr(services.shutil, "which", lambda name: None)
+    client.force_login(tree.staff)
+    response = client.get(_download("pdf"))
+    assert response.status_code == 400 and services.MSG_PDF_UNAVAILABLE in response.content.decode()
+    page = client.get(_detail()).content.decode()
+    assert "tai.pdf" not in page and "chưa xuất được PDF" in page
