@@ -32,7 +32,7 @@ def coverage_workbook(report: dict) -> bytes:
                 index,
                 row["organization"].name,
                 row["organization"].code,
-                YES if row["this_year"] else NO,
+                row["forms_this_year"] or NO,
                 YES if row["this_term"] else NO,
                 row["last_year"] or "Chưa bao giờ",
             ]
@@ -55,7 +55,7 @@ def coverage_workbook(report: dict) -> bytes:
                 index,
                 row["position"].person.full_name,
                 row["position"].organization.name,
-                YES if row["this_year"] else NO,
+                row["forms_this_year"] or NO,
                 YES if row["this_term"] else NO,
                 row["last_year"] or "Chưa bao giờ",
             ]

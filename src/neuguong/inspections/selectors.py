@@ -15,6 +15,7 @@ from .models import (
     CARRIED_OUT_STATES,
     ISSUED_STATES,
     STEP_KINDS_BY_LEVEL,
+    SUPERVISION_KINDS,
     Breach,
     Document,
     Inspection,
@@ -174,6 +175,13 @@ def breaches_for(person: Person, year: int):
 # --- coverage ---------------------------------------------------------------------------------------
 
 
+FORM_ORDER = ["Kiểm tra", "Giám sát"]
+
+
+def _form_of(kind: str) -> str:
+    return "Giám sát" if kind in SUPERVISION_KINDS else "Kiểm tra"
+
+
 def current_term(committee: Organization, year: int) -> Term | None:
     """The term containing `year` of the committee or, failing that, of its nearest ancestor."""
     ids = list(reversed(committee.ancestor_ids))
@@ -202,11 +210,14 @@ def coverage(*, committee: Organization, year: int, today: dt.date | None = None
         Organization.objects.filter(parent=committee, dissolved_on__isnull=True).order_by("name_folded")
     )
     org_years: dict[int, set[int]] = {}
-    for org_id, decided in InspectionSubject.objects.filter(
+    org_forms: dict[int, set[str]] = {}
+    for org_id, decided, kind in InspectionSubject.objects.filter(
         inspection__in=carried, organization__in=units
-    ).values_list("organization_id", "inspection__decided_on"):
+    ).values_list("organization_id", "inspection__decided_on", "inspection__kind"):
         if decided:
             org_years.setdefault(org_id, set()).add(decided.year)
+            if decided.year == year:
+                org_forms.setdefault(org_id, set()).add(_form_of(kind))
     heads = list(
         Position.objects.filter(
             title=PositionTitle.HEAD_OF_AGENCY,
@@ -218,22 +229,36 @@ def coverage(*, committee: Organization, year: int, today: dt.date | None = None
         .order_by("organization__name_folded", "person__name_folded")
     )
     person_years: dict[int, set[int]] = {}
-    for person_id, decided in InspectionSubject.objects.filter(
+    person_forms: dict[int, set[str]] = {}
+    for person_id, decided, kind in InspectionSubject.objects.filter(
         inspection__in=carried, person_id__in=[h.person_id for h in heads]
-    ).values_list("person_id", "inspection__decided_on"):
+    ).values_list("person_id", "inspection__decided_on", "inspection__kind"):
         if decided:
             person_years.setdefault(person_id, set()).add(decided.year)
+            if decided.year == year:
+                person_forms.setdefault(person_id, set()).add(_form_of(kind))
 
-    def row(years: set[int]) -> dict:
+    def row(years: set[int], forms: set[str]) -> dict:
         return {
             "this_year": year in years,
+            # "Kiểm tra", "Giám sát" or both: how it was covered this year.
+            "forms_this_year": ", ".join(sorted(forms, key=FORM_ORDER.index)),
             "this_term": any(term_start <= y <= term_end for y in years),
             "ever": bool(years),
             "last_year": max(years) if years else None,
         }
 
-    org_rows = [{"organization": org, **row(org_years.get(org.pk, set()))} for org in units]
-    head_rows = [{"position": head, **row(person_years.get(head.person_id, set()))} for head in heads]
+    org_rows = [
+        {"organization": org, **row(org_years.get(org.pk, set()), org_forms.get(org.pk, set()))}
+        for org in units
+    ]
+    head_rows = [
+        {
+            "position": head,
+            **row(person_years.get(head.person_id, set()), person_forms.get(head.person_id, set())),
+        }
+        for head in heads
+    ]
     return {
         "committee": committee,
         "year": year,

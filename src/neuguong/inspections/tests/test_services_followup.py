@@ -167,9 +167,9 @@ def test_coverage_shows_who_was_inspected_this_year_and_term_and_who_never(tree)
 
     workbook = load_workbook(io.BytesIO(exports.coverage_workbook(report)))
     rows = list(workbook["To chuc"].iter_rows(min_row=2, values_only=True))
-    assert sorted((r[2], r[3]) for r in rows) == [("A", "Có"), ("B", "Chưa")]
+    assert sorted((r[2], r[3]) for r in rows) == [("A", "Kiểm tra"), ("B", "Chưa")]
     heads = {r[1]: r[3] for r in workbook["Nguoi dung dau"].iter_rows(min_row=2, values_only=True)}
-    assert heads == {"Thủ Trưởng A": "Có", "Thủ Trưởng B": "Chưa"}
+    assert heads == {"Thủ Trưởng A": "Kiểm tra", "Thủ Trưởng B": "Chưa"}
 
 
 def test_coverage_lists_overdue_recommendations_by_organisation(tree):
@@ -189,3 +189,25 @@ def test_coverage_lists_overdue_recommendations_by_organisation(tree):
     workbook = load_workbook(io.BytesIO(exports.coverage_workbook(report)))
     overdue = list(workbook["Kien nghi qua han"].iter_rows(min_row=2, values_only=True))
     assert len(overdue) == 1 and overdue[0][1] == tree.branch_a.name
+
+
+def test_coverage_tells_inspection_from_supervision(tree):
+    from neuguong.inspections.models import InspectionKind
+
+    program = make_program(tree)
+    inspection = make_inspection(tree, program=program)
+    supervision = make_inspection(tree, program=program)
+    supervision.kind = InspectionKind.THEMATIC_SUPERVISION
+    supervision.save()
+    advance(tree, inspection, InspectionState.DECIDED)
+    report = coverage(committee=tree.root, year=local_today().year)
+    assert {r["organization"].code: r["forms_this_year"] for r in report["organizations"]} == {
+        "A": "Kiểm tra",
+        "B": "",
+    }
+    advance(tree, supervision, InspectionState.DECIDED)
+    report = coverage(committee=tree.root, year=local_today().year)
+    assert {r["organization"].code: r["forms_this_year"] for r in report["organizations"]} == {
+        "A": "Kiểm tra, Giám sát",
+        "B": "",
+    }

@@ -169,7 +169,7 @@ def test_the_whole_life_cycle_through_the_pages(tree, client):
     export = client.get(reverse("inspections:coverage") + f"?org=DUK&year={today.year}&export=xlsx")
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = list(load_workbook(io.BytesIO(export.content))["To chuc"].iter_rows(min_row=2, values_only=True))
-    assert sorted((r[2], r[3]) for r in rows) == [("A", "Có"), ("B", "Chưa")]
+    assert sorted((r[2], r[3]) for r in rows) == [("A", "Kiểm tra"), ("B", "Chưa")]
     # The timeline (insiders only) shows each step with its author.
     page = client.get(reverse("inspections:detail", args=[inspection.pk])).content.decode()
     for label in (
