@@ -9,8 +9,13 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from neuguong.core import registry
 
+        from .demo import seed_reports
         from .panels import home_panel
 
         registry.add_nav("Báo cáo", "reports:index", needs_org_role=True, order=60)
-        registry.HOME_PANELS.append(home_panel)
-        registry.ORG_LINKS.append(("Bảng số liệu, báo cáo", "reports:dashboard"))
+        if ("Bảng số liệu, báo cáo", "reports:dashboard") not in registry.ORG_LINKS:
+            registry.ORG_LINKS.append(("Bảng số liệu, báo cáo", "reports:dashboard"))
+        if home_panel not in registry.HOME_PANELS:
+            registry.HOME_PANELS.append(home_panel)
+        if seed_reports not in registry.DEMO_SEEDERS:
+            registry.DEMO_SEEDERS.append(seed_reports)

@@ -117,6 +117,8 @@ def detail_view(request, kind: str, code: str):
                 "recipients": draft.recipients,
                 **{f"n_{k}": v for k, v in draft.narrative.items()},
             }
+        else:
+            initial = {"number": services.propose_number(organization, today).number}
         form = DraftForm(initial=initial, kind=kind)
     figures = report_figures(user=request.user, organization=organization, period=period, today=today)
     chart = (
