@@ -7,6 +7,8 @@ UV := $(PYTHON) -m uv
 PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes (pytest-xdist); "auto" uses every core.
+TEST_WORKERS ?= auto
 
 .PHONY: run test test-fast test-browser lint format install migrate demo worker scheduler bench check-deploy
 
@@ -40,7 +42,7 @@ scheduler: install
 # The whole suite: unit, integration and browser tests (browser tests skip loudly without Chromium,
 # and fail under CI=true).
 test: install
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test-fast: install
 	$(PY) -m pytest -q -m "not browser" $(PYTEST_ARGS)
