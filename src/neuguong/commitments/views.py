@@ -187,7 +187,8 @@ def summary_view(request):
     context = {
         "organization": organization,
         "total": total,
-        "rows": rows,
+        "board_url": reverse("commitments:board"),
+        **paginate(request, rows, per_page=100),
         "codes": list(STATUS_LABELS),
         "labels": STATUS_LABELS,
         "today": today,
