@@ -66,7 +66,6 @@ MSG_EVIDENCE_REQUIRED = "Cần tài liệu kiểm chứng hoặc thuyết minh b
 MSG_INCOMPLETE = (
     "Còn {n} tiêu chí thành phần chưa tự chấm hoặc thiếu tài liệu kiểm chứng/thuyết minh: {codes}."
 )
-MSG_NOT_LEADER = "Chỉ người đứng đầu cơ quan hoặc cấp ủy của cơ quan mới được nộp bản tự chấm."
 MSG_NOT_IN_TEAM = "Chỉ thành viên tổ thẩm định của đợt đánh giá này mới được thực hiện thao tác này."
 MSG_REOPEN_NOT_LOCKED = "Bản tự chấm chưa bị khóa, không cần mở lại."
 MSG_REOPEN_STATE = "Chỉ mở lại được bản tự chấm chưa nộp."
@@ -783,17 +782,11 @@ def assessment_submit(
     recommendations: str = "",
     today: dt.date | None = None,
 ) -> AgencyAssessment:
-    """The agency's leader submits the self-assessment; it can no longer be changed by the agency."""
+    """The agency's leader submits the self-assessment; it can no longer be changed by the agency.
+    The leader is the agency's head, or its Party committee acting for it (write scope over its organisation)."""
     assessment = _lock_assessment(assessment)
     if not can_self_score(actor, assessment):
         raise PermissionDenied(MSG_NO_RIGHT)
-    scope = scope_for(actor)
-    head_id = assessment.agency.head_id
-    is_leader = (head_id is not None and head_id == scope.person_id) or scope.can_write_path(
-        assessment.agency.organization.path
-    )
-    if not is_leader:
-        raise BusinessError(MSG_NOT_LEADER)
     today = today or local_today()
     _check_self_scoring_open(assessment, today)
     missing = incomplete_components(assessment)
