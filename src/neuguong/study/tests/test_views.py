@@ -397,3 +397,12 @@ def test_campaign_list_filters_sorts_and_exports_what_is_shown(tree, login):
     rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in rows] == ["Nghị quyết A", "Nghị quyết B"]
     assert "Nghị quyết của B" not in client.get(reverse("study:campaign_list")).content.decode()
+
+
+def test_checkin_page_reveals_nothing_without_a_valid_link(tree, setup, login):
+    campaign, session, _ = setup
+    client = login(tree.outsider)
+    response = client.get(reverse("study:checkin", args=[campaign.pk, session.pk]), {"t": "forged"})
+    assert response.status_code == 400
+    assert campaign.title not in response.content.decode()
+    assert services.MSG_QR_INVALID in response.content.decode()
