@@ -1,4 +1,9 @@
-"""The home-page panel: the user's top organisation, current year, same figures as the reports."""
+"""The home-page panel: the user's top organisation, current year, same figures as the reports.
+
+The home page only carries a placeholder that htmx fills from `reports:panel` once the page is shown, so
+a large subtree's aggregation never delays the home page itself."""
+
+from django.urls import reverse
 
 from neuguong.access.scope import scope_for
 from neuguong.core.dates import local_today
@@ -13,9 +18,6 @@ def home_panel(user) -> dict | None:
     organization = Organization.objects.visible_to(user).active().order_by("depth", "path").first()
     if organization is None:
         return None
-    from .views import dashboard_context
-
-    return {
-        "template": "reports/_dashboard_panel.html",
-        **dashboard_context(user, organization, year_period(local_today().year)),
-    }
+    period = year_period(local_today().year)
+    url = reverse("reports:panel", kwargs={"code": organization.code}) + "?" + period.query
+    return {"template": "reports/_dashboard_lazy.html", "url": url, "organization": organization}

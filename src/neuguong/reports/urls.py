@@ -11,6 +11,7 @@ urlpatterns = [
         "mau/<str:code>/<int:template_id>/ngung/", views.template_deactivate_view, name="template_deactivate"
     ),
     path("tong-quan/<str:code>/", views.dashboard_view, name="dashboard"),
+    path("tong-quan/<str:code>/khung/", views.panel_view, name="panel"),
     path("viec/<int:job_id>/", views.job_view, name="job"),
     path("viec/<int:job_id>/tai/", views.job_download_view, name="job_download"),
     path("<str:kind>/<str:code>/", views.detail_view, name="detail"),

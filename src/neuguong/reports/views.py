@@ -284,3 +284,17 @@ def dashboard_view(request, code: str):
         return render(request, "reports/bad_period.html", {"error": period_error}, status=400)
     context = dashboard_context(request.user, organization, period)
     return render(request, "reports/dashboard.html", {"panel": context, **context})
+
+
+@login_required
+def panel_view(request, code: str):
+    """The dashboard panel alone (loaded into the home page by htmx)."""
+    organization = report_organization(user=request.user, code=code)
+    period, period_error = _period(request, local_today())
+    if period is None:
+        return render(request, "reports/bad_period.html", {"error": period_error}, status=400)
+    return render(
+        request,
+        "reports/_dashboard_panel.html",
+        {"panel": dashboard_context(request.user, organization, period)},
+    )

@@ -287,7 +287,12 @@ def test_background_job_makes_the_file_and_shows_a_download_link(
 def test_home_page_shows_the_dashboard_panel(client, tree, data):
     client.force_login(tree.secretary_a)
     page = client.get("/").content.decode()
-    assert "Cam kết, nhiệm vụ năm" in page and "data-dash-total>3<" in page
+    panel_url = reverse("reports:panel", kwargs={"code": "A"})
+    assert f'hx-get="{panel_url}?{Q.replace("&", "&amp;")}"' in page
+    panel = client.get(f"{panel_url}?{Q}").content.decode()
+    assert "Cam kết, nhiệm vụ năm" in panel and "data-dash-total>3<" in panel
+    client.force_login(tree.secretary_b)
+    assert client.get(f"{panel_url}?{Q}").status_code == 404
 
 
 def test_dashboard_query_count_is_bounded(client, tree, data, django_assert_max_num_queries):
