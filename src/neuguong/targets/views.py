@@ -180,6 +180,7 @@ def indicator_detail_view(request, indicator_id: int):
         ],
         "can_write": scope_for(request.user).can_write_path(indicator.organization.path),
         "history": history_for(indicator),
+        **paginate(request, rollup["rows"]),
     }
     return render(request, "targets/indicator_detail.html", context)
 

@@ -242,6 +242,15 @@ def test_target_lists_keep_query_counts_flat(tree, client, django_assert_max_num
     with django_assert_max_num_queries(14):
         page = client.get(reverse("targets:indicator", args=[indicator.pk]) + f"?year={year}")
     assert page.content.decode().count("/chi-tieu/muc-tieu/") == 30
+    for i in range(30, 60):
+        org = OrganizationFactory(parent=tree.root, code=f"G{i}")
+        agency = Agency.objects.create(code=f"CQ{i:03d}", name=f"Sở {i}", organization=org)
+        services.annual_target_set(
+            actor=tree.staff, indicator=indicator, agency=agency, year=year, target_value=5
+        )
+    page = client.get(reverse("targets:indicator", args=[indicator.pk]) + f"?year={year}").content.decode()
+    assert page.count("/chi-tieu/muc-tieu/") == 50  # one page of the table; the roll-up counts all 60
+    assert "Tổng hợp năm" in page and ": 60 cơ quan" in page
     with django_assert_max_num_queries(12):
         client.get(reverse("targets:index"))
     with django_assert_max_num_queries(12):
