@@ -39,7 +39,9 @@ def _paths_q(paths: tuple[str, ...], lookup: str, is_global: bool) -> Q:
     needs no filter at all.
     """
     if is_global or any(_is_root(path) for path in paths):
-        return Q()
+        # Not an empty Q(): `Q() | x` is just `x`, so "everything, or also my own record" would shrink to
+        # "only my own record". This condition is always true and survives being ORed.
+        return Q(pk__isnull=False)
     if not paths:
         return Q(pk__in=[])
     path_filter = Q()

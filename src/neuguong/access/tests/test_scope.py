@@ -54,3 +54,10 @@ def test_a_path_prefix_does_not_leak_to_a_sibling_with_a_longer_id(tree):
     scope = scope_for(tree.secretary_a)
     sibling_path = tree.org_a.path.rstrip("/") + "9/"
     assert not scope.can_read_path(sibling_path)
+
+
+def test_root_staff_linked_to_a_person_still_sees_everyone(tree):
+    """A scope covering the root ORed with 'my own record' must not shrink to the own record."""
+    tree.person_b.user = tree.staff
+    tree.person_b.save()
+    assert Person.objects.visible_to(tree.staff).count() == 3
