@@ -60,7 +60,7 @@ def browser_page(browser, live_server):
     """A fresh desktop page; `browser_page.base_url` is the live server's address."""
     context = browser.new_context(viewport=DESKTOP, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)
     page.base_url = live_server.url
     yield page
     context.close()
@@ -73,7 +73,7 @@ def phone_page(browser, live_server):
         viewport=PHONE, is_mobile=True, has_touch=True, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
     )
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)
     page.base_url = live_server.url
     yield page
     context.close()

@@ -36,6 +36,10 @@ def database_config(base_dir: Path) -> dict:
     if url:
         config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
         config["CONN_HEALTH_CHECKS"] = True
+        if config["ENGINE"].endswith("postgresql"):
+            # JIT compilation costs seconds on the aggregate queries of reports and dashboards and saves
+            # nothing at these sizes.
+            config.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
         return config
     return {
         "ENGINE": "django.db.backends.sqlite3",
