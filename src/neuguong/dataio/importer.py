@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from openpyxl.utils.datetime import from_excel
 
@@ -672,16 +673,26 @@ class Importer:
         for _, r in batch:
             if r.get("full_name"):
                 r["_folded"] = fold(r["full_name"])
-        names = {r["_folded"] for _, r in batch if r.get("full_name") and r.get("date_of_birth")}
-        births = {r["date_of_birth"] for _, r in batch if r.get("full_name") and r.get("date_of_birth")}
+        # Name + birth date is only asked for rows not matched by card; a row that has a card may only match
+        # someone stored without one. Narrowing the query this way keeps it from growing with the table.
+        unmatched = [
+            r
+            for _, r in batch
+            if r.get("full_name") and r.get("date_of_birth") and r.get("card_number") not in by_card
+        ]
         by_name: dict[tuple, list[Person]] = defaultdict(list)
-        if names:
-            candidates = (
-                Person.objects.filter(
-                    self.scope.write_q("organization__path"), name_folded__in=names, date_of_birth__in=births
-                )
-                .exclude(date_of_birth__isnull=True)
-                .select_related("organization")
+        if unmatched:
+            q = Q(pk__in=[])
+            for with_card in (False, True):
+                group = [r for r in unmatched if bool(r.get("card_number")) == with_card]
+                if group:
+                    part = Q(
+                        name_folded__in={r["_folded"] for r in group},
+                        date_of_birth__in={r["date_of_birth"] for r in group},
+                    )
+                    q |= part & Q(card_number="") if with_card else part
+            candidates = Person.objects.filter(q, self.scope.write_q("organization__path")).select_related(
+                "organization"
             )
             for person in candidates:
                 by_name[(person.name_folded, person.date_of_birth)].append(person)
