@@ -23,6 +23,8 @@ from .selectors import most_overdue, period_commitments, report_figures, report_
 
 # Above this many commitments in scope, a download runs as a background job with a progress page.
 SYNC_MAX_COMMITMENTS = 100_000
+# A province root has ~1,500 children: the page shows the first rows, the XLSX annex has them all.
+DASHBOARD_MAX_CHILD_ROWS = 100
 MSG_SAVED = "Đã lưu bản thảo báo cáo."
 MSG_TEMPLATE_SAVED = "Đã tải lên mẫu văn bản."
 
@@ -273,6 +275,8 @@ def dashboard_context(user, organization: Organization, period: Period) -> dict:
         "trend_svg": builders.trend_chart(figures).svg(),
         "child_svg": builders.child_chart(figures).svg(),
         "most_overdue": most_overdue(user=user, organization=organization, period=period, today=today),
+        "child_rows": figures.by_child[:DASHBOARD_MAX_CHILD_ROWS],
+        "more_children": max(0, len(figures.by_child) - DASHBOARD_MAX_CHILD_ROWS),
     }
 
 
