@@ -16,6 +16,7 @@ from neuguong.audit.services import audit_create, audit_record, audit_update, sn
 from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError, PermissionDenied
 from neuguong.core.text import normalize_text
+from neuguong.core.uploads import check_upload
 from neuguong.organizations.models import Organization
 from neuguong.people.models import Person
 
@@ -39,8 +40,9 @@ from .models import (
     WorkProgram,
     WorkProgramItem,
 )
-from .uploads import MAX_FILES_PER_REPORT, MSG_TOO_MANY_FILES, check_upload
 
+MSG_TOO_MANY_FILES = "Mỗi lần báo cáo gửi tối đa {limit} tệp minh chứng."
+MAX_FILES_PER_REPORT = 10
 MSG_NO_RIGHT = "Bạn không có quyền giao hoặc điều chỉnh nhiệm vụ của tổ chức này."
 MSG_NOT_YOURS = "Bạn chỉ được báo cáo nhiệm vụ của chính mình."
 MSG_TITLE_REQUIRED = "Nội dung công việc không được để trống."

@@ -11,9 +11,9 @@ from django.db.models import Max
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import audit_record
-from neuguong.commitments.uploads import check_upload
 from neuguong.core.errors import BusinessError, PermissionDenied
 from neuguong.core.text import normalize_text
+from neuguong.core.uploads import check_upload
 from neuguong.organizations.models import Organization, Term
 
 from .models import Classification, Document

@@ -12,6 +12,7 @@ from neuguong.audit.services import audit_create, audit_record, audit_update, sn
 from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError, PermissionDenied
 from neuguong.core.text import normalize_text
+from neuguong.core.uploads import check_upload
 from neuguong.organizations.models import Organization
 from neuguong.people.models import Person
 
@@ -31,7 +32,6 @@ from .models import (
     Step,
     StepKind,
 )
-from .uploads import check_upload
 
 MSG_NO_RIGHT = "Bạn không có quyền thực hiện thao tác này."
 MSG_YEAR = "Năm phải từ 2000 đến 2100."
@@ -426,7 +426,7 @@ def inspection_transition(
         raise BusinessError(MSG_NO_RIGHT)
     files = list(files)
     for upload in files:
-        check_upload(upload)
+        check_upload(upload, field="file")
     note = note.strip()
     with transaction.atomic():
         # Lock the row: two people pressing the same button must not both move it.
@@ -525,7 +525,7 @@ def working_note_add(
     _require(access.can_work(actor, inspection))
     files = list(files)
     for upload in files:
-        check_upload(upload)
+        check_upload(upload, field="file")
     inspection.refresh_from_db(fields=["state"])
     if inspection.state not in NOTE_STATES:
         raise BusinessError(
@@ -553,7 +553,7 @@ def working_note_add(
 def document_add(*, actor, step: Step, upload) -> Document:
     """Attach one more file to a step, by whoever may take that step, while the inspection is open."""
     inspection = Inspection.objects.select_related("program__organization").get(pk=step.inspection_id)
-    check_upload(upload)
+    check_upload(upload, field="file")
     if step.kind == StepKind.SELF_REPORT:
         allowed = access.can_work(actor, inspection) or (
             inspection.state in BEFORE_CONCLUSION and access.is_subject_side(actor, inspection)

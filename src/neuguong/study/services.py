@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
-
-# The evidence-file check (extension and first bytes) is the commitments module's, shared on purpose.
-from neuguong.commitments.uploads import check_upload
 from neuguong.core.dates import LOCAL_ZONE, local_today
 from neuguong.core.errors import BusinessError, PermissionDenied
 from neuguong.core.text import normalize_text
+
+# The evidence-file check (extension and first bytes) is the commitments module's, shared on purpose.
+from neuguong.core.uploads import check_upload
 from neuguong.organizations.models import Organization
 from neuguong.people.models import (
     ACTIVE_MEMBER_STATUSES,

@@ -15,6 +15,7 @@ from neuguong.audit.services import audit_create, audit_record, audit_update, sn
 from neuguong.core.dates import format_vn, local_today
 from neuguong.core.errors import BusinessError, PermissionDenied
 from neuguong.core.text import normalize_text
+from neuguong.core.uploads import check_upload
 from neuguong.organizations.models import Agency, Organization
 
 from . import importers, rules
@@ -37,7 +38,6 @@ from .models import (
     ScoringSet,
     SetStatus,
 )
-from .uploads import check_upload
 
 logger = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from neuguong.audit.models import AuditEvent
 from neuguong.commitments import services
 from neuguong.commitments import status as st
 from neuguong.commitments.models import Evidence, ProgressReport, ReviewState
-from neuguong.commitments.uploads import MSG_FILE_CONTENT, MSG_FILE_SIZE, MSG_FILE_TYPE
 from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.uploads import MSG_FILE_CONTENT, MSG_FILE_SIZE, MSG_FILE_TYPE
 
 TODAY = dt.date(2026, 3, 10)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

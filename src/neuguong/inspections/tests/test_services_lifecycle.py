@@ -7,10 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from neuguong.audit.models import AuditEvent
+from neuguong.core import uploads
 from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError, PermissionDenied
 from neuguong.core.tests.factories import OrganizationFactory, PersonFactory
-from neuguong.inspections import services, uploads
+from neuguong.inspections import services
 from neuguong.inspections.models import Document, InspectionKind, InspectionState, Step, StepKind
 from neuguong.inspections.selectors import breaches_for
 from neuguong.organizations.models import OrgKind
@@ -219,11 +220,11 @@ def test_closing_with_no_recommendations_records_the_date(tree):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("virus.exe", b"MZ\x90\x00", uploads.MSG_FILE_TYPE),
-        ("script.html", b"<script>", uploads.MSG_FILE_TYPE),
-        ("fake.pdf", b"MZ\x90\x00 not a pdf", uploads.MSG_FILE_CONTENT.format(suffix="pdf")),
-        ("fake.docx", b"%PDF-1.4", uploads.MSG_FILE_CONTENT.format(suffix="docx")),
-        ("empty.pdf", b"", uploads.MSG_FILE_EMPTY),
+        ("virus.exe", b"MZ\x90\x00", uploads.MSG_FILE_TYPE.format(name="virus.exe")),
+        ("script.html", b"<script>", uploads.MSG_FILE_TYPE.format(name="script.html")),
+        ("fake.pdf", b"MZ\x90\x00 not a pdf", uploads.MSG_FILE_CONTENT.format(name="fake.pdf")),
+        ("fake.docx", b"%PDF-1.4", uploads.MSG_FILE_CONTENT.format(name="fake.docx")),
+        ("empty.pdf", b"", uploads.MSG_FILE_EMPTY.format(name="empty.pdf")),
     ],
 )
 def test_uploads_are_checked_by_name_and_content(tree, name, content, message):
@@ -240,7 +241,7 @@ def test_an_upload_over_the_limit_is_refused(tree):
     big = SimpleUploadedFile("lon.pdf", b"%PDF-" + b"0" * (1024 * 1024))
     with pytest.raises(BusinessError) as exc:
         _transition(tree, inspection, "decide", files=[big])
-    assert exc.value.message == uploads.MSG_FILE_TOO_LARGE.format(limit=1)
+    assert exc.value.message == uploads.MSG_FILE_SIZE.format(name="lon.pdf", limit=1)
 
 
 def test_documents_are_stored_under_a_generated_name_and_only_soft_deleted(tree):

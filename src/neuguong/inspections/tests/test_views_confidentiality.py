@@ -164,7 +164,7 @@ def test_the_subject_uploads_the_self_report_through_the_page(tree, login):
 def test_a_bad_upload_is_shown_next_to_the_field_and_nothing_changes(tree, login):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from neuguong.inspections import uploads
+    from neuguong.core import uploads
 
     inspection = make_inspection(tree)
     client = login(tree.staff)
@@ -173,7 +173,7 @@ def test_a_bad_upload_is_shown_next_to_the_field_and_nothing_changes(tree, login
         {"happened_on": local_today().isoformat(), "file": SimpleUploadedFile("x.exe", b"MZ")},
     )
     assert response.status_code == 200
-    assert uploads.MSG_FILE_TYPE in response.content.decode()
+    assert uploads.MSG_FILE_TYPE.format(name="x.exe") in response.content.decode()
     inspection.refresh_from_db()
     assert inspection.state == InspectionState.PLANNED
 

@@ -144,7 +144,7 @@ def test_grading_turns_plan_items_into_commitments_of_the_author(tree, invitee):
 
 
 def test_an_html_attachment_is_refused_and_a_docx_is_stored_under_a_random_name(tree, invitee):
-    from neuguong.commitments.uploads import MSG_FILE_TYPE
+    from neuguong.core.uploads import MSG_FILE_TYPE
 
     page = SimpleUploadedFile("thu-hoach.html", b"<script>alert(1)</script>")
     with pytest.raises(BusinessError) as exc:

@@ -136,13 +136,15 @@ def test_recording_an_actual_gives_the_status_of_the_one_rule(tree, client, targ
 def test_a_renamed_executable_is_refused_as_evidence(tree, client, target_env):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from neuguong.core.uploads import MSG_FILE_CONTENT
+
     _, a, _ = target_env
     client.force_login(tree.secretary_a)
     fake = SimpleUploadedFile("bao-cao.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     response = client.post(
         reverse("targets:target", args=[a.pk]), {"period": 1, "value": "99", "files": fake}
     )
-    assert "Nội dung tệp «bao-cao.pdf» không khớp với đuôi tệp «.pdf»." in response.content.decode()
+    assert MSG_FILE_CONTENT.format(name="bao-cao.pdf") in response.content.decode()
     assert not Actual.objects.exists()
 
 
