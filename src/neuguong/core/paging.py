@@ -2,12 +2,12 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 
 DEFAULT_PAGE_SIZE = 50
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 class CappedPaginator(Paginator):
-    """Counts at most COUNT_CAP rows: a search matching 50,000 people says "hơn 10.000" instead of paying
-    for an exact count on every keystroke."""
+    """Counts at most COUNT_CAP rows: a search matching 5,000 people says "hơn 1.000" instead of paying for
+    an exact count on every keystroke (the database can stop reading after the cap)."""
 
     cap = COUNT_CAP
 
