@@ -41,9 +41,12 @@ def database_config(base_dir: Path) -> dict:
             # nothing at these sizes.
             config.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
         return config
+    sqlite_path = Path(os.environ.get("SQLITE_PATH", str(base_dir / "var" / "neuguong.sqlite3")))
+    # A fresh clone has no var/ yet; SQLite creates the file but not its folder.
+    sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("SQLITE_PATH", str(base_dir / "var" / "neuguong.sqlite3")),
+        "NAME": str(sqlite_path),
         "OPTIONS": {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
             "transaction_mode": "IMMEDIATE",
