@@ -6,6 +6,7 @@ importing them. Apps register in their AppConfig.ready().
 - ORG_LINKS: buttons on an organisation's page: (label, url name taking `code`).
 - PERSON_PANELS: callables (user, person) -> dict | None, rendered on a person's page.
 - PEOPLE_LIST_LINKS: buttons above the people list: (label, url name); the current filters are appended.
+- ORG_LIST_LINKS: the same above the organisation list.
 - DEMO_SEEDERS: callables (root, size, log) run by `seed_demo` after people exist (and before demo accounts).
 """
 
@@ -26,6 +27,7 @@ HOME_PANELS: list[Callable] = []
 ORG_LINKS: list[tuple[str, str]] = []
 PERSON_PANELS: list[Callable] = []
 PEOPLE_LIST_LINKS: list[tuple[str, str]] = []
+ORG_LIST_LINKS: list[tuple[str, str]] = []
 
 
 def add_nav(label: str, url_name: str, *, needs_org_role: bool = False, order: int = 50) -> None:

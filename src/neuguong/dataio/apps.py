@@ -7,10 +7,12 @@ class DataioConfig(AppConfig):
     verbose_name = "Nhập, xuất và sao lưu dữ liệu"
 
     def ready(self):
-        from neuguong.core.registry import ORG_LINKS, PEOPLE_LIST_LINKS, add_nav
+        from neuguong.core.registry import ORG_LINKS, ORG_LIST_LINKS, PEOPLE_LIST_LINKS, add_nav
 
         add_nav("Nhập, xuất dữ liệu", "dataio:index", needs_org_role=True, order=80)
         if ("Xuất XLSX", "dataio:export_people") not in PEOPLE_LIST_LINKS:
             PEOPLE_LIST_LINKS.append(("Xuất XLSX", "dataio:export_people"))
+        if ("Xuất XLSX", "dataio:export_organizations") not in ORG_LIST_LINKS:
+            ORG_LIST_LINKS.append(("Xuất XLSX", "dataio:export_organizations"))
         if ("Cấp tài khoản đảng viên", "dataio:accounts") not in ORG_LINKS:
             ORG_LINKS.append(("Cấp tài khoản đảng viên", "dataio:accounts"))

@@ -9,7 +9,7 @@ from neuguong.audit.selectors import history_for
 from neuguong.core.errors import BusinessError, PermissionDenied
 from neuguong.core.forms import apply_business_error
 from neuguong.core.paging import paginate
-from neuguong.core.registry import ORG_LINKS
+from neuguong.core.registry import ORG_LINKS, ORG_LIST_LINKS
 
 from . import services
 from .forms import (
@@ -34,7 +34,12 @@ def organization_list_view(request):
     query = request.GET.get("q", "")[:200]
     show_dissolved = request.GET.get("dissolved") == "1"
     qs = organization_list(user=request.user, query=query, include_dissolved=show_dissolved)
-    context = {"query": query, "show_dissolved": show_dissolved, **paginate(request, qs, per_page=100)}
+    context = {
+        "query": query,
+        "show_dissolved": show_dissolved,
+        "list_links": [{"label": label, "url": reverse(name)} for label, name in ORG_LIST_LINKS],
+        **paginate(request, qs, per_page=100),
+    }
     return render(request, "organizations/list.html", context)
 
 

@@ -73,3 +73,8 @@ def test_dissolving_a_non_empty_organisation_shows_the_reason(tree, login):
     assert "Không thể giải thể" in response.content.decode()
     tree.org_b.refresh_from_db()
     assert tree.org_b.is_active
+
+
+def test_organisation_list_offers_an_export_of_what_is_shown(tree, login):
+    body = login(tree.staff).get(reverse("organizations:list"), {"q": "tai chinh"}).content.decode()
+    assert f"{reverse('dataio:export_organizations')}?q=tai+chinh" in body
