@@ -724,20 +724,13 @@ def self_score_view(request, assessment_id: int, component_id: int):
     except PermissionDenied as exc:
         raise Http404 from exc
     except BusinessError as exc:
-        context = _assessment_context(
-            request,
-            assessment,
-            row_errors={component.pk: exc.message},
-            row_input={
-                component.pk: {
-                    "score": request.POST.get("score", "")[:20],
-                    "explanation": request.POST.get("explanation", "")[:5000],
-                }
-            },
-        )
-        return render(request, "targets/assessment.html", context, status=400)
+        row_input = {
+            "score": request.POST.get("score", "")[:20],
+            "explanation": request.POST.get("explanation", "")[:5000],
+        }
+        return _component_error(request, assessment, component, exc.message, row_input)
     messages.success(request, f"Đã lưu điểm tự chấm {component.code}.")
-    return redirect(f"{reverse('targets:assessment', args=[assessment.pk])}#c{component.pk}")
+    return _back_to_component(assessment, component)
 
 
 @login_required
@@ -756,19 +749,24 @@ def appraise_view(request, assessment_id: int, component_id: int):
             comment=form.cleaned_data.get("comment", ""),
         )
     except BusinessError as exc:
-        context = _assessment_context(
-            request,
-            assessment,
-            row_errors={component.pk: exc.message},
-            row_input={
-                component.pk: {
-                    "appraised": request.POST.get("score", "")[:20],
-                    "comment": request.POST.get("comment", "")[:5000],
-                }
-            },
-        )
-        return render(request, "targets/assessment.html", context, status=400)
+        row_input = {
+            "appraised": request.POST.get("score", "")[:20],
+            "comment": request.POST.get("comment", "")[:5000],
+        }
+        return _component_error(request, assessment, component, exc.message, row_input)
     messages.success(request, f"Đã lưu điểm thẩm định {component.code}.")
+    return _back_to_component(assessment, component)
+
+
+def _component_error(request, assessment, component, message: str, row_input: dict):
+    """Re-render the assessment with the error and the user's input on the component's row."""
+    context = _assessment_context(
+        request, assessment, row_errors={component.pk: message}, row_input={component.pk: row_input}
+    )
+    return render(request, "targets/assessment.html", context, status=400)
+
+
+def _back_to_component(assessment, component):
     return redirect(f"{reverse('targets:assessment', args=[assessment.pk])}#c{component.pk}")
 
 
