@@ -184,3 +184,7 @@ LOGGING = {
 
 # Deployment-facing text (the place name printed on generated documents).
 DOCUMENT_PLACE_NAME = env_str("DOCUMENT_PLACE_NAME", "Nghệ An")
+
+# Seconds for which report figures (dashboard, reports, annex, API) are reused from the shared cache; 0 = live.
+# Large trees (a province and up) should set e.g. 300: every consumer then reads the same snapshot.
+REPORTS_FIGURES_CACHE_SECONDS = env_int("REPORTS_FIGURES_CACHE_SECONDS", 0)
