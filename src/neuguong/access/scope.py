@@ -58,6 +58,17 @@ def _paths_q(paths: tuple[str, ...], lookup: str, is_global: bool) -> Q:
     return q
 
 
+def any_of(*conditions: Q) -> Q:
+    """OR of conditions where an empty Q() means "no restriction": `Q() | x` would silently become `x`,
+    so an empty condition wins outright. (`Scope.read_q` itself never returns an empty Q.)"""
+    if any(not condition for condition in conditions):
+        return Q()
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined |= condition
+    return combined
+
+
 @dataclass(frozen=True)
 class Scope:
     user_id: int | None

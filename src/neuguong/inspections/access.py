@@ -61,17 +61,6 @@ def user_facts(user) -> Facts:
     return facts
 
 
-def any_of(*conditions: Q) -> Q:
-    """OR of conditions where an empty Q means "no restriction" (as `Scope.read_q` returns for a scope
-    covering the whole tree): `Q() | x` would silently become `x`, so an empty one wins outright."""
-    if any(not condition for condition in conditions):
-        return Q()
-    combined = conditions[0]
-    for condition in conditions[1:]:
-        combined |= condition
-    return combined
-
-
 def _paths_q(paths, lookup: str) -> Q:
     q = Q(pk__in=[])
     for path in paths:

@@ -104,7 +104,9 @@ class ProgramQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Programs of committees the user may read, where they sit on the commission or standing
         committee, or which hold an inspection they may see."""
-        from .access import any_of, insider_q, user_facts
+        from neuguong.access.scope import any_of
+
+        from .access import insider_q, user_facts
 
         facts = user_facts(user)
         if facts.is_global:
@@ -161,7 +163,9 @@ class Program(TimeStampedModel):
 class InspectionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Inspections the user may open at any level: insiders, overseers, and the subject once notified."""
-        from .access import any_of, insider_q, subject_q, user_facts
+        from neuguong.access.scope import any_of
+
+        from .access import insider_q, subject_q, user_facts
 
         facts = user_facts(user)
         if facts.is_global:

@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from neuguong.access.scope import scope_for
+from neuguong.access.scope import any_of, scope_for
 from neuguong.audit.selectors import history_for
 from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError, PermissionDenied
@@ -51,7 +51,7 @@ from .selectors import (
 def _managed_organizations(user):
     facts = access.user_facts(user)
     return Organization.objects.filter(
-        access.any_of(Q(pk__in=sorted(facts.committee_ids)), facts.scope.read_q("path"))
+        any_of(Q(pk__in=sorted(facts.committee_ids)), facts.scope.read_q("path"))
     ).active()
 
 

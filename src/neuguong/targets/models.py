@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from neuguong.access.scope import any_of
 from neuguong.core.models import SoftDeleteModel, SoftDeleteQuerySet, TimeStampedModel
 from neuguong.core.text import fold, normalize_text
 
@@ -25,17 +26,6 @@ def ancestor_paths(path: str) -> list[str]:
     """'/1/7/42/' → ['/1/', '/1/7/', '/1/7/42/']."""
     parts = [part for part in path.strip("/").split("/") if part]
     return [f"/{'/'.join(parts[: i + 1])}/" for i in range(len(parts))]
-
-
-def any_of(*conditions: Q) -> Q:
-    """OR of scope conditions, where an empty Q() means 'no restriction' (`Scope.read_q` returns it for a
-    scope covering the root): OR-ing it naively would drop it and restrict instead of widen."""
-    if any(not condition.children for condition in conditions):
-        return Q()
-    combined = conditions[0]
-    for condition in conditions[1:]:
-        combined |= condition
-    return combined
 
 
 def _tree_q(scope, lookup: str = "organization__path") -> Q:
