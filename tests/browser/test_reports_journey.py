@@ -62,10 +62,6 @@ def commitments(tree) -> list[Commitment]:
     return in_a
 
 
-def _cell_int(text: str) -> int:
-    return int(text.strip().replace(".", ""))
-
-
 def test_secretary_checks_figures_writes_the_report_and_exports_it(browser_page, tree, commitments, tmp_path):
     today = local_today()
     period = year_period(today.year)
