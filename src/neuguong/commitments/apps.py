@@ -11,7 +11,7 @@ class CommitmentsConfig(AppConfig):
 
         from .demo import seed_commitments
         from .panels import my_commitments_panel
-        from .tasks import send_commitment_reminders
+        from .tasks import refresh_status_tallies, send_commitment_reminders
 
         if my_commitments_panel not in registry.HOME_PANELS:
             registry.HOME_PANELS.append(my_commitments_panel)
@@ -22,3 +22,15 @@ class CommitmentsConfig(AppConfig):
         registry.add_nav("Nhiệm vụ", "commitments:board", needs_org_role=True, order=21)
         # Hourly: planning is idempotent (unique outbox rows), so a missed or doubled run is harmless.
         scheduler.register("commitments.reminders", 3600, send_commitment_reminders.enqueue)
+        # Every 5 minutes: re-date the status tallies after midnight and fold their +1/−1 rows.
+        scheduler.register("commitments.tallies", 300, refresh_status_tallies.enqueue)
+
+        from neuguong.organizations.signals import organization_moved
+
+        organization_moved.connect(_move_tallies, dispatch_uid="commitments.tally.move")
+
+
+def _move_tallies(sender, organization_id: int, old_path: str, new_path: str, **kwargs) -> None:
+    from .tally import move_subtree
+
+    move_subtree(organization_id, old_path, new_path)

@@ -497,3 +497,57 @@ class Reminder(models.Model):
             )
         ]
         indexes = [models.Index(fields=["status", "due_on"], name="reminder_status_due_idx")]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Status tallies: counts kept up to date by database triggers (see `tally.py`), so the views over a whole
+# province read a few thousand small rows instead of counting a million commitments on every request.
+
+
+class TallyState(models.Model):
+    """One row (id 1): the day the tallies' statuses are computed for, and the rule they follow.
+    `as_of` is NULL while the tallies are not built; the triggers then write nothing."""
+
+    as_of = models.DateField(null=True)
+    against_original = models.BooleanField(default=False)
+    built_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = "trạng thái bảng đếm"
+
+
+class StatusTally(models.Model):
+    """Commitments counted per ancestor organisation (each commitment counts in its organisation and in
+    every organisation above it), deadline month, category, source and status as of `TallyState.as_of`.
+    Rows are appended by triggers (+1 / −1) and compacted now and then; always read with SUM(n)."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    month = models.PositiveIntegerField()  # yyyymm of the deadline
+    category = models.CharField(max_length=16)
+    source_kind = models.CharField(max_length=16)
+    status = models.CharField(max_length=24)
+    # A returned report or a pending extension whose deadline has passed (the government statuses count
+    # it as overdue); always False for the other statuses.
+    past = models.BooleanField(default=False)
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "month"], name="status_tally_org_month_idx")]
+
+
+class LeadUnitTally(models.Model):
+    """As `StatusTally`, per lead unit (0 = none) instead of category and source."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    month = models.PositiveIntegerField()
+    lead_unit_key = models.BigIntegerField()
+    status = models.CharField(max_length=24)
+    past = models.BooleanField(default=False)
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "month"], name="lead_tally_org_month_idx")]

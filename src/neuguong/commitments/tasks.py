@@ -8,3 +8,15 @@ def send_commitment_reminders() -> dict:
     from .reminders import run
 
     return run()
+
+
+@task
+def refresh_status_tallies() -> dict:
+    """Re-date the status tallies to today (after midnight) and compact them."""
+    from neuguong.core.dates import local_today
+
+    from .tally import advance, compact
+
+    advanced = advance(local_today())
+    compact()
+    return {"advanced": advanced}

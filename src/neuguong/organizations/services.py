@@ -12,6 +12,7 @@ from neuguong.core.errors import BusinessError, PermissionDenied
 from neuguong.core.text import normalize_text
 
 from .models import DecisionKind, Organization, OrgKind, StructureDecision
+from .signals import organization_moved
 
 MSG_CODE_TAKEN = "Mã tổ chức «{code}» đã được dùng."
 MSG_CODE_INVALID = "Mã tổ chức chỉ gồm chữ không dấu, số, dấu gạch ngang hoặc gạch dưới (tối đa 32 ký tự)."
@@ -173,9 +174,13 @@ def organization_move(
     if new_parent.path.startswith(organization.path):
         raise BusinessError(MSG_MOVE_INTO_SELF, field="new_parent")
     old_parent = organization.parent
+    old_path = organization.path
     _repath_subtree(organization, new_parent)
     Organization.objects.filter(pk=organization.pk).update(parent=new_parent)
     organization.refresh_from_db()
+    organization_moved.send(
+        sender=Organization, organization_id=organization.pk, old_path=old_path, new_path=organization.path
+    )
     _decide(
         actor,
         organization,

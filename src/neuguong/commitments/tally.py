@@ -1,0 +1,348 @@
+"""Status tallies: commitment counts per organisation subtree, kept up to date by the database itself.
+
+Why: the root of a province has a million commitments. Counting them on each request (subtree summary,
+board counts, dashboard, report figures) cost seconds. Here every commitment is counted once in each
+organisation of its path (its own and every one above), per deadline month and status, so "how many of
+each status under this organisation" reads the rows of that one organisation (and of its children).
+
+How it stays right:
+- Triggers on the commitments table (row triggers on SQLite, statement triggers with transition tables on
+  PostgreSQL) append +1 / −1 rows for every insert, update and delete, whatever wrote them: services,
+  factories, bulk_create, `QuerySet.update()`, raw SQL. Writers only append, so they never wait on each
+  other for a hot counter row; `compact()` folds the rows now and then (scheduled), readers SUM(n).
+- Status depends on the day. The tallies hold the statuses as of `TallyState.as_of`; `advance(day)` moves
+  only the open commitments whose deadline lies between the old and the new day (a day's worth), under a
+  lock that waits for in-flight writers. The scheduler advances every few minutes; a reader asking for
+  today advances first if the job is late, and a reader asking for any other day counts live.
+- The status expression here is the SQL form of `status.commitment_status`; tests check the tallies
+  against live counts on generated data and after every kind of change.
+- Moving an organisation moves its subtree's counts from the old ancestors to the new ones
+  (`organization_moved` signal). `rebuild()` recomputes everything (`manage.py tally_rebuild`).
+- With `COMMITMENT_ON_TIME_AGAINST_ORIGINAL` changed since the last build, the tallies are not used
+  (every count is live) until rebuilt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from .models import LeadUnitTally, StatusTally, TallyState
+from .status import against_original_default
+
+
+@dataclass(frozen=True)
+class Grain:
+    model: type
+    # (column, SQL expression over the commitment row `c`)
+    dims: tuple[tuple[str, str], ...]
+
+    @property
+    def table(self) -> str:
+        return self.model._meta.db_table
+
+    @property
+    def columns(self) -> list[str]:
+        return [column for column, _ in self.dims] + ["status", "past"]
+
+
+def _month_sql(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(YEAR FROM {column}) * 100 + EXTRACT(MONTH FROM {column}) AS integer)"
+    return f"CAST(strftime('%Y%m', {column}) AS INTEGER)"
+
+
+def _grains() -> tuple[Grain, Grain]:
+    month = _month_sql("c.deadline")
+    return (
+        Grain(StatusTally, (("month", month), ("category", "c.category"), ("source_kind", "c.source_kind"))),
+        Grain(LeadUnitTally, (("month", month), ("lead_unit_key", "COALESCE(c.lead_unit_id, 0)"))),
+    )
+
+
+# The rule of `status.commitment_status` over a commitment row `c`, as of `s.as_of` (the state row).
+STATUS_SQL = """CASE
+    WHEN c.halt = 'cancelled' THEN 'cancelled'
+    WHEN c.halt = 'suspended' THEN 'suspended'
+    WHEN c.completed_on IS NOT NULL
+         AND c.completed_on <= (CASE WHEN s.against_original THEN c.original_deadline ELSE c.deadline END)
+         THEN 'done_on_time'
+    WHEN c.completed_on IS NOT NULL THEN 'done_late'
+    WHEN c.extension_pending THEN 'extension_requested'
+    WHEN c.is_returned THEN 'returned'
+    WHEN (CASE WHEN s.against_original THEN c.original_deadline ELSE c.deadline END) >= s.as_of
+         THEN 'open_on_time'
+    ELSE 'open_overdue'
+END"""
+PAST_SQL = (
+    "(c.halt = '' AND c.completed_on IS NULL AND (c.extension_pending OR c.is_returned)"
+    " AND c.deadline < s.as_of)"
+)
+COMMITMENT_COLUMNS = (
+    "organization_id",
+    "deadline",
+    "original_deadline",
+    "completed_on",
+    "halt",
+    "extension_pending",
+    "is_returned",
+    "category",
+    "source_kind",
+    "lead_unit_id",
+)
+
+
+def _keys_select(grain: Grain, source: str, sign: int, where: str = "") -> str:
+    """SELECT (ancestor id, dimensions, status, past, sign) for each commitment of `source` (aliased c)
+    and each organisation on its path."""
+    if connection.vendor == "postgresql":
+        ancestors = "CROSS JOIN LATERAL unnest(string_to_array(trim(both '/' from o.path), '/')) AS anc(id)"
+        ancestor_id = "CAST(anc.id AS bigint)"
+    else:
+        ancestors = "JOIN organizations_organization a ON substr(o.path, 1, length(a.path)) = a.path"
+        ancestor_id = "a.id"
+    dims = ", ".join(f"{expr} AS {column}" for column, expr in grain.dims)
+    # Only this module's own SQL fragments and integers are interpolated; nothing comes from a user.
+    return (
+        f"SELECT {ancestor_id} AS organization_id, {dims}, {STATUS_SQL} AS status, {PAST_SQL} AS past, "  # noqa: S608
+        f"{sign} AS n FROM {source} c "
+        "JOIN organizations_organization o ON o.id = c.organization_id "
+        f"{ancestors} JOIN commitments_tallystate s ON s.id = 1 AND s.as_of IS NOT NULL"
+        + (f" WHERE {where}" if where else "")
+    )
+
+
+def _insert_sql(grain: Grain, selects: list[str]) -> str:
+    columns = ", ".join(grain.columns)
+    union = " UNION ALL ".join(selects)
+    return (
+        f"INSERT INTO {grain.table} (organization_id, {columns}, n) "  # noqa: S608 — no user input
+        f"SELECT organization_id, {columns}, SUM(n) FROM ({union}) k "
+        f"GROUP BY organization_id, {columns} HAVING SUM(n) <> 0"
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Triggers (installed by migration 0005)
+
+
+def _sqlite_row(alias: str) -> str:
+    columns = ", ".join(f"{alias}.{column} AS {column}" for column in COMMITMENT_COLUMNS)
+    return f"(SELECT {columns})"
+
+
+def trigger_sql() -> list[str]:
+    grains = _grains()
+    if connection.vendor == "postgresql":
+
+        def statements(*sources: tuple[str, int]) -> str:
+            return "\n".join(
+                _insert_sql(grain, [_keys_select(grain, table, sign) for table, sign in sources]) + ";"
+                for grain in grains
+            )
+
+        function = f"""
+CREATE OR REPLACE FUNCTION commitments_tally_sync() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+    -- Shares the state row: advance() and rebuild() lock it FOR UPDATE and so wait for writers in flight.
+    PERFORM 1 FROM commitments_tallystate WHERE id = 1 AND as_of IS NOT NULL FOR SHARE;
+    IF NOT FOUND THEN RETURN NULL; END IF;
+    IF TG_OP = 'INSERT' THEN
+        {statements(("new_rows", 1))}
+    ELSIF TG_OP = 'DELETE' THEN
+        {statements(("old_rows", -1))}
+    ELSE
+        {statements(("old_rows", -1), ("new_rows", 1))}
+    END IF;
+    RETURN NULL;
+END
+$fn$"""
+        return [
+            function,
+            "CREATE TRIGGER commitments_tally_ins AFTER INSERT ON commitments_commitment "
+            "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION commitments_tally_sync()",
+            "CREATE TRIGGER commitments_tally_upd AFTER UPDATE ON commitments_commitment "
+            "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+            "FOR EACH STATEMENT EXECUTE FUNCTION commitments_tally_sync()",
+            "CREATE TRIGGER commitments_tally_del AFTER DELETE ON commitments_commitment "
+            "REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION commitments_tally_sync()",
+        ]
+
+    def body(*rows: tuple[str, int]) -> str:
+        return " ".join(
+            _insert_sql(grain, [_keys_select(grain, _sqlite_row(alias), sign) for alias, sign in rows]) + ";"
+            for grain in grains
+        )
+
+    return [
+        "CREATE TRIGGER commitments_tally_ins AFTER INSERT ON commitments_commitment "
+        f"BEGIN {body(('NEW', 1))} END",
+        "CREATE TRIGGER commitments_tally_upd AFTER UPDATE ON commitments_commitment "
+        f"BEGIN {body(('OLD', -1), ('NEW', 1))} END",
+        "CREATE TRIGGER commitments_tally_del AFTER DELETE ON commitments_commitment "
+        f"BEGIN {body(('OLD', -1))} END",
+    ]
+
+
+def drop_trigger_sql() -> list[str]:
+    statements = [
+        f"DROP TRIGGER IF EXISTS commitments_tally_{kind}"
+        + (" ON commitments_commitment" if connection.vendor == "postgresql" else "")
+        for kind in ("ins", "upd", "del")
+    ]
+    if connection.vendor == "postgresql":
+        statements.append("DROP FUNCTION IF EXISTS commitments_tally_sync()")
+    return statements
+
+
+def _execute(*statements: str) -> None:
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def install_triggers() -> None:
+    _execute(*drop_trigger_sql(), *trigger_sql())
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Maintenance
+
+
+def _locked_state() -> TallyState:
+    """The state row, locked until the end of the transaction (writers' triggers share it)."""
+    TallyState.objects.get_or_create(pk=1)
+    return TallyState.objects.select_for_update().get(pk=1)
+
+
+def _literal(day: dt.date) -> str:
+    return f"'{day.isoformat()}'"  # a date object's ISO form: digits and dashes only
+
+
+@transaction.atomic
+def rebuild(today: dt.date) -> None:
+    """Recompute every tally from the commitments, as of `today` with the configured on-time rule."""
+    state = _locked_state()
+    for grain in _grains():
+        grain.model.objects.all().delete()
+    state.as_of = today
+    state.against_original = against_original_default()
+    state.built_at = timezone.now()
+    state.save()
+    _execute(*(_insert_sql(grain, [_keys_select(grain, "commitments_commitment", 1)]) for grain in _grains()))
+
+
+@transaction.atomic
+def advance(today: dt.date) -> bool:
+    """Re-date the tallies to `today`: only open commitments whose deadline (current or original) lies
+    between the old day and `today` can change status. Returns whether anything was re-dated."""
+    state = _locked_state()
+    if state.as_of is None or state.as_of == today:
+        return False
+    low, high = sorted((state.as_of, today))
+    window = (
+        "c.halt = '' AND c.completed_on IS NULL AND ("
+        f"(c.deadline >= {_literal(low)} AND c.deadline < {_literal(high)}) OR "
+        f"(c.original_deadline >= {_literal(low)} AND c.original_deadline < {_literal(high)}))"
+    )
+    grains = _grains()
+    _execute(*(_insert_sql(g, [_keys_select(g, "commitments_commitment", -1, window)]) for g in grains))
+    state.as_of = today
+    state.save(update_fields=["as_of"])
+    _execute(*(_insert_sql(g, [_keys_select(g, "commitments_commitment", 1, window)]) for g in grains))
+    return True
+
+
+def compact() -> None:
+    """Fold each tally's +1/−1 rows into one row per key (dropping keys that sum to zero)."""
+    for grain in _grains():
+        columns = ", ".join(grain.columns)
+        group = f"organization_id, {columns}"
+        if connection.vendor == "postgresql":
+            _execute(
+                f"WITH moved AS (DELETE FROM {grain.table} RETURNING {group}, n) "  # noqa: S608
+                f"INSERT INTO {grain.table} ({group}, n) "
+                f"SELECT {group}, SUM(n) FROM moved GROUP BY {group} HAVING SUM(n) <> 0"
+            )
+            continue
+        with transaction.atomic():
+            _execute(
+                "DROP TABLE IF EXISTS temp.tally_compact",
+                f"CREATE TEMP TABLE tally_compact AS SELECT {group}, SUM(n) AS n FROM {grain.table} "  # noqa: S608
+                f"GROUP BY {group} HAVING SUM(n) <> 0",
+                f"DELETE FROM {grain.table}",  # noqa: S608
+                f"INSERT INTO {grain.table} ({group}, n) SELECT {group}, n FROM temp.tally_compact",  # noqa: S608
+                "DROP TABLE temp.tally_compact",
+            )
+
+
+def move_subtree(organization_id: int, old_path: str, new_path: str) -> None:
+    """An organisation moved: its subtree's counts leave the old ancestors and join the new ones."""
+
+    def ids(path: str) -> set[int]:
+        return {int(part) for part in path.strip("/").split("/") if part} - {organization_id}
+
+    old, new = ids(old_path), ids(new_path)
+    signs = [(pk, -1) for pk in sorted(old - new)] + [(pk, 1) for pk in sorted(new - old)]
+    if not signs:
+        return
+    targets = " UNION ALL ".join(f"SELECT {int(pk)} AS id, {sign} AS sign" for pk, sign in signs)
+    with transaction.atomic():
+        state = _locked_state()
+        if state.as_of is None:
+            return
+        for grain in _grains():
+            columns = ", ".join(grain.columns)
+            _execute(
+                f"INSERT INTO {grain.table} (organization_id, {columns}, n) "  # noqa: S608
+                f"SELECT x.id, {columns}, x.sign * SUM(t.n) FROM {grain.table} t "
+                f"JOIN ({targets}) x ON 1 = 1 WHERE t.organization_id = {int(organization_id)} "
+                f"GROUP BY x.id, x.sign, {columns} HAVING SUM(t.n) <> 0"
+            )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading
+
+
+def tally_ready(today: dt.date) -> bool:
+    """Whether counts as of `today` can be read from the tallies (advancing them first if the scheduled
+    job is late and `today` is the real today)."""
+    from neuguong.core.dates import local_today
+
+    state = TallyState.objects.filter(pk=1).first()
+    if state is None or state.as_of is None or state.against_original != against_original_default():
+        return False
+    if state.as_of == today:
+        return True
+    if today == local_today() and state.as_of < today:
+        advance(today)
+        return True
+    return False
+
+
+def tally_rows(
+    model,
+    organization_ids,
+    *,
+    group: tuple[str, ...] = (),
+    months: tuple[int, int] | None = None,
+    **filters,
+) -> list[dict]:
+    """Summed tally rows of the given organisations (each one's whole subtree), grouped by `group` plus
+    status and past; keys that sum to zero are left out. One query."""
+    qs = model.objects.filter(organization_id__in=list(organization_ids), **filters)
+    if months is not None:
+        qs = qs.filter(month__gte=months[0], month__lte=months[1])
+    return list(qs.values(*group, "status", "past").annotate(total=Sum("n")).exclude(total=0).order_by())
+
+
+def month_range(start: dt.date, end: dt.date) -> tuple[int, int] | None:
+    """(yyyymm, yyyymm) when [start, end] is whole months, else None (the tallies cannot split a month)."""
+    if start.day != 1 or (end + dt.timedelta(days=1)).day != 1 or end < start:
+        return None
+    return start.year * 100 + start.month, end.year * 100 + end.month

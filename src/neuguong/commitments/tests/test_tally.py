@@ -1,0 +1,234 @@
+"""The status tallies agree with the one status rule, whatever writes the commitments.
+
+The expected counts are computed in Python with `commitment_status` (the pure rule) over every commitment
+and every organisation on its path; the tallies are read back from the database. Hypothesis generates the
+commitments, the changes made to them (save, `QuerySet.update`, delete), the days and the moves.
+"""
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+from django.db import transaction
+from django.db.models import Sum
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from neuguong.commitments import tally
+from neuguong.commitments.models import Commitment, LeadUnitTally, StatusTally
+from neuguong.commitments.status import (
+    EXTENSION_REQUESTED,
+    RETURNED,
+    commitment_status,
+)
+from neuguong.organizations.models import Organization
+
+from .factories import CommitmentFactory
+
+DAY = dt.date(2026, 6, 15)
+
+commitment_facts = st.fixed_dictionaries(
+    {
+        "org": st.integers(0, 3),
+        "deadline": st.integers(-60, 60),
+        "extended_by": st.sampled_from([0, 0, 5, 40]),
+        "completed": st.one_of(st.none(), st.integers(-20, 20)),
+        "halt": st.sampled_from(["", "", "", "cancelled", "suspended"]),
+        "extension_pending": st.booleans(),
+        "is_returned": st.booleans(),
+        "category": st.sampled_from(["exemplary", "political", "other"]),
+        "source_kind": st.sampled_from(["pledge", "document"]),
+        "lead": st.sampled_from([None, 0, 3]),
+    }
+)
+
+
+def expected(today: dt.date) -> tuple[Counter, Counter]:
+    by_status: Counter = Counter()
+    by_lead: Counter = Counter()
+    for c in Commitment.objects.select_related("organization"):
+        code = commitment_status(c, today)
+        past = code in (RETURNED, EXTENSION_REQUESTED) and c.deadline < today
+        month = c.deadline.year * 100 + c.deadline.month
+        for ancestor in c.organization.ancestor_ids:
+            by_status[(ancestor, month, c.category, c.source_kind, code, past)] += 1
+            by_lead[(ancestor, month, c.lead_unit_id or 0, code, past)] += 1
+    return by_status, by_lead
+
+
+def stored() -> tuple[Counter, Counter]:
+    def read(model, columns):
+        rows = model.objects.values(*columns).annotate(total=Sum("n")).exclude(total=0).order_by()
+        return Counter({tuple(row[c] for c in columns): row["total"] for row in rows})
+
+    return (
+        read(StatusTally, ["organization_id", "month", "category", "source_kind", "status", "past"]),
+        read(LeadUnitTally, ["organization_id", "month", "lead_unit_key", "status", "past"]),
+    )
+
+
+def make(tree, facts: dict) -> Commitment:
+    orgs = [tree.root, tree.org_a, tree.branch_a, tree.org_b]
+    people = {0: tree.person_b, 1: tree.person_a, 2: tree.person_a, 3: tree.person_b}
+    original = DAY + dt.timedelta(days=facts["deadline"])
+    deadline = original + dt.timedelta(days=facts["extended_by"])
+    completed = facts["completed"]
+    return CommitmentFactory(
+        organization=orgs[facts["org"]],
+        responsible_person=people[facts["org"]],
+        lead_unit=None if facts["lead"] is None else orgs[facts["lead"]],
+        deadline=deadline,
+        original_deadline=original,
+        completed_on=None if completed is None else deadline + dt.timedelta(days=completed),
+        halt=facts["halt"],
+        halt_reason="Lý do" if facts["halt"] else "",
+        halted_by=tree.staff if facts["halt"] else None,
+        extension_pending=facts["extension_pending"],
+        is_returned=facts["is_returned"],
+        category=facts["category"],
+        source_kind=facts["source_kind"],
+    )
+
+
+class Rollback(Exception):
+    pass
+
+
+def test_migration_installs_the_triggers_and_builds_the_state(tree):
+    tally.rebuild(DAY)
+    CommitmentFactory(responsible_person=tree.person_a, deadline=DAY)
+    rows = StatusTally.objects.filter(organization=tree.root).aggregate(total=Sum("n"))
+    assert rows["total"] == 1
+
+
+@pytest.mark.django_db
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    initial=st.lists(commitment_facts, max_size=12),
+    changes=st.lists(
+        st.tuples(
+            st.sampled_from(["save", "update", "delete", "complete"]), st.integers(0, 20), commitment_facts
+        ),
+        max_size=6,
+    ),
+    later=st.integers(-30, 90),
+)
+def test_tallies_follow_every_write_and_every_day(tree, initial, changes, later):
+    try:
+        with transaction.atomic():
+            tally.rebuild(DAY)
+            made = [make(tree, facts) for facts in initial]
+            # bulk_create goes through the same triggers
+            Commitment.objects.bulk_create(
+                [
+                    Commitment(
+                        title="Hàng loạt",
+                        organization=tree.org_b,
+                        responsible_person=tree.person_b,
+                        deadline=DAY,
+                        original_deadline=DAY,
+                    )
+                ]
+            )
+            assert stored() == expected(DAY)
+            for action, index, facts in changes:
+                if not made:
+                    break
+                target = made[index % len(made)]
+                if action == "save":
+                    target.deadline = max(
+                        target.original_deadline, DAY + dt.timedelta(days=facts["deadline"])
+                    )
+                    target.category = facts["category"]
+                    target.organization = tree.org_a
+                    target.save()
+                elif action == "update":
+                    Commitment.objects.filter(pk=target.pk).update(
+                        is_returned=facts["is_returned"], extension_pending=facts["extension_pending"]
+                    )
+                elif action == "complete":
+                    Commitment.objects.filter(organization=target.organization).update(completed_on=DAY)
+                else:
+                    Commitment.objects.filter(pk=target.pk).delete()
+                    made.remove(target)
+            assert stored() == expected(DAY)
+            tally.compact()
+            assert stored() == expected(DAY)
+            day = DAY + dt.timedelta(days=later)
+            tally.advance(day)
+            assert stored() == expected(day)
+            tally.advance(DAY)
+            assert stored() == expected(DAY)
+            raise Rollback
+    except Rollback:
+        pass
+
+
+def test_rebuild_matches_the_rule(tree):
+    for facts in [
+        {
+            "org": 2,
+            "deadline": -3,
+            "extended_by": 0,
+            "completed": None,
+            "halt": "",
+            "extension_pending": False,
+            "is_returned": True,
+            "category": "other",
+            "source_kind": "pledge",
+            "lead": 1,
+        },
+        {
+            "org": 1,
+            "deadline": 10,
+            "extended_by": 5,
+            "completed": 6,
+            "halt": "",
+            "extension_pending": False,
+            "is_returned": False,
+            "category": "political",
+            "source_kind": "document",
+            "lead": None,
+        },
+    ]:
+        make(tree, facts)
+    tally.rebuild(DAY)
+    assert stored() == expected(DAY)
+    tally.rebuild(DAY + dt.timedelta(days=20))
+    assert stored() == expected(DAY + dt.timedelta(days=20))
+
+
+def test_moving_an_organisation_moves_its_counts(tree):
+    from neuguong.organizations.services import organization_move
+
+    tally.rebuild(DAY)
+    for offset in (-5, 0, 5):
+        CommitmentFactory(responsible_person=tree.person_a, deadline=DAY + dt.timedelta(days=offset))
+    organization_move(actor=tree.staff, organization=tree.branch_a, new_parent=tree.org_b, decided_on=DAY)
+    assert stored() == expected(DAY)
+    assert Organization.objects.get(pk=tree.branch_a.pk).path.startswith(tree.org_b.path)
+
+
+def test_a_state_without_a_day_writes_nothing_and_is_not_read(tree):
+    from neuguong.commitments.models import TallyState
+
+    TallyState.objects.filter(pk=1).update(as_of=None)
+    StatusTally.objects.all().delete()
+    CommitmentFactory(responsible_person=tree.person_a, deadline=DAY)
+    assert not StatusTally.objects.exists()
+    assert tally.tally_ready(DAY) is False
+
+
+def test_tallies_are_not_read_for_another_on_time_rule(tree, settings):
+    tally.rebuild(DAY)
+    assert tally.tally_ready(DAY) is True
+    settings.COMMITMENT_ON_TIME_AGAINST_ORIGINAL = True
+    assert tally.tally_ready(DAY) is False
+
+
+def test_month_range_only_for_whole_months():
+    assert tally.month_range(dt.date(2026, 1, 1), dt.date(2026, 12, 31)) == (202601, 202612)
+    assert tally.month_range(dt.date(2026, 4, 1), dt.date(2026, 6, 30)) == (202604, 202606)
+    assert tally.month_range(dt.date(2026, 2, 1), dt.date(2026, 2, 28)) == (202602, 202602)
+    assert tally.month_range(dt.date(2026, 1, 2), dt.date(2026, 12, 31)) is None
+    assert tally.month_range(dt.date(2026, 1, 1), dt.date(2026, 12, 30)) is None
