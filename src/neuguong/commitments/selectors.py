@@ -8,7 +8,7 @@ from django.http import Http404
 
 from neuguong.organizations.models import Organization
 
-from .models import Commitment, Evidence, ExtensionRequest, ProgressReport
+from .models import Commitment, Evidence, ExtensionRequest, ProgressReport, StatusTally
 from .status import (
     DONE_ON_TIME,
     DONE_STATUSES,
@@ -19,6 +19,7 @@ from .status import (
     status_case,
     status_q,
 )
+from .tally import tally_ready, tally_rows
 
 SORTS = {
     "deadline": ("deadline", "id"),
@@ -166,6 +167,69 @@ def status_counts(queryset, today: dt.date) -> dict[str, int]:
     return {code: counts[code] or 0 for code in STATUS_CODES}
 
 
+def board_status_counts(
+    *,
+    user,
+    today: dt.date,
+    organization: Organization | None = None,
+    category: str = "",
+    source_kind: str = "",
+    year: int | None = None,
+    person_id: int | None = None,
+    due_from: dt.date | None = None,
+    due_to: dt.date | None = None,
+    query: str = "",
+    **ignored,
+) -> dict[str, int]:
+    """{status code: count} of the board's commitments for these filters (any status).
+
+    Organisation, category, source and year are read from the status tallies (a few hundred rows even at
+    the root of a province); a person, a date range or a text search is counted live."""
+    from neuguong.access.scope import scope_for
+
+    scope = scope_for(user)
+    live_only = bool(person_id or due_from or due_to or query)
+    if not live_only and tally_ready(today):
+        if organization is not None:
+            roots = [organization.pk] if scope.can_read_path(organization.path) else None
+        elif scope.reads_everything:
+            roots = list(Organization.objects.filter(parent__isnull=True).values_list("pk", flat=True))
+        else:
+            roots = [int(path.strip("/").split("/")[-1]) for path in scope.read_paths]
+        if roots is not None:
+            filters = {
+                key: value for key, value in (("category", category), ("source_kind", source_kind)) if value
+            }
+            months = (year * 100 + 1, year * 100 + 12) if year else None
+            counts = dict.fromkeys(STATUS_CODES, 0)
+            for row in tally_rows(StatusTally, roots, months=months, **filters):
+                counts[row["status"]] += row["total"]
+            if organization is None and scope.person_id and not scope.reads_everything:
+                # The user's own commitments outside the subtrees they read (visible to them as well).
+                own = Commitment.objects.filter(responsible_person_id=scope.person_id).exclude(
+                    scope.read_q("organization__path")
+                )
+                own = own.filter(**filters)
+                if year:
+                    own = own.filter(deadline__year=year)
+                for code, n in status_counts(own, today).items():
+                    counts[code] += n
+            return counts
+    qs = commitment_list(
+        user=user,
+        today=today,
+        organization=organization,
+        category=category,
+        source_kind=source_kind,
+        year=year,
+        person_id=person_id,
+        due_from=due_from,
+        due_to=due_to,
+        query=query,
+    )
+    return status_counts(qs, today)
+
+
 def on_time_rate(counts: dict[str, int]) -> float | None:
     """Share of completed commitments done on time; None when nothing is completed yet."""
     done = sum(counts[code] for code in DONE_STATUSES)
@@ -190,15 +254,32 @@ class SummaryRow:
         return self.counts[OPEN_OVERDUE]
 
 
-def subtree_summary(
-    *, user, organization: Organization, today: dt.date
-) -> tuple[SummaryRow, list[SummaryRow]]:
-    """Counts per status for `organization` (whole subtree) and for each direct child's subtree.
+def summary_children(organization: Organization):
+    """The active children of `organization`, in the summary's order (a queryset, to page)."""
+    return organization.children.filter(dissolved_on__isnull=True).order_by("name_folded", "id")
 
-    Three queries: the children, the (id, path) of the organisations in the subtree, and one
+
+def subtree_summary(
+    *, user, organization: Organization, today: dt.date, children: list[Organization] | None = None
+) -> tuple[SummaryRow, list[SummaryRow]]:
+    """Counts per status for `organization` (whole subtree) and for each direct child's subtree (all the
+    active children, or the page of them given as `children`).
+
+    From the status tallies when they are current (two queries whatever the size of the subtree).
+    Otherwise three queries: the children, the (id, path) of the organisations in the subtree, and one
     GROUP BY organisation over the subtree's commitments; each organisation id is then folded into its
     child of `organization` from its path (no recursion, no query per child)."""
-    children = list(organization.children.filter(dissolved_on__isnull=True).order_by("name_folded"))
+    from neuguong.access.scope import scope_for
+
+    if children is None:
+        children = list(summary_children(organization))
+    if scope_for(user).can_read_path(organization.path) and tally_ready(today):
+        # Everything under the organisation is visible: each subtree's counts are its tally rows.
+        counts = {pk: dict.fromkeys(STATUS_CODES, 0) for pk in [organization.pk, *(c.pk for c in children)]}
+        for row in tally_rows(StatusTally, list(counts), group=("organization_id",)):
+            counts[row["organization_id"]][row["status"]] += row["total"]
+        total = SummaryRow(organization, counts[organization.pk])
+        return total, [SummaryRow(child, counts[child.pk]) for child in children]
     child_of: dict[int, int | None] = {}
     prefix_len = len(organization.path)
     for org_id, path in Organization.objects.filter(path__startswith=organization.path).values_list(

@@ -22,7 +22,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404
 
 from neuguong.access.scope import scope_for
-from neuguong.commitments.models import Commitment, CommitmentCategory
+from neuguong.commitments.models import Commitment, CommitmentCategory, LeadUnitTally, StatusTally
 from neuguong.commitments.status import (
     CANCELLED,
     DONE_LATE,
@@ -37,6 +37,7 @@ from neuguong.commitments.status import (
     SUSPENDED,
     status_case,
 )
+from neuguong.commitments.tally import month_range, tally_ready, tally_rows
 from neuguong.core.dates import local_now
 from neuguong.organizations.models import Agency, Organization
 from neuguong.people.models import Position, PositionTitle
@@ -70,6 +71,11 @@ class StatusCounts:
         for code, n in other.counts.items():
             self.counts[code] += n
         self.pending_past_deadline += other.pending_past_deadline
+
+    def subtract(self, other: StatusCounts) -> None:
+        for code, n in other.counts.items():
+            self.counts[code] -= n
+        self.pending_past_deadline -= other.pending_past_deadline
 
     @property
     def total(self) -> int:
@@ -284,10 +290,52 @@ def report_figures(*, user, organization: Organization, period: Period, today: d
     return figures
 
 
-def _compute_figures(*, user, organization: Organization, period: Period, today: dt.date) -> Figures:
+def _tally_grouped(organization: Organization, months: tuple[int, int]) -> tuple[dict, list[GroupRow]]:
+    """What `_grouped_all` + `_by_child` give, read from the status tallies: three small queries over the
+    rows of the organisation and of its children, whatever the number of commitments below them."""
+    grouped: dict[str, dict] = {"category": {}, "rs_month": {}, "lead_unit_id": {}}
+    for row in tally_rows(StatusTally, [organization.pk], group=("category", "month"), months=months):
+        for dim, key in (("category", row["category"]), ("rs_month", str(row["month"]))):
+            grouped[dim].setdefault(key, StatusCounts()).add(row["status"], row["total"], row["past"])
+    for row in tally_rows(LeadUnitTally, [organization.pk], group=("lead_unit_key",), months=months):
+        key = str(row["lead_unit_key"]) if row["lead_unit_key"] else None
+        grouped["lead_unit_id"].setdefault(key, StatusCounts()).add(row["status"], row["total"], row["past"])
+
+    children = list(organization.children.order_by("name_folded"))
+    per_child: dict[int, StatusCounts] = {child.pk: StatusCounts() for child in children}
+    for row in tally_rows(StatusTally, list(per_child), group=("organization_id",), months=months):
+        per_child[row["organization_id"]].add(row["status"], row["total"], row["past"])
+    # Commitments on the organisation itself: its subtree less its children's subtrees.
+    direct = StatusCounts()
+    for counts in grouped["category"].values():
+        direct.merge(counts)
+    for counts in per_child.values():
+        direct.subtract(counts)
+    rows = [GroupRow(c.code, c.name, per_child[c.pk]) for c in children if c.dissolved_on is None]
+    if direct.total:
+        rows.insert(0, GroupRow(organization.code, f"{organization.name} (trực tiếp)", direct))
+    stray = StatusCounts()
+    for child in children:
+        if child.dissolved_on is not None:
+            stray.merge(per_child[child.pk])
+    if stray.total:
+        rows.append(GroupRow("", "Tổ chức đã giải thể, sáp nhập", stray))
+    return grouped, rows
+
+
+def _compute_figures(
+    *, user, organization: Organization, period: Period, today: dt.date, use_tally: bool = True
+) -> Figures:
+    """Figures from the status tallies when they are current and the period is whole months (the
+    organisation's whole subtree is visible to the user: `report_figures` checked it); else counted live."""
     qs = period_commitments(user=user, organization=organization, period=period)
 
-    grouped = _grouped_all(qs, today)
+    months = month_range(period.start, period.end)
+    if use_tally and months is not None and tally_ready(today):
+        grouped, by_child = _tally_grouped(organization, months)
+    else:
+        grouped = _grouped_all(qs, today)
+        by_child = _by_child(organization, grouped["organization_id"])
     totals = StatusCounts()
     for counts in grouped["category"].values():
         totals.merge(counts)
@@ -295,7 +343,6 @@ def _compute_figures(*, user, organization: Organization, period: Period, today:
         GroupRow(value, label, grouped["category"].get(value, StatusCounts()))
         for value, label in CommitmentCategory.choices
     ]
-    by_child = _by_child(organization, grouped["organization_id"])
     per_unit = grouped["lead_unit_id"]
     unit_names = {
         str(pk): name

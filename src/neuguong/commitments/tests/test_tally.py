@@ -232,3 +232,69 @@ def test_month_range_only_for_whole_months():
     assert tally.month_range(dt.date(2026, 2, 1), dt.date(2026, 2, 28)) == (202602, 202602)
     assert tally.month_range(dt.date(2026, 1, 2), dt.date(2026, 12, 31)) is None
     assert tally.month_range(dt.date(2026, 1, 1), dt.date(2026, 12, 30)) is None
+
+
+def test_board_counts_and_summary_from_tallies_equal_live_counts(tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from neuguong.access.scope import scope_for
+    from neuguong.commitments.selectors import (
+        board_status_counts,
+        commitment_list,
+        status_counts,
+        subtree_summary,
+    )
+    from neuguong.core.tests.factories import PersonFactory
+
+    # secretary_a is also a member of B: her own commitments there are on her board too.
+    own = PersonFactory(organization=tree.org_b, user=tree.secretary_a)
+    CommitmentFactory(responsible_person=own, deadline=DAY - dt.timedelta(days=3), category="political")
+    for i in range(24):
+        make(
+            tree,
+            {
+                "org": i % 4,
+                "deadline": (i * 17) % 90 - 45,
+                "extended_by": (0, 5, 40)[i % 3],
+                "completed": None if i % 3 else (i % 7) - 3,
+                "halt": ("", "", "", "", "cancelled", "suspended")[i % 6],
+                "extension_pending": i % 5 == 0,
+                "is_returned": i % 7 == 0,
+                "category": ("exemplary", "political", "other")[i % 3],
+                "source_kind": ("pledge", "document")[i % 2],
+                "lead": (None, 0, 3)[i % 3],
+            },
+        )
+    CommitmentFactory(responsible_person=tree.person_b, deadline=dt.date(2025, 12, 31))
+    tally.rebuild(DAY)
+    filter_sets = [
+        {},
+        {"category": "political"},
+        {"source_kind": "pledge"},
+        {"year": 2026},
+        {"year": 2025, "category": "other"},
+        {"organization": tree.org_a},
+        {"organization": tree.branch_a, "year": 2026},
+    ]
+    users = [tree.staff, tree.secretary_a, tree.secretary_b, tree.inspector_a]
+    for user in users:
+        for filters in filter_sets:
+            organization = filters.get("organization")
+            if organization is not None and not scope_for(user).can_read_path(organization.path):
+                continue
+            with CaptureQueriesContext(connection) as queries:
+                fast = board_status_counts(user=user, today=DAY, **filters)
+            assert "commitments_statustally" in str(queries.captured_queries)
+            live = status_counts(commitment_list(user=user, today=DAY, **filters), DAY)
+            assert fast == live, (user.username, filters)
+        for organization in (tree.root, tree.org_a, tree.branch_a, tree.org_b):
+            if not scope_for(user).can_read_path(organization.path):
+                continue
+            total, rows = subtree_summary(user=user, organization=organization, today=DAY)
+            live_total = status_counts(commitment_list(user=user, today=DAY, organization=organization), DAY)
+            assert total.counts == live_total
+            for row in rows:
+                assert row.counts == status_counts(
+                    commitment_list(user=user, today=DAY, organization=row.organization), DAY
+                )

@@ -6,7 +6,7 @@ from django.http import Http404
 from neuguong.commitments.status import commitment_status
 from neuguong.commitments.tests.factories import CommitmentFactory
 from neuguong.organizations.models import Agency
-from neuguong.reports.periods import year_period
+from neuguong.reports.periods import Period, half_period, quarter_period, year_period
 from neuguong.reports.selectors import most_overdue, report_figures, report_organization
 
 TODAY = dt.date(2026, 7, 15)
@@ -15,6 +15,19 @@ YEAR = year_period(2026)
 
 def _make(person, **kwargs):
     return CommitmentFactory(responsible_person=person, **kwargs)
+
+
+@pytest.fixture(autouse=True, params=["live", "tally"])
+def counting(request, db):
+    """Every test here runs twice: figures counted live, and read from the status tallies (built as of
+    TODAY; the triggers keep them as the tests add commitments)."""
+    from neuguong.commitments import tally
+
+    if request.param == "tally":
+        tally.rebuild(TODAY)
+    else:
+        tally.rebuild(TODAY + dt.timedelta(days=1000))  # another day: never read for TODAY
+    return request.param
 
 
 @pytest.fixture
@@ -122,3 +135,40 @@ def test_cached_figures_are_one_snapshot_for_every_consumer(
     other_scope = report_figures(user=tree.secretary_a, organization=tree.org_a, period=YEAR, today=TODAY)
     assert other_scope.totals.total == 6  # a different scope is its own snapshot, computed now
     cache.clear()
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        YEAR,
+        half_period(2026, 1),
+        quarter_period(2026, 3),
+        Period(dt.date(2026, 3, 1), dt.date(2026, 7, 31), "tháng 3–7"),
+    ],
+    ids=["year", "half", "quarter", "months"],
+)
+def test_tallies_and_live_counting_give_the_same_figures(tree, data, period):
+    """Including commitments on the root itself and on a child dissolved since."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from neuguong.commitments import tally
+    from neuguong.core.tests.factories import OrganizationFactory, PersonFactory
+    from neuguong.organizations.models import Organization
+    from neuguong.reports.selectors import _compute_figures
+
+    gone = OrganizationFactory(code="GONE", name="Chi bộ đã giải thể", parent=tree.root)
+    _make(PersonFactory(organization=gone), deadline=dt.date(2026, 3, 9))
+    Organization.objects.filter(pk=gone.pk).update(dissolved_on=dt.date(2026, 6, 1))
+    _make(tree.person_b, organization=tree.root, deadline=dt.date(2026, 4, 2), lead_unit=tree.org_a)
+    tally.rebuild(TODAY)
+    for organization in (tree.root, tree.org_a, tree.branch_a, tree.org_b):
+        kwargs = {"user": tree.staff, "organization": organization, "period": period, "today": TODAY}
+        with CaptureQueriesContext(connection) as counted_live:
+            live = _compute_figures(**kwargs, use_tally=False).as_dict()
+        with CaptureQueriesContext(connection) as read_stored:
+            stored = _compute_figures(**kwargs).as_dict()
+        assert "commitments_statustally" not in str(counted_live.captured_queries)
+        assert "commitments_statustally" in str(read_stored.captured_queries)
+        live.pop("computed_at"), stored.pop("computed_at")
+        assert stored == live
