@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CommitmentsConfig(AppConfig):
@@ -28,6 +29,13 @@ class CommitmentsConfig(AppConfig):
         from neuguong.organizations.signals import organization_moved
 
         organization_moved.connect(_move_tallies, dispatch_uid="commitments.tally.move")
+        post_migrate.connect(_install_tallies, sender=self, dispatch_uid="commitments.tally.install")
+
+
+def _install_tallies(sender, **kwargs) -> None:
+    from .tally import ensure_installed
+
+    ensure_installed()
 
 
 def _move_tallies(sender, organization_id: int, old_path: str, new_path: str, **kwargs) -> None:

@@ -510,6 +510,8 @@ class TallyState(models.Model):
 
     as_of = models.DateField(null=True)
     against_original = models.BooleanField(default=False)
+    # `tally.TALLY_VERSION` the tallies were built with: a new layout rebuilds them after migrate.
+    version = models.PositiveIntegerField(default=0)
     built_at = models.DateTimeField(null=True)
 
     class Meta:
@@ -522,7 +524,11 @@ class StatusTally(models.Model):
     Rows are appended by triggers (+1 / −1) and compacted now and then; always read with SUM(n)."""
 
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "organizations.Organization",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the composite index below serves every read
+        related_name="+",
     )
     month = models.PositiveIntegerField()  # yyyymm of the deadline
     category = models.CharField(max_length=16)
@@ -541,7 +547,11 @@ class LeadUnitTally(models.Model):
     """As `StatusTally`, per lead unit (0 = none) instead of category and source."""
 
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "organizations.Organization",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the composite index below serves every read
+        related_name="+",
     )
     month = models.PositiveIntegerField()
     lead_unit_key = models.BigIntegerField()
@@ -551,3 +561,31 @@ class LeadUnitTally(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["organization", "month"], name="lead_tally_org_month_idx")]
+
+
+class OrgTally(models.Model):
+    """Counts per organisation subtree and status at three resolutions, each commitment counted once in
+    each: `period` = 0 for all time, yyyy00 for its deadline year, yyyymm for its deadline month. A page
+    listing 1,500 child organisations reads one row per child and status (a year, or all time)."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the composite index below serves every read
+        related_name="+",
+    )
+    period = models.PositiveIntegerField()
+    status = models.CharField(max_length=24)
+    past = models.BooleanField(default=False)
+    n = models.IntegerField()
+
+    class Meta:
+        # Covering (PostgreSQL): the children of a province root for two years are one index-only scan.
+        indexes = [
+            models.Index(
+                fields=["period", "organization"],
+                include=["status", "past", "n"],
+                name="org_tally_period_org_idx",
+            )
+        ]

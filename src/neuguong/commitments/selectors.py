@@ -8,7 +8,7 @@ from django.http import Http404
 
 from neuguong.organizations.models import Organization
 
-from .models import Commitment, Evidence, ExtensionRequest, ProgressReport, StatusTally
+from .models import Commitment, Evidence, ExtensionRequest, OrgTally, ProgressReport, StatusTally
 from .status import (
     DONE_ON_TIME,
     DONE_STATUSES,
@@ -276,7 +276,7 @@ def subtree_summary(
     if scope_for(user).can_read_path(organization.path) and tally_ready(today):
         # Everything under the organisation is visible: each subtree's counts are its tally rows.
         counts = {pk: dict.fromkeys(STATUS_CODES, 0) for pk in [organization.pk, *(c.pk for c in children)]}
-        for row in tally_rows(StatusTally, list(counts), group=("organization_id",)):
+        for row in tally_rows(OrgTally, list(counts), group=("organization_id",), period=0):
             counts[row["organization_id"]][row["status"]] += row["total"]
         total = SummaryRow(organization, counts[organization.pk])
         return total, [SummaryRow(child, counts[child.pk]) for child in children]

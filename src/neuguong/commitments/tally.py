@@ -6,7 +6,7 @@ organisation of its path (its own and every one above), per deadline month and s
 each status under this organisation" reads the rows of that one organisation (and of its children).
 
 How it stays right:
-- Triggers on the commitments table (row triggers on SQLite, statement triggers with transition tables on
+- Triggers on the commitments table (created after every migrate by `ensure_installed`) (row triggers on SQLite, statement triggers with transition tables on
   PostgreSQL) append +1 / −1 rows for every insert, update and delete, whatever wrote them: services,
   factories, bulk_create, `QuerySet.update()`, raw SQL. Writers only append, so they never wait on each
   other for a hot counter row; `compact()` folds the rows now and then (scheduled), readers SUM(n).
@@ -28,11 +28,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
-from .models import LeadUnitTally, StatusTally, TallyState
+from .models import LeadUnitTally, OrgTally, StatusTally, TallyState
 from .status import against_original_default
+
+# Bump when the tables or the SQL change: `ensure_installed` (after every migrate) then rebuilds.
+TALLY_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -56,12 +59,31 @@ def _month_sql(column: str) -> str:
     return f"CAST(strftime('%Y%m', {column}) AS INTEGER)"
 
 
-def _grains() -> tuple[Grain, Grain]:
+def _year_sql(column: str) -> str:
+    """The year as yyyy00 (the key of a whole year beside the months' yyyymm)."""
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(YEAR FROM {column}) * 100 AS integer)"
+    return f"CAST(strftime('%Y', {column}) AS INTEGER) * 100"
+
+
+def _grains() -> tuple[Grain, ...]:
     month = _month_sql("c.deadline")
     return (
         Grain(StatusTally, (("month", month), ("category", "c.category"), ("source_kind", "c.source_kind"))),
         Grain(LeadUnitTally, (("month", month), ("lead_unit_key", "COALESCE(c.lead_unit_id, 0)"))),
+        # One table, three resolutions: all time (0), the deadline year (yyyy00), the deadline month.
+        Grain(OrgTally, (("period", "0"),)),
+        Grain(OrgTally, (("period", _year_sql("c.deadline")),)),
+        Grain(OrgTally, (("period", month),)),
     )
+
+
+def _tables() -> list[Grain]:
+    """One grain per table (for what works on whole tables: clearing, compacting, moving)."""
+    seen: dict[type, Grain] = {}
+    for grain in _grains():
+        seen.setdefault(grain.model, grain)
+    return list(seen.values())
 
 
 # The rule of `status.commitment_status` over a commitment row `c`, as of `s.as_of` (the state row).
@@ -209,6 +231,25 @@ def install_triggers() -> None:
     _execute(*drop_trigger_sql(), *trigger_sql())
 
 
+def ensure_installed() -> None:
+    """Run after every `migrate` (and test flush): (re)create the triggers from this module, and rebuild
+    the tallies when they were never built, or built by another layout or on-time rule. Done here rather
+    than in a migration so the triggers always match the code and the complete schema."""
+    from neuguong.core.dates import local_today
+
+    if TallyState._meta.db_table not in connection.introspection.table_names():
+        return
+    install_triggers()
+    state = TallyState.objects.filter(pk=1).first()
+    if (
+        state is None
+        or state.as_of is None
+        or state.version != TALLY_VERSION
+        or state.against_original != against_original_default()
+    ):
+        rebuild(local_today())
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Maintenance
 
@@ -227,10 +268,11 @@ def _literal(day: dt.date) -> str:
 def rebuild(today: dt.date) -> None:
     """Recompute every tally from the commitments, as of `today` with the configured on-time rule."""
     state = _locked_state()
-    for grain in _grains():
+    for grain in _tables():
         grain.model.objects.all().delete()
     state.as_of = today
     state.against_original = against_original_default()
+    state.version = TALLY_VERSION
     state.built_at = timezone.now()
     state.save()
     _execute(*(_insert_sql(grain, [_keys_select(grain, "commitments_commitment", 1)]) for grain in _grains()))
@@ -259,7 +301,7 @@ def advance(today: dt.date) -> bool:
 
 def compact() -> None:
     """Fold each tally's +1/−1 rows into one row per key (dropping keys that sum to zero)."""
-    for grain in _grains():
+    for grain in _tables():
         columns = ", ".join(grain.columns)
         group = f"organization_id, {columns}"
         if connection.vendor == "postgresql":
@@ -295,7 +337,7 @@ def move_subtree(organization_id: int, old_path: str, new_path: str) -> None:
         state = _locked_state()
         if state.as_of is None:
             return
-        for grain in _grains():
+        for grain in _tables():
             columns = ", ".join(grain.columns)
             _execute(
                 f"INSERT INTO {grain.table} (organization_id, {columns}, n) "  # noqa: S608
@@ -335,10 +377,51 @@ def tally_rows(
 ) -> list[dict]:
     """Summed tally rows of the given organisations (each one's whole subtree), grouped by `group` plus
     status and past; keys that sum to zero are left out. One query."""
-    qs = model.objects.filter(organization_id__in=list(organization_ids), **filters)
+    if not isinstance(organization_ids, QuerySet):  # a subquery of ids stays a subquery
+        organization_ids = list(organization_ids)
+    qs = model.objects.filter(organization_id__in=organization_ids, **filters)
     if months is not None:
         qs = qs.filter(month__gte=months[0], month__lte=months[1])
     return list(qs.values(*group, "status", "past").annotate(total=Sum("n")).exclude(total=0).order_by())
+
+
+def tally_by_organization(model, organization_ids, **filters) -> dict[int, tuple[dict[str, int], int]]:
+    """{organisation id: ({status: count}, pending past deadline)} — one row per organisation (the
+    statuses pivoted in SQL), so 1,500 children are 1,500 rows, not one per status and month."""
+    from .status import EXTENSION_REQUESTED, RETURNED, STATUS_CODES
+
+    if not isinstance(organization_ids, QuerySet):
+        organization_ids = list(organization_ids)
+    aggregates = {f"s_{code}": Sum("n", filter=Q(status=code)) for code in STATUS_CODES}
+    aggregates["pending_past"] = Sum("n", filter=Q(past=True, status__in=(RETURNED, EXTENSION_REQUESTED)))
+    rows = (
+        model.objects.filter(organization_id__in=organization_ids, **filters)
+        .values("organization_id")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    return {
+        row["organization_id"]: (
+            {code: row[f"s_{code}"] or 0 for code in STATUS_CODES},
+            row["pending_past"] or 0,
+        )
+        for row in rows
+    }
+
+
+def period_keys(months: tuple[int, int]) -> list[int]:
+    """The `OrgTally.period` keys covering a month range: whole years as yyyy00, other months as yyyymm."""
+    first, last = months
+    keys: list[int] = []
+    year, month = divmod(first, 100)
+    while year * 100 + month <= last:
+        if month == 1 and year * 100 + 12 <= last:
+            keys.append(year * 100)
+            year += 1
+            continue
+        keys.append(year * 100 + month)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return keys
 
 
 def month_range(start: dt.date, end: dt.date) -> tuple[int, int] | None:

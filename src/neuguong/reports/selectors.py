@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,7 +24,13 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404
 
 from neuguong.access.scope import scope_for
-from neuguong.commitments.models import Commitment, CommitmentCategory, LeadUnitTally, StatusTally
+from neuguong.commitments.models import (
+    Commitment,
+    CommitmentCategory,
+    LeadUnitTally,
+    OrgTally,
+    StatusTally,
+)
 from neuguong.commitments.status import (
     CANCELLED,
     DONE_LATE,
@@ -36,11 +44,18 @@ from neuguong.commitments.status import (
     STATUS_LABELS,
     SUSPENDED,
     status_case,
+    status_q,
 )
-from neuguong.commitments.tally import month_range, tally_ready, tally_rows
+from neuguong.commitments.tally import (
+    month_range,
+    period_keys,
+    tally_by_organization,
+    tally_ready,
+    tally_rows,
+)
 from neuguong.core.dates import local_now
 from neuguong.organizations.models import Agency, Organization
-from neuguong.people.models import Position, PositionTitle
+from neuguong.people.models import Person, Position, PositionTitle
 
 from .periods import Period
 
@@ -160,8 +175,24 @@ class Figures:
     by_child: list[GroupRow]
     by_lead_unit: list[GroupRow]
     by_month: list[GroupRow]
-    heads_overdue: list[HeadRow]
+    # Heads of agencies with overdue commitments: one query over their commitments, made on first use
+    # (the reports and the API list them; the dashboard does not, and does not pay for them).
+    heads_source: Callable[[], list[HeadRow]] = field(repr=False, compare=False)
     computed_at: dt.datetime = field(default_factory=local_now)
+    _heads: list[HeadRow] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def heads_overdue(self) -> list[HeadRow]:
+        if self._heads is None:
+            self._heads = self.heads_source()
+        return self._heads
+
+    def __getstate__(self) -> dict:
+        """A cached copy carries the list, not the query that makes it."""
+        state = self.__dict__.copy()
+        state["_heads"] = self.heads_overdue
+        state["heads_source"] = None
+        return state
 
     @property
     def is_empty(self) -> bool:
@@ -301,23 +332,31 @@ def _tally_grouped(organization: Organization, months: tuple[int, int]) -> tuple
         key = str(row["lead_unit_key"]) if row["lead_unit_key"] else None
         grouped["lead_unit_id"].setdefault(key, StatusCounts()).add(row["status"], row["total"], row["past"])
 
-    children = list(organization.children.order_by("name_folded"))
-    per_child: dict[int, StatusCounts] = {child.pk: StatusCounts() for child in children}
-    for row in tally_rows(StatusTally, list(per_child), group=("organization_id",), months=months):
-        per_child[row["organization_id"]].add(row["status"], row["total"], row["past"])
+    children_qs = Organization.objects.filter(parent=organization)
+    children = list(children_qs.order_by("name_folded").values_list("pk", "code", "name", "dissolved_on"))
+    per_child: dict[int, StatusCounts] = {pk: StatusCounts() for pk, *_ in children}
+    keys = period_keys(months)  # whole years as one row each
+    for pk, (counts, pending_past) in tally_by_organization(
+        OrgTally, children_qs.values("pk"), period__in=keys
+    ).items():
+        per_child[pk] = StatusCounts(counts, pending_past)
     # Commitments on the organisation itself: its subtree less its children's subtrees.
     direct = StatusCounts()
     for counts in grouped["category"].values():
         direct.merge(counts)
     for counts in per_child.values():
         direct.subtract(counts)
-    rows = [GroupRow(c.code, c.name, per_child[c.pk]) for c in children if c.dissolved_on is None]
+    rows = [
+        GroupRow(code, name, per_child[pk])
+        for pk, code, name, dissolved_on in children
+        if dissolved_on is None
+    ]
     if direct.total:
         rows.insert(0, GroupRow(organization.code, f"{organization.name} (trực tiếp)", direct))
     stray = StatusCounts()
-    for child in children:
-        if child.dissolved_on is not None:
-            stray.merge(per_child[child.pk])
+    for pk, _code, _name, dissolved_on in children:
+        if dissolved_on is not None:
+            stray.merge(per_child[pk])
     if stray.total:
         rows.append(GroupRow("", "Tổ chức đã giải thể, sáp nhập", stray))
     return grouped, rows
@@ -371,7 +410,7 @@ def _compute_figures(
         by_child=by_child,
         by_lead_unit=by_lead_unit,
         by_month=by_month,
-        heads_overdue=_heads_overdue(qs, organization, today),
+        heads_source=partial(_heads_overdue, qs, organization, today),
     )
 
 
@@ -397,25 +436,18 @@ def _heads_overdue(qs, organization: Organization, today: dt.date) -> list[HeadR
     if not head_ids:
         return []
     heads = Q(responsible_person_id__in=sorted(head_ids))
-    rows = (
+    # Counted per person over the commitments alone; names and organisations for those found, after.
+    counts = dict(
         qs.filter(heads)
-        .annotate(status_code=status_case(today))
-        .filter(status_code=OPEN_OVERDUE)
-        .values(
-            "responsible_person_id", "responsible_person__full_name", "responsible_person__organization__name"
-        )
+        .filter(status_q(OPEN_OVERDUE, today))
+        .values("responsible_person_id")
         .annotate(n=Count("pk"))
-        .order_by("-n", "responsible_person__full_name")
+        .order_by()
+        .values_list("responsible_person_id", "n")
     )
-    return [
-        HeadRow(
-            r["responsible_person_id"],
-            r["responsible_person__full_name"],
-            r["responsible_person__organization__name"] or "",
-            r["n"],
-        )
-        for r in rows
-    ]
+    people = Person.objects.filter(pk__in=list(counts)).values_list("pk", "full_name", "organization__name")
+    rows = [HeadRow(pk, name, organization_name or "", counts[pk]) for pk, name, organization_name in people]
+    return sorted(rows, key=lambda row: (-row.overdue, row.name))
 
 
 def most_overdue(

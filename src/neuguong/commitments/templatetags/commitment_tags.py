@@ -23,3 +23,67 @@ def percent(value) -> str:
 @register.filter
 def get(mapping, key):
     return mapping.get(key, 0) if mapping else 0
+
+
+@register.simple_tag
+def summary_status_cells(row, board_url: str):
+    """The eight status cells of a summary row, each count linking to the board filtered by that status.
+    Built in one pass (a template loop here was most of the page's time at 100 rows)."""
+    from django.utils.html import format_html, format_html_join
+    from django.utils.http import urlencode
+    from django.utils.safestring import mark_safe
+
+    code = row.organization.code
+
+    def cell(status: str):
+        n = row.counts.get(status, 0)
+        if not n:
+            return mark_safe("<td>0</td>")
+        return format_html(
+            '<td><a href="{}?{}">{}</a></td>', board_url, urlencode({"org": code, "status": status}), n
+        )
+
+    return format_html_join("", "{}", ((cell(status),) for status in STATUS_LABELS))
+
+
+@register.simple_tag
+def board_rows(commitments):
+    """The board's table rows, built in one pass with escaping (the template loop cost a third of the
+    page at 50 rows). Same cells as before: title link, person (or lead unit), organisation, deadline
+    (with the original one when extended), progress, status badge."""
+    from django.urls import reverse
+    from django.utils.html import format_html, format_html_join
+
+    prefix = reverse("commitments:detail", kwargs={"commitment_id": 0})[: -len("0/")]
+
+    def row(c):
+        who = (
+            c.responsible_person.full_name
+            if c.responsible_person_id
+            else (c.lead_unit.name if c.lead_unit_id else "")
+        )
+        deadline = format_html("{}", c.deadline.strftime("%d/%m/%Y"))
+        if c.deadline != c.original_deadline:
+            deadline = format_html(
+                '{}<br><small class="text-muted">ban đầu {}</small>',
+                deadline,
+                c.original_deadline.strftime("%d/%m/%Y"),
+            )
+        code = c.status_code
+        return (
+            f"{prefix}{c.pk}/",
+            c.title,
+            who,
+            c.organization.name,
+            deadline,
+            c.progress,
+            STATUS_COLOURS.get(code, "secondary"),
+            STATUS_LABELS.get(code, code),
+        )
+
+    return format_html_join(
+        "\n",
+        '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td class="text-nowrap">{}</td><td>{} %</td>'
+        '<td><span class="badge text-bg-{}">{}</span></td></tr>',
+        (row(c) for c in commitments),
+    )

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from neuguong.commitments import tally
-from neuguong.commitments.models import Commitment, LeadUnitTally, StatusTally
+from neuguong.commitments.models import Commitment, LeadUnitTally, OrgTally, StatusTally, TallyState
 from neuguong.commitments.status import (
     EXTENSION_REQUESTED,
     RETURNED,
@@ -43,9 +43,10 @@ commitment_facts = st.fixed_dictionaries(
 )
 
 
-def expected(today: dt.date) -> tuple[Counter, Counter]:
+def expected(today: dt.date) -> tuple[Counter, Counter, Counter]:
     by_status: Counter = Counter()
     by_lead: Counter = Counter()
+    by_org: Counter = Counter()
     for c in Commitment.objects.select_related("organization"):
         code = commitment_status(c, today)
         past = code in (RETURNED, EXTENSION_REQUESTED) and c.deadline < today
@@ -53,10 +54,12 @@ def expected(today: dt.date) -> tuple[Counter, Counter]:
         for ancestor in c.organization.ancestor_ids:
             by_status[(ancestor, month, c.category, c.source_kind, code, past)] += 1
             by_lead[(ancestor, month, c.lead_unit_id or 0, code, past)] += 1
-    return by_status, by_lead
+            for period in (0, c.deadline.year * 100, month):
+                by_org[(ancestor, period, code, past)] += 1
+    return by_status, by_lead, by_org
 
 
-def stored() -> tuple[Counter, Counter]:
+def stored() -> tuple[Counter, Counter, Counter]:
     def read(model, columns):
         rows = model.objects.values(*columns).annotate(total=Sum("n")).exclude(total=0).order_by()
         return Counter({tuple(row[c] for c in columns): row["total"] for row in rows})
@@ -64,6 +67,7 @@ def stored() -> tuple[Counter, Counter]:
     return (
         read(StatusTally, ["organization_id", "month", "category", "source_kind", "status", "past"]),
         read(LeadUnitTally, ["organization_id", "month", "lead_unit_key", "status", "past"]),
+        read(OrgTally, ["organization_id", "period", "status", "past"]),
     )
 
 
@@ -210,7 +214,6 @@ def test_moving_an_organisation_moves_its_counts(tree):
 
 
 def test_a_state_without_a_day_writes_nothing_and_is_not_read(tree):
-    from neuguong.commitments.models import TallyState
 
     TallyState.objects.filter(pk=1).update(as_of=None)
     StatusTally.objects.all().delete()
@@ -298,3 +301,19 @@ def test_board_counts_and_summary_from_tallies_equal_live_counts(tree):
                 assert row.counts == status_counts(
                     commitment_list(user=user, today=DAY, organization=row.organization), DAY
                 )
+
+
+def test_period_keys_use_whole_years_where_they_can():
+    assert tally.period_keys((202601, 202612)) == [202600]
+    assert tally.period_keys((202501, 202612)) == [202500, 202600]
+    assert tally.period_keys((202511, 202703)) == [202511, 202512, 202600, 202701, 202702, 202703]
+    assert tally.period_keys((202604, 202606)) == [202604, 202605, 202606]
+
+
+def test_migrate_rebuilds_tallies_of_another_layout(tree):
+    CommitmentFactory(responsible_person=tree.person_a, deadline=DAY)
+    TallyState.objects.filter(pk=1).update(version=0)
+    StatusTally.objects.all().delete()
+    tally.ensure_installed()
+    assert TallyState.objects.get(pk=1).version == tally.TALLY_VERSION
+    assert StatusTally.objects.filter(organization=tree.root).aggregate(total=Sum("n"))["total"] == 1

@@ -267,3 +267,33 @@ def test_calendar_query_count_does_not_grow(tree, login, django_assert_max_num_q
     client = login(tree.staff)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("commitments:calendar")).status_code == 200
+
+
+def test_board_rows_escape_titles_and_show_the_original_deadline(tree, login):
+    from neuguong.commitments.tests.factories import CommitmentFactory
+
+    today = local_today()
+    extended = CommitmentFactory(
+        responsible_person=tree.person_a,
+        title="<script>alert(1)</script> Báo cáo",
+        original_deadline=today,
+        deadline=today + dt.timedelta(days=30),
+    )
+    CommitmentFactory(
+        responsible_person=None, lead_unit=tree.branch_a, organization=tree.org_a, deadline=today
+    )
+    html = login(tree.secretary_a).get(reverse("commitments:board")).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Báo cáo" in html
+    assert reverse("commitments:detail", kwargs={"commitment_id": extended.pk}) in html
+    assert f"ban đầu {today:%d/%m/%Y}" in html
+    assert tree.branch_a.name in html and tree.person_a.full_name in html
+    assert "Chưa hoàn thành – trong hạn" in html
+
+
+def test_summary_cells_link_each_count_to_the_filtered_board(tree, login):
+    from neuguong.commitments.tests.factories import CommitmentFactory
+
+    CommitmentFactory(responsible_person=tree.person_a, deadline=local_today() - dt.timedelta(days=2))
+    html = login(tree.staff).get(reverse("commitments:summary")).content.decode()
+    assert f'{reverse("commitments:board")}?org=A&amp;status=open_overdue">1</a>' in html
