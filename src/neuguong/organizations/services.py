@@ -5,6 +5,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
+from django.utils import timezone
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
@@ -154,6 +155,7 @@ def _repath_subtree(organization: Organization, new_parent: Organization) -> Non
     Organization.objects.filter(path__startswith=old_prefix).update(
         path=Concat(Value(new_prefix), Substr("path", Length(Value(old_prefix)) + 1)),
         depth=F("depth") + depth_shift,
+        updated_at=timezone.now(),  # bulk updates skip auto_now; caches keyed on the tree read it
     )
 
 
@@ -176,7 +178,7 @@ def organization_move(
     old_parent = organization.parent
     old_path = organization.path
     _repath_subtree(organization, new_parent)
-    Organization.objects.filter(pk=organization.pk).update(parent=new_parent)
+    Organization.objects.filter(pk=organization.pk).update(parent=new_parent, updated_at=timezone.now())
     organization.refresh_from_db()
     organization_moved.send(
         sender=Organization, organization_id=organization.pk, old_path=old_path, new_path=organization.path
@@ -225,7 +227,9 @@ def organization_merge(
     moved = person_transfer_all(
         actor=actor, source=source, target=target, moved_on=decided_on, note=f"Sáp nhập vào {target.name}"
     )
-    Organization.objects.filter(pk=source.pk).update(dissolved_on=decided_on, merged_into=target)
+    Organization.objects.filter(pk=source.pk).update(
+        dissolved_on=decided_on, merged_into=target, updated_at=timezone.now()
+    )
     source.refresh_from_db()
     _decide(
         actor, source, DecisionKind.MERGE, decided_on, decision_number, target=target.code, people_moved=moved
@@ -251,7 +255,7 @@ def organization_dissolve(
         raise BusinessError(
             MSG_DISSOLVE_NOT_EMPTY.format(name=organization.name, children=children, people=people)
         )
-    Organization.objects.filter(pk=organization.pk).update(dissolved_on=decided_on)
+    Organization.objects.filter(pk=organization.pk).update(dissolved_on=decided_on, updated_at=timezone.now())
     organization.refresh_from_db()
     _decide(actor, organization, DecisionKind.DISSOLVE, decided_on, decision_number)
     audit_record(

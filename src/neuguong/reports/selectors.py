@@ -180,6 +180,9 @@ class Figures:
     heads_source: Callable[[], list[HeadRow]] = field(repr=False, compare=False)
     computed_at: dt.datetime = field(default_factory=local_now)
     _heads: list[HeadRow] | None = field(default=None, init=False, repr=False, compare=False)
+    # The cache key these figures are kept under (empty when counted live): what is drawn from them
+    # (charts) may be kept under it too.
+    cache_key: str = field(default="", init=False, repr=False, compare=False)
 
     @property
     def heads_overdue(self) -> list[HeadRow]:
@@ -188,10 +191,10 @@ class Figures:
         return self._heads
 
     def __getstate__(self) -> dict:
-        """A cached copy carries the list, not the query that makes it."""
+        """A cached copy carries the query for the heads, not a list that could be out of date (heads
+        change with agencies and posts, which the cache key does not follow)."""
         state = self.__dict__.copy()
-        state["_heads"] = self.heads_overdue
-        state["heads_source"] = None
+        state["_heads"] = None
         return state
 
     @property
@@ -295,6 +298,31 @@ def _by_child(organization: Organization, per_org: dict[str, StatusCounts]) -> l
     return rows
 
 
+# A bound on staleness in the one race the generation cannot see: a write that took its tally row id
+# before another's but committed after a reader had computed and cached with the other's id.
+GENERATION_CACHE_SECONDS = 120
+
+
+def _generation() -> str:
+    """Changes whenever a commitment (through the tallies' append-only rows) or the tree changes: the
+    newest id of each tally, the tally day, and the organisations' newest change and count. One query."""
+    from neuguong.commitments.models import TallyState
+
+    tables = [model._meta.db_table for model in (StatusTally, LeadUnitTally, OrgTally)]
+    org_table = Organization._meta.db_table
+    # Only the models' own table names are interpolated.
+    parts = [f"(SELECT MAX(id) FROM {table})" for table in tables]  # noqa: S608
+    parts += [
+        f"(SELECT as_of FROM {TallyState._meta.db_table} WHERE id = 1)",  # noqa: S608
+        f"(SELECT MAX(updated_at) FROM {org_table})",  # noqa: S608
+        f"(SELECT COUNT(*) FROM {org_table})",  # noqa: S608
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        row = cursor.fetchone()
+    return hashlib.sha256(repr(row).encode()).hexdigest()[:16]
+
+
 def _cache_key(scope, organization: Organization, period: Period, today: dt.date) -> str:
     who = "all" if scope.is_global else ",".join(scope.read_paths) + f"|{scope.person_id}"
     raw = f"{organization.pk}|{organization.path}|{period.start}|{period.end}|{today}|{who}"
@@ -312,7 +340,17 @@ def report_figures(*, user, organization: Organization, period: Period, today: d
         raise Http404
     seconds = int(getattr(settings, "REPORTS_FIGURES_CACHE_SECONDS", 0) or 0)
     if seconds <= 0:
-        return _compute_figures(user=user, organization=organization, period=period, today=today)
+        if month_range(period.start, period.end) is None or not tally_ready(today):
+            return _compute_figures(user=user, organization=organization, period=period, today=today)
+        # Read from the tallies: kept under a key that changes with every write to the tallies or the
+        # tree, so a cached copy is never older than the data (see `_generation`).
+        key = f"{_cache_key(scope, organization, period, today)}:{_generation()}"
+        figures = cache.get(key)
+        if figures is None:
+            figures = _compute_figures(user=user, organization=organization, period=period, today=today)
+            figures.cache_key = key
+            cache.set(key, figures, GENERATION_CACHE_SECONDS)
+        return figures
     key = _cache_key(scope, organization, period, today)
     figures = cache.get(key)
     if figures is None:
@@ -410,8 +448,19 @@ def _compute_figures(
         by_child=by_child,
         by_lead_unit=by_lead_unit,
         by_month=by_month,
-        heads_source=partial(_heads_overdue, qs, organization, today),
+        # Plain values, not the queryset: a cached Figures is pickled, and pickling a queryset loads its rows.
+        heads_source=partial(_heads_in_subtree, organization.pk, period.start, period.end, today),
     )
+
+
+def _heads_in_subtree(organization_id: int, start: dt.date, end: dt.date, today: dt.date) -> list[HeadRow]:
+    """`_heads_overdue` over the subtree's commitments due in [start, end]. No user filter is needed:
+    `report_figures` only answers a user who reads the organisation's whole subtree."""
+    organization = Organization.objects.get(pk=organization_id)
+    qs = Commitment.objects.filter(
+        organization__path__startswith=organization.path, deadline__gte=start, deadline__lte=end
+    )
+    return _heads_overdue(qs, organization, today)
 
 
 def _heads_overdue(qs, organization: Organization, today: dt.date) -> list[HeadRow]:

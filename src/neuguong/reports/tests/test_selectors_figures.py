@@ -172,3 +172,34 @@ def test_tallies_and_live_counting_give_the_same_figures(tree, data, period):
         assert "commitments_statustally" in str(read_stored.captured_queries)
         live.pop("computed_at"), stored.pop("computed_at")
         assert stored == live
+
+
+def test_figures_read_from_tallies_are_kept_until_a_commitment_or_the_tree_changes(
+    tree, data, counting, django_assert_max_num_queries
+):
+    first = report_figures(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
+    if counting == "live":
+        assert first.cache_key == ""  # counted live: nothing kept
+        return
+    assert first.cache_key
+    # scope (roles, person), tally state, generation: no aggregate
+    with django_assert_max_num_queries(4):
+        again = report_figures(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
+    assert again.as_dict() == first.as_dict()
+
+    _make(tree.person_a, deadline=dt.date(2026, 8, 1))
+    after_write = report_figures(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
+    assert after_write.totals.total == first.totals.total + 1
+
+    from neuguong.organizations.services import organization_update
+
+    organization_update(actor=tree.staff, organization=tree.org_a, name="Đảng bộ đổi tên", decided_on=TODAY)
+    renamed = report_figures(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
+    assert "Đảng bộ đổi tên" in [row.label for row in renamed.by_child]
+
+
+def test_a_cached_copy_lists_heads_from_the_current_posts(tree, data, counting):
+    report_figures(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
+    Agency.objects.create(code="CQA", name="Sở Tài chính", organization=tree.org_a, head=tree.person_a)
+    cached = report_figures(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
+    assert [(h.name, h.overdue) for h in cached.heads_overdue] == [("Nguyễn Nam Đình", 1)]
