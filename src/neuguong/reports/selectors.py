@@ -505,11 +505,24 @@ def most_overdue(
     """The commitments of the period most overdue today (oldest deadline first), joined for display."""
     return list(
         period_commitments(user=user, organization=organization, period=period)
-        .annotate(status_code=status_case(today))
-        .filter(status_code=OPEN_OVERDUE)
+        .filter(status_q(OPEN_OVERDUE, today))  # the status rule's filter form: no CASE per row
+        .annotate(status_code=Value(OPEN_OVERDUE))
+        .only(*MOST_OVERDUE_COLUMNS)
         .select_related("organization", "responsible_person", "lead_unit")
         .order_by("deadline", "id")[:limit]
     )
+
+
+MOST_OVERDUE_COLUMNS = (
+    "id",
+    "title",
+    "deadline",
+    "original_deadline",
+    "organization__name",
+    "organization__code",
+    "responsible_person__full_name",
+    "lead_unit__name",
+)
 
 
 def status_label(code: str) -> str:
