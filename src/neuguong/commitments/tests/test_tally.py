@@ -317,3 +317,31 @@ def test_migrate_rebuilds_tallies_of_another_layout(tree):
     tally.ensure_installed()
     assert TallyState.objects.get(pk=1).version == tally.TALLY_VERSION
     assert StatusTally.objects.filter(organization=tree.root).aggregate(total=Sum("n"))["total"] == 1
+
+
+def test_check_command_finds_a_drift_and_rebuild_repairs_it(tree):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    tally.rebuild(DAY)
+    CommitmentFactory(responsible_person=tree.person_a, deadline=DAY + dt.timedelta(days=3))
+    call_command("tally_rebuild", "--check")  # consistent: no error
+    OrgTally.objects.create(organization=tree.org_a, period=0, status="open_on_time", n=5)
+    with pytest.raises(CommandError, match="chỗ lệch"):
+        call_command("tally_rebuild", "--check")
+    call_command("tally_rebuild")
+    call_command("tally_rebuild", "--check")
+
+
+def test_the_scheduled_job_redates_the_tallies_after_midnight(tree, monkeypatch):
+    from neuguong.commitments.tasks import refresh_status_tallies
+
+    tally.rebuild(DAY)
+    for offset in (-1, 0, 1, 2):
+        CommitmentFactory(responsible_person=tree.person_a, deadline=DAY + dt.timedelta(days=offset))
+    monkeypatch.setattr("neuguong.core.dates.local_today", lambda: DAY + dt.timedelta(days=2))
+    result = refresh_status_tallies.enqueue()
+    assert result.return_value == {"advanced": True}
+    assert TallyState.objects.get(pk=1).as_of == DAY + dt.timedelta(days=2)
+    assert stored() == expected(DAY + dt.timedelta(days=2))
+    assert tally.tally_ready(DAY + dt.timedelta(days=2))
