@@ -30,6 +30,18 @@ class CommitmentsConfig(AppConfig):
 
         organization_moved.connect(_move_tallies, dispatch_uid="commitments.tally.move")
         post_migrate.connect(_install_tallies, sender=self, dispatch_uid="commitments.tally.install")
+        tally_models = {"commitments.tallystate", "commitments.statustally", "commitments.leadunittally"}
+        tally_models.add("commitments.orgtally")
+        if all(labels != tally_models for labels, _ in registry.DERIVED_DATA):
+            registry.DERIVED_DATA.append((tally_models, _rebuild_tallies))
+
+
+def _rebuild_tallies() -> None:
+    from neuguong.core.dates import local_today
+
+    from .tally import rebuild
+
+    rebuild(local_today())
 
 
 def _install_tallies(sender, **kwargs) -> None:

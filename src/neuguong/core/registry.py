@@ -37,3 +37,7 @@ def add_nav(label: str, url_name: str, *, needs_org_role: bool = False, order: i
 
 
 DEMO_SEEDERS: list[Callable] = []
+
+# Derived data a module keeps beside its records (never in a backup): each callable rebuilds it from the
+# records, after a restore has loaded them.
+DERIVED_DATA: list[tuple[set[str], Callable[[], None]]] = []  # (model labels, rebuild)

@@ -58,14 +58,23 @@ class BackupError(Exception):
         self.message = message
 
 
+def _derived() -> set[str]:
+    from neuguong.core.registry import DERIVED_DATA
+
+    return set().union(*(labels for labels, _rebuild in DERIVED_DATA))
+
+
 def backup_models() -> list[type[models.Model]]:
-    """Every concrete model with a table, parents before children (as dumpdata orders them)."""
+    """Every concrete model with a table, parents before children (as dumpdata orders them); derived
+    data (e.g. the commitments' status tallies) is left out and rebuilt after a restore."""
+    derived = _derived()
     app_list = {config: None for config in apps.get_app_configs() if config.models_module is not None}
     ordered = serializers.sort_dependencies(app_list.items(), allow_cycles=True)
     return [
         model
         for model in ordered
         if model._meta.label_lower not in EXCLUDED
+        and model._meta.label_lower not in derived
         and not model._meta.proxy
         and model._meta.managed
         and not model._meta.auto_created
@@ -250,6 +259,10 @@ def restore(
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), model_list):
                 cursor.execute(sql)
+        from neuguong.core.registry import DERIVED_DATA
+
+        for _labels, rebuild in DERIVED_DATA:
+            rebuild()
     for entry in manifest["files"]:
         name = entry["name"]
         if default_storage.exists(name):

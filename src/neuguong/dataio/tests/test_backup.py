@@ -21,6 +21,9 @@ def _seed(tree):
     person_update(actor=tree.staff, person=tree.person_a, job_title="Trưởng phòng")
     run = ImportRun.objects.create(actor=tree.staff, original_name="ds.xlsx")
     run.file.save("ds.xlsx", ContentFile(b"PK\x03\x04 not really"), save=True)
+    from neuguong.commitments.tests.factories import CommitmentFactory
+
+    CommitmentFactory(responsible_person=tree.person_a)
     return run
 
 
@@ -52,6 +55,13 @@ def test_backup_then_restore_into_an_empty_database_round_trips_every_table(tree
     assert default_storage.open(run.file.name).read() == b"PK\x03\x04 not really"
     event = AuditEvent.objects.filter(target_id=str(tree.person_a.pk)).first()
     assert event.target_type.model_class() is Person
+    # derived data is not in the backup; it is rebuilt from the restored records
+    assert "commitments.orgtally" not in counts
+    from django.db.models import Sum
+
+    from neuguong.commitments.models import OrgTally
+
+    assert OrgTally.objects.filter(organization_id=tree.root.pk, period=0).aggregate(n=Sum("n"))["n"] == 1
     # sequences continue after the restored ids
     org = Organization.objects.create(code="NEW", name="Mới", kind="branch", parent_id=tree.root.pk)
     assert org.pk > tree.org_b.pk
