@@ -190,12 +190,28 @@ class Figures:
             self._heads = self.heads_source()
         return self._heads
 
+    ROW_LISTS = ("by_category", "by_child", "by_lead_unit", "by_month")
+
     def __getstate__(self) -> dict:
         """A cached copy carries the query for the heads, not a list that could be out of date (heads
-        change with agencies and posts, which the cache key does not follow)."""
+        change with agencies and posts, which the cache key does not follow). Rows travel as plain
+        tuples: unpickling 1,500 dataclass rows one by one was most of a cached dashboard's time."""
         state = self.__dict__.copy()
         state["_heads"] = None
+        for name in self.ROW_LISTS:
+            state[name] = [
+                (row.key, row.label, tuple(row.counts.counts.items()), row.counts.pending_past_deadline)
+                for row in state[name]
+            ]
         return state
+
+    def __setstate__(self, state: dict) -> None:
+        for name in self.ROW_LISTS:
+            state[name] = [
+                GroupRow(key, label, StatusCounts(dict(counts), pending))
+                for key, label, counts, pending in state[name]
+            ]
+        self.__dict__.update(state)
 
     @property
     def is_empty(self) -> bool:

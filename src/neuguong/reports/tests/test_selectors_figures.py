@@ -203,3 +203,13 @@ def test_a_cached_copy_lists_heads_from_the_current_posts(tree, data, counting):
     Agency.objects.create(code="CQA", name="Sở Tài chính", organization=tree.org_a, head=tree.person_a)
     cached = report_figures(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
     assert [(h.name, h.overdue) for h in cached.heads_overdue] == [("Nguyễn Nam Đình", 1)]
+
+
+def test_a_pickled_copy_answers_the_same_figures(tree, data):
+    import pickle
+
+    Agency.objects.create(code="CQA", name="Sở Tài chính", organization=tree.org_a, head=tree.person_a)
+    figures = report_figures(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
+    copy = pickle.loads(pickle.dumps(figures))
+    assert copy.as_dict() == figures.as_dict()
+    assert copy.by_child[0].counts.gov() == figures.by_child[0].counts.gov()
