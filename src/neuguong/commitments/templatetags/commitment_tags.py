@@ -28,22 +28,19 @@ def get(mapping, key):
 @register.simple_tag
 def summary_status_cells(row, board_url: str):
     """The eight status cells of a summary row, each count linking to the board filtered by that status.
-    Built in one pass (a template loop here was most of the page's time at 100 rows)."""
-    from django.utils.html import format_html, format_html_join
-    from django.utils.http import urlencode
+    Built as one string (a template loop, then format_html per cell, were most of the page's time at
+    100 rows): the counts are integers and the status codes constants; the URL parts are escaped."""
+    from urllib.parse import quote
+
+    from django.utils.html import escape
     from django.utils.safestring import mark_safe
 
-    code = row.organization.code
-
-    def cell(status: str):
-        n = row.counts.get(status, 0)
-        if not n:
-            return mark_safe("<td>0</td>")
-        return format_html(
-            '<td><a href="{}?{}">{}</a></td>', board_url, urlencode({"org": code, "status": status}), n
-        )
-
-    return format_html_join("", "{}", ((cell(status),) for status in STATUS_LABELS))
+    base = f"{escape(board_url)}?org={escape(quote(row.organization.code))}&amp;status="
+    cells = []
+    for status in STATUS_LABELS:
+        n = int(row.counts.get(status, 0))
+        cells.append(f'<td><a href="{base}{status}">{n}</a></td>' if n else "<td>0</td>")
+    return mark_safe("".join(cells))  # noqa: S308 — built from escaped parts, integers and constants
 
 
 @register.simple_tag
