@@ -44,9 +44,11 @@ def commitment_list(
     due_to: dt.date | None = None,
     query: str = "",
     sort: str = "deadline",
+    annotate_status: bool = True,
 ):
     """Commitments the user may see, filtered; organisation and person joined (no query per row), each
-    annotated with `status_code` computed in SQL by the same rule as `commitment_status`."""
+    annotated with `status_code` computed in SQL by the same rule as `commitment_status` (unless
+    `annotate_status` is False: a page of 50 rows computes it in Python with the rule itself)."""
     qs = Commitment.objects.visible_to(user).select_related("organization", "responsible_person", "lead_unit")
     if organization is not None:
         qs = qs.filter(organization__path__startswith=organization.path)
@@ -73,7 +75,9 @@ def commitment_list(
         qs = qs.filter(deadline__lte=due_to)
     if query:
         qs = qs.search(query)
-    return qs.annotate(status_code=status_case(today)).order_by(*SORTS.get(sort, SORTS["deadline"]))
+    if annotate_status:
+        qs = qs.annotate(status_code=status_case(today))
+    return qs.order_by(*SORTS.get(sort, SORTS["deadline"]))
 
 
 SUBTREE_HINT_MAX = 2000

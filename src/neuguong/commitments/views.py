@@ -125,7 +125,7 @@ def board_view(request):
     # The page's 50 rows get their organisation, person and lead unit by three small queries: joined in
     # the main query, every row of the board was joined before the sort picked the first 50.
     qs = (
-        commitment_list(user=request.user, today=today, **filters)
+        commitment_list(user=request.user, today=today, annotate_status=False, **filters)
         .select_related(None)
         .only(*BOARD_COLUMNS)
         .prefetch_related(
