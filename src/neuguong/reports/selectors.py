@@ -68,7 +68,7 @@ def _empty() -> dict[str, int]:
     return dict.fromkeys(STATUS_CODES, 0)
 
 
-@dataclass
+@dataclass(slots=True)
 class StatusCounts:
     """Counts by status code, with the rates every page and document uses."""
 
@@ -147,7 +147,7 @@ class StatusCounts:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class GroupRow:
     key: str
     label: str

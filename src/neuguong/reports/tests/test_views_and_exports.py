@@ -415,3 +415,13 @@ def test_without_libreoffice_pdf_is_refused_and_docx_offered(client, tree, data,
     assert response.status_code == 400 and services.MSG_PDF_UNAVAILABLE in response.content.decode()
     page = client.get(_detail()).content.decode()
     assert "tai.pdf" not in page and "chưa xuất được PDF" in page
+
+
+def test_child_rows_escape_organisation_names(client, tree, data):
+    from neuguong.organizations.models import Organization
+
+    Organization.objects.filter(pk=tree.org_b.pk).update(name="<b>Chi bộ</b> & Sở")
+    client.force_login(tree.staff)
+    page = client.get(reverse("reports:dashboard", kwargs={"code": "DUK"}) + "?" + Q).content.decode()
+    assert "&lt;b&gt;Chi bộ&lt;/b&gt; &amp; Sở" in page
+    assert "<b>Chi bộ</b>" not in page
