@@ -11,5 +11,8 @@ def _empty_cache():
     hand out again after a test's rollback."""
     from django.core.cache import cache
 
+    from neuguong.reports.selectors import forget_recent_figures
+
     cache.clear()
+    forget_recent_figures()
     yield

@@ -213,3 +213,19 @@ def test_a_pickled_copy_answers_the_same_figures(tree, data):
     copy = pickle.loads(pickle.dumps(figures))
     assert copy.as_dict() == figures.as_dict()
     assert copy.by_child[0].counts.gov() == figures.by_child[0].counts.gov()
+
+
+def test_recent_figures_expire_and_stay_few(monkeypatch):
+    from neuguong.reports import selectors
+
+    recent = selectors._RecentFigures()
+    clock = [1000.0]
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: clock[0])
+    marker = object()
+    recent.put("a", marker)
+    assert recent.get("a") is marker
+    clock[0] += selectors.GENERATION_CACHE_SECONDS + 1
+    assert recent.get("a") is None
+    for i in range(recent.size + 5):
+        recent.put(str(i), marker)
+    assert recent.get("0") is None and recent.get(str(recent.size + 4)) is marker
