@@ -19,6 +19,7 @@ from neuguong.core.errors import BusinessError, PermissionDenied
 from neuguong.core.forms import apply_business_error
 from neuguong.core.paging import paginate
 from neuguong.organizations.models import Organization
+from neuguong.organizations.selectors import top_organization
 from neuguong.people.models import ACTIVE_MEMBER_STATUSES, Person
 
 from . import exports, services
@@ -201,18 +202,6 @@ def calendar_view(request):
     return render(request, "commitments/calendar.html", context)
 
 
-def _top_organization(user) -> Organization | None:
-    """The highest organisation the user reads: the first of their (minimal) read paths, by primary key
-    (a sort of the whole visible tree cost milliseconds at province size)."""
-    scope = scope_for(user)
-    if scope.is_global:
-        return Organization.objects.filter(parent__isnull=True).order_by("path").first()
-    if not scope.read_paths:
-        return None
-    top = min(scope.read_paths, key=lambda path: (path.count("/"), path))
-    return Organization.objects.filter(pk=int(top.strip("/").split("/")[-1])).first()
-
-
 @login_required
 def summary_view(request):
     """Counts per status and on-time rate for an organisation and each child, with drill-down."""
@@ -220,7 +209,7 @@ def summary_view(request):
     today = local_today()
     organization = _org_from_code(request, request.GET.get("org", ""))
     if organization is None:
-        organization = _top_organization(request.user)
+        organization = top_organization(request.user)
         if organization is None:
             raise Http404
     # Page the children first (a province root has 1,500), then count only the page's children.

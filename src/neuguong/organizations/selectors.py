@@ -51,3 +51,22 @@ def breadcrumbs(*, user, organization: Organization) -> list[Organization]:
     ids = organization.ancestor_ids[:-1]
     ancestors = {o.pk: o for o in Organization.objects.visible_to(user).filter(pk__in=ids)}
     return [ancestors[i] for i in ids if i in ancestors]
+
+
+def top_organization(user) -> Organization | None:
+    """The highest organisation the user reads (where their summary, board and dashboard start): the
+    shallowest of their read paths, found by primary key. Sorting the whole visible tree to find it cost
+    milliseconds on every page at province size."""
+    from neuguong.access.scope import scope_for
+
+    scope = scope_for(user)
+    if scope.is_global:
+        return (
+            Organization.objects.filter(parent__isnull=True, dissolved_on__isnull=True)
+            .order_by("path")
+            .first()
+        )
+    if not scope.read_paths:
+        return None
+    top = min(scope.read_paths, key=lambda path: (path.count("/"), path))
+    return Organization.objects.filter(pk=int(top.strip("/").split("/")[-1])).first()

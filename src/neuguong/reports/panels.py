@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from neuguong.access.scope import scope_for
 from neuguong.core.dates import local_today
-from neuguong.organizations.models import Organization
+from neuguong.organizations.selectors import top_organization
 
 from .periods import year_period
 
@@ -15,7 +15,7 @@ from .periods import year_period
 def home_panel(user) -> dict | None:
     if not scope_for(user).has_org_role:
         return None
-    organization = Organization.objects.visible_to(user).active().order_by("depth", "path").first()
+    organization = top_organization(user)
     if organization is None:
         return None
     period = year_period(local_today().year)

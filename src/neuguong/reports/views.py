@@ -14,6 +14,7 @@ from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError, PermissionDenied
 from neuguong.core.forms import apply_business_error
 from neuguong.organizations.models import Organization
+from neuguong.organizations.selectors import top_organization
 
 from . import builders, services
 from .docformat import DEFAULT_TEMPLATE, FIELD_LABELS
@@ -50,7 +51,7 @@ def _period(request, today) -> tuple[Period | None, str]:
 
 
 def _default_org(user) -> Organization | None:
-    return Organization.objects.visible_to(user).active().order_by("depth", "path").first()
+    return top_organization(user)
 
 
 @login_required

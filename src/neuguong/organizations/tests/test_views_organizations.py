@@ -78,3 +78,17 @@ def test_dissolving_a_non_empty_organisation_shows_the_reason(tree, login):
 def test_organisation_list_offers_an_export_of_what_is_shown(tree, login):
     body = login(tree.staff).get(reverse("organizations:list"), {"q": "tai chinh"}).content.decode()
     assert f"{reverse('dataio:export_organizations')}?q=tai+chinh" in body
+
+
+def test_top_organization_is_the_shallowest_read_path(tree):
+    from neuguong.core.tests.factories import Role, UserFactory, grant
+    from neuguong.organizations.selectors import top_organization
+
+    assert top_organization(tree.staff) == tree.root
+    assert top_organization(tree.secretary_a) == tree.org_a
+    assert top_organization(tree.member_a) is None
+    both = UserFactory(username="both")
+    grant(both, Role.INSPECTOR, tree.branch_a)
+    grant(both, Role.SECRETARY, tree.org_b)
+    assert top_organization(both) == tree.org_b  # depth 1 beats depth 2
+    assert top_organization(UserFactory(username="root_admin", is_superuser=True)) == tree.root
