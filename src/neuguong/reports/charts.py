@@ -75,7 +75,8 @@ class BarChart:
             f'aria-label="{escape(self.alt_text())}" class="ng-chart" width="100%">',
             f"<title>{escape(self.title)}</title><desc>{escape(self.alt_text())}</desc>",
             _svg_pattern_defs(),
-            f'<text x="0" y="16" font-size="14" font-weight="bold" fill="#212529">{escape(self.title)}</text>',
+            f'<text x="0" y="16" font-size="{_title_size(self.title, width)}" font-weight="bold" fill="#212529">'
+            f"{escape(self.title)}</text>",
         ]
         if not self.bars:
             out.append('<text x="0" y="40" font-size="13" fill="#212529">Không có số liệu.</text>')
@@ -86,7 +87,7 @@ class BarChart:
                 w = 0 if bar.value is None else max(0.0, plot_w * bar.value / self.top)
                 out.append(
                     f'<text x="{label_w - 6}" y="{y + 15}" font-size="12" text-anchor="end" fill="#212529">'
-                    f"{escape(_shorten(bar.label, 34))}</text>"
+                    f"{escape(_shorten(bar.label, 30))}</text>"
                 )
                 out.append(f'<rect x="{label_w}" y="{y + 3}" width="{plot_w}" height="16" fill="#f1f3f5"/>')
                 out.append(
@@ -175,6 +176,12 @@ class BarChart:
             c.text(_ascii(self.label_for(bar)), x - 4 * s, base - h - 16 * s, s * 2)
             c.text(str(bar.number or i + 1), x + 4 * s, base + 6 * s, s * 2)
         return c.png()
+
+
+def _title_size(title: str, width: int) -> float:
+    """14 px, smaller for a title that would run past the chart's width (about 0.58 em per character)."""
+    fits = width / (14 * 0.58)
+    return 14 if len(title) <= fits else round(max(9.0, 14 * fits / len(title)), 1)
 
 
 def _shorten(text: str, size: int) -> str:
