@@ -14,6 +14,11 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Không nhập được"
 
 
+# A run in one of these states will not read its file again (an INVALID run can be re-mapped, but only
+# while its file is kept); uploaded, validating, valid (awaiting confirmation) and applying runs still need it.
+FINISHED_STATUSES = (ImportStatus.DONE, ImportStatus.INVALID, ImportStatus.FAILED)
+
+
 class ImportRunQuerySet(models.QuerySet):
     def visible_to(self, user):
         """An import is its uploader's own work: nobody else sees the uploaded file or its preview."""
@@ -45,6 +50,7 @@ class ImportRun(TimeStampedModel):
     total_rows = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict, blank=True)
     message = models.CharField(max_length=500, blank=True)
+    file_removed_at = models.DateTimeField("tệp đã xóa lúc", null=True, blank=True)
 
     objects = ImportRunQuerySet.as_manager()
 
@@ -58,6 +64,10 @@ class ImportRun(TimeStampedModel):
     @property
     def org_path(self) -> str:
         return self.organization.path if self.organization_id else ""
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
 
     @property
     def is_busy(self) -> bool:

@@ -36,3 +36,12 @@ def create_accounts(batch_id: int) -> None:
     except Exception:
         AccountBatch.objects.filter(pk=batch_id).update(status=ImportStatus.FAILED)
         raise
+
+
+@task
+def purge_import_files() -> dict:
+    """Daily: remove uploaded files of finished imports older than IMPORT_FILE_RETENTION_DAYS."""
+    from .retention import purge_import_files as purge
+
+    result = purge()
+    return {"removed": len(result.removed), "missing": len(result.missing), "failed": len(result.failed)}
