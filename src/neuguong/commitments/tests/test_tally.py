@@ -345,3 +345,21 @@ def test_the_scheduled_job_redates_the_tallies_after_midnight(tree, monkeypatch)
     assert TallyState.objects.get(pk=1).as_of == DAY + dt.timedelta(days=2)
     assert stored() == expected(DAY + dt.timedelta(days=2))
     assert tally.tally_ready(DAY + dt.timedelta(days=2))
+
+
+def test_compaction_folds_only_keys_with_several_rows(tree):
+    from django.db.models import Max
+
+    tally.rebuild(DAY)
+    c = CommitmentFactory(responsible_person=tree.person_a, deadline=DAY + dt.timedelta(days=3))
+    Commitment.objects.filter(pk=c.pk).update(completed_on=DAY)
+    Commitment.objects.filter(pk=c.pk).update(completed_on=None)
+    tally.compact()
+    assert stored() == expected(DAY)
+    assert StatusTally.objects.filter(organization=tree.root).count() == 1  # +1 −1 +1 folded, zeros gone
+    newest = [model.objects.aggregate(m=Max("id"))["m"] for model in (StatusTally, LeadUnitTally, OrgTally)]
+    tally.compact()  # nothing left to fold: no row is rewritten
+    assert [
+        model.objects.aggregate(m=Max("id"))["m"] for model in (StatusTally, LeadUnitTally, OrgTally)
+    ] == newest
+    assert stored() == expected(DAY)
