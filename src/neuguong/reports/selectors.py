@@ -329,22 +329,28 @@ def _by_child(organization: Organization, per_org: dict[str, StatusCounts]) -> l
 GENERATION_CACHE_SECONDS = 120
 
 
-def _generation() -> str:
-    """Changes whenever a commitment (through the tallies' append-only rows) or the tree changes: the
-    newest id of each tally, the tally day, and the organisations' newest change and count. One query."""
+def _generation(organization: Organization) -> str:
+    """Changes whenever a figure of `organization` may change, in one query of index lookups:
+    - the newest tally row of the organisation itself: every change to a commitment of its subtree that
+      moves a count appends rows there (its status, month, category, source or lead unit; `OrgTally`'s
+      keys are a subset of `StatusTally`'s), so writes elsewhere in the province leave it unchanged;
+    - the tally day;
+    - the organisations' newest change and count (names label the rows; tree changes are rare)."""
     from neuguong.commitments.models import TallyState
 
-    tables = [model._meta.db_table for model in (StatusTally, LeadUnitTally, OrgTally)]
     org_table = Organization._meta.db_table
-    # Only the models' own table names are interpolated.
-    parts = [f"(SELECT MAX(id) FROM {table})" for table in tables]  # noqa: S608
+    # Only the models' own table names are interpolated; the organisation id is a parameter.
+    parts = [
+        f"(SELECT MAX(id) FROM {model._meta.db_table} WHERE organization_id = %s)"  # noqa: S608
+        for model in (StatusTally, LeadUnitTally)
+    ]
     parts += [
         f"(SELECT as_of FROM {TallyState._meta.db_table} WHERE id = 1)",  # noqa: S608
         f"(SELECT MAX(updated_at) FROM {org_table})",  # noqa: S608
         f"(SELECT COUNT(*) FROM {org_table})",  # noqa: S608
     ]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
+        cursor.execute("SELECT " + ", ".join(parts), [organization.pk, organization.pk])
         row = cursor.fetchone()
     return hashlib.sha256(repr(row).encode()).hexdigest()[:16]
 
@@ -410,7 +416,7 @@ def report_figures(*, user, organization: Organization, period: Period, today: d
             return _compute_figures(user=user, organization=organization, period=period, today=today)
         # Read from the tallies: kept under a key that changes with every write to the tallies or the
         # tree, so a cached copy is never older than the data (see `_generation`).
-        key = f"{_cache_key(scope, organization, period, today)}:{_generation()}"
+        key = f"{_cache_key(scope, organization, period, today)}:{_generation(organization)}"
         figures = _recent.get(key)
         if figures is None:
             figures = cache.get(key)

@@ -229,3 +229,21 @@ def test_recent_figures_expire_and_stay_few(monkeypatch):
     for i in range(recent.size + 5):
         recent.put(str(i), marker)
     assert recent.get("0") is None and recent.get(str(recent.size + 4)) is marker
+
+
+def test_a_write_elsewhere_keeps_an_organisations_cached_figures(
+    tree, data, counting, django_assert_max_num_queries
+):
+    if counting == "live":
+        return
+    first = report_figures(user=tree.staff, organization=tree.org_a, period=YEAR, today=TODAY)
+    _make(tree.person_b, deadline=dt.date(2026, 8, 1))  # in B: A's figures cannot change
+    with django_assert_max_num_queries(4):  # scope, tally state, generation: no aggregate
+        same = report_figures(user=tree.staff, organization=tree.org_a, period=YEAR, today=TODAY)
+    assert same.cache_key == first.cache_key
+    mine = data[0]  # in A1, under A: a change of lead unit alone moves only the lead-unit counts
+    mine.lead_unit = tree.org_a
+    mine.save()
+    changed = report_figures(user=tree.staff, organization=tree.org_a, period=YEAR, today=TODAY)
+    assert changed.cache_key != first.cache_key
+    assert {row.label for row in changed.by_lead_unit} >= {tree.org_a.name}
