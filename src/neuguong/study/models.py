@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from neuguong.commitments.models import OutboxStatus
 from neuguong.core.models import TimeStampedModel
 from neuguong.people.models import PersonStatus, PositionTitle, TheoryLevel
 
@@ -388,7 +389,10 @@ class QuizAttempt(models.Model):
     round = models.ForeignKey(QuizRound, on_delete=models.CASCADE, related_name="attempts")
     invitee = models.ForeignKey(Invitee, on_delete=models.CASCADE, related_name="quiz_attempts")
     number = models.PositiveSmallIntegerField(default=1)
-    question_ids = models.JSONField(default=list)
+    question_ids = models.JSONField(default=list)  # drawn in random order: the order shown
+    # {question id: option indexes in the order shown}, drawn per attempt; an answer is the option's
+    # index in `Question.options` (its id), never its position on the page. Empty: stored order.
+    option_orders = models.JSONField(default=dict, blank=True)
     started_at = models.DateTimeField()
     deadline_at = models.DateTimeField()
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -523,3 +527,45 @@ class PositionRequirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_title_display()}: {self.get_required_level_display()}"
+
+
+class ReflectionReminderKind(models.TextChoices):
+    BEFORE = "before", "Nhắc trước hạn nộp thu hoạch"
+    OVERDUE = "overdue", "Nhắc đã quá hạn nộp thu hoạch"
+
+
+class ReflectionReminder(models.Model):
+    """Outbox row: one reminder to one invitee about the reflection due date, for one day, sent once.
+
+    Planning writes rows with `ignore_conflicts`; the unique constraint makes a doubled or repeated run
+    harmless. The status values are the commitments outbox's (`commitments.models.OutboxStatus`).
+    """
+
+    invitee = models.ForeignKey(Invitee, on_delete=models.CASCADE, related_name="reflection_reminders")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=ReflectionReminderKind.choices)
+    due_on = models.DateField("ngày nhắc")
+    deadline = models.DateField("hạn nộp khi lập")
+    status = models.CharField(max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.READY)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "nhắc nộp thu hoạch"
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitee", "kind", "deadline", "due_on"], name="study_reflection_reminder_once"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="study_refl_reminder_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.invitee} ({self.due_on:%d/%m/%Y})"
+
+    @property
+    def org_path(self) -> str:
+        return self.invitee.organization.path

@@ -1,6 +1,7 @@
 """Pure rules of the study module: the quiz window, scoring and the QR check-in token."""
 
 import datetime as dt
+import random
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core import signing
@@ -44,6 +45,21 @@ def score_of(correct_count: int, total: int) -> Decimal:
 
 def is_answer_correct(given: list[int], correct: list[int]) -> bool:
     return bool(given) and sorted(set(given)) == sorted(set(correct))
+
+
+def option_order(count: int, rng: random.Random) -> list[int]:
+    """A random presentation order of a question's `count` options (their indexes, i.e. their ids)."""
+    order = list(range(count))
+    rng.shuffle(order)
+    return order
+
+
+def options_in_order(options: list[str], order: list[int] | None) -> list[tuple[int, str]]:
+    """(option id, text) pairs in the order shown. A stored order that no longer fits the question
+    (options edited since) falls back to the stored order rather than losing or repeating an option."""
+    if not order or sorted(order) != list(range(len(options))):
+        order = list(range(len(options)))
+    return [(index, options[index]) for index in order]
 
 
 def checkin_token(campaign_id: int, session_id: int) -> str:

@@ -759,9 +759,14 @@ def _check_window(quiz_round: QuizRound, now: dt.datetime) -> None:
 
 
 @transaction.atomic
-def quiz_start(*, user, quiz_round: QuizRound, now: dt.datetime | None = None) -> QuizAttempt:
-    """Start (or resume) an attempt: questions drawn at random, the clock kept by the server."""
+def quiz_start(
+    *, user, quiz_round: QuizRound, now: dt.datetime | None = None, rng: random.Random | None = None
+) -> QuizAttempt:
+    """Start (or resume) an attempt: questions drawn at random, each question's options shuffled for
+    this attempt (stored, so a reload shows the same order), the clock kept by the server.
+    `rng` is for tests; by default the system's random source."""
     now = now or timezone.now()
+    rng = rng or random.SystemRandom()
     invitee = _own_invitee(user, quiz_round.campaign_id)
     _check_window(quiz_round, now)
     attempts = list(
@@ -774,13 +779,15 @@ def quiz_start(*, user, quiz_round: QuizRound, now: dt.datetime | None = None) -
             return attempt
     if len(attempts) >= quiz_round.max_attempts:
         raise BusinessError(MSG_NO_ATTEMPTS_LEFT.format(count=quiz_round.max_attempts))
-    pool = list(Question.objects.filter(campaign_id=quiz_round.campaign_id).values_list("pk", flat=True))
-    chosen = random.SystemRandom().sample(pool, min(quiz_round.question_count, len(pool)))
+    pool = dict(Question.objects.filter(campaign_id=quiz_round.campaign_id).values_list("pk", "options"))
+    chosen = rng.sample(sorted(pool), min(quiz_round.question_count, len(pool)))
+    orders = {str(qid): rules.option_order(len(pool[qid]), rng) for qid in chosen}
     attempt = QuizAttempt.objects.create(
         round=quiz_round,
         invitee=invitee,
         number=len(attempts) + 1,
         question_ids=chosen,
+        option_orders=orders,
         started_at=now,
         deadline_at=min(now + dt.timedelta(minutes=quiz_round.time_limit_minutes), quiz_round.closes_at),
     )

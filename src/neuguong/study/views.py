@@ -601,7 +601,11 @@ def attempt_view(request, attempt_id: int):
         q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids).only("pk", "text", "options")
     }
     questions = [
-        {"id": qid, "text": by_id[qid].text, "options": list(enumerate(by_id[qid].options))}
+        {
+            "id": qid,
+            "text": by_id[qid].text,
+            "options": rules.options_in_order(by_id[qid].options, attempt.option_orders.get(str(qid))),
+        }
         for qid in attempt.question_ids
         if qid in by_id
     ]
