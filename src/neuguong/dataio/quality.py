@@ -3,7 +3,8 @@
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Exists, F, Func, OuterRef, Q, Value
+from django.db.models.functions import Replace, Upper
 
 from neuguong.organizations.models import BRANCH_KINDS, Organization, OrgKind
 from neuguong.people.models import ACTIVE_MEMBER_STATUSES, Person, PersonStatus
@@ -13,6 +14,32 @@ from neuguong.people.models import ACTIVE_MEMBER_STATUSES, Person, PersonStatus
 MIN_BRANCH_OFFICIAL = 3
 BRANCH_COMMITTEE_FROM = 9
 GRASSROOTS_COMMITTEE_FROM = 30
+
+
+# Card numbers typed by hand or pasted from other systems: separators, case, leading zeros and full-width
+# digits (Vietnamese IMEs) make "0011110001", "11 110 001" and "１１１１０００１" one card to a person, but
+# three distinct values to the unique constraint. The duplicate check compares this key instead.
+CARD_SEPARATORS = (" ", "\u00a0", "\t", ".", "-", "_", "/")
+FULLWIDTH_DIGITS = tuple((chr(0xFF10 + d), str(d)) for d in range(10))
+
+
+def card_key(value: str) -> str:
+    """Python twin of `card_key_expr` (the SQL one is what the report uses)."""
+    for sep in CARD_SEPARATORS:
+        value = value.replace(sep, "")
+    for wide, digit in FULLWIDTH_DIGITS:
+        value = value.replace(wide, digit)
+    return value.upper().lstrip("0")
+
+
+def card_key_expr(field: str = "card_number"):
+    """The normalised card number as one SQL expression (same result on SQLite and PostgreSQL)."""
+    expr = F(field)
+    for sep in CARD_SEPARATORS:
+        expr = Replace(expr, Value(sep), Value(""))
+    for wide, digit in FULLWIDTH_DIGITS:
+        expr = Replace(expr, Value(wide), Value(digit))
+    return Func(Upper(expr), Value("0"), function="LTRIM", output_field=CharField())
 
 
 @dataclass(frozen=True)
@@ -26,6 +53,7 @@ CHECKS = (
     Check("no_card", "Đảng viên chưa có số thẻ", "people"),
     Check("duplicate_card", "Số thẻ đảng viên bị trùng", "people"),
     Check("duplicate_citizen_id", "Số CCCD bị trùng", "people"),
+    Check("duplicate_person", "Nghi trùng người (cùng họ tên và ngày sinh)", "people"),
     Check("official_without_date", "Đảng viên chính thức thiếu ngày chính thức", "people"),
     Check("small_branch", f"Chi bộ có dưới {MIN_BRANCH_OFFICIAL} đảng viên chính thức", "organizations"),
     Check(
@@ -65,25 +93,43 @@ def check_rows(key: str, *, user, root: Organization | None = None):
         return people.filter(status__in=ACTIVE_MEMBER_STATUSES, card_number="").order_by(
             "organization__path", "name_folded"
         )
+    # Duplicates are looked for among the rows the user may see (and under the chosen root) only: a row is
+    # never flagged because of a record in an organisation the user cannot read. Each check is one query
+    # (the grouping is a subquery), whatever the number of rows.
     if key == "duplicate_card":
-        # The database refuses exact duplicates; spacing or case variants still slip through.
+        keyed = people.exclude(card_number="").annotate(card_key=card_key_expr())
         dupes = (
-            Person.objects.exclude(card_number="")
-            .values("card_number")
+            keyed.exclude(card_key="")
+            .order_by()
+            .values("card_key")
             .annotate(n=Count("pk"))
             .filter(n__gt=1)
-            .values("card_number")
+            .values("card_key")
         )
-        return people.filter(card_number__in=dupes).order_by("card_number", "name_folded")
+        return keyed.filter(card_key__in=dupes).order_by("card_key", "name_folded", "pk")
     if key == "duplicate_citizen_id":
+        keyed = people.exclude(citizen_id="").annotate(
+            citizen_key=Replace(F("citizen_id"), Value(" "), Value(""))
+        )
         dupes = (
-            Person.objects.exclude(citizen_id="")
-            .values("citizen_id")
+            keyed.order_by()
+            .values("citizen_key")
             .annotate(n=Count("pk"))
             .filter(n__gt=1)
-            .values("citizen_id")
+            .values("citizen_key")
         )
-        return people.filter(citizen_id__in=dupes).order_by("citizen_id", "name_folded")
+        return keyed.filter(citizen_key__in=dupes).order_by("citizen_key", "name_folded", "pk")
+    if key == "duplicate_person":
+        # The same person entered twice (e.g. in two organisations, with a different or missing card number).
+        twin = people.filter(
+            name_folded=OuterRef("name_folded"), date_of_birth=OuterRef("date_of_birth")
+        ).exclude(pk=OuterRef("pk"))
+        return (
+            people.filter(date_of_birth__isnull=False)
+            .exclude(name_folded="")
+            .filter(Exists(twin))
+            .order_by("name_folded", "date_of_birth", "pk")
+        )
     if key == "official_without_date":
         return people.filter(status=PersonStatus.OFFICIAL, official_on__isnull=True).order_by(
             "organization__path", "name_folded"

@@ -325,12 +325,13 @@ def quality_xlsx_view(request):
             detail = exports.add_sheet(
                 workbook,
                 f"{index}. {check.label}"[:31],
-                ["Họ và tên", "Số thẻ đảng viên", "Mã tổ chức", "Tổ chức", "Trạng thái"],
+                ["Họ và tên", "Ngày sinh", "Số thẻ đảng viên", "Mã tổ chức", "Tổ chức", "Trạng thái"],
             )
             for person in rows.select_related("organization").iterator(chunk_size=2_000):
                 detail.append(
                     [
                         person.full_name,
+                        exports.cell(detail, person.date_of_birth),
                         person.card_number,
                         person.organization.code,
                         person.organization.name,

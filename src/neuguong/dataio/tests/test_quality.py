@@ -41,6 +41,7 @@ def test_each_check_counts_what_it_should(flawed):
         "no_card": 1,
         "duplicate_card": 0,
         "duplicate_citizen_id": 2,
+        "duplicate_person": 0,
         "official_without_date": 1,
         "small_branch": 1,  # A3: one official, one probationary
         "branch_without_committee": 1,
