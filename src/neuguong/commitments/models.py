@@ -473,7 +473,22 @@ class OutboxStatus(models.TextChoices):
     CANCELLED = "cancelled", "Đã hủy"
 
 
-class Reminder(models.Model):
+class OutboxRow(models.Model):
+    """What every outbox row carries for `outbox.send_outbox`: its sending state (the row's own fields,
+    `due_on` among them, say what it is about)."""
+
+    status = models.CharField(max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.READY)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Reminder(OutboxRow):
     """Outbox row: one reminder to one recipient about one commitment for one due date, sent once."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -481,12 +496,6 @@ class Reminder(models.Model):
     kind = models.CharField(max_length=16, choices=ReminderKind.choices)
     due_on = models.DateField("ngày nhắc")
     deadline = models.DateField("thời hạn khi lập")
-    status = models.CharField(max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.READY)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "nhắc việc"

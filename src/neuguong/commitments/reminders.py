@@ -11,26 +11,19 @@ weekly while overdue, and escalate to the secretaries of the organisation above 
 """
 
 import datetime as dt
-import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from neuguong.access.models import Role, RoleAssignment
 from neuguong.core.dates import format_vn
 
-from .models import Commitment, Notification, OutboxStatus, Reminder, ReminderKind
-
-logger = logging.getLogger(__name__)
+from .models import Commitment, Notification, Reminder, ReminderKind
+from .outbox import BATCH, send_outbox
 
 DEFAULT_POLICY = {"days_before": (7, 1), "overdue_every_days": 7, "escalate_after_days": 14}
-MAX_ATTEMPTS = 5
-STUCK_AFTER = dt.timedelta(minutes=30)
-BATCH = 2000
 
 
 def policy() -> dict:
@@ -178,40 +171,19 @@ def _deliver(reminder: Reminder, today: dt.date) -> None:
 
 def send_due_reminders(*, now: dt.datetime, today: dt.date) -> dict[str, int]:
     """Send every ready (or retryable failed) reminder due by `today`. Returns counts by outcome."""
-    result = {"sent": 0, "failed": 0, "cancelled": 0}
-    # A worker that died mid-send leaves rows in `sending`: after a while they are retried.
-    Reminder.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
-        status=OutboxStatus.FAILED, last_error="Quá thời gian gửi"
+    return send_outbox(
+        Reminder,
+        now=now,
+        today=today,
+        related=(
+            "recipient",
+            "commitment__organization",
+            "commitment__responsible_person",
+            "commitment__lead_unit",
+        ),
+        still_relevant=_still_relevant,
+        deliver=_deliver,
     )
-    due = Reminder.objects.filter(
-        Q(status=OutboxStatus.READY) | Q(status=OutboxStatus.FAILED, attempts__lt=MAX_ATTEMPTS),
-        due_on__lte=today,
-    ).values_list("pk", flat=True)
-    for pk in list(due[:BATCH]):
-        # Claim: only the worker whose UPDATE changes the row sends it.
-        claimed = Reminder.objects.filter(
-            Q(status=OutboxStatus.READY) | Q(status=OutboxStatus.FAILED), pk=pk
-        ).update(status=OutboxStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-        if not claimed:
-            continue
-        reminder = Reminder.objects.select_related(
-            "recipient", "commitment__organization", "commitment__responsible_person", "commitment__lead_unit"
-        ).get(pk=pk)
-        if not _still_relevant(reminder):
-            Reminder.objects.filter(pk=pk).update(status=OutboxStatus.CANCELLED)
-            result["cancelled"] += 1
-            continue
-        try:
-            with transaction.atomic():
-                _deliver(reminder, today)
-        except Exception as exc:  # any delivery failure is retried on a later run
-            logger.warning("reminder %s failed: %s", pk, exc)
-            Reminder.objects.filter(pk=pk).update(status=OutboxStatus.FAILED, last_error=str(exc)[:500])
-            result["failed"] += 1
-        else:
-            Reminder.objects.filter(pk=pk).update(status=OutboxStatus.SENT, sent_at=now)
-            result["sent"] += 1
-    return result
 
 
 def run(*, now: dt.datetime | None = None) -> dict[str, int]:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from neuguong.commitments.models import OutboxStatus
+from neuguong.commitments.models import OutboxRow
 from neuguong.core.models import TimeStampedModel
 from neuguong.people.models import PersonStatus, PositionTitle, TheoryLevel
 
@@ -534,11 +534,11 @@ class ReflectionReminderKind(models.TextChoices):
     OVERDUE = "overdue", "Nhắc đã quá hạn nộp thu hoạch"
 
 
-class ReflectionReminder(models.Model):
+class ReflectionReminder(OutboxRow):
     """Outbox row: one reminder to one invitee about the reflection due date, for one day, sent once.
 
     Planning writes rows with `ignore_conflicts`; the unique constraint makes a doubled or repeated run
-    harmless. The status values are the commitments outbox's (`commitments.models.OutboxStatus`).
+    harmless. Its sending state is the commitments outbox's (`commitments.models.OutboxRow`).
     """
 
     invitee = models.ForeignKey(Invitee, on_delete=models.CASCADE, related_name="reflection_reminders")
@@ -546,12 +546,6 @@ class ReflectionReminder(models.Model):
     kind = models.CharField(max_length=16, choices=ReflectionReminderKind.choices)
     due_on = models.DateField("ngày nhắc")
     deadline = models.DateField("hạn nộp khi lập")
-    status = models.CharField(max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.READY)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "nhắc nộp thu hoạch"

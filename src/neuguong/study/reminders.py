@@ -18,27 +18,21 @@ day is the most recent one that has come; an overdue reminder is not planned mor
 """
 
 import datetime as dt
-import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from neuguong.commitments.models import Notification, OutboxStatus
+from neuguong.commitments.models import Notification
+from neuguong.commitments.outbox import BATCH, send_outbox
 from neuguong.core.dates import LOCAL_ZONE, format_vn
 from neuguong.people.models import ACTIVE_MEMBER_STATUSES
 
 from .models import Invitee, ReflectionReminder, ReflectionReminderKind, ReflectionStatus
 
-logger = logging.getLogger(__name__)
-
 DEFAULT_POLICY = {"days_before": (3, 1), "overdue_within_days": 7}
-MAX_ATTEMPTS = 5
-STUCK_AFTER = dt.timedelta(minutes=30)
-BATCH = 2000
 # A reflection in these states still has to be handed in.
 PENDING_STATES = (ReflectionStatus.DRAFT, ReflectionStatus.RETURNED)
 
@@ -143,41 +137,14 @@ def _deliver(reminder: ReflectionReminder, today: dt.date) -> None:
 
 def send_due_reminders(*, now: dt.datetime, today: dt.date) -> dict[str, int]:
     """Send every ready (or retryable failed) reminder due by `today`. Returns counts by outcome."""
-    result = {"sent": 0, "failed": 0, "cancelled": 0}
-    ReflectionReminder.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
-        status=OutboxStatus.FAILED, last_error="Quá thời gian gửi"
+    return send_outbox(
+        ReflectionReminder,
+        now=now,
+        today=today,
+        related=("recipient", "invitee__person", "invitee__campaign__organizer", "invitee__reflection"),
+        still_relevant=_still_relevant,
+        deliver=_deliver,
     )
-    due = ReflectionReminder.objects.filter(
-        Q(status=OutboxStatus.READY) | Q(status=OutboxStatus.FAILED, attempts__lt=MAX_ATTEMPTS),
-        due_on__lte=today,
-    ).values_list("pk", flat=True)
-    for pk in list(due[:BATCH]):
-        # Claim: only the worker whose UPDATE changes the row sends it.
-        claimed = ReflectionReminder.objects.filter(
-            Q(status=OutboxStatus.READY) | Q(status=OutboxStatus.FAILED), pk=pk
-        ).update(status=OutboxStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-        if not claimed:
-            continue
-        reminder = ReflectionReminder.objects.select_related(
-            "recipient", "invitee__person", "invitee__campaign__organizer", "invitee__reflection"
-        ).get(pk=pk)
-        if not _still_relevant(reminder):
-            ReflectionReminder.objects.filter(pk=pk).update(status=OutboxStatus.CANCELLED)
-            result["cancelled"] += 1
-            continue
-        try:
-            with transaction.atomic():
-                _deliver(reminder, today)
-        except Exception as exc:  # any delivery failure is retried on a later run
-            logger.warning("reflection reminder %s failed: %s", pk, exc)
-            ReflectionReminder.objects.filter(pk=pk).update(
-                status=OutboxStatus.FAILED, last_error=str(exc)[:500]
-            )
-            result["failed"] += 1
-        else:
-            ReflectionReminder.objects.filter(pk=pk).update(status=OutboxStatus.SENT, sent_at=now)
-            result["sent"] += 1
-    return result
 
 
 def run(*, now: dt.datetime | None = None) -> dict[str, int]:
