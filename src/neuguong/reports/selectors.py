@@ -312,13 +312,20 @@ def _by_child(organization: Organization, per_org: dict[str, StatusCounts]) -> l
     rows = [
         GroupRow(child.code, child.name, per_child.pop(str(child.pk), StatusCounts())) for child in children
     ]
-    direct = per_child.pop("", None)
-    if direct:
-        rows.insert(0, GroupRow(organization.code, f"{organization.name} (trực tiếp)", direct))
-    # Commitments of a child dissolved since: kept in the totals, shown as one row so the rows sum up.
+    direct = per_child.pop("", StatusCounts())
     stray = StatusCounts()
     for counts in per_child.values():
         stray.merge(counts)
+    return _with_direct_and_stray(organization, rows, direct, stray)
+
+
+def _with_direct_and_stray(
+    organization: Organization, rows: list[GroupRow], direct: StatusCounts, stray: StatusCounts
+) -> list[GroupRow]:
+    """The per-child rows completed so they sum to the totals: commitments on the organisation itself
+    first, and those of children dissolved since as one last row (each only when there are some)."""
+    if direct.total:
+        rows.insert(0, GroupRow(organization.code, f"{organization.name} (trực tiếp)", direct))
     if stray.total:
         rows.append(GroupRow("", "Tổ chức đã giải thể, sáp nhập", stray))
     return rows
@@ -464,15 +471,11 @@ def _tally_grouped(organization: Organization, months: tuple[int, int]) -> tuple
         for pk, code, name, dissolved_on in children
         if dissolved_on is None
     ]
-    if direct.total:
-        rows.insert(0, GroupRow(organization.code, f"{organization.name} (trực tiếp)", direct))
     stray = StatusCounts()
     for pk, _code, _name, dissolved_on in children:
         if dissolved_on is not None:
             stray.merge(per_child[pk])
-    if stray.total:
-        rows.append(GroupRow("", "Tổ chức đã giải thể, sáp nhập", stray))
-    return grouped, rows
+    return grouped, _with_direct_and_stray(organization, rows, direct, stray)
 
 
 def _compute_figures(
