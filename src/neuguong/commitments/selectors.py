@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.http import Http404
 
-from neuguong.organizations.models import Organization
+from neuguong.organizations.models import Organization, path_ids
 
 from .models import Commitment, Evidence, ExtensionRequest, OrgTally, ProgressReport, StatusTally
 from .status import (
@@ -199,7 +199,7 @@ def board_status_counts(
         elif scope.reads_everything:
             roots = list(Organization.objects.filter(parent__isnull=True).values_list("pk", flat=True))
         else:
-            roots = [int(path.strip("/").split("/")[-1]) for path in scope.read_paths]
+            roots = [path_ids(path)[-1] for path in scope.read_paths]
         if roots is not None:
             filters = {
                 key: value for key, value in (("category", category), ("source_kind", source_kind)) if value

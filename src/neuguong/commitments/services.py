@@ -853,7 +853,7 @@ def work_program_item_add(
 
 def pledge_template_for(organization: Organization, year: int) -> list[str]:
     """The nearest template up the tree for that year, else the built-in default items."""
-    ids = [int(part) for part in organization.path.strip("/").split("/") if part]
+    ids = organization.ancestor_ids
     templates = {
         t.organization_id: t.items for t in PledgeTemplate.objects.filter(organization_id__in=ids, year=year)
     }

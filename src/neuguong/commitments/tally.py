@@ -31,6 +31,8 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
+from neuguong.organizations.models import path_ids
+
 from .models import LeadUnitTally, OrgTally, StatusTally, TallyState
 from .status import against_original_default
 
@@ -332,7 +334,7 @@ def move_subtree(organization_id: int, old_path: str, new_path: str) -> None:
     """An organisation moved: its subtree's counts leave the old ancestors and join the new ones."""
 
     def ids(path: str) -> set[int]:
-        return {int(part) for part in path.strip("/").split("/") if part} - {organization_id}
+        return set(path_ids(path)) - {organization_id}
 
     old, new = ids(old_path), ids(new_path)
     signs = [(pk, -1) for pk in sorted(old - new)] + [(pk, 1) for pk in sorted(new - old)]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import CharField, Count, Exists, F, Func, OuterRef, Q, Value
 from django.db.models.functions import Replace, Upper
 
-from neuguong.organizations.models import BRANCH_KINDS, Organization, OrgKind
+from neuguong.organizations.models import BRANCH_KINDS, Organization, OrgKind, path_ids
 from neuguong.people.models import ACTIVE_MEMBER_STATUSES, Person, PersonStatus
 
 # Quy định về tổ chức cơ sở đảng: a branch needs ≥ 3 official members; ≥ 9 official members elect a
@@ -175,8 +175,8 @@ def quality_summary(*, user, root: Organization | None = None) -> dict:
     groups: dict[int, dict[str, int]] = {}
     for key, counter in per_check.items():
         for org_id, n in counter.items():
-            parts = paths.get(org_id, "").strip("/").split("/")
-            group_id = int(parts[min(level, len(parts) - 1)]) if parts and parts[0] else org_id
+            parts = path_ids(paths.get(org_id, ""))
+            group_id = parts[min(level, len(parts) - 1)] if parts else org_id
             groups.setdefault(group_id, dict.fromkeys(per_check, 0))[key] += n
     orgs = {o.pk: o for o in Organization.objects.filter(pk__in=groups)}
     rows = sorted(

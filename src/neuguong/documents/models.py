@@ -28,14 +28,14 @@ class DocumentQuerySet(models.QuerySet):
         scope = scope_for(user)
         q = scope.read_q("organization__path")
         if scope.person_id and not scope.is_global:
+            from neuguong.organizations.models import path_ids
             from neuguong.people.models import Person
 
             path = (
                 Person.objects.filter(pk=scope.person_id).values_list("organization__path", flat=True).first()
             )
             if path:
-                ancestor_ids = [int(part) for part in path.strip("/").split("/") if part]
-                q |= Q(organization_id__in=ancestor_ids)
+                q |= Q(organization_id__in=path_ids(path))
         return self.filter(q)
 
     def search(self, query: str):

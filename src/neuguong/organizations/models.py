@@ -6,6 +6,11 @@ from neuguong.core.models import TimeStampedModel
 from neuguong.core.text import fold, normalize_text
 
 
+def path_ids(path: str) -> list[int]:
+    """The organisation ids along a materialised path, root first: '/1/7/42/' → [1, 7, 42]."""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
 class OrgKind(models.TextChoices):
     SUPERIOR = "superior", "Đảng bộ cấp trên cơ sở"
     GRASSROOTS_COMMITTEE = "grassroots_committee", "Đảng bộ cơ sở"
@@ -108,7 +113,7 @@ class Organization(TimeStampedModel):
 
     @property
     def ancestor_ids(self) -> list[int]:
-        return [int(part) for part in self.path.strip("/").split("/") if part]
+        return path_ids(self.path)
 
     @property
     def org_path(self) -> str:

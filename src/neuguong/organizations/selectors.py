@@ -3,7 +3,7 @@ from django.http import Http404
 
 from neuguong.people.models import ACTIVE_MEMBER_STATUSES
 
-from .models import Organization
+from .models import Organization, path_ids
 
 
 def organization_list(
@@ -69,4 +69,4 @@ def top_organization(user) -> Organization | None:
     if not scope.read_paths:
         return None
     top = min(scope.read_paths, key=lambda path: (path.count("/"), path))
-    return Organization.objects.filter(pk=int(top.strip("/").split("/")[-1])).first()
+    return Organization.objects.filter(pk=path_ids(top)[-1]).first()

@@ -175,12 +175,12 @@ def _secretary_name(organization) -> str:
 
 def rollup_to_children(rows: list[selectors.OrgRow], organizer) -> list[selectors.OrgRow]:
     """Rows summed per direct subordinate of the organiser (the report's table; branches are in the annex)."""
-    from neuguong.organizations.models import Organization
+    from neuguong.organizations.models import Organization, path_ids
 
     depth = organizer.depth + 1
     groups: dict[int, list[selectors.OrgRow]] = {}
     for row in rows:
-        ids = [int(part) for part in row.path.strip("/").split("/") if part]
+        ids = path_ids(row.path)
         key = ids[depth] if len(ids) > depth else ids[-1]
         groups.setdefault(key, []).append(row)
     orgs = Organization.objects.in_bulk(list(groups))

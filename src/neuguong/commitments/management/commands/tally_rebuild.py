@@ -14,7 +14,7 @@ from neuguong.commitments import tally
 from neuguong.commitments.models import Commitment, OrgTally, TallyState
 from neuguong.commitments.status import status_case
 from neuguong.core.dates import local_today
-from neuguong.organizations.models import Organization
+from neuguong.organizations.models import Organization, path_ids
 
 
 class Command(BaseCommand):
@@ -43,8 +43,8 @@ class Command(BaseCommand):
             .order_by()
         )
         for row in rows:
-            for ancestor in paths[row["organization_id"]].strip("/").split("/"):
-                live[(int(ancestor), row["code"])] += row["n"]
+            for ancestor in path_ids(paths[row["organization_id"]]):
+                live[(ancestor, row["code"])] += row["n"]
         stored = Counter(
             {
                 (r["organization_id"], r["status"]): r["total"]
