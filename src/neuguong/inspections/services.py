@@ -200,6 +200,35 @@ def _check_subjects(committee: Organization, organizations: Iterable, people: It
             raise BusinessError(MSG_SUBJECT_OUTSIDE.format(name=person.full_name), field="subject_people")
 
 
+def _checked_item(
+    program,
+    kind: str,
+    title: str,
+    planned_start: dt.date,
+    planned_end: dt.date,
+    subject_organizations: list[Organization],
+    subject_people: list[Person],
+    leader: Person | None,
+    team_members: list[Person],
+) -> str:
+    """The checks a program item passes on creation and on edit; returns the normalised title."""
+    title = normalize_text(title)
+    if not title:
+        raise BusinessError(MSG_TITLE_REQUIRED, field="title")
+    if kind not in InspectionKind.values:
+        raise BusinessError(MSG_TITLE_REQUIRED, field="kind")
+    if planned_end < planned_start:
+        raise BusinessError(MSG_PERIOD_ORDER, field="planned_end")
+    if planned_start.year != program.year:
+        raise BusinessError(MSG_PERIOD_YEAR, field="planned_start")
+    if not subject_organizations and not subject_people:
+        raise BusinessError(MSG_NO_SUBJECT, field="subject_organizations")
+    _check_subjects(program.organization, subject_organizations, subject_people)
+    if leader is not None and leader in team_members:
+        raise BusinessError(MSG_LEADER_IN_TEAM, field="team_members")
+    return title
+
+
 def inspection_create(
     *,
     actor,
@@ -219,20 +248,17 @@ def inspection_create(
     subject_organizations = list(subject_organizations)
     subject_people = list(subject_people)
     team_members = list(team_members)
-    title = normalize_text(title)
-    if not title:
-        raise BusinessError(MSG_TITLE_REQUIRED, field="title")
-    if kind not in InspectionKind.values:
-        raise BusinessError(MSG_TITLE_REQUIRED, field="kind")
-    if planned_end < planned_start:
-        raise BusinessError(MSG_PERIOD_ORDER, field="planned_end")
-    if planned_start.year != program.year:
-        raise BusinessError(MSG_PERIOD_YEAR, field="planned_start")
-    if not subject_organizations and not subject_people:
-        raise BusinessError(MSG_NO_SUBJECT, field="subject_organizations")
-    _check_subjects(program.organization, subject_organizations, subject_people)
-    if leader is not None and leader in team_members:
-        raise BusinessError(MSG_LEADER_IN_TEAM, field="team_members")
+    title = _checked_item(
+        program,
+        kind,
+        title,
+        planned_start,
+        planned_end,
+        subject_organizations,
+        subject_people,
+        leader,
+        team_members,
+    )
     with transaction.atomic():
         inspection = Inspection.objects.create(
             program=program,
@@ -280,20 +306,17 @@ def inspection_update(
     subject_organizations = list(subject_organizations)
     subject_people = list(subject_people)
     team_members = list(team_members)
-    title = normalize_text(title)
-    if not title:
-        raise BusinessError(MSG_TITLE_REQUIRED, field="title")
-    if kind not in InspectionKind.values:
-        raise BusinessError(MSG_TITLE_REQUIRED, field="kind")
-    if planned_end < planned_start:
-        raise BusinessError(MSG_PERIOD_ORDER, field="planned_end")
-    if planned_start.year != program.year:
-        raise BusinessError(MSG_PERIOD_YEAR, field="planned_start")
-    if not subject_organizations and not subject_people:
-        raise BusinessError(MSG_NO_SUBJECT, field="subject_organizations")
-    _check_subjects(program.organization, subject_organizations, subject_people)
-    if leader is not None and leader in team_members:
-        raise BusinessError(MSG_LEADER_IN_TEAM, field="team_members")
+    title = _checked_item(
+        program,
+        kind,
+        title,
+        planned_start,
+        planned_end,
+        subject_organizations,
+        subject_people,
+        leader,
+        team_members,
+    )
     with transaction.atomic():
         before = snapshot(inspection)
         before_subjects = sorted(str(s) for s in inspection.subjects.select_related("organization", "person"))
