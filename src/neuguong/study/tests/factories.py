@@ -5,7 +5,7 @@ import io
 
 from openpyxl import Workbook
 
-from neuguong.study import services
+from neuguong.study import rules, services
 
 
 def make_campaign(actor, organizer, **kwargs):
@@ -39,3 +39,19 @@ def xlsx_bytes(rows, header=("Câu hỏi", "A", "B", "C", "D", "Đáp án")) -> 
 
 def question_rows(count: int):
     return [(f"Câu hỏi số {n}?", "Đúng", "Sai", "Không rõ", "", "A") for n in range(1, count + 1)]
+
+
+# A quiz week: Monday 09/03/2026 07:30 – Friday 13/03 17:30.
+OPENS, CLOSES = rules.weekly_window(dt.date(2026, 3, 9))
+
+
+def make_round(actor, campaign, **kwargs):
+    values = {
+        "title": "Tuần 1",
+        "opens_at": OPENS,
+        "closes_at": CLOSES,
+        "question_count": 5,
+        "time_limit_minutes": 15,
+        "max_attempts": 1,
+    }
+    return services.quiz_round_create(actor=actor, campaign=campaign, **(values | kwargs))

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from neuguong.study import rules, services
 from neuguong.study.models import Question, QuizAttempt
 
-from .factories import make_campaign, xlsx_bytes
+from . import factories
+from .factories import OPENS, make_campaign, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
-OPENS, CLOSES = rules.weekly_window(dt.date(2026, 3, 9))
 WEDNESDAY = OPENS + dt.timedelta(days=2)
 LETTERS = "ABCD"
 
@@ -40,15 +40,7 @@ def campaign(tree):
 
 
 def make_round(tree, campaign, **kwargs):
-    values = {
-        "title": "Tuần 1",
-        "opens_at": OPENS,
-        "closes_at": CLOSES,
-        "question_count": 10,
-        "time_limit_minutes": 15,
-        "max_attempts": 5,
-    }
-    return services.quiz_round_create(actor=tree.staff, campaign=campaign, **(values | kwargs))
+    return factories.make_round(tree.staff, campaign, **({"question_count": 10, "max_attempts": 5} | kwargs))
 
 
 def right_answers(attempt) -> dict[int, list[int]]:

@@ -7,11 +7,11 @@ from neuguong.study import rules, services
 from neuguong.study.models import Question, QuizAttempt
 from neuguong.study.selectors import quiz_results_by_org
 
-from .factories import make_campaign, question_rows, xlsx_bytes
+from . import factories
+from .factories import CLOSES, OPENS, make_campaign, question_rows, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
-OPENS, CLOSES = rules.weekly_window(dt.date(2026, 3, 9))  # Monday 09/03/2026 07:30 – Friday 13/03 17:30
 WEDNESDAY = OPENS + dt.timedelta(days=2)
 
 
@@ -24,16 +24,7 @@ def campaign(tree):
 
 
 def make_round(tree, campaign, **kwargs):
-    values = {
-        "title": "Tuần 1",
-        "opens_at": OPENS,
-        "closes_at": CLOSES,
-        "question_count": 5,
-        "time_limit_minutes": 15,
-        "max_attempts": 1,
-    }
-    values.update(kwargs)
-    return services.quiz_round_create(actor=tree.staff, campaign=campaign, **values)
+    return factories.make_round(tree.staff, campaign, **kwargs)
 
 
 def all_right(attempt):
