@@ -527,10 +527,10 @@ class TallyState(models.Model):
         verbose_name = "trạng thái bảng đếm"
 
 
-class StatusTally(models.Model):
-    """Commitments counted per ancestor organisation (each commitment counts in its organisation and in
-    every organisation above it), deadline month, category, source and status as of `TallyState.as_of`.
-    Rows are appended by triggers (+1 / −1) and compacted now and then; always read with SUM(n)."""
+class TallyRow(models.Model):
+    """What every tally row holds besides its own keys: the organisation whose subtree it counts (every
+    organisation on a commitment's path gets a row), the status as of `TallyState.as_of`, and the +1/−1
+    count. Rows are appended by triggers and compacted now and then; always read with SUM(n)."""
 
     organization = models.ForeignKey(
         "organizations.Organization",
@@ -539,9 +539,6 @@ class StatusTally(models.Model):
         db_index=False,  # the composite index below serves every read
         related_name="+",
     )
-    month = models.PositiveIntegerField()  # yyyymm of the deadline
-    category = models.CharField(max_length=16)
-    source_kind = models.CharField(max_length=16)
     status = models.CharField(max_length=24)
     # A returned report or a pending extension whose deadline has passed (the government statuses count
     # it as overdue); always False for the other statuses.
@@ -549,45 +546,36 @@ class StatusTally(models.Model):
     n = models.IntegerField()
 
     class Meta:
+        abstract = True
+
+
+class StatusTally(TallyRow):
+    """Commitments counted per organisation subtree, deadline month, category, source and status."""
+
+    month = models.PositiveIntegerField()  # yyyymm of the deadline
+    category = models.CharField(max_length=16)
+    source_kind = models.CharField(max_length=16)
+
+    class Meta:
         indexes = [models.Index(fields=["organization", "month"], name="status_tally_org_month_idx")]
 
 
-class LeadUnitTally(models.Model):
+class LeadUnitTally(TallyRow):
     """As `StatusTally`, per lead unit (0 = none) instead of category and source."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,  # the composite index below serves every read
-        related_name="+",
-    )
     month = models.PositiveIntegerField()
     lead_unit_key = models.BigIntegerField()
-    status = models.CharField(max_length=24)
-    past = models.BooleanField(default=False)
-    n = models.IntegerField()
 
     class Meta:
         indexes = [models.Index(fields=["organization", "month"], name="lead_tally_org_month_idx")]
 
 
-class OrgTally(models.Model):
+class OrgTally(TallyRow):
     """Counts per organisation subtree and status at three resolutions, each commitment counted once in
     each: `period` = 0 for all time, yyyy00 for its deadline year, yyyymm for its deadline month. A page
     listing 1,500 child organisations reads one row per child and status (a year, or all time)."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,  # the composite index below serves every read
-        related_name="+",
-    )
     period = models.PositiveIntegerField()
-    status = models.CharField(max_length=24)
-    past = models.BooleanField(default=False)
-    n = models.IntegerField()
 
     class Meta:
         # Covering (PostgreSQL): the children of a province root for two years are one index-only scan.

@@ -375,6 +375,13 @@ def tally_ready(today: dt.date) -> bool:
     return False
 
 
+def _of_organizations(model, organization_ids):
+    """The tally rows of these organisations: ids as a list, or a queryset of ids kept as a subquery."""
+    if not isinstance(organization_ids, QuerySet):
+        organization_ids = list(organization_ids)
+    return model.objects.filter(organization_id__in=organization_ids)
+
+
 def tally_rows(
     model,
     organization_ids,
@@ -385,9 +392,7 @@ def tally_rows(
 ) -> list[dict]:
     """Summed tally rows of the given organisations (each one's whole subtree), grouped by `group` plus
     status and past; keys that sum to zero are left out. One query."""
-    if not isinstance(organization_ids, QuerySet):  # a subquery of ids stays a subquery
-        organization_ids = list(organization_ids)
-    qs = model.objects.filter(organization_id__in=organization_ids, **filters)
+    qs = _of_organizations(model, organization_ids).filter(**filters)
     if months is not None:
         qs = qs.filter(month__gte=months[0], month__lte=months[1])
     return list(qs.values(*group, "status", "past").annotate(total=Sum("n")).exclude(total=0).order_by())
@@ -398,12 +403,11 @@ def tally_by_organization(model, organization_ids, **filters) -> dict[int, tuple
     statuses pivoted in SQL), so 1,500 children are 1,500 rows, not one per status and month."""
     from .status import EXTENSION_REQUESTED, RETURNED, STATUS_CODES
 
-    if not isinstance(organization_ids, QuerySet):
-        organization_ids = list(organization_ids)
     aggregates = {f"s_{code}": Sum("n", filter=Q(status=code)) for code in STATUS_CODES}
     aggregates["pending_past"] = Sum("n", filter=Q(past=True, status__in=(RETURNED, EXTENSION_REQUESTED)))
     rows = (
-        model.objects.filter(organization_id__in=organization_ids, **filters)
+        _of_organizations(model, organization_ids)
+        .filter(**filters)
         .values("organization_id")
         .annotate(**aggregates)
         .order_by()
