@@ -411,16 +411,20 @@ def _cache_key(scope, organization: Organization, period: Period, today: dt.date
 def report_figures(*, user, organization: Organization, period: Period, today: dt.date) -> Figures:
     """Every figure of the dashboard, the reports, the annex and the API (a few aggregate queries).
 
-    With `settings.REPORTS_FIGURES_CACHE_SECONDS` > 0 the result is kept that long in the cache, keyed by
-    scope, organisation, period and day: every consumer then reads the same snapshot (so they still agree)
-    and pages show when it was computed (`computed_at`). Off (0) by default."""
+    Figures read from the status tallies are cached under a key that follows every change (`_generation`).
+    With `settings.REPORTS_FIGURES_CACHE_SECONDS` > 0 the result is instead kept that long in the cache,
+    keyed by scope, organisation, period and day: every consumer then reads the same snapshot (so they
+    still agree) and pages show when it was computed (`computed_at`). Off (0) by default."""
     scope = scope_for(user)
     if not scope.can_read_path(organization.path):
         raise Http404
     seconds = int(getattr(settings, "REPORTS_FIGURES_CACHE_SECONDS", 0) or 0)
     if seconds <= 0:
-        if month_range(period.start, period.end) is None or not tally_ready(today):
-            return _compute_figures(user=user, organization=organization, period=period, today=today)
+        from_tally = month_range(period.start, period.end) is not None and tally_ready(today)
+        if not from_tally:
+            return _compute_figures(
+                user=user, organization=organization, period=period, today=today, use_tally=False
+            )
         # Read from the tallies: kept under a key that changes with every write to the tallies or the
         # tree, so a cached copy is never older than the data (see `_generation`).
         key = f"{_cache_key(scope, organization, period, today)}:{_generation(organization)}"
@@ -428,7 +432,9 @@ def report_figures(*, user, organization: Organization, period: Period, today: d
         if figures is None:
             figures = cache.get(key)
             if figures is None:
-                figures = _compute_figures(user=user, organization=organization, period=period, today=today)
+                figures = _compute_figures(
+                    user=user, organization=organization, period=period, today=today, use_tally=True
+                )
                 figures.cache_key = key
                 cache.set(key, figures, GENERATION_CACHE_SECONDS)
             _recent.put(key, figures)
@@ -479,14 +485,17 @@ def _tally_grouped(organization: Organization, months: tuple[int, int]) -> tuple
 
 
 def _compute_figures(
-    *, user, organization: Organization, period: Period, today: dt.date, use_tally: bool = True
+    *, user, organization: Organization, period: Period, today: dt.date, use_tally: bool | None = None
 ) -> Figures:
     """Figures from the status tallies when they are current and the period is whole months (the
-    organisation's whole subtree is visible to the user: `report_figures` checked it); else counted live."""
+    organisation's whole subtree is visible to the user: `report_figures` checked it); else counted live.
+    `use_tally` is the caller's answer to "current and whole months" when it already has one."""
     qs = period_commitments(user=user, organization=organization, period=period)
 
     months = month_range(period.start, period.end)
-    if use_tally and months is not None and tally_ready(today):
+    if use_tally is None:
+        use_tally = months is not None and tally_ready(today)
+    if use_tally and months is not None:
         grouped, by_child = _tally_grouped(organization, months)
     else:
         grouped = _grouped_all(qs, today)
