@@ -206,12 +206,16 @@ def _checked_item(
     title: str,
     planned_start: dt.date,
     planned_end: dt.date,
-    subject_organizations: list[Organization],
-    subject_people: list[Person],
+    subject_organizations: Iterable[Organization],
+    subject_people: Iterable[Person],
     leader: Person | None,
-    team_members: list[Person],
-) -> str:
-    """The checks a program item passes on creation and on edit; returns the normalised title."""
+    team_members: Iterable[Person],
+) -> tuple[str, list[Organization], list[Person], list[Person]]:
+    """The checks a program item passes on creation and on edit; returns the normalised title and the
+    subjects and team as lists."""
+    subject_organizations = list(subject_organizations)
+    subject_people = list(subject_people)
+    team_members = list(team_members)
     title = normalize_text(title)
     if not title:
         raise BusinessError(MSG_TITLE_REQUIRED, field="title")
@@ -226,7 +230,7 @@ def _checked_item(
     _check_subjects(program.organization, subject_organizations, subject_people)
     if leader is not None and leader in team_members:
         raise BusinessError(MSG_LEADER_IN_TEAM, field="team_members")
-    return title
+    return title, subject_organizations, subject_people, team_members
 
 
 def inspection_create(
@@ -245,10 +249,7 @@ def inspection_create(
 ) -> Inspection:
     """Add an item to a program: kind, subjects within the committee's subtree, period, team."""
     _require(access.can_manage_committee(actor, program.organization))
-    subject_organizations = list(subject_organizations)
-    subject_people = list(subject_people)
-    team_members = list(team_members)
-    title = _checked_item(
+    title, subject_organizations, subject_people, team_members = _checked_item(
         program,
         kind,
         title,
@@ -303,10 +304,7 @@ def inspection_update(
     if inspection.state != S.PLANNED:
         raise BusinessError(MSG_EDIT_PLANNED_ONLY)
     program = inspection.program
-    subject_organizations = list(subject_organizations)
-    subject_people = list(subject_people)
-    team_members = list(team_members)
-    title = _checked_item(
+    title, subject_organizations, subject_people, team_members = _checked_item(
         program,
         kind,
         title,
