@@ -7,14 +7,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from .events import AuditAction, check_declared
 from .models import AuditEvent
-
-ACTION_LABELS = {
-    "create": "Tạo mới",
-    "update": "Cập nhật",
-    "delete": "Xóa",
-    "import": "Nhập từ tệp",
-}
 
 
 def _plain(value: Any) -> Any:
@@ -48,6 +42,38 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, A
     }
 
 
+def audit_event(
+    *,
+    actor,
+    action: str,
+    target: models.Model,
+    changes: dict[str, Any] | None = None,
+    org_path: str | None = None,
+    on_behalf_of: str = "",
+    note: str = "",
+    target_type: ContentType | None = None,
+) -> AuditEvent:
+    """One unsaved event for `target` (for bulk writers such as the importer): the action must be declared
+    in an app's events.py. `org_path` scopes who may read it (defaults to the target's)."""
+    check_declared(action)
+    if org_path is None:
+        org_path = getattr(target, "org_path", "") or ""
+    return AuditEvent(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        target_type=target_type or ContentType.objects.get_for_model(type(target)),
+        target_id=str(target.pk),
+        target_repr=str(target)[:255],
+        org_path=org_path,
+        changes={
+            name: {"old": _plain(c.get("old")), "new": _plain(c.get("new"))}
+            for name, c in (changes or {}).items()
+        },
+        on_behalf_of=on_behalf_of,
+        note=note[:500],
+    )
+
+
 def audit_record(
     *,
     actor,
@@ -59,26 +85,26 @@ def audit_record(
     note: str = "",
 ) -> AuditEvent:
     """Append one event for `target`. `org_path` scopes who may read it (defaults to the target's)."""
-    if org_path is None:
-        org_path = getattr(target, "org_path", "") or ""
-    return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+    event = audit_event(
+        actor=actor,
         action=action,
-        target_type=ContentType.objects.get_for_model(type(target)),
-        target_id=str(target.pk),
-        target_repr=str(target)[:255],
+        target=target,
+        changes=changes,
         org_path=org_path,
-        changes=changes or {},
         on_behalf_of=on_behalf_of,
-        note=note[:500],
+        note=note,
     )
+    event.save(force_insert=True)
+    return event
 
 
-def audit_create(*, actor, target: models.Model, note: str = "", on_behalf_of: str = "") -> AuditEvent:
+def audit_create(
+    *, actor, target: models.Model, note: str = "", on_behalf_of: str = "", action: str = AuditAction.CREATED
+) -> AuditEvent:
     after = snapshot(target)
     return audit_record(
         actor=actor,
-        action="create",
+        action=action,
         target=target,
         changes={k: {"old": None, "new": v} for k, v in after.items() if v not in (None, "")},
         note=note,
@@ -91,7 +117,7 @@ def audit_update(
     actor,
     target: models.Model,
     before: dict[str, Any],
-    action: str = "update",
+    action: str = AuditAction.UPDATED,
     note: str = "",
     on_behalf_of: str = "",
 ) -> AuditEvent | None:

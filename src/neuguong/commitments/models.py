@@ -324,6 +324,18 @@ class ExtensionRequest(models.Model):
         return self.commitment.organization.path
 
 
+class WorkProgramQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from neuguong.access.scope import scope_for
+
+        return self.filter(scope_for(user).read_q("organization__path"))
+
+    def writable_by(self, user):
+        from neuguong.access.scope import scope_for
+
+        return self.filter(scope_for(user).write_q("organization__path"))
+
+
 class WorkProgram(TimeStampedModel):
     """An organisation's annual work program (chương trình công tác năm)."""
 
@@ -340,6 +352,8 @@ class WorkProgram(TimeStampedModel):
         related_name="work_programs",
         verbose_name="văn bản ban hành",
     )
+
+    objects = WorkProgramQuerySet.as_manager()
 
     class Meta:
         verbose_name = "chương trình công tác năm"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
 from neuguong.core.dates import local_today
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
 from neuguong.core.uploads import check_upload
 from neuguong.organizations.models import Organization
@@ -99,13 +99,13 @@ def is_responsible(actor, commitment: Commitment) -> bool:
 
 def _require_manage(actor, organization: Organization) -> None:
     if not can_manage(actor, organization):
-        raise PermissionDenied(MSG_NO_RIGHT)
+        raise OutOfScope(MSG_NO_RIGHT)
 
 
 def _require_manage_or_own(actor, commitment: Commitment) -> None:
     if not (is_responsible(actor, commitment) or can_manage(actor, commitment.organization)):
         # Pages and API answer 404 (the member cannot see it); the message is for service callers.
-        raise PermissionDenied(MSG_NOT_YOURS if scope_for(actor).person_id else MSG_NO_RIGHT)
+        raise OutOfScope(MSG_NOT_YOURS if scope_for(actor).person_id else MSG_NO_RIGHT)
 
 
 def _proxy_for(actor, commitment: Commitment) -> Person | None:
@@ -892,7 +892,7 @@ def pledge_register(
     scope = scope_for(actor)
     is_self = scope.person_id == person.pk
     if not is_self and not scope.can_write_path(person.organization.path):
-        raise PermissionDenied(MSG_NO_RIGHT)
+        raise OutOfScope(MSG_NO_RIGHT)
     if Pledge.objects.filter(person=person, year=year).exists():
         raise BusinessError(MSG_PLEDGE_EXISTS.format(year=year), field="year")
     items = [normalize_text(item)[:500] for item in items if normalize_text(item or "")]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from neuguong.access.scope import scope_for
 from neuguong.audit.selectors import history_for
 from neuguong.core.dates import local_today
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.forms import apply_business_error
 from neuguong.core.paging import paginate
 from neuguong.organizations.models import Organization
@@ -288,7 +288,7 @@ def report_create_view(request, commitment_id: int):
                 text=form.cleaned_data["text"],
                 files=form.cleaned_data["files"],
             )
-        except PermissionDenied as exc:
+        except OutOfScope as exc:
             raise Http404 from exc
         except BusinessError as exc:
             apply_business_error(form, exc)
@@ -311,7 +311,7 @@ def _action(request, commitment_id: int, run, *, form_class=None, form_key=None,
         )
     try:
         run(commitment, form.cleaned_data if form else {})
-    except PermissionDenied as exc:
+    except OutOfScope as exc:
         raise Http404 from exc
     except BusinessError as exc:
         if form is not None:
@@ -365,7 +365,7 @@ def extension_decide_view(request, commitment_id: int, extension_id: int, decisi
     def run(c, d):
         extension = ExtensionRequest.objects.filter(commitment=c, pk=extension_id).first()
         if extension is None:
-            raise PermissionDenied("")
+            raise OutOfScope("")
         services.extension_decide(
             actor=request.user, extension=extension, grant=decision == "grant", note=d["note"]
         )
@@ -389,7 +389,7 @@ def report_review_view(request, commitment_id: int, report_id: int, decision: st
     def run(c, d):
         report = ProgressReport.objects.filter(commitment=c, pk=report_id).first()
         if report is None:
-            raise PermissionDenied("")
+            raise OutOfScope("")
         if decision == "accept":
             services.report_accept(actor=request.user, report=report, note=d["note"])
         else:
@@ -473,7 +473,7 @@ def evidence_delete_view(request, evidence_id: int):
     evidence = _evidence_get(request, evidence_id)
     try:
         services.evidence_delete(actor=request.user, evidence=evidence)
-    except PermissionDenied as exc:
+    except OutOfScope as exc:
         raise Http404 from exc
     messages.success(request, "Đã xóa minh chứng (vẫn lưu vết).")
     return redirect("commitments:detail", commitment_id=evidence.report.commitment_id)
@@ -572,7 +572,7 @@ def commitment_create_view(request):
                             **common,
                         )
                     ]
-        except PermissionDenied as exc:
+        except OutOfScope as exc:
             raise Http404 from exc
         except BusinessError as exc:
             apply_business_error(form, exc)
@@ -608,7 +608,7 @@ def program_list_view(request):
             program = services.work_program_create(
                 actor=request.user, organization=organization, **form.cleaned_data
             )
-        except PermissionDenied as exc:
+        except OutOfScope as exc:
             raise Http404 from exc
         except BusinessError as exc:
             apply_business_error(form, exc)
@@ -685,7 +685,7 @@ def pledge_view(request):
     if request.method == "POST" and form.is_valid() and existing is None:
         try:
             services.pledge_register(actor=request.user, person=person, year=year, items=form.cleaned_items())
-        except PermissionDenied as exc:
+        except OutOfScope as exc:
             raise Http404 from exc
         except BusinessError as exc:
             apply_business_error(form, exc)

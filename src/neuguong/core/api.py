@@ -8,7 +8,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 
 MSG_NOT_FOUND = "Không tìm thấy."
 MSG_UNAUTHENTICATED = "Cần mã truy cập hợp lệ (Authorization: Bearer ...)."
@@ -41,7 +41,7 @@ def _not_found(request, exc):
     return api.create_response(request, {"detail": MSG_NOT_FOUND}, status=404)
 
 
-@api.exception_handler(PermissionDenied)
+@api.exception_handler(OutOfScope)
 def _forbidden_as_missing(request, exc):
     return api.create_response(request, {"detail": MSG_NOT_FOUND}, status=404)
 

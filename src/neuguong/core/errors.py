@@ -8,5 +8,8 @@ class BusinessError(Exception):
         self.field = field
 
 
-class PermissionDenied(BusinessError):
-    """The actor may not do this here. Views answer 404 so nothing reveals what exists."""
+class OutOfScope(BusinessError):
+    """Not yours: the object lies outside the actor's scope (or the actor may not act on it there).
+
+    It is answered exactly like a missing object, a 404 (pages: `core.middleware`; API: `core.api`), so
+    nothing reveals what exists. Not Django's `PermissionDenied`, which would answer 403."""

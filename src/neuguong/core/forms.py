@@ -1,4 +1,10 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django import forms
+
+from .errors import BusinessError, OutOfScope
 
 
 class BootstrapFormMixin:
@@ -22,13 +28,45 @@ class BootstrapFormMixin:
     def full_clean(self):
         super().full_clean()
         for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
-                attrs["aria-invalid"] = "true"
+            mark_invalid(self, name)
 
 
-def apply_business_error(form: forms.Form, error) -> None:
+def mark_invalid(form: forms.BaseForm, name: str) -> None:
+    """Show the field as invalid (Bootstrap) and say so to screen readers."""
+    if name in form.fields:
+        attrs = form.fields[name].widget.attrs
+        if "is-invalid" not in attrs.get("class", "").split():
+            attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+        attrs["aria-invalid"] = "true"
+
+
+def apply_business_error(form: forms.Form, error: BusinessError) -> None:
     """Show a service's BusinessError next to the field it names (or on top of the form)."""
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
+    if field is not None:
+        mark_invalid(form, field)
+
+
+@dataclass(frozen=True)
+class Done[T]:
+    """The service ran; `result` is what it returned."""
+
+    result: T
+
+
+def submit_form[T](form: forms.BaseForm, run: Callable[[dict[str, Any]], T]) -> Done[T] | None:
+    """Run the service for a bound, valid form: `Done(result)` when it succeeded, else None.
+
+    A `BusinessError` is put next to the field it names (or above the form) and the form is shown again
+    with the user's input kept. `OutOfScope` is not caught: the middleware answers it with the 404 page.
+    """
+    if not form.is_bound or not form.is_valid():
+        return None
+    try:
+        return Done(run(form.cleaned_data))
+    except OutOfScope:
+        raise
+    except BusinessError as error:
+        apply_business_error(form, error)
+        return None

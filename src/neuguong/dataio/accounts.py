@@ -9,7 +9,7 @@ from django.utils import timezone
 from neuguong.access.models import AccountState, Role, RoleAssignment
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import audit_record
-from neuguong.core.errors import PermissionDenied
+from neuguong.core.errors import OutOfScope
 from neuguong.core.text import fold
 from neuguong.organizations.models import Organization
 from neuguong.people.models import Person, PersonStatus
@@ -59,7 +59,7 @@ def username_for(person: Person, scheme: str) -> str:
 def account_batch_start(*, actor, organization: Organization, scheme: str) -> AccountBatch:
     """Check the right and record the batch; the accounts are made by `account_batch_run` (a task)."""
     if not scope_for(actor).can_write_path(organization.path):
-        raise PermissionDenied(MSG_NO_RIGHT)
+        raise OutOfScope(MSG_NO_RIGHT)
     return AccountBatch.objects.create(actor=actor, organization=organization, scheme=UsernameScheme(scheme))
 
 
@@ -68,7 +68,7 @@ def account_batch_run(*, batch: AccountBatch) -> AccountBatch:
     user_model = get_user_model()
     actor, scheme = batch.actor, batch.scheme
     if not scope_for(actor).can_write_path(batch.organization.path):
-        raise PermissionDenied(MSG_NO_RIGHT)
+        raise OutOfScope(MSG_NO_RIGHT)
     people = list(eligible_people(batch.organization))
     wanted = {p.pk: username_for(p, scheme) for p in people}
     taken = set(
@@ -118,7 +118,7 @@ def account_batch_run(*, batch: AccountBatch) -> AccountBatch:
 def account_batch_clear(*, actor, batch: AccountBatch) -> None:
     """Forget the printed one-time passwords."""
     if batch.actor_id != actor.pk:
-        raise PermissionDenied(MSG_NO_RIGHT)
+        raise OutOfScope(MSG_NO_RIGHT)
     batch.rows = [[name, org, username, ""] for name, org, username, _ in batch.rows]
     batch.cleared_at = timezone.now()
     batch.save(update_fields=["rows", "cleared_at", "updated_at"])

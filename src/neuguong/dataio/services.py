@@ -9,7 +9,7 @@ from django.db import connection
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import audit_record
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.organizations.models import Organization
 
 from .importer import Importer, ImportInvalid, Report
@@ -28,14 +28,14 @@ IMPORT_MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 100 * 1024 * 1024)
 def _require_importer(actor) -> None:
     scope = scope_for(actor)
     if not (scope.is_global or scope.write_paths):
-        raise PermissionDenied(MSG_NO_RIGHT)
+        raise OutOfScope(MSG_NO_RIGHT)
 
 
 def import_upload(*, actor, uploaded: UploadedFile, organization: Organization | None = None) -> ImportRun:
     """Keep an uploaded file for the next steps after checking it is a readable spreadsheet."""
     _require_importer(actor)
     if organization is not None and not scope_for(actor).can_write_path(organization.path):
-        raise PermissionDenied(MSG_NO_RIGHT)
+        raise OutOfScope(MSG_NO_RIGHT)
     if uploaded.size > IMPORT_MAX_BYTES:
         raise BusinessError(MSG_TOO_LARGE.format(mb=IMPORT_MAX_BYTES // (1024 * 1024)), field="file")
     tables = [
@@ -53,7 +53,7 @@ def import_upload(*, actor, uploaded: UploadedFile, organization: Organization |
 
 def import_set_mapping(*, actor, run: ImportRun, mapping: dict[str, str]) -> ImportRun:
     if run.actor_id != getattr(actor, "pk", None):
-        raise PermissionDenied(MSG_NO_RIGHT)
+        raise OutOfScope(MSG_NO_RIGHT)
     run.mapping = mapping
     run.status = ImportStatus.VALIDATING
     run.processed_rows = 0
@@ -105,7 +105,7 @@ def import_validate(*, run: ImportRun) -> None:
 
 def import_confirm(*, actor, run: ImportRun) -> ImportRun:
     if run.actor_id != getattr(actor, "pk", None):
-        raise PermissionDenied(MSG_NO_RIGHT)
+        raise OutOfScope(MSG_NO_RIGHT)
     updated = ImportRun.objects.filter(pk=run.pk, status=ImportStatus.VALID).update(
         status=ImportStatus.APPLYING, processed_rows=0
     )

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from neuguong.access.scope import scope_for
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.forms import apply_business_error
 from neuguong.core.paging import paginate
 from neuguong.organizations.forms import organization_queryset_for
@@ -63,7 +63,7 @@ def import_upload_view(request):
                 uploaded=form.cleaned_data["file"],
                 organization=form.cleaned_data["organization"],
             )
-        except PermissionDenied as exc:
+        except OutOfScope as exc:
             raise Http404 from exc
         except BusinessError as exc:
             form.add_error("file", exc.message)
@@ -217,7 +217,7 @@ def accounts_view(request, code: str):
             batch = accounts.account_batch_start(
                 actor=request.user, organization=organization, scheme=form.cleaned_data["scheme"]
             )
-        except PermissionDenied as exc:
+        except OutOfScope as exc:
             raise Http404 from exc
         except BusinessError as exc:
             apply_business_error(form, exc)

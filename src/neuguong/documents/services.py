@@ -11,7 +11,7 @@ from django.db.models import Max
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import audit_record
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
 from neuguong.core.uploads import check_upload
 from neuguong.organizations.models import Organization, Term
@@ -112,7 +112,7 @@ def document_register(
     from neuguong.core.dates import local_today
 
     if not scope_for(actor).can_write_path(organization.path):
-        raise PermissionDenied(MSG_NO_RIGHT)
+        raise OutOfScope(MSG_NO_RIGHT)
     if classification and classification != Classification.NONE:
         raise BusinessError(MSG_CLASSIFIED, field="classification")
     if doc_type not in DocumentType.values:

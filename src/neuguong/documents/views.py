@@ -9,7 +9,7 @@ from neuguong.access.scope import scope_for
 from neuguong.audit.selectors import history_for
 from neuguong.commitments.models import Commitment
 from neuguong.core.dates import local_today
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.forms import apply_business_error
 from neuguong.core.paging import paginate
 from neuguong.organizations.models import Organization
@@ -68,7 +68,7 @@ def document_create_view(request):
             document = services.document_register(
                 actor=request.user, organization=organization, **form.cleaned_data
             )
-        except PermissionDenied as exc:
+        except OutOfScope as exc:
             raise Http404 from exc
         except BusinessError as exc:
             apply_business_error(form, exc)

@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib.contenttypes.models import ContentType
 
 from neuguong.core.dates import local_today
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 
 from .models import Recommendation
 
@@ -82,7 +82,7 @@ def track_recommendation(*, actor, recommendation: Recommendation):
             if recommendation.deadline >= today
             else "Thời hạn do kết luận kiểm tra, giám sát ấn định.",
         )
-    except PermissionDenied as exc:
+    except OutOfScope as exc:
         raise BusinessError(MSG_TRACK_NO_RIGHT.format(org=board.name)) from exc
 
 
@@ -108,7 +108,7 @@ def return_commitment(*, actor, finding, commitment, reason: str) -> None:
         commitment_return(
             actor=actor, commitment=commitment, note=f"Kết quả kiểm tra, giám sát: {reason}"[:500]
         )
-    except PermissionDenied as exc:
+    except OutOfScope as exc:
         raise BusinessError(MSG_RETURN_NO_RIGHT, field="returned_commitment") from exc
 
 

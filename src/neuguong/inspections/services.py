@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
 from neuguong.core.dates import local_today
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
 from neuguong.core.uploads import check_upload
 from neuguong.organizations.models import Organization
@@ -158,7 +158,7 @@ def _may(actor, inspection: Inspection, who: str) -> bool:
 
 def _require(allowed: bool) -> None:
     if not allowed:
-        raise PermissionDenied(MSG_NO_RIGHT)
+        raise OutOfScope(MSG_NO_RIGHT)
 
 
 def _in_committee(committee: Organization, path: str) -> bool:

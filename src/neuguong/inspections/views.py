@@ -1,5 +1,5 @@
 """Pages of inspection and supervision. Thin: parse, call one selector or service, render.
-Anything the user may not see is a 404 (`core.errors.PermissionDenied` included)."""
+Anything the user may not see is a 404 (`core.errors.OutOfScope` included)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from neuguong.access.scope import any_of, scope_for
 from neuguong.audit.selectors import history_for
 from neuguong.core.dates import local_today
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.forms import apply_business_error
 from neuguong.core.paging import paginate
 from neuguong.organizations.models import Organization
@@ -109,7 +109,7 @@ def program_create_view(request):
     if request.method == "POST" and form.is_valid():
         try:
             program = services.program_create(actor=request.user, **form.cleaned_data)
-        except PermissionDenied:
+        except OutOfScope:
             form.add_error("organization", services.MSG_NO_RIGHT)
         except BusinessError as exc:
             apply_business_error(form, exc)
@@ -145,7 +145,7 @@ def inspection_create_view(request, program_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             inspection = services.inspection_create(actor=request.user, program=program, **form.cleaned_data)
-        except PermissionDenied as exc:
+        except OutOfScope as exc:
             raise Http404 from exc
         except BusinessError as exc:
             apply_business_error(form, exc)
@@ -205,7 +205,7 @@ def _post_or_form(request, form, call, inspection_id: int, success: str):
     if request.method == "POST" and form.is_valid():
         try:
             call()
-        except PermissionDenied as exc:
+        except OutOfScope as exc:
             raise Http404 from exc
         except BusinessError as exc:
             apply_business_error(form, exc)
@@ -397,7 +397,7 @@ def document_delete_view(request, inspection_id: int, document_id: int):
     document, _level = document_get(user=request.user, inspection_id=inspection_id, document_id=document_id)
     try:
         services.document_delete(actor=request.user, document=document)
-    except PermissionDenied as exc:
+    except OutOfScope as exc:
         raise Http404 from exc
     except BusinessError as exc:
         messages.error(request, exc.message)

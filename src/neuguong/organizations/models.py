@@ -33,6 +33,13 @@ class OrganizationQuerySet(models.QuerySet):
 
         return self.filter(scope_for(user).read_q("path"))
 
+    def writable_by(self, user):
+        """Organisations where the user may create and change records (staff and secretaries' subtrees);
+        dissolved organisations take no new work."""
+        from neuguong.access.scope import scope_for
+
+        return self.active().filter(scope_for(user).write_q("path"))
+
     def subtree_of(self, organization: "Organization"):
         return self.filter(path__startswith=organization.path)
 
@@ -177,6 +184,11 @@ class AgencyQuerySet(models.QuerySet):
         from neuguong.access.scope import scope_for
 
         return self.filter(scope_for(user).read_q("organization__path"))
+
+    def writable_by(self, user):
+        from neuguong.access.scope import scope_for
+
+        return self.filter(scope_for(user).write_q("organization__path"))
 
 
 class Agency(TimeStampedModel):

@@ -28,6 +28,19 @@ def organization_get(*, user, code: str) -> Organization:
         raise Http404 from exc
 
 
+def organization_for_write(*, user, code: str = "") -> Organization:
+    """The organisation (by code) where the user may create and change records, or 404.
+
+    Without a code: the highest organisation the user may write in (their own committee or chi bộ), so a
+    form opened from the menu starts where the user works."""
+    qs = Organization.objects.writable_by(user)
+    code = (code or "")[:32]
+    organization = qs.filter(code=code).first() if code else qs.order_by("depth", "path").first()
+    if organization is None:
+        raise Http404
+    return organization
+
+
 def children_with_counts(*, organization: Organization):
     """Direct children with their member counts (one query, counted over each child's subtree)."""
     children = list(organization.children.active().order_by("name"))

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
 
 from .models import DecisionKind, Organization, OrgKind, StructureDecision
@@ -45,10 +45,10 @@ def _require_structure_right(actor, organization: Organization | None) -> None:
     scope = scope_for(actor)
     if organization is None:
         if not scope.is_global:
-            raise PermissionDenied(MSG_NO_RIGHT)
+            raise OutOfScope(MSG_NO_RIGHT)
         return
     if not scope.can_change_structure(organization.path):
-        raise PermissionDenied(MSG_NO_RIGHT)
+        raise OutOfScope(MSG_NO_RIGHT)
 
 
 def _require_active(organization: Organization) -> None:

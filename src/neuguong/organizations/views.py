@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.selectors import history_for
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.forms import apply_business_error
 from neuguong.core.paging import paginate
 from neuguong.core.registry import ORG_LINKS, ORG_LIST_LINKS
@@ -73,7 +73,7 @@ def _structure_form_view(request, code, form_class, template_title, handler, *, 
     if request.method == "POST" and form.is_valid():
         try:
             result = handler(organization, form.cleaned_data)
-        except PermissionDenied as exc:
+        except OutOfScope as exc:
             raise Http404 from exc
         except BusinessError as exc:
             apply_business_error(form, exc)

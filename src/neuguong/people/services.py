@@ -9,7 +9,7 @@ from django.db.models import Q
 from neuguong.access.scope import scope_for
 from neuguong.audit.models import SensitiveAccess
 from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
 from neuguong.organizations.models import Organization
 
@@ -45,7 +45,7 @@ EDITABLE_FIELDS = (
 
 def _require_write(actor, organization: Organization) -> None:
     if not scope_for(actor).can_write_path(organization.path):
-        raise PermissionDenied(MSG_NO_RIGHT)
+        raise OutOfScope(MSG_NO_RIGHT)
 
 
 def _validate(values: dict[str, Any], *, person_id: int | None = None) -> dict[str, Any]:
@@ -207,7 +207,7 @@ def position_end(*, actor, position: Position, ended_on: dt.date) -> Position:
 def citizen_id_reveal(*, actor, person: Person, purpose: str = "") -> str:
     """Show the full CCCD to a permitted role and log the access; others are refused."""
     if not scope_for(actor).can_see_sensitive(person.organization.path):
-        raise PermissionDenied("Bạn không có quyền xem số CCCD.")
+        raise OutOfScope("Bạn không có quyền xem số CCCD.")
     SensitiveAccess.objects.create(user=actor, person=person, field_name="citizen_id", purpose=purpose[:255])
     return person.citizen_id
 

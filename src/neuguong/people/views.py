@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.selectors import history_for
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.forms import apply_business_error
 from neuguong.core.paging import paginate
 from neuguong.core.registry import PEOPLE_LIST_LINKS, PERSON_PANELS
@@ -75,7 +75,7 @@ def person_reveal_citizen_id_view(request, person_id: int):
     person = person_get(user=request.user, person_id=person_id)
     try:
         value = services.citizen_id_reveal(actor=request.user, person=person, purpose="Xem trên trang hồ sơ")
-    except PermissionDenied as exc:
+    except OutOfScope as exc:
         raise Http404 from exc
     return render(request, "people/_citizen_id.html", {"value": value})
 
@@ -95,7 +95,7 @@ def person_create_view(request):
         organization = data.pop("organization")
         try:
             person = services.person_create(actor=request.user, organization=organization, **data)
-        except PermissionDenied:
+        except OutOfScope:
             form.add_error("organization", services.MSG_NO_RIGHT)
         except BusinessError as exc:
             apply_business_error(form, exc)
@@ -136,7 +136,7 @@ def person_transfer_view(request, person_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.person_transfer(actor=request.user, person=person, **form.cleaned_data)
-        except PermissionDenied:
+        except OutOfScope:
             form.add_error("target", services.MSG_NO_RIGHT)
         except BusinessError as exc:
             apply_business_error(form, exc)

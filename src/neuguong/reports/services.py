@@ -16,7 +16,7 @@ from django.utils import timezone
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
 from neuguong.core.dates import local_today
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import fold
 from neuguong.organizations.models import Organization
 
@@ -47,7 +47,7 @@ def _check_kind(kind: str) -> str:
 
 def _check_write(actor, organization: Organization) -> None:
     if not scope_for(actor).can_write_path(organization.path):
-        raise PermissionDenied(MSG_NO_RIGHT)
+        raise OutOfScope(MSG_NO_RIGHT)
 
 
 # ---------------------------------------------------------------------------------------------- drafts
@@ -290,7 +290,7 @@ def job_start(*, actor, kind: str, organization: Organization, period: Period, f
     if fmt not in FORMATS:
         raise BusinessError(MSG_FORMAT, field="format")
     if not scope_for(actor).can_read_path(organization.path):
-        raise PermissionDenied(MSG_NO_RIGHT)
+        raise OutOfScope(MSG_NO_RIGHT)
     job = ReportJob.objects.create(
         organization=organization,
         kind=kind,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from neuguong.access.scope import scope_for
 from neuguong.core.dates import local_today
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.forms import apply_business_error
 from neuguong.organizations.models import Organization
 from neuguong.organizations.selectors import top_organization
@@ -109,7 +109,7 @@ def detail_view(request, kind: str, code: str):
                     signer_name=form.cleaned_data["signer_name"],
                     recipients=form.cleaned_data["recipients"],
                 )
-            except PermissionDenied as exc:
+            except OutOfScope as exc:
                 raise Http404 from exc
             except BusinessError as exc:
                 apply_business_error(form, exc)
@@ -182,7 +182,7 @@ def download_view(request, kind: str, code: str, fmt: str):
         rendered = services.report_render(
             user=request.user, kind=kind, organization=organization, period=period, fmt=fmt, today=today
         )
-    except PermissionDenied as exc:
+    except OutOfScope as exc:
         raise Http404 from exc
     except BusinessError as exc:
         return render(request, "reports/bad_period.html", {"error": exc.message}, status=400)
@@ -234,7 +234,7 @@ def templates_view(request, code: str):
                     kind=form.cleaned_data["kind"],
                     uploaded=form.cleaned_data["file"],
                 )
-            except PermissionDenied as exc:
+            except OutOfScope as exc:
                 raise Http404 from exc
             except BusinessError as exc:
                 apply_business_error(form, exc)
@@ -261,7 +261,7 @@ def template_deactivate_view(request, code: str, template_id: int):
         raise Http404
     try:
         services.template_deactivate(actor=request.user, template=template)
-    except PermissionDenied as exc:
+    except OutOfScope as exc:
         raise Http404 from exc
     return redirect("reports:templates", code=organization.code)
 

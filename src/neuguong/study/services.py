@@ -13,7 +13,7 @@ from django.utils import timezone
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
 from neuguong.core.dates import LOCAL_ZONE, local_today
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
 
 # The evidence-file check (extension and first bytes) is the commitments module's, shared on purpose.
@@ -112,7 +112,7 @@ MAX_PLAN_ITEMS = 20
 
 def _require_write(actor, path: str) -> None:
     if not scope_for(actor).can_write_path(path):
-        raise PermissionDenied(MSG_NO_RIGHT)
+        raise OutOfScope(MSG_NO_RIGHT)
 
 
 def _fmt(value: dt.datetime) -> str:
@@ -423,7 +423,7 @@ def attendance_mark_many(*, actor, session: Session, marks: dict[int, tuple[str,
         if invitee is None:
             raise BusinessError(MSG_NOT_IN_AUDIENCE.format(name=f"#{invitee_id}"), field="person")
         if not scope.can_write_path(invitee.organization.path):
-            raise PermissionDenied(MSG_NO_RIGHT)
+            raise OutOfScope(MSG_NO_RIGHT)
         reason = normalize_text(reason)[:255]
         try:
             _check_mark(session, invitee, status, reason)
@@ -493,7 +493,7 @@ def _actor_for_invitee(actor, invitee: Invitee) -> str:
         return ""
     if scope.can_write_path(invitee.organization.path):
         return invitee.person.full_name
-    raise PermissionDenied(MSG_NO_RIGHT)
+    raise OutOfScope(MSG_NO_RIGHT)
 
 
 @transaction.atomic
@@ -802,7 +802,7 @@ def quiz_submit(
     now = now or timezone.now()
     attempt = QuizAttempt.objects.select_for_update().select_related("round", "invitee").get(pk=attempt.pk)
     if scope_for(user).person_id != attempt.invitee.person_id:
-        raise PermissionDenied(MSG_NO_RIGHT)
+        raise OutOfScope(MSG_NO_RIGHT)
     if attempt.submitted_at is not None:
         raise BusinessError(MSG_ALREADY_SUBMITTED)
     quiz_round = attempt.round
@@ -901,7 +901,7 @@ def position_requirement_set(*, actor, title: str, required_level: str) -> Posit
     """Set the theory level a post requires (a configuration kept by the superior committee's staff)."""
     scope = scope_for(actor)
     if not (scope.is_global or scope.structure_paths):
-        raise PermissionDenied(MSG_NO_REQUIREMENT_RIGHT)
+        raise OutOfScope(MSG_NO_REQUIREMENT_RIGHT)
     if title not in PositionTitle.values or required_level not in TheoryLevel.values:
         raise BusinessError(MSG_BAD_POSITION, field="title")
     requirement, _ = PositionRequirement.objects.update_or_create(

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.selectors import history_for
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.forms import apply_business_error
 from neuguong.core.paging import paginate
 from neuguong.organizations.models import Organization
@@ -82,7 +82,7 @@ def campaign_create_view(request):
     if request.method == "POST" and form.is_valid():
         try:
             campaign = services.campaign_create(actor=request.user, **form.cleaned_data)
-        except PermissionDenied:
+        except OutOfScope:
             form.add_error("organizer", services.MSG_NO_RIGHT)
         except BusinessError as exc:
             apply_business_error(form, exc)
@@ -251,7 +251,7 @@ def session_attendance_view(request, campaign_id: int, session_id: int):
                 marks[invitee.pk] = (status, request.POST.get(f"reason_{invitee.pk}", ""))
         try:
             count = services.attendance_mark_many(actor=request.user, session=session, marks=marks)
-        except PermissionDenied as exc:
+        except OutOfScope as exc:
             raise Http404 from exc
         except BusinessError as exc:
             error = exc.message
@@ -371,7 +371,7 @@ def _reflection_form_view(request, campaign, invitee, *, on_behalf: bool):
                 attachment=form.cleaned_data.get("attachment"),
                 submit="submit" in request.POST,
             )
-        except PermissionDenied as exc:
+        except OutOfScope as exc:
             raise Http404 from exc
         except BusinessError as exc:
             apply_business_error(form, exc)
@@ -457,7 +457,7 @@ def reflection_review_view(request, campaign_id: int, invitee_id: int):
                     )
                     messages.success(request, "Đã chấm bài thu hoạch.")
                 return redirect(request.path)
-        except PermissionDenied as exc:
+        except OutOfScope as exc:
             raise Http404 from exc
         except BusinessError as exc:
             apply_business_error(excuse_form if "excuse" in request.POST else review_form, exc)
@@ -663,7 +663,7 @@ def course_create_view(request):
     if request.method == "POST" and form.is_valid():
         try:
             course = services.course_create(actor=request.user, **form.cleaned_data)
-        except PermissionDenied:
+        except OutOfScope:
             form.add_error("organizer", services.MSG_NO_RIGHT)
         except BusinessError as exc:
             apply_business_error(form, exc)
@@ -691,7 +691,7 @@ def course_detail_view(request, course_id: int):
         else:
             try:
                 services.enrolment_add(actor=request.user, course=course, person=person)
-            except PermissionDenied:
+            except OutOfScope:
                 enrol_form.add_error("card_number", services.MSG_NO_RIGHT)
             except BusinessError as exc:
                 apply_business_error(enrol_form, exc)
@@ -724,7 +724,7 @@ def enrolment_complete_view(request, course_id: int, enrolment_id: int):
     if form.is_valid():
         try:
             services.enrolment_complete(actor=request.user, enrolment=enrolment, **form.cleaned_data)
-        except PermissionDenied as exc:
+        except OutOfScope as exc:
             raise Http404 from exc
         except BusinessError as exc:
             messages.error(request, exc.message)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
 from neuguong.core.dates import format_vn, local_today
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
 from neuguong.core.uploads import check_upload
 from neuguong.organizations.models import Agency, Organization
@@ -89,7 +89,7 @@ TWO_PLACES = Decimal("0.01")
 # --------------------------------------------------------------------------------------------- helpers
 def _require_write(actor, path: str) -> None:
     if not scope_for(actor).can_write_path(path):
-        raise PermissionDenied(MSG_NO_RIGHT)
+        raise OutOfScope(MSG_NO_RIGHT)
 
 
 def _required(value: str, label: str, field: str) -> str:
@@ -726,7 +726,7 @@ def self_score_save(
     """The agency's own score of one component, with evidence files or a written explanation."""
     assessment = _lock_assessment(assessment)
     if not can_self_score(actor, assessment):
-        raise PermissionDenied(MSG_NO_RIGHT)
+        raise OutOfScope(MSG_NO_RIGHT)
     _check_self_scoring_open(assessment, today or local_today())
     row = ComponentScore.objects.select_related("component").get(assessment=assessment, component=component)
     value = rules.parse_number(score, field="score")
@@ -786,7 +786,7 @@ def assessment_submit(
     The leader is the agency's head, or its Party committee acting for it (write scope over its organisation)."""
     assessment = _lock_assessment(assessment)
     if not can_self_score(actor, assessment):
-        raise PermissionDenied(MSG_NO_RIGHT)
+        raise OutOfScope(MSG_NO_RIGHT)
     today = today or local_today()
     _check_self_scoring_open(assessment, today)
     missing = incomplete_components(assessment)
@@ -924,7 +924,7 @@ def assessment_respond(
     """The agency's one response to the team's comments: a general text and, optionally, per component."""
     assessment = _lock_assessment(assessment)
     if not can_self_score(actor, assessment):
-        raise PermissionDenied(MSG_NO_RIGHT)
+        raise OutOfScope(MSG_NO_RIGHT)
     if assessment.responded_at is not None:
         raise BusinessError(MSG_ALREADY_RESPONDED)
     if assessment.status != AssessmentStatus.AWAITING_RESPONSE:

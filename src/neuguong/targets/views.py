@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from neuguong.access.scope import scope_for
 from neuguong.audit.selectors import history_for
 from neuguong.core.dates import local_today
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.forms import apply_business_error
 from neuguong.core.paging import paginate
 from neuguong.organizations.models import Agency, Organization
@@ -412,7 +412,7 @@ def set_publish_view(request, set_id: int):
     scoring_set = selectors.scoring_set_get(user=request.user, set_id=set_id)
     try:
         services.scoring_set_publish(actor=request.user, scoring_set=scoring_set)
-    except PermissionDenied as exc:
+    except OutOfScope as exc:
         raise Http404 from exc
     except BusinessError as exc:
         messages.error(request, exc.message)
@@ -431,7 +431,7 @@ def set_copy_view(request, set_id: int):
         return redirect("targets:set", set_id=scoring_set.pk)
     try:
         copy = services.scoring_set_copy(actor=request.user, source=scoring_set, **form.cleaned_data)
-    except PermissionDenied as exc:
+    except OutOfScope as exc:
         raise Http404 from exc
     except BusinessError as exc:
         messages.error(request, exc.message)
@@ -503,7 +503,7 @@ def cycle_create_view(request):
         try:
             data["team"] = _users_by_names(data.pop("team"))
             cycle = services.cycle_create(actor=request.user, **data)
-        except PermissionDenied:
+        except OutOfScope:
             form.add_error("organization", services.MSG_NO_RIGHT)
         except BusinessError as exc:
             apply_business_error(form, exc)
@@ -560,7 +560,7 @@ def cycle_team_view(request, cycle_id: int):
         services.cycle_team_set(
             actor=request.user, cycle=cycle, users=_users_by_names(form.cleaned_data["team"])
         )
-    except PermissionDenied as exc:
+    except OutOfScope as exc:
         raise Http404 from exc
     except BusinessError as exc:
         messages.error(request, exc.message)
@@ -721,7 +721,7 @@ def self_score_view(request, assessment_id: int, component_id: int):
             explanation=data.get("explanation", ""),
             files=request.FILES.getlist("files"),
         )
-    except PermissionDenied as exc:
+    except OutOfScope as exc:
         raise Http404 from exc
     except BusinessError as exc:
         row_input = {
@@ -809,7 +809,7 @@ def assessment_action_view(request, assessment_id: int, action: str):
             messages.success(request, "Đã công bố kết quả.")
         else:
             raise Http404
-    except PermissionDenied as exc:
+    except OutOfScope as exc:
         raise Http404 from exc
     except BusinessError as exc:
         messages.error(request, exc.message)

@@ -6,7 +6,7 @@ from neuguong.audit.models import AuditEvent
 from neuguong.commitments import services
 from neuguong.commitments.models import Commitment, CommitmentCategory, OutboxStatus, Reminder, SourceKind
 from neuguong.commitments.selectors import heads_of_agencies
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.tests.factories import PersonFactory
 from neuguong.organizations.models import Agency
 
@@ -33,9 +33,9 @@ def test_secretary_puts_a_commitment_on_her_board_with_audit(tree):
 
 
 def test_secretary_cannot_create_on_another_organisations_board(tree):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         create(tree, actor=tree.secretary_b)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         create(tree, actor=tree.member_a, organization=tree.branch_a)
     assert not Commitment.objects.exists()
 

@@ -8,7 +8,7 @@ from neuguong.audit.models import AuditEvent
 from neuguong.commitments import services
 from neuguong.commitments import status as st
 from neuguong.commitments.models import Evidence, ProgressReport, ReviewState
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.uploads import MSG_FILE_CONTENT, MSG_FILE_SIZE, MSG_FILE_TYPE
 
 TODAY = dt.date(2026, 3, 10)
@@ -69,12 +69,12 @@ def test_member_cannot_report_on_someone_elses_commitment(tree, commitment):
         responsible_person=tree.person_a2,
         today=TODAY,
     )
-    with pytest.raises(PermissionDenied) as exc:
+    with pytest.raises(OutOfScope) as exc:
         services.progress_report_submit(
             actor=tree.member_a, commitment=other, percent=10, text="x", today=TODAY
         )
     assert exc.value.message == services.MSG_NOT_YOURS
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         services.progress_report_submit(
             actor=tree.secretary_b, commitment=other, percent=10, text="x", today=TODAY
         )
@@ -143,7 +143,7 @@ def test_supervisor_returns_a_report_and_the_commitment_shows_returned_until_a_n
     report = services.progress_report_submit(
         actor=tree.member_a, commitment=commitment, percent=50, text="x", today=TODAY
     )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         services.report_return(actor=tree.member_a, report=report, note="Tự trả lại")
     with pytest.raises(BusinessError) as exc:
         services.report_return(actor=tree.secretary_a, report=report, note="")
@@ -241,7 +241,7 @@ def test_extension_granted_keeps_the_original_deadline(tree, commitment):
             reason="Lần nữa",
         )
     assert exc.value.message == services.MSG_EXTENSION_PENDING
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         services.extension_decide(actor=tree.member_a, extension=extension, grant=True)
     services.extension_decide(actor=tree.secretary_a, extension=extension, grant=True, note="Đồng ý")
     commitment.refresh_from_db()

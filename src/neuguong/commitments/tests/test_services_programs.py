@@ -4,7 +4,7 @@ import pytest
 
 from neuguong.commitments import services
 from neuguong.commitments.models import DEFAULT_PLEDGE_ITEMS, Commitment, SourceKind
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 
 TODAY = dt.date(2026, 1, 15)
 
@@ -88,7 +88,7 @@ def test_secretary_enters_a_pledge_for_a_member_as_a_proxy_entry(tree):
 
 
 def test_member_cannot_register_a_pledge_for_someone_else(tree):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         services.pledge_register(
             actor=tree.member_a, person=tree.person_a2, year=2026, items=["x"], today=TODAY
         )

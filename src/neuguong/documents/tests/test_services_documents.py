@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document as Docx
 
 from neuguong.access.services import api_token_create
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.documents import services
 from neuguong.documents.models import Document
 from neuguong.organizations.models import Term
@@ -103,7 +103,7 @@ def test_executable_upload_is_refused(tree):
 
 
 def test_secretary_registers_only_in_her_subtree(tree):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         register(tree, actor=tree.secretary_b, organization=tree.org_a, number_text="01-KH/ĐU")
     assert register(tree, actor=tree.secretary_a, organization=tree.org_a).number_text == "01-KH/ĐU"
 

@@ -9,7 +9,7 @@ from django.test import override_settings
 from neuguong.audit.models import AuditEvent
 from neuguong.core import uploads
 from neuguong.core.dates import local_today
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.tests.factories import OrganizationFactory, PersonFactory
 from neuguong.inspections import services
 from neuguong.inspections.models import Document, InspectionKind, InspectionState, Step, StepKind
@@ -144,10 +144,10 @@ def test_a_second_program_of_the_same_body_and_year_is_refused(tree):
 @pytest.mark.parametrize("name", ["secretary_a", "secretary_b", "inspector_a", "member_a", "outsider"])
 def test_only_the_committee_side_may_plan_and_decide(tree, name):
     user = getattr(tree, name)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         make_program(tree, actor=user)
     inspection = make_inspection(tree)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         _transition(tree, inspection, "decide", actor=user, files=[pdf()])
 
 
@@ -161,29 +161,29 @@ def test_the_subject_uploads_the_self_report_but_may_not_conclude(tree):
     services.finding_add(actor=tree.staff, inspection=inspection, text="Phát hiện")
     _transition(tree, inspection, "submit_draft", note="Dự thảo")
     for action in ("conclude", "reopen", "submit_draft"):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(OutOfScope):
             _transition(tree, inspection, action, actor=tree.secretary_a)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         services.finding_add(actor=tree.secretary_a, inspection=inspection, text="Tự ghi")
 
 
 def test_the_subject_cannot_upload_a_self_report_before_being_notified(tree):
     inspection = make_inspection(tree)
     advance(tree, inspection, InspectionState.PLAN_ISSUED)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         _transition(tree, inspection, "self_report", actor=tree.secretary_a, files=[pdf()])
 
 
 def test_the_team_leader_works_but_the_committee_decides(tree):
     inspection = make_inspection(tree)
     leader = inspection.leader.user
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         _transition(tree, inspection, "decide", actor=leader, files=[pdf()])
     advance(tree, inspection, InspectionState.EXAMINING)
     services.working_note_add(actor=leader, inspection=inspection, happened_on=local_today(), note="Làm việc")
     services.finding_add(actor=leader, inspection=inspection, text="Phát hiện")
     _transition(tree, inspection, "submit_draft", actor=leader, note="Dự thảo")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         _transition(tree, inspection, "conclude", actor=leader)
 
 
@@ -252,7 +252,7 @@ def test_documents_are_stored_under_a_generated_name_and_only_soft_deleted(tree)
     assert document.file.name.startswith(f"inspections/{inspection.pk}/")
     assert "Quyết" not in document.file.name
     assert document.file.read().startswith(b"%PDF")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         services.document_delete(actor=tree.secretary_a, document=document)
     services.document_delete(actor=tree.staff, document=document)
     document.refresh_from_db()
@@ -344,7 +344,7 @@ def test_the_subject_may_add_to_or_remove_its_self_report_only_before_the_conclu
     extra = services.document_add(actor=tree.secretary_a, step=step, upload=pdf("phu-luc.pdf"))
     services.document_delete(actor=tree.secretary_a, document=extra)
     advance(tree, inspection, InspectionState.CONCLUDED)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         services.document_add(actor=tree.secretary_a, step=step, upload=pdf("muon.pdf"))
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         services.document_delete(actor=tree.secretary_a, document=step.documents.alive().get())

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.organizations import services
 from neuguong.organizations.models import DecisionKind, Organization, OrgKind
 from neuguong.people.models import Membership
@@ -27,7 +27,7 @@ def test_staff_creates_a_branch_with_a_path_under_its_parent(tree):
 
 
 def test_secretary_cannot_change_structure(tree):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         services.organization_create(
             actor=tree.secretary_a,
             code="A9",

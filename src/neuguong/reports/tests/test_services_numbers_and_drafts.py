@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.documents.models import Document
 from neuguong.documents.numbers import DocumentType
 from neuguong.reports.models import ReportDraft
@@ -58,9 +58,9 @@ def test_draft_keeps_only_the_sections_of_its_kind(tree):
 
 def test_draft_refuses_outsiders_and_overlong_text(tree):
     period = year_period(2026)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         draft_save(actor=tree.secretary_b, organization=tree.org_a, kind="tasks", period=period, narrative={})
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         draft_save(actor=tree.inspector_a, organization=tree.org_a, kind="tasks", period=period, narrative={})
     with pytest.raises(BusinessError) as err:
         draft_save(

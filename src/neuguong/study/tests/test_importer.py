@@ -75,7 +75,7 @@ def test_a_file_that_is_not_a_workbook_is_refused(tree):
 @pytest.mark.django_db
 def test_only_the_organiser_imports_questions(tree):
     campaign = make_campaign(tree.staff, tree.root)
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(services.OutOfScope):
         services.questions_import(
             actor=tree.secretary_a, campaign=campaign, content=xlsx_bytes(question_rows(2))
         )

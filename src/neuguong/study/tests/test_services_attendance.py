@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core import signing
 
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.tests.factories import PersonFactory
 from neuguong.people.models import Membership
 from neuguong.study import rules, services
@@ -28,7 +28,7 @@ def test_secretary_marks_own_members_in_a_bloc_campaign(tree, campaign):
         actor=tree.secretary_a, session=session, person=tree.person_a, status="present"
     )
     assert mark.method == "secretary"
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         services.attendance_mark(
             actor=tree.secretary_a, session=session, person=tree.person_b, status="present"
         )

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from neuguong.audit.models import AuditEvent
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.tests.factories import PersonFactory
 from neuguong.people.models import Membership, PersonStatus, Position, PositionTitle
 from neuguong.study import services
@@ -26,7 +26,7 @@ def test_staff_creates_a_bloc_campaign_and_it_is_audited(tree):
 
 
 def test_secretary_cannot_organise_for_another_organisation(tree):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         make_campaign(tree.secretary_b, tree.org_a)
 
 
@@ -91,7 +91,7 @@ def test_generating_twice_adds_only_newcomers_and_keeps_join_dates(tree):
 
 def test_only_the_organiser_generates_the_list(tree):
     campaign = make_campaign(tree.staff, tree.root)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         services.invitees_generate(actor=tree.secretary_a, campaign=campaign)
 
 

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.study import rules, services
 from neuguong.study.models import Question, QuizAttempt
 from neuguong.study.selectors import quiz_results_by_org
@@ -118,7 +118,7 @@ def test_best_of_n_keeps_the_best_score_per_organisation(tree, campaign):
 def test_someone_else_cannot_submit_my_attempt(tree, campaign):
     quiz_round = make_round(tree, campaign)
     attempt = services.quiz_start(user=tree.member_a, quiz_round=quiz_round, now=WEDNESDAY)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         services.quiz_submit(user=tree.secretary_a, attempt=attempt, answers={}, now=WEDNESDAY)
 
 

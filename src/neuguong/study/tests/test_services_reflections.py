@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from neuguong.audit.models import AuditEvent
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.study import services
 from neuguong.study.models import Invitee, ReflectionStatus
 
@@ -74,12 +74,12 @@ def test_secretary_enters_on_behalf_of_an_elderly_member_and_it_is_recorded(tree
 
 
 def test_another_organisation_cannot_write_or_grade(tree, invitee):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         submit(tree.secretary_b, invitee)
     reflection = submit(tree.member_a, invitee)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         services.reflection_grade(actor=tree.secretary_b, reflection=reflection, grade="good")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         services.reflection_grade(actor=tree.member_a, reflection=reflection, grade="excellent")
 
 

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.people.models import Position, PositionTitle
 from neuguong.study import services
 from neuguong.study.selectors import theory_gap_list
@@ -43,7 +43,7 @@ def test_secretary_cannot_enrol_members_of_another_organisation(tree):
         starts_on=dt.date(2026, 1, 5),
         ends_on=dt.date(2026, 1, 9),
     )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         services.enrolment_add(actor=tree.secretary_b, course=course, person=tree.person_a)
 
 
@@ -95,7 +95,7 @@ def test_gap_report_lists_post_holders_below_the_required_level(tree):
 
 
 def test_only_staff_set_position_requirements(tree):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         services.position_requirement_set(
             actor=tree.secretary_a, title="secretary", required_level="advanced"
         )

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from neuguong.core.errors import BusinessError, PermissionDenied
+from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.targets import selectors, services
 from neuguong.targets.importers import ImportProblems
 from neuguong.targets.models import (
@@ -232,7 +232,7 @@ def test_appraisal_waits_for_submission_or_the_deadline(tree, cycle_setup):
 
 def test_another_committee_cannot_self_score_for_an_agency(tree, cycle_setup):
     cycle, a, _, _ = cycle_setup
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         services.self_score_save(
             actor=tree.secretary_b,
             assessment=a,
