@@ -1,6 +1,8 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 
+from .search import RankedResults
+
 DEFAULT_PAGE_SIZE = 50
 COUNT_CAP = 1_000
 
@@ -13,6 +15,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        if isinstance(self.object_list, RankedResults):
+            return len(self.object_list)  # a search ranks at most cap + 1 matches
         return self.object_list[: self.cap + 1].count()
 
     @property

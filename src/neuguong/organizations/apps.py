@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class OrganizationsConfig(AppConfig):
     name = "neuguong.organizations"
     label = "organizations"
     verbose_name = "Tổ chức đảng"
+
+    def ready(self):
+        from .search import install_name_index
+
+        post_migrate.connect(install_name_index, sender=self, dispatch_uid="organizations.name_index")

@@ -1,9 +1,16 @@
+from django.db import connection
 from django.db.models import Count, Q
 from django.http import Http404
 
+from neuguong.core.search import RankedResults, Restriction, parse_query, rank_rows
 from neuguong.people.models import ACTIVE_MEMBER_STATUSES
 
 from .models import Organization, path_ids
+from .search import ORGANIZATION_NAMES
+
+# As for people (people/selectors.py): a restricted search with at most this many matches is ranked in
+# Python; above it, by the name index.
+RANK_IN_PYTHON_UP_TO = 2_000
 
 
 def organization_list(
@@ -18,6 +25,55 @@ def organization_list(
     if query:
         qs = qs.search(query)
     return qs
+
+
+def _fetch_organizations(ids: list[int]) -> dict:
+    return Organization.objects.select_related("parent").in_bulk(ids)
+
+
+def organization_search_results(
+    *, user, query: str, include_dissolved: bool = False, root: Organization | None = None, want: int = 21
+) -> RankedResults:
+    """Organisations the user may see whose name matches `query` (or whose code is the query), best first
+    (the rule of `neuguong.core.search`), at most `want`. The same set as `organization_list(query=...)`."""
+    terms = parse_query(query)
+    if not terms.key:
+        return RankedResults([], _fetch_organizations, complete=True)
+    from neuguong.access.scope import scope_for
+
+    scope = scope_for(user)
+    organizations = organization_list(user=user, include_dissolved=include_dissolved, root=root)
+    restricted = root is not None or not scope.reads_everything
+    if connection.vendor != "postgresql" or restricted:
+        limit = None if connection.vendor != "postgresql" else RANK_IN_PYTHON_UP_TO + 1
+        rows = list(
+            organizations.search(query).order_by().values_list("pk", "name_folded", "name", "code")[:limit]
+        )
+        if limit is None or len(rows) < limit:
+            # Codes match case-blind (`code__iexact`): the row's code is compared as the query is.
+            rows = [
+                (pk, folded, name, terms.code if code.lower() == terms.code.lower() else "")
+                for pk, folded, name, code in rows
+            ]
+            ids = rank_rows(terms, rows)
+            return RankedResults(ids[:want], _fetch_organizations, complete=len(ids) <= want)
+    code_ids = list(organizations.filter(code__iexact=terms.code).values_list("pk", flat=True)[:1])
+    restriction = Restriction(
+        organization_ids=list(organizations.values_list("pk", flat=True)) if restricted else None,
+        conditions=[] if include_dissolved else [("s.dissolved_on IS NULL", [])],
+    )
+    ids = ORGANIZATION_NAMES.ranked_ids(terms, want=want, restriction=restriction, first_ids=code_ids)
+    return RankedResults(ids, _fetch_organizations, complete=len(ids) < want)
+
+
+def organization_search(
+    *, user, query: str, limit: int = 20, include_dissolved: bool = False, root: Organization | None = None
+) -> list[Organization]:
+    """The best `limit` matches for a search box or a search-as-you-type picker (parent joined)."""
+    results = organization_search_results(
+        user=user, query=query, include_dissolved=include_dissolved, root=root, want=limit
+    )
+    return list(results[:limit])
 
 
 def organization_get(*, user, code: str) -> Organization:

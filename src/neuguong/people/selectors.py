@@ -1,9 +1,17 @@
+from django.db import connection
 from django.db.models.functions import Lower
 from django.http import Http404
 
+from neuguong.core.paging import COUNT_CAP
+from neuguong.core.search import RankedResults, Restriction, parse_query, rank_rows
 from neuguong.organizations.models import Organization
 
 from .models import Person
+from .search import PERSON_NAMES
+
+# A restricted search (a subtree, a status) with at most this many matches is ranked in Python from one
+# query; above it, the name index ranks them (PostgreSQL). SQLite ranks every match in Python.
+RANK_IN_PYTHON_UP_TO = 2_000
 
 SORTS = {
     "name": ("name_folded", "id"),
@@ -54,3 +62,67 @@ def person_get(*, user, person_id: int) -> Person:
         )
     except (Person.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
         raise Http404 from exc
+
+
+def _fetch_people(ids: list[int]) -> dict:
+    return Person.objects.select_related("organization").in_bulk(ids)
+
+
+def person_search_results(
+    *,
+    user,
+    query: str,
+    organization: Organization | None = None,
+    status: str = "",
+    theory_level: str = "",
+    want: int = COUNT_CAP + 1,
+) -> RankedResults:
+    """People the user may see whose name matches `query` (or whose card number is the query), best first
+    (the rule of `neuguong.core.search`): at most `want` of them, records read a page at a time.
+    The same set as `person_list(query=...)`; only the order differs."""
+    terms = parse_query(query)
+    if not terms.key:
+        return RankedResults([], _fetch_people, complete=True)
+    from neuguong.access.scope import scope_for
+
+    scope = scope_for(user)
+    people = Person.objects.visible_to(user)
+    if organization is not None:
+        people = people.filter(organization__path__startswith=organization.path)
+    filters = {name: value for name, value in (("status", status), ("theory_level", theory_level)) if value}
+    people = people.filter(**filters)
+    restricted = organization is not None or bool(filters) or not scope.reads_everything
+    if connection.vendor != "postgresql" or restricted:
+        limit = None if connection.vendor != "postgresql" else RANK_IN_PYTHON_UP_TO + 1
+        rows = list(
+            people.search(query)
+            .order_by()
+            .values_list("pk", "name_folded", "full_name", "card_number")[:limit]
+        )
+        if limit is None or len(rows) < limit:
+            ids = rank_rows(terms, rows)
+            return RankedResults(ids[:want], _fetch_people, complete=len(ids) <= want)
+    code_ids = (
+        list(people.filter(card_number=terms.code).values_list("pk", flat=True)[:1]) if terms.code else []
+    )
+    restriction = None
+    if restricted:
+        organizations = Organization.objects.visible_to(user)
+        if organization is not None:
+            organizations = organizations.filter(path__startswith=organization.path)
+        restriction = Restriction(
+            organization_ids=None
+            if scope.reads_everything and organization is None
+            else list(organizations.values_list("pk", flat=True)),
+            also_ids=[scope.person_id] if scope.person_id and organization is None else (),
+            conditions=[(f"s.{name} = %s", [value]) for name, value in filters.items()],
+        )
+    ids = PERSON_NAMES.ranked_ids(terms, want=want, restriction=restriction, first_ids=code_ids)
+    return RankedResults(ids, _fetch_people, complete=len(ids) < want)
+
+
+def person_search(
+    *, user, query: str, limit: int = 20, organization: Organization | None = None
+) -> list[Person]:
+    """The best `limit` matches for a search box or a search-as-you-type picker (organisation joined)."""
+    return list(person_search_results(user=user, query=query, organization=organization, want=limit)[:limit])

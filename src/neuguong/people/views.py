@@ -11,12 +11,13 @@ from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.forms import apply_business_error
 from neuguong.core.paging import paginate
 from neuguong.core.registry import PEOPLE_LIST_LINKS, PERSON_PANELS
+from neuguong.core.text import search_key
 from neuguong.organizations.forms import organization_queryset_for
 from neuguong.organizations.models import Organization
 
 from . import services
 from .forms import PersonCreateForm, PersonFilterForm, PersonForm, PersonTransferForm
-from .selectors import SORTS, person_get, person_list
+from .selectors import SORTS, person_get, person_list, person_search_results
 
 
 def people_filters(request) -> dict:
@@ -42,7 +43,11 @@ def person_list_view(request):
     if not scope_for(request.user).has_org_role:
         raise Http404
     filters = people_filters(request)
-    qs = person_list(user=request.user, **filters)
+    if search_key(filters["query"]) and filters["sort"] == "name":
+        # Best matches first (exact diacritics, then names and words that begin with the query).
+        qs = person_search_results(user=request.user, **{k: v for k, v in filters.items() if k != "sort"})
+    else:
+        qs = person_list(user=request.user, **filters)
     context = {
         "filters": filters,
         "filter_form": PersonFilterForm(request.GET),
