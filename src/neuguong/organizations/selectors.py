@@ -139,3 +139,20 @@ def top_organization(user) -> Organization | None:
         return None
     top = min(scope.read_paths, key=lambda path: (path.count("/"), path))
     return Organization.objects.filter(pk=path_ids(top)[-1]).first()
+
+
+def top_organizations(user, *, limit: int = 20) -> list[Organization]:
+    """The active organisations at the top of what the user reads (the shallowest of them, by name): the
+    roots for a global scope, else those of the read paths, found by primary key. Asking for the
+    shallowest of every visible organisation sorted 182,000 rows at national size."""
+    from neuguong.access.scope import scope_for
+
+    scope = scope_for(user)
+    if scope.is_global:
+        candidates = Organization.objects.filter(parent__isnull=True)
+    elif scope.read_paths:
+        candidates = Organization.objects.filter(pk__in=[path_ids(path)[-1] for path in scope.read_paths])
+    else:
+        return []
+    found = list(candidates.active().order_by("depth", "name")[:limit])
+    return [org for org in found if org.depth == found[0].depth] if found else []
