@@ -49,29 +49,10 @@ def seed_core(size: str) -> None:
 
     call_command("migrate", verbosity=0)
     if Organization.objects.exists():
-        repair_folded_names()
         return
     start = time.perf_counter()
     call_command("seed_demo", size=size, no_accounts=True, core_only=True)
     print(f"seeded {size} people in {time.perf_counter() - start:.0f} s", flush=True)
-
-
-def repair_folded_names() -> int:
-    """Databases seeded before the generator folded organisation and agency names (bulk_create skips
-    save()) have empty search keys there: fold them once. Returns how many rows were repaired."""
-    from neuguong.core.text import fold
-    from neuguong.organizations.models import Agency, Organization
-
-    repaired = 0
-    for model in (Organization, Agency):
-        rows = list(model.objects.filter(name_folded="").exclude(name=""))
-        for row in rows:
-            row.name_folded = fold(row.name)
-        model.objects.bulk_update(rows, ["name_folded"], batch_size=5000)
-        repaired += len(rows)
-    if repaired:
-        print(f"folded {repaired:,} organisation and agency names", flush=True)
-    return repaired
 
 
 def _commitment_objects(person_rows, per_member: int, year: int):

@@ -13,7 +13,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from neuguong.access.models import Role, RoleAssignment
-from neuguong.core.text import fold, normalize_text
 from neuguong.organizations.models import Agency, Organization, OrgKind, Term
 from neuguong.people.models import Membership, Person, PersonStatus, Position, PositionTitle, Sex, TheoryLevel
 
@@ -249,8 +248,6 @@ def _agency_name(index: int) -> str:
 
 
 def _bulk_orgs(orgs: list[Organization], parent: Organization) -> list[Organization]:
-    for org in orgs:
-        org.name_folded = fold(org.name)  # bulk_create does not call save(), which folds the name
     created = Organization.objects.bulk_create(orgs, batch_size=BATCH)
     for org in created:
         org.path = f"{parent.path}{org.pk}/"
@@ -293,9 +290,7 @@ def build_tree(rng: random.Random, size: Size, log: Callable[[str], None]) -> tu
     log(f"  {len(grassroots)} tổ chức cơ sở")
     agencies = Agency.objects.bulk_create(
         [
-            Agency(
-                code=f"CQ{i + 1:05d}", name=_agency_name(i), name_folded=fold(_agency_name(i)), organization=g
-            )
+            Agency(code=f"CQ{i + 1:05d}", name=_agency_name(i), organization=g)
             for i, g in enumerate(grassroots)
         ],
         batch_size=BATCH,
@@ -379,6 +374,8 @@ def _people_for(
 
 
 def _flush(people: list[Person]) -> list[Person]:
+    from neuguong.core.text import fold, normalize_text
+
     for p in people:
         p.full_name = normalize_text(p.full_name)
         p.name_folded = fold(p.full_name)

@@ -7,7 +7,9 @@ class OrganizationsConfig(AppConfig):
     label = "organizations"
     verbose_name = "Tổ chức đảng"
 
-    def ready(self):
+    def ready(self) -> None:
+        from .pickers import register
         from .search import install_name_index
 
+        register()
         post_migrate.connect(install_name_index, sender=self, dispatch_uid="organizations.name_index")

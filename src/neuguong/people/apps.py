@@ -7,7 +7,9 @@ class PeopleConfig(AppConfig):
     label = "people"
     verbose_name = "Đảng viên"
 
-    def ready(self):
+    def ready(self) -> None:
+        from .pickers import register
         from .search import install_name_index
 
+        register()
         post_migrate.connect(install_name_index, sender=self, dispatch_uid="people.name_index")
