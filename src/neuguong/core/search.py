@@ -29,11 +29,13 @@ migrate) recreates the triggers and rebuilds the table when its layout (`INDEX_V
 # ruff: noqa: S608
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.utils.functional import cached_property
 
 from .text import normalize_text, search_key
 
@@ -280,9 +282,13 @@ $fn$""",
             return
         with transaction.atomic():
             self._execute(self._drop_trigger_sql())
-            if not self.is_current():
+            rebuilt = not self.is_current()
+            if rebuilt:
                 self.rebuild()
             self._execute(self._trigger_sql())
+        if rebuilt and not connection.in_atomic_block:
+            # Marks the new pages all-visible, so the scans read the index alone (no heap fetches).
+            self._execute([f"VACUUM (ANALYZE) {self.table}"])
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -423,12 +429,32 @@ $fn$""",
 
 class RankedResults(Sequence):
     """Search results in ranking order, for the paginator: ids known up front (at most the paginator's
-    cap plus one), records fetched a page at a time by `fetch(ids)`."""
+    cap plus one), records fetched a page at a time by `fetch(ids)`. `estimate`, when given, says about
+    how many match in all (asked only when the page shows it)."""
 
-    def __init__(self, ids: list[int], fetch: Callable[[list[int]], dict], *, complete: bool):
+    def __init__(
+        self,
+        ids: list[int],
+        fetch: Callable[[list[int]], dict],
+        *,
+        complete: bool,
+        estimate: Callable[[], int | None] | None = None,
+    ):
         self.ids = ids
         self.fetch = fetch
         self.complete = complete  # False: there may be more matches than `ids`
+        self._estimate = estimate
+
+    @cached_property
+    def approximate_count(self) -> int | None:
+        """About how many match, rounded to two significant digits; None when unknown or not worth
+        saying (the planner's estimate is only good for broad queries)."""
+        if self.complete or self._estimate is None:
+            return None
+        estimate = self._estimate()
+        if estimate is None or estimate < APPROXIMATE_FROM:
+            return None
+        return int(float(f"{estimate:.2g}"))
 
     def count(self) -> int:
         return len(self.ids)
@@ -442,3 +468,16 @@ class RankedResults(Sequence):
             by_id = self.fetch(ids)
             return [by_id[pk] for pk in ids if pk in by_id]
         return self[index : index + 1][0] if index >= 0 else self[len(self) + index]
+
+
+# Below this many, "khoảng 3.000" would be a guess: the page says "hơn 1.000" instead.
+APPROXIMATE_FROM = 5_000
+
+
+def planner_estimate(queryset) -> int | None:
+    """PostgreSQL's own estimate of the rows of `queryset` (its statistics of the columns): one planning,
+    no scan. Within about 20 % for broad name searches ("thi": 21,200 estimated, 17,557 found)."""
+    if connection.vendor != "postgresql":
+        return None
+    plan = json.loads(queryset.order_by().explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])

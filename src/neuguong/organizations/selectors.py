@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import Http404
@@ -32,19 +34,38 @@ def _fetch_organizations(ids: list[int]) -> dict:
 
 
 def organization_search_results(
-    *, user, query: str, include_dissolved: bool = False, root: Organization | None = None, want: int = 21
+    *,
+    user,
+    query: str,
+    include_dissolved: bool = False,
+    root: Organization | None = None,
+    writable: bool = False,
+    kinds: Sequence[str] | None = None,
+    want: int = 21,
 ) -> RankedResults:
-    """Organisations the user may see whose name matches `query` (or whose code is the query), best first
-    (the rule of `neuguong.core.search`), at most `want`. The same set as `organization_list(query=...)`."""
+    """Organisations the user may see (or, `writable`, write in) whose name matches `query` (or whose code
+    is the query), best first (the rule of `neuguong.core.search`), optionally within `root`'s subtree
+    and of `kinds`; at most `want`. The same set as `organization_list(query=...)` with those filters."""
     terms = parse_query(query)
     if not terms.key:
         return RankedResults([], _fetch_organizations, complete=True)
     from neuguong.access.scope import scope_for
 
     scope = scope_for(user)
-    organizations = organization_list(user=user, include_dissolved=include_dissolved, root=root)
-    restricted = root is not None or not scope.reads_everything
-    if connection.vendor != "postgresql" or restricted:
+    organizations = (
+        Organization.objects.writable_by(user) if writable else Organization.objects.visible_to(user)
+    )
+    conditions = []
+    if not include_dissolved:
+        organizations = organizations.active()
+        conditions.append(("s.dissolved_on IS NULL", []))
+    if root is not None:
+        organizations = organizations.subtree_of(root)
+    if kinds is not None:
+        organizations = organizations.filter(kind__in=list(kinds))
+        conditions.append(("s.kind = ANY(%s)", [list(kinds)]))
+    whole_tree = (scope.writes_everything if writable else scope.reads_everything) and root is None
+    if connection.vendor != "postgresql" or not whole_tree:
         limit = None if connection.vendor != "postgresql" else RANK_IN_PYTHON_UP_TO + 1
         rows = list(
             organizations.search(query).order_by().values_list("pk", "name_folded", "name", "code")[:limit]
@@ -59,19 +80,32 @@ def organization_search_results(
             return RankedResults(ids[:want], _fetch_organizations, complete=len(ids) <= want)
     code_ids = list(organizations.filter(code__iexact=terms.code).values_list("pk", flat=True)[:1])
     restriction = Restriction(
-        organization_ids=list(organizations.values_list("pk", flat=True)) if restricted else None,
-        conditions=[] if include_dissolved else [("s.dissolved_on IS NULL", [])],
+        organization_ids=None if whole_tree else list(organizations.values_list("pk", flat=True)),
+        conditions=conditions,
     )
     ids = ORGANIZATION_NAMES.ranked_ids(terms, want=want, restriction=restriction, first_ids=code_ids)
     return RankedResults(ids, _fetch_organizations, complete=len(ids) < want)
 
 
 def organization_search(
-    *, user, query: str, limit: int = 20, include_dissolved: bool = False, root: Organization | None = None
+    *,
+    user,
+    query: str,
+    limit: int = 20,
+    include_dissolved: bool = False,
+    root: Organization | None = None,
+    writable: bool = False,
+    kinds: Sequence[str] | None = None,
 ) -> list[Organization]:
     """The best `limit` matches for a search box or a search-as-you-type picker (parent joined)."""
     results = organization_search_results(
-        user=user, query=query, include_dissolved=include_dissolved, root=root, want=limit
+        user=user,
+        query=query,
+        include_dissolved=include_dissolved,
+        root=root,
+        writable=writable,
+        kinds=kinds,
+        want=limit,
     )
     return list(results[:limit])
 
