@@ -125,6 +125,8 @@ class Organization(TimeStampedModel):
                 name="org_children_by_name_idx",
                 condition=Q(dissolved_on__isnull=True),
             ),
+            # The newest change to the tree, in one lookup (part of the report figures' cache key).
+            models.Index(fields=["updated_at"], name="org_updated_at_idx"),
         ]
 
     def __str__(self) -> str:

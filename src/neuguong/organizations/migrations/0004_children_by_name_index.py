@@ -14,4 +14,8 @@ class Migration(migrations.Migration):
             model_name='organization',
             index=models.Index(condition=models.Q(('dissolved_on__isnull', True)), fields=['parent', 'name_folded', 'id'], name='org_children_by_name_idx'),
         ),
+        migrations.AddIndex(
+            model_name='organization',
+            index=models.Index(fields=['updated_at'], name='org_updated_at_idx'),
+        ),
     ]
