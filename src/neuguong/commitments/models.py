@@ -162,6 +162,13 @@ class Commitment(TimeStampedModel):
 
     objects = CommitmentQuerySet.as_manager()
 
+    # Keys the commitment's events write that are not fields of its own (commitments/events.py).
+    audit_field_labels = {
+        "requested_deadline": "Thời hạn đề nghị",
+        "report": "Báo cáo tiến độ",
+        "evidence": "Minh chứng",
+    }
+
     class Meta:
         verbose_name = "cam kết, nhiệm vụ"
         verbose_name_plural = "cam kết, nhiệm vụ"

@@ -95,6 +95,10 @@ class Organization(TimeStampedModel):
 
     objects = OrganizationQuerySet.as_manager()
 
+    # Keys of the events written on an organisation that are not its fields (people/events.py: a merge
+    # moves its members).
+    audit_field_labels = {"people_moved": "Số đảng viên chuyển sinh hoạt", "moved_to": "Chuyển đến"}
+
     class Meta:
         verbose_name = "tổ chức đảng"
         verbose_name_plural = "tổ chức đảng"

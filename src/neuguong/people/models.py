@@ -127,6 +127,11 @@ class Person(TimeStampedModel):
 
     objects = PersonQuerySet.as_manager()
 
+    # The history (audit.selectors) shows the CCCD masked, as the page does; "position" is the key the
+    # position events write (people/events.py).
+    audit_masked_fields = ("citizen_id",)
+    audit_field_labels = {"position": "Chức vụ"}
+
     class Meta:
         verbose_name = "đảng viên"
         verbose_name_plural = "đảng viên"
