@@ -3,7 +3,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import NON_FIELD_ERRORS, SuspiciousOperation
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,6 +28,7 @@ from .forms import (
     DecisionNoteForm,
     ExtensionRequestForm,
     HaltForm,
+    MonthForm,
     PledgeForm,
     ProgramForm,
     ProgramItemForm,
@@ -162,11 +163,10 @@ def board_export_view(request):
 def calendar_view(request):
     """A month of deadlines (calendar on wide screens, a dated list on phones)."""
     today = local_today()
-    try:
-        year = int(request.GET.get("y", today.year))
-        month = int(request.GET.get("m", today.month))
-        first = dt.date(year, month, 1)
-    except (TypeError, ValueError):
+    month_form = MonthForm(request.GET)
+    if month_form.is_valid() and month_form.cleaned_data["y"] and month_form.cleaned_data["m"]:
+        first = dt.date(month_form.cleaned_data["y"], month_form.cleaned_data["m"], 1)
+    else:  # no month asked for, or one that makes no sense: this month
         first = today.replace(day=1)
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     filters = board_filters(request) | {"due_from": first, "due_to": last, "year": None}
@@ -294,12 +294,17 @@ def report_create_view(request, commitment_id: int):
 
 
 def _action(request, commitment, run, *, form_class, form_key: str, success, note_on: str = "", **where):
-    """Run a POSTed life-cycle action of the commitment's page. An invalid form or a business error shows
-    the page again (400) with the message next to the field of the form that was sent (`note_on` and
-    `where` say which of the page's note forms it was)."""
+    """Run a POSTed life-cycle action of the commitment's page. An error about a field shows the page
+    again (400) with the message next to that field of the form that was sent (`note_on` and `where` say
+    which of the page's note forms it was); an error about the commitment's state (already decided, not
+    halted…) is a message on the page as it now is, where that form may no longer be offered."""
     form = form_class(request.POST)
     if done := submit_form(form, run):
         messages.success(request, success(done.result) if callable(success) else success)
+        return redirect("commitments:detail", commitment_id=commitment.pk)
+    if not set(form.errors) - {NON_FIELD_ERRORS}:
+        for error in form.non_field_errors():
+            messages.error(request, error)
         return redirect("commitments:detail", commitment_id=commitment.pk)
     context = _detail_context(request, commitment, **{form_key: form})
     context |= {"note_on": note_on, **where}
@@ -539,14 +544,12 @@ def program_list_view(request):
     organization = None
     if scope_for(request.user).write_paths or scope_for(request.user).is_global:
         organization = organization_for_write(user=request.user, code=request.GET.get("org", ""))
-    if (
-        request.method == "POST"
-        and organization is not None
-        and (
-            done := submit_form(
-                form,
-                lambda d: services.work_program_create(actor=request.user, organization=organization, **d),
-            )
+    if request.method == "POST" and organization is None:
+        raise Http404  # a reader of the programs may not draw one up
+    if request.method == "POST" and (
+        done := submit_form(
+            form,
+            lambda d: services.work_program_create(actor=request.user, organization=organization, **d),
         )
     ):
         messages.success(request, f"Đã lập {done.result.title} của {organization.name}.")
