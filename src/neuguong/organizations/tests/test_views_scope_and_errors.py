@@ -142,3 +142,16 @@ def test_the_history_reads_in_vietnamese(tree, login):
     assert "<td>Có chi ủy</td><td>Không</td><td>Có</td>" in history
     assert "organizations." not in history and not re.search(r"\d{4}-\d{2}-\d{2}", history)
     assert not re.search(r">\s*(True|False)\s*<", history)
+
+
+def test_a_merge_reads_in_the_history_of_the_merged_organisation(tree, login):
+    client = login(tree.staff)
+    response = client.post(reverse("organizations:merge", args=["B"]), {"target": "A", "decided_on": DECIDED})
+    assert response.status_code == 302
+    page = client.get(reverse("organizations:detail", args=["B"])).content.decode()
+    history = page[page.index('id="history-title"') :]
+    assert "Sáp nhập" in history and "Chuyển sinh hoạt toàn bộ đảng viên" in history
+    assert "<td>Số đảng viên chuyển sinh hoạt</td><td>—</td><td>1</td>" in history
+    assert f"<td>Chuyển đến</td><td>—</td><td>{tree.org_a.name}</td>" in history
+    assert f"<td>Sáp nhập vào</td><td>—</td><td>{tree.org_a.name}</td>" in history
+    assert "<td>Ngày giải thể/sáp nhập</td><td>—</td><td>10/01/2026</td>" in history
