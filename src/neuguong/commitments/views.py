@@ -17,7 +17,7 @@ from neuguong.core.dates import local_today
 from neuguong.core.forms import submit_form
 from neuguong.core.paging import paginate
 from neuguong.organizations.models import Organization
-from neuguong.organizations.selectors import organization_for_write, top_organization
+from neuguong.organizations.selectors import organization_for_write, organization_get, top_organization
 from neuguong.people.models import ACTIVE_MEMBER_STATUSES, Person
 
 from . import exports, services
@@ -51,12 +51,8 @@ EXPORT_MAX_ROWS = 50_000
 
 
 def _org_from_code(request, code: str) -> Organization | None:
-    if not code:
-        return None
-    organization = Organization.objects.visible_to(request.user).filter(code=code[:32]).first()
-    if organization is None:
-        raise Http404
-    return organization
+    """The organisation a filter names (404 when the user may not see it), or None without a code."""
+    return organization_get(user=request.user, code=code) if code else None
 
 
 def _require_org_role(request) -> None:

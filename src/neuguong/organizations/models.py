@@ -44,12 +44,12 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(path__startswith=organization.path)
 
     def search(self, query: str):
-        from neuguong.core.text import search_key
+        from neuguong.core.text import search_key, without_nul
 
         key = search_key(query)
         if not key:
             return self
-        return self.filter(Q(name_folded__contains=key) | Q(code__iexact=query.strip()[:32]))
+        return self.filter(Q(name_folded__contains=key) | Q(code__iexact=without_nul(query).strip()[:32]))
 
 
 class Organization(TimeStampedModel):

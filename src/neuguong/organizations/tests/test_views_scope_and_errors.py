@@ -155,3 +155,8 @@ def test_a_merge_reads_in_the_history_of_the_merged_organisation(tree, login):
     assert f"<td>Chuyển đến</td><td>—</td><td>{tree.org_a.name}</td>" in history
     assert f"<td>Sáp nhập vào</td><td>—</td><td>{tree.org_a.name}</td>" in history
     assert "<td>Ngày giải thể/sáp nhập</td><td>—</td><td>10/01/2026</td>" in history
+
+
+@pytest.mark.parametrize("query", ["\x00", "A\x00", "x" * 10_000, "%"])
+def test_the_list_search_takes_any_text(tree, login, query):
+    assert login(tree.staff).get(reverse("organizations:list"), {"q": query}).status_code == 200
