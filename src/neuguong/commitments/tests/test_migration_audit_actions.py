@@ -91,7 +91,7 @@ def test_every_new_code_of_the_migrations_is_declared():
     for label in (
         "commitments.migrations.0006_typed_audit_actions",
         "documents.migrations.0002_typed_audit_actions",
-        "organizations.migrations.0003_typed_audit_actions",
+        "organizations.migrations.0004_typed_audit_actions",
         "people.migrations.0004_typed_audit_actions",
         "access.migrations.0003_typed_audit_actions",
     ):
@@ -111,7 +111,7 @@ def test_people_organisation_document_and_access_actions_are_renamed_and_back(tr
     grant = _legacy(assignment, "role_grant", {"role": {"old": None, "new": "secretary@B"}})
     migrations = [
         _migration("people.migrations.0004_typed_audit_actions"),
-        _migration("organizations.migrations.0003_typed_audit_actions"),
+        _migration("organizations.migrations.0004_typed_audit_actions"),
         _migration("access.migrations.0003_typed_audit_actions"),
     ]
     for migration in migrations:

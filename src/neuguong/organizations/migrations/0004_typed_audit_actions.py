@@ -8,7 +8,7 @@ from neuguong.audit.migration_ops import rename_actions
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("organizations", "0002_initial"),
+        ("organizations", "0003_fill_folded_names"),
         ("audit", "0002_initial"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
