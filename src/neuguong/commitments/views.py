@@ -371,18 +371,22 @@ def report_review_view(request, commitment_id: int, report_id: int, decision: st
         raise Http404
     commitment = commitment_get(user=request.user, commitment_id=commitment_id)
     report = get_object_or_404(
-        ProgressReport.objects.select_related("reported_by"), commitment=commitment, pk=report_id
+        ProgressReport.objects.select_related("reported_by", "on_behalf_of"),
+        commitment=commitment,
+        pk=report_id,
     )
     review = services.report_accept if decision == "accept" else services.report_return
-    done = "Đã chấp nhận" if decision == "accept" else "Đã trả lại"
-    who = report.reported_by.get_full_name() or report.reported_by.username
+    verdict = "chấp nhận" if decision == "accept" else "trả lại"
+    # Whose report: the responsible person's (a secretary may have entered it for them).
+    person = report.on_behalf_of or commitment.responsible_person
+    who = person.full_name if person else report.reported_by.get_full_name() or report.reported_by.username
     return _action(
         request,
         commitment,
         lambda d: review(actor=request.user, report=report, note=d["note"]),
         form_class=DecisionNoteForm,
         form_key="note_form",
-        success=lambda r: f"{done} báo cáo {r.percent} % của {who}.",
+        success=lambda r: f"Đã xem xét báo cáo {r.percent} % của {who}: {verdict}.",
         note_on="report",
         note_report_id=report.pk,
     )

@@ -524,3 +524,10 @@ def test_malformed_forms_are_answered_with_the_form_never_a_500(tree, work, logi
     assert response.status_code in (200, 400), (route, data)
     forms = ("form", "complete_form", "extension_form", "halt_form", "note_form")
     assert any(key in response.context and response.context[key].errors for key in forms)
+
+
+def test_a_review_says_whose_report_and_what_was_decided(tree, work, login):
+    url = reverse("commitments:report_review", args=[work["commitment"].pk, work["report"].pk, "accept"])
+    response = login(tree.secretary_a).post(url, {"note": ""}, follow=True)
+    expected = f"Đã xem xét báo cáo 40 % của {tree.person_a.full_name}: chấp nhận."
+    assert expected in response.content.decode()
