@@ -1,10 +1,10 @@
 """The decision (quyết định) and the notice of conclusion (thông báo kết luận) in the Party's document
-format, filled through the reports engine (`neuguong.reports.docformat`). Never assembled in a view."""
+format, filled through the reports engine (`neuguong.docengine.docformat`). Never assembled in a view."""
 
 from django.conf import settings
 
 from neuguong.core.dates import local_today
-from neuguong.reports.docformat import Heading, Paragraph, PartyDocument, Table, render_party_document
+from neuguong.docengine.docformat import Heading, Paragraph, PartyDocument, Table, render_party_document
 
 from .models import ISSUED_STATES, InspectionState, Level, ProgramBody, StepKind
 

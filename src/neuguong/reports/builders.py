@@ -15,11 +15,11 @@ from neuguong.commitments.status import (
 )
 from neuguong.core.dates import format_vn
 
-from .charts import Bar, BarChart
-from .docformat import Heading, Image, Paragraph, PartyDocument, Table, format_cell
+from neuguong.docengine.charts import Bar, BarChart
+from neuguong.docengine.docformat import Heading, Image, Paragraph, PartyDocument, Table, format_cell
 from .models import NARRATIVE_SECTIONS, ReportKind
 from .selectors import Figures, GroupRow
-from .xlsx import AnnexSheet, Column
+from neuguong.docengine.xlsx import AnnexSheet, Column
 
 TITLES = {
     ReportKind.COMMITMENTS: "Kết quả thực hiện trách nhiệm nêu gương {period}",

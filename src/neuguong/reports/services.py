@@ -21,11 +21,11 @@ from neuguong.core.text import fold
 from neuguong.organizations.models import Organization
 
 from . import builders
-from .docformat import render_party_document, validate_template
+from neuguong.docengine.docformat import render_party_document, validate_template
 from .models import NARRATIVE_SECTIONS, JobStatus, ReportDraft, ReportJob, ReportKind, ReportTemplate
 from .periods import Period
 from .selectors import report_figures
-from .xlsx import build_workbook
+from neuguong.docengine.xlsx import build_workbook
 
 MSG_NO_RIGHT = "Bạn không có quyền soạn báo cáo của tổ chức này."
 MSG_KIND = "Loại báo cáo không hợp lệ."

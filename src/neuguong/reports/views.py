@@ -17,7 +17,7 @@ from neuguong.organizations.models import Organization
 from neuguong.organizations.selectors import top_organization
 
 from . import builders, services
-from .docformat import DEFAULT_TEMPLATE, FIELD_LABELS
+from neuguong.docengine.docformat import DEFAULT_TEMPLATE, FIELD_LABELS
 from .forms import DraftForm, ReportChoiceForm, TemplateUploadForm
 from .models import NARRATIVE_SECTIONS, ReportJob, ReportKind, ReportTemplate
 from .periods import Period, period_from_params

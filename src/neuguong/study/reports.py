@@ -199,7 +199,7 @@ def _pct(part: int, whole: int) -> str:
 
 def campaign_report_docx(*, user, campaign: Campaign) -> bytes:
     """Báo cáo kết quả học tập, quán triệt: Party document format, figures from the campaign's statistics."""
-    from neuguong.reports.docformat import Heading, Paragraph, PartyDocument, Table, render_party_document
+    from neuguong.docengine.docformat import Heading, Paragraph, PartyDocument, Table, render_party_document
 
     organizer = campaign.organizer
     all_rows = selectors.campaign_org_stats(user=user, campaign=campaign)

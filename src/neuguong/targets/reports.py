@@ -1,5 +1,5 @@
-"""The two scoring reports as Party-format DOCX (through `neuguong.reports.docformat`), filled here from the
-same figures the pages show, and their XLSX annexes (through `neuguong.reports.xlsx`).
+"""The two scoring reports as Party-format DOCX (through `neuguong.docengine.docformat`), filled here from the
+same figures the pages show, and their XLSX annexes (through `neuguong.docengine.xlsx`).
 
 - self_assessment_report: the agency's báo cáo tự đánh giá (summary by criterion and component,
   explanations where evidence is missing, difficulties and recommendations);
@@ -11,8 +11,8 @@ from collections import Counter
 
 from django.conf import settings
 
-from neuguong.reports.docformat import Heading, Paragraph, PartyDocument, Table, render_party_document
-from neuguong.reports.xlsx import AnnexSheet, Column, build_workbook
+from neuguong.docengine.docformat import Heading, Paragraph, PartyDocument, Table, render_party_document
+from neuguong.docengine.xlsx import AnnexSheet, Column, build_workbook
 
 from .rules import format_number as num
 

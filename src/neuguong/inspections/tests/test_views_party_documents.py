@@ -9,7 +9,7 @@ from neuguong.core.dates import local_today
 from neuguong.core.tests.factories import Role, UserFactory, grant
 from neuguong.inspections import services
 from neuguong.inspections.models import InspectionState
-from neuguong.reports.docformat import document_text
+from neuguong.docengine.docformat import document_text
 
 from .factories import advance, make_inspection
 

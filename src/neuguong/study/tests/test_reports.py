@@ -4,7 +4,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from neuguong.reports.docformat import document_text
+from neuguong.docengine.docformat import document_text
 from neuguong.study import reports, services
 from neuguong.study.selectors import campaign_org_stats
 

@@ -7,8 +7,8 @@ words top right; the type and summary centred; the body; the signing block right
 
 Usage from any module::
 
-    from neuguong.reports.docformat import PartyDocument, Heading, Paragraph, Table, Image
-    from neuguong.reports.docformat import render_party_document
+    from neuguong.docengine.docformat import PartyDocument, Heading, Paragraph, Table, Image
+    from neuguong.docengine.docformat import render_party_document
 
     spec = PartyDocument(
         superior_body="ĐẢNG BỘ TỈNH NGHỆ AN",
