@@ -51,9 +51,9 @@ def main() -> None:
         call_command("seed_demo", size="bloc", verbosity=0)
     from django.contrib.auth import get_user_model
 
-    user = get_user_model().objects.filter(is_superuser=True).first() or get_user_model().objects.create_superuser(
-        "bench_charts", password="bench-charts-1"  # noqa: S106
-    )
+    user = get_user_model().objects.filter(
+        is_superuser=True
+    ).first() or get_user_model().objects.create_superuser("bench_charts", password="bench-charts-1")
     root = Organization.objects.get(parent__isnull=True)
     today = local_today()
     period = year_period(today.year)

@@ -1,5 +1,5 @@
-"""The two scoring reports as Party-format DOCX (through `neuguong.docengine.docformat`), filled here from the
-same figures the pages show, and their XLSX annexes (through `neuguong.docengine.xlsx`).
+"""The two scoring reports as Party-format DOCX (through `neuguong.docengine`), filled here from the same
+figures the pages show, and their XLSX annexes (through `neuguong.docengine.xlsx`).
 
 - self_assessment_report: the agency's báo cáo tự đánh giá (summary by criterion and component,
   explanations where evidence is missing, difficulties and recommendations);
@@ -13,26 +13,9 @@ from django.conf import settings
 
 from neuguong.docengine.docformat import Heading, Paragraph, PartyDocument, Table, render_party_document
 from neuguong.docengine.xlsx import AnnexSheet, Column, build_workbook
+from neuguong.people.selectors import document_issuer
 
 from .rules import format_number as num
-
-
-def _issuer_lines(organization) -> dict:
-    """The committee issues: 'Đảng bộ Khối ...' as 'ĐẢNG ỦY KHỐI ...', under its superior đảng bộ."""
-    name = organization.name
-    if name.lower().startswith("đảng bộ "):
-        name = "Đảng ủy " + name[len("Đảng bộ ") :]
-    parent = organization.parent
-    superior = organization.superior_body or (parent.name.upper() if parent else "")
-    return {"superior_body": superior, "issuing_body": name.upper()}
-
-
-def _signing(organization) -> str:
-    if organization.kind == "superior":
-        return "T/M BAN THƯỜNG VỤ"
-    if organization.kind in ("grassroots_committee", "partial_committee"):
-        return "T/M ĐẢNG ỦY"
-    return "T/M CHI BỘ"
 
 
 def self_assessment_report(*, assessment, breakdown: dict, today: dt.date) -> bytes:
@@ -130,9 +113,9 @@ def self_assessment_report(*, assessment, breakdown: dict, today: dt.date) -> by
             "Chi tiết điểm và tài liệu kiểm chứng từng tiêu chí thành phần tại Phụ lục kèm theo.", italic=True
         ),
     ]
-    head = assessment.agency.head
+    issuer = document_issuer(organization=organization, on=today)
     spec = PartyDocument(
-        **_issuer_lines(organization),
+        **issuer.document_fields(),
         number="",
         doc_abbreviation="BC",
         issuer_abbreviation=organization.abbreviation,
@@ -141,10 +124,7 @@ def self_assessment_report(*, assessment, breakdown: dict, today: dt.date) -> by
         doc_type="BÁO CÁO",
         summary=f"Kết quả tự đánh giá, chấm điểm cải cách hành chính năm {cycle.year}",
         body=body,
-        signing_authority=_signing(organization),
-        signer_position="BÍ THƯ",
-        signer_name=head.full_name if head else "",
-        recipients=[f"{cycle.organization.name} (để b/c)", "Tổ thẩm định", "Lưu"],
+        recipients=issuer.recipients("Tổ thẩm định"),
     )
     return render_party_document(spec)
 
@@ -219,8 +199,9 @@ def ranking_report(*, cycle, ranking: dict, today: dt.date) -> bytes:
             italic=True,
         ),
     ]
+    issuer = document_issuer(organization=organization, on=today)
     spec = PartyDocument(
-        **_issuer_lines(organization),
+        **issuer.document_fields(),
         number="",
         doc_abbreviation="BC",
         issuer_abbreviation=organization.abbreviation,
@@ -229,9 +210,7 @@ def ranking_report(*, cycle, ranking: dict, today: dt.date) -> bytes:
         doc_type="BÁO CÁO",
         summary=f"Kết quả chấm điểm, xếp hạng cải cách hành chính năm {cycle.year}",
         body=body,
-        signing_authority=_signing(organization),
-        signer_position="PHÓ BÍ THƯ",
-        recipients=["Các cơ quan, đơn vị được đánh giá", "Lưu"],
+        recipients=issuer.recipients("Các cơ quan, đơn vị được đánh giá"),
     )
     return render_party_document(spec)
 
