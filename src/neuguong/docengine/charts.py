@@ -1,35 +1,119 @@
-"""Charts drawn on the server, once: SVG for pages, PNG for DOCX. No plotting library is installed
-(matplotlib, Pillow and cairosvg are absent), so both are written here in plain Python.
+"""Charts drawn once by matplotlib from the same figures: an SVG for pages and a PNG for DOCX.
 
-Accessibility: every chart carries a text alternative (`alt_text()`) and is shown next to the table of
-its figures; bars carry their values as labels and patterns (hatching), never colour alone. The PNG has
-no font rasteriser: it writes values and item numbers with a small built-in bitmap font, and the item
-numbers match the "STT" column of the table printed under the chart.
+- One drawing (`draw()`) makes both; each output is kept per chart content (an LRU of `CACHE_SIZE`), so
+  a page that draws the same figures on every request draws them once per process.
+- Text is Vietnamese and set in DejaVu Serif, the serif face matplotlib ships (every Vietnamese letter,
+  the same on every machine; Debian's Liberation Serif lacks ặ, ữ, ỗ …).
+- Colour is never alone: every bar carries a pattern (hatching) and its value as text; every chart has a
+  text alternative (`alt_text()`), and pages print the table of its figures beside it.
+- The page SVG is inline and CSP-safe: no script, no <style> element nor style attribute (the policy
+  allows neither; presentation attributes instead), no external reference; its ids are unique to the
+  chart so that several charts can share a page; text stays text (`<text>`), readable and searchable.
+
+Rendering uses the Agg (PNG) and SVG backends of `matplotlib.figure.Figure` directly, never pyplot or a
+GUI backend.
 """
 
 from __future__ import annotations
 
-import struct
-import zlib
+import hashlib
+import io
+import re
+import textwrap
+import threading
+import xml.etree.ElementTree as ET
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from html import escape
+from decimal import Decimal
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no GUI backend, ever (servers, workers, tests)
+
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 PATTERNS = ("solid", "diagonal", "dots", "cross", "horizontal", "outline")
-INK = (33, 37, 41)
-BAR = (52, 84, 140)
-GRID = (200, 200, 200)
-WHITE = (255, 255, 255)
+INK = "#212529"
+GRID = "#d0d4d9"
+TRACK = "#f1f3f5"
+# pattern → (face colour, line colour, matplotlib hatch): a colour and a pattern for each meaning.
+STYLES = {
+    "solid": ("#34548c", "#34548c", ""),
+    "diagonal": ("#fbe3cf", "#b35806", "///"),
+    "dots": ("#d9f0d3", "#1b7837", "."),  # denser dots cost 50-150 KB of SVG circles
+    "cross": ("#e7d4e8", "#762a83", "xx"),
+    "horizontal": ("#f6e8c3", "#8c510a", "---"),
+    "outline": ("#ffffff", "#34548c", ""),
+}
+LINE_COLOURS = ("#b71c1c", "#1565c0", "#2e7d32", "#ef6c00")
+LINE_MARKERS = ("o", "s", "^", "D")
+LINE_STYLES = ("-", "--", "-.", ":")
+NO_DATA = "Không có số liệu."
+WIDTH_IN = 6.4  # 640 px at 100 dpi: the page's chart column, 150 mm in a DOCX at 2× resolution
+CACHE_SIZE = 128
+# Sizes in points at the 6.4 in width; a DOCX shows the chart 150 mm wide, so it prints at 92 %.
+TITLE_PT, TEXT_PT, TICK_PT = 11, 9, 8.5
+TITLE_CHARS = 64  # 11 pt bold DejaVu Serif: about 6.5 pt a character over the 6.4 in width
+CSS_FONTS = "'DejaVu Serif', 'Times New Roman', 'Liberation Serif', serif"
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+ET.register_namespace("", SVG_NS)
+ET.register_namespace("xlink", XLINK_NS)
+_RENDER_LOCK = threading.Lock()  # rcParams are process-wide: one drawing at a time
+_RC = {
+    "svg.fonttype": "none",  # text stays <text>
+    "svg.hashsalt": "neuguong",  # deterministic ids: the same figures give the same SVG
+    "hatch.linewidth": 0.9,
+    "axes.unicode_minus": False,
+}
 
 
+def _font_file(name: str, family: str, weight: str) -> str:
+    """matplotlib's own copy of DejaVu Serif, else the system's (a distribution may strip the copy)."""
+    bundled = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name
+    if bundled.exists():
+        return str(bundled)
+    return font_manager.findfont(FontProperties(family=family, weight=weight))
+
+
+REGULAR = FontProperties(fname=_font_file("DejaVuSerif.ttf", "DejaVu Serif", "normal"))
+BOLD = FontProperties(fname=_font_file("DejaVuSerif-Bold.ttf", "DejaVu Serif", "bold"), weight="bold")
+
+
+def _font(size: float, *, bold: bool = False) -> FontProperties:
+    font = (BOLD if bold else REGULAR).copy()
+    font.set_size(size)
+    return font
+
+
+def _wrap(text: str, width: int, lines: int) -> str:
+    """At most `lines` lines of about `width` characters; an ellipsis when cut."""
+    wrapped = textwrap.wrap(text, width) or [""]
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines]
+        wrapped[-1] = wrapped[-1][: max(1, width - 1)].rstrip() + "…"
+    return "\n".join(wrapped)
+
+
+def vn_number(value: float | Decimal, decimals: int = 1) -> str:
+    """87,5 and 1.234: the Vietnamese way, trailing zeros dropped."""
+    text = f"{float(value):,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+# ----------------------------------------------------------------------------------------- bar charts
 @dataclass
 class Bar:
     label: str
     value: float | None  # None: no data for this item (drawn as "–")
     pattern: str = "solid"
     display: str = ""  # the value label; defaults to the value with the chart's unit
-    number: int | None = (
-        None  # printed before the bar in the PNG (the row's STT in the table); default 1, 2, ...
-    )
+    number: int | None = None  # the row's STT in the table printed with the chart ("3. Chi bộ …")
 
 
 @dataclass
@@ -54,259 +138,393 @@ class BarChart:
             return bar.display
         if bar.value is None:
             return "–"
-        value = f"{bar.value:.1f}".rstrip("0").rstrip(".") if isinstance(bar.value, float) else str(bar.value)
-        return value.replace(".", ",") + self.unit
+        return vn_number(bar.value) + self.unit
+
+    def item_label(self, bar: Bar) -> str:
+        return f"{bar.number}. {bar.label}" if bar.number is not None else bar.label
 
     def alt_text(self) -> str:
         parts = [f"{bar.label}: {self.label_for(bar)}" for bar in self.bars]
-        return f"{self.title}. " + ("; ".join(parts) if parts else "Không có số liệu.")
+        return f"{self.title}. " + ("; ".join(parts) if parts else NO_DATA)
 
-    # ------------------------------------------------------------------------------------- SVG
+    def key(self) -> tuple:
+        bars = tuple((b.label, b.value, b.pattern, b.display, b.number) for b in self.bars)
+        return ("bar", self.title, bars, self.max_value, self.unit, self.orientation, tuple(self.legend))
+
     def svg(self, width: int = 640) -> str:
-        row = 26
-        if self.orientation == "h":
-            label_w = 220
-            height = 40 + row * max(1, len(self.bars)) + (24 if self.legend else 0)
-        else:
-            label_w = 40
-            height = 260 + (24 if self.legend else 0)
-        out = [
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-            f'aria-label="{escape(self.alt_text())}" class="ng-chart" width="100%">',
-            f"<title>{escape(self.title)}</title><desc>{escape(self.alt_text())}</desc>",
-            _svg_pattern_defs(),
-            f'<text x="0" y="16" font-size="{_title_size(self.title, width)}" font-weight="bold" fill="#212529">'
-            f"{escape(self.title)}</text>",
-        ]
-        if not self.bars:
-            out.append('<text x="0" y="40" font-size="13" fill="#212529">Không có số liệu.</text>')
-        elif self.orientation == "h":
-            plot_w = width - label_w - 70
-            for i, bar in enumerate(self.bars):
-                y = 28 + i * row
-                w = 0 if bar.value is None else max(0.0, plot_w * bar.value / self.top)
-                out.append(
-                    f'<text x="{label_w - 6}" y="{y + 15}" font-size="12" text-anchor="end" fill="#212529">'
-                    f"{escape(_shorten(bar.label, 30))}</text>"
-                )
-                out.append(f'<rect x="{label_w}" y="{y + 3}" width="{plot_w}" height="16" fill="#f1f3f5"/>')
-                out.append(
-                    f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="16" '
-                    f'fill="{_svg_fill(bar.pattern)}" stroke="#34548c"/>'
-                )
-                out.append(
-                    f'<text x="{label_w + w + 4:.1f}" y="{y + 15}" font-size="12" fill="#212529">'
-                    f"{escape(self.label_for(bar))}</text>"
-                )
-        else:
-            plot_h, base = 180, 230
-            n = len(self.bars)
-            slot = (width - label_w) / n
-            bar_w = max(4.0, slot * 0.6)
-            for tick in (0, 0.5, 1):
-                y = base - plot_h * tick
-                out.append(f'<line x1="{label_w}" y1="{y}" x2="{width}" y2="{y}" stroke="#ccc"/>')
-                tick_label = f"{self.top * tick:.0f}{self.unit}"
-                out.append(
-                    f'<text x="{label_w - 4}" y="{y + 4}" font-size="11" text-anchor="end">{tick_label}</text>'
-                )
-            for i, bar in enumerate(self.bars):
-                x = label_w + i * slot + (slot - bar_w) / 2
-                h = 0 if bar.value is None else plot_h * bar.value / self.top
-                out.append(
-                    f'<rect x="{x:.1f}" y="{base - h:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
-                    f'fill="{_svg_fill(bar.pattern)}" stroke="#34548c"/>'
-                )
-                out.append(
-                    f'<text x="{x + bar_w / 2:.1f}" y="{base - h - 4:.1f}" font-size="10" '
-                    f'text-anchor="middle">{escape(self.label_for(bar))}</text>'
-                )
-                out.append(
-                    f'<text x="{x + bar_w / 2:.1f}" y="{base + 14}" font-size="10" '
-                    f'text-anchor="middle">{escape(_shorten(bar.label, 10))}</text>'
-                )
-        if self.legend:
-            y = height - 18
-            x = 0
-            for pattern, meaning in self.legend:
-                out.append(
-                    f'<rect x="{x}" y="{y}" width="14" height="14" fill="{_svg_fill(pattern)}" stroke="#34548c"/>'
-                )
-                out.append(f'<text x="{x + 18}" y="{y + 12}" font-size="12">{escape(meaning)}</text>')
-                x += 26 + 7 * len(meaning)
-        out.append("</svg>")
-        return "".join(out)
+        return _svg(self, width)
 
-    # ------------------------------------------------------------------------------------- PNG
     def png(self, scale: int = 2) -> bytes:
-        """The same chart as a PNG; items are numbered (1, 2, ...) as in the table printed with it."""
-        s = scale
-        if self.orientation == "h":
-            row = 22 * s
-            num_w = 44 * s
-            value_w = 70 * s
-            width = 620 * s
-            height = 16 * s + row * max(1, len(self.bars))
-            c = Canvas(width, height)
-            plot_w = width - num_w - value_w
-            for i, bar in enumerate(self.bars):
-                y = 8 * s + i * row
-                c.text(f"{bar.number or i + 1}.", 4 * s, y + 4 * s, s * 2)
-                c.fill_rect(num_w, y + 2 * s, plot_w, 14 * s, (241, 243, 245))
-                w = 0 if bar.value is None else int(max(0.0, plot_w * bar.value / self.top))
-                c.pattern_rect(num_w, y + 2 * s, w, 14 * s, bar.pattern)
-                c.text(_ascii(self.label_for(bar)), num_w + w + 4 * s, y + 4 * s, s * 2)
-            return c.png()
-        n = max(1, len(self.bars))
-        slot = 44 * s
-        axis_w = 50 * s
-        width = axis_w + slot * n + 8 * s
-        plot_h = 160 * s
-        height = plot_h + 60 * s
-        base = plot_h + 24 * s
-        c = Canvas(width, height)
-        for tick in (0, 0.5, 1):
-            y = int(base - plot_h * tick)
-            c.fill_rect(axis_w, y, width - axis_w, max(1, s // 2), GRID)
-            c.text(_ascii(f"{self.top * tick:.0f}{self.unit}"), 2 * s, y - 5 * s, s * 2)
-        for i, bar in enumerate(self.bars):
-            x = axis_w + i * slot + 8 * s
-            h = 0 if bar.value is None else int(plot_h * bar.value / self.top)
-            c.pattern_rect(x, base - h, slot - 16 * s, h, bar.pattern)
-            c.text(_ascii(self.label_for(bar)), x - 4 * s, base - h - 16 * s, s * 2)
-            c.text(str(bar.number or i + 1), x + 4 * s, base + 6 * s, s * 2)
-        return c.png()
+        return _png(self, scale)
+
+    def draw(self, width_in: float = 6.4) -> Figure:
+        return _draw_bars(self, width_in)
 
 
-def _title_size(title: str, width: int) -> float:
-    """14 px, smaller for a title that would run past the chart's width (about 0.58 em per character)."""
-    fits = width / (14 * 0.58)
-    return 14 if len(title) <= fits else round(max(9.0, 14 * fits / len(title)), 1)
-
-
-def _shorten(text: str, size: int) -> str:
-    return text if len(text) <= size else text[: size - 1] + "…"
-
-
-def _ascii(text: str) -> str:
-    return "".join(ch if ch in FONT else "-" for ch in text.replace("–", "-"))
-
-
-def _svg_fill(pattern: str) -> str:
-    return "#34548c" if pattern == "solid" else ("#ffffff" if pattern == "outline" else f"url(#ng-{pattern})")
-
-
-def _svg_pattern_defs() -> str:
-    return (
-        "<defs>"
-        '<pattern id="ng-diagonal" width="6" height="6" patternUnits="userSpaceOnUse">'
-        '<rect width="6" height="6" fill="#fff"/><path d="M0,6 L6,0" stroke="#34548c" stroke-width="2"/></pattern>'
-        '<pattern id="ng-dots" width="6" height="6" patternUnits="userSpaceOnUse">'
-        '<rect width="6" height="6" fill="#fff"/><circle cx="3" cy="3" r="1.5" fill="#34548c"/></pattern>'
-        '<pattern id="ng-cross" width="6" height="6" patternUnits="userSpaceOnUse">'
-        '<rect width="6" height="6" fill="#fff"/><path d="M0,0 L6,6 M0,6 L6,0" stroke="#34548c"/></pattern>'
-        '<pattern id="ng-horizontal" width="6" height="6" patternUnits="userSpaceOnUse">'
-        '<rect width="6" height="6" fill="#fff"/><path d="M0,3 L6,3" stroke="#34548c" stroke-width="2"/></pattern>'
-        "</defs>"
+def _title(fig: Figure, title: str, height_in: float) -> None:
+    fig.text(
+        0.01,
+        1 - 0.08 / height_in,
+        _wrap(title, TITLE_CHARS, 3),
+        ha="left",
+        va="top",
+        color=INK,
+        fontproperties=_font(TITLE_PT, bold=True),
     )
 
 
-# -------------------------------------------------------------------------------------- raster
-# A 5×7 bitmap font: enough for numbers, percentages and dates.
-FONT = {
-    "0": ("01110", "10001", "10011", "10101", "11001", "10001", "01110"),
-    "1": ("00100", "01100", "00100", "00100", "00100", "00100", "01110"),
-    "2": ("01110", "10001", "00001", "00010", "00100", "01000", "11111"),
-    "3": ("11110", "00001", "00001", "01110", "00001", "00001", "11110"),
-    "4": ("00010", "00110", "01010", "10010", "11111", "00010", "00010"),
-    "5": ("11111", "10000", "11110", "00001", "00001", "10001", "01110"),
-    "6": ("00110", "01000", "10000", "11110", "10001", "10001", "01110"),
-    "7": ("11111", "00001", "00010", "00100", "01000", "01000", "01000"),
-    "8": ("01110", "10001", "10001", "01110", "10001", "10001", "01110"),
-    "9": ("01110", "10001", "10001", "01111", "00001", "00010", "01100"),
-    "%": ("11001", "11010", "00010", "00100", "01000", "01011", "10011"),
-    ".": ("00000", "00000", "00000", "00000", "00000", "01100", "01100"),
-    ",": ("00000", "00000", "00000", "00000", "01100", "00100", "01000"),
-    "-": ("00000", "00000", "00000", "11111", "00000", "00000", "00000"),
-    "/": ("00001", "00010", "00010", "00100", "01000", "01000", "10000"),
-    " ": ("00000",) * 7,
-}
+def _title_lines(title: str) -> int:
+    return _wrap(title, TITLE_CHARS, 3).count("\n") + 1
 
 
-class Canvas:
-    def __init__(self, width: int, height: int):
-        self.width, self.height = width, height
-        self.pixels = bytearray(b"\xff" * (width * height * 3))
+def _bar_styles(chart: BarChart, indexes: list[int]) -> dict:
+    styles = [_bar_style(chart.bars[i].pattern) for i in indexes]
+    return {
+        "color": [s["color"] for s in styles],
+        "edgecolor": [s["edgecolor"] for s in styles],
+        "hatch": [s["hatch"] for s in styles],
+        "linewidth": 0.9,
+    }
 
-    def set(self, x: int, y: int, color) -> None:
-        if 0 <= x < self.width and 0 <= y < self.height:
-            i = (y * self.width + x) * 3
-            self.pixels[i : i + 3] = bytes(color)
 
-    def fill_rect(self, x: int, y: int, w: int, h: int, color) -> None:
-        x0, x1 = max(0, x), min(self.width, x + w)
-        if x1 <= x0:
-            return
-        line = bytes(color) * (x1 - x0)
-        for yy in range(max(0, y), min(self.height, y + h)):
-            i = (yy * self.width + x0) * 3
-            self.pixels[i : i + len(line)] = line
+def _value_ticks(axis, chart: BarChart) -> None:
+    """Quarters of a fixed scale (0 %, 25 % … 100 %), else round numbers (whole ones for counts)."""
+    if chart.max_value:
+        ticks = [chart.max_value * t for t in (0, 0.25, 0.5, 0.75, 1)]
+    else:
+        ticks = [
+            t for t in MaxNLocator(nbins=5, integer=True).tick_values(0, chart.top) if 0 <= t <= chart.top
+        ]
+    axis.set_ticks(ticks, labels=[vn_number(t, 0) + chart.unit for t in ticks])
+    for label in axis.get_ticklabels():
+        label.set_fontproperties(_font(TICK_PT))
+        label.set_color(INK)
 
-    def pattern_rect(self, x: int, y: int, w: int, h: int, pattern: str) -> None:
-        if w <= 0 or h <= 0:
-            return
-        if pattern == "solid":
-            self.fill_rect(x, y, w, h, BAR)
-        else:
-            # Every pattern repeats every 8 (or 6) rows: build those lines once, then copy them.
-            period = 6 if pattern in ("dots", "horizontal") else 8
-            lines = []
-            for v in range(period):
-                line = bytearray()
-                for u in range(w):
-                    on = (
-                        (pattern == "diagonal" and (u + v) % 8 < 3)
-                        or (pattern == "dots" and u % 6 < 2 and v % 6 < 2)
-                        or (pattern == "cross" and ((u + v) % 8 < 2 or (u - v) % 8 < 2))
-                        or (pattern == "horizontal" and v % 6 < 2)
-                    )
-                    line += bytes(BAR if on else WHITE)
-                lines.append(bytes(line))
-            x0 = max(0, x)
-            clip = min(self.width, x + w) - x0
-            for yy in range(max(0, y), min(self.height, y + h)):
-                i = (yy * self.width + x0) * 3
-                self.pixels[i : i + clip * 3] = lines[(yy - y) % period][(x0 - x) * 3 : (x0 - x + clip) * 3]
-        for xx in range(x, x + w):  # outline so that every pattern reads as a bar
-            self.set(xx, y, BAR)
-            self.set(xx, y + h - 1, BAR)
-        for yy in range(y, y + h):
-            self.set(x, yy, BAR)
-            self.set(x + w - 1, yy, BAR)
 
-    def text(self, text: str, x: int, y: int, size: int) -> None:
-        for ch in text:
-            glyph = FONT.get(ch, FONT[" "])
-            for gy, bits in enumerate(glyph):
-                for gx, bit in enumerate(bits):
-                    if bit == "1":
-                        self.fill_rect(x + gx * size, y + gy * size, size, size, INK)
-            x += 6 * size
+def _bar_style(pattern: str) -> dict:
+    face, line, hatch = STYLES.get(pattern, STYLES["solid"])
+    return {"color": face, "edgecolor": line, "hatch": hatch, "linewidth": 0.9}
 
-    def png(self) -> bytes:
-        raw = b"".join(
-            b"\x00" + bytes(self.pixels[y * self.width * 3 : (y + 1) * self.width * 3])
-            for y in range(self.height)
+
+def _legend(fig: Figure, ax, chart: BarChart) -> None:
+    if chart.legend:
+        handles = [Patch(label=meaning, **_bar_style(pattern)) for pattern, meaning in chart.legend]
+        ax.legend(
+            handles=handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.12),
+            ncols=min(4, len(handles)),
+            frameon=False,
+            prop=_font(TEXT_PT),
         )
 
-        def chunk(kind: bytes, data: bytes) -> bytes:
-            body = kind + data
-            return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
 
-        header = struct.pack(">IIBBBBB", self.width, self.height, 8, 2, 0, 0, 0)
-        return (
-            b"\x89PNG\r\n\x1a\n"
-            + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(raw, 9))
-            + chunk(b"IEND", b"")
+def _no_data(fig: Figure, height_in: float) -> None:
+    fig.text(
+        0.01, 1 - (0.45 / height_in), NO_DATA, ha="left", va="top", color=INK, fontproperties=_font(TEXT_PT)
+    )
+
+
+def _draw_bars(chart: BarChart, width_in: float) -> Figure:
+    title_in = 0.2 + 0.19 * _title_lines(chart.title)
+    legend_in = 0.35 if chart.legend else 0
+    n = len(chart.bars)
+    if not n:
+        height = title_in + 0.5
+        fig = Figure(figsize=(width_in, height))
+        _title(fig, chart.title, height)
+        _no_data(fig, height)
+        return fig
+    if chart.orientation == "h":
+        labels = [_wrap(chart.item_label(b), 33, 2) for b in chart.bars]
+        row_in = 0.34 if any("\n" in label for label in labels) else 0.27
+        plot_in = row_in * n
+        bottom_in = 0.35 + legend_in
+        height = title_in + plot_in + bottom_in
+        fig = Figure(figsize=(width_in, height))
+        _title(fig, chart.title, height)
+        ax = fig.add_axes((0.40, bottom_in / height, 0.50, plot_in / height))
+        positions = list(range(n))
+        values = [max(0.0, b.value or 0) for b in chart.bars]
+        ax.barh(positions, [chart.top] * n, height=0.62, color=TRACK, linewidth=0)
+        drawn = [i for i, b in enumerate(chart.bars) if b.value is not None]
+        if drawn:  # one call for every bar: a call per bar cost a third of the drawing
+            ax.barh(
+                [positions[i] for i in drawn],
+                [values[i] for i in drawn],
+                height=0.62,
+                **_bar_styles(chart, drawn),
+            )
+        for y, bar, value in zip(positions, chart.bars, values, strict=True):
+            ax.text(
+                max(0.0, value) + chart.top * 0.015,
+                y,
+                chart.label_for(bar),
+                va="center",
+                ha="left",
+                color=INK,
+                fontproperties=_font(TEXT_PT),
+            )
+        ax.set_yticks(positions, labels=labels, fontproperties=_font(TEXT_PT), color=INK)
+        ax.set_ylim(n - 0.5, -0.5)  # first row on top, as in the table
+        ax.set_xlim(0, chart.top * 1.16)
+        _value_ticks(ax.xaxis, chart)
+        ax.spines["bottom"].set_bounds(0, chart.top)
+        ax.grid(axis="x", color=GRID, linewidth=0.6)
+    else:
+        rotate = n > 8  # "01/2026" cannot wrap: more than eight side by side would touch
+        labels = [_wrap(b.label, 10, 2) for b in chart.bars]
+        plot_in = 2.0
+        bottom_in = (0.75 if rotate else 0.45) + legend_in
+        height = title_in + 0.05 + plot_in + bottom_in
+        fig = Figure(figsize=(width_in, height))
+        _title(fig, chart.title, height)
+        ax = fig.add_axes((0.09, bottom_in / height, 0.89, plot_in / height))
+        positions = list(range(n))
+        drawn = [i for i, b in enumerate(chart.bars) if b.value is not None]
+        if drawn:
+            ax.bar(
+                [positions[i] for i in drawn],
+                [max(0.0, chart.bars[i].value or 0) for i in drawn],
+                width=0.62,
+                **_bar_styles(chart, drawn),
+            )
+        for x, bar in zip(positions, chart.bars, strict=True):
+            value = max(0.0, bar.value or 0)
+            ax.text(
+                x,
+                value + chart.top * 0.02,
+                chart.label_for(bar),
+                ha="center",
+                va="bottom",
+                color=INK,
+                fontproperties=_font(7.5 if n > 12 else TICK_PT),
+            )
+        ax.set_xticks(
+            positions,
+            labels=labels,
+            fontproperties=_font(8 if rotate else TICK_PT),
+            color=INK,
+            rotation=45 if rotate else 0,
+            ha="right" if rotate else "center",
         )
+        ax.set_ylim(0, chart.top * 1.15)
+        ax.set_xlim(-0.6, n - 0.4)
+        _value_ticks(ax.yaxis, chart)
+        ax.spines["left"].set_bounds(0, chart.top)
+        ax.grid(axis="y", color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(length=0)
+    _legend(fig, ax, chart)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------- line charts
+@dataclass
+class LineChart:
+    """One line per series over the same labels (None = no point), and an optional dashed reference line
+    (the target). `value_format` writes a value the module's way (default: 87,5)."""
+
+    title: str
+    labels: list[str]
+    series: list[tuple[str, list[float | Decimal | None]]]
+    reference: tuple[str, float | Decimal] | None = None
+    unit: str = ""
+    value_format: object = None  # a callable (value) -> str
+
+    def fmt(self, value) -> str:
+        return self.value_format(value) if callable(self.value_format) else vn_number(value, 2)
+
+    def alt_text(self) -> str:
+        parts = []
+        for name, points in self.series:
+            shown = [
+                f"{label}: {self.fmt(v)}"
+                for label, v in zip(self.labels, points, strict=False)
+                if v is not None
+            ]
+            parts.append(f"{name} — " + (", ".join(shown) if shown else "chưa có số liệu"))
+        if self.reference is not None:
+            parts.append(f"{self.reference[0]}: {self.fmt(self.reference[1])} {self.unit}".rstrip())
+        return f"{self.title}. " + ("; ".join(parts) if parts else NO_DATA)
+
+    def key(self) -> tuple:
+        series = tuple(
+            (name, tuple(None if v is None else str(v) for v in points)) for name, points in self.series
+        )
+        reference = None if self.reference is None else (self.reference[0], str(self.reference[1]))
+        return ("line", self.title, tuple(self.labels), series, reference, self.unit, self.value_format)
+
+    def svg(self, width: int = 640) -> str:
+        return _svg(self, width)
+
+    def png(self, scale: int = 2) -> bytes:
+        return _png(self, scale)
+
+    def draw(self, width_in: float = 6.4) -> Figure:
+        title_in = 0.2 + 0.19 * _title_lines(self.title)
+        plot_in, bottom_in = 1.9, 0.75
+        height = title_in + plot_in + bottom_in
+        fig = Figure(figsize=(width_in, height))
+        _title(fig, self.title, height)
+        ax = fig.add_axes((0.11, bottom_in / height, 0.86, plot_in / height))
+        positions = list(range(len(self.labels)))
+        for n, (name, points) in enumerate(self.series):
+            xs = [x for x, v in zip(positions, points, strict=False) if v is not None]
+            ys = [float(v) for v in points if v is not None]
+            ax.plot(
+                xs,
+                ys,
+                color=LINE_COLOURS[n % len(LINE_COLOURS)],
+                linestyle=LINE_STYLES[n % len(LINE_STYLES)],
+                marker=LINE_MARKERS[n % len(LINE_MARKERS)],
+                linewidth=2,
+                markersize=5,
+                label=name,
+            )
+            for x, y in zip(xs, ys, strict=True):
+                ax.annotate(
+                    self.fmt(y),
+                    (x, y),
+                    xytext=(0, 5),
+                    textcoords="offset points",
+                    ha="center",
+                    color=INK,
+                    fontproperties=_font(8),
+                )
+        if self.reference is not None:
+            label, value = self.reference
+            ax.axhline(
+                float(value),
+                color="#555555",
+                linestyle=(0, (6, 4)),
+                linewidth=1.2,
+                label=f"{label}: {self.fmt(value)} {self.unit}".rstrip(),
+            )
+        values = [float(v) for _, points in self.series for v in points if v is not None]
+        values += [float(self.reference[1])] if self.reference is not None else []
+        low, high = min([0.0, *values]), max(values or [1.0])
+        high = low + 1 if high == low else high
+        ax.set_ylim(low, high + (high - low) * 0.15)
+        ax.set_xlim(-0.4, max(0.4, len(positions) - 0.6))
+        ax.set_xticks(
+            positions,
+            labels=[_wrap(label, 12, 2) for label in self.labels],
+            fontproperties=_font(TICK_PT),
+            color=INK,
+        )
+        ax.yaxis.set_major_formatter(lambda value, _pos: self.fmt(value))
+        for label in ax.get_yticklabels():
+            label.set_fontproperties(_font(TICK_PT))
+        ax.grid(axis="y", color=GRID, linewidth=0.6)
+        ax.set_axisbelow(True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        if not values:
+            _no_data(fig, height)
+        elif self.series or self.reference is not None:
+            ax.legend(
+                loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2, frameon=False, prop=_font(TEXT_PT)
+            )
+        return fig
+
+
+# ------------------------------------------------------------------------------------------- output
+Chart = BarChart | LineChart
+
+
+def _svg(chart: Chart, width: int) -> str:
+    return _render(chart, "svg", width)
+
+
+def _png(chart: Chart, scale: int) -> bytes:
+    return _render(chart, "png", scale)
+
+
+_CACHE: OrderedDict[tuple, str | bytes] = OrderedDict()
+
+
+def _render(chart: Chart, fmt: str, size: int):
+    """The chart as SVG (`size` = width in px) or PNG (`size` = scale), drawn once per content: pages
+    draw the same figures on every request, a report draws them for each download."""
+    key = (chart.key(), fmt, size)
+    with _RENDER_LOCK:  # rcParams and the cache are process-wide
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+        with matplotlib.rc_context(_RC):
+            fig = chart.draw(width_in=size / 100 if fmt == "svg" else WIDTH_IN)
+            out = io.BytesIO()
+            if fmt == "png":
+                fig.savefig(out, format="png", dpi=100 * size, metadata={"Software": None})
+                result: str | bytes = out.getvalue()
+            else:
+                fig.savefig(
+                    out, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None}
+                )
+                result = _page_svg(out.getvalue(), chart, key)
+        _CACHE[key] = result
+        if len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+        return result
+
+
+_URL_REF = re.compile(r"url\(#([^)]+)\)")
+_DECIMALS = re.compile(r"(\d\.\d{2})\d+")
+# Geometry written to 0.01 pt (finer than any screen; a third of the size), never text or labels.
+_GEOMETRY = {"d", "x", "y", "x1", "y1", "x2", "y2", "width", "height", "transform", "points", "viewBox"}
+
+
+def _page_svg(data: bytes, chart: Chart, key: tuple) -> str:
+    """matplotlib's SVG made fit to sit inline in a page under the CSP: styles become presentation
+    attributes, metadata and the <style> element go, ids are prefixed per chart, and it is labelled."""
+    root = ET.fromstring(data)  # noqa: S314 - our own output, not user input
+    prefix = "c" + hashlib.sha1(repr(key).encode(), usedforsecurity=False).hexdigest()[:8] + "-"
+    parents = {child: parent for parent in root.iter() for child in parent}
+    for element in list(root.iter()):
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag in ("metadata", "style", "script"):
+            parents[element].remove(element)
+    referenced = set()
+    for element in root.iter():
+        for name, value in element.attrib.items():
+            referenced.update(_URL_REF.findall(value))
+            if name.endswith("href") and value.startswith("#"):
+                referenced.add(value[1:])
+    for element in root.iter():
+        style = element.attrib.pop("style", "")
+        for declaration in style.split(";"):
+            if ":" in declaration:
+                name, value = (part.strip() for part in declaration.split(":", 1))
+                element.set(name, CSS_FONTS if name == "font-family" else value)
+        if element.get("id") is not None:
+            if element.get("id") in referenced:
+                element.set("id", prefix + element.get("id"))
+            else:
+                del element.attrib["id"]
+        for name, value in list(element.attrib.items()):
+            if name in _GEOMETRY:
+                element.set(name, _DECIMALS.sub(r"\1", " ".join(value.split())))
+            if name.endswith("href") and value.startswith("#"):
+                element.set(name, "#" + prefix + value[1:])
+            elif "url(#" in value:
+                element.set(name, _URL_REF.sub(lambda m: f"url(#{prefix}{m.group(1)})", value))
+    # What the stylesheet said for every element, as inherited attributes of the root.
+    root.set("stroke-linejoin", "round")
+    root.set("stroke-linecap", "butt")
+    for name in ("width", "height", "version"):
+        root.attrib.pop(name, None)
+    root.set("width", "100%")
+    root.set("role", "img")
+    root.set("class", "ng-chart")
+    root.set("aria-label", chart.alt_text())
+    title = ET.Element(f"{{{SVG_NS}}}title")
+    title.text = chart.title
+    desc = ET.Element(f"{{{SVG_NS}}}desc")
+    desc.text = chart.alt_text()
+    root.insert(0, desc)
+    root.insert(0, title)
+    text = ET.tostring(root, encoding="unicode", short_empty_elements=True)
+    return re.sub(r">\s+<", "><", text)
