@@ -106,6 +106,16 @@ def vn_number(value: float | Decimal, decimals: int = 1) -> str:
     return text.rstrip("0").rstrip(",") if "," in text else text
 
 
+class _Drawn:
+    """A chart drawn once (`draw()`) and saved for the page (SVG) or the document (PNG)."""
+
+    def svg(self, width: int = 640) -> str:
+        return _render(self, "svg", width)
+
+    def png(self, scale: int = 2) -> bytes:
+        return _render(self, "png", scale)
+
+
 # ----------------------------------------------------------------------------------------- bar charts
 @dataclass
 class Bar:
@@ -117,7 +127,7 @@ class Bar:
 
 
 @dataclass
-class BarChart:
+class BarChart(_Drawn):
     """Horizontal bars (orientation "h", e.g. on-time rate per organisation) or columns ("v", e.g. per
     month)."""
 
@@ -150,12 +160,6 @@ class BarChart:
     def key(self) -> tuple:
         bars = tuple((b.label, b.value, b.pattern, b.display, b.number) for b in self.bars)
         return ("bar", self.title, bars, self.max_value, self.unit, self.orientation, tuple(self.legend))
-
-    def svg(self, width: int = 640) -> str:
-        return _svg(self, width)
-
-    def png(self, scale: int = 2) -> bytes:
-        return _png(self, scale)
 
     def draw(self, width_in: float = 6.4) -> Figure:
         return _draw_bars(self, width_in)
@@ -323,7 +327,7 @@ def _draw_bars(chart: BarChart, width_in: float) -> Figure:
 
 # ---------------------------------------------------------------------------------------- line charts
 @dataclass
-class LineChart:
+class LineChart(_Drawn):
     """One line per series over the same labels (None = no point), and an optional dashed reference line
     (the target). `value_format` writes a value the module's way (default: 87,5)."""
 
@@ -356,12 +360,6 @@ class LineChart:
         )
         reference = None if self.reference is None else (self.reference[0], str(self.reference[1]))
         return ("line", self.title, tuple(self.labels), series, reference, self.unit, self.value_format)
-
-    def svg(self, width: int = 640) -> str:
-        return _svg(self, width)
-
-    def png(self, scale: int = 2) -> bytes:
-        return _png(self, scale)
 
     def draw(self, width_in: float = 6.4) -> Figure:
         title_in = 0.2 + 0.19 * _title_lines(self.title)
@@ -433,14 +431,6 @@ class LineChart:
 
 # ------------------------------------------------------------------------------------------- output
 Chart = BarChart | LineChart
-
-
-def _svg(chart: Chart, width: int) -> str:
-    return _render(chart, "svg", width)
-
-
-def _png(chart: Chart, scale: int) -> bytes:
-    return _render(chart, "png", scale)
 
 
 _CACHE: OrderedDict[tuple, str | bytes] = OrderedDict()

@@ -31,6 +31,25 @@ def _issuer(inspection, on: dt.date) -> tuple[Issuer, str]:
     return issuer, (f"UBKT{abbreviation}" if commission else abbreviation)
 
 
+DOC_TYPES = {"QĐ": "QUYẾT ĐỊNH", "TB": "THÔNG BÁO"}
+
+
+def _render(issuer, issuer_abbreviation, step, issued_on, abbreviation, summary, body, recipients) -> bytes:
+    spec = PartyDocument(
+        **issuer.document_fields(),
+        number=step.number if step else "",
+        doc_abbreviation=abbreviation,
+        issuer_abbreviation=issuer_abbreviation,
+        place=settings.DOCUMENT_PLACE_NAME,
+        issued_on=issued_on,
+        doc_type=DOC_TYPES[abbreviation],
+        summary=summary,
+        body=body,
+        recipients=issuer.recipients(*recipients),
+    )
+    return render_party_document(spec)
+
+
 def _subject_names(inspection) -> list[str]:
     return [
         s.organization.name if s.organization_id else f"đồng chí {s.person.full_name}"
@@ -104,19 +123,9 @@ def decision_document(inspection) -> bytes:
             "Quyết định này."
         ),
     ]
-    spec = PartyDocument(
-        **issuer.document_fields(),
-        number=step.number if step else "",
-        doc_abbreviation="QĐ",
-        issuer_abbreviation=issuer_abbreviation,
-        place=settings.DOCUMENT_PLACE_NAME,
-        issued_on=issued_on,
-        doc_type="QUYẾT ĐỊNH",
-        summary=decision_title(inspection),
-        body=body,
-        recipients=issuer.recipients("Như Điều 3"),
+    return _render(
+        issuer, issuer_abbreviation, step, issued_on, "QĐ", decision_title(inspection), body, ["Như Điều 3"]
     )
-    return render_party_document(spec)
 
 
 def notice_title(inspection) -> str:
@@ -167,19 +176,9 @@ def conclusion_notice_document(inspection) -> bytes:
             )
         )
     subjects = [name[:1].upper() + name[1:] for name in _subject_names(inspection)]
-    spec = PartyDocument(
-        **issuer.document_fields(),
-        number=step.number if step else "",
-        doc_abbreviation="TB",
-        issuer_abbreviation=issuer_abbreviation,
-        place=settings.DOCUMENT_PLACE_NAME,
-        issued_on=issued_on,
-        doc_type="THÔNG BÁO",
-        summary=notice_title(inspection),
-        body=body,
-        recipients=issuer.recipients(*subjects),
+    return _render(
+        issuer, issuer_abbreviation, step, issued_on, "TB", notice_title(inspection), body, subjects
     )
-    return render_party_document(spec)
 
 
 NOTIFIED_OF_CONCLUSION = (InspectionState.NOTICE_ISSUED, InspectionState.CLOSED)

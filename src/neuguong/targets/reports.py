@@ -18,6 +18,24 @@ from neuguong.people.selectors import document_issuer
 from .rules import format_number as num
 
 
+def _report(organization, today: dt.date, summary: str, body: list, *recipients: str) -> bytes:
+    """A BÁO CÁO of the organisation, numbered at issue, issued and signed by the one rule."""
+    issuer = document_issuer(organization=organization, on=today)
+    spec = PartyDocument(
+        **issuer.document_fields(),
+        number="",
+        doc_abbreviation="BC",
+        issuer_abbreviation=organization.abbreviation,
+        place=settings.DOCUMENT_PLACE_NAME,
+        issued_on=today,
+        doc_type="BÁO CÁO",
+        summary=summary,
+        body=body,
+        recipients=issuer.recipients(*recipients),
+    )
+    return render_party_document(spec)
+
+
 def self_assessment_report(*, assessment, breakdown: dict, today: dt.date) -> bytes:
     """Báo cáo tự đánh giá, chấm điểm CCHC of one agency, issued by its Party organisation."""
     cycle = assessment.cycle
@@ -113,20 +131,13 @@ def self_assessment_report(*, assessment, breakdown: dict, today: dt.date) -> by
             "Chi tiết điểm và tài liệu kiểm chứng từng tiêu chí thành phần tại Phụ lục kèm theo.", italic=True
         ),
     ]
-    issuer = document_issuer(organization=organization, on=today)
-    spec = PartyDocument(
-        **issuer.document_fields(),
-        number="",
-        doc_abbreviation="BC",
-        issuer_abbreviation=organization.abbreviation,
-        place=settings.DOCUMENT_PLACE_NAME,
-        issued_on=today,
-        doc_type="BÁO CÁO",
-        summary=f"Kết quả tự đánh giá, chấm điểm cải cách hành chính năm {cycle.year}",
-        body=body,
-        recipients=issuer.recipients("Tổ thẩm định"),
+    return _report(
+        organization,
+        today,
+        f"Kết quả tự đánh giá, chấm điểm cải cách hành chính năm {cycle.year}",
+        body,
+        "Tổ thẩm định",
     )
-    return render_party_document(spec)
 
 
 def ranking_report(*, cycle, ranking: dict, today: dt.date) -> bytes:
@@ -199,20 +210,13 @@ def ranking_report(*, cycle, ranking: dict, today: dt.date) -> bytes:
             italic=True,
         ),
     ]
-    issuer = document_issuer(organization=organization, on=today)
-    spec = PartyDocument(
-        **issuer.document_fields(),
-        number="",
-        doc_abbreviation="BC",
-        issuer_abbreviation=organization.abbreviation,
-        place=settings.DOCUMENT_PLACE_NAME,
-        issued_on=today,
-        doc_type="BÁO CÁO",
-        summary=f"Kết quả chấm điểm, xếp hạng cải cách hành chính năm {cycle.year}",
-        body=body,
-        recipients=issuer.recipients("Các cơ quan, đơn vị được đánh giá"),
+    return _report(
+        organization,
+        today,
+        f"Kết quả chấm điểm, xếp hạng cải cách hành chính năm {cycle.year}",
+        body,
+        "Các cơ quan, đơn vị được đánh giá",
     )
-    return render_party_document(spec)
 
 
 def ranking_annex(*, cycle, ranking: dict) -> bytes:
