@@ -238,7 +238,9 @@ class InspectionQuerySet(models.QuerySet):
 class Inspection(TimeStampedModel):
     """One item of a program: an inspection or a supervision, with its subjects, team and state."""
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="inspections")
+    program = models.ForeignKey(
+        Program, verbose_name="chương trình", on_delete=models.PROTECT, related_name="inspections"
+    )
     kind = models.CharField("hình thức", max_length=32, choices=InspectionKind.choices)
     title = models.CharField("nội dung", max_length=255)
     content = models.TextField("nội dung chi tiết", blank=True)
@@ -470,7 +472,9 @@ class Breach(TimeStampedModel):
     """A concluded breach of exemplary responsibility by a person (forces the lowest evaluation level)."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="breaches")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="exemplary_breaches")
+    person = models.ForeignKey(
+        "people.Person", verbose_name="đảng viên", on_delete=models.PROTECT, related_name="exemplary_breaches"
+    )
     description = models.TextField("nội dung vi phạm")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 

@@ -594,7 +594,7 @@ def working_note_add(
     return step
 
 
-def _may_attach(actor, inspection: Inspection, step: Step) -> bool:
+def may_attach(actor, inspection: Inspection, step: Step) -> bool:
     """Whoever may take a step may add files to it (the subject to its self-report, before the conclusion)."""
     if step.kind == StepKind.SELF_REPORT:
         allowed = access.can_work(actor, inspection) or (
@@ -611,7 +611,7 @@ def _may_attach(actor, inspection: Inspection, step: Step) -> bool:
 def document_add(*, actor, step: Step, upload) -> Document:
     """Attach one more file to a step, by whoever may take that step, while the inspection is open."""
     inspection = _lock_inspection(step.inspection_id)
-    _require(_may_attach(actor, inspection, step))
+    _require(may_attach(actor, inspection, step))
     if inspection.state in FINISHED_STATES:
         raise BusinessError(MSG_DOCUMENT_CLOSED, field="file")
     check_upload(upload, field="file")

@@ -337,7 +337,7 @@ def recommendation_carry_over_view(request, inspection_id: int, recommendation_i
 def document_add_view(request, inspection_id: int, step_id: int):
     inspection, level = inspection_get(user=request.user, inspection_id=inspection_id)
     step = Step.objects.filter(pk=step_id, inspection=inspection, kind__in=STEP_KINDS_BY_LEVEL[level]).first()
-    if step is None:
+    if step is None or not services.may_attach(request.user, inspection, step):
         raise Http404
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and (
