@@ -62,9 +62,11 @@ def _parse_datetime(value: Any) -> dt.datetime | None:
 
 def format_value(field: models.Field | None, value: Any, names: dict[tuple[type, str], str]) -> str | None:
     """One stored value as a reader should see it."""
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return None
     if field is not None and field.is_relation and field.related_model is not None:
+        if isinstance(value, list):  # a many-to-many field, recorded as a list of ids
+            return ", ".join(names.get((field.related_model, str(v)), str(v)) for v in value)
         return names.get((field.related_model, str(value)), str(value))
     if field is not None and field.choices:
         labels = {str(k): str(v) for k, v in field.flatchoices}
@@ -108,8 +110,9 @@ def _related_names(model: type[models.Model], events: list[AuditEvent]) -> dict[
             if field is None or not field.is_relation or field.related_model is None:
                 continue
             for value in (change.get("old"), change.get("new")):
-                if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-                    wanted[field.related_model].add(str(value))
+                for item in value if isinstance(value, list) else [value]:
+                    if isinstance(item, int) or (isinstance(item, str) and item.isdigit()):
+                        wanted[field.related_model].add(str(item))
     names: dict[tuple[type, str], str] = {}
     for related, ids in wanted.items():
         for obj in related._base_manager.filter(pk__in=list(ids)):
@@ -127,6 +130,7 @@ def history_rows(model: type[models.Model], events: list[AuditEvent]) -> list[di
     requested deadline) and `audit_masked_fields` (sensitive values shown masked, e.g. the CCCD)."""
     fields = _field_map(model)
     hidden = HIDDEN_FIELDS | set(getattr(model, "audit_hidden_fields", ()))
+    # Values an event records that are not columns of the model (subjects, a team by name...).
     extra_labels = getattr(model, "audit_field_labels", {})
     masked_fields = set(getattr(model, "audit_masked_fields", ()))
     names = _related_names(model, events)
