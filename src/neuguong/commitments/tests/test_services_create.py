@@ -4,6 +4,7 @@ import pytest
 
 from neuguong.audit.models import AuditEvent
 from neuguong.commitments import services
+from neuguong.commitments.events import CommitmentEvent
 from neuguong.commitments.models import Commitment, CommitmentCategory, OutboxStatus, Reminder, SourceKind
 from neuguong.commitments.selectors import heads_of_agencies
 from neuguong.core.errors import BusinessError, OutOfScope
@@ -29,7 +30,7 @@ def test_secretary_puts_a_commitment_on_her_board_with_audit(tree):
     commitment = create(tree, category="exemplary", source_kind="document", source_note="Mục II.3")
     assert commitment.original_deadline == commitment.deadline == dt.date(2026, 4, 30)
     assert commitment.category == CommitmentCategory.EXEMPLARY
-    assert AuditEvent.objects.for_object(commitment).filter(action="create").exists()
+    assert AuditEvent.objects.for_object(commitment).filter(action=CommitmentEvent.CREATED).exists()
 
 
 def test_secretary_cannot_create_on_another_organisations_board(tree):
@@ -212,7 +213,8 @@ def test_a_bulk_assignment_counts_in_the_tallies_and_the_history_like_single_one
     by_triggers = counts()
     tally.rebuild(TODAY)
     assert counts() == by_triggers
-    events = AuditEvent.objects.visible_to(tree.secretary_a).filter(action="create")
+    events = AuditEvent.objects.visible_to(tree.secretary_a).filter(action="commitments.created")
     assert events.count() == 5
     assert {e.target_id for e in events} == {str(c.pk) for c in made}
     assert all(e.note == "Kế hoạch năm" and e.changes["title"]["new"] == "Học tập Nghị quyết" for e in events)
+    assert all(e.changes["co_units"]["new"] == tree.branch_a.name for e in events)

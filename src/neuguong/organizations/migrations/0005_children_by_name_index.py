@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organizations', '0003_fill_folded_names'),
+        ('organizations', '0004_typed_audit_actions'),
     ]
 
     operations = [
