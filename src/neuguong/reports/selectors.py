@@ -197,17 +197,22 @@ class Figures:
     def children_complete(self) -> bool:
         return self.children_total is None
 
+    def _is_child(self, row: GroupRow) -> bool:
+        return row.key not in ("", self.organization.code)  # not the organisation's own row, nor dissolved
+
     def children_beyond(self, shown: int) -> int:
         """How many active children are not among the first `shown` rows of `by_child` (which may also
         hold the organisation's own row and that of dissolved children)."""
-
-        def is_child(row: GroupRow) -> bool:
-            return row.key not in ("", self.organization.code)
-
         total = self.children_total
         if total is None:
-            total = sum(1 for row in self.by_child if is_child(row))
-        return max(0, total - sum(1 for row in self.by_child[:shown] if is_child(row)))
+            total = sum(1 for row in self.by_child if self._is_child(row))
+        return max(0, total - sum(1 for row in self.by_child[: max(shown, 0)] if self._is_child(row)))
+
+    def child_row_count(self) -> int:
+        """How many rows `all_child_rows()` yields (the annex needs it before the first row)."""
+        if self.children_total is None:
+            return len(self.by_child)
+        return self.children_total + sum(1 for row in self.by_child if not self._is_child(row))
 
     def all_child_rows(self) -> Iterator[GroupRow]:
         """Every row of `by_child` as the reports show them (the organisation itself first, then each
