@@ -159,8 +159,8 @@ def main() -> None:
     from neuguong.core.dates import local_today
     from neuguong.organizations.models import Organization
     from neuguong.reports.periods import custom_period
+    from neuguong.reports.rendering import report_render
     from neuguong.reports.selectors import report_figures
-    from neuguong.reports.services import report_render
 
     print(f"database: {connection.vendor}")
     call_command("migrate", verbosity=0)

@@ -146,6 +146,8 @@ def _write_sheet(ws, sheet: AnnexSheet) -> None:
         ws.append([])
     bold = Font(name=FONT_NAME, size=12, bold=True)
     centered = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    # Tall enough for headers wrapped on three lines (no spreadsheet sizes a row when it opens a file).
+    ws.row_dimensions[header_row].height = 48
     ws.append(
         [_cell(ws, column.header, font=bold, alignment=centered, border=BOX) for column in sheet.columns]
     )
