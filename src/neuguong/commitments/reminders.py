@@ -194,3 +194,39 @@ def run(*, now: dt.datetime | None = None) -> dict[str, int]:
     today = now.astimezone(LOCAL_ZONE).date()
     planned = plan_reminders(today=today)
     return {"planned": planned, **send_due_reminders(now=now, today=today)}
+
+
+# How long sent reminders (and read notifications) are kept: long enough to answer "was I told?" for a
+# review period, short enough that the outbox does not grow with the nation (docs/scaling.md: ~90
+# million reminder rows a year at national size).
+RETENTION_DAYS = 400
+PRUNE_BATCH = 10_000
+
+
+def prune_reminders(*, today: dt.date, keep_days: int | None = None) -> dict[str, int]:
+    """Delete reminders sent (or cancelled) more than `keep_days` ago that planning can never write
+    again, and notifications read that long ago; a batch at a time. Planning only writes a "before"
+    reminder for a deadline still to come and an overdue one for the latest weekly date, so old ones
+    never come back; an escalation's date is fixed (deadline + 14 days), so it is kept while its
+    commitment is still open with that deadline (else planning would write, and send, it again)."""
+    from django.db.models import F, Q
+
+    from .models import OutboxStatus
+
+    keep = RETENTION_DAYS if keep_days is None else keep_days
+    cutoff = today - dt.timedelta(days=keep)
+    still_planned = Q(
+        kind=ReminderKind.ESCALATION,
+        commitment__halt="",
+        commitment__completed_on__isnull=True,
+        commitment__deadline=F("deadline"),
+    )
+    old = Reminder.objects.filter(
+        status__in=(OutboxStatus.SENT, OutboxStatus.CANCELLED), due_on__lt=cutoff
+    ).exclude(still_planned)
+    read = Notification.objects.filter(read_at__lt=timezone.now() - dt.timedelta(days=keep))
+    deleted = {"reminders": 0, "notifications": 0}
+    for name, queryset in (("reminders", old), ("notifications", read)):
+        while ids := list(queryset.values_list("pk", flat=True)[:PRUNE_BATCH]):
+            deleted[name] += queryset.model.objects.filter(pk__in=ids).delete()[0]
+    return deleted

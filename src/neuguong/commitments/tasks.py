@@ -20,3 +20,13 @@ def refresh_status_tallies() -> dict:
     advanced = advance(local_today())
     compact()
     return {"advanced": advanced}
+
+
+@task
+def prune_reminders() -> dict:
+    """Delete old sent reminders and old read notifications (reminders.prune_reminders)."""
+    from neuguong.core.dates import local_today
+
+    from .reminders import prune_reminders as prune
+
+    return prune(today=local_today())
