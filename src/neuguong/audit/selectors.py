@@ -1,6 +1,7 @@
 """Reading the audit trail as people read it: labels, names, Vietnamese choices and dd/mm/yyyy dates."""
 
 import datetime as dt
+import decimal
 from collections import defaultdict
 from typing import Any
 
@@ -54,6 +55,18 @@ def _parse_datetime(value: Any) -> dt.datetime | None:
     return None
 
 
+def _decimal_text(value: Any) -> str:
+    """98.5000 → "98,5": comma as the decimal separator, trailing zeros dropped (as the pages show numbers)."""
+    try:
+        number = decimal.Decimal(str(value))
+    except decimal.InvalidOperation:
+        return str(value)
+    whole, _, fraction = format(abs(number), "f").partition(".")
+    fraction = fraction.rstrip("0")
+    sign = "-" if number < 0 else ""
+    return f"{sign}{whole},{fraction}" if fraction else f"{sign}{whole}"
+
+
 def format_value(field: models.Field | None, value: Any, names: dict[tuple[type, str], str]) -> str | None:
     """One stored value as a reader should see it."""
     if value is None or value == "":
@@ -67,6 +80,8 @@ def format_value(field: models.Field | None, value: Any, names: dict[tuple[type,
         return labels.get(str(value), str(value))
     if isinstance(value, bool):
         return YES_NO[value]
+    if isinstance(field, models.DecimalField):
+        return _decimal_text(value)
     if isinstance(field, models.DateTimeField) or (field is None and _parse_datetime(value)):
         moment = _parse_datetime(value)
         if moment is not None:
@@ -117,6 +132,8 @@ def history_rows(model: type[models.Model], events: list[AuditEvent]) -> list[di
     """Events of records of `model`, each with its label and readable changes."""
     fields = _field_map(model)
     hidden = HIDDEN_FIELDS | set(getattr(model, "audit_hidden_fields", ()))
+    # Labels of values an event records that are not fields of the model (a count, a file's name).
+    extra_labels = getattr(model, "audit_field_labels", {})
     names = _related_names(model, events)
     rows = []
     for event in events:
@@ -125,7 +142,7 @@ def history_rows(model: type[models.Model], events: list[AuditEvent]) -> list[di
             if name in hidden:
                 continue
             field = fields.get(name)
-            label = getattr(field, "verbose_name", None) or name.replace("_", " ")
+            label = getattr(field, "verbose_name", None) or extra_labels.get(name) or name.replace("_", " ")
             changes.append(
                 {
                     "field": capfirst(str(label)),

@@ -320,8 +320,16 @@ class PlanItem(models.Model):
     title = models.CharField("việc làm", max_length=500)
     expected_result = models.CharField("kết quả dự kiến", max_length=500, blank=True)
     deadline = models.DateField("thời hạn")
-    # Set when the plan is graded and the item becomes a tracked commitment (commitments module).
-    commitment_id = models.BigIntegerField(null=True, blank=True, editable=False)
+    # Set when the plan is graded and the item becomes a tracked commitment.
+    commitment = models.ForeignKey(
+        "commitments.Commitment",
+        verbose_name="nhiệm vụ theo dõi",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="study_plan_items",
+    )
 
     class Meta:
         verbose_name = "việc trong kế hoạch vận dụng"

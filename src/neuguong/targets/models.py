@@ -120,7 +120,9 @@ class AnnualTargetQuerySet(models.QuerySet):
 class AnnualTarget(TimeStampedModel):
     """The value an agency must reach for an indicator in a year."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="annual_targets")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="chỉ tiêu", on_delete=models.PROTECT, related_name="annual_targets"
+    )
     agency = models.ForeignKey(
         "organizations.Agency", verbose_name="cơ quan, đơn vị", on_delete=models.PROTECT, related_name="+"
     )
@@ -148,15 +150,24 @@ class AnnualTarget(TimeStampedModel):
 class Actual(TimeStampedModel):
     """The value reached at the end of one reporting period (compared with the year's target)."""
 
-    annual_target = models.ForeignKey(AnnualTarget, on_delete=models.PROTECT, related_name="actuals")
+    annual_target = models.ForeignKey(
+        AnnualTarget, verbose_name="chỉ tiêu năm", on_delete=models.PROTECT, related_name="actuals"
+    )
     period = models.PositiveSmallIntegerField("kỳ")
     value = models.DecimalField("kết quả thực hiện", **VALUE)
     reported_on = models.DateField("ngày báo cáo")
     # Empty for values loaded in bulk (demo data, migrations from older systems).
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="người báo cáo",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     note = models.CharField("thuyết minh", max_length=1000, blank=True)
+
+    audit_field_labels = {"evidence": "tài liệu kiểm chứng"}
 
     class Meta:
         verbose_name = "kết quả thực hiện"
@@ -204,7 +215,15 @@ class ReportingDuty(models.Model):
     annual_target = models.ForeignKey(AnnualTarget, on_delete=models.CASCADE, related_name="duties")
     period = models.PositiveSmallIntegerField("kỳ")
     deadline = models.DateField("hạn báo cáo")
-    commitment_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # Empty for duties seeded in bulk (demo data) and, once, for links to commitments that no longer existed.
+    commitment = models.ForeignKey(
+        "commitments.Commitment",
+        verbose_name="nhiệm vụ nhắc báo cáo",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="target_duties",
+    )
 
     class Meta:
         verbose_name = "nghĩa vụ báo cáo"
@@ -246,6 +265,8 @@ class ScoringSet(TimeStampedModel):
     )
 
     objects = ScoringSetQuerySet.as_manager()
+
+    audit_field_labels = {"components": "số tiêu chí thành phần"}
 
     class Meta:
         verbose_name = "bộ chỉ số chấm điểm"
@@ -356,7 +377,9 @@ class ScoringCycle(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    scoring_set = models.ForeignKey(ScoringSet, on_delete=models.PROTECT, related_name="cycles")
+    scoring_set = models.ForeignKey(
+        ScoringSet, verbose_name="bộ chỉ số", on_delete=models.PROTECT, related_name="cycles"
+    )
     year = models.PositiveSmallIntegerField("năm đánh giá")
     name = models.CharField("tên đợt đánh giá", max_length=255)
     self_deadline = models.DateField(
@@ -370,6 +393,8 @@ class ScoringCycle(TimeStampedModel):
     )
 
     objects = ScoringCycleQuerySet.as_manager()
+
+    audit_field_labels = {"agencies": "số cơ quan được đánh giá"}
 
     class Meta:
         verbose_name = "đợt chấm điểm"
@@ -469,6 +494,8 @@ class ComponentScore(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     response = models.TextField("giải trình của cơ quan", blank=True)
+
+    audit_field_labels = {"evidence": "tài liệu kiểm chứng"}
 
     class Meta:
         verbose_name = "điểm tiêu chí thành phần"

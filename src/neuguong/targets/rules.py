@@ -189,3 +189,18 @@ def band_for(score: Decimal, maximum: Decimal, bands: Sequence[dict] | None = No
         if share >= Decimal(str(band["min_percent"])):
             return band["label"]
     return ""
+
+
+def bands_text(bands: Sequence[dict] | None) -> str:
+    """The bands as a reader says them: "Xuất sắc từ 90 %; Tốt từ 80 %; …; Yếu dưới 50 %"."""
+    ordered = sorted(bands or DEFAULT_BANDS, key=lambda b: Decimal(str(b["min_percent"])), reverse=True)
+    parts = []
+    for index, band in enumerate(ordered):
+        minimum = Decimal(str(band["min_percent"]))
+        if minimum > 0 or index == 0:
+            parts.append(f"{band['label']} từ {format_number(minimum)} %")
+        else:
+            parts.append(
+                f"{band['label']} dưới {format_number(Decimal(str(ordered[index - 1]['min_percent'])))} %"
+            )
+    return "; ".join(parts)

@@ -9,13 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from neuguong.access.scope import scope_for
-from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
+from neuguong.audit.services import snapshot
 from neuguong.core.dates import format_vn, local_today
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
 from neuguong.organizations.models import Agency, Organization
 
-from .. import importers, rules
+from .. import events, importers, rules
 from ..models import (
     AgencyAssessment,
     AssessmentStatus,
@@ -117,7 +117,7 @@ def cycle_create(
         [ComponentScore(assessment=a, component_id=cid) for a in assessments for cid in component_ids],
         batch_size=5000,
     )
-    audit_create(actor=actor, target=cycle)
+    events.cycle_opened(actor=actor, cycle=cycle, team=team, agencies=len(assessments))
     return cycle
 
 
@@ -125,14 +125,9 @@ def cycle_create(
 def cycle_team_set(*, actor, cycle: ScoringCycle, users: Sequence) -> None:
     """Name the appraisal team (tổ thẩm định)."""
     require_write(actor, cycle.organization.path)
-    old = sorted(u.username for u in cycle.team.all())
+    old = list(cycle.team.all())
     cycle.team.set(users)
-    audit_record(
-        actor=actor,
-        action="team_set",
-        target=cycle,
-        changes={"team": {"old": old, "new": sorted(u.username for u in users)}},
-    )
+    events.cycle_team_set(actor=actor, cycle=cycle, old=old, new=users)
 
 
 def is_team_member(user, cycle: ScoringCycle) -> bool:
@@ -218,19 +213,14 @@ def self_score_save(
     row.self_score = value.quantize(TWO_PLACES)
     row.explanation = explanation
     row.save(update_fields=["self_score", "explanation"])
-    audit_update(actor=actor, target=row, before=before, action="self_score")
+    events.self_scored(actor=actor, score=row, before=before)
     for upload in files:
         evidence = ScoreEvidence(
             score=row, original_name=(upload.name or "")[:255], size=upload.size, uploaded_by=actor
         )
         evidence.file.save(upload.name, upload, save=False)
         evidence.save()
-        audit_record(
-            actor=actor,
-            action="evidence_add",
-            target=row,
-            changes={"evidence": {"old": None, "new": evidence.original_name}},
-        )
+        events.score_evidence_added(actor=actor, score=row, file_name=evidence.original_name)
     return row
 
 
@@ -279,13 +269,7 @@ def assessment_submit(
     assessment.difficulties = (difficulties or "").strip()[:10000]
     assessment.recommendations = (recommendations or "").strip()[:10000]
     assessment.save()
-    audit_update(
-        actor=actor,
-        target=assessment,
-        before=before,
-        action="submit",
-        note="Nộp muộn (đã được mở lại)" if assessment.submitted_late else "",
-    )
+    events.assessment_submitted(actor=actor, assessment=assessment, before=before)
     return assessment
 
 
@@ -314,7 +298,7 @@ def assessment_reopen(
     before = snapshot(assessment, ["reopened_until"])
     assessment.reopened_until = until
     assessment.save(update_fields=["reopened_until", "updated_at"])
-    audit_update(actor=actor, target=assessment, before=before, action="reopen", note=reason)
+    events.assessment_reopened(actor=actor, assessment=assessment, before=before, reason=reason)
     return assessment
 
 
@@ -349,18 +333,7 @@ def appraisal_save(
     row.appraisal_comment = (comment or "").strip()[:5000]
     row.appraised_by = actor
     row.save(update_fields=["appraised_score", "appraisal_comment", "appraised_by"])
-    # Appraisal events are scoped to the organising committee so the agency cannot read scores early.
-    changes = {
-        "appraised_score": {"old": before["appraised_score"], "new": str(row.appraised_score)},
-        "appraisal_comment": {"old": before["appraisal_comment"], "new": row.appraisal_comment},
-    }
-    audit_record(
-        actor=actor,
-        action="appraise",
-        target=row,
-        changes=changes,
-        org_path=assessment.cycle.organization.path,
-    )
+    events.appraised(actor=actor, assessment=assessment, score=row, before=before)
     return row
 
 
@@ -391,7 +364,7 @@ def appraisal_send_for_response(
     before = snapshot(assessment, ["status"])
     assessment.status = AssessmentStatus.AWAITING_RESPONSE
     assessment.save(update_fields=["status", "updated_at"])
-    audit_update(actor=actor, target=assessment, before=before, action="send_for_response")
+    events.sent_for_response(actor=actor, assessment=assessment, before=before)
     return assessment
 
 
@@ -420,7 +393,7 @@ def assessment_respond(
     assessment.response_text = text
     assessment.responded_at = timezone.now()
     assessment.save(update_fields=["status", "response_text", "responded_at", "updated_at"])
-    audit_update(actor=actor, target=assessment, before=before, action="respond")
+    events.assessment_responded(actor=actor, assessment=assessment, before=before)
     return assessment
 
 
@@ -438,7 +411,7 @@ def assessment_finalise(*, actor, assessment: AgencyAssessment) -> AgencyAssessm
     assessment.status = AssessmentStatus.FINALISED
     assessment.finalised_at = timezone.now()
     assessment.save(update_fields=["status", "finalised_at", "updated_at"])
-    audit_update(actor=actor, target=assessment, before=before, action="finalise")
+    events.assessment_finalised(actor=actor, assessment=assessment, before=before)
     return assessment
 
 
@@ -470,21 +443,11 @@ def survey_scores_import(*, actor, cycle: ScoringCycle, upload) -> int:
             )
     if problems:
         raise importers.ImportProblems(sorted(problems, key=importers._row_of))
+    changes = []
     for _, code, score in rows:
         assessment = assessments[code]
-        old = assessment.survey_score
+        changes.append((assessment, assessment.survey_score))
         assessment.survey_score = score.quantize(TWO_PLACES)
-        audit_record(
-            actor=actor,
-            action="import",
-            target=assessment,
-            changes={
-                "survey_score": {
-                    "old": None if old is None else str(old),
-                    "new": str(assessment.survey_score),
-                }
-            },
-            org_path=cycle.organization.path,
-        )
+    events.survey_scores_imported(actor=actor, cycle=cycle, changes=changes)
     AgencyAssessment.objects.bulk_update([assessments[code] for _, code, _ in rows], ["survey_score"])
     return len(rows)

@@ -7,13 +7,14 @@ from collections.abc import Iterable, Sequence
 from django.db import transaction
 
 from neuguong.access.scope import scope_for
-from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
+from neuguong.audit.services import snapshot
+from neuguong.commitments import services as commitment_services
 from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError
 from neuguong.core.text import normalize_text
 from neuguong.organizations.models import Agency, Organization
 
-from .. import importers, rules
+from .. import events, importers, rules
 from ..models import (
     Actual,
     ActualEvidence,
@@ -77,7 +78,7 @@ def indicator_create(
         frequency=frequency,
         report_due_days=report_due_days,
     )
-    audit_create(actor=actor, target=indicator)
+    events.indicator_created(actor=actor, indicator=indicator)
     return indicator
 
 
@@ -105,7 +106,7 @@ def indicator_update(*, actor, indicator: Indicator, **fields) -> Indicator:
         if name in fields and fields[name] is not None:
             setattr(indicator, name, fields[name])
     indicator.save()
-    audit_update(actor=actor, target=indicator, before=before)
+    events.indicator_updated(actor=actor, indicator=indicator, before=before)
     return indicator
 
 
@@ -130,14 +131,14 @@ def annual_target_set(
         target = AnnualTarget.objects.create(
             indicator=indicator, agency=agency, year=year, target_value=value, note=normalize_text(note)[:500]
         )
-        audit_create(actor=actor, target=target)
+        events.annual_target_set(actor=actor, target=target)
         _create_duties(actor=actor, targets=[target])
     else:
         before = snapshot(target)
         target.target_value = value
         target.note = normalize_text(note)[:500]
         target.save()
-        audit_update(actor=actor, target=target, before=before)
+        events.annual_target_changed(actor=actor, target=target, before=before)
     return target
 
 
@@ -170,7 +171,7 @@ def annual_targets_import(*, actor, organization: Organization, upload) -> list[
             indicator__in=indicators.values(), agency__in=agencies.values(), year__in={r.year for r in rows}
         )
     }
-    saved, created = [], []
+    saved, created, changed = [], [], []
     for row in rows:
         indicator, agency = indicators[row.indicator_code], agencies[row.agency_code]
         target = existing.get((indicator.pk, agency.pk, row.year))
@@ -184,29 +185,20 @@ def annual_targets_import(*, actor, organization: Organization, upload) -> list[
             )
             existing[(indicator.pk, agency.pk, row.year)] = target
             created.append(target)
-            audit_record(
-                actor=actor,
-                action="import",
-                target=target,
-                changes={"target_value": {"old": None, "new": str(row.target_value)}},
-            )
+            changed.append((target, None, "", row.target_value, row.note))
         elif target.target_value != row.target_value or target.note != row.note:
-            audit_record(
-                actor=actor,
-                action="import",
-                target=target,
-                changes={"target_value": {"old": str(target.target_value), "new": str(row.target_value)}},
-            )
+            changed.append((target, target.target_value, target.note, row.target_value, row.note))
             target.target_value, target.note = row.target_value, row.note
             target.save(update_fields=["target_value", "note", "updated_at"])
         saved.append(target)
+    events.annual_targets_imported(actor=actor, changes=changed)
     _create_duties(actor=actor, targets=created)
     return saved
 
 
 def _create_duties(*, actor, targets: Iterable[AnnualTarget]) -> None:
-    """One reporting duty per period; each reminded through a commitment on the agency's board when the
-    commitments module is installed (source_kind 'target')."""
+    """One reporting duty per period, each reminded through a commitment on the agency's board
+    (source_kind 'target') that the period's report completes."""
     duties = []
     for target in targets:
         indicator = target.indicator
@@ -222,22 +214,11 @@ def _create_duties(*, actor, targets: Iterable[AnnualTarget]) -> None:
         _remind_through_commitment(actor=actor, duty=duty)
 
 
-def _commitments():
-    try:
-        from neuguong.commitments import services as commitment_services
-    except ImportError:  # pragma: no cover - the module ships with the product
-        return None
-    return commitment_services if hasattr(commitment_services, "commitment_create") else None
-
-
 def _remind_through_commitment(*, actor, duty: ReportingDuty) -> None:
-    services = _commitments()
-    if services is None:
-        return
     target = duty.annual_target
     label = rules.period_label(target.year, target.indicator.frequency, duty.period)
     today = local_today()
-    commitment = services.commitment_create(
+    duty.commitment = commitment_services.commitment_create(
         actor=actor,
         organization=target.agency.organization,
         title=f"Báo cáo kết quả chỉ tiêu «{target.indicator.name}» {label.lower()} — {target.agency.name}"[
@@ -254,24 +235,21 @@ def _remind_through_commitment(*, actor, duty: ReportingDuty) -> None:
         start_on=rules.period_start(target.year, target.indicator.frequency, duty.period),
         reason="Nghĩa vụ báo cáo chỉ tiêu cho kỳ đã qua" if duty.deadline < today else "",
     )
-    duty.commitment_id = commitment.pk
-    duty.save(update_fields=["commitment_id"])
+    duty.save(update_fields=["commitment"])
 
 
 def _complete_commitment(*, actor, duty: ReportingDuty | None, completed_on: dt.date) -> None:
-    services = _commitments()
-    if services is None or duty is None or duty.commitment_id is None:
+    """The period's report completes its reminder, unless it is already done or was halted (a suspended or
+    cancelled reminder is left as it is: the report is recorded all the same)."""
+    commitment = duty.commitment if duty is not None else None
+    if commitment is None or commitment.completed_on is not None or commitment.halt:
         return
-    from neuguong.commitments.models import Commitment
-
-    commitment = Commitment.objects.filter(pk=duty.commitment_id, completed_on__isnull=True).first()
-    if commitment is not None:
-        services.commitment_complete(
-            actor=actor,
-            commitment=commitment,
-            completed_on=completed_on,
-            note="Đã nhập kết quả thực hiện chỉ tiêu",
-        )
+    commitment_services.commitment_complete(
+        actor=actor,
+        commitment=commitment,
+        completed_on=completed_on,
+        note="Đã nhập kết quả thực hiện chỉ tiêu",
+    )
 
 
 # --------------------------------------------------------------------------------------------- actuals
@@ -317,25 +295,24 @@ def actual_record(
             reported_by=actor,
             note=normalize_text(note)[:1000],
         )
-        audit_create(actor=actor, target=actual)
-        duty = ReportingDuty.objects.filter(annual_target=annual_target, period=period).first()
+        events.actual_reported(actor=actor, actual=actual)
+        duty = (
+            ReportingDuty.objects.select_related("commitment")
+            .filter(annual_target=annual_target, period=period)
+            .first()
+        )
         _complete_commitment(actor=actor, duty=duty, completed_on=reported_on)
     else:
         before = snapshot(actual, ["value", "note"])
         actual.value = parsed
         actual.note = normalize_text(note)[:1000]
         actual.save(update_fields=["value", "note", "updated_at"])
-        audit_update(actor=actor, target=actual, before=before)
+        events.actual_corrected(actor=actor, actual=actual, before=before)
     for upload in files:
         evidence = ActualEvidence(
             actual=actual, original_name=(upload.name or "")[:255], size=upload.size, uploaded_by=actor
         )
         evidence.file.save(upload.name, upload, save=False)
         evidence.save()
-        audit_record(
-            actor=actor,
-            action="evidence_add",
-            target=actual,
-            changes={"evidence": {"old": None, "new": evidence.original_name}},
-        )
+        events.actual_evidence_added(actor=actor, actual=actual, file_name=evidence.original_name)
     return actual

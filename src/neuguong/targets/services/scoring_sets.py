@@ -5,12 +5,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
+from neuguong.audit.services import snapshot
 from neuguong.core.errors import BusinessError
 from neuguong.core.text import normalize_text
 from neuguong.organizations.models import Organization
 
-from .. import importers, rules
+from .. import events, importers, rules
 from ..models import (
     Area,
     Component,
@@ -80,16 +80,10 @@ def scoring_set_import(*, actor, organization: Organization, name: str, year: in
         organization=organization, name=name[:255], year=year, version=_next_version(organization, year)
     )
     _create_tree(scoring_set, areas)
-    audit_record(
+    events.scoring_set_imported(
         actor=actor,
-        action="import",
-        target=scoring_set,
-        changes={
-            "components": {
-                "old": None,
-                "new": Component.objects.filter(criterion__area__scoring_set=scoring_set).count(),
-            }
-        },
+        scoring_set=scoring_set,
+        components=Component.objects.filter(criterion__area__scoring_set=scoring_set).count(),
     )
     return scoring_set
 
@@ -139,7 +133,7 @@ def scoring_set_copy(*, actor, source: ScoringSet, year: int | None = None, name
         copied_from=source,
     )
     _create_tree(copy, set_tree(source))
-    audit_create(actor=actor, target=copy, note=f"Sao từ {source}")
+    events.scoring_set_copied(actor=actor, copy=copy)
     return copy
 
 
@@ -178,7 +172,7 @@ def scoring_set_publish(*, actor, scoring_set: ScoringSet) -> ScoringSet:
     scoring_set.status = SetStatus.PUBLISHED
     scoring_set.published_at = timezone.now()
     scoring_set.save(update_fields=["status", "published_at", "updated_at"])
-    audit_update(actor=actor, target=scoring_set, before=before, action="publish")
+    events.scoring_set_published(actor=actor, scoring_set=scoring_set, before=before)
     return scoring_set
 
 
@@ -200,5 +194,5 @@ def component_update(*, actor, component: Component, name: str, max_points, guid
     component.max_points = maximum.quantize(TWO_PLACES)
     component.guide = (guide or "").strip()
     component.save()
-    audit_update(actor=actor, target=component, before=before)
+    events.component_updated(actor=actor, component=component, before=before)
     return component

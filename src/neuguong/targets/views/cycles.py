@@ -16,7 +16,7 @@ from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.forms import apply_business_error
 from neuguong.organizations.models import Organization
 
-from .. import exports, rules, selectors, services
+from .. import events, exports, rules, selectors, services
 from ..forms import (
     AppraisalForm,
     CycleForm,
@@ -211,15 +211,12 @@ def _assessment_context(request, assessment, *, row_errors=None, row_input=None,
     }
 
 
-# Events that carry appraisal-side values (the survey score import): hidden like the scores themselves.
-APPRAISAL_SIDE_ACTIONS = ("import",)
-
-
 def _visible_history(assessment, show_appraisal: bool) -> list[dict]:
     rows = history_for(assessment)
     if show_appraisal:
         return rows
-    return [row for row in rows if row["event"].action not in APPRAISAL_SIDE_ACTIONS]
+    # Events that carry appraisal-side values (the survey score import): hidden like the scores themselves.
+    return [row for row in rows if row["event"].action not in events.APPRAISAL_SIDE_EVENTS]
 
 
 @login_required
