@@ -3,16 +3,13 @@
 from django.db import transaction
 
 from neuguong.access.scope import scope_for
-from neuguong.audit.services import audit_record
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
-
-# The evidence-file check (extension and first bytes) is the commitments module's, shared on purpose.
 from neuguong.people.models import (
     Person,
 )
 
-from .. import rules
+from .. import events, rules
 from ..models import (
     Attendance,
     AttendanceMethod,
@@ -79,21 +76,8 @@ def _write_mark(*, actor, session, invitee, status, reason, method, on_behalf_of
         invitee=invitee,
         defaults={"status": status, "reason": reason, "method": method, "marked_by": actor},
     )
-    changes = {
-        name: {"old": before.get(name), "new": value}
-        for name, value in (("status", status), ("reason", reason))
-        if before.get(name) != value
-    }
-    if changes:
-        audit_record(
-            actor=actor,
-            action="attendance",
-            target=invitee.person,
-            changes=changes,
-            org_path=invitee.organization.path,
-            note=f"{session.campaign.title} — {session}",
-            on_behalf_of=on_behalf_of,
-        )
+    attendance.session, attendance.invitee = session, invitee
+    events.attendance_marked(actor=actor, attendance=attendance, before=before, on_behalf_of=on_behalf_of)
     return attendance
 
 

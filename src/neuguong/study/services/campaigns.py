@@ -8,12 +8,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
 
-from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
+from neuguong.audit.services import snapshot
 from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError
 from neuguong.core.text import normalize_text
-
-# The evidence-file check (extension and first bytes) is the commitments module's, shared on purpose.
 from neuguong.core.uploads import check_upload
 from neuguong.organizations.models import Organization
 from neuguong.people.models import (
@@ -25,6 +23,7 @@ from neuguong.people.models import (
     PositionTitle,
 )
 
+from .. import events
 from ..models import (
     Campaign,
     CampaignLevel,
@@ -120,7 +119,7 @@ def campaign_create(
         description=description.strip()[:5000],
         created_by=actor,
     )
-    audit_create(actor=actor, target=campaign)
+    events.campaign_created(actor=actor, campaign=campaign)
     return campaign
 
 
@@ -157,7 +156,7 @@ def campaign_update(*, actor, campaign: Campaign, **values: Any) -> Campaign:
     for name, value in values.items():
         setattr(campaign, name, value)
     campaign.save()
-    audit_update(actor=actor, target=campaign, before=before)
+    events.campaign_updated(actor=actor, campaign=campaign, before=before)
     return campaign
 
 
@@ -180,8 +179,9 @@ def material_add(*, actor, campaign: Campaign, title: str, file=None, url: str =
     )
     if file:
         check_upload(file, field="file")
+    file_name = (getattr(file, "name", "") or "")[:255] if file else ""
     material = Material.objects.create(campaign=campaign, title=title, file=file or "", url=url)
-    audit_create(actor=actor, target=material)
+    events.material_added(actor=actor, material=material, file_name=file_name)
     return material
 
 
@@ -211,7 +211,7 @@ def session_add(
         online_link=online_link,
         is_makeup=is_makeup,
     )
-    audit_create(actor=actor, target=session)
+    events.session_added(actor=actor, session=session)
     return session
 
 
@@ -251,10 +251,5 @@ def invitees_generate(*, actor, campaign: Campaign) -> int:
         for pk, org_id, joined in rows.iterator(chunk_size=2000)
     ]
     Invitee.objects.bulk_create(invitees, batch_size=1000, ignore_conflicts=True)
-    audit_record(
-        actor=actor,
-        action="invite",
-        target=campaign,
-        changes={"invitees": {"old": None, "new": len(invitees)}},
-    )
+    events.invitees_added(actor=actor, campaign=campaign, added=len(invitees))
     return len(invitees)

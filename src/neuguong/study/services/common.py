@@ -3,9 +3,6 @@
 from neuguong.access.scope import scope_for
 from neuguong.core.errors import OutOfScope
 
-# The evidence-file check (extension and first bytes) is the commitments module's, shared on purpose.
-
-
 MSG_NO_RIGHT = "Bạn không có quyền thực hiện thao tác này ở tổ chức này."
 MSG_BAD_POSITION = "Chức vụ không hợp lệ."
 MSG_NOT_INVITED = "Bạn không có trong danh sách được triệu tập của đợt học tập này."

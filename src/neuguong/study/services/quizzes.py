@@ -7,13 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from neuguong.access.scope import scope_for
-from neuguong.audit.services import audit_create, audit_record
 from neuguong.core.dates import LOCAL_ZONE
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
 
-# The evidence-file check (extension and first bytes) is the commitments module's, shared on purpose.
-from .. import importer, rules
+from .. import events, importer, rules
 from ..models import (
     Campaign,
     Invitee,
@@ -65,12 +63,7 @@ def questions_import(*, actor, campaign: Campaign, content: bytes) -> int:
             for q in result.questions
         ]
     )
-    audit_record(
-        actor=actor,
-        action="import",
-        target=campaign,
-        changes={"questions": {"old": None, "new": len(result.questions)}},
-    )
+    events.questions_imported(actor=actor, campaign=campaign, imported=len(result.questions))
     return len(result.questions)
 
 
@@ -109,7 +102,7 @@ def quiz_round_create(
         time_limit_minutes=time_limit_minutes,
         max_attempts=max_attempts,
     )
-    audit_create(actor=actor, target=quiz_round)
+    events.quiz_round_created(actor=actor, quiz_round=quiz_round)
     return quiz_round
 
 

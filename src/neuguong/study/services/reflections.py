@@ -5,14 +5,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from neuguong.access.scope import scope_for
-from neuguong.audit.services import audit_update, snapshot
+from neuguong.audit.services import snapshot
+from neuguong.commitments import services as commitment_services
 from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
-
-# The evidence-file check (extension and first bytes) is the commitments module's, shared on purpose.
 from neuguong.core.uploads import check_upload
 
+from .. import events
 from ..models import (
     Invitee,
     PlanItem,
@@ -128,12 +128,8 @@ def reflection_save(
     reflection.save()
     reflection.plan_items.all().delete()
     PlanItem.objects.bulk_create([PlanItem(reflection=reflection, **item) for item in items])
-    audit_update(
-        actor=actor,
-        target=reflection,
-        before=before,
-        action="submit" if submit else "update",
-        on_behalf_of=on_behalf_of,
+    events.reflection_saved(
+        actor=actor, reflection=reflection, before=before, submitted=submit, on_behalf_of=on_behalf_of
     )
     return reflection
 
@@ -150,22 +146,12 @@ def _lock_for_review(actor, reflection: Reflection) -> Reflection:
     return reflection
 
 
-def _commitments_available() -> bool:
-    from importlib.util import find_spec
-
-    return find_spec("neuguong.commitments.services") is not None
-
-
 def _plan_items_to_commitments(actor, reflection: Reflection) -> int:
     """Each plan item becomes a commitment of the author (rõ việc, rõ người, rõ thời gian)."""
-    if not _commitments_available():
-        return 0
-    from neuguong.commitments import services as commitment_services
-
     created = 0
     person = reflection.invitee.person
-    for item in reflection.plan_items.filter(commitment_id__isnull=True):
-        commitment = commitment_services.commitment_create(
+    for item in reflection.plan_items.filter(commitment__isnull=True):
+        item.commitment = commitment_services.commitment_create(
             actor=actor,
             organization=person.organization,
             title=item.title,
@@ -177,8 +163,7 @@ def _plan_items_to_commitments(actor, reflection: Reflection) -> int:
             source_object=item,
             source_note=f"Kế hoạch vận dụng: {reflection.invitee.campaign.title}",
         )
-        item.commitment_id = commitment.pk
-        item.save(update_fields=["commitment_id"])
+        item.save(update_fields=["commitment"])
         created += 1
     return created
 
@@ -196,7 +181,7 @@ def reflection_grade(*, actor, reflection: Reflection, grade: str, note: str = "
     reflection.reviewed_by = actor
     reflection.reviewed_at = timezone.now()
     reflection.save()
-    audit_update(actor=actor, target=reflection, before=before, action="grade")
+    events.reflection_graded(actor=actor, reflection=reflection, before=before)
     _plan_items_to_commitments(actor, reflection)
     return reflection
 
@@ -214,7 +199,7 @@ def reflection_return(*, actor, reflection: Reflection, note: str) -> Reflection
     reflection.reviewed_by = actor
     reflection.reviewed_at = timezone.now()
     reflection.save()
-    audit_update(actor=actor, target=reflection, before=before, action="return")
+    events.reflection_returned(actor=actor, reflection=reflection, before=before)
     return reflection
 
 
@@ -236,5 +221,5 @@ def reflection_excuse(*, actor, invitee: Invitee, reason: str) -> Reflection:
     reflection.reviewed_by = actor
     reflection.reviewed_at = timezone.now()
     reflection.save()
-    audit_update(actor=actor, target=reflection, before=before, action="excuse")
+    events.reflection_excused(actor=actor, reflection=reflection, before=before)
     return reflection

@@ -5,11 +5,9 @@ import datetime as dt
 from django.db import transaction
 
 from neuguong.access.scope import scope_for
-from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
+from neuguong.audit.services import snapshot
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
-
-# The evidence-file check (extension and first bytes) is the commitments module's, shared on purpose.
 from neuguong.organizations.models import Organization
 from neuguong.people.models import (
     THEORY_RANK,
@@ -18,6 +16,7 @@ from neuguong.people.models import (
     TheoryLevel,
 )
 
+from .. import events
 from ..models import (
     COURSE_AWARDS,
     Course,
@@ -55,7 +54,7 @@ def course_create(
     course = Course.objects.create(
         title=title, kind=kind, organizer=organizer, starts_on=starts_on, ends_on=ends_on
     )
-    audit_create(actor=actor, target=course)
+    events.course_opened(actor=actor, course=course)
     return course
 
 
@@ -65,12 +64,7 @@ def enrolment_add(*, actor, course: Course, person: Person) -> Enrolment:
     if Enrolment.objects.filter(course=course, person=person).exists():
         raise BusinessError(MSG_ALREADY_ENROLLED.format(name=person.full_name), field="person")
     enrolment = Enrolment.objects.create(course=course, person=person)
-    audit_record(
-        actor=actor,
-        action="enrol",
-        target=person,
-        changes={"course": {"old": None, "new": course.title}},
-    )
+    events.enrolled(actor=actor, enrolment=enrolment)
     return enrolment
 
 
@@ -93,7 +87,7 @@ def enrolment_complete(
     enrolment.completed_on = completed_on if passed else None
     enrolment.certificate_number = normalize_text(certificate_number)[:64] if passed else ""
     enrolment.save()
-    audit_update(actor=actor, target=enrolment, before=before, action="complete")
+    events.enrolment_result_recorded(actor=actor, enrolment=enrolment, before=before)
     awarded = COURSE_AWARDS.get(enrolment.course.kind)
     if passed and awarded and THEORY_RANK[TheoryLevel(person.theory_level)] < THEORY_RANK[awarded]:
         from neuguong.people.services import person_update
@@ -117,14 +111,11 @@ def position_requirement_set(*, actor, title: str, required_level: str) -> Posit
         raise OutOfScope(MSG_NO_REQUIREMENT_RIGHT)
     if title not in PositionTitle.values or required_level not in TheoryLevel.values:
         raise BusinessError(MSG_BAD_POSITION, field="title")
+    old_level = (
+        PositionRequirement.objects.filter(title=title).values_list("required_level", flat=True).first()
+    )
     requirement, _ = PositionRequirement.objects.update_or_create(
         title=title, defaults={"required_level": required_level}
     )
-    audit_record(
-        actor=actor,
-        action="update",
-        target=requirement,
-        org_path="/",
-        changes={"required_level": {"old": None, "new": required_level}},
-    )
+    events.position_requirement_set(actor=actor, requirement=requirement, old_level=old_level)
     return requirement
