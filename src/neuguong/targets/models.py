@@ -8,13 +8,14 @@ Two halves share the app:
   ComponentScores. Totals, ranks and bands are computed from the component scores, never typed.
 """
 
+import operator
 import uuid
+from functools import reduce
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from neuguong.access.scope import any_of
 from neuguong.core.models import SoftDeleteModel, SoftDeleteQuerySet, TimeStampedModel
 from neuguong.core.text import fold, normalize_text
 
@@ -30,13 +31,12 @@ def ancestor_paths(path: str) -> list[str]:
 
 def _tree_q(scope, lookup: str = "organization__path") -> Q:
     """Records owned by an organisation in the user's subtrees or above them: a bloc's indicators and
-    scoring sets apply to every agency under it, so a grassroots secretary reads them too."""
-    if scope.is_global:
-        return Q()
+    scoring sets apply to every agency under it, so a grassroots secretary reads them too. Never an empty
+    Q(): like `Scope.read_q`, "everything" is a condition that stays true when ORed with others."""
     ancestors = sorted({a for path in scope.read_paths for a in ancestor_paths(path)})
-    if not ancestors:
+    if scope.is_global or not ancestors:
         return scope.read_q(lookup)
-    return any_of(scope.read_q(lookup), Q(**{f"{lookup}__in": ancestors}))
+    return scope.read_q(lookup) | Q(**{f"{lookup}__in": ancestors})
 
 
 # ---------------------------------------------------------------------------------------------- targets
@@ -168,6 +168,8 @@ class Actual(TimeStampedModel):
     note = models.CharField("thuyết minh", max_length=1000, blank=True)
 
     audit_field_labels = {"evidence": "tài liệu kiểm chứng"}
+    # Read on the target's own page: naming the target again says nothing.
+    audit_hidden_fields = ("annual_target",)
 
     class Meta:
         verbose_name = "kết quả thực hiện"
@@ -365,7 +367,7 @@ class ScoringCycleQuerySet(models.QuerySet):
         if scope.person_id and not scope.is_global:
             headed = AgencyAssessment.objects.filter(agency__head_id=scope.person_id)
             conditions.append(Q(pk__in=headed.values("cycle_id")))
-        return self.filter(any_of(*conditions))
+        return self.filter(reduce(operator.or_, conditions))
 
 
 class ScoringCycle(TimeStampedModel):
@@ -430,7 +432,7 @@ class AssessmentQuerySet(models.QuerySet):
             conditions.append(Q(cycle_id__in=team_cycles.values("scoringcycle_id")))
         if scope.person_id:
             conditions.append(Q(agency__head_id=scope.person_id))
-        return self.filter(any_of(*conditions))
+        return self.filter(reduce(operator.or_, conditions))
 
 
 class AgencyAssessment(TimeStampedModel):

@@ -1,11 +1,20 @@
-"""What the targets pages share: the role check, the year and organisation filters, the form page."""
+"""What the targets pages share: the role check, the year and organisation filters, the form page, the
+import form, and the errors of a decision posted from another page."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from neuguong.access.scope import scope_for
 from neuguong.core.dates import local_today
+from neuguong.core.forms import Done, submit_form
 from neuguong.organizations.models import Organization
+
+from ..importers import ImportProblems
 
 
 def require_org_role(user) -> None:
@@ -52,3 +61,28 @@ def docx_response(content: bytes, filename: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def submit_import[T](
+    form: forms.BaseForm, run: Callable[[dict[str, Any]], T]
+) -> tuple[Done[T] | None, list[str]]:
+    """`submit_form` for an import, and the file's problems row by row to list under the form."""
+    problems: list[str] = []
+
+    def run_keeping_problems(data: dict[str, Any]) -> T:
+        # The one page-specific catch: the summary goes next to the file field (submit_form), the rows
+        # are listed under the form, so the exception's list is kept before it is re-raised.
+        try:
+            return run(data)
+        except ImportProblems as problem:
+            problems.extend(problem.problems)
+            raise
+
+    return submit_form(form, run_keeping_problems), problems
+
+
+def flash_errors(request, form: forms.BaseForm) -> None:
+    """A decision posted from another page (publish, team, survey) says why it was refused there."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)

@@ -2,8 +2,8 @@
 assessment page with self-scoring, appraisal and the workflow actions, transparency."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,69 +12,52 @@ from django.views.decorators.http import require_POST
 from neuguong.access.scope import scope_for
 from neuguong.audit.selectors import history_for
 from neuguong.core.dates import local_today
-from neuguong.core.errors import BusinessError, OutOfScope
-from neuguong.core.forms import apply_business_error
+from neuguong.core.forms import submit_form
 from neuguong.organizations.models import Organization
 
 from .. import events, exports, rules, selectors, services
 from ..forms import (
+    ActionForm,
     AppraisalForm,
     CycleForm,
     ReopenForm,
+    ResponseForm,
     SelfScoreForm,
     SubmitForm,
     SurveyImportForm,
     TeamForm,
     default_deadline,
 )
-from ..importers import ImportProblems
-from ..models import AssessmentStatus, Component, ScoreEvidence, SetStatus
-from .common import (
-    docx_response,
-    form_page,
-)
-
-MSG_UNKNOWN_USERS = "Không có tài khoản: {names}."
+from ..models import AssessmentStatus, SetStatus
+from .common import docx_response, form_page, submit_import
 
 
 # --------------------------------------------------------------------------------------------- cycles
-def _users_by_names(text: str):
-    names = [n.strip() for n in (text or "").split(",") if n.strip()]
-    users = list(get_user_model().objects.filter(username__in=names, is_active=True))
-    missing = sorted(set(names) - {u.username for u in users})
-    if missing:
-        raise BusinessError(MSG_UNKNOWN_USERS.format(names=", ".join(missing)), field="team")
-    return users
-
-
 @login_required
 def cycle_create_view(request):
-    orgs = Organization.objects.writable_by(request.user)
-    if not orgs.exists():
+    organizations = Organization.objects.writable_by(request.user)
+    if not organizations.exists():
         raise Http404
     sets = selectors.scoring_set_list(user=request.user).filter(status=SetStatus.PUBLISHED)
     form = CycleForm(
-        request.POST or None, org_queryset=orgs, sets=sets, initial={"self_deadline": default_deadline()}
+        request.POST or None,
+        org_queryset=organizations,
+        sets=sets,
+        initial={"self_deadline": default_deadline()},
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            data["team"] = _users_by_names(data.pop("team"))
-            cycle = services.cycle_create(actor=request.user, **data)
-        except OutOfScope:
-            form.add_error("organization", services.MSG_NO_RIGHT)
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, "Đã mở đợt chấm điểm.")
-            return redirect("targets:cycle", cycle_id=cycle.pk)
+    if request.method == "POST" and (
+        done := submit_form(form, lambda data: services.cycle_create(actor=request.user, **data))
+    ):
+        cycle = done.result
+        messages.success(
+            request, f"Đã mở đợt chấm điểm «{cycle.name}» cho {cycle.assessments.count()} cơ quan."
+        )
+        return redirect("targets:cycle", cycle_id=cycle.pk)
     return form_page(request, form, "Mở đợt chấm điểm", back=reverse("targets:scoring"))
 
 
-@login_required
-def cycle_detail_view(request, cycle_id: int):
+def _cycle_page(request, cycle, *, team_form=None, survey_form=None, survey_problems=(), status: int = 200):
     """The cycle's assessments with status and totals; the team and survey import for organisers."""
-    cycle = selectors.cycle_get(user=request.user, cycle_id=cycle_id)
     assessments = list(selectors.cycle_assessments(user=request.user, cycle=cycle))
     totals = selectors.assessment_totals([a.pk for a in assessments])
     scope = scope_for(request.user)
@@ -93,18 +76,25 @@ def cycle_detail_view(request, cycle_id: int):
                 "locked": rules.is_locked(cycle.self_deadline, a.reopened_until, today),
             }
         )
+    team = list(cycle.team.all())
     context = {
         "cycle": cycle,
         "rows": rows,
         "maximum": selectors.set_maximum(cycle.scoring_set_id),
         "is_team": is_team,
         "can_manage": scope.can_write_path(cycle.organization.path),
-        "team": list(cycle.team.all()),
-        "team_form": TeamForm(initial={"team": ", ".join(u.username for u in cycle.team.all())}),
-        "survey_form": SurveyImportForm(),
-        "today": local_today(),
+        "team": team,
+        "team_form": team_form or TeamForm(initial={"team": ", ".join(u.username for u in team)}),
+        "survey_form": survey_form or SurveyImportForm(),
+        "survey_problems": survey_problems,
+        "today": today,
     }
-    return render(request, "targets/cycle_detail.html", context)
+    return render(request, "targets/cycle_detail.html", context, status=status)
+
+
+@login_required
+def cycle_detail_view(request, cycle_id: int):
+    return _cycle_page(request, selectors.cycle_get(user=request.user, cycle_id=cycle_id))
 
 
 @login_required
@@ -112,19 +102,13 @@ def cycle_detail_view(request, cycle_id: int):
 def cycle_team_view(request, cycle_id: int):
     cycle = selectors.cycle_get(user=request.user, cycle_id=cycle_id)
     form = TeamForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise BusinessError("Cần ít nhất một thành viên tổ thẩm định.")
-        services.cycle_team_set(
-            actor=request.user, cycle=cycle, users=_users_by_names(form.cleaned_data["team"])
-        )
-    except OutOfScope as exc:
-        raise Http404 from exc
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Đã cập nhật tổ thẩm định.")
-    return redirect("targets:cycle", cycle_id=cycle.pk)
+    if submit_form(
+        form, lambda data: services.cycle_team_set(actor=request.user, cycle=cycle, users=data["team"])
+    ):
+        names = ", ".join(u.get_full_name() or u.username for u in cycle.team.all())
+        messages.success(request, f"Đã cập nhật tổ thẩm định: {names}.")
+        return redirect("targets:cycle", cycle_id=cycle.pk)
+    return _cycle_page(request, cycle, team_form=form, status=400)
 
 
 @login_required
@@ -132,22 +116,13 @@ def cycle_team_view(request, cycle_id: int):
 def cycle_survey_view(request, cycle_id: int):
     cycle = selectors.cycle_get(user=request.user, cycle_id=cycle_id)
     form = SurveyImportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, "Chưa chọn tệp.")
+    done, problems = submit_import(
+        form, lambda data: services.survey_scores_import(actor=request.user, cycle=cycle, upload=data["file"])
+    )
+    if done:
+        messages.success(request, f"Đã nhập điểm điều tra của {done.result} cơ quan.")
         return redirect("targets:cycle", cycle_id=cycle.pk)
-    try:
-        count = services.survey_scores_import(
-            actor=request.user, cycle=cycle, upload=form.cleaned_data["file"]
-        )
-    except ImportProblems as exc:
-        messages.error(request, exc.message)
-        for problem in exc.problems[:50]:
-            messages.error(request, problem)
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Đã nhập điểm điều tra của {count} cơ quan.")
-    return redirect("targets:cycle", cycle_id=cycle.pk)
+    return _cycle_page(request, cycle, survey_form=form, survey_problems=problems, status=400)
 
 
 @login_required
@@ -173,6 +148,7 @@ def ranking_view(request, cycle_id: int):
 
 # --------------------------------------------------------------------------------------------- assessments
 def _assessment_context(request, assessment, *, row_errors=None, row_input=None, forms=None) -> dict:
+    """What the assessment page shows this user; `forms` are bound forms to show again with their errors."""
     user = request.user
     cycle = assessment.cycle
     show_appraisal = services.can_see_appraisal(user, assessment)
@@ -206,9 +182,18 @@ def _assessment_context(request, assessment, *, row_errors=None, row_input=None,
             initial={"difficulties": assessment.difficulties, "recommendations": assessment.recommendations}
         ),
         "reopen_form": forms.get("reopen") or ReopenForm(),
+        "respond_form": forms.get("respond") or ResponseForm(),
         "history": _visible_history(assessment, show_appraisal) if (show_appraisal or can_self) else [],
         "today": local_today(),
     }
+
+
+def _visible_history(assessment, show_appraisal: bool) -> list[dict]:
+    rows = history_for(assessment)
+    if show_appraisal:
+        return rows
+    # Events that carry appraisal-side values (the survey score import): hidden like the scores themselves.
+    return [row for row in rows if row["event"].action not in events.APPRAISAL_SIDE_EVENTS]
 
 
 def _visible_history(assessment, show_appraisal: bool) -> list[dict]:
@@ -242,67 +227,8 @@ def assessment_view(request, assessment_id: int):
     return render(request, "targets/assessment.html", context)
 
 
-def _component_of(assessment, component_id: int) -> Component:
-    component = Component.objects.filter(
-        pk=component_id, criterion__area__scoring_set_id=assessment.cycle.scoring_set_id
-    ).first()
-    if component is None:
-        raise Http404
-    return component
-
-
-@login_required
-@require_POST
-def self_score_view(request, assessment_id: int, component_id: int):
-    assessment = selectors.assessment_get(user=request.user, assessment_id=assessment_id)
-    component = _component_of(assessment, component_id)
-    form = SelfScoreForm(request.POST, request.FILES)
-    form.is_valid()
-    data = form.cleaned_data
-    try:
-        services.self_score_save(
-            actor=request.user,
-            assessment=assessment,
-            component=component,
-            score=request.POST.get("score", ""),
-            explanation=data.get("explanation", ""),
-            files=request.FILES.getlist("files"),
-        )
-    except OutOfScope as exc:
-        raise Http404 from exc
-    except BusinessError as exc:
-        row_input = {
-            "score": request.POST.get("score", "")[:20],
-            "explanation": request.POST.get("explanation", "")[:5000],
-        }
-        return _component_error(request, assessment, component, exc.message, row_input)
-    messages.success(request, f"Đã lưu điểm tự chấm {component.code}.")
-    return _back_to_component(assessment, component)
-
-
-@login_required
-@require_POST
-def appraise_view(request, assessment_id: int, component_id: int):
-    assessment = selectors.assessment_get(user=request.user, assessment_id=assessment_id)
-    component = _component_of(assessment, component_id)
-    form = AppraisalForm(request.POST)
-    form.is_valid()
-    try:
-        services.appraisal_save(
-            actor=request.user,
-            assessment=assessment,
-            component=component,
-            score=request.POST.get("score", ""),
-            comment=form.cleaned_data.get("comment", ""),
-        )
-    except BusinessError as exc:
-        row_input = {
-            "appraised": request.POST.get("score", "")[:20],
-            "comment": request.POST.get("comment", "")[:5000],
-        }
-        return _component_error(request, assessment, component, exc.message, row_input)
-    messages.success(request, f"Đã lưu điểm thẩm định {component.code}.")
-    return _back_to_component(assessment, component)
+def _first_error(form) -> str:
+    return next(error for errors in form.errors.values() for error in errors)
 
 
 def _component_error(request, assessment, component, message: str, row_input: dict):
@@ -319,50 +245,122 @@ def _back_to_component(assessment, component):
 
 @login_required
 @require_POST
-def assessment_action_view(request, assessment_id: int, action: str):
-    """Submit, reopen, send for response, respond, finalise: one POST each, one service each."""
+def self_score_view(request, assessment_id: int, component_id: int):
     assessment = selectors.assessment_get(user=request.user, assessment_id=assessment_id)
-    forms = {}
-    try:
-        if action == "nop":
-            form = forms["submit"] = SubmitForm(request.POST)
-            if form.is_valid():
-                services.assessment_submit(actor=request.user, assessment=assessment, **form.cleaned_data)
-                messages.success(request, "Đã nộp bản tự chấm điểm.")
-        elif action == "mo-lai":
-            form = forms["reopen"] = ReopenForm(request.POST)
-            if not form.is_valid():
-                raise BusinessError("Cần ngày và lý do mở lại.")
-            services.assessment_reopen(actor=request.user, assessment=assessment, **form.cleaned_data)
-            messages.success(request, "Đã mở lại cho cơ quan tự chấm và nộp muộn.")
-        elif action == "gui-giai-trinh":
-            services.appraisal_send_for_response(actor=request.user, assessment=assessment)
-            messages.success(request, "Đã gửi nhận xét để cơ quan giải trình.")
-        elif action == "giai-trinh":
-            responses = {
-                int(key.removeprefix("response_")): value
-                for key, value in request.POST.items()
-                if key.startswith("response_") and key.removeprefix("response_").isdigit()
-            }
-            services.assessment_respond(
-                actor=request.user,
-                assessment=assessment,
-                response_text=request.POST.get("response_text", ""),
-                responses=responses,
-            )
-            messages.success(request, "Đã gửi giải trình.")
-        elif action == "cong-bo":
-            services.assessment_finalise(actor=request.user, assessment=assessment)
-            messages.success(request, "Đã công bố kết quả.")
-        else:
-            raise Http404
-    except OutOfScope as exc:
-        raise Http404 from exc
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-        context = _assessment_context(request, assessment, forms=forms)
-        return render(request, "targets/assessment.html", context, status=400)
-    return redirect("targets:assessment", assessment_id=assessment.pk)
+    component = selectors.assessment_component(assessment=assessment, component_id=component_id)
+    form = SelfScoreForm(request.POST, request.FILES)
+    if submit_form(
+        form,
+        lambda data: services.self_score_save(
+            actor=request.user,
+            assessment=assessment,
+            component=component,
+            score=data["score"],
+            explanation=data["explanation"],
+            files=request.FILES.getlist("files"),
+        ),
+    ):
+        messages.success(request, f"Đã lưu điểm tự chấm {component.code} của {assessment.agency.name}.")
+        return _back_to_component(assessment, component)
+    row_input = {
+        "score": request.POST.get("score", "")[:20],
+        "explanation": request.POST.get("explanation", "")[:5000],
+    }
+    return _component_error(request, assessment, component, _first_error(form), row_input)
+
+
+@login_required
+@require_POST
+def appraise_view(request, assessment_id: int, component_id: int):
+    assessment = selectors.assessment_get(user=request.user, assessment_id=assessment_id)
+    component = selectors.assessment_component(assessment=assessment, component_id=component_id)
+    form = AppraisalForm(request.POST)
+    if submit_form(
+        form,
+        lambda data: services.appraisal_save(
+            actor=request.user,
+            assessment=assessment,
+            component=component,
+            score=data["score"],
+            comment=data["comment"],
+        ),
+    ):
+        messages.success(request, f"Đã lưu điểm thẩm định {component.code} của {assessment.agency.name}.")
+        return _back_to_component(assessment, component)
+    row_input = {
+        "appraised": request.POST.get("score", "")[:20],
+        "comment": request.POST.get("comment", "")[:5000],
+    }
+    return _component_error(request, assessment, component, _first_error(form), row_input)
+
+
+# The workflow steps of an assessment, one POST and one service each: (form, where the page shows it,
+# the service, what the flash says).
+ACTIONS = {
+    "nop": (
+        SubmitForm,
+        "submit",
+        lambda request, assessment, form: services.assessment_submit(
+            actor=request.user, assessment=assessment, **form.cleaned_data
+        ),
+        "Đã nộp bản tự chấm điểm của {agency}.",
+    ),
+    "mo-lai": (
+        ReopenForm,
+        "reopen",
+        lambda request, assessment, form: services.assessment_reopen(
+            actor=request.user, assessment=assessment, **form.cleaned_data
+        ),
+        "Đã mở lại cho {agency} tự chấm và nộp muộn.",
+    ),
+    "gui-giai-trinh": (
+        ActionForm,
+        "action",
+        lambda request, assessment, form: services.appraisal_send_for_response(
+            actor=request.user, assessment=assessment
+        ),
+        "Đã gửi nhận xét để {agency} giải trình.",
+    ),
+    "giai-trinh": (
+        ResponseForm,
+        "respond",
+        lambda request, assessment, form: services.assessment_respond(
+            actor=request.user,
+            assessment=assessment,
+            response_text=form.cleaned_data["response_text"],
+            responses=form.responses(),
+        ),
+        "Đã gửi giải trình của {agency}.",
+    ),
+    "cong-bo": (
+        ActionForm,
+        "action",
+        lambda request, assessment, form: services.assessment_finalise(
+            actor=request.user, assessment=assessment
+        ),
+        "Đã công bố kết quả của {agency}.",
+    ),
+}
+
+
+@login_required
+@require_POST
+def assessment_action_view(request, assessment_id: int, action: str):
+    """Submit, reopen, send for response, respond, finalise: one POST each, one service each. A refusal shows
+    the page again with the message next to the form it concerns."""
+    assessment = selectors.assessment_get(user=request.user, assessment_id=assessment_id)
+    if action not in ACTIONS:
+        raise Http404
+    form_class, place, run, done_message = ACTIONS[action]
+    form = form_class(request.POST)
+    if submit_form(form, lambda _: run(request, assessment, form)):
+        messages.success(request, done_message.format(agency=assessment.agency.name))
+        return redirect("targets:assessment", assessment_id=assessment.pk)
+    # A refusal of the step itself (not of one field) is said once, above the actions, whether or not the
+    # form it came from is still on the page (a locked assessment no longer shows the submit form).
+    action_errors = form.errors.pop(NON_FIELD_ERRORS, [])
+    context = _assessment_context(request, assessment, forms={place: form})
+    return render(request, "targets/assessment.html", {**context, "action_errors": action_errors}, status=400)
 
 
 @login_required
@@ -381,14 +379,5 @@ def transparency_view(request, assessment_id: int):
 
 @login_required
 def score_evidence_view(request, evidence_id: int):
-    evidence = (
-        ScoreEvidence.objects.alive()
-        .filter(
-            pk=evidence_id,
-            score__assessment__in=selectors.AgencyAssessment.objects.visible_to(request.user),
-        )
-        .first()
-    )
-    if evidence is None:
-        raise Http404
+    evidence = selectors.score_evidence_get(user=request.user, evidence_id=evidence_id)
     return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)

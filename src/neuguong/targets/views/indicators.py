@@ -9,28 +9,15 @@ from django.urls import reverse
 from neuguong.access.scope import scope_for
 from neuguong.audit.selectors import history_for
 from neuguong.core.dates import local_today
-from neuguong.core.errors import BusinessError
-from neuguong.core.forms import apply_business_error
+from neuguong.core.forms import submit_form
 from neuguong.core.paging import paginate
 from neuguong.organizations.models import Agency, Organization
 
 from .. import charts, exports, rules, selectors, services
-from ..forms import (
-    ActualForm,
-    AnnualTargetForm,
-    IndicatorForm,
-    XlsxImportForm,
-)
-from ..importers import ImportProblems
-from .common import (
-    form_page,
-    org_filter,
-    require_org_role,
-    year_param,
-)
+from ..forms import ActualForm, AnnualTargetForm, IndicatorForm, XlsxImportForm
+from .common import form_page, org_filter, require_org_role, submit_import, year_param
 
 
-# --------------------------------------------------------------------------------------------- targets
 @login_required
 def index_view(request):
     """Indicators of the user's committees, with the year's overdue reports."""
@@ -50,39 +37,31 @@ def index_view(request):
 
 @login_required
 def indicator_create_view(request):
-    orgs = Organization.objects.writable_by(request.user)
-    if not orgs.exists():
+    organizations = Organization.objects.writable_by(request.user)
+    if not organizations.exists():
         raise Http404
-    form = IndicatorForm(request.POST or None, org_queryset=orgs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            indicator = services.indicator_create(actor=request.user, **form.cleaned_data)
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, "Đã thêm chỉ tiêu.")
-            return redirect("targets:indicator", indicator_id=indicator.pk)
+    form = IndicatorForm(request.POST or None, org_queryset=organizations)
+    if request.method == "POST" and (
+        done := submit_form(form, lambda data: services.indicator_create(actor=request.user, **data))
+    ):
+        messages.success(request, f"Đã thêm chỉ tiêu {done.result}.")
+        return redirect("targets:indicator", indicator_id=done.result.pk)
     return form_page(request, form, "Thêm chỉ tiêu", back=reverse("targets:index"))
 
 
 @login_required
 def indicator_edit_view(request, indicator_id: int):
-    indicator = selectors.indicator_get(user=request.user, indicator_id=indicator_id)
-    if not scope_for(request.user).can_write_path(indicator.organization.path):
-        raise Http404
+    indicator = selectors.indicator_for_write(user=request.user, indicator_id=indicator_id)
     initial = {
         name: getattr(indicator, name) for name in IndicatorForm.base_fields if hasattr(indicator, name)
     }
     initial["baseline"] = rules.format_number(indicator.baseline)
     form = IndicatorForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.indicator_update(actor=request.user, indicator=indicator, **form.cleaned_data)
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, "Đã lưu thay đổi.")
-            return redirect("targets:indicator", indicator_id=indicator.pk)
+    if request.method == "POST" and submit_form(
+        form, lambda data: services.indicator_update(actor=request.user, indicator=indicator, **data)
+    ):
+        messages.success(request, f"Đã lưu thay đổi của chỉ tiêu {indicator}.")
+        return redirect("targets:indicator", indicator_id=indicator.pk)
     back = reverse("targets:indicator", args=[indicator.pk])
     return form_page(request, form, f"Sửa chỉ tiêu {indicator.code}", back=back)
 
@@ -133,46 +112,40 @@ def target_create_view(request):
     agencies = Agency.objects.writable_by(request.user)
     if not agencies.exists():
         raise Http404
-    indicators = selectors.indicator_list(user=request.user)
     form = AnnualTargetForm(
         request.POST or None,
-        indicators=indicators,
+        indicators=selectors.indicator_list(user=request.user),
         agencies=agencies,
         initial={"indicator": request.GET.get("indicator")},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            target = services.annual_target_set(actor=request.user, **form.cleaned_data)
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, "Đã lưu chỉ tiêu năm.")
-            return redirect("targets:target", target_id=target.pk)
+    if request.method == "POST" and (
+        done := submit_form(form, lambda data: services.annual_target_set(actor=request.user, **data))
+    ):
+        target = done.result
+        messages.success(
+            request,
+            f"Đã giao chỉ tiêu năm {target.year} «{target.indicator.name}» cho {target.agency.name}: "
+            f"{rules.format_number(target.target_value)} {target.indicator.unit}.",
+        )
+        return redirect("targets:target", target_id=target.pk)
     return form_page(request, form, "Giao chỉ tiêu năm cho cơ quan", back=reverse("targets:index"))
 
 
 @login_required
 def targets_import_view(request):
-    orgs = Organization.objects.writable_by(request.user)
-    if not orgs.exists():
+    organizations = Organization.objects.writable_by(request.user)
+    if not organizations.exists():
         raise Http404
-    form = XlsxImportForm(request.POST or None, request.FILES or None, org_queryset=orgs)
-    problems = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.annual_targets_import(
-                actor=request.user,
-                organization=form.cleaned_data["organization"],
-                upload=form.cleaned_data["file"],
-            )
-        except ImportProblems as exc:
-            form.add_error("file", exc.message)
-            problems = exc.problems
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, f"Đã nhập {len(saved)} chỉ tiêu năm.")
-            return redirect("targets:index")
+    form = XlsxImportForm(request.POST or None, request.FILES or None, org_queryset=organizations)
+    done, problems = submit_import(
+        form,
+        lambda data: services.annual_targets_import(
+            actor=request.user, organization=data["organization"], upload=data["file"]
+        ),
+    )
+    if done:
+        messages.success(request, f"Đã nhập {len(done.result)} chỉ tiêu năm.")
+        return redirect("targets:index")
     intro = "Cột: Mã chỉ tiêu | Mã cơ quan | Năm | Chỉ tiêu năm | Ghi chú. Có lỗi ở dòng nào thì không nhập dòng nào."
     return form_page(
         request,
@@ -188,40 +161,37 @@ def targets_import_view(request):
 @login_required
 def target_detail_view(request, target_id: int):
     """One agency's target: its periods with status and reporting state, evidence, and the actual form."""
-    target = selectors.annual_target_get(user=request.user, target_id=target_id)
-    today = local_today()
-    target = (
-        type(target)
-        .objects.prefetch_related("actuals__evidence")
-        .select_related("indicator__organization", "agency__organization")
-        .get(pk=target.pk)
-    )
-    cells = selectors.target_periods(target, today)
+    target = selectors.annual_target_page(user=request.user, target_id=target_id)
+    cells = selectors.target_periods(target, local_today())
     can_write = scope_for(request.user).can_write_path(target.agency.organization.path)
+    if request.method == "POST" and not can_write:
+        raise Http404
     form = ActualForm(
         request.POST or None,
         request.FILES or None,
         periods=[(c.period, c.label) for c in cells],
         initial={"period": next((c.period for c in cells if c.value is None), cells[-1].period)},
     )
-    if request.method == "POST":
-        if not can_write:
-            raise Http404
-        if form.is_valid():
-            try:
-                services.actual_record(
-                    actor=request.user,
-                    annual_target=target,
-                    period=form.cleaned_data["period"],
-                    value=form.cleaned_data["value"],
-                    note=form.cleaned_data["note"],
-                    files=request.FILES.getlist("files"),
-                )
-            except BusinessError as exc:
-                apply_business_error(form, exc)
-            else:
-                messages.success(request, "Đã ghi kết quả thực hiện.")
-                return redirect("targets:target", target_id=target.pk)
+    done = request.method == "POST" and submit_form(
+        form,
+        lambda data: services.actual_record(
+            actor=request.user,
+            annual_target=target,
+            period=data["period"],
+            value=data["value"],
+            note=data["note"],
+            files=request.FILES.getlist("files"),
+        ),
+    )
+    if done:
+        actual = done.result
+        label = rules.period_label(target.year, target.indicator.frequency, actual.period)
+        messages.success(
+            request,
+            f"Đã ghi kết quả thực hiện {label} của {target.agency.name}: "
+            f"{rules.format_number(actual.value)} {target.indicator.unit}.",
+        )
+        return redirect("targets:target", target_id=target.pk)
     indicator = target.indicator
     chart = charts.line_chart(
         title=f"{indicator.name} — {target.agency.name} — {target.year}",
@@ -238,24 +208,14 @@ def target_detail_view(request, target_id: int):
         "can_write": can_write,
         "chart": chart,
         "target_text": rules.format_number(target.target_value),
-        "history": history_for(target),
+        "history": selectors.target_history(target),
     }
     return render(request, "targets/target_detail.html", context)
 
 
 @login_required
 def actual_evidence_view(request, evidence_id: int):
-    from ..models import ActualEvidence
-
-    evidence = (
-        ActualEvidence.objects.alive()
-        .filter(
-            pk=evidence_id, actual__annual_target__in=selectors.AnnualTarget.objects.visible_to(request.user)
-        )
-        .first()
-    )
-    if evidence is None:
-        raise Http404
+    evidence = selectors.actual_evidence_get(user=request.user, evidence_id=evidence_id)
     return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
 
 

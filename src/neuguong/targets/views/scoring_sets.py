@@ -9,24 +9,14 @@ from django.views.decorators.http import require_POST
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.selectors import history_for
-from neuguong.core.errors import BusinessError, OutOfScope
-from neuguong.core.forms import apply_business_error
+from neuguong.core.forms import submit_form
 from neuguong.organizations.models import Organization
 
 from .. import exports, rules, selectors, services
-from ..forms import (
-    ComponentForm,
-    ScoringSetCopyForm,
-    ScoringSetImportForm,
-)
-from ..importers import ImportProblems
-from ..models import Component, ScoringSet, SetStatus
-from .common import (
-    form_page,
-)
+from ..forms import ActionForm, ComponentForm, ScoringSetCopyForm, ScoringSetImportForm
+from .common import flash_errors, form_page, submit_import
 
 
-# --------------------------------------------------------------------------------------------- scoring sets
 @login_required
 def scoring_index_view(request):
     sets = selectors.scoring_set_list(user=request.user)
@@ -43,29 +33,23 @@ def scoring_index_view(request):
 
 @login_required
 def set_import_view(request):
-    orgs = Organization.objects.writable_by(request.user)
-    if not orgs.exists():
+    organizations = Organization.objects.writable_by(request.user)
+    if not organizations.exists():
         raise Http404
-    form = ScoringSetImportForm(request.POST or None, request.FILES or None, org_queryset=orgs)
-    problems = []
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            scoring_set = services.scoring_set_import(
-                actor=request.user,
-                organization=data["organization"],
-                name=data["name"],
-                year=data["year"],
-                upload=data["file"],
-            )
-        except ImportProblems as exc:
-            form.add_error("file", exc.message)
-            problems = exc.problems
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, "Đã nhập bộ chỉ số (dự thảo). Kiểm tra rồi ban hành.")
-            return redirect("targets:set", set_id=scoring_set.pk)
+    form = ScoringSetImportForm(request.POST or None, request.FILES or None, org_queryset=organizations)
+    done, problems = submit_import(
+        form,
+        lambda data: services.scoring_set_import(
+            actor=request.user,
+            organization=data["organization"],
+            name=data["name"],
+            year=data["year"],
+            upload=data["file"],
+        ),
+    )
+    if done:
+        messages.success(request, f"Đã nhập {done.result} (dự thảo). Kiểm tra rồi ban hành.")
+        return redirect("targets:set", set_id=done.result.pk)
     intro = (
         "Cột: Mã | Nội dung | Điểm tối đa | Hướng dẫn chấm. Mã 1 = lĩnh vực, 1.2 = tiêu chí, 1.2.3 = tiêu chí "
         "thành phần. Tổng điểm các tiêu chí thành phần phải bằng điểm của tiêu chí."
@@ -81,15 +65,8 @@ def set_import_view(request):
     )
 
 
-@login_required
-def set_detail_view(request, set_id: int):
-    scoring_set = selectors.scoring_set_get(user=request.user, set_id=set_id)
-    if request.GET.get("format") == "xlsx":
-        return exports.xlsx_response(
-            exports.set_workbook(scoring_set), f"bo-chi-so-{scoring_set.year}-v{scoring_set.version}.xlsx"
-        )
+def _set_page(request, scoring_set, *, copy_form=None, status: int = 200):
     areas = list(scoring_set.areas.prefetch_related("criteria__components"))
-    can_write = scope_for(request.user).can_write_path(scoring_set.organization.path)
     return render(
         request,
         "targets/set_detail.html",
@@ -98,25 +75,33 @@ def set_detail_view(request, set_id: int):
             "areas": areas,
             "total": sum((a.max_points for a in areas), rules.Decimal(0)),
             "problems": [] if scoring_set.is_published else services.set_problems(scoring_set),
-            "can_write": can_write,
-            "copy_form": ScoringSetCopyForm(initial={"year": scoring_set.year + 1}),
+            "can_write": scope_for(request.user).can_write_path(scoring_set.organization.path),
+            "copy_form": copy_form or ScoringSetCopyForm(initial={"year": scoring_set.year + 1}),
             "history": history_for(scoring_set),
         },
+        status=status,
     )
+
+
+@login_required
+def set_detail_view(request, set_id: int):
+    scoring_set = selectors.scoring_set_get(user=request.user, set_id=set_id)
+    if request.GET.get("format") == "xlsx":
+        return exports.xlsx_response(
+            exports.set_workbook(scoring_set), f"bo-chi-so-{scoring_set.year}-v{scoring_set.version}.xlsx"
+        )
+    return _set_page(request, scoring_set)
 
 
 @login_required
 @require_POST
 def set_publish_view(request, set_id: int):
     scoring_set = selectors.scoring_set_get(user=request.user, set_id=set_id)
-    try:
-        services.scoring_set_publish(actor=request.user, scoring_set=scoring_set)
-    except OutOfScope as exc:
-        raise Http404 from exc
-    except BusinessError as exc:
-        messages.error(request, exc.message)
+    form = ActionForm(request.POST)
+    if submit_form(form, lambda _: services.scoring_set_publish(actor=request.user, scoring_set=scoring_set)):
+        messages.success(request, f"Đã ban hành {scoring_set}; từ nay mọi thay đổi cần tạo phiên bản mới.")
     else:
-        messages.success(request, "Đã ban hành bộ chỉ số; từ nay mọi thay đổi cần tạo phiên bản mới.")
+        flash_errors(request, form)
     return redirect("targets:set", set_id=scoring_set.pk)
 
 
@@ -125,35 +110,18 @@ def set_publish_view(request, set_id: int):
 def set_copy_view(request, set_id: int):
     scoring_set = selectors.scoring_set_get(user=request.user, set_id=set_id)
     form = ScoringSetCopyForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Năm không hợp lệ.")
-        return redirect("targets:set", set_id=scoring_set.pk)
-    try:
-        copy = services.scoring_set_copy(actor=request.user, source=scoring_set, **form.cleaned_data)
-    except OutOfScope as exc:
-        raise Http404 from exc
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-        return redirect("targets:set", set_id=scoring_set.pk)
-    messages.success(request, f"Đã tạo {copy} (dự thảo).")
-    return redirect("targets:set", set_id=copy.pk)
+    if done := submit_form(
+        form, lambda data: services.scoring_set_copy(actor=request.user, source=scoring_set, **data)
+    ):
+        messages.success(request, f"Đã tạo {done.result} (dự thảo) từ {scoring_set}.")
+        return redirect("targets:set", set_id=done.result.pk)
+    return _set_page(request, scoring_set, copy_form=form, status=400)
 
 
 @login_required
 def component_edit_view(request, component_id: int):
-    component = (
-        Component.objects.select_related("criterion__area__scoring_set")
-        .filter(pk=component_id, criterion__area__scoring_set__in=ScoringSet.objects.visible_to(request.user))
-        .first()
-    )
-    if component is None:
-        raise Http404
+    component = selectors.component_for_edit(user=request.user, component_id=component_id)
     scoring_set = component.criterion.area.scoring_set
-    if (
-        not scope_for(request.user).can_write_path(scoring_set.organization.path)
-        or scoring_set.status != SetStatus.DRAFT
-    ):
-        raise Http404
     form = ComponentForm(
         request.POST or None,
         initial={
@@ -162,14 +130,11 @@ def component_edit_view(request, component_id: int):
             "guide": component.guide,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.component_update(actor=request.user, component=component, **form.cleaned_data)
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, "Đã lưu tiêu chí thành phần.")
-            return redirect("targets:set", set_id=scoring_set.pk)
+    if request.method == "POST" and submit_form(
+        form, lambda data: services.component_update(actor=request.user, component=component, **data)
+    ):
+        messages.success(request, f"Đã lưu tiêu chí thành phần {component.code}.")
+        return redirect("targets:set", set_id=scoring_set.pk)
     return form_page(
         request,
         form,
