@@ -102,6 +102,11 @@ class CampaignEditForm(CampaignForm):
         return data
 
 
+class ActionForm(BootstrapFormMixin, forms.Form):
+    """A POST that carries no fields of its own (a check-in, a sheet of marks, a quiz's answers): the
+    service's refusal is the form's error."""
+
+
 class SessionForm(BootstrapFormMixin, forms.Form):
     title = forms.CharField(label="Tên buổi", max_length=255, required=False)
     held_on = forms.DateField(label="Ngày học")
@@ -238,8 +243,26 @@ class CourseForm(BootstrapFormMixin, forms.Form):
         self.fields["organizer"].queryset = queryset
 
 
+MSG_NO_SUCH_CARD = "Không tìm thấy đảng viên có số thẻ này trong phạm vi của bạn."
+
+
 class EnrolForm(BootstrapFormMixin, forms.Form):
+    """A learner by card number, among the people the user may see (`cleaned_data["person"]`)."""
+
     card_number = forms.CharField(label="Số thẻ đảng viên của học viên", max_length=32)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = people
+
+    def clean(self):
+        cleaned = super().clean()
+        card_number = (cleaned.get("card_number") or "").strip()
+        if card_number:
+            cleaned["person"] = self.people.filter(card_number=card_number).first()
+            if cleaned["person"] is None:
+                self.add_error("card_number", MSG_NO_SUCH_CARD)
+        return cleaned
 
 
 class CompleteForm(BootstrapFormMixin, forms.Form):

@@ -16,6 +16,7 @@ from .attendance import (
     attendance_mark,
     attendance_mark_many,
     attendance_self_checkin,
+    checkin_link_problem,
 )
 from .campaigns import (
     MSG_AUDIENCE_OUTSIDE,
@@ -74,11 +75,11 @@ from .reflections import (
     MSG_RETURN_NOTE,
     MSG_TOO_MANY_PLAN_ITEMS,
     REFLECTION_FILE_MAX_BYTES,
-    _reflection_too_large,
     reflection_excuse,
     reflection_grade,
     reflection_return,
     reflection_save,
+    reflection_too_large,
 )
 from .training import (
     MSG_ALREADY_ENROLLED,
@@ -145,13 +146,13 @@ __all__ = [
     "BusinessError",
     "OutOfScope",
     "QuestionImportError",
-    "_reflection_too_large",
     "attendance_mark",
     "attendance_mark_many",
     "attendance_self_checkin",
     "audience_queryset",
     "campaign_create",
     "campaign_update",
+    "checkin_link_problem",
     "course_create",
     "enrolment_add",
     "enrolment_complete",
@@ -167,6 +168,7 @@ __all__ = [
     "reflection_grade",
     "reflection_return",
     "reflection_save",
+    "reflection_too_large",
     "require_write",
     "session_add",
 ]

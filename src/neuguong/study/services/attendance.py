@@ -133,14 +133,21 @@ def attendance_mark_many(*, actor, session: Session, marks: dict[int, tuple[str,
     return len(prepared)
 
 
-@transaction.atomic
-def attendance_self_checkin(*, user, session: Session, token: str) -> Attendance:
-    """Check oneself in by the QR code shown in the room (a signed, expiring link for this session)."""
+def checkin_link_problem(token: str, *, session: Session) -> str | None:
+    """What is wrong with a check-in link for this session (expired, another session's, forged), or None."""
     try:
         rules.checkin_token_check(token, campaign_id=session.campaign_id, session_id=session.pk)
     except rules.CheckinTokenError as exc:
-        message = {"expired": MSG_QR_EXPIRED, "mismatch": MSG_QR_MISMATCH}.get(exc.reason, MSG_QR_INVALID)
-        raise BusinessError(message) from exc
+        return {"expired": MSG_QR_EXPIRED, "mismatch": MSG_QR_MISMATCH}.get(exc.reason, MSG_QR_INVALID)
+    return None
+
+
+@transaction.atomic
+def attendance_self_checkin(*, user, session: Session, token: str) -> Attendance:
+    """Check oneself in by the QR code shown in the room (a signed, expiring link for this session)."""
+    problem = checkin_link_problem(token, session=session)
+    if problem:
+        raise BusinessError(problem)
     person_id = scope_for(user).person_id
     if person_id is None:
         raise BusinessError(MSG_NO_PERSON)

@@ -48,7 +48,7 @@ MAX_PLAN_ITEMS = 20
 # --- reflections and application plans --------------------------------------------------------------
 
 
-def _reflection_too_large() -> BusinessError:
+def reflection_too_large() -> BusinessError:
     return BusinessError(
         MSG_REFLECTION_TOO_LARGE.format(
             chars=f"{MAX_ANSWER_CHARS:,}".replace(",", "."), mb=REFLECTION_FILE_MAX_BYTES // (1024 * 1024)
@@ -87,9 +87,9 @@ def reflection_save(
     questions = invitee.campaign.reflection_questions
     answers = [(a or "").strip() for a in answers]
     if sum(len(a) for a in answers) > MAX_ANSWER_CHARS:
-        raise _reflection_too_large()
+        raise reflection_too_large()
     if attachment is not None and getattr(attachment, "size", 0) > REFLECTION_FILE_MAX_BYTES:
-        raise _reflection_too_large()
+        raise reflection_too_large()
     if attachment is not None:
         check_upload(attachment, field="attachment")
     if len(answers) != len(questions):

@@ -2,23 +2,20 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from neuguong.core.errors import BusinessError, OutOfScope
+from neuguong.core.forms import submit_form
 from neuguong.core.paging import paginate
-from neuguong.organizations.models import Organization
+from neuguong.organizations.selectors import organization_get
 
 from .. import rules, selectors, services
+from ..forms import ActionForm
 from ..models import (
     AttendanceStatus,
-    Campaign,
 )
-from .common import (
-    require,
-)
+from .common import first_error, require
 
 # --- attendance ------------------------------------------------------------------------------------
 
@@ -29,10 +26,7 @@ def session_attendance_view(request, campaign_id: int, session_id: int):
     require(selectors.can_mark_any(request.user, campaign))
     session = selectors.session_get(campaign=campaign, session_id=session_id)
     org_code = request.GET.get("org", "")[:32]
-    organization = None
-    if org_code:
-        organization = Organization.objects.visible_to(request.user).filter(code=org_code).first()
-        require(organization is not None)
+    organization = organization_get(user=request.user, code=org_code) if org_code else None
     filters = {
         "query": request.GET.get("q", "")[:100],
         "organization": organization,
@@ -42,20 +36,20 @@ def session_attendance_view(request, campaign_id: int, session_id: int):
     page = paginate(request, sheet, per_page=100)
     error = None
     if request.method == "POST":
+        # The sheet is one row per person on this page, not a Django form: its marks are read here, and
+        # a refusal is shown above the sheet with every posted mark kept.
         marks = {}
         for invitee in page["page_obj"]:
             status = request.POST.get(f"status_{invitee.pk}", "")
             if status:
                 marks[invitee.pk] = (status, request.POST.get(f"reason_{invitee.pk}", ""))
-        try:
-            count = services.attendance_mark_many(actor=request.user, session=session, marks=marks)
-        except OutOfScope as exc:
-            raise Http404 from exc
-        except BusinessError as exc:
-            error = exc.message
-        else:
-            messages.success(request, f"Đã lưu điểm danh {count} người.")
+        form = ActionForm(request.POST)
+        if done := submit_form(
+            form, lambda _: services.attendance_mark_many(actor=request.user, session=session, marks=marks)
+        ):
+            messages.success(request, f"Đã lưu điểm danh {done.result} người — {session}.")
             return redirect(request.get_full_path())
+        error = first_error(form)
     return render(
         request,
         "study/attendance.html",
@@ -105,26 +99,21 @@ def session_qr_view(request, campaign_id: int, session_id: int):
 def checkin_view(request, campaign_id: int, session_id: int):
     """Self check-in from a phone: the signed link decides, not the page the member came from."""
     token = (request.POST.get("t") or request.GET.get("t") or "")[:500]
-    try:
-        campaign = Campaign.objects.select_related("organizer").get(pk=campaign_id)
-        session = selectors.session_get(campaign=campaign, session_id=session_id)
-    except (Campaign.DoesNotExist, Http404):
-        campaign = session = None
+    session = selectors.checkin_session(campaign_id=campaign_id, session_id=session_id)
+    campaign = session.campaign if session else None
     error = done = None
     if session is None:
         error = services.MSG_QR_INVALID
     elif request.method == "POST":
-        try:
-            done = services.attendance_self_checkin(user=request.user, session=session, token=token)
-        except BusinessError as exc:
-            error = exc.message
+        form = ActionForm(request.POST)
+        if checked_in := submit_form(
+            form, lambda _: services.attendance_self_checkin(user=request.user, session=session, token=token)
+        ):
+            done = checked_in.result
+        else:
+            error = first_error(form)
     else:
-        try:
-            rules.checkin_token_check(token, campaign_id=campaign.pk, session_id=session.pk)
-        except rules.CheckinTokenError as exc:
-            error = {"expired": services.MSG_QR_EXPIRED, "mismatch": services.MSG_QR_MISMATCH}.get(
-                exc.reason, services.MSG_QR_INVALID
-            )
+        error = services.checkin_link_problem(token, session=session)
     status = 400 if error else 200
     return render(
         request,

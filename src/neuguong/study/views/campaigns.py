@@ -8,9 +8,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from neuguong.access.scope import scope_for
-from neuguong.audit.selectors import history_for
-from neuguong.core.errors import BusinessError, OutOfScope
-from neuguong.core.forms import apply_business_error
+from neuguong.audit.selectors import history_for_records
+from neuguong.core.forms import submit_form
 from neuguong.core.paging import paginate
 from neuguong.organizations.models import Organization
 
@@ -72,16 +71,14 @@ def campaign_create_view(request):
     form = forms.CampaignForm(
         request.POST or None, queryset=queryset, document_queryset=Document.objects.visible_to(request.user)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            campaign = services.campaign_create(actor=request.user, **form.cleaned_data)
-        except OutOfScope:
-            form.add_error("organizer", services.MSG_NO_RIGHT)
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, "Đã tạo đợt học tập.")
-            return redirect("study:campaign_detail", campaign_id=campaign.pk)
+    if request.method == "POST" and (
+        done := submit_form(form, lambda data: services.campaign_create(actor=request.user, **data))
+    ):
+        campaign = done.result
+        messages.success(
+            request, f"Đã tạo đợt học tập «{campaign.title}» do {campaign.organizer.name} tổ chức."
+        )
+        return redirect("study:campaign_detail", campaign_id=campaign.pk)
     return render(request, "study/form.html", {"form": form, "title": "Tạo đợt học tập nghị quyết"})
 
 
@@ -96,14 +93,15 @@ def campaign_detail_view(request, campaign_id: int):
     sessions = list(campaign.sessions.all())
     for session in sessions:
         session.my_mark = my_marks.get(session.pk)
+    materials, rounds = list(campaign.materials.all()), list(campaign.quiz_rounds.all())
     org_rows = (
         selectors.campaign_org_stats(user=request.user, campaign=campaign) if scope.has_org_role else []
     )
     context = {
         "campaign": campaign,
         "sessions": sessions,
-        "materials": campaign.materials.all(),
-        "rounds": campaign.quiz_rounds.all(),
+        "materials": materials,
+        "rounds": rounds,
         "question_count": campaign.questions.count(),
         "mine": mine,
         "my_reflection": selectors.reflection_of(mine) if mine else None,
@@ -111,7 +109,9 @@ def campaign_detail_view(request, campaign_id: int):
         "can_mark": selectors.can_mark_any(request.user, campaign),
         "org_rows": org_rows,
         "totals": selectors.totals_of(org_rows),
-        "history": history_for(campaign) if scope.has_org_role else [],
+        "history": history_for_records([campaign, *sessions, *materials, *rounds])
+        if scope.has_org_role
+        else [],
     }
     return render(request, "study/campaign_detail.html", context)
 
@@ -132,16 +132,16 @@ def campaign_edit_view(request, campaign_id: int):
     form = forms.CampaignEditForm(
         request.POST or None, initial=initial, queryset=Organization.objects.writable_by(request.user)
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["audience_root"] = data.get("audience_root") or campaign.organizer
-        try:
-            services.campaign_update(actor=request.user, campaign=campaign, **data)
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, "Đã lưu thay đổi.")
-            return redirect("study:campaign_detail", campaign_id=campaign.pk)
+    if request.method == "POST" and submit_form(
+        form,
+        lambda data: services.campaign_update(
+            actor=request.user,
+            campaign=campaign,
+            **{**data, "audience_root": data.get("audience_root") or campaign.organizer},
+        ),
+    ):
+        messages.success(request, f"Đã lưu thay đổi của đợt học tập «{campaign.title}».")
+        return redirect("study:campaign_detail", campaign_id=campaign.pk)
     return render(
         request,
         "study/form.html",
@@ -154,7 +154,7 @@ def campaign_edit_view(request, campaign_id: int):
 def campaign_invite_view(request, campaign_id: int):
     campaign = managed_campaign(request, campaign_id)
     added = services.invitees_generate(actor=request.user, campaign=campaign)
-    messages.success(request, f"Đã bổ sung {added} người vào danh sách triệu tập.")
+    messages.success(request, f"Đã bổ sung {added} người vào danh sách triệu tập «{campaign.title}».")
     return redirect("study:campaign_detail", campaign_id=campaign.pk)
 
 
@@ -162,14 +162,13 @@ def campaign_invite_view(request, campaign_id: int):
 def session_create_view(request, campaign_id: int):
     campaign = managed_campaign(request, campaign_id)
     form = forms.SessionForm(request.POST or None, initial={"is_makeup": request.GET.get("hoc_bu") == "1"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_add(actor=request.user, campaign=campaign, **form.cleaned_data)
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, "Đã thêm buổi học.")
-            return redirect("study:campaign_detail", campaign_id=campaign.pk)
+    if request.method == "POST" and (
+        done := submit_form(
+            form, lambda data: services.session_add(actor=request.user, campaign=campaign, **data)
+        )
+    ):
+        messages.success(request, f"Đã thêm {done.result} vào đợt học tập «{campaign.title}».")
+        return redirect("study:campaign_detail", campaign_id=campaign.pk)
     return render(
         request,
         "study/form.html",
@@ -181,14 +180,15 @@ def session_create_view(request, campaign_id: int):
 def material_create_view(request, campaign_id: int):
     campaign = managed_campaign(request, campaign_id)
     form = forms.MaterialForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.material_add(actor=request.user, campaign=campaign, **form.cleaned_data)
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, "Đã thêm tài liệu.")
-            return redirect("study:campaign_detail", campaign_id=campaign.pk)
+    if request.method == "POST" and (
+        done := submit_form(
+            form, lambda data: services.material_add(actor=request.user, campaign=campaign, **data)
+        )
+    ):
+        messages.success(
+            request, f"Đã thêm tài liệu «{done.result.title}» vào đợt học tập «{campaign.title}»."
+        )
+        return redirect("study:campaign_detail", campaign_id=campaign.pk)
     return render(
         request,
         "study/form.html",

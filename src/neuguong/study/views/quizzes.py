@@ -7,37 +7,30 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from neuguong.access.scope import scope_for
-from neuguong.core.errors import BusinessError
-from neuguong.core.forms import apply_business_error
+from neuguong.core.forms import submit_form
 from neuguong.core.paging import paginate
 
 from .. import forms, rules, selectors, services
-from ..models import (
-    Question,
-)
-
-# --- quizzes ---------------------------------------------------------------------------------------
-from .common import managed_campaign
+from ..forms import ActionForm
+from ..models import Question
+from .common import first_error, managed_campaign, submit_question_import
 
 
 @login_required
 def questions_view(request, campaign_id: int):
     campaign = managed_campaign(request, campaign_id)
     form = forms.QuestionImportForm(request.POST or None, request.FILES or None)
-    row_errors = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        content = upload.read(services.importer.MAX_FILE_BYTES + 1)
-        try:
-            count = services.questions_import(actor=request.user, campaign=campaign, content=content)
-        except services.QuestionImportError as exc:
-            form.add_error("file", exc.message)
-            row_errors = exc.errors
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, f"Đã nhập {count} câu hỏi.")
-            return redirect("study:questions", campaign_id=campaign.pk)
+    done, row_errors = submit_question_import(
+        form,
+        lambda data: services.questions_import(
+            actor=request.user,
+            campaign=campaign,
+            content=data["file"].read(services.importer.MAX_FILE_BYTES + 1),
+        ),
+    )
+    if done:
+        messages.success(request, f"Đã nhập {done.result} câu hỏi vào ngân hàng câu hỏi «{campaign.title}».")
+        return redirect("study:questions", campaign_id=campaign.pk)
     questions = Question.objects.filter(campaign=campaign)
     return render(
         request,
@@ -55,16 +48,19 @@ def questions_view(request, campaign_id: int):
 def round_create_view(request, campaign_id: int):
     campaign = managed_campaign(request, campaign_id)
     form = forms.QuizRoundForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("week_of", None)
-        try:
-            quiz_round = services.quiz_round_create(actor=request.user, campaign=campaign, **data)
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, "Đã tạo đợt thi.")
-            return redirect("study:round_detail", campaign_id=campaign.pk, round_id=quiz_round.pk)
+    if request.method == "POST" and (
+        done := submit_form(
+            form,
+            lambda data: services.quiz_round_create(
+                actor=request.user,
+                campaign=campaign,
+                **{name: value for name, value in data.items() if name != "week_of"},
+            ),
+        )
+    ):
+        quiz_round = done.result
+        messages.success(request, f"Đã tạo đợt thi «{quiz_round.title}» — {campaign.title}.")
+        return redirect("study:round_detail", campaign_id=campaign.pk, round_id=quiz_round.pk)
     return render(
         request, "study/form.html", {"form": form, "title": f"Tạo đợt thi: {campaign}", "campaign": campaign}
     )
@@ -94,12 +90,11 @@ def round_detail_view(request, campaign_id: int, round_id: int):
 def round_start_view(request, campaign_id: int, round_id: int):
     campaign = selectors.campaign_get(user=request.user, campaign_id=campaign_id)
     quiz_round = selectors.quiz_round_get(campaign=campaign, round_id=round_id)
-    try:
-        attempt = services.quiz_start(user=request.user, quiz_round=quiz_round)
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-        return redirect("study:round_detail", campaign_id=campaign.pk, round_id=quiz_round.pk)
-    return redirect("study:attempt", attempt_id=attempt.pk)
+    form = ActionForm(request.POST)
+    if done := submit_form(form, lambda _: services.quiz_start(user=request.user, quiz_round=quiz_round)):
+        return redirect("study:attempt", attempt_id=done.result.pk)
+    messages.error(request, first_error(form))
+    return redirect("study:round_detail", campaign_id=campaign.pk, round_id=quiz_round.pk)
 
 
 def _answers_from(post, question_ids: list[int]) -> dict[int, list[int]]:
@@ -118,16 +113,22 @@ def attempt_view(request, attempt_id: int):
     """The questions without their answers; the clock and the score are the server's."""
     attempt = selectors.attempt_get(user=request.user, attempt_id=attempt_id)
     if request.method == "POST":
-        try:
-            attempt = services.quiz_submit(
+        # Submitted or refused (too late, already in), the member goes back to the round's page.
+        form = ActionForm(request.POST)
+        if done := submit_form(
+            form,
+            lambda _: services.quiz_submit(
                 user=request.user, attempt=attempt, answers=_answers_from(request.POST, attempt.question_ids)
-            )
-        except BusinessError as exc:
-            messages.error(request, exc.message)
-        else:
+            ),
+        ):
+            scored = done.result
             messages.success(
-                request, f"Đã nộp bài: {attempt.correct_count}/{len(attempt.question_ids)} câu đúng."
+                request,
+                f"Đã nộp bài: {scored.correct_count}/{len(scored.question_ids)} câu đúng, "
+                f"{str(scored.score).rstrip('0').rstrip('.').replace('.', ',')} điểm.",
             )
+        else:
+            messages.error(request, first_error(form))
         return redirect(
             "study:round_detail", campaign_id=attempt.round.campaign_id, round_id=attempt.round_id
         )

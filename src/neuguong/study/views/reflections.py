@@ -3,19 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404
 from django.shortcuts import redirect, render
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.selectors import history_for
-from neuguong.core.errors import BusinessError, OutOfScope
-from neuguong.core.forms import apply_business_error
+from neuguong.core.forms import submit_form
 from neuguong.core.paging import paginate
 
 from .. import forms, selectors, services
-from ..models import (
-    ReflectionStatus,
-)
+from ..models import ReflectionGrade, ReflectionStatus
 from .common import (
     require,
 )
@@ -33,6 +29,7 @@ def _reflection_form_view(request, campaign, invitee, *, on_behalf: bool):
     too_big = False
     data = files = None
     if request.method == "POST" and not locked:
+        # Special case: a body over the request limit cannot even be read; say why instead of a 400.
         try:
             data, files = request.POST, request.FILES
         except RequestDataTooBig:
@@ -43,29 +40,28 @@ def _reflection_form_view(request, campaign, invitee, *, on_behalf: bool):
     if too_big:
         form = forms.ReflectionForm(questions=questions, initial=forms.reflection_initial(reflection))
         form.is_bound = False
-        error = services._reflection_too_large()
-        messages.error(request, error.message)
-    elif data is not None and form.is_valid():
-        try:
-            services.reflection_save(
-                actor=request.user,
-                invitee=invitee,
-                answers=form.answers(),
-                plan_items=form.plan_items(),
-                attachment=form.cleaned_data.get("attachment"),
-                submit="submit" in request.POST,
-            )
-        except OutOfScope as exc:
-            raise Http404 from exc
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(
-                request, "Đã nộp bài thu hoạch." if "submit" in request.POST else "Đã lưu bản nháp."
-            )
-            if on_behalf:
-                return redirect("study:reflection_review", campaign_id=campaign.pk, invitee_id=invitee.pk)
-            return redirect("study:reflection_mine", campaign_id=campaign.pk)
+        messages.error(request, services.reflection_too_large().message)
+    elif data is not None and submit_form(
+        form,
+        lambda cleaned: services.reflection_save(
+            actor=request.user,
+            invitee=invitee,
+            answers=form.answers(),
+            plan_items=form.plan_items(),
+            attachment=cleaned.get("attachment"),
+            submit="submit" in request.POST,
+        ),
+    ):
+        author = "" if not on_behalf else f" của {invitee.person.full_name}"
+        messages.success(
+            request,
+            f"Đã nộp bài thu hoạch{author} — {campaign.title}."
+            if "submit" in request.POST
+            else f"Đã lưu bản nháp bài thu hoạch{author}.",
+        )
+        if on_behalf:
+            return redirect("study:reflection_review", campaign_id=campaign.pk, invitee_id=invitee.pk)
+        return redirect("study:reflection_mine", campaign_id=campaign.pk)
     return render(
         request,
         "study/reflection_form.html",
@@ -123,28 +119,37 @@ def reflection_review_view(request, campaign_id: int, invitee_id: int):
     reflection = selectors.reflection_of(invitee)
     review_form = forms.ReviewForm(request.POST if "review" in request.POST else None)
     excuse_form = forms.ExcuseForm(request.POST if "excuse" in request.POST else None)
+    name = invitee.person.full_name
     if request.method == "POST":
         require(can_write)
-        try:
-            if "excuse" in request.POST and excuse_form.is_valid():
-                services.reflection_excuse(actor=request.user, invitee=invitee, **excuse_form.cleaned_data)
-                messages.success(request, "Đã miễn viết thu hoạch.")
-                return redirect(request.path)
-            if "review" in request.POST and review_form.is_valid() and reflection is not None:
-                data = review_form.cleaned_data
-                if request.POST.get("review") == "return":
+        if "excuse" in request.POST and submit_form(
+            excuse_form,
+            lambda data: services.reflection_excuse(actor=request.user, invitee=invitee, **data),
+        ):
+            messages.success(request, f"Đã miễn viết thu hoạch cho {name}.")
+            return redirect(request.path)
+        returning = request.POST.get("review") == "return"
+        if (
+            "review" in request.POST
+            and reflection is not None
+            and submit_form(
+                review_form,
+                lambda data: (
                     services.reflection_return(actor=request.user, reflection=reflection, note=data["note"])
-                    messages.success(request, "Đã trả lại bài để sửa.")
-                else:
-                    services.reflection_grade(
+                    if returning
+                    else services.reflection_grade(
                         actor=request.user, reflection=reflection, grade=data["grade"], note=data["note"]
                     )
-                    messages.success(request, "Đã chấm bài thu hoạch.")
-                return redirect(request.path)
-        except OutOfScope as exc:
-            raise Http404 from exc
-        except BusinessError as exc:
-            apply_business_error(excuse_form if "excuse" in request.POST else review_form, exc)
+                ),
+            )
+        ):
+            messages.success(
+                request,
+                f"Đã trả lại bài thu hoạch của {name} để sửa."
+                if returning
+                else f"Đã chấm bài thu hoạch của {name}: {ReflectionGrade(review_form.cleaned_data['grade']).label}.",
+            )
+            return redirect(request.path)
     return render(
         request,
         "study/reflection_review.html",

@@ -2,26 +2,20 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from neuguong.access.scope import scope_for
-from neuguong.core.errors import BusinessError, OutOfScope
-from neuguong.core.forms import apply_business_error
+from neuguong.core.forms import submit_form
 from neuguong.core.paging import paginate
 from neuguong.organizations.models import Organization
-from neuguong.people.models import Person, TheoryLevel
+from neuguong.people.models import Person, PositionTitle, TheoryLevel
 
 from .. import forms, selectors, services
 from ..models import (
     PositionRequirement,
 )
-from .common import (
-    require,
-)
-
-# --- political-theory training ---------------------------------------------------------------------
+from .common import first_error, require
 
 
 @login_required
@@ -42,58 +36,46 @@ def course_create_view(request):
     scope = scope_for(request.user)
     require(scope.is_global or bool(scope.write_paths))
     form = forms.CourseForm(request.POST or None, queryset=Organization.objects.writable_by(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            course = services.course_create(actor=request.user, **form.cleaned_data)
-        except OutOfScope:
-            form.add_error("organizer", services.MSG_NO_RIGHT)
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, "Đã mở lớp.")
-            return redirect("study:course_detail", course_id=course.pk)
+    if request.method == "POST" and (
+        done := submit_form(form, lambda data: services.course_create(actor=request.user, **data))
+    ):
+        course = done.result
+        messages.success(request, f"Đã mở lớp «{course.title}» ({course.get_kind_display()}).")
+        return redirect("study:course_detail", course_id=course.pk)
     return render(request, "study/form.html", {"form": form, "title": "Mở lớp lý luận chính trị"})
 
 
-@login_required
-def course_detail_view(request, course_id: int):
-    course = selectors.course_get(user=request.user, course_id=course_id)
+def _course_page(request, course, *, enrol_form=None, row_errors=None, status: int = 200):
     scope = scope_for(request.user)
-    enrol_form = forms.EnrolForm(request.POST if "enrol" in request.POST else None)
-    if request.method == "POST" and "enrol" in request.POST and enrol_form.is_valid():
-        person = (
-            Person.objects.visible_to(request.user)
-            .filter(card_number=enrol_form.cleaned_data["card_number"].strip())
-            .first()
-        )
-        if person is None:
-            enrol_form.add_error(
-                "card_number", "Không tìm thấy đảng viên có số thẻ này trong phạm vi của bạn."
-            )
-        else:
-            try:
-                services.enrolment_add(actor=request.user, course=course, person=person)
-            except OutOfScope:
-                enrol_form.add_error("card_number", services.MSG_NO_RIGHT)
-            except BusinessError as exc:
-                apply_business_error(enrol_form, exc)
-            else:
-                messages.success(request, f"Đã ghi danh {person.full_name}.")
-                return redirect(request.path)
     enrolments = list(selectors.enrolment_list(user=request.user, course=course))
     for enrolment in enrolments:
         enrolment.can_write = scope.can_write_path(enrolment.person.organization.path)
+        enrolment.error = (row_errors or {}).get(enrolment.pk)
     return render(
         request,
         "study/course_detail.html",
         {
             "course": course,
             "enrolments": enrolments,
-            "enrol_form": enrol_form,
-            "complete_form": forms.CompleteForm(),
+            "enrol_form": enrol_form or forms.EnrolForm(people=Person.objects.none()),
             "can_enrol": scope.is_global or bool(scope.write_paths),
         },
+        status=status,
     )
+
+
+@login_required
+def course_detail_view(request, course_id: int):
+    course = selectors.course_get(user=request.user, course_id=course_id)
+    if request.method != "POST" or "enrol" not in request.POST:
+        return _course_page(request, course)
+    form = forms.EnrolForm(request.POST, people=Person.objects.visible_to(request.user))
+    if done := submit_form(
+        form, lambda data: services.enrolment_add(actor=request.user, course=course, person=data["person"])
+    ):
+        messages.success(request, f"Đã ghi danh {done.result.person.full_name} vào lớp «{course.title}».")
+        return redirect(request.path)
+    return _course_page(request, course, enrol_form=form)
 
 
 @login_required
@@ -103,18 +85,15 @@ def enrolment_complete_view(request, course_id: int, enrolment_id: int):
     enrolment = selectors.enrolment_list(user=request.user, course=course).filter(pk=enrolment_id).first()
     require(enrolment is not None)
     form = forms.CompleteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.enrolment_complete(actor=request.user, enrolment=enrolment, **form.cleaned_data)
-        except OutOfScope as exc:
-            raise Http404 from exc
-        except BusinessError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Đã ghi kết quả.")
-    else:
-        messages.error(request, "Kết quả không hợp lệ.")
-    return redirect("study:course_detail", course_id=course.pk)
+    if done := submit_form(
+        form, lambda data: services.enrolment_complete(actor=request.user, enrolment=enrolment, **data)
+    ):
+        messages.success(
+            request,
+            f"Đã ghi kết quả học tập của {enrolment.person.full_name}: {done.result.get_status_display()}.",
+        )
+        return redirect("study:course_detail", course_id=course.pk)
+    return _course_page(request, course, row_errors={enrolment.pk: first_error(form)}, status=400)
 
 
 @login_required
@@ -137,9 +116,13 @@ def theory_gap_view(request):
     can_configure = scope.is_global or bool(scope.structure_paths)
     if request.method == "POST":
         require(can_configure)
-        if form.is_valid():
-            services.position_requirement_set(actor=request.user, **form.cleaned_data)
-            messages.success(request, "Đã lưu yêu cầu trình độ.")
+        if submit_form(form, lambda data: services.position_requirement_set(actor=request.user, **data)):
+            requirement = form.cleaned_data
+            messages.success(
+                request,
+                f"Đã lưu yêu cầu trình độ: {PositionTitle(requirement['title']).label} cần "
+                f"{TheoryLevel(requirement['required_level']).label}.",
+            )
             return redirect("study:theory_gap")
     page = paginate(request, selectors.theory_gap_list(user=request.user))
     labels = dict(TheoryLevel.choices)

@@ -23,10 +23,9 @@ def require_org_role(user) -> None:
 
 
 def year_param(request) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return local_today().year
+    """?year=2026 (2000–2100), else this year."""
+    raw = request.GET.get("year", "")[:4]
+    year = int(raw) if raw.isascii() and raw.isdigit() else 0
     return year if 2000 <= year <= 2100 else local_today().year
 
 
