@@ -126,6 +126,10 @@ class MaterialForm(BootstrapFormMixin, forms.Form):
 
 class ReflectionForm(BootstrapFormMixin, forms.Form):
     attachment = forms.FileField(label="Tệp đính kèm (không bắt buộc, tối đa 10 MB)", required=False)
+    # Never filled in: where the service's refusals about all the answers or the whole plan are shown,
+    # under the answers and under the plan's rows (the service names them "answers" and "plan").
+    answers = forms.CharField(required=False, widget=forms.HiddenInput)
+    plan = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, questions=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,7 +160,7 @@ class ReflectionForm(BootstrapFormMixin, forms.Form):
             for i in range(PLAN_ROWS)
         ]
 
-    def answers(self) -> list[str]:
+    def answer_texts(self) -> list[str]:
         return [self.cleaned_data.get(f"answer_{i}", "") for i in range(self.question_count)]
 
     def plan_items(self) -> list[dict]:

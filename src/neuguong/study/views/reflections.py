@@ -46,7 +46,7 @@ def _reflection_form_view(request, campaign, invitee, *, on_behalf: bool):
         lambda cleaned: services.reflection_save(
             actor=request.user,
             invitee=invitee,
-            answers=form.answers(),
+            answers=form.answer_texts(),
             plan_items=form.plan_items(),
             attachment=cleaned.get("attachment"),
             submit="submit" in request.POST,
