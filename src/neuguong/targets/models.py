@@ -19,8 +19,7 @@ from django.db.models import Q
 from neuguong.core.models import SoftDeleteModel, SoftDeleteQuerySet, TimeStampedModel
 from neuguong.core.text import fold, normalize_text
 
-VALUE = {"max_digits": 18, "decimal_places": 4}
-POINTS = {"max_digits": 8, "decimal_places": 2}
+from .rules import POINTS, VALUE
 
 
 def ancestor_paths(path: str) -> list[str]:

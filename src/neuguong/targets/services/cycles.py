@@ -82,7 +82,7 @@ def cycle_create(
     require_write(actor, organization.path)
     if not scoring_set.is_published:
         raise BusinessError(MSG_SET_NOT_PUBLISHED, field="scoring_set")
-    survey_max = rules.parse_number(survey_max_points, field="survey_max_points")
+    survey_max = rules.parse_number(survey_max_points, field="survey_max_points", **rules.POINTS)
     if survey_max < 0:
         raise BusinessError(MSG_SURVEY_MAX, field="survey_max_points")
     if agencies is None:
@@ -202,7 +202,7 @@ def self_score_save(
         raise OutOfScope(MSG_NO_RIGHT)
     _check_self_scoring_open(assessment, today or local_today())
     row = ComponentScore.objects.select_related("component").get(assessment=assessment, component=component)
-    value = rules.parse_number(score, field="score")
+    value = rules.parse_number(score, field="score", **rules.POINTS)
     _check_score_range(value, row.component, "score")
     explanation = (explanation or "").strip()[:5000]
     has_evidence = bool(files) or row.evidence.alive().exists()
@@ -326,7 +326,7 @@ def appraisal_save(
     _require_team(actor, assessment)
     _check_appraisal_open(assessment, today or local_today())
     row = ComponentScore.objects.select_related("component").get(assessment=assessment, component=component)
-    value = rules.parse_number(score, field="score")
+    value = rules.parse_number(score, field="score", **rules.POINTS)
     _check_score_range(value, row.component, "score")
     before = snapshot(row, ["appraised_score", "appraisal_comment"])
     row.appraised_score = value.quantize(TWO_PLACES)

@@ -72,7 +72,9 @@ def indicator_create(
         name=required_text(name, "Tên chỉ tiêu", "name")[:500],
         unit=required_text(unit, "Đơn vị tính", "unit")[:64],
         direction=direction,
-        baseline=None if baseline in (None, "") else rules.parse_number(baseline, field="baseline"),
+        baseline=None
+        if baseline in (None, "")
+        else rules.parse_number(baseline, field="baseline", **rules.VALUE),
         baseline_year=baseline_year,
         source=normalize_text(source)[:255],
         frequency=frequency,
@@ -101,7 +103,9 @@ def indicator_update(*, actor, indicator: Indicator, **fields) -> Indicator:
         indicator.direction = fields["direction"]
     if "baseline" in fields:
         raw = fields["baseline"]
-        indicator.baseline = None if raw in (None, "") else rules.parse_number(raw, field="baseline")
+        indicator.baseline = (
+            None if raw in (None, "") else rules.parse_number(raw, field="baseline", **rules.VALUE)
+        )
     for name in ("baseline_year", "report_due_days"):
         if name in fields and fields[name] is not None:
             setattr(indicator, name, fields[name])
@@ -125,7 +129,7 @@ def annual_target_set(
     _check_agency_under(indicator, agency)
     if not 2000 <= int(year) <= 2100:
         raise BusinessError(MSG_YEAR, field="year")
-    value = rules.parse_number(target_value, field="target_value")
+    value = rules.parse_number(target_value, field="target_value", **rules.VALUE)
     target = AnnualTarget.objects.filter(indicator=indicator, agency=agency, year=year).first()
     if target is None:
         target = AnnualTarget.objects.create(
@@ -274,7 +278,7 @@ def actual_record(
         raise BusinessError(MSG_PERIOD.format(count=count), field="period") from exc
     if not 1 <= period <= count:
         raise BusinessError(MSG_PERIOD.format(count=count), field="period")
-    parsed = rules.parse_number(value, field="value")
+    parsed = rules.parse_number(value, field="value", **rules.VALUE)
     today = local_today()
     reported_on = reported_on or today
     if reported_on > today:

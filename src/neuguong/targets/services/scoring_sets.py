@@ -186,7 +186,7 @@ def component_update(*, actor, component: Component, name: str, max_points, guid
     require_write(actor, scoring_set.organization.path)
     if scoring_set.is_published:
         raise BusinessError(MSG_SET_PUBLISHED)
-    maximum = rules.parse_number(max_points, field="max_points")
+    maximum = rules.parse_number(max_points, field="max_points", **rules.POINTS)
     if maximum <= 0:
         raise BusinessError(MSG_MAX_POSITIVE, field="max_points")
     before = snapshot(component)
