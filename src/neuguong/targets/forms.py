@@ -210,7 +210,7 @@ class ResponseForm(BootstrapFormMixin, forms.Form):
 
     def responses(self) -> dict[int, str]:
         return {
-            int(key.removeprefix("response_")): value
+            int(key.removeprefix("response_")): value.replace("\x00", "")
             for key, value in self.data.items()
             if key.startswith("response_") and key.removeprefix("response_").isdigit() and len(key) <= 27
         }

@@ -197,6 +197,15 @@ def _bad_inputs(env):
     c, s, i = env["campaign"].pk, env["session"].pk, env["invitee"].pk
     yield "get", reverse("study:campaign_list") + "?level=zz&sort=%00&page=-1&q=" + "x" * 500, {}
     yield "get", reverse("study:session_attendance", args=[c, s]) + "?org=" + "Z" * 100, {}
+    yield "get", reverse("study:session_attendance", args=[c, s]) + "?org=A%00&q=a%00", {}
+    yield "get", reverse("study:campaign_list") + "?q=a%00b", {}
+    yield "get", reverse("study:reflection_list", args=[c]) + "?status=%00", {}
+    yield "get", reverse("study:invitee_list", args=[c]) + "?q=%00", {}
+    yield (
+        "post",
+        reverse("study:session_attendance", args=[c, s]),
+        {f"status_{i}": "excused", f"reason_{i}": "a\x00b"},
+    )
     yield "get", reverse("study:campaign_detail", args=[10**30]), {}
     yield "get", reverse("study:checkin", args=[c, 10**30]) + "?t=" + "x" * 600, {}
     yield "post", reverse("study:checkin", args=[c, s]), {"t": "a.b.c"}

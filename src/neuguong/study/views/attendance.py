@@ -15,7 +15,7 @@ from ..forms import ActionForm
 from ..models import (
     AttendanceStatus,
 )
-from .common import first_error, require
+from .common import first_error, query_param, require
 
 # --- attendance ------------------------------------------------------------------------------------
 
@@ -25,10 +25,10 @@ def session_attendance_view(request, campaign_id: int, session_id: int):
     campaign = selectors.campaign_get(user=request.user, campaign_id=campaign_id)
     require(selectors.can_mark_any(request.user, campaign))
     session = selectors.session_get(campaign=campaign, session_id=session_id)
-    org_code = request.GET.get("org", "")[:32]
+    org_code = query_param(request, "org", 32)
     organization = organization_get(user=request.user, code=org_code) if org_code else None
     filters = {
-        "query": request.GET.get("q", "")[:100],
+        "query": query_param(request, "q", 100),
         "organization": organization,
         "unmarked_only": request.GET.get("chua") == "1",
     }
@@ -42,7 +42,8 @@ def session_attendance_view(request, campaign_id: int, session_id: int):
         for invitee in page["page_obj"]:
             status = request.POST.get(f"status_{invitee.pk}", "")
             if status:
-                marks[invitee.pk] = (status, request.POST.get(f"reason_{invitee.pk}", ""))
+                reason = request.POST.get(f"reason_{invitee.pk}", "").replace("\x00", "")
+                marks[invitee.pk] = (status, reason)
         form = ActionForm(request.POST)
         if done := submit_form(
             form, lambda _: services.attendance_mark_many(actor=request.user, session=session, marks=marks)

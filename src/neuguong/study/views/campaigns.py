@@ -19,6 +19,7 @@ from ..models import (
 )
 from .common import (
     managed_campaign,
+    query_param,
     require,
 )
 
@@ -29,7 +30,7 @@ def _campaign_filters(request) -> dict:
     level = request.GET.get("level", "")
     sort = request.GET.get("sort", "new")
     return {
-        "query": request.GET.get("q", "")[:100],
+        "query": query_param(request, "q", 100),
         "level": level if level in CampaignLevel.values else "",
         "sort": sort if sort in selectors.CAMPAIGN_SORTS else "new",
     }
@@ -200,7 +201,7 @@ def material_create_view(request, campaign_id: int):
 def invitee_list_view(request, campaign_id: int):
     campaign = selectors.campaign_get(user=request.user, campaign_id=campaign_id)
     require(scope_for(request.user).has_org_role)
-    query = request.GET.get("q", "")[:100]
+    query = query_param(request, "q", 100)
     qs = selectors.invitee_list(user=request.user, campaign=campaign, query=query)
     return render(
         request,

@@ -45,3 +45,8 @@ def submit_question_import[T](
             raise
 
     return submit_form(form, run_keeping_rows), row_errors
+
+
+def query_param(request, name: str, limit: int) -> str:
+    """A text parameter of the address, bounded and without NUL characters (PostgreSQL refuses them)."""
+    return request.GET.get(name, "").replace("\x00", "")[:limit]

@@ -13,6 +13,7 @@ from neuguong.core.paging import paginate
 from .. import forms, selectors, services
 from ..models import ReflectionGrade, ReflectionStatus
 from .common import (
+    query_param,
     require,
 )
 
@@ -97,7 +98,7 @@ def reflection_enter_view(request, campaign_id: int, invitee_id: int):
 def reflection_list_view(request, campaign_id: int):
     campaign = selectors.campaign_get(user=request.user, campaign_id=campaign_id)
     require(scope_for(request.user).has_org_role)
-    status = request.GET.get("status", "")[:16]
+    status = query_param(request, "status", 16)
     qs = selectors.reflection_list(user=request.user, campaign=campaign, status=status)
     return render(
         request,

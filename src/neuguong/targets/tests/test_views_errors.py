@@ -256,6 +256,8 @@ def _bad_inputs(env):
     yield "get", reverse("targets:index") + "?year=abc&page=zz&q=" + "x" * 500, {}
     yield "get", reverse("targets:indicator", args=[env["indicator"].pk]) + f"?year={huge}&org=%00", {}
     yield "get", reverse("targets:overdue") + "?org=" + "A" * 200, {}
+    yield "get", reverse("targets:index") + "?q=a%00b", {}
+    yield "post", reverse("targets:assessment_action", args=[a.pk, "giai-trinh"]), {"response_text": "a\x00b"}
     yield "get", reverse("targets:assessment", args=[10**30]), {}
     yield "get", reverse("targets:assessment", args=[a.pk]) + "?format=zip", {}
     for value in (huge, "1e400", "NaN", "-Infinity", "９", "98,5,5", "\u00a0", "0x10"):

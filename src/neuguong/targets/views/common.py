@@ -30,7 +30,7 @@ def year_param(request) -> int:
 
 
 def org_filter(request):
-    code = request.GET.get("org", "").strip()[:32]
+    code = query_param(request, "org", 32).strip()
     if not code:
         return None
     organization = Organization.objects.visible_to(request.user).filter(code=code).first()
@@ -85,3 +85,8 @@ def flash_errors(request, form: forms.BaseForm) -> None:
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)
+
+
+def query_param(request, name: str, limit: int) -> str:
+    """A text parameter of the address, bounded and without NUL characters (PostgreSQL refuses them)."""
+    return request.GET.get(name, "").replace("\x00", "")[:limit]

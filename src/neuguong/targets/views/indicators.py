@@ -15,14 +15,14 @@ from neuguong.organizations.models import Agency, Organization
 
 from .. import charts, exports, rules, selectors, services
 from ..forms import ActualForm, AnnualTargetForm, IndicatorForm, XlsxImportForm
-from .common import form_page, org_filter, require_org_role, submit_import, year_param
+from .common import form_page, org_filter, query_param, require_org_role, submit_import, year_param
 
 
 @login_required
 def index_view(request):
     """Indicators of the user's committees, with the year's overdue reports."""
     require_org_role(request.user)
-    query = request.GET.get("q", "")[:100]
+    query = query_param(request, "q", 100)
     today = local_today()
     overdue = selectors.overdue_reports(user=request.user, today=today, limit=10)
     context = {
