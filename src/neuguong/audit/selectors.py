@@ -35,6 +35,12 @@ HIDDEN_FIELDS = frozenset(
 YES_NO = {True: "Có", False: "Không"}
 
 
+def masked(value: Any) -> str:
+    """A sensitive value (CCCD) as the pages show it: all but the last four characters hidden."""
+    text = str(value)
+    return "*" * max(len(text) - 4, 0) + text[-4:]
+
+
 def _parse_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
@@ -131,11 +137,15 @@ def _related_names(model: type[models.Model], events: list[AuditEvent]) -> dict[
 
 
 def history_rows(model: type[models.Model], events: list[AuditEvent]) -> list[dict]:
-    """Events of records of `model`, each with its label and readable changes."""
+    """Events of records of `model`, each with its label and readable changes.
+
+    A model may say more about its history: `audit_hidden_fields` (bookkeeping of its own, not shown),
+    `audit_field_labels` (labels of keys an event writes that are not model fields, e.g. an extension's
+    requested deadline) and `audit_masked_fields` (sensitive values shown masked, e.g. the CCCD)."""
     fields = _field_map(model)
     hidden = HIDDEN_FIELDS | set(getattr(model, "audit_hidden_fields", ()))
-    # Labels of values an event records that are not fields of the model (a count, a file's name).
     extra_labels = getattr(model, "audit_field_labels", {})
+    masked_fields = set(getattr(model, "audit_masked_fields", ()))
     names = _related_names(model, events)
     rows = []
     for event in events:
@@ -144,14 +154,11 @@ def history_rows(model: type[models.Model], events: list[AuditEvent]) -> list[di
             if name in hidden:
                 continue
             field = fields.get(name)
-            label = getattr(field, "verbose_name", None) or extra_labels.get(name) or name.replace("_", " ")
-            changes.append(
-                {
-                    "field": capfirst(str(label)),
-                    "old": format_value(field, change.get("old"), names),
-                    "new": format_value(field, change.get("new"), names),
-                }
-            )
+            label = extra_labels.get(name) or getattr(field, "verbose_name", None) or name.replace("_", " ")
+            old, new = (format_value(field, change.get(key), names) for key in ("old", "new"))
+            if name in masked_fields:
+                old, new = (masked(value) if value else value for value in (old, new))
+            changes.append({"field": capfirst(str(label)), "old": old, "new": new})
         rows.append({"event": event, "action_label": label_for(event.action), "changes": changes})
     return rows
 

@@ -31,7 +31,12 @@ class DraftForm(BootstrapFormMixin, forms.Form):
     """The editable parts of a report; the figures are not fields and cannot be edited."""
 
     number = forms.CharField(label="Số, ký hiệu (để trống: điền khi ban hành)", max_length=64, required=False)
-    signing_authority = forms.CharField(label="Thẩm quyền ký", max_length=64, initial="T/M BAN THƯỜNG VỤ")
+    signing_authority = forms.CharField(
+        label="Thẩm quyền ký",
+        max_length=64,
+        required=False,
+        help_text="Để trống: theo loại tổ chức (T/M BAN THƯỜNG VỤ, T/M ĐẢNG ỦY hoặc T/M CHI BỘ).",
+    )
     signer_position = forms.CharField(label="Chức vụ người ký", max_length=64, required=False)
     signer_name = forms.CharField(label="Người ký", max_length=128, required=False)
     recipients = forms.CharField(

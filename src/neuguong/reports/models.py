@@ -50,7 +50,8 @@ class ReportDraft(TimeStampedModel):
     period_end = models.DateField("đến ngày")
     narrative = models.JSONField("nội dung viết tay", default=dict, blank=True)
     number = models.CharField("số, ký hiệu", max_length=64, blank=True)
-    signing_authority = models.CharField("thẩm quyền ký", max_length=64, default="T/M BAN THƯỜNG VỤ")
+    # Blank: the signing authority of the organisation's kind (docengine.issuers).
+    signing_authority = models.CharField("thẩm quyền ký", max_length=64, blank=True, default="")
     signer_position = models.CharField("chức vụ người ký", max_length=64, blank=True)
     signer_name = models.CharField("người ký", max_length=128, blank=True)
     recipients = models.TextField("nơi nhận (mỗi dòng một nơi)", blank=True)

@@ -18,14 +18,14 @@ from neuguong.audit.services import audit_create, audit_record, audit_update, sn
 from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import fold
+from neuguong.docengine.docformat import render_party_document, validate_template
+from neuguong.docengine.xlsx import build_workbook
 from neuguong.organizations.models import Organization
 
 from . import builders
-from .docformat import render_party_document, validate_template
 from .models import NARRATIVE_SECTIONS, JobStatus, ReportDraft, ReportJob, ReportKind, ReportTemplate
 from .periods import Period
 from .selectors import report_figures
-from .xlsx import build_workbook
 
 MSG_NO_RIGHT = "Bạn không có quyền soạn báo cáo của tổ chức này."
 MSG_KIND = "Loại báo cáo không hợp lệ."
@@ -91,7 +91,7 @@ def draft_save(
         before = snapshot(draft) if not created else None
         draft.narrative = clean
         draft.number = number.strip()[:64]
-        draft.signing_authority = signing_authority.strip()[:64] or "T/M BAN THƯỜNG VỤ"
+        draft.signing_authority = signing_authority.strip()[:64]  # blank: by the issuer rule (docengine)
         draft.signer_position = signer_position.strip()[:64]
         draft.signer_name = signer_name.strip()[:128]
         draft.recipients = recipients.strip()

@@ -13,11 +13,11 @@ from neuguong.access.scope import scope_for
 from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.forms import apply_business_error
+from neuguong.docengine.docformat import DEFAULT_TEMPLATE, FIELD_LABELS
 from neuguong.organizations.models import Organization
 from neuguong.organizations.selectors import top_organization
 
 from . import builders, services
-from .docformat import DEFAULT_TEMPLATE, FIELD_LABELS
 from .forms import DraftForm, ReportChoiceForm, TemplateUploadForm
 from .models import NARRATIVE_SECTIONS, ReportJob, ReportKind, ReportTemplate
 from .periods import Period, period_from_params

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from neuguong.access.services import api_token_create
 from neuguong.commitments.tests.factories import CommitmentFactory
 from neuguong.core.dates import local_today
-from neuguong.reports import docformat
-from neuguong.reports.docformat import document_text
+from neuguong.docengine import docformat
+from neuguong.docengine.docformat import document_text
 from neuguong.reports.models import ReportDraft, ReportJob, ReportTemplate
 from neuguong.reports.periods import MSG_PERIOD_REVERSED
 
