@@ -254,6 +254,7 @@ class EnrolForm(BootstrapFormMixin, forms.Form):
     """A learner by card number, among the people the user may see (`cleaned_data["person"]`)."""
 
     card_number = forms.CharField(label="Số thẻ đảng viên của học viên", max_length=32)
+    business_error_fields = {"person": "card_number"}  # the service speaks of the person the number names
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)

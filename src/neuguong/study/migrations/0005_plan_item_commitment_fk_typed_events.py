@@ -16,23 +16,41 @@ from django.conf import settings
 from django.db import migrations, models
 from django.db.models import F
 
-# (model, old free-text action) → typed event (study/events.py).
-ACTIONS = {
-    ("campaign", "create"): "study.campaign_created",
-    ("campaign", "update"): "study.campaign_updated",
-    ("campaign", "invite"): "study.invitees_added",
-    ("campaign", "import"): "study.questions_imported",
-    ("material", "create"): "study.material_added",
-    ("session", "create"): "study.session_added",
-    ("reflection", "update"): "study.reflection_saved",
-    ("reflection", "submit"): "study.reflection_submitted",
-    ("reflection", "grade"): "study.reflection_graded",
-    ("reflection", "return"): "study.reflection_returned",
-    ("reflection", "excuse"): "study.reflection_excused",
-    ("quizround", "create"): "study.quiz_round_created",
-    ("course", "create"): "study.course_opened",
-    ("enrolment", "complete"): "study.enrolment_result_recorded",
-    ("positionrequirement", "update"): "study.position_requirement_set",
+from neuguong.audit.migration_ops import rename_actions
+
+# Per model, old free-text action → typed event (study/events.py).
+RENAMES = {
+    ("study", "campaign"): {
+        "create": "study.campaign_created",
+        "update": "study.campaign_updated",
+        "invite": "study.invitees_added",
+        "import": "study.questions_imported",
+    },
+    ("study", "material"): {
+        "create": "study.material_added",
+    },
+    ("study", "session"): {
+        "create": "study.session_added",
+    },
+    ("study", "reflection"): {
+        "update": "study.reflection_saved",
+        "submit": "study.reflection_submitted",
+        "grade": "study.reflection_graded",
+        "return": "study.reflection_returned",
+        "excuse": "study.reflection_excused",
+    },
+    ("study", "quizround"): {
+        "create": "study.quiz_round_created",
+    },
+    ("study", "course"): {
+        "create": "study.course_opened",
+    },
+    ("study", "enrolment"): {
+        "complete": "study.enrolment_result_recorded",
+    },
+    ("study", "positionrequirement"): {
+        "update": "study.position_requirement_set",
+    },
 }
 # Study events that were written on the person: (old action, new action, the study model they now belong to).
 ON_PERSON = [("attendance", "study.attendance_marked", "attendance"), ("enrol", "study.enrolled", "enrolment")]
@@ -83,13 +101,9 @@ def _own_records(apps, model: str, events: list) -> dict[int, int]:
     return found
 
 
-def typed_actions(apps, schema_editor):
+def person_events_to_own_records(apps, schema_editor):
     AuditEvent = apps.get_model("audit", "AuditEvent")
     ContentType = apps.get_model("contenttypes", "ContentType")
-    for (model, old), new in ACTIONS.items():
-        AuditEvent.objects.filter(target_type__app_label="study", target_type__model=model, action=old).update(
-            action=new
-        )
     for old, new, model in ON_PERSON:
         rows = AuditEvent.objects.filter(
             target_type__app_label="people", target_type__model="person", action=old
@@ -110,13 +124,9 @@ def typed_actions(apps, schema_editor):
             )
 
 
-def free_text_actions(apps, schema_editor):
+def person_events_back_to_the_person(apps, schema_editor):
     AuditEvent = apps.get_model("audit", "AuditEvent")
     ContentType = apps.get_model("contenttypes", "ContentType")
-    for (model, old), new in ACTIONS.items():
-        AuditEvent.objects.filter(target_type__app_label="study", target_type__model=model, action=new).update(
-            action=old
-        )
     person_type = None
     for old, new, model in ON_PERSON:
         moved = AuditEvent.objects.filter(target_type__app_label="study", target_type__model=model, action=new)
@@ -219,5 +229,6 @@ class Migration(migrations.Migration):
             name='campaign',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='study.campaign', verbose_name='đợt học tập'),
         ),
-        migrations.RunPython(typed_actions, free_text_actions),
+        rename_actions(RENAMES),
+        migrations.RunPython(person_events_to_own_records, person_events_back_to_the_person),
     ]

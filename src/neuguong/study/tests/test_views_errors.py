@@ -159,7 +159,7 @@ def test_enrolling_someone_twice_is_said_next_to_the_card_number(tree, client, e
         reverse("study:course_detail", args=[env["course"].pk]), {"enrol": "1", "card_number": "11110001"}
     )
     message = services.MSG_ALREADY_ENROLLED.format(name="Nguyễn Nam Đình")
-    assert response.context["enrol_form"].non_field_errors() == [message]
+    assert field_errors(response, "card_number", form="enrol_form") == [message]
     assert message in response.content.decode()
 
 

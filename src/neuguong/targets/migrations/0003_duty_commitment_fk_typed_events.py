@@ -10,31 +10,49 @@ from django.conf import settings
 from django.db import migrations, models
 from django.db.models import F
 
-# (model, old free-text action) → typed event (targets/events.py).
-ACTIONS = {
-    ("indicator", "create"): "targets.indicator_created",
-    ("indicator", "update"): "targets.indicator_updated",
-    ("annualtarget", "create"): "targets.annual_target_set",
-    ("annualtarget", "update"): "targets.annual_target_changed",
-    ("annualtarget", "import"): "targets.annual_target_imported",
-    ("actual", "create"): "targets.actual_reported",
-    ("actual", "update"): "targets.actual_corrected",
-    ("actual", "evidence_add"): "targets.actual_evidence_added",
-    ("scoringset", "import"): "targets.scoring_set_imported",
-    ("scoringset", "create"): "targets.scoring_set_copied",
-    ("scoringset", "publish"): "targets.scoring_set_published",
-    ("component", "update"): "targets.component_updated",
-    ("scoringcycle", "create"): "targets.cycle_opened",
-    ("scoringcycle", "team_set"): "targets.cycle_team_set",
-    ("componentscore", "self_score"): "targets.self_scored",
-    ("componentscore", "evidence_add"): "targets.score_evidence_added",
-    ("componentscore", "appraise"): "targets.appraised",
-    ("agencyassessment", "submit"): "targets.assessment_submitted",
-    ("agencyassessment", "reopen"): "targets.assessment_reopened",
-    ("agencyassessment", "send_for_response"): "targets.sent_for_response",
-    ("agencyassessment", "respond"): "targets.assessment_responded",
-    ("agencyassessment", "finalise"): "targets.assessment_finalised",
-    ("agencyassessment", "import"): "targets.survey_score_imported",
+from neuguong.audit.migration_ops import rename_actions, reshape_changes
+
+# Per model, old free-text action → typed event (targets/events.py).
+RENAMES = {
+    ("targets", "indicator"): {
+        "create": "targets.indicator_created",
+        "update": "targets.indicator_updated",
+    },
+    ("targets", "annualtarget"): {
+        "create": "targets.annual_target_set",
+        "update": "targets.annual_target_changed",
+        "import": "targets.annual_target_imported",
+    },
+    ("targets", "actual"): {
+        "create": "targets.actual_reported",
+        "update": "targets.actual_corrected",
+        "evidence_add": "targets.actual_evidence_added",
+    },
+    ("targets", "scoringset"): {
+        "import": "targets.scoring_set_imported",
+        "create": "targets.scoring_set_copied",
+        "publish": "targets.scoring_set_published",
+    },
+    ("targets", "component"): {
+        "update": "targets.component_updated",
+    },
+    ("targets", "scoringcycle"): {
+        "create": "targets.cycle_opened",
+        "team_set": "targets.cycle_team_set",
+    },
+    ("targets", "componentscore"): {
+        "self_score": "targets.self_scored",
+        "evidence_add": "targets.score_evidence_added",
+        "appraise": "targets.appraised",
+    },
+    ("targets", "agencyassessment"): {
+        "submit": "targets.assessment_submitted",
+        "reopen": "targets.assessment_reopened",
+        "send_for_response": "targets.sent_for_response",
+        "respond": "targets.assessment_responded",
+        "finalise": "targets.assessment_finalised",
+        "import": "targets.survey_score_imported",
+    },
 }
 
 
@@ -51,42 +69,25 @@ def unlink_commitments(apps, schema_editor):
     ReportingDuty.objects.update(commitment_ref=F("commitment"))
 
 
-def _readable_old_values(event) -> bool:
+def _readable_values(changes: dict, event) -> dict:
     """Old rows kept lists where the history now reads text: the team by username, the bands as dicts."""
-    changed = False
-    team = event.changes.get("team")
+    team = changes.get("team")
     if isinstance(team, dict):
-        for side in ("old", "new"):
-            if isinstance(team.get(side), list):
-                team[side] = ", ".join(str(name) for name in team[side]) or None
-                changed = True
-    bands = event.changes.get("bands")
+        changes["team"] = {
+            side: (", ".join(str(name) for name in value) or None) if isinstance(value, list) else value
+            for side, value in team.items()
+        }
+    bands = changes.get("bands")
     if isinstance(bands, dict) and isinstance(bands.get("new"), list):
         ordered = sorted(bands["new"], key=lambda b: float(b.get("min_percent", 0)), reverse=True)
-        bands["new"] = "; ".join(f"{b.get('label')} từ {b.get('min_percent')} %" for b in ordered)
-        changed = True
-    return changed
+        text = "; ".join(f"{b.get('label')} từ {b.get('min_percent')} %" for b in ordered)
+        changes["bands"] = {"old": bands.get("old"), "new": text}
+    return changes
 
 
-def typed_actions(apps, schema_editor):
-    AuditEvent = apps.get_model("audit", "AuditEvent")
-    for (model, old), new in ACTIONS.items():
-        rows = AuditEvent.objects.filter(
-            target_type__app_label="targets", target_type__model=model, action=old
-        )
-        if model == "scoringcycle":
-            for event in rows.iterator(chunk_size=2000):
-                if _readable_old_values(event):
-                    event.save(update_fields=["changes"])
-        rows.update(action=new)
-
-
-def free_text_actions(apps, schema_editor):
-    AuditEvent = apps.get_model("audit", "AuditEvent")
-    for (model, old), new in ACTIONS.items():
-        AuditEvent.objects.filter(
-            target_type__app_label="targets", target_type__model=model, action=new
-        ).update(action=old)
+def readable_cycle_values(apps, schema_editor):
+    for action in ("create", "team_set"):
+        reshape_changes(apps, "targets", "scoringcycle", action, _readable_values)
 
 
 class Migration(migrations.Migration):
@@ -156,5 +157,6 @@ class Migration(migrations.Migration):
                 verbose_name="bộ chỉ số",
             ),
         ),
-        migrations.RunPython(typed_actions, free_text_actions),
+        migrations.RunPython(readable_cycle_values, migrations.RunPython.noop),
+        rename_actions(RENAMES),
     ]

@@ -209,7 +209,8 @@ def test_stored_free_text_actions_map_to_the_typed_events_and_back(tree):
         AuditEvent.objects.create(target_type=kind, target_id=str(pk), target_repr="x", action=action)
         for kind, pk, action in old
     ]
-    migration.typed_actions(apps, None)
+    rename = migration.Migration.operations[-1]  # rename_actions(RENAMES)
+    rename.code(apps, None)
     assert [AuditEvent.objects.get(pk=row.pk).action for row in rows] == [
         TargetEvent.INDICATOR_CREATED,
         TargetEvent.INDICATOR_UPDATED,
@@ -218,9 +219,10 @@ def test_stored_free_text_actions_map_to_the_typed_events_and_back(tree):
         TargetEvent.SCORING_SET_PUBLISHED,
         "update",
     ]
-    migration.free_text_actions(apps, None)
+    rename.reverse_code(apps, None)
     assert [AuditEvent.objects.get(pk=row.pk).action for row in rows] == [action for _, _, action in old]
 
 
 def test_every_old_action_maps_to_a_declared_event():
-    assert all(is_declared(new) for new in _migration().ACTIONS.values())
+    renames = _migration().RENAMES
+    assert all(is_declared(new) for mapping in renames.values() for new in mapping.values())
