@@ -16,7 +16,7 @@ install: .venv/.installed
 
 .venv/.installed: pyproject.toml uv.lock
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --python $(PYTHON) --reinstall-package neuguong
 	@touch $@
 
 migrate: install
