@@ -19,6 +19,12 @@ class CommitmentsConfig(AppConfig):
         if seed_commitments not in registry.DEMO_SEEDERS:
             registry.DEMO_SEEDERS.append(seed_commitments)
 
+        from neuguong.notifications.queue import register_provider
+
+        from .waiting import waiting_for
+
+        register_provider(waiting_for)
+
         registry.add_nav("Việc của tôi", "commitments:mine", order=20)
         registry.add_nav("Nhiệm vụ", "commitments:board", needs_org_role=True, order=21)
         # Hourly: planning is idempotent (unique outbox rows), so a missed or doubled run is harmless.

@@ -320,6 +320,7 @@ def deadline_groups(commitments) -> list[tuple[str, str, list]]:
         "returned",
         "open_on_time",
         "extension_requested",
+        "awaiting_confirmation",
         "suspended",
         "done_late",
         "done_on_time",

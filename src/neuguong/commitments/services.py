@@ -17,6 +17,7 @@ from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
 from neuguong.core.uploads import check_upload
+from neuguong.notifications.models import OutboxStatus
 from neuguong.organizations.models import Organization
 from neuguong.people.models import Person
 
@@ -29,7 +30,6 @@ from .models import (
     ExtensionRequest,
     ExtensionState,
     Halt,
-    OutboxStatus,
     Pledge,
     PledgeTemplate,
     ProgressReport,

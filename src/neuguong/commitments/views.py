@@ -9,7 +9,6 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from neuguong.access.scope import scope_for
@@ -18,6 +17,7 @@ from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.forms import apply_business_error
 from neuguong.core.paging import paginate
+from neuguong.notifications.selectors import notification_list
 from neuguong.organizations.models import Organization
 from neuguong.organizations.selectors import top_organization
 from neuguong.people.models import ACTIVE_MEMBER_STATUSES, Person
@@ -35,7 +35,7 @@ from .forms import (
     ProgramItemForm,
     ReportForm,
 )
-from .models import Evidence, ExtensionRequest, ExtensionState, Notification, ProgressReport, WorkProgram
+from .models import Evidence, ExtensionRequest, ExtensionState, ProgressReport, WorkProgram
 from .selectors import (
     board_status_counts,
     commitment_get,
@@ -96,7 +96,7 @@ def my_commitments_view(request):
         "groups": deadline_groups(commitments),
         "today": today,
         "has_person": scope_for(request.user).person_id is not None,
-        "notifications": Notification.objects.filter(recipient=request.user, read_at__isnull=True)[:5],
+        "notifications": list(notification_list(user=request.user, unread_only=True)[:5]),
     }
     return render(request, "commitments/mine.html", context)
 
@@ -733,10 +733,6 @@ def pledge_template_view(request):
 # Notifications
 
 
-@login_required
 def notifications_view(request):
-    qs = Notification.objects.filter(recipient=request.user)
-    if request.method == "POST":
-        qs.filter(read_at__isnull=True).update(read_at=timezone.now())
-        return redirect("commitments:notifications")
-    return render(request, "commitments/notifications.html", paginate(request, qs))
+    """The old address of the notification list (now the notifications module's)."""
+    return redirect("notifications:list", permanent=True)

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "neuguong.organizations",
     "neuguong.people",
     "neuguong.access",
+    "neuguong.notifications",
     "neuguong.dataio",
     "neuguong.documents",
     "neuguong.commitments",
@@ -70,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "neuguong.access.context_processors.navigation",
+                "neuguong.notifications.context_processors.unread_notifications",
             ],
         },
     }
@@ -162,6 +164,8 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "neuguong@localhost")
+# The site's address, put before the links in e-mails (https://neuguong.example.vn); empty: relative links.
+SITE_URL = env_str("SITE_URL", "")
 
 # Content Security Policy (Django's built-in middleware): only our own assets, no inline script.
 from django.utils.csp import CSP  # noqa: E402
