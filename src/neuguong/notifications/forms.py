@@ -14,9 +14,13 @@ class PreferencesForm(forms.Form):
                 label=kind.label,
                 choices=Delivery.choices,
                 initial=delivery,
+                required=False,  # a kind left out keeps its current choice
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
             )
             self.groups.setdefault(kind.group, []).append(kind.code)
+
+    def choices(self) -> dict[str, str]:
+        return {code: value for code, value in self.cleaned_data.items() if value}
 
     def grouped(self):
         return [(group, [self[code] for code in codes]) for group, codes in self.groups.items()]

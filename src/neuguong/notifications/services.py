@@ -156,7 +156,8 @@ def preferences_save(*, actor, choices: dict[str, str]) -> int:
         audit_record(
             actor=actor,
             action=NotificationEvent.PREFERENCES_CHANGED,
-            target=actor,
+            # The account itself (a request's user is a lazy wrapper the trail cannot type).
+            target=get_user_model().objects.only("pk", "username").get(pk=actor.pk),
             changes=changes,
             org_path="",
         )

@@ -58,7 +58,9 @@ def mark_all_read_view(request):
 def preferences_view(request):
     form = PreferencesForm(request.POST or None, preferences=preferences_of(request.user))
     if request.method == "POST" and (
-        done := submit_form(form, lambda data: services.preferences_save(actor=request.user, choices=data))
+        done := submit_form(
+            form, lambda data: services.preferences_save(actor=request.user, choices=form.choices())
+        )
     ):
         changed = done.result
         messages.success(
