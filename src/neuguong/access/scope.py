@@ -79,7 +79,6 @@ class Scope:
     structure_paths: tuple[str, ...] = ()
     inspector_paths: tuple[str, ...] = ()
     person_id: int | None = None
-    # The member's name (the menu shows it instead of the username).
     person_name: str = ""
     roles: frozenset[str] = field(default_factory=frozenset)
 
