@@ -7,8 +7,10 @@ Rules (domain notes, section 4):
   once confirmed it is done on time or late by the completion date the member gave;
 - a completed one is `done_on_time` when completed on or before its deadline (the deadline date itself
   is on time), else `done_late`;
-- an open one with a pending extension request is `extension_requested`; one whose last report the
-  supervisor returned is `returned` (it counts as not completed);
+- an open one whose last report (or completion) the supervisor returned is `returned` (it counts as not
+  completed); it comes before a pending extension request, so the member is never shown "Đề nghị gia
+  hạn" while the ball is in their court (the request still waits in the reviewer's queue);
+- an open one with a pending extension request is `extension_requested`;
 - otherwise `open_on_time` until the end of the deadline date, then `open_overdue`.
 Which deadline counts — the current (possibly extended) one or the original — is configurable
 (`against_original`; the setting `COMMITMENT_ON_TIME_AGAINST_ORIGINAL`, default False).
@@ -92,10 +94,10 @@ def commitment_status(
         if commitment.completion_pending:
             return AWAITING_CONFIRMATION
         return DONE_ON_TIME if commitment.completed_on <= deadline else DONE_LATE
-    if commitment.extension_pending:
-        return EXTENSION_REQUESTED
     if commitment.is_returned:
         return RETURNED
+    if commitment.extension_pending:
+        return EXTENSION_REQUESTED
     return OPEN_ON_TIME if today <= deadline else OPEN_OVERDUE
 
 
@@ -110,8 +112,8 @@ def status_case(today: dt.date, *, against_original: bool | None = None) -> Case
         When(Q(completed_on__isnull=False) & Q(completion_pending=True), then=Value(AWAITING_CONFIRMATION)),
         When(Q(completed_on__isnull=False) & Q(completed_on__lte=F(deadline)), then=Value(DONE_ON_TIME)),
         When(completed_on__isnull=False, then=Value(DONE_LATE)),
-        When(extension_pending=True, then=Value(EXTENSION_REQUESTED)),
         When(is_returned=True, then=Value(RETURNED)),
+        When(extension_pending=True, then=Value(EXTENSION_REQUESTED)),
         When(**{f"{deadline}__gte": today}, then=Value(OPEN_ON_TIME)),
         default=Value(OPEN_OVERDUE),
         output_field=CharField(),
@@ -133,8 +135,8 @@ def status_q(code: str, today: dt.date, *, against_original: bool | None = None)
         DONE_ON_TIME: done & Q(completed_on__lte=F(deadline)),
         DONE_LATE: done & Q(completed_on__gt=F(deadline)),
         AWAITING_CONFIRMATION: live & Q(completed_on__isnull=False, completion_pending=True),
-        EXTENSION_REQUESTED: open_ & Q(extension_pending=True),
-        RETURNED: open_ & Q(extension_pending=False, is_returned=True),
+        RETURNED: open_ & Q(is_returned=True),
+        EXTENSION_REQUESTED: open_ & Q(extension_pending=True, is_returned=False),
         OPEN_ON_TIME: plain_open & Q(**{f"{deadline}__gte": today}),
         OPEN_OVERDUE: plain_open & Q(**{f"{deadline}__lt": today}),
     }[code]

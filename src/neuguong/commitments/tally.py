@@ -97,8 +97,8 @@ STATUS_SQL = """CASE
          AND c.completed_on <= (CASE WHEN s.against_original THEN c.original_deadline ELSE c.deadline END)
          THEN 'done_on_time'
     WHEN c.completed_on IS NOT NULL THEN 'done_late'
-    WHEN c.extension_pending THEN 'extension_requested'
     WHEN c.is_returned THEN 'returned'
+    WHEN c.extension_pending THEN 'extension_requested'
     WHEN (CASE WHEN s.against_original THEN c.original_deadline ELSE c.deadline END) >= s.as_of
          THEN 'open_on_time'
     ELSE 'open_overdue'

@@ -48,6 +48,12 @@ def test_a_completion_awaiting_confirmation_is_open_until_confirmed_then_dated_b
     assert s.commitment_status(confirmed, DAY + dt.timedelta(days=30)) == s.DONE_ON_TIME
 
 
+def test_a_returned_report_shows_as_returned_even_while_an_extension_waits():
+    # The member must act: the reviewer still finds the extension request in their queue.
+    assert s.commitment_status(facts(is_returned=True, extension_pending=True), DAY) == s.RETURNED
+    assert s.commitment_status(facts(extension_pending=True), DAY) == s.EXTENSION_REQUESTED
+
+
 def test_extended_commitment_counts_against_the_original_deadline_when_configured():
     extended = facts(deadline=DAY + dt.timedelta(days=10), completed_on=DAY + dt.timedelta(days=5))
     assert s.commitment_status(extended, DAY, against_original=False) == s.DONE_ON_TIME
@@ -90,10 +96,10 @@ def test_status_rules_hold_for_any_facts(
         assert code == s.commitment_status(
             c, today + dt.timedelta(days=400), against_original=against_original
         )
-    elif pending:
-        assert code == s.EXTENSION_REQUESTED
     elif returned:
         assert code == s.RETURNED
+    elif pending:
+        assert code == s.EXTENSION_REQUESTED
     else:
         assert code == (s.OPEN_ON_TIME if today <= counted else s.OPEN_OVERDUE)
 
