@@ -25,6 +25,9 @@ class CommitmentsConfig(AppConfig):
 
         register_provider(waiting_for)
 
+        if ("Xác nhận hoàn thành nhiệm vụ", "commitments:completion_policy") not in registry.ORG_LINKS:
+            registry.ORG_LINKS.append(("Xác nhận hoàn thành nhiệm vụ", "commitments:completion_policy"))
+
         registry.add_nav("Việc của tôi", "commitments:mine", order=20)
         registry.add_nav("Nhiệm vụ", "commitments:board", needs_org_role=True, order=21)
         # Hourly: planning is idempotent (unique outbox rows), so a missed or doubled run is harmless.

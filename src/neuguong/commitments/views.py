@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -15,18 +15,19 @@ from neuguong.access.scope import scope_for
 from neuguong.audit.selectors import history_for
 from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError, OutOfScope
-from neuguong.core.forms import apply_business_error
+from neuguong.core.forms import apply_business_error, submit_form
 from neuguong.core.paging import paginate
 from neuguong.notifications.selectors import notification_list
 from neuguong.organizations.models import Organization
 from neuguong.organizations.selectors import top_organization
 from neuguong.people.models import ACTIVE_MEMBER_STATUSES, Person
 
-from . import exports, services
+from . import exports, notices, services
 from .forms import (
     BoardFilterForm,
     CommitmentForm,
     CompleteForm,
+    CompletionPolicyForm,
     DecisionNoteForm,
     ExtensionRequestForm,
     HaltForm,
@@ -81,6 +82,7 @@ def board_filters(request) -> dict:
         "year": data.get("year"),
         "query": data.get("q", ""),
         "sort": data.get("sort") or "deadline",
+        "waiting_for": request.user if data.get("waiting") else None,
     }
 
 
@@ -301,7 +303,7 @@ def report_create_view(request, commitment_id: int):
 def _action(request, commitment_id: int, run, *, form_class=None, form_key=None, success: str):
     """Run a POSTed life-cycle action; on a business error re-render the page with the message."""
     commitment = commitment_get(user=request.user, commitment_id=commitment_id)
-    form = form_class(request.POST) if form_class else None
+    form = form_class(request.POST, request.FILES) if form_class else None
     if form is not None and not form.is_valid():
         return render(
             request,
@@ -310,7 +312,7 @@ def _action(request, commitment_id: int, run, *, form_class=None, form_key=None,
             status=400,
         )
     try:
-        run(commitment, form.cleaned_data if form else {})
+        result = run(commitment, form.cleaned_data if form else {})
     except OutOfScope as exc:
         raise Http404 from exc
     except BusinessError as exc:
@@ -324,7 +326,7 @@ def _action(request, commitment_id: int, run, *, form_class=None, form_key=None,
             )
         messages.error(request, exc.message)
     else:
-        messages.success(request, success)
+        messages.success(request, success(result) if callable(success) else success)
     return redirect("commitments:detail", commitment_id=commitment.pk)
 
 
@@ -335,11 +337,28 @@ def complete_view(request, commitment_id: int):
         request,
         commitment_id,
         lambda c, d: services.commitment_complete(
-            actor=request.user, commitment=c, completed_on=d["completed_on"], note=d["note"]
+            actor=request.user, commitment=c, completed_on=d["completed_on"], note=d["note"], files=d["files"]
         ),
         form_class=CompleteForm,
         form_key="complete_form",
-        success="Đã ghi nhận hoàn thành.",
+        success=lambda c: (
+            f"Đã báo cáo hoàn thành «{c.title}» ngày {c.completed_on:%d/%m/%Y}, chờ cấp ủy xác nhận."
+            if c.completion_pending
+            else f"Đã ghi nhận hoàn thành «{c.title}» ngày {c.completed_on:%d/%m/%Y}."
+        ),
+    )
+
+
+@login_required
+@require_POST
+def completion_confirm_view(request, commitment_id: int):
+    return _action(
+        request,
+        commitment_id,
+        lambda c, d: services.completion_confirm(actor=request.user, commitment=c, note=d["note"]),
+        form_class=DecisionNoteForm,
+        form_key="note_form",
+        success=lambda c: f"Đã xác nhận hoàn thành «{c.title}» của {notices.who_of(c)}.",
     )
 
 
@@ -366,9 +385,13 @@ def extension_decide_view(request, commitment_id: int, extension_id: int, decisi
         extension = ExtensionRequest.objects.filter(commitment=c, pk=extension_id).first()
         if extension is None:
             raise OutOfScope("")
-        services.extension_decide(
+        return services.extension_decide(
             actor=request.user, extension=extension, grant=decision == "grant", note=d["note"]
         )
+
+    def decided(e) -> str:
+        verb = "Đã đồng ý" if e.state == ExtensionState.GRANTED else "Đã không đồng ý"
+        return f"{verb} gia hạn đến {e.requested_deadline:%d/%m/%Y} cho {notices.who_of(e.commitment)}."
 
     return _action(
         request,
@@ -376,7 +399,7 @@ def extension_decide_view(request, commitment_id: int, extension_id: int, decisi
         run,
         form_class=DecisionNoteForm,
         form_key="note_form",
-        success="Đã quyết định.",
+        success=decided,
     )
 
 
@@ -391,17 +414,17 @@ def report_review_view(request, commitment_id: int, report_id: int, decision: st
         if report is None:
             raise OutOfScope("")
         if decision == "accept":
-            services.report_accept(actor=request.user, report=report, note=d["note"])
-        else:
-            services.report_return(actor=request.user, report=report, note=d["note"])
+            return services.report_accept(actor=request.user, report=report, note=d["note"])
+        return services.report_return(actor=request.user, report=report, note=d["note"])
 
+    verb = "Đã chấp nhận" if decision == "accept" else "Đã trả lại"
     return _action(
         request,
         commitment_id,
         run,
         form_class=DecisionNoteForm,
         form_key="note_form",
-        success="Đã xem xét báo cáo.",
+        success=lambda r: f"{verb} báo cáo {r.percent} % của {notices.who_of(r.commitment)}.",
     )
 
 
@@ -736,3 +759,40 @@ def pledge_template_view(request):
 def notifications_view(request):
     """The old address of the notification list (now the notifications module's)."""
     return redirect("notifications:list", permanent=True)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Whether completions wait for confirmation
+
+
+@login_required
+def completion_policy_view(request, code: str):
+    """An organisation says whether its subtree's completions wait for the reviewer's confirmation."""
+    from neuguong.organizations.selectors import organization_for_write
+
+    organization = organization_for_write(user=request.user, code=code)
+    current = services.needs_confirmation(organization)
+    # (An unticked box posts nothing: the form is bound on any POST.)
+    form = CompletionPolicyForm(
+        request.POST if request.method == "POST" else None, initial={"needs_confirmation": current}
+    )
+    if request.method == "POST" and (
+        done := submit_form(
+            form,
+            lambda d: services.completion_policy_set(
+                actor=request.user, organization=organization, needs_confirmation=d["needs_confirmation"]
+            ),
+        )
+    ):
+        rule = "cần cấp ủy xác nhận" if done.result.needs_confirmation else "không cần xác nhận"
+        messages.success(
+            request, f"Đã lưu: hoàn thành do người thực hiện báo cáo {rule} ({organization.name})."
+        )
+        return HttpResponseRedirect(
+            reverse("commitments:completion_policy", args=[organization.code]), status=303
+        )
+    return render(
+        request,
+        "commitments/completion_policy.html",
+        {"form": form, "organization": organization, "current": current},
+    )

@@ -16,7 +16,7 @@ from neuguong.core.uploads import check_upload
 from neuguong.organizations.models import Organization
 from neuguong.people.models import Person
 
-from . import access
+from . import access, notices
 from .models import (
     Breach,
     ContentLink,
@@ -490,6 +490,7 @@ def inspection_transition(
             on_behalf_of=on_behalf_of,
             note=transition.label,
         )
+        notices.step_taken(actor=actor, inspection=inspection, action=action, note=note)
     return step
 
 

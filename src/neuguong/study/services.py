@@ -30,7 +30,7 @@ from neuguong.people.models import (
     TheoryLevel,
 )
 
-from . import importer, rules
+from . import importer, notices, rules
 from .models import (
     COURSE_AWARDS,
     Attendance,
@@ -564,6 +564,8 @@ def reflection_save(
         action="submit" if submit else "update",
         on_behalf_of=on_behalf_of,
     )
+    if submit:
+        notices.reflection_submitted(actor=actor, reflection=reflection)
     return reflection
 
 
@@ -627,6 +629,7 @@ def reflection_grade(*, actor, reflection: Reflection, grade: str, note: str = "
     reflection.save()
     audit_update(actor=actor, target=reflection, before=before, action="grade")
     _plan_items_to_commitments(actor, reflection)
+    notices.reflection_reviewed(actor=actor, reflection=reflection)
     return reflection
 
 
@@ -644,6 +647,7 @@ def reflection_return(*, actor, reflection: Reflection, note: str) -> Reflection
     reflection.reviewed_at = timezone.now()
     reflection.save()
     audit_update(actor=actor, target=reflection, before=before, action="return")
+    notices.reflection_reviewed(actor=actor, reflection=reflection)
     return reflection
 
 

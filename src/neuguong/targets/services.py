@@ -18,7 +18,7 @@ from neuguong.core.text import normalize_text
 from neuguong.core.uploads import check_upload
 from neuguong.organizations.models import Agency, Organization
 
-from . import importers, rules
+from . import importers, notices, rules
 from .models import (
     Actual,
     ActualEvidence,
@@ -808,6 +808,7 @@ def assessment_submit(
         action="submit",
         note="Nộp muộn (đã được mở lại)" if assessment.submitted_late else "",
     )
+    notices.assessment_submitted(actor=actor, assessment=assessment)
     return assessment
 
 
@@ -837,6 +838,7 @@ def assessment_reopen(
     assessment.reopened_until = until
     assessment.save(update_fields=["reopened_until", "updated_at"])
     audit_update(actor=actor, target=assessment, before=before, action="reopen", note=reason)
+    notices.reopened(actor=actor, assessment=assessment, reason=reason)
     return assessment
 
 
@@ -914,6 +916,7 @@ def appraisal_send_for_response(
     assessment.status = AssessmentStatus.AWAITING_RESPONSE
     assessment.save(update_fields=["status", "updated_at"])
     audit_update(actor=actor, target=assessment, before=before, action="send_for_response")
+    notices.sent_for_response(actor=actor, assessment=assessment)
     return assessment
 
 
@@ -943,6 +946,7 @@ def assessment_respond(
     assessment.responded_at = timezone.now()
     assessment.save(update_fields=["status", "response_text", "responded_at", "updated_at"])
     audit_update(actor=actor, target=assessment, before=before, action="respond")
+    notices.responded(actor=actor, assessment=assessment)
     return assessment
 
 
@@ -961,6 +965,7 @@ def assessment_finalise(*, actor, assessment: AgencyAssessment) -> AgencyAssessm
     assessment.finalised_at = timezone.now()
     assessment.save(update_fields=["status", "finalised_at", "updated_at"])
     audit_update(actor=actor, target=assessment, before=before, action="finalise")
+    notices.finalised(actor=actor, assessment=assessment)
     return assessment
 
 

@@ -58,7 +58,7 @@ def test_reminders_arrive_7_and_1_days_before_once_each(tree, commitment):
     assert len(mail.outbox) == 2
     assert mail.outbox[0].to == ["dinh@example.vn"]
     assert mail.outbox[0].subject.startswith("Nhắc việc: còn 7 ngày đến hạn")
-    assert Notification.objects.filter(recipient=tree.member_a).count() == 2
+    assert Notification.objects.filter(recipient=tree.member_a, kind="commitments.reminder").count() == 2
 
 
 def test_missed_runs_send_only_the_latest_reminder(tree, commitment):
@@ -107,7 +107,7 @@ def test_reassignment_cancels_pending_and_the_new_person_is_reminded(tree, commi
     assert Reminder.objects.get(recipient=tree.member_a).status == OutboxStatus.CANCELLED
     assert tick(-7)["sent"] == 1
     assert Reminder.objects.get(status=OutboxStatus.SENT).recipient == new_user
-    assert not Notification.objects.filter(recipient=tree.member_a).exists()
+    assert not Notification.objects.filter(recipient=tree.member_a, kind="commitments.reminder").exists()
 
 
 def test_rescheduled_commitment_drops_reminders_for_the_old_deadline(tree, commitment):
@@ -124,7 +124,7 @@ def test_failures_are_retried_and_sent_once(tree, commitment):
     with mock.patch("neuguong.notifications.mail._send", side_effect=OSError("SMTP down")):
         assert tick(-7) == {"sent": 1, "failed": 0, "cancelled": 0}
     assert Reminder.objects.get().status == OutboxStatus.SENT  # told in the app...
-    assert Notification.objects.filter(recipient=tree.member_a).count() == 1
+    assert Notification.objects.filter(recipient=tree.member_a, kind="commitments.reminder").count() == 1
     email = EmailDelivery.objects.get()  # ...while the e-mail waits to be retried
     assert (email.status, email.last_error) == (OutboxStatus.FAILED, "SMTP down")
     assert tick(-6)["sent"] == 0
