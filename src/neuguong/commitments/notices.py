@@ -14,7 +14,7 @@ from neuguong.notifications.kinds import register, still_relevant
 from neuguong.notifications.models import Delivery
 from neuguong.notifications.names import display_name
 from neuguong.notifications.recipients import reviewers_of
-from neuguong.notifications.services import notify
+from neuguong.notifications.services import notify, settle
 
 
 @register(
@@ -133,6 +133,8 @@ def report_reviewed(*, actor, report) -> None:
     from .models import ReviewState
 
     commitment = report.commitment
+    if not commitment.reports.filter(review_state=ReviewState.PENDING).exists():
+        settle(target=commitment, kinds=[CommitmentNotice.REPORT_SUBMITTED])
     accepted = report.review_state == ReviewState.ACCEPTED
     verb = "đã chấp nhận" if accepted else "trả lại"
     notify(
@@ -162,7 +164,15 @@ def completion_submitted(*, actor, commitment) -> None:
     )
 
 
+def _completion_settled(commitment) -> None:
+    settle(
+        target=commitment,
+        kinds=[CommitmentNotice.COMPLETION_SUBMITTED, CommitmentNotice.REPORT_SUBMITTED],
+    )
+
+
 def completion_confirmed(*, actor, commitment) -> None:
+    _completion_settled(commitment)
     notify(
         kind=CommitmentNotice.COMPLETION_CONFIRMED,
         recipients=_member_side(commitment),
@@ -174,6 +184,7 @@ def completion_confirmed(*, actor, commitment) -> None:
 
 
 def completion_returned(*, actor, commitment, note: str) -> None:
+    _completion_settled(commitment)
     notify(
         kind=CommitmentNotice.RETURNED,
         recipients=_member_side(commitment),
@@ -206,6 +217,7 @@ def extension_decided(*, actor, extension) -> None:
     from .models import ExtensionState
 
     commitment = extension.commitment
+    settle(target=commitment, kinds=[CommitmentNotice.EXTENSION_REQUESTED])
     granted = extension.state == ExtensionState.GRANTED
     outcome = (
         f"đồng ý gia hạn đến {extension.requested_deadline:%d/%m/%Y}"

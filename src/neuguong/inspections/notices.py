@@ -12,7 +12,7 @@ from neuguong.core.dates import local_today
 from neuguong.notifications.kinds import register, still_relevant
 from neuguong.notifications.names import display_name
 from neuguong.notifications.recipients import reviewers_of
-from neuguong.notifications.services import notify
+from neuguong.notifications.services import notify, settle
 from neuguong.people.models import Person
 
 
@@ -94,11 +94,21 @@ STEPS = {
 }
 
 
+# action -> the earlier notices it answers
+SETTLED_BY = {
+    "self_report": (InspectionNotice.NOTIFIED,),
+    "conclude": (InspectionNotice.DRAFT_SUBMITTED,),
+    "reopen": (InspectionNotice.DRAFT_SUBMITTED,),
+}
+
+
 def step_taken(*, actor, inspection, action: str, note: str = "") -> None:
     found = STEPS.get(action)
     if found is None:
         return
     kind, audiences, what = found
+    # The step that was waiting has been taken: its notices no longer ask anything.
+    settle(target=inspection, kinds=SETTLED_BY.get(action, ()))
     recipients = [pk for audience in audiences for pk in audience(inspection)]
     notify(
         kind=kind,

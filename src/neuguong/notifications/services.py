@@ -113,6 +113,17 @@ def notify(
     return rows
 
 
+def settle(*, target, kinds) -> int:
+    """What these notifications asked for has been done (the report was reviewed): they are read for
+    everyone they went to, so the count in the menu says only what still waits. Returns how many."""
+    return Notification.objects.filter(
+        target_type=ContentType.objects.get_for_model(type(target)),
+        target_id=target.pk,
+        kind__in=[str(kind) for kind in kinds],
+        read_at__isnull=True,
+    ).update(read_at=timezone.now())
+
+
 @transaction.atomic
 def notification_open(*, user, notification: Notification) -> Notification:
     """The user opens one of their notifications: it is read from now on."""

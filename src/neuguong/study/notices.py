@@ -11,7 +11,7 @@ from neuguong.notifications.kinds import register, still_relevant
 from neuguong.notifications.models import Delivery
 from neuguong.notifications.names import display_name
 from neuguong.notifications.recipients import reviewers_of
-from neuguong.notifications.services import notify
+from neuguong.notifications.services import notify, settle
 
 
 @register(defaults={"study.reflection_graded": Delivery.DIGEST})
@@ -79,6 +79,7 @@ def reflection_reviewed(*, actor, reflection) -> None:
     from .models import ReflectionStatus
 
     invitee = reflection.invitee
+    settle(target=reflection, kinds=[StudyNotice.REFLECTION_SUBMITTED])
     graded = reflection.status == ReflectionStatus.GRADED
     what = (
         f"chấm bài thu hoạch: {reflection.get_grade_display()}" if graded else "trả lại bài thu hoạch để sửa"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from neuguong.notifications.kinds import register, still_relevant
 from neuguong.notifications.names import display_name
 from neuguong.notifications.recipients import reviewers_of
-from neuguong.notifications.services import notify
+from neuguong.notifications.services import notify, settle
 
 
 @register
@@ -81,6 +81,7 @@ def assessment_submitted(*, actor, assessment) -> None:
 
 
 def sent_for_response(*, actor, assessment) -> None:
+    settle(target=assessment, kinds=[TargetNotice.ASSESSMENT_SUBMITTED])
     _send(
         TargetNotice.SENT_FOR_RESPONSE,
         actor=actor,
@@ -91,6 +92,7 @@ def sent_for_response(*, actor, assessment) -> None:
 
 
 def responded(*, actor, assessment) -> None:
+    settle(target=assessment, kinds=[TargetNotice.SENT_FOR_RESPONSE])
     _send(
         TargetNotice.RESPONDED,
         actor=actor,
@@ -102,6 +104,7 @@ def responded(*, actor, assessment) -> None:
 
 
 def finalised(*, actor, assessment) -> None:
+    settle(target=assessment, kinds=[TargetNotice.RESPONDED, TargetNotice.ASSESSMENT_SUBMITTED])
     _send(
         TargetNotice.FINALISED,
         actor=actor,

@@ -53,6 +53,8 @@ def test_a_report_reaches_the_reviewer_and_the_decision_comes_back(tree, commitm
     assert notice.text == "Đã đối thoại 9/10 phòng" and notice.url == f"/cam-ket/{commitment.pk}/"
     assert notice.target == commitment and notice.actor == tree.member_a
     services.report_accept(actor=tree.secretary_a, report=report, note="Tốt")
+    # Done: the reviewer's notice no longer counts as unread.
+    assert Notification.objects.get(kind="commitments.report_submitted").read_at is not None
     assert told(tree.member_a, "commitments.report_accepted") == [
         "secretary_a đã chấp nhận báo cáo 90 % — Đối thoại với cán bộ"
     ]
