@@ -70,7 +70,9 @@ def test_report_accept_and_the_member_is_told(phone_page, browser_page, tree, tm
     panel.locator("a", has_text="Nguyễn Nam Đình báo cáo 90 %").click()
     expect(desk.locator("main")).to_contain_text("bien-ban-doi-thoai.png")
     desk.click("button:has-text('Chấp nhận')")
-    expect(desk.locator(".alert-success")).to_contain_text("Đã chấp nhận báo cáo 90 % của Nguyễn Nam Đình.")
+    expect(desk.locator(".alert-success")).to_contain_text(
+        "Đã xem xét báo cáo 90 % của Nguyễn Nam Đình: chấp nhận."
+    )
     # The report is reviewed: its notice no longer counts, and nothing waits any more.
     expect(desk.locator(".nav-notifications [data-unread-count]")).to_have_count(0)
     shot(desk, "3-secretary-accepted")

@@ -32,6 +32,12 @@ HIDDEN_FIELDS = frozenset(
 YES_NO = {True: "Có", False: "Không"}
 
 
+def masked(value: Any) -> str:
+    """A sensitive value (CCCD) as the pages show it: all but the last four characters hidden."""
+    text = str(value)
+    return "*" * max(len(text) - 4, 0) + text[-4:]
+
+
 def _parse_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
@@ -56,9 +62,11 @@ def _parse_datetime(value: Any) -> dt.datetime | None:
 
 def format_value(field: models.Field | None, value: Any, names: dict[tuple[type, str], str]) -> str | None:
     """One stored value as a reader should see it."""
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return None
     if field is not None and field.is_relation and field.related_model is not None:
+        if isinstance(value, list):  # a many-to-many field, recorded as a list of ids
+            return ", ".join(names.get((field.related_model, str(v)), str(v)) for v in value)
         return names.get((field.related_model, str(value)), str(value))
     if field is not None and field.choices:
         labels = {str(k): str(v) for k, v in field.flatchoices}
@@ -102,8 +110,9 @@ def _related_names(model: type[models.Model], events: list[AuditEvent]) -> dict[
             if field is None or not field.is_relation or field.related_model is None:
                 continue
             for value in (change.get("old"), change.get("new")):
-                if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-                    wanted[field.related_model].add(str(value))
+                for item in value if isinstance(value, list) else [value]:
+                    if isinstance(item, int) or (isinstance(item, str) and item.isdigit()):
+                        wanted[field.related_model].add(str(item))
     names: dict[tuple[type, str], str] = {}
     for related, ids in wanted.items():
         for obj in related._base_manager.filter(pk__in=list(ids)):
@@ -114,9 +123,16 @@ def _related_names(model: type[models.Model], events: list[AuditEvent]) -> dict[
 
 
 def history_rows(model: type[models.Model], events: list[AuditEvent]) -> list[dict]:
-    """Events of records of `model`, each with its label and readable changes."""
+    """Events of records of `model`, each with its label and readable changes.
+
+    A model may say more about its history: `audit_hidden_fields` (bookkeeping of its own, not shown),
+    `audit_field_labels` (labels of keys an event writes that are not model fields, e.g. an extension's
+    requested deadline) and `audit_masked_fields` (sensitive values shown masked, e.g. the CCCD)."""
     fields = _field_map(model)
     hidden = HIDDEN_FIELDS | set(getattr(model, "audit_hidden_fields", ()))
+    # Values an event records that are not columns of the model (subjects, a team by name...).
+    extra_labels = getattr(model, "audit_field_labels", {})
+    masked_fields = set(getattr(model, "audit_masked_fields", ()))
     names = _related_names(model, events)
     rows = []
     for event in events:
@@ -125,14 +141,11 @@ def history_rows(model: type[models.Model], events: list[AuditEvent]) -> list[di
             if name in hidden:
                 continue
             field = fields.get(name)
-            label = getattr(field, "verbose_name", None) or name.replace("_", " ")
-            changes.append(
-                {
-                    "field": capfirst(str(label)),
-                    "old": format_value(field, change.get("old"), names),
-                    "new": format_value(field, change.get("new"), names),
-                }
-            )
+            label = extra_labels.get(name) or getattr(field, "verbose_name", None) or name.replace("_", " ")
+            old, new = (format_value(field, change.get(key), names) for key in ("old", "new"))
+            if name in masked_fields:
+                old, new = (masked(value) if value else value for value in (old, new))
+            changes.append({"field": capfirst(str(label)), "old": old, "new": new})
         rows.append({"event": event, "action_label": label_for(event.action), "changes": changes})
     return rows
 

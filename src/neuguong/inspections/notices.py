@@ -57,7 +57,7 @@ def _subject_side(inspection) -> list[int]:
 def _committee(inspection) -> list[int]:
     """Members of the committee's inspection commission or standing committee, and its office staff;
     when it has none with an account, its reviewers."""
-    from .access import INSIDER_TITLES
+    from .facts import INSIDER_TITLES
 
     committee = inspection.program.organization
     today = local_today()

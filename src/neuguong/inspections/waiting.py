@@ -14,8 +14,8 @@ from django.urls import reverse
 from neuguong.notifications.queue import QueueItem
 from neuguong.notifications.recipients import reviewer_q
 
-from .access import committee_insider_q, user_facts
-from .models import Inspection, InspectionState, InspectionSubject, Step, StepKind
+from .facts import user_facts
+from .models import Inspection, InspectionState, InspectionSubject, Step, StepKind, committee_insider_q
 
 TYPE = "inspections.inspection"
 SELF_REPORT = ("inspections.self_report_due", "Chờ báo cáo giải trình")

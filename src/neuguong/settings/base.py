@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "neuguong.access",
     "neuguong.notifications",
     "neuguong.dataio",
+    "neuguong.docengine",
     "neuguong.documents",
     "neuguong.commitments",
     "neuguong.reports",

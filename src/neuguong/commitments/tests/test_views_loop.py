@@ -36,7 +36,7 @@ def test_accepting_a_report_says_whose_and_how_much(tree, login, commitment):
     )
     url = reverse("commitments:report_review", args=[commitment.pk, report.pk, "accept"])
     response = login(tree.secretary_a).post(url, {"note": ""}, follow=True)
-    assert "Đã chấp nhận báo cáo 90 % của Nguyễn Nam Đình." in messages_of(response)
+    assert "Đã xem xét báo cáo 90 % của Nguyễn Nam Đình: chấp nhận." in messages_of(response)
 
 
 def test_a_member_completes_with_evidence_and_the_secretary_confirms(tree, login, commitment):

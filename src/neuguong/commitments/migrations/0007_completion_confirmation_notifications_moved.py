@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0005_status_tallies'),
+        ('commitments', '0006_typed_audit_actions'),
         # The old notifications are copied to the notifications module before their table goes.
         ('notifications', '0002_move_commitment_notifications'),
         ('contenttypes', '0002_remove_content_type_name'),

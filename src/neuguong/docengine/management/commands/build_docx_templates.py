@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand
 
-from neuguong.reports.template_builder import build_default_template
+from neuguong.docengine.template_builder import build_default_template
 
 
 class Command(BaseCommand):
-    help = "Tạo lại mẫu văn bản DOCX mặc định (reports/templates_docx/van_ban_dang.docx)."
+    help = "Tạo lại mẫu văn bản DOCX mặc định (docengine/templates_docx/van_ban_dang.docx)."
 
     def handle(self, *args, **options):
         path = build_default_template()

@@ -6,9 +6,9 @@ from docx import Document
 from docx.shared import Mm
 
 from neuguong.core.errors import BusinessError
-from neuguong.reports import docformat
-from neuguong.reports.charts import Bar, BarChart
-from neuguong.reports.docformat import (
+from neuguong.docengine import docformat
+from neuguong.docengine.charts import Bar, BarChart
+from neuguong.docengine.docformat import (
     Heading,
     Image,
     Paragraph,

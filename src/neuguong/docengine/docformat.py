@@ -7,19 +7,22 @@ words top right; the type and summary centred; the body; the signing block right
 
 Usage from any module::
 
-    from neuguong.reports.docformat import PartyDocument, Heading, Paragraph, Table, Image
-    from neuguong.reports.docformat import render_party_document
+    from neuguong.docengine.docformat import PartyDocument, Heading, Paragraph, Table, Image
+    from neuguong.docengine.docformat import render_party_document
 
+    issuer = party_issuer(  # header, signing block and recipients: one rule (issuers.py)
+        kind="superior", name="Đảng bộ Khối Các cơ quan tỉnh", superior_name="ĐẢNG BỘ TỈNH NGHỆ AN",
+        on=date(2021, 4, 7), deputy=True,
+    )
     spec = PartyDocument(
-        superior_body="ĐẢNG BỘ TỈNH NGHỆ AN",
-        issuing_body="ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH",
+        **issuer.document_fields(),  # ĐẢNG BỘ TỈNH NGHỆ AN / ĐẢNG ỦY KHỐI … ; T/M BAN THƯỜNG VỤ, K/T BÍ THƯ …
         number="12-BC/ĐUK",  # or "" → a blank "Số    -BC/ĐUK" to be numbered at issue
         doc_abbreviation="BC", issuer_abbreviation="ĐUK",
         place="Nghệ An", issued_on=date(2021, 4, 7),
         doc_type="BÁO CÁO", summary="Kết quả 1 năm thực hiện Kế hoạch 165-KH/ĐUK",
         body=[Heading("I. KẾT QUẢ"), Paragraph("..."), Table(columns=[...], rows=[...])],
-        signing_authority="T/M BAN THƯỜNG VỤ", signer_position="PHÓ BÍ THƯ", signer_name="Nguyễn Văn A",
-        recipients=["Ban Thường vụ Tỉnh ủy (để b/c)", "Lưu Văn phòng"],
+        signer_name="Nguyễn Văn A",
+        recipients=issuer.recipients("Các tổ chức cơ sở đảng"),  # superior (để báo cáo), …, Lưu Văn phòng
     )
     data: bytes = render_party_document(spec)                 # the repo's default template
     data = render_party_document(spec, template=uploaded)     # an organisation's own DOCX template
@@ -50,6 +53,8 @@ from docx.shared import Mm, Pt
 
 from neuguong.core.dates import date_in_words
 from neuguong.core.errors import BusinessError
+
+from .titles import clean_summary
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates_docx"
 DEFAULT_TEMPLATE = TEMPLATES_DIR / "van_ban_dang.docx"
@@ -179,7 +184,7 @@ class PartyDocument:
             "so_ky_hieu": self.number_text(),
             "dia_danh_ngay": date_in_words(self.issued_on, self.place),
             "loai_van_ban": self.doc_type.upper(),
-            "trich_yeu": self.summary,
+            "trich_yeu": clean_summary(self.doc_type, self.summary),
             "tham_quyen_ky": self.signing_authority.upper(),
             "chuc_vu_ky": self.signer_position.upper(),
             "nguoi_ky": self.signer_name,

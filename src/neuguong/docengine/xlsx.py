@@ -1,7 +1,7 @@
 """Annex (phụ lục) workbooks: one sheet per table, real numbers, totals as SUM formulas, frozen header
 rows, and print settings (A4 landscape, fit to page width, header rows repeated on every page).
 
-    from neuguong.reports.xlsx import AnnexSheet, Column, build_workbook
+    from neuguong.docengine.xlsx import AnnexSheet, Column, build_workbook
 
     sheet = AnnexSheet(
         title="PL1 Trạng thái",                      # sheet name (≤ 31 chars, no []:*?/\\)
