@@ -46,14 +46,14 @@ def _still_returned(notification) -> bool:
 
 @still_relevant(StudyNotice.REFLECTION_REMINDER)
 def _still_owed(notification) -> bool:
-    from .models import Invitee
-    from .reminders import PENDING_STATES
+    from .models import Invitee, ReflectionStatus
 
     invitee = Invitee.objects.filter(pk=notification.target_id).select_related("reflection").first()
     if invitee is None:
         return False
     status = getattr(getattr(invitee, "reflection", None), "status", None)
-    return status is None or status in PENDING_STATES
+    # Still owed: none yet, a draft, or returned to be redone (as `reminders.PENDING_STATES`).
+    return status is None or status in (ReflectionStatus.DRAFT, ReflectionStatus.RETURNED)
 
 
 def _member_side(reflection, *also) -> list[int]:

@@ -7,10 +7,10 @@ import pytest
 
 from neuguong.access.services import api_token_create
 from neuguong.commitments import services as commitments
-from neuguong.core.api import api as ninja_api
 from neuguong.core.dates import local_today
 from neuguong.notifications import services
 from neuguong.notifications.models import Notification
+from neuguong.portal.api import api as ninja_api
 
 from .kinds import SampleNotice
 
