@@ -25,9 +25,9 @@ def ping(tree, recipient, title="Nguyễn Nam Đình báo cáo 90 % — Đối t
 def test_the_menu_shows_the_unread_count_and_the_persons_name(tree, login):
     ping(tree, tree.secretary_a)
     ping(tree, tree.secretary_a, title="Thứ hai")
-    page = login(tree.secretary_a).get(reverse("core:home")).content.decode()
+    page = login(tree.secretary_a).get(reverse("portal:home")).content.decode()
     assert "data-unread-count>2</span>" in page
-    member_page = login(tree.member_a).get(reverse("core:home")).content.decode()
+    member_page = login(tree.member_a).get(reverse("portal:home")).content.decode()
     assert "data-unread-count" not in member_page
     assert ">Nguyễn Nam Đình</button>" in member_page  # the person's name, not "member_a"
 
