@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "neuguong.organizations",
     "neuguong.people",
     "neuguong.access",
+    "neuguong.notifications",
     "neuguong.dataio",
     "neuguong.docengine",
     "neuguong.documents",
@@ -72,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "neuguong.access.context_processors.navigation",
+                "neuguong.notifications.context_processors.unread_notifications",
             ],
         },
     }
@@ -93,7 +95,7 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "neuguong.access.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -164,6 +166,8 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "neuguong@localhost")
+# The site's address, put before the links in e-mails (https://neuguong.example.vn); empty: relative links.
+SITE_URL = env_str("SITE_URL", "")
 
 # Content Security Policy (Django's built-in middleware): only our own assets, no inline script.
 from django.utils.csp import CSP  # noqa: E402
