@@ -9,3 +9,29 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-confirm]").forEach((el) =>
     el.addEventListener("click", (event) => { if (!window.confirm(el.dataset.confirm)) event.preventDefault(); }));
 });
+
+// Every POST carries a fresh random key: if the load balancer has to resend it to another app server,
+// the server carries it out once (core/idempotency.py). Set when the form is sent, so each sending is new.
+function newRequestKey() {
+  if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || (form.getAttribute("method") || "").toLowerCase() !== "post") return;
+  let field = form.querySelector("input[name=idempotency_key]");
+  if (!field) {
+    field = document.createElement("input");
+    field.type = "hidden";
+    field.name = "idempotency_key";
+    form.appendChild(field);
+  }
+  field.value = newRequestKey();
+}, true);
+document.addEventListener("htmx:configRequest", (event) => {
+  if (event.detail.verb !== "get" && !event.detail.headers["Idempotency-Key"]) {
+    event.detail.headers["Idempotency-Key"] = newRequestKey();
+  }
+});
