@@ -22,7 +22,7 @@ RECENT_WRITE_SALT = "neuguong.core.dbrouter.recent-write"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Always the primary: sessions (a login just written must be found), the task queue, the cache table, the
 # request-replay keys, login throttling.
-PRIMARY_ONLY_APPS = frozenset({"sessions", "django_tasks_db", "django_cache", "core", "axes"})
+PRIMARY_ONLY_APPS = frozenset({"sessions", "django_tasks_database", "django_cache", "core", "axes"})
 
 
 def replica_alias() -> str:

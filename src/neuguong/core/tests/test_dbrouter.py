@@ -13,6 +13,7 @@ from django.core import signing
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from neuguong.commitments import services
 from neuguong.commitments.models import Commitment, ProgressReport
@@ -22,6 +23,7 @@ from neuguong.core.dbrouter import (
     ReadReplicaRouter,
     _replica_reads,
 )
+from neuguong.core.models import IdempotencyKey
 from neuguong.organizations.models import Organization
 
 replica_db = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
@@ -156,9 +158,13 @@ def test_reads_go_to_the_primary_outside_a_replica_page(replica):
     assert ReadReplicaRouter().db_for_read(Commitment) is None
 
 
-def test_a_replica_page_reads_the_replica_but_sessions_stay_on_the_primary(replica_request):
+def test_a_replica_page_reads_the_replica_but_sessions_and_the_task_queue_stay_on_the_primary(
+    replica_request,
+):
     assert replica_request.db_for_read(Commitment) == "replica"
     assert replica_request.db_for_read(Session) is None
+    assert replica_request.db_for_read(DBTaskResult) is None
+    assert replica_request.db_for_read(IdempotencyKey) is None
 
 
 def test_a_request_that_writes_reads_the_primary_afterwards(replica_request):
