@@ -8,10 +8,12 @@ What runs (every process as a deployment runs it, with production settings):
 
     deploy/cluster.py check      start, check health, replica routing, read-your-writes, a POST delivered
                                  twice, the task worker, an app server killed; tear down
-    deploy/cluster.py loadtest   start, seed, run deploy/loadtest/locustfile.py (bounded users and time),
+    deploy/cluster.py loadtest   start, seed, check as above, restart the killed server, run
+                                 deploy/loadtest/locustfile.py (bounded users and time),
                                  SIGKILL one app server half-way, then check that no request failed and
                                  every write the clients saw accepted is in the database exactly once
     deploy/cluster.py up         start and keep running until Ctrl+C (prints the address)
+    deploy/cluster.py seed       only start PostgreSQL, migrate and seed (with --pg-dir: once, for later runs)
 
 Options: --size bloc|province (seed_demo; default bloc), --pg-dir DIR (keep the PostgreSQL data there and
 reuse it next time, e.g. for a province database seeded once), --base-port (default 18400), --workers
@@ -396,12 +398,13 @@ http {{
 
     # ---------------------------------------------------------------------------------------------
 
-    def start(self) -> None:
+    def start(self, *, servers: bool = True) -> None:
         log(f"working folder {self.dir}")
         self.start_postgres()
         self.prepare_database()
-        self.start_apps()
-        self.start_nginx()
+        if servers:
+            self.start_apps()
+            self.start_nginx()
 
     def kill_app(self, index: int) -> None:
         process = self.processes.pop(f"app{index + 1}")
@@ -411,6 +414,14 @@ http {{
         log(
             f"SIGKILL app server {index + 1} (127.0.0.1:{self.app_ports[index]}, process group {process.pid})"
         )
+
+    def restart_app(self, index: int) -> None:
+        self.processes.pop(f"app{index + 1}-killed", None)
+        self.start_app(index)
+        port = self.app_ports[index]
+        self.wait_for(f"http://127.0.0.1:{port}/healthz", f"app server {index + 1} (restarted)")
+        # nginx left it out after its failure (fail_timeout): wait until it is taken back.
+        time.sleep(10)
 
     def stop(self) -> None:
         for process in reversed(list(self.processes.values())):
@@ -520,7 +531,7 @@ def check(cluster: Cluster) -> None:
     log(f"waiting {READ_YOUR_WRITES_SECONDS} s (the read-your-writes window)")
     time.sleep(READ_YOUR_WRITES_SECONDS + 1)
     office.get(dashboard)
-    office.request("/cam-ket/bang/xlsx/?status=overdue")
+    office.request("/cam-ket/bang/xlsx/?status=open_overdue")
     time.sleep(0.5)
     after_dashboard = cluster.replica_statements()
     expect(
@@ -640,7 +651,7 @@ def loadtest(cluster: Cluster) -> None:
             "--users",
             str(users),
             "--spawn-rate",
-            str(users),
+            str(max(users // 4, 1)),
             "--run-time",
             f"{args.run_time}s",
             "--stop-timeout",
@@ -730,7 +741,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=["check", "loadtest", "up"])
+    parser.add_argument("command", choices=["check", "loadtest", "up", "seed"])
     parser.add_argument("--size", choices=["bloc", "province"], default="bloc")
     parser.add_argument("--pg-dir", help="keep the PostgreSQL data here (reused when it exists)")
     parser.add_argument("--base-port", type=int, default=18400)
@@ -749,12 +760,14 @@ def main() -> int:
     cluster = Cluster(args)
     started = time.monotonic()
     try:
-        cluster.start()
+        cluster.start(servers=args.command != "seed")
         if args.command == "check":
             check(cluster)
         elif args.command == "loadtest":
+            check(cluster)
+            cluster.restart_app(0)
             loadtest(cluster)
-        else:
+        elif args.command == "up":
             log(f"running: {cluster.url} (certificate {cluster.cert}); Ctrl+C stops")
             signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
             try:

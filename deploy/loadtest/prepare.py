@@ -44,10 +44,15 @@ def _user(username: str, *, role: str, organization: Organization):
     return user
 
 
-def _open_commitments(person_ids) -> dict[int, list[int]]:
+def _open_commitments(person_ids, organization: Organization) -> dict[int, list[int]]:
+    """Open commitments of these people on the boards of `organization`'s subtree (so its secretary
+    reviews them; a head of agency's commitments under the bloc's plan sit on the root's board)."""
     mine: dict[int, list[int]] = {}
     rows = Commitment.objects.filter(
-        responsible_person_id__in=person_ids, completed_on__isnull=True, halt=""
+        responsible_person_id__in=person_ids,
+        organization__path__startswith=organization.path,
+        completed_on__isnull=True,
+        halt="",
     ).values_list("responsible_person_id", "id")
     for person_id, commitment_id in rows:
         mine.setdefault(person_id, []).append(commitment_id)
@@ -70,7 +75,7 @@ def prepare(*, members: int, secretaries: int, office: int) -> dict:
                 status__in=ACTIVE_MEMBER_STATUSES,
             ).select_related("user")
         )
-        open_by_person = _open_commitments([p.pk for p in people])
+        open_by_person = _open_commitments([p.pk for p in people], organization)
         with_work = [
             (p, open_by_person[p.pk]) for p in sorted(people, key=lambda p: p.pk) if p.pk in open_by_person
         ]
