@@ -11,6 +11,13 @@ def path_ids(path: str) -> list[int]:
     return [int(part) for part in path.strip("/").split("/") if part]
 
 
+def _fold_names(objs) -> None:
+    """What save() does to names, for rows written without it (bulk_create: the demo data, imports)."""
+    for obj in objs:
+        obj.name = normalize_text(obj.name)
+        obj.name_folded = fold(obj.name)
+
+
 class OrgKind(models.TextChoices):
     SUPERIOR = "superior", "Đảng bộ cấp trên cơ sở"
     GRASSROOTS_COMMITTEE = "grassroots_committee", "Đảng bộ cơ sở"
@@ -24,6 +31,11 @@ GRASSROOTS_KINDS = (OrgKind.GRASSROOTS_COMMITTEE, OrgKind.GRASSROOTS_BRANCH)
 
 
 class OrganizationQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        _fold_names(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
     def active(self):
         return self.filter(dissolved_on__isnull=True)
 
@@ -180,6 +192,11 @@ class StructureDecision(models.Model):
 
 
 class AgencyQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        _fold_names(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
     def visible_to(self, user):
         from neuguong.access.scope import scope_for
 
