@@ -568,6 +568,20 @@ def check(cluster: Cluster) -> None:
         cluster.primary_port, f"SELECT count(*) FROM commitments_progressreport WHERE text LIKE '%{key}'"
     )
     expect(rows == "1", "and is written once")
+    waited = time.monotonic()
+    on_replica = "0"
+    while on_replica != "1" and time.monotonic() - waited < READ_YOUR_WRITES_SECONDS:
+        on_replica = cluster.psql(
+            cluster.replica_port, f"SELECT count(*) FROM commitments_progressreport WHERE text LIKE '%{key}'"
+        )
+    lag = cluster.psql(
+        cluster.primary_port, "SELECT coalesce(replay_lag::text, '-') FROM pg_stat_replication", "postgres"
+    )
+    expect(
+        on_replica == "1",
+        f"the replica has it {1000 * (time.monotonic() - waited):.0f} ms later, within the read-your-writes "
+        f"window (the primary reports replay_lag {lag})",
+    )
     expect(f"Kiểm tra cụm máy chủ {key}" in member.get(first[2]), "the page after it shows the new report")
 
     # The task worker runs what the scheduler enqueued.
