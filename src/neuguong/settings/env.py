@@ -37,6 +37,8 @@ def _server_database(url: str) -> dict:
         # JIT compilation costs seconds on the aggregate queries of reports and dashboards and saves
         # nothing at these sizes.
         config.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+        # Behind PgBouncer in transaction pooling a cursor cannot outlive its transaction (docs/deployment.md).
+        config["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
     return config
 
 
