@@ -186,6 +186,11 @@ class Cluster:
                 "stream",
                 "-c",
                 "fast",
+                # A replication slot: the primary keeps the WAL the replica has not received yet, also
+                # while the replica is stopped (a kept --pg-dir), so it can always catch up.
+                "-C",
+                "-S",
+                "neuguong_replica",
             )
         # The replica logs every statement, so the checks can see which pages read it; hot_standby_feedback
         # keeps the primary's vacuum from cancelling the replica's longer report queries.
@@ -505,7 +510,11 @@ def check(cluster: Cluster) -> None:
         cluster.psql(cluster.replica_port, "SELECT pg_is_in_recovery()") == "t",
         "the replica is a hot standby",
     )
-    streaming = cluster.psql(cluster.primary_port, "SELECT state FROM pg_stat_replication", "postgres")
+    deadline = time.monotonic() + 60
+    streaming = ""
+    while streaming != "streaming" and time.monotonic() < deadline:  # a kept replica catches up first
+        streaming = cluster.psql(cluster.primary_port, "SELECT state FROM pg_stat_replication", "postgres")
+        time.sleep(0.5)
     expect(streaming == "streaming", "the primary streams its WAL to the replica")
     count_sql = "SELECT count(*) FROM people_person"
     expect(
@@ -513,7 +522,7 @@ def check(cluster: Cluster) -> None:
         "the replica holds the primary's members",
     )
     for port in cluster.app_ports:
-        status = cluster.opener().open(f"http://127.0.0.1:{port}/healthz", timeout=5).status
+        status = cluster.opener().open(f"http://127.0.0.1:{port}/healthz", timeout=60).status
         expect(status == 200, f"app server 127.0.0.1:{port} is healthy")
 
     # Replica routing and read-your-writes, watched in the replica's statement log.
@@ -703,7 +712,7 @@ def verify_load(cluster: Cluster, summary: dict, *, run_id: str, started_at: str
             retried.append(match.groups())
     retried_posts = [r for r in retried if r[1] == "POST"]
     log(
-        f"nginx resent {len(retried)} requests to the other app server ({len(retried_posts)} POSTs): "
+        f"nginx resent {len(retried)} requests to the other app server after the kills (check and load) ({len(retried_posts)} POSTs): "
         + ", ".join(sorted({f"{r[1]} {re.sub(r'[0-9]+', 'N', r[2])} [{r[5]}]" for r in retried}))[:600]
     )
     expect(totals["requests"] > 0, f"{totals['requests']} requests, {totals['rps']:.1f} requests/s")
@@ -793,6 +802,9 @@ def main() -> int:
         log(f"FAILED: {failure}")
         args.keep = True
         return 1
+    except BaseException:
+        args.keep = True  # the logs say what went wrong
+        raise
     finally:
         cluster.stop()
         log(f"{args.command} took {time.monotonic() - started:.0f} s")

@@ -53,3 +53,45 @@ pidfile = os.environ.get("GUNICORN_PID_FILE") or None
 # gunicorn of the same user, which several app servers on one machine (deploy/cluster.py) cannot share.
 control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
 control_socket_disable = not control_socket
+
+
+def _send_head_and_body_at_once() -> None:
+    """Write a response's status line, headers and body with one sendall instead of two.
+
+    When an app server dies (deploy/nginx-proxy.conf), nginx resends a request whose answer had not begun,
+    but it cannot resend one whose headers it already received and passed on. gunicorn writes the headers,
+    then the body; a server killed between the two writes leaves the browser a cut response. Django's
+    responses are one body chunk of known length (CommonMiddleware sets Content-Length), so writing both
+    together leaves no such gap: once the bytes are in the kernel's socket buffer they are delivered even if
+    the process is killed. Any other response (streamed, chunked, files) goes through gunicorn unchanged."""
+    from gunicorn import util
+    from gunicorn.http.wsgi import Response
+
+    if getattr(Response.write, "neuguong_single_write", False):
+        return
+    original_write = Response.write
+
+    def write(self, arg):
+        try:
+            whole = (
+                not self.headers_sent
+                and not self.chunked
+                and not self._omits_body
+                and isinstance(arg, bytes)
+                and self.response_length == len(arg)
+            )
+        except AttributeError:  # another gunicorn version: keep its own way
+            whole = False
+        if not whole:
+            return original_write(self, arg)
+        head = self.default_headers()
+        head.extend(f"{name}: {value}\r\n" for name, value in self.headers)
+        self.headers_sent = True
+        self.sent += len(arg)
+        util.write(self.sock, util.to_bytestring("".join(head) + "\r\n", "latin-1") + arg)
+
+    write.neuguong_single_write = True
+    Response.write = write
+
+
+_send_head_and_body_at_once()

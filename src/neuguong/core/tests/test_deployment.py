@@ -55,3 +55,46 @@ def test_gunicorn_config_reads_the_environment(monkeypatch):
     assert config["wsgi_app"] == "neuguong.wsgi:application"
     assert Path(config["pythonpath"]) == GUNICORN_CONF.parents[1] / "src"
     assert config["control_socket_disable"] is True
+
+
+class _Request:
+    version = (1, 1)
+    method = "GET"
+
+    def should_close(self):
+        return True
+
+
+class _Socket:
+    def __init__(self):
+        self.writes: list[bytes] = []
+
+    def sendall(self, data):
+        self.writes.append(bytes(data))
+
+
+def _response(length):
+    from gunicorn.http.wsgi import Response
+
+    response = Response(_Request(), _Socket(), cfg=None)
+    response.status = "200 OK"
+    response.headers = [("Content-Length", str(length))]
+    response.response_length = length
+    return response
+
+
+def test_gunicorn_writes_a_whole_response_at_once_so_a_killed_server_cannot_cut_it():
+    runpy.run_path(str(GUNICORN_CONF))
+    response = _response(5)
+    response.write(b"hello")
+    assert len(response.sock.writes) == 1
+    assert response.sock.writes[0].startswith(b"HTTP/1.1 200 OK\r\n")
+    assert response.sock.writes[0].endswith(b"Content-Length: 5\r\n\r\nhello")
+
+
+def test_gunicorn_streams_other_responses_as_before():
+    runpy.run_path(str(GUNICORN_CONF))
+    response = _response(10)
+    response.write(b"hello")
+    response.write(b"world")
+    assert [w[-5:] for w in response.sock.writes[1:]] == [b"hello", b"world"]
