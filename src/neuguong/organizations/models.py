@@ -56,12 +56,12 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(path__startswith=organization.path)
 
     def search(self, query: str):
-        from neuguong.core.text import search_key
+        from neuguong.core.text import search_key, without_nul
 
         key = search_key(query)
         if not key:
             return self
-        return self.filter(Q(name_folded__contains=key) | Q(code__iexact=query.strip()[:32]))
+        return self.filter(Q(name_folded__contains=key) | Q(code__iexact=without_nul(query).strip()[:32]))
 
 
 class Organization(TimeStampedModel):
@@ -106,6 +106,10 @@ class Organization(TimeStampedModel):
     )
 
     objects = OrganizationQuerySet.as_manager()
+
+    # Keys of the events written on an organisation that are not its fields (people/events.py: a merge
+    # moves its members).
+    audit_field_labels = {"people_moved": "Số đảng viên chuyển sinh hoạt", "moved_to": "Chuyển đến"}
 
     class Meta:
         verbose_name = "tổ chức đảng"

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from neuguong.core.pickers import MAX_OPTIONS, PickerOption, register_picker
+from neuguong.core.text import without_nul
 
 from .models import Organization, OrgKind, path_ids
 
@@ -42,7 +43,7 @@ def search_organizations(user, query: str, params: dict[str, str]) -> list[Picke
     )
     qs = qs.active()
     if params.get("within"):
-        root = Organization.objects.visible_to(user).filter(code=params["within"]).first()
+        root = Organization.objects.visible_to(user).filter(code=without_nul(params["within"])).first()
         if root is None:
             return []
         qs = qs.subtree_of(root)

@@ -7,6 +7,7 @@ from django.db.models import Prefetch, Q
 
 from neuguong.core.dates import local_today
 from neuguong.core.pickers import MAX_OPTIONS, PickerOption, register_picker
+from neuguong.core.text import without_nul
 from neuguong.organizations.models import Organization
 from neuguong.organizations.pickers import path_labels
 
@@ -51,7 +52,9 @@ def search_people(user, query: str, params: dict[str, str]) -> list[PickerOption
 
     organization = None
     if params.get("within"):
-        organization = Organization.objects.visible_to(user).filter(code=params["within"]).first()
+        organization = (
+            Organization.objects.visible_to(user).filter(code=without_nul(params["within"])).first()
+        )
         if organization is None:
             return []
     qs = person_list(user=user, query=query, organization=organization).filter(

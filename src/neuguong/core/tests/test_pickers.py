@@ -1,5 +1,6 @@
 """Search-as-you-type pickers: names, never codes; the organisation's path beside each result; scoped."""
 
+import pytest
 from django import forms
 from django.urls import reverse
 
@@ -107,3 +108,12 @@ def test_a_forged_value_outside_the_queryset_is_refused(tree):
 
     form = _Scoped(data={"person": str(tree.person_a.pk)})
     assert not form.is_valid() and "person" in form.errors
+
+
+@pytest.mark.parametrize("kind", ["person", "organization"])
+@pytest.mark.parametrize(
+    "params", [{"q": "ng\x00uyen"}, {"q": "nguyen", "within": "A\x00"}, {"q": "\x00\x00\x00"}]
+)
+def test_pickers_take_any_text(tree, login, kind, params):
+    """A NUL is refused by PostgreSQL: the pickers answer with no options, never a 500."""
+    assert login(tree.staff).get(reverse("core:picker", args=[kind]), params).status_code == 200
