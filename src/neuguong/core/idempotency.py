@@ -1,7 +1,7 @@
 """A POST delivered twice is carried out once.
 
-Forms send a random key with every submission (`app.js` adds the hidden field `idempotency_key`; other
-clients send the `Idempotency-Key` header). For a logged-in user's POST with a key, the key is recorded
+Forms send a random key with every submission (`app.js` adds `idempotency_key=…` to the address the
+form is sent to; other clients send the `Idempotency-Key` header). For a logged-in user's POST with a key, the key is recorded
 in the same transaction as the view's writes, and the view's redirect is kept with it. The same key
 again (the load balancer resending a POST whose app server died, a double delivery) waits for the first
 delivery's transaction: if it committed, the answer is the same redirect and nothing is written again;
@@ -24,14 +24,11 @@ KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def request_key(request) -> str | None:
+    """The key of a logged-in user's POST: the header, or the address's query string (where the forms put
+    it). Never read from the body: reading a form here would change how a view meets an oversized one."""
     if request.method != "POST" or not request.user.is_authenticated:
         return None
-    key = request.headers.get(HEADER)
-    if key is None:
-        try:
-            key = request.POST.get(FIELD)
-        except Exception:  # an unreadable body: the view answers it as before
-            return None
+    key = request.headers.get(HEADER) or request.GET.get(FIELD)
     return key if key and KEY_PATTERN.fullmatch(key) else None
 
 

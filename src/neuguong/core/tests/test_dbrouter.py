@@ -105,8 +105,8 @@ def test_the_page_after_a_post_and_the_next_requests_read_the_primary(tree, comm
 def test_the_post_itself_never_reads_the_replica(tree, commitment, login, replica):
     client = login(tree.staff)
     url = reverse("reports:detail", args=["commitments", tree.root.code])
-    response, on_replica = _queries("replica", lambda: client.post(url, {}))
-    assert response.status_code == 200  # the draft form with its errors
+    response, on_replica = _queries("replica", lambda: client.post(url, {"number": "12"}))
+    assert response.status_code in (200, 302)  # the draft saved, or the form with its errors
     assert on_replica == 0
 
 

@@ -28,12 +28,10 @@ def commitment(tree):
 
 def _report(client, commitment, *, key=KEY, header=True, percent=40):
     data = {"percent": percent, "text": "Đã làm xong phần 1"}
-    extra = {}
+    url = reverse("commitments:report", args=[commitment.pk])
     if header:
-        extra["headers"] = {"Idempotency-Key": key}
-    else:
-        data["idempotency_key"] = key
-    return client.post(reverse("commitments:report", args=[commitment.pk]), data, **extra)
+        return client.post(url, data, headers={"Idempotency-Key": key})
+    return client.post(f"{url}?idempotency_key={key}", data)
 
 
 def test_a_post_sent_twice_with_the_same_key_reports_once(tree, commitment, login):
@@ -46,7 +44,7 @@ def test_a_post_sent_twice_with_the_same_key_reports_once(tree, commitment, logi
     assert IdempotencyKey.objects.get().location == first["Location"]
 
 
-def test_the_key_may_come_in_the_form(tree, commitment, login):
+def test_the_key_may_come_in_the_address_the_form_is_sent_to(tree, commitment, login):
     client = login(tree.member_a)
     assert _report(client, commitment, header=False).status_code == 302
     assert _report(client, commitment, header=False).status_code == 302
@@ -99,8 +97,8 @@ def test_a_post_without_a_key_or_with_a_malformed_one_is_not_recorded(tree, comm
 def test_a_login_is_not_recorded(tree, client):
     tree.member_a.set_password("Mat-khau-dai-2026")
     tree.member_a.save()
-    data = {"username": "member_a", "password": "Mat-khau-dai-2026", "idempotency_key": KEY}
-    assert client.post(reverse("access:login"), data).status_code == 302
+    data = {"username": "member_a", "password": "Mat-khau-dai-2026"}
+    assert client.post(f"{reverse('access:login')}?idempotency_key={KEY}", data).status_code == 302
     assert not IdempotencyKey.objects.exists()
 
 
@@ -111,3 +109,12 @@ def test_keys_older_than_a_day_are_purged(tree, commitment, login):
     IdempotencyKey.objects.filter(key=KEY).update(created_at=timezone.now() - dt.timedelta(days=2))
     assert purge_idempotency_keys.call() == {"deleted": 1}
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == [KEY.replace("3f", "41")]
+
+
+def test_an_oversized_form_reaches_the_view_with_its_error(tree, commitment, login, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = login(tree.member_a)
+    url = reverse("commitments:report", args=[commitment.pk])
+    response = client.post(f"{url}?idempotency_key={KEY}", {"percent": 10, "text": "x" * 5000})
+    assert response.status_code == 400  # Django's answer to RequestDataTooBig, raised in the view
+    assert not ProgressReport.objects.exists()

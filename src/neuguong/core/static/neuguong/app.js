@@ -21,14 +21,12 @@ function newRequestKey() {
 document.addEventListener("submit", (event) => {
   const form = event.target;
   if (!(form instanceof HTMLFormElement) || (form.getAttribute("method") || "").toLowerCase() !== "post") return;
-  let field = form.querySelector("input[name=idempotency_key]");
-  if (!field) {
-    field = document.createElement("input");
-    field.type = "hidden";
-    field.name = "idempotency_key";
-    form.appendChild(field);
-  }
-  field.value = newRequestKey();
+  // The key goes in the address (not the body), on the button's formaction when it has one.
+  const button = event.submitter && event.submitter.hasAttribute("formaction") ? event.submitter : null;
+  const url = new URL(button ? button.formAction : form.action, window.location.href);
+  url.searchParams.set("idempotency_key", newRequestKey());
+  if (button) button.formAction = url.href;
+  else form.action = url.href;
 }, true);
 document.addEventListener("htmx:configRequest", (event) => {
   if (event.detail.verb !== "get" && !event.detail.headers["Idempotency-Key"]) {
