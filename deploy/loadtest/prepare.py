@@ -27,9 +27,9 @@ from django.db.models import Q  # noqa: E402
 
 from neuguong.access.models import Role, RoleAssignment  # noqa: E402
 from neuguong.commitments.models import Commitment  # noqa: E402
-from neuguong.core.demo import DEMO_PASSWORD  # noqa: E402
 from neuguong.organizations.models import Organization  # noqa: E402
 from neuguong.people.models import ACTIVE_MEMBER_STATUSES, Person  # noqa: E402
+from neuguong.portal.demo import DEMO_PASSWORD  # noqa: E402
 
 # Broad and narrow searches an office and a secretary type (diacritics-blind).
 SEARCH_TERMS = ["nguyen van", "tran thi", "thi", "hương", "le", "pham minh", "hoang"]

@@ -28,7 +28,7 @@ def test_health_check_answers_503_when_the_database_does_not(client, db, monkeyp
         def cursor(self):
             raise DatabaseError("connection refused")
 
-    monkeypatch.setattr("neuguong.core.views.connection", Unreachable())
+    monkeypatch.setattr("neuguong.portal.views.connection", Unreachable())
     assert client.get("/healthz").status_code == 503
 
 
