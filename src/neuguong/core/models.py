@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 
@@ -49,6 +51,8 @@ class IdempotencyKey(models.Model):
     status = models.PositiveSmallIntegerField()
     location = models.CharField(max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects: ClassVar[models.Manager["IdempotencyKey"]] = models.Manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user")]

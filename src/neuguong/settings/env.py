@@ -31,7 +31,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 def _server_database(url: str) -> dict:
-    config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    config: dict = dict(dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60)))
     config["CONN_HEALTH_CHECKS"] = True
     if config["ENGINE"].endswith("postgresql"):
         # JIT compilation costs seconds on the aggregate queries of reports and dashboards and saves
