@@ -1,12 +1,13 @@
 from django.urls import include, path
 
 from neuguong.api_urls import api
-from neuguong.core.views import healthz
+from neuguong.portal.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("tai-khoan/", include("neuguong.access.urls")),
+    path("thong-bao/", include("neuguong.notifications.urls")),
     path("to-chuc/", include("neuguong.organizations.urls")),
     path("dang-vien/", include("neuguong.people.urls")),
     path("du-lieu/", include("neuguong.dataio.urls")),
@@ -17,4 +18,5 @@ urlpatterns = [
     path("hoc-tap/", include("neuguong.study.urls")),
     path("chi-tieu/", include("neuguong.targets.urls")),
     path("", include("neuguong.core.urls")),
+    path("", include("neuguong.portal.urls")),
 ]

@@ -1,9 +1,12 @@
 """Reading the audit trail as people read it: labels, names, Vietnamese choices and dd/mm/yyyy dates."""
 
 import datetime as dt
+import decimal
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -60,6 +63,18 @@ def _parse_datetime(value: Any) -> dt.datetime | None:
     return None
 
 
+def _decimal_text(value: Any) -> str:
+    """98.5000 → "98,5": comma as the decimal separator, trailing zeros dropped (as the pages show numbers)."""
+    try:
+        number = decimal.Decimal(str(value))
+    except decimal.InvalidOperation:
+        return str(value)
+    whole, _, fraction = format(abs(number), "f").partition(".")
+    fraction = fraction.rstrip("0")
+    sign = "-" if number < 0 else ""
+    return f"{sign}{whole},{fraction}" if fraction else f"{sign}{whole}"
+
+
 def format_value(field: models.Field | None, value: Any, names: dict[tuple[type, str], str]) -> str | None:
     """One stored value as a reader should see it."""
     if value is None or value == "" or value == []:
@@ -75,6 +90,8 @@ def format_value(field: models.Field | None, value: Any, names: dict[tuple[type,
         return labels.get(str(value), str(value))
     if isinstance(value, bool):
         return YES_NO[value]
+    if isinstance(field, models.DecimalField):
+        return _decimal_text(value)
     if isinstance(field, models.DateTimeField) or (field is None and _parse_datetime(value)):
         moment = _parse_datetime(value)
         if moment is not None:
@@ -154,3 +171,21 @@ def history_for(obj: models.Model, *, limit: int = 200) -> list[dict]:
     """The 'Lịch sử thay đổi' of a record, newest first, read in Vietnamese."""
     events = list(AuditEvent.objects.for_object(obj)[:limit])
     return history_rows(type(obj), events)
+
+
+def history_for_records(records: Iterable[models.Model], *, limit: int = 200) -> list[dict]:
+    """One history for a record and its parts (a target and its period reports, a campaign and its
+    sessions), newest first, read as `history_for` reads one record: one query per model."""
+    ids_by_model: dict[type[models.Model], list[str]] = defaultdict(list)
+    for record in records:
+        ids_by_model[type(record)].append(str(record.pk))
+    rows: list[dict] = []
+    for model, ids in ids_by_model.items():
+        events = list(
+            AuditEvent.objects.filter(target_type=ContentType.objects.get_for_model(model), target_id__in=ids)
+            .select_related("actor")
+            .order_by("-at", "-id")[:limit]
+        )
+        rows.extend(history_rows(model, events))
+    rows.sort(key=lambda row: (row["event"].at, row["event"].pk), reverse=True)
+    return rows[:limit]

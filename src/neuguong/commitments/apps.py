@@ -21,13 +21,22 @@ class CommitmentsConfig(AppConfig):
         if seed_commitments not in registry.DEMO_SEEDERS:
             registry.DEMO_SEEDERS.append(seed_commitments)
 
+        from neuguong.notifications.queue import register_provider
+
+        from .waiting import waiting_for
+
+        register_provider(waiting_for)
+
+        if ("Xác nhận hoàn thành nhiệm vụ", "commitments:completion_policy") not in registry.ORG_LINKS:
+            registry.ORG_LINKS.append(("Xác nhận hoàn thành nhiệm vụ", "commitments:completion_policy"))
+
         registry.add_nav("Việc của tôi", "commitments:mine", order=20)
         registry.add_nav("Nhiệm vụ", "commitments:board", needs_org_role=True, order=21)
         # Hourly: planning is idempotent (unique outbox rows), so a missed or doubled run is harmless.
         scheduler.register("commitments.reminders", 3600, send_commitment_reminders.enqueue)
         # Every 5 minutes: re-date the status tallies after midnight and fold their +1/−1 rows.
         scheduler.register("commitments.tallies", 300, refresh_status_tallies.enqueue)
-        # Daily: old sent reminders and read notifications go (the outbox would grow with the nation).
+        # Daily: old sent reminders go (the outbox would grow with the nation).
         scheduler.register("commitments.prune_reminders", 86_400, prune_reminders.enqueue)
 
         from neuguong.organizations.signals import organization_moved

@@ -2,8 +2,9 @@
 
 `plan_reminders(today=...)` writes one `Reminder` row per (recipient, commitment, kind, due date); the
 unique constraint makes planning idempotent, so running the scheduler twice, or twice a day, sends
-nothing twice. `send_due_reminders(now=...)` claims ready rows one by one (ready → sending), sends the
-e-mail and the in-app notification, and marks them sent — or failed, to be retried up to MAX_ATTEMPTS.
+nothing twice. `send_due_reminders(now=...)` claims ready rows one by one (ready → sending), turns each into a
+notification (in the app, and by e-mail through the notifications outbox as the recipient chose), and
+marks them sent — or failed, to be retried up to MAX_ATTEMPTS.
 Both take the date/time explicitly: tests drive them with a fake clock; the task passes the real one.
 
 Policy (configurable with the setting COMMITMENT_REMINDERS): remind 7 and 1 days before the deadline,
@@ -13,15 +14,15 @@ weekly while overdue, and escalate to the secretaries of the organisation above 
 import datetime as dt
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.urls import reverse
 from django.utils import timezone
 
 from neuguong.access.models import Role, RoleAssignment
 from neuguong.core.dates import format_vn
+from neuguong.notifications.models import OutboxStatus
+from neuguong.notifications.outbox import BATCH, send_outbox
 
-from .models import Commitment, Notification, Reminder, ReminderKind
-from .outbox import BATCH, send_outbox
+from . import notices
+from .models import Commitment, Reminder, ReminderKind
 
 DEFAULT_POLICY = {"days_before": (7, 1), "overdue_every_days": 7, "escalate_after_days": 14}
 
@@ -157,16 +158,16 @@ def _still_relevant(reminder: Reminder) -> bool:
 
 
 def _deliver(reminder: Reminder, today: dt.date) -> None:
+    """The reminder becomes a notification: in the app, and by e-mail as the recipient chose (the
+    notifications outbox sends it)."""
     title, body = _message(reminder, today)
-    url = reverse("commitments:detail", args=[reminder.commitment_id])
-    Notification.objects.create(recipient_id=reminder.recipient_id, title=title[:255], body=body, url=url)
-    address = reminder.recipient.email or (
-        reminder.commitment.responsible_person.email
-        if reminder.kind != ReminderKind.ESCALATION and reminder.commitment.responsible_person
-        else ""
+    notices.reminder(
+        recipient_id=reminder.recipient_id,
+        commitment=reminder.commitment,
+        escalation=reminder.kind == ReminderKind.ESCALATION,
+        title=title,
+        text=body,
     )
-    if address:
-        send_mail(title, body + f"\nXem chi tiết: {url}\n", None, [address])
 
 
 def send_due_reminders(*, now: dt.datetime, today: dt.date) -> dict[str, int]:
@@ -196,22 +197,20 @@ def run(*, now: dt.datetime | None = None) -> dict[str, int]:
     return {"planned": planned, **send_due_reminders(now=now, today=today)}
 
 
-# How long sent reminders (and read notifications) are kept: long enough to answer "was I told?" for a
-# review period, short enough that the outbox does not grow with the nation (docs/scaling.md: ~90
-# million reminder rows a year at national size).
+# How long sent reminders are kept: long enough to answer "was I reminded?" for a review period, short
+# enough that the outbox does not grow with the nation (docs/scaling.md: tens of millions of reminder rows
+# a year at national size). The notifications they became are pruned by notifications.retention.
 RETENTION_DAYS = 400
 PRUNE_BATCH = 10_000
 
 
 def prune_reminders(*, today: dt.date, keep_days: int | None = None) -> dict[str, int]:
     """Delete reminders sent (or cancelled) more than `keep_days` ago that planning can never write
-    again, and notifications read that long ago; a batch at a time. Planning only writes a "before"
-    reminder for a deadline still to come and an overdue one for the latest weekly date, so old ones
-    never come back; an escalation's date is fixed (deadline + 14 days), so it is kept while its
-    commitment is still open with that deadline (else planning would write, and send, it again)."""
+    again, a batch at a time. Planning only writes a "before" reminder for a deadline still to come and
+    an overdue one for the latest weekly date, so old ones never come back; an escalation's date is fixed
+    (deadline + 14 days), so it is kept while its commitment is still open with that deadline (else
+    planning would write, and send, it again)."""
     from django.db.models import F, Q
-
-    from .models import OutboxStatus
 
     keep = RETENTION_DAYS if keep_days is None else keep_days
     cutoff = today - dt.timedelta(days=keep)
@@ -224,9 +223,7 @@ def prune_reminders(*, today: dt.date, keep_days: int | None = None) -> dict[str
     old = Reminder.objects.filter(
         status__in=(OutboxStatus.SENT, OutboxStatus.CANCELLED), due_on__lt=cutoff
     ).exclude(still_planned)
-    read = Notification.objects.filter(read_at__lt=timezone.now() - dt.timedelta(days=keep))
-    deleted = {"reminders": 0, "notifications": 0}
-    for name, queryset in (("reminders", old), ("notifications", read)):
-        while ids := list(queryset.values_list("pk", flat=True)[:PRUNE_BATCH]):
-            deleted[name] += queryset.model.objects.filter(pk__in=ids).delete()[0]
-    return deleted
+    deleted = 0
+    while ids := list(old.values_list("pk", flat=True)[:PRUNE_BATCH]):
+        deleted += Reminder.objects.filter(pk__in=ids).delete()[0]
+    return {"reminders": deleted}

@@ -24,7 +24,7 @@ def refresh_status_tallies() -> dict:
 
 @task
 def prune_reminders() -> dict:
-    """Delete old sent reminders and old read notifications (reminders.prune_reminders)."""
+    """Delete old sent reminders (reminders.prune_reminders)."""
     from neuguong.core.dates import local_today
 
     from .reminders import prune_reminders as prune
