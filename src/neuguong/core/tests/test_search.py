@@ -184,6 +184,18 @@ def test_restricted_search_finds_what_the_user_may_see_in_ranking_order(tree, da
         transaction.set_rollback(True)
 
 
+def test_exact_diacritics_then_names_that_begin_with_the_query_then_the_rest_on_this_database(tree):
+    for name in ["Trần Thị Hương", "Lê Thị Hường", "Hương Thị Mai", "Đỗ Hưởng", "Phạm Thị Thương"]:
+        Person.objects.create(full_name=name, organization=tree.org_b)
+    names = [p.full_name for p in person_search(user=tree.staff, query="Hường", limit=10)]
+    # typed with its tones: the exact form first; then the name that begins with "huong", then a later
+    # word that does, then "huong" inside a word ("thuong"); "Hưởng" folds to "huong" as well.
+    assert names == ["Lê Thị Hường", "Hương Thị Mai", "Đỗ Hưởng", "Trần Thị Hương", "Phạm Thị Thương"]
+    names = [p.full_name for p in person_search(user=tree.staff, query="huong", limit=10)]
+    assert names == ["Hương Thị Mai", "Đỗ Hưởng", "Lê Thị Hường", "Trần Thị Hương", "Phạm Thị Thương"]
+    assert [p.full_name for p in person_search(user=tree.staff, query="ĐỖ", limit=10)] == ["Đỗ Hưởng"]
+
+
 def test_search_stops_at_the_number_asked_for(tree):
     for i in range(12):
         Person.objects.create(full_name=f"Lê Văn Thử {i:02d}", organization=tree.org_b)
