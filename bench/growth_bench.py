@@ -25,7 +25,8 @@ TABLES = [
     "commitments_commitment",
     "commitments_progressreport",
     "commitments_reminder",
-    "commitments_notification",
+    "notifications_notification",
+    "notifications_emaildelivery",
     "audit_auditevent",
     "commitments_statustally",
     "commitments_leadunittally",
@@ -198,7 +199,7 @@ def main() -> None:
     if "assign" not in args.skip:
         bulk_assignment(args.assign)
     with connection.cursor() as cursor:
-        for table in TABLES[:8]:
+        for table in TABLES[:9]:
             cursor.execute(f"VACUUM {table}")  # the rolled-back rows' pages
 
 

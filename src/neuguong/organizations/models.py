@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 
 from neuguong.core.models import TimeStampedModel
 from neuguong.core.text import fold, normalize_text
@@ -122,6 +123,9 @@ class Organization(TimeStampedModel):
             ),
         ]
         indexes = [
+            # The code typed into a search box, compared case-blind (`code__iexact` is UPPER(code) =
+            # UPPER(query)): without it every global search scanned 180,000 organisations (300 ms).
+            models.Index(Upper("code"), name="org_code_upper_idx"),
             # The active children of an organisation by name: a page of the national root's 52,000
             # children (subtree summary, reports) is read in order, not sorted.
             models.Index(
