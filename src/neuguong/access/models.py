@@ -67,15 +67,3 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
-
-
-class LoginAttempt(models.Model):
-    """Failed and successful logins, kept in the database so every app server sees the same throttle."""
-
-    username = models.CharField(max_length=150, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    attempted_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    succeeded = models.BooleanField(default=False)
-
-    class Meta:
-        verbose_name = "lần đăng nhập"

@@ -1,7 +1,6 @@
 import datetime as dt
 import secrets
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -10,10 +9,9 @@ from neuguong.audit.services import audit_record
 from neuguong.core.errors import BusinessError
 from neuguong.organizations.models import Organization
 
-from .models import AccountState, ApiToken, LoginAttempt, Role, RoleAssignment, hash_token
+from .models import AccountState, ApiToken, Role, RoleAssignment, hash_token
 
 MSG_UNKNOWN_ROLE = "Vai trò «{role}» không tồn tại. Chọn một trong: {choices}."
-MSG_TOO_MANY_ATTEMPTS = "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút."
 
 
 @transaction.atomic
@@ -66,22 +64,6 @@ def api_token_user(raw: str):
     return token.user
 
 
-def login_is_throttled(*, username: str, ip_address: str | None) -> bool:
-    """Too many recent failures for this username or from this address (shared by all app servers)."""
-    since = timezone.now() - dt.timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
-    recent = LoginAttempt.objects.filter(attempted_at__gte=since, succeeded=False)
-    limit = settings.LOGIN_FAILURE_LIMIT
-    if recent.filter(username=username.lower()).count() >= limit:
-        return True
-    return bool(ip_address) and recent.filter(ip_address=ip_address).count() >= limit * 4
-
-
-def login_attempt_record(*, username: str, ip_address: str | None, succeeded: bool) -> None:
-    LoginAttempt.objects.create(username=username.lower()[:150], ip_address=ip_address, succeeded=succeeded)
-    if succeeded:
-        LoginAttempt.objects.filter(username=username.lower(), succeeded=False).delete()
-
-
 def password_change_required(user) -> bool:
     state = AccountState.objects.filter(user=user).first()
     return bool(state and state.must_change_password)
@@ -90,6 +72,3 @@ def password_change_required(user) -> bool:
 def password_change_done(user) -> None:
     AccountState.objects.filter(user=user).update(must_change_password=False)
 
-
-def throttle_message() -> str:
-    return MSG_TOO_MANY_ATTEMPTS.format(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)

@@ -7,40 +7,39 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .forms import LoginForm
-from .services import login_attempt_record, login_is_throttled, password_change_done, throttle_message
+from .services import password_change_done
+from .throttle import wait_text
 
 MSG_BAD_LOGIN = "Tên đăng nhập hoặc mật khẩu không đúng."
 
 
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def login_view(request):
     form = LoginForm(request.POST or None)
-    error = ""
     if request.method == "POST" and form.is_valid():
-        username = form.cleaned_data["username"].strip()
-        ip = _client_ip(request)
-        if login_is_throttled(username=username, ip_address=ip):
-            error = throttle_message()
-        else:
-            user = authenticate(request, username=username, password=form.cleaned_data["password"])
-            login_attempt_record(username=username, ip_address=ip, succeeded=user is not None)
-            if user is None:
-                error = MSG_BAD_LOGIN
-            else:
-                login(request, user)
-                target = request.GET.get("next", "")
-                if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-                    target = "core:home"
-                return redirect(target)
-    return render(
-        request,
-        "access/login.html",
-        {"form": form, "error": error},
-        status=429 if error and error != MSG_BAD_LOGIN else 200,
-    )
+        # Throttled inside authenticate() (axes backend + access/throttle.py): a refused attempt is not checked.
+        user = authenticate(
+            request, username=form.cleaned_data["username"].strip(), password=form.cleaned_data["password"]
+        )
+        if user is not None:
+            login(request, user)
+            target = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+                target = "core:home"
+            return redirect(target)
+        if getattr(request, "axes_locked_out", False):
+            return lockout_response(request)
+        return render(request, "access/login.html", {"form": form, "error": MSG_BAD_LOGIN})
+    return render(request, "access/login.html", {"form": form})
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: the login page saying how long to wait (429), for any login form."""
+    if original_response is not None and original_response.status_code == 429:
+        return original_response
+    message, wait = getattr(request, "login_refusal", (MSG_BAD_LOGIN, None))
+    error = message.format(wait=wait_text(wait)) if wait is not None else message
+    form = LoginForm(request.POST or None)
+    return render(request, "access/login.html", {"form": form, "error": error}, status=429)
 
 
 @require_POST

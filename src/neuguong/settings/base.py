@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values that differ per deployment come from env.py."""
 
+import datetime as dt
 from pathlib import Path
 
 import bootstrap as bootstrap_assets
@@ -36,6 +37,8 @@ INSTALLED_APPS = [
     "neuguong.inspections",
     "neuguong.study",
     "neuguong.targets",
+    # After neuguong.access, whose locale/ holds the Vietnamese for axes' labels and messages.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Turns a throttled login (from any login form) into the Vietnamese 429 page.
+    "axes.middleware.AxesMiddleware",
     # Last, so its process_exception sees a view's error first (messages and request.htmx are ready).
     "neuguong.core.middleware.ServiceErrorMiddleware",
 ]
@@ -98,10 +103,34 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "access:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "access:login"
-# Login throttling: after this many failures for one username or one address within the window,
-# further attempts are refused until the window passes.
+# Login throttling (access/throttle.py on django-axes' tables; README "Bảo mật"). Per username and client
+# address: LOGIN_FAILURE_LIMIT failures are free, then each attempt waits LOGIN_DELAY_SECONDS, doubled with
+# every further failure up to LOGIN_DELAY_MAX_MINUTES; never a lock that someone else can set off. Per client
+# address (all usernames): LOGIN_ADDRESS_FAILURE_LIMIT failures within LOGIN_FAILURE_WINDOW_MINUTES.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_DELAY_SECONDS = env_int("LOGIN_DELAY_SECONDS", 60)
+LOGIN_DELAY_MAX_MINUTES = env_int("LOGIN_DELAY_MAX_MINUTES", 60)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 100)
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed; empty: REMOTE_ADDR only.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "neuguong.access.throttle.LoginThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "neuguong.access.throttle.client_ip"
+AXES_USERNAME_CALLABLE = "neuguong.access.throttle.normalized_username"
+AXES_LOCKOUT_CALLABLE = "neuguong.access.views.lockout_response"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+# How long failures are remembered after the last one (then a username at an address starts afresh).
+AXES_COOLOFF_TIME = dt.timedelta(hours=env_int("LOGIN_FAILURE_MEMORY_HOURS", 24))
+AXES_RESET_ON_SUCCESS = False  # the handler clears only that username at that address
+AXES_COOLOFF_MESSAGE = "Đăng nhập sai nhiều lần: vui lòng chờ ít phút rồi thử lại."
+AXES_PERMALOCK_MESSAGE = AXES_COOLOFF_MESSAGE
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
