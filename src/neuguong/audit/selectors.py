@@ -113,10 +113,20 @@ def _related_names(model: type[models.Model], events: list[AuditEvent]) -> dict[
     return names
 
 
+def masked(value: Any) -> Any:
+    """A sensitive value as the history shows it: ********1234."""
+    if value is None or value == "":
+        return value
+    text = str(value)
+    return "*" * max(len(text) - 4, 0) + text[-4:]
+
+
 def history_rows(model: type[models.Model], events: list[AuditEvent]) -> list[dict]:
-    """Events of records of `model`, each with its label and readable changes."""
+    """Events of records of `model`, each with its label and readable changes; fields a model lists in
+    `audit_masked_fields` (the CCCD) are shown masked, and `audit_hidden_fields` not at all."""
     fields = _field_map(model)
     hidden = HIDDEN_FIELDS | set(getattr(model, "audit_hidden_fields", ()))
+    masked_fields = set(getattr(model, "audit_masked_fields", ()))
     names = _related_names(model, events)
     rows = []
     for event in events:
@@ -126,6 +136,8 @@ def history_rows(model: type[models.Model], events: list[AuditEvent]) -> list[di
                 continue
             field = fields.get(name)
             label = getattr(field, "verbose_name", None) or name.replace("_", " ")
+            if name in masked_fields:
+                change = {"old": masked(change.get("old")), "new": masked(change.get("new"))}
             changes.append(
                 {
                     "field": capfirst(str(label)),
@@ -141,3 +153,22 @@ def history_for(obj: models.Model, *, limit: int = 200) -> list[dict]:
     """The 'Lịch sử thay đổi' of a record, newest first, read in Vietnamese."""
     events = list(AuditEvent.objects.for_object(obj)[:limit])
     return history_rows(type(obj), events)
+
+
+def sensitive_access_list(*, user, query: str = "", since=None, until=None):
+    """Reveals of sensitive values (CCCD) of the people `user` may see, newest first: who saw whose, when
+    and why. The values themselves are never part of the log."""
+    from neuguong.access.scope import scope_for
+    from neuguong.core.text import search_key
+
+    from .models import SensitiveAccess
+
+    scope = scope_for(user)
+    qs = SensitiveAccess.objects.filter(scope.read_q("person__organization__path"))
+    if query:
+        qs = qs.filter(person__name_folded__contains=search_key(query))
+    if since:
+        qs = qs.filter(at__date__gte=since)
+    if until:
+        qs = qs.filter(at__date__lte=until)
+    return qs.select_related("user", "person", "person__organization").order_by("-at", "-pk")

@@ -150,6 +150,9 @@ class Person(TimeStampedModel):
     def __str__(self) -> str:
         return self.full_name
 
+    # The history shows the CCCD as ********1234 (the full number only through the logged reveal).
+    audit_masked_fields = ("citizen_id",)
+
     def save(self, *args, **kwargs):
         self.full_name = normalize_text(self.full_name)
         self.name_folded = fold(self.full_name)

@@ -24,6 +24,7 @@ MSG_SAME_ORG = "Đảng viên đã sinh hoạt tại tổ chức này."
 MSG_ORG_CLOSED = "Tổ chức «{name}» đã giải thể hoặc sáp nhập."
 MSG_CITIZEN_ID = "Số CCCD gồm 12 chữ số."
 MSG_POSITION_DATES = "Ngày kết thúc chức vụ không được trước ngày bắt đầu."
+PURPOSE_CITIZEN_ID_CHANGED = "Sửa số CCCD"
 
 EDITABLE_FIELDS = (
     "full_name",
@@ -107,6 +108,11 @@ def person_update(*, actor, person: Person, action: str = "update", note: str = 
     for name, value in values.items():
         setattr(person, name, value)
     person.save()
+    if "citizen_id" in values and values["citizen_id"] != before["citizen_id"]:
+        # Whoever sets or removes a CCCD handles the number: it goes into the sensitive-access log.
+        SensitiveAccess.objects.create(
+            user=actor, person=person, field_name="citizen_id", purpose=PURPOSE_CITIZEN_ID_CHANGED
+        )
     audit_update(actor=actor, target=person, before=before, action=action, note=note)
     return person
 

@@ -15,7 +15,7 @@ from neuguong.organizations.forms import organization_queryset_for
 from neuguong.organizations.models import Organization
 
 from . import services
-from .forms import PersonCreateForm, PersonFilterForm, PersonForm, PersonTransferForm
+from .forms import PersonCreateForm, PersonEditForm, PersonFilterForm, PersonForm, PersonTransferForm
 from .selectors import SORTS, person_get, person_list
 
 
@@ -110,11 +110,12 @@ def person_edit_view(request, person_id: int):
     person = person_get(user=request.user, person_id=person_id)
     if not scope_for(request.user).can_write_path(person.organization.path):
         raise Http404
-    initial = {name: getattr(person, name) for name in PersonForm.base_fields}
-    form = PersonForm(request.POST or None, initial=initial)
+    # The CCCD is not put back into the form (it would print in full): the form shows it masked.
+    initial = {name: getattr(person, name) for name in PersonForm.base_fields if name != "citizen_id"}
+    form = PersonEditForm(request.POST or None, initial=initial, person=person)
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(actor=request.user, person=person, **form.cleaned_data)
+            services.person_update(actor=request.user, person=person, **form.changes())
         except BusinessError as exc:
             apply_business_error(form, exc)
         else:
