@@ -174,6 +174,11 @@ if env_str("S3_BUCKET", ""):
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Imports (core/xlsx_guard.py): at most this many rows per file (a province is ~200,000 members), and the
+# uncompressed size of each part of an XLSX (worksheets are streamed; other parts are read whole).
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 500_000)
+IMPORT_MAX_SHEET_MB = env_int("IMPORT_MAX_SHEET_MB", 512)
+IMPORT_MAX_PART_MB = env_int("IMPORT_MAX_PART_MB", 64)
 # Days an uploaded import file is kept after its import run finished (the run record itself is kept).
 IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 90)
 

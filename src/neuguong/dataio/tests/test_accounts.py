@@ -60,7 +60,9 @@ def test_first_login_is_forced_to_change_password(tree, client):
     _name, _org, username, password = batch.rows[0]
     assert username == "nguyenvanbinh1980"
     # Through the login page: authentication needs the request (the login throttle keys on its address).
-    assert client.post(reverse("access:login"), {"username": username, "password": password}).status_code == 302
+    assert (
+        client.post(reverse("access:login"), {"username": username, "password": password}).status_code == 302
+    )
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"] == reverse("access:password_change")
