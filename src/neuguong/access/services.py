@@ -71,4 +71,3 @@ def password_change_required(user) -> bool:
 
 def password_change_done(user) -> None:
     AccountState.objects.filter(user=user).update(must_change_password=False)
-

@@ -93,7 +93,9 @@ def _lock_address(ip_address: str | None) -> None:
     if connection.vendor == "postgresql":
         digest = hashlib.sha256(f"login:{ip_address}".encode()).digest()
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest[:8], "big", signed=True)])
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest[:8], "big", signed=True)]
+            )
 
 
 def refusal(*, username: str, ip_address: str | None, now: dt.datetime) -> tuple[str, dt.timedelta] | None:

@@ -39,7 +39,9 @@ def clock(monkeypatch):
 
 
 def attempt(username: str, password: str, ip: str, client: Client | None = None, **extra):
-    return (client or Client()).post(URL, {"username": username, "password": password}, REMOTE_ADDR=ip, **extra)
+    return (client or Client()).post(
+        URL, {"username": username, "password": password}, REMOTE_ADDR=ip, **extra
+    )
 
 
 def logged_in(response) -> bool:
@@ -175,4 +177,6 @@ def test_thirty_parallel_wrong_passwords_are_evaluated_no_more_than_the_limit(tr
     for t in threads:
         t.join()
     assert len(evaluated) == settings.LOGIN_FAILURE_LIMIT
-    assert sorted(statuses) == [200] * settings.LOGIN_FAILURE_LIMIT + [429] * (30 - settings.LOGIN_FAILURE_LIMIT)
+    assert sorted(statuses) == [200] * settings.LOGIN_FAILURE_LIMIT + [429] * (
+        30 - settings.LOGIN_FAILURE_LIMIT
+    )
