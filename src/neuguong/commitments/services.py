@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
-from neuguong.core.dates import local_today
+from neuguong.core.dates import check_date, format_vn, local_date_of, local_today
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
 from neuguong.core.uploads import check_upload
@@ -63,7 +63,7 @@ MSG_CANCELLED = "Nhiệm vụ đã bị hủy: không thể đánh dấu hoàn t
 MSG_ALREADY_DONE = "Nhiệm vụ đã hoàn thành."
 MSG_NOT_DONE = "Nhiệm vụ chưa hoàn thành."
 MSG_COMPLETED_FUTURE = "Ngày hoàn thành không được sau ngày hôm nay."
-MSG_COMPLETED_BEFORE_START = "Ngày hoàn thành không được trước ngày bắt đầu."
+MSG_COMPLETED_RANGE = "Ngày hoàn thành phải từ ngày {earliest} ({since}) đến hôm nay ({today})."
 MSG_REPORT_DECIDED = "Báo cáo này đã được xem xét."
 MSG_NOTHING_TO_RETURN = "Không có báo cáo hay kết quả hoàn thành nào để trả lại."
 MSG_RETURN_NOTE = "Cần ghi ý kiến khi trả lại báo cáo."
@@ -164,6 +164,9 @@ def _validate_new(
     for unit in [lead_unit, *co_units]:
         if unit is not None and not unit.path.startswith(organization.path):
             raise BusinessError(MSG_UNIT_OUTSIDE, field="lead_unit")
+    check_date(start_on, field="start_on", label="Ngày bắt đầu")
+    if today is not None:  # the deadline is being set
+        check_date(deadline, field="deadline", label="Thời hạn", required=True)
     if start_on is not None and deadline < start_on:
         raise BusinessError(MSG_DEADLINE_BEFORE_START, field="deadline")
     if today is not None and deadline < today and not normalize_text(reason or ""):
@@ -353,6 +356,8 @@ def commitment_create_recurring(
     _require_manage(actor, organization)
     if recurrence not in Recurrence.values:
         raise BusinessError(MSG_RECURRENCE, field="recurrence")
+    check_date(starts_on, field="starts_on", label="Ngày bắt đầu", required=True)
+    check_date(ends_on, field="ends_on", label="Ngày kết thúc", required=True)
     if ends_on < starts_on or (ends_on - starts_on).days > 366 * 5:
         raise BusinessError(MSG_PERIOD, field="ends_on")
     today = today or local_today()
@@ -479,6 +484,7 @@ def progress_report_submit(
     reported_on = reported_on or today
     if reported_on > today:
         raise BusinessError(MSG_REPORT_FUTURE, field="reported_on")
+    check_date(reported_on, field="reported_on", label="Ngày báo cáo", latest=today)
     files = list(files or [])
     if len(files) > MAX_FILES_PER_REPORT:
         raise BusinessError(MSG_TOO_MANY_FILES.format(limit=MAX_FILES_PER_REPORT), field="files")
@@ -623,8 +629,15 @@ def commitment_complete(
         raise BusinessError(MSG_ALREADY_DONE)
     if completed_on is None or completed_on > today:
         raise BusinessError(MSG_COMPLETED_FUTURE, field="completed_on")
-    if commitment.start_on and completed_on < commitment.start_on:
-        raise BusinessError(MSG_COMPLETED_BEFORE_START, field="completed_on")
+    # Not before the commitment existed (a member "completed" theirs on 01/01/2000 and it became on time),
+    # or, for one recorded after the fact (a reporting duty of a period already under way), its start.
+    earliest = commitment.start_on or local_date_of(commitment.created_at)
+    if completed_on < earliest:
+        since = "ngày bắt đầu nhiệm vụ" if commitment.start_on else "ngày giao nhiệm vụ"
+        raise BusinessError(
+            MSG_COMPLETED_RANGE.format(earliest=format_vn(earliest), since=since, today=format_vn(today)),
+            field="completed_on",
+        )
     before = snapshot(commitment, ["completed_on", "progress", "is_returned", "completion_note"])
     commitment.completed_on = completed_on
     commitment.progress = 100
@@ -660,7 +673,8 @@ def extension_request(
         raise BusinessError(MSG_ALREADY_DONE)
     if commitment.extension_pending:
         raise BusinessError(MSG_EXTENSION_PENDING)
-    if requested_deadline is None or requested_deadline <= commitment.deadline:
+    check_date(requested_deadline, field="requested_deadline", label="Thời hạn đề nghị", required=True)
+    if requested_deadline <= commitment.deadline:
         raise BusinessError(
             MSG_EXTENSION_LATER.format(deadline=commitment.deadline.strftime("%d/%m/%Y")),
             field="requested_deadline",

@@ -11,6 +11,7 @@ from django.db.models import Max
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import audit_record
+from neuguong.core.dates import check_date
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
 from neuguong.core.uploads import check_upload
@@ -120,6 +121,7 @@ def document_register(
     summary = normalize_text(summary or "")
     if not summary:
         raise BusinessError(MSG_SUMMARY_REQUIRED, field="summary")
+    check_date(issued_on, field="issued_on", label="Ngày ban hành", required=True)
     if issued_on > (today or local_today()):
         raise BusinessError(MSG_ISSUED_FUTURE, field="issued_on")
     number_text = normalize_text(number_text or "")

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
+from neuguong.core.dates import check_date
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
 
@@ -57,6 +58,7 @@ def _require_active(organization: Organization) -> None:
 
 
 def _decide(actor, organization, kind, decided_on, decision_number, **details) -> StructureDecision:
+    check_date(decided_on, field="decided_on", label="Ngày quyết định")
     return StructureDecision.objects.create(
         organization=organization,
         kind=kind,

@@ -9,6 +9,7 @@ from django.db.models import Q
 from neuguong.access.scope import scope_for
 from neuguong.audit.models import SensitiveAccess
 from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
+from neuguong.core.dates import EARLIEST_BIRTH_DATE, check_date, local_today
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
 from neuguong.organizations.models import Organization
@@ -65,11 +66,14 @@ def _validate(values: dict[str, Any], *, person_id: int | None = None) -> dict[s
         values["citizen_id"] = citizen_id
         if citizen_id and (len(citizen_id) != 12 or not citizen_id.isdigit()):
             raise BusinessError(MSG_CITIZEN_ID, field="citizen_id")
+    today = local_today()
+    check_date(values.get("admitted_on"), field="admitted_on", label="Ngày vào Đảng", latest=today)
+    check_date(values.get("official_on"), field="official_on", label="Ngày chính thức", latest=today)
     admitted, official = values.get("admitted_on"), values.get("official_on")
     if admitted and official and official < admitted:
         raise BusinessError(MSG_OFFICIAL_BEFORE_ADMISSION, field="official_on")
     born = values.get("date_of_birth")
-    if born and (born > dt.date.today() or born.year < 1900):
+    if born and not EARLIEST_BIRTH_DATE <= born <= today:
         raise BusinessError(MSG_BIRTH_IN_FUTURE, field="date_of_birth")
     return values
 
@@ -128,6 +132,7 @@ def person_transfer(
         raise BusinessError(MSG_ORG_CLOSED.format(name=target.name), field="target")
     if target.pk == person.organization_id:
         raise BusinessError(MSG_SAME_ORG, field="target")
+    check_date(moved_on, field="moved_on", label="Ngày chuyển", required=True)
     source = person.organization
     Membership.objects.filter(person=person, ended_on__isnull=True).update(ended_on=moved_on)
     Membership.objects.create(person=person, organization=target, started_on=moved_on, note=note)
@@ -180,6 +185,8 @@ def position_add(
     ended_on: dt.date | None = None,
 ) -> Position:
     _require_write(actor, person.organization)
+    check_date(started_on, field="started_on", label="Ngày bắt đầu", required=True)
+    check_date(ended_on, field="ended_on", label="Ngày kết thúc")
     if ended_on and ended_on < started_on:
         raise BusinessError(MSG_POSITION_DATES, field="ended_on")
     position = Position.objects.create(
@@ -197,6 +204,7 @@ def position_add(
 @transaction.atomic
 def position_end(*, actor, position: Position, ended_on: dt.date) -> Position:
     _require_write(actor, position.person.organization)
+    check_date(ended_on, field="ended_on", label="Ngày kết thúc", required=True)
     if ended_on < position.started_on:
         raise BusinessError(MSG_POSITION_DATES, field="ended_on")
     position.ended_on = ended_on

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
-from neuguong.core.dates import LOCAL_ZONE, local_today
+from neuguong.core.dates import LOCAL_ZONE, check_date, local_today
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
 
@@ -170,6 +170,7 @@ def campaign_create(
     title = normalize_text(title)[:255]
     if not title:
         raise BusinessError(MSG_TITLE_REQUIRED, field="title")
+    check_date(reflection_due, field="reflection_due", label="Hạn nộp thu hoạch")
     if level not in CampaignLevel.values:
         raise BusinessError("Cấp tổ chức không hợp lệ.", field="level")
     if not organizer.is_active:
@@ -211,6 +212,7 @@ def campaign_update(*, actor, campaign: Campaign, **values: Any) -> Campaign:
     }
     if set(values) - allowed:
         raise ValueError(f"not editable: {sorted(set(values) - allowed)}")
+    check_date(values.get("reflection_due"), field="reflection_due", label="Hạn nộp thu hoạch")
     before = snapshot(campaign, sorted(allowed))
     if "title" in values:
         values["title"] = normalize_text(values["title"])[:255]
@@ -269,6 +271,7 @@ def session_add(
     is_makeup: bool = False,
 ) -> Session:
     _require_write(actor, campaign.organizer.path)
+    check_date(held_on, field="held_on", label="Ngày học", required=True)
     title = normalize_text(title)[:255] or ("Buổi học bù" if is_makeup else "Buổi học")
     place = normalize_text(place)[:255]
     if not place and not online_link:
@@ -837,6 +840,8 @@ def course_create(
         raise BusinessError("Tên lớp không được để trống.", field="title")
     if kind not in CourseKind.values:
         raise BusinessError("Loại lớp không hợp lệ.", field="kind")
+    check_date(starts_on, field="starts_on", label="Ngày khai giảng", required=True)
+    check_date(ends_on, field="ends_on", label="Ngày bế giảng", required=True)
     if ends_on < starts_on:
         raise BusinessError(MSG_COURSE_DATES, field="ends_on")
     course = Course.objects.create(
@@ -875,6 +880,7 @@ def enrolment_complete(
     _require_write(actor, person.organization.path)
     if passed and not completed_on:
         raise BusinessError(MSG_COMPLETED_DATE, field="completed_on")
+    check_date(completed_on, field="completed_on", label="Ngày hoàn thành", latest=local_today())
     before = snapshot(enrolment, ["status", "completed_on", "certificate_number"])
     enrolment.status = EnrolmentStatus.COMPLETED if passed else EnrolmentStatus.FAILED
     enrolment.completed_on = completed_on if passed else None

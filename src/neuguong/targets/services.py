@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
-from neuguong.core.dates import format_vn, local_today
+from neuguong.core.dates import check_date, format_vn, local_today
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
 from neuguong.core.uploads import check_upload
@@ -372,6 +372,7 @@ def actual_record(
     reported_on = reported_on or today
     if reported_on > today:
         raise BusinessError(MSG_REPORTED_FUTURE, field="reported_on")
+    check_date(reported_on, field="reported_on", label="Ngày báo cáo", latest=today)
     # A period is reported once it has started; the end-of-period value may be entered on its last days.
     period_start = rules.period_start(annual_target.year, indicator.frequency, period)
     if reported_on < period_start:
@@ -602,6 +603,7 @@ def cycle_create(
 ) -> ScoringCycle:
     """Open a year's assessment for every agency under `organization` (or the given ones)."""
     _require_write(actor, organization.path)
+    check_date(self_deadline, field="self_deadline", label="Hạn tự chấm", required=True)
     if not scoring_set.is_published:
         raise BusinessError(MSG_SET_NOT_PUBLISHED, field="scoring_set")
     survey_max = rules.parse_number(survey_max_points, field="survey_max_points")
@@ -828,6 +830,7 @@ def assessment_reopen(
         raise BusinessError(MSG_REOPEN_STATE)
     if not rules.is_locked(assessment.cycle.self_deadline, assessment.reopened_until, today):
         raise BusinessError(MSG_REOPEN_NOT_LOCKED)
+    check_date(until, field="until", label="Hạn mở lại", required=True)
     if until < today:
         raise BusinessError(MSG_REOPEN_UNTIL, field="until")
     reason = normalize_text(reason or "")[:500]
