@@ -15,6 +15,7 @@ from neuguong.access.scope import scope_for
 from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
 from neuguong.core.dates import check_date, format_vn, local_date_of, local_today
 from neuguong.core.errors import BusinessError, OutOfScope
+from neuguong.core.limits import check_lengths
 from neuguong.core.text import normalize_text
 from neuguong.core.uploads import check_upload
 from neuguong.organizations.models import Organization
@@ -153,6 +154,7 @@ def _validate_new(
     title = normalize_text(title or "")
     if not title:
         raise BusinessError(MSG_TITLE_REQUIRED, field="title")
+    check_lengths(Commitment, title=title, created_reason=normalize_text(reason or ""))
     if not organization.is_active:
         raise BusinessError(MSG_ORG_CLOSED.format(name=organization.name), field="organization")
     if responsible_person is None and lead_unit is None:
@@ -211,6 +213,11 @@ def _new_commitment(
         source_kind=source_kind,
         reason=reason,
         today=today,
+    )
+    check_lengths(
+        Commitment,
+        expected_result=(expected_result or "").strip(),
+        source_note=normalize_text(source_note or ""),
     )
     commitment = Commitment(
         title=title,
@@ -411,6 +418,7 @@ def commitment_update(*, actor, commitment: Commitment, **values) -> Commitment:
     if unknown:  # a programming error, not a user's: the deadline moves only through an extension
         raise TypeError(f"commitment_update cannot change {sorted(unknown)}")
     merged = {name: getattr(commitment, name) for name in EDITABLE_FIELDS} | values
+    check_lengths(Commitment, expected_result=merged["expected_result"], source_note=merged["source_note"])
     merged["title"] = _validate_new(
         organization=commitment.organization,
         title=merged["title"],
@@ -481,6 +489,7 @@ def progress_report_submit(
     text = (text or "").strip()
     if not text:
         raise BusinessError(MSG_REPORT_TEXT, field="text")
+    check_lengths(ProgressReport, text=text)
     reported_on = reported_on or today
     if reported_on > today:
         raise BusinessError(MSG_REPORT_FUTURE, field="reported_on")
@@ -638,6 +647,7 @@ def commitment_complete(
             MSG_COMPLETED_RANGE.format(earliest=format_vn(earliest), since=since, today=format_vn(today)),
             field="completed_on",
         )
+    check_lengths(Commitment, completion_note=(note or "").strip())
     before = snapshot(commitment, ["completed_on", "progress", "is_returned", "completion_note"])
     commitment.completed_on = completed_on
     commitment.progress = 100

@@ -1,12 +1,18 @@
-"""The API root (/api/v1/): bearer-token auth, Vietnamese errors, shared pagination. Apps add routers."""
+"""The API root (/api/v1/): bearer-token auth, Vietnamese errors, shared pagination. Apps add routers.
 
-from typing import Any
+Every integer parameter is bounded in its type (`Id`, `Year`, `PageParams`): out of range is a 422 in the
+documented shape, never a database overflow (a 500). Every operation documents its 400, 401, 404 and 422
+answers (`ERROR_RESPONSES`, added to the OpenAPI in one place).
+"""
+
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
+from pydantic import Field
 
 from neuguong.core.errors import BusinessError, OutOfScope
 
@@ -14,6 +20,36 @@ MSG_NOT_FOUND = "Không tìm thấy."
 MSG_UNAUTHENTICATED = "Cần mã truy cập hợp lệ (Authorization: Bearer ...)."
 MSG_INVALID = "Dữ liệu không hợp lệ."
 MAX_PAGE_SIZE = 500
+MAX_PAGE = 1_000_000
+# Primary keys are 64-bit on both databases: a larger number can match nothing (and overflowed: a 500).
+MAX_ID = 2**63 - 1
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# A year of the records we keep (core/dates.py: from 1930; plans up to 2100).
+Year = Annotated[int, Field(ge=1930, le=2100)]
+
+
+class ErrorOut(Schema):
+    detail: str
+    field: str | None = None
+
+
+class Problem(Schema):
+    field: str
+    message: str
+
+
+class ValidationErrorOut(Schema):
+    detail: str
+    errors: list[Problem]
+
+
+ERROR_RESPONSES = {
+    400: ("Yêu cầu bị từ chối theo quy tắc nghiệp vụ (lời nhắn tiếng Việt, kèm trường liên quan).", ErrorOut),
+    401: ("Thiếu hoặc sai mã truy cập (Authorization: Bearer …), hoặc mã đã hết hạn, bị thu hồi.", ErrorOut),
+    404: ("Không tìm thấy, hoặc nằm ngoài phạm vi của bạn (hai trường hợp trả lời như nhau).", ErrorOut),
+    422: ("Tham số hoặc nội dung không đúng kiểu, vượt giới hạn.", ValidationErrorOut),
+}
 
 
 class BearerToken(HttpBearer):
@@ -26,7 +62,33 @@ class BearerToken(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class NeuGuongAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for status, (description, model) in ERROR_RESPONSES.items():
+            components.setdefault(
+                model.__name__, model.model_json_schema(ref_template="#/components/schemas/{model}")
+            )
+            for definition in components[model.__name__].pop("$defs", {}).values():
+                components.setdefault(definition["title"], definition)
+            for operations in schema["paths"].values():
+                for operation in operations.values():
+                    operation["responses"].setdefault(
+                        str(status),
+                        {
+                            "description": description,
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": f"#/components/schemas/{model.__name__}"}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
+
+api = NeuGuongAPI(
     title="Nêu Gương API",
     version="1",
     urls_namespace="api",
@@ -66,21 +128,33 @@ def _field_name(loc: list[Any]) -> str:
     return ".".join(parts)
 
 
+def _problem_message(error: dict) -> str:
+    name = _field_name(error.get("loc", []))
+    context = error.get("ctx") or {}
+    kind = error.get("type", "")
+    if kind == "greater_than_equal":
+        return f"«{name}» phải lớn hơn hoặc bằng {context.get('ge')}."
+    if kind == "less_than_equal":
+        return f"«{name}» phải nhỏ hơn hoặc bằng {context.get('le')}."
+    if kind.startswith("int_"):
+        return f"«{name}» phải là số nguyên."
+    if kind == "missing":
+        return f"Thiếu «{name}»."
+    return f"Giá trị không hợp lệ cho «{name}»."
+
+
 @api.exception_handler(ValidationError)
 def _validation_error(request, exc: ValidationError):
     problems = [
-        {
-            "field": _field_name(error.get("loc", [])),
-            "message": f"Giá trị không hợp lệ cho «{_field_name(error.get('loc', []))}».",
-        }
+        {"field": _field_name(error.get("loc", [])), "message": _problem_message(error)}
         for error in exc.errors
     ]
     return api.create_response(request, {"detail": MSG_INVALID, "errors": problems}, status=422)
 
 
 class PageParams(Schema):
-    page: int = 1
-    page_size: int = 50
+    page: Annotated[int, Field(ge=1, le=MAX_PAGE)] = 1
+    page_size: Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)] = 50
 
 
 def paginate_queryset(queryset, params: PageParams) -> tuple[list, int]:

@@ -29,7 +29,7 @@ from neuguong.access.scope import Scope, scope_for
 from neuguong.audit.models import AuditEvent
 from neuguong.core.dates import EARLIEST_BIRTH_DATE, EARLIEST_DATE, format_vn, local_today
 from neuguong.core.errors import BusinessError
-from neuguong.core.text import fold, normalize_text
+from neuguong.core.text import fold, normalize_code, normalize_text
 from neuguong.organizations.models import Agency, DecisionKind, Organization, StructureDecision
 from neuguong.people.models import Membership, Person, PersonStatus, TheoryLevel
 
@@ -264,7 +264,7 @@ def parse_cell(column, value, today: dt.date | None = None):
             )
         return table[key]
     if column.kind == "code":
-        return text.replace(" ", "")
+        text = normalize_code(text)
     if column.max_length and len(text) > column.max_length:
         raise CellError(MSG_TOO_LONG.format(max=column.max_length))
     return text

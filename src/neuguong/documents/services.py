@@ -13,6 +13,7 @@ from neuguong.access.scope import scope_for
 from neuguong.audit.services import audit_record
 from neuguong.core.dates import check_date
 from neuguong.core.errors import BusinessError, OutOfScope
+from neuguong.core.limits import check_lengths
 from neuguong.core.text import normalize_text
 from neuguong.core.uploads import check_upload
 from neuguong.organizations.models import Organization, Term
@@ -125,6 +126,13 @@ def document_register(
     if issued_on > (today or local_today()):
         raise BusinessError(MSG_ISSUED_FUTURE, field="issued_on")
     number_text = normalize_text(number_text or "")
+    check_lengths(
+        Document,
+        summary=summary,
+        number_text=number_text,
+        signer=normalize_text(signer or ""),
+        recipients=(recipients or "").strip(),
+    )
     if not number_text:
         if not organization.abbreviation:
             raise BusinessError(MSG_NO_ISSUER, field="number")

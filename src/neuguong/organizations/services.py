@@ -11,7 +11,7 @@ from neuguong.access.scope import scope_for
 from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
 from neuguong.core.dates import check_date
 from neuguong.core.errors import BusinessError, OutOfScope
-from neuguong.core.text import normalize_text
+from neuguong.core.text import normalize_code, normalize_text
 
 from .models import DecisionKind, Organization, OrgKind, StructureDecision
 from .signals import organization_moved
@@ -34,7 +34,7 @@ _ALLOWED_CODE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456
 
 
 def _check_code(code: str) -> str:
-    code = (code or "").strip()
+    code = normalize_code(code or "")
     if not code or len(code) > 32 or not set(code) <= _ALLOWED_CODE:
         raise BusinessError(MSG_CODE_INVALID, field="code")
     if Organization.objects.filter(code__iexact=code).exists():

@@ -11,7 +11,8 @@ from neuguong.audit.models import SensitiveAccess
 from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
 from neuguong.core.dates import EARLIEST_BIRTH_DATE, check_date, local_today
 from neuguong.core.errors import BusinessError, OutOfScope
-from neuguong.core.text import normalize_text
+from neuguong.core.limits import check_lengths
+from neuguong.core.text import normalize_code, normalize_text
 from neuguong.organizations.models import Organization
 
 from .models import Membership, Person, PersonStatus, Position
@@ -56,12 +57,12 @@ def _validate(values: dict[str, Any], *, person_id: int | None = None) -> dict[s
         values["full_name"] = normalize_text(values["full_name"])
         if not values["full_name"]:
             raise BusinessError(MSG_NAME_REQUIRED, field="full_name")
-    card = (values.get("card_number") or "").strip()
+    card = normalize_code(values.get("card_number") or "")
     if "card_number" in values:
         values["card_number"] = card
         if card and Person.objects.filter(card_number=card).exclude(pk=person_id).exists():
             raise BusinessError(MSG_CARD_TAKEN.format(card=card), field="card_number")
-    citizen_id = (values.get("citizen_id") or "").strip()
+    citizen_id = normalize_code(values.get("citizen_id") or "")
     if "citizen_id" in values:
         values["citizen_id"] = citizen_id
         if citizen_id and (len(citizen_id) != 12 or not citizen_id.isdigit()):
@@ -69,6 +70,13 @@ def _validate(values: dict[str, Any], *, person_id: int | None = None) -> dict[s
     today = local_today()
     check_date(values.get("admitted_on"), field="admitted_on", label="Ngày vào Đảng", latest=today)
     check_date(values.get("official_on"), field="official_on", label="Ngày chính thức", latest=today)
+    for name in ("phone", "job_title"):
+        if isinstance(values.get(name), str):
+            values[name] = normalize_text(values[name])
+    check_lengths(
+        Person,
+        **{k: values[k] for k in ("full_name", "card_number", "phone", "email", "job_title") if k in values},
+    )
     admitted, official = values.get("admitted_on"), values.get("official_on")
     if admitted and official and official < admitted:
         raise BusinessError(MSG_OFFICIAL_BEFORE_ADMISSION, field="official_on")

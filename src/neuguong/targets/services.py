@@ -14,6 +14,7 @@ from neuguong.access.scope import scope_for
 from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
 from neuguong.core.dates import check_date, format_vn, local_today
 from neuguong.core.errors import BusinessError, OutOfScope
+from neuguong.core.limits import check_lengths
 from neuguong.core.text import normalize_text
 from neuguong.core.uploads import check_upload
 from neuguong.organizations.models import Agency, Organization
@@ -358,6 +359,7 @@ def actual_record(
     files: Sequence = (),
 ) -> Actual:
     """Record (or correct) the value reached in one period, with evidence files."""
+    check_lengths(Actual, note=normalize_text(note or ""))
     _require_write(actor, annual_target.agency.organization.path)
     indicator = annual_target.indicator
     count = rules.period_count(indicator.frequency)

@@ -34,7 +34,7 @@ def refused(call) -> BusinessError:
 
 
 def test_the_bounds_are_1930_to_ten_years_ahead():
-    assert EARLIEST_DATE == dt.date(1930, 1, 1)
+    assert dt.date(1930, 1, 1) == EARLIEST_DATE
     assert latest_date(dt.date(2026, 12, 1)) == dt.date(2036, 12, 1)
     assert latest_date(dt.date(2028, 2, 29)) == dt.date(2038, 2, 28)
     assert check_date(dt.date(1930, 1, 1), field="d", label="Ngày") == dt.date(1930, 1, 1)
