@@ -15,7 +15,7 @@ from neuguong.commitments.models import Commitment
 from neuguong.commitments.status import DONE_ON_TIME, OPEN_OVERDUE, STATUS_LABELS
 from neuguong.commitments.tests.factories import CommitmentFactory
 from neuguong.core.dates import local_today
-from neuguong.reports.docformat import document_text
+from neuguong.docengine.docformat import document_text
 from neuguong.reports.models import ReportDraft, ReportJob
 from neuguong.reports.periods import year_period
 from neuguong.reports.selectors import report_figures

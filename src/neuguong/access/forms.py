@@ -1,7 +1,9 @@
 from django import forms
 
+from neuguong.core.forms import BootstrapFormMixin
 
-class LoginForm(forms.Form):
+
+class LoginForm(BootstrapFormMixin, forms.Form):
     username = forms.CharField(
         label="Tên đăng nhập",
         max_length=150,

@@ -29,6 +29,8 @@ class RoleAssignment(models.Model):
     )
     granted_at = models.DateTimeField(auto_now_add=True)
 
+    audit_field_labels = {"user": "Tài khoản"}  # the history of a grant (access/events.py)
+
     class Meta:
         verbose_name = "phân quyền"
         constraints = [

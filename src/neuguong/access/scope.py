@@ -79,6 +79,7 @@ class Scope:
     structure_paths: tuple[str, ...] = ()
     inspector_paths: tuple[str, ...] = ()
     person_id: int | None = None
+    person_name: str = ""
     roles: frozenset[str] = field(default_factory=frozenset)
 
     def read_q(self, lookup: str = "organization__path") -> Q:
@@ -132,7 +133,10 @@ def scope_for(user) -> Scope:
     def paths(roles) -> tuple[str, ...]:
         return _minimal(set().union(*(by_role.get(role, set()) for role in roles)))
 
-    person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
+    person_id, person_name = Person.objects.filter(user=user).values_list("pk", "full_name").first() or (
+        None,
+        "",
+    )
     scope = Scope(
         user_id=user.pk,
         is_global=user.is_superuser,
@@ -142,6 +146,7 @@ def scope_for(user) -> Scope:
         structure_paths=paths(STRUCTURE_ROLES),
         inspector_paths=paths((Role.INSPECTOR,)),
         person_id=person_id,
+        person_name=person_name,
         roles=frozenset(by_role),
     )
     user._neuguong_scope = scope

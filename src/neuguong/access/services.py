@@ -5,10 +5,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from neuguong.audit.services import audit_record
 from neuguong.core.errors import BusinessError
 from neuguong.organizations.models import Organization
 
+from . import events
 from .models import AccountState, ApiToken, Role, RoleAssignment, hash_token
 
 MSG_UNKNOWN_ROLE = "Vai trò «{role}» không tồn tại. Chọn một trong: {choices}."
@@ -33,13 +33,7 @@ def role_grant(*, actor, username: str, role: str, organization: Organization, p
         organization=organization,
         defaults={"granted_by": actor if getattr(actor, "pk", None) else None},
     )
-    audit_record(
-        actor=actor,
-        action="role_grant",
-        target=assignment,
-        org_path=organization.path,
-        changes={"role": {"old": None, "new": f"{role}@{organization.code}"}},
-    )
+    events.role_granted(actor=actor, assignment=assignment)
     return user, assignment
 
 

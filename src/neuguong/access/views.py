@@ -58,3 +58,25 @@ def password_change_view(request):
         messages.success(request, "Đã đổi mật khẩu.")
         return redirect("core:home")
     return render(request, "access/password_change.html", {"form": form})
+
+
+@require_POST
+def text_size_view(request):
+    """Switch between normal and larger text on this device (for older members), then go back."""
+    from neuguong.core.middleware import back_url
+
+    from .context_processors import TEXT_SIZE_COOKIE
+
+    response = redirect(back_url(request))
+    if request.COOKIES.get(TEXT_SIZE_COOKIE) == "large":
+        response.delete_cookie(TEXT_SIZE_COOKIE)
+    else:
+        response.set_cookie(
+            TEXT_SIZE_COOKIE,
+            "large",
+            max_age=5 * 365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure(),
+        )
+    return response

@@ -11,11 +11,13 @@ class CommitmentsConfig(AppConfig):
         from neuguong.core import registry, scheduler
 
         from .demo import seed_commitments
-        from .panels import my_commitments_panel
+        from .panels import document_commitments_panel, my_commitments_panel
         from .tasks import refresh_status_tallies, send_commitment_reminders
 
         if my_commitments_panel not in registry.HOME_PANELS:
             registry.HOME_PANELS.append(my_commitments_panel)
+        if document_commitments_panel not in registry.DOCUMENT_PANELS:
+            registry.DOCUMENT_PANELS.append(document_commitments_panel)
         if seed_commitments not in registry.DEMO_SEEDERS:
             registry.DEMO_SEEDERS.append(seed_commitments)
 

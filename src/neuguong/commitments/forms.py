@@ -21,6 +21,13 @@ class BoardFilterForm(forms.Form):
     sort = forms.CharField(required=False, max_length=16)
 
 
+class MonthForm(forms.Form):
+    """The calendar's month (?y=2026&m=12); anything else shows the current month."""
+
+    y = forms.IntegerField(required=False, min_value=2000, max_value=2100)
+    m = forms.IntegerField(required=False, min_value=1, max_value=12)
+
+
 class MultiFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from neuguong.core.models import SoftDeleteModel, SoftDeleteQuerySet, TimeStampedModel
-from neuguong.core.text import fold
+from neuguong.core.text import fold, search_key
 
 
 class CommitmentCategory(models.TextChoices):
@@ -62,7 +62,7 @@ class CommitmentQuerySet(models.QuerySet):
         return self.filter(scope_for(user).write_q("organization__path"))
 
     def search(self, query: str):
-        key = fold(query or "")
+        key = search_key(query)
         return self.filter(title_folded__contains=key) if key else self
 
 
@@ -161,6 +161,13 @@ class Commitment(TimeStampedModel):
     )
 
     objects = CommitmentQuerySet.as_manager()
+
+    # Keys the commitment's events write that are not fields of its own (commitments/events.py).
+    audit_field_labels = {
+        "requested_deadline": "Thời hạn đề nghị",
+        "report": "Báo cáo tiến độ",
+        "evidence": "Minh chứng",
+    }
 
     class Meta:
         verbose_name = "cam kết, nhiệm vụ"

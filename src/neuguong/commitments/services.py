@@ -6,13 +6,14 @@ import datetime as dt
 import os
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
 from neuguong.access.scope import scope_for
-from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
+from neuguong.audit.services import snapshot
 from neuguong.core.dates import check_date, format_vn, local_date_of, local_today
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.limits import check_lengths
@@ -21,6 +22,7 @@ from neuguong.core.uploads import check_upload
 from neuguong.organizations.models import Organization
 from neuguong.people.models import Person
 
+from . import events
 from .models import (
     DEFAULT_PLEDGE_ITEMS,
     Commitment,
@@ -56,6 +58,7 @@ MSG_ORG_CLOSED = "Tổ chức «{name}» đã giải thể hoặc sáp nhập."
 MSG_CATEGORY = "Nhóm nhiệm vụ không hợp lệ."
 MSG_SOURCE = "Nguồn nhiệm vụ không hợp lệ."
 MSG_NOBODY_SELECTED = "Chưa chọn người nào để giao nhiệm vụ."
+MSG_NO_HEADS = "Không tìm thấy người đứng đầu cơ quan, đơn vị nào trong tổ chức này."
 MSG_PERCENT = "Tiến độ phải từ 0 đến 100 %."
 MSG_REPORT_TEXT = "Nội dung báo cáo không được để trống."
 MSG_REPORT_FUTURE = "Ngày báo cáo không được sau ngày hôm nay."
@@ -242,10 +245,10 @@ def _new_commitment(
     commitment.save()
     if co_units:
         commitment.co_units.set(co_units)
-    audit_create(
+    events.commitment_created(
         actor=actor,
-        target=commitment,
-        note=commitment.created_reason,
+        commitment=commitment,
+        co_units=co_units,
         on_behalf_of=on_behalf_of.full_name if on_behalf_of else "",
     )
     return commitment
@@ -326,6 +329,14 @@ def commitment_assign_many(
     ]
 
 
+def _check_period(starts_on: dt.date, ends_on: dt.date, *, field: str) -> None:
+    """A recurring commitment runs forwards, for at most five years, within the dates people may enter."""
+    check_date(starts_on, field="starts_on", label="Ngày bắt đầu", required=True)
+    check_date(ends_on, field="ends_on", label="Ngày kết thúc", required=True)
+    if ends_on < starts_on or (ends_on - starts_on).days > 366 * 5:
+        raise BusinessError(MSG_PERIOD, field=field)
+
+
 def _period_ends(recurrence: str, starts_on: dt.date, ends_on: dt.date) -> list[dt.date]:
     """Last day of each month (or quarter) that ends within [starts_on, ends_on]; a partial last period
     ends on `ends_on`."""
@@ -363,10 +374,7 @@ def commitment_create_recurring(
     _require_manage(actor, organization)
     if recurrence not in Recurrence.values:
         raise BusinessError(MSG_RECURRENCE, field="recurrence")
-    check_date(starts_on, field="starts_on", label="Ngày bắt đầu", required=True)
-    check_date(ends_on, field="ends_on", label="Ngày kết thúc", required=True)
-    if ends_on < starts_on or (ends_on - starts_on).days > 366 * 5:
-        raise BusinessError(MSG_PERIOD, field="ends_on")
+    _check_period(starts_on, ends_on, field="ends_on")
     today = today or local_today()
     series = CommitmentSeries.objects.create(
         organization=organization,
@@ -390,6 +398,107 @@ def commitment_create_recurring(
             **fields,
         )
     return series
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """What `commitment_assign` created: the commitments (every occurrence of a recurring one), for whom,
+    and the recurring series if any."""
+
+    commitments: list[Commitment]
+    people: list[Person]
+    series: list[CommitmentSeries]
+
+
+@transaction.atomic
+def commitment_assign(
+    *,
+    actor,
+    organization: Organization,
+    title: str,
+    deadline: dt.date,
+    people: Iterable[Person] = (),
+    all_heads: bool = False,
+    recurrence: str = "",
+    start_on: dt.date | None = None,
+    lead_unit: Organization | None = None,
+    co_units: Sequence[Organization] = (),
+    expected_result: str = "",
+    category: str = CommitmentCategory.OTHER,
+    source_kind: str = SourceKind.OTHER,
+    source_object=None,
+    source_note: str = "",
+    reason: str = "",
+    today: dt.date | None = None,
+) -> Assignment:
+    """Assign work as the assignment form asks: to one person or unit, to several people (one commitment
+    each, or to every head of agency in the subtree), or recurring (a series per person), from `start_on`
+    to `deadline`. Either everything is created or nothing."""
+    _require_manage(actor, organization)
+    today = today or local_today()
+    chosen = list(people)
+    if all_heads:
+        from .selectors import heads_of_agencies
+
+        heads = heads_of_agencies(user=actor, organization=organization)
+        if not heads:
+            raise BusinessError(MSG_NO_HEADS, field="all_heads")
+        chosen += heads
+    chosen = list({person.pk: person for person in chosen}.values())
+    common = {
+        "expected_result": expected_result,
+        "category": category,
+        "source_kind": source_kind,
+        "source_object": source_object,
+        "source_note": source_note,
+        "co_units": list(co_units),
+        "lead_unit": lead_unit,
+    }
+    if recurrence:
+        _check_period(start_on or today, deadline, field="deadline")  # the form's names for the period
+        series = [
+            commitment_create_recurring(
+                actor=actor,
+                organization=organization,
+                title=title,
+                recurrence=recurrence,
+                starts_on=start_on or today,
+                ends_on=deadline,
+                responsible_person=person,
+                today=today,
+                **common,
+            )
+            for person in chosen or [None]
+        ]
+        occurrences = Commitment.objects.filter(series__in=series).order_by("deadline", "id")
+        return Assignment(commitments=list(occurrences), people=chosen, series=series)
+    if len(chosen) > 1:
+        created = commitment_assign_many(
+            actor=actor,
+            organization=organization,
+            people=chosen,
+            title=title,
+            deadline=deadline,
+            start_on=start_on,
+            reason=reason,
+            today=today,
+            **common,
+        )
+    else:
+        created = [
+            commitment_create(
+                actor=actor,
+                organization=organization,
+                title=title,
+                deadline=deadline,
+                responsible_person=chosen[0] if chosen else None,
+                start_on=start_on,
+                reason=reason,
+                today=today,
+                **common,
+            )
+        ]
+    return Assignment(commitments=created, people=chosen, series=[])
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -440,7 +549,7 @@ def commitment_update(*, actor, commitment: Commitment, **values) -> Commitment:
     commitment.save()
     if reassigned:
         _cancel_pending_reminders(commitment)
-    audit_update(actor=actor, target=commitment, before=before)
+    events.commitment_updated(actor=actor, commitment=commitment, before=before)
     return commitment
 
 
@@ -509,17 +618,12 @@ def progress_report_submit(
         on_behalf_of=proxy,
     )
     _store_evidence(actor=actor, report=report, files=files)
-    before = snapshot(commitment, ["progress", "is_returned"])
+    old_progress = commitment.progress
     commitment.progress = int(percent)
     commitment.is_returned = False  # a new report supersedes a returned one
     commitment.save(update_fields=["progress", "is_returned", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="report",
-        target=commitment,
-        changes={"progress": {"old": before["progress"], "new": report.percent}},
-        note=text[:500],
-        on_behalf_of=proxy.full_name if proxy else "",
+    events.progress_reported(
+        actor=actor, report=report, old_progress=old_progress, on_behalf_of=proxy.full_name if proxy else ""
     )
     return report
 
@@ -533,9 +637,7 @@ def evidence_delete(*, actor, evidence: Evidence) -> Evidence:
         evidence.deleted_at = timezone.now()
         evidence.deleted_by = actor
         evidence.save(update_fields=["deleted_at", "deleted_by"])
-        audit_record(
-            actor=actor, action="evidence_delete", target=commitment, note=f"Xóa minh chứng «{evidence}»"
-        )
+        events.evidence_deleted(actor=actor, evidence=evidence)
     return evidence
 
 
@@ -555,7 +657,7 @@ def report_accept(*, actor, report: ProgressReport, note: str = "") -> ProgressR
     report.reviewed_at = timezone.now()
     report.review_note = normalize_text(note or "")[:500]
     report.save()
-    audit_record(actor=actor, action="report_accept", target=report.commitment, note=report.review_note)
+    events.report_accepted(actor=actor, report=report)
     return report
 
 
@@ -581,13 +683,8 @@ def report_return(*, actor, report: ProgressReport, note: str) -> ProgressReport
     commitment = _locked(report.commitment)
     commitment.is_returned = True
     commitment.save(update_fields=["is_returned", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="report_return",
-        target=commitment,
-        changes={"is_returned": {"old": False, "new": True}},
-        note=note[:500],
-    )
+    report.commitment = commitment
+    events.report_returned(actor=actor, report=report)
     return report
 
 
@@ -612,7 +709,7 @@ def commitment_return(
         commitment.completed_on = None
         commitment.is_returned = True
         commitment.save(update_fields=["completed_on", "is_returned", "updated_at"])
-        audit_update(actor=actor, target=commitment, before=before, action="completion_return", note=note)
+        events.completion_returned(actor=actor, commitment=commitment, before=before, note=note)
     elif report is None:
         raise BusinessError(MSG_NOTHING_TO_RETURN)
     return commitment
@@ -656,13 +753,8 @@ def commitment_complete(
     commitment.save()
     _cancel_pending_reminders(commitment)
     proxy = _proxy_for(actor, commitment)
-    audit_update(
-        actor=actor,
-        target=commitment,
-        before=before,
-        action="complete",
-        note=commitment.completion_note[:500],
-        on_behalf_of=proxy.full_name if proxy else "",
+    events.commitment_completed(
+        actor=actor, commitment=commitment, before=before, on_behalf_of=proxy.full_name if proxy else ""
     )
     return commitment
 
@@ -702,13 +794,9 @@ def extension_request(
     commitment.extension_pending = True
     commitment.save(update_fields=["extension_pending", "updated_at"])
     proxy = _proxy_for(actor, commitment)
-    audit_record(
-        actor=actor,
-        action="extension_request",
-        target=commitment,
-        changes={"deadline": {"old": commitment.deadline.isoformat(), "new": requested_deadline.isoformat()}},
-        note=reason[:500],
-        on_behalf_of=proxy.full_name if proxy else "",
+    extension.commitment = commitment
+    events.extension_requested(
+        actor=actor, extension=extension, on_behalf_of=proxy.full_name if proxy else ""
     )
     return extension
 
@@ -726,19 +814,14 @@ def extension_decide(*, actor, extension: ExtensionRequest, grant: bool, note: s
     extension.decided_at = timezone.now()
     extension.decision_note = normalize_text(note or "")[:500]
     extension.save()
-    before = snapshot(commitment, ["deadline", "extension_pending"])
+    before = snapshot(commitment, ["deadline"])
     commitment.extension_pending = False
     if grant:
         commitment.deadline = extension.requested_deadline
         _cancel_pending_reminders(commitment)
-    commitment.save()
-    audit_update(
-        actor=actor,
-        target=commitment,
-        before=before,
-        action="extension_grant" if grant else "extension_refuse",
-        note=extension.decision_note,
-    )
+    commitment.save(update_fields=["deadline", "extension_pending", "updated_at"])
+    extension.commitment = commitment
+    events.extension_decided(actor=actor, extension=extension, before=before)
     return extension
 
 
@@ -769,7 +852,7 @@ def commitment_halt(
     commitment.halted_on = today or local_today()
     commitment.save()
     _cancel_pending_reminders(commitment)
-    audit_update(actor=actor, target=commitment, before=before, action=f"halt_{halt}", note=reason[:500])
+    events.commitment_halted(actor=actor, commitment=commitment, before=before)
     return commitment
 
 
@@ -786,8 +869,8 @@ def commitment_resume(*, actor, commitment: Commitment, note: str = "") -> Commi
     commitment.halted_by = None
     commitment.halted_on = None
     commitment.save()
-    audit_update(
-        actor=actor, target=commitment, before=before, action="resume", note=normalize_text(note)[:500]
+    events.commitment_resumed(
+        actor=actor, commitment=commitment, before=before, note=normalize_text(note or "")[:500]
     )
     return commitment
 
@@ -805,7 +888,7 @@ def work_program_create(
         raise BusinessError(MSG_PROGRAM_EXISTS.format(year=year), field="year")
     title = normalize_text(title or "") or f"Chương trình công tác năm {year}"
     program = WorkProgram.objects.create(organization=organization, year=year, title=title, document=document)
-    audit_create(actor=actor, target=program)
+    events.work_program_created(actor=actor, program=program)
     return program
 
 
@@ -850,7 +933,7 @@ def work_program_item_add(
         responsible_person=responsible_person,
         lead_unit=lead_unit,
     )
-    audit_record(actor=actor, action="create", target=item, note=str(program))
+    events.work_program_item_added(actor=actor, item=item)
     if is_exemplary:
         deadline = period_end(program.year, month=month, quarter=quarter)
         _new_commitment(
@@ -897,12 +980,12 @@ def pledge_template_save(*, actor, organization: Organization, year: int, items:
         organization=organization, year=year, defaults={"items": items}
     )
     if created:
-        audit_create(actor=actor, target=template)
+        events.pledge_template_saved(actor=actor, template=template, before=None)
     else:
         before = snapshot(template, ["items"])
         template.items = items
-        template.save()
-        audit_update(actor=actor, target=template, before=before)
+        template.save(update_fields=["items", "updated_at"])
+        events.pledge_template_saved(actor=actor, template=template, before=before)
     return template
 
 
@@ -930,7 +1013,7 @@ def pledge_register(
         entered_by=actor,
         is_proxy_entry=not is_self,
     )
-    audit_create(actor=actor, target=pledge, on_behalf_of="" if is_self else person.full_name)
+    events.pledge_registered(actor=actor, pledge=pledge, on_behalf_of="" if is_self else person.full_name)
     for item in items:
         _new_commitment(
             actor=actor,

@@ -3,11 +3,10 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import SuspiciousOperation
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, SuspiciousOperation
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -15,11 +14,10 @@ from django.views.decorators.http import require_POST
 from neuguong.access.scope import scope_for
 from neuguong.audit.selectors import history_for
 from neuguong.core.dates import local_today
-from neuguong.core.errors import BusinessError, OutOfScope
-from neuguong.core.forms import apply_business_error
+from neuguong.core.forms import submit_form
 from neuguong.core.paging import paginate
 from neuguong.organizations.models import Organization
-from neuguong.organizations.selectors import top_organization
+from neuguong.organizations.selectors import organization_for_write, organization_get, top_organization
 from neuguong.people.models import ACTIVE_MEMBER_STATUSES, Person
 
 from . import exports, services
@@ -30,6 +28,7 @@ from .forms import (
     DecisionNoteForm,
     ExtensionRequestForm,
     HaltForm,
+    MonthForm,
     PledgeForm,
     ProgramForm,
     ProgramItemForm,
@@ -42,7 +41,6 @@ from .selectors import (
     commitment_list,
     commitment_timeline,
     deadline_groups,
-    heads_of_agencies,
     my_commitments,
     subtree_summary,
     summary_children,
@@ -53,12 +51,8 @@ EXPORT_MAX_ROWS = 50_000
 
 
 def _org_from_code(request, code: str) -> Organization | None:
-    if not code:
-        return None
-    organization = Organization.objects.visible_to(request.user).filter(code=code[:32]).first()
-    if organization is None:
-        raise Http404
-    return organization
+    """The organisation a filter names (404 when the user may not see it), or None without a code."""
+    return organization_get(user=request.user, code=code) if code else None
 
 
 def _require_org_role(request) -> None:
@@ -165,11 +159,10 @@ def board_export_view(request):
 def calendar_view(request):
     """A month of deadlines (calendar on wide screens, a dated list on phones)."""
     today = local_today()
-    try:
-        year = int(request.GET.get("y", today.year))
-        month = int(request.GET.get("m", today.month))
-        first = dt.date(year, month, 1)
-    except (TypeError, ValueError):
+    month_form = MonthForm(request.GET)
+    if month_form.is_valid() and month_form.cleaned_data["y"] and month_form.cleaned_data["m"]:
+        first = dt.date(month_form.cleaned_data["y"], month_form.cleaned_data["m"], 1)
+    else:  # no month asked for, or one that makes no sense: this month
         first = today.replace(day=1)
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     filters = board_filters(request) | {"due_from": first, "due_to": last, "year": None}
@@ -279,80 +272,68 @@ def report_create_view(request, commitment_id: int):
     ):
         raise Http404
     form = ReportForm(request.POST or None, request.FILES or None, initial={"percent": commitment.progress})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.progress_report_submit(
+    if request.method == "POST" and (
+        done := submit_form(
+            form,
+            lambda d: services.progress_report_submit(
                 actor=request.user,
                 commitment=commitment,
-                percent=form.cleaned_data["percent"],
-                text=form.cleaned_data["text"],
-                files=form.cleaned_data["files"],
-            )
-        except OutOfScope as exc:
-            raise Http404 from exc
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, "Đã gửi báo cáo tiến độ.")
-            return redirect("commitments:detail", commitment_id=commitment.pk)
+                percent=d["percent"],
+                text=d["text"],
+                files=d["files"],
+            ),
+        )
+    ):
+        messages.success(request, f"Đã gửi báo cáo tiến độ {done.result.percent} % của «{commitment.title}».")
+        return redirect("commitments:detail", commitment_id=commitment.pk)
     return render(request, "commitments/report_form.html", {"form": form, "c": commitment})
 
 
-def _action(request, commitment_id: int, run, *, form_class=None, form_key=None, success: str):
-    """Run a POSTed life-cycle action; on a business error re-render the page with the message."""
-    commitment = commitment_get(user=request.user, commitment_id=commitment_id)
-    form = form_class(request.POST) if form_class else None
-    if form is not None and not form.is_valid():
-        return render(
-            request,
-            "commitments/detail.html",
-            _detail_context(request, commitment, **{form_key: form}),
-            status=400,
-        )
-    try:
-        run(commitment, form.cleaned_data if form else {})
-    except OutOfScope as exc:
-        raise Http404 from exc
-    except BusinessError as exc:
-        if form is not None:
-            apply_business_error(form, exc)
-            return render(
-                request,
-                "commitments/detail.html",
-                _detail_context(request, commitment, **{form_key: form}),
-                status=400,
-            )
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-    return redirect("commitments:detail", commitment_id=commitment.pk)
+def _action(request, commitment, run, *, form_class, form_key: str, success, note_on: str = "", **where):
+    """Run a POSTed life-cycle action of the commitment's page. An error about a field shows the page
+    again (400) with the message next to that field of the form that was sent (`note_on` and `where` say
+    which of the page's note forms it was); an error about the commitment's state (already decided, not
+    halted…) is a message on the page as it now is, where that form may no longer be offered."""
+    form = form_class(request.POST)
+    if done := submit_form(form, run):
+        messages.success(request, success(done.result) if callable(success) else success)
+        return redirect("commitments:detail", commitment_id=commitment.pk)
+    if not set(form.errors) - {NON_FIELD_ERRORS}:
+        for error in form.non_field_errors():
+            messages.error(request, error)
+        return redirect("commitments:detail", commitment_id=commitment.pk)
+    context = _detail_context(request, commitment, **{form_key: form})
+    context |= {"note_on": note_on, **where}
+    return render(request, "commitments/detail.html", context, status=400)
 
 
 @login_required
 @require_POST
 def complete_view(request, commitment_id: int):
+    commitment = commitment_get(user=request.user, commitment_id=commitment_id)
     return _action(
         request,
-        commitment_id,
-        lambda c, d: services.commitment_complete(
-            actor=request.user, commitment=c, completed_on=d["completed_on"], note=d["note"]
+        commitment,
+        lambda d: services.commitment_complete(
+            actor=request.user, commitment=commitment, completed_on=d["completed_on"], note=d["note"]
         ),
         form_class=CompleteForm,
         form_key="complete_form",
-        success="Đã ghi nhận hoàn thành.",
+        success=lambda c: f"Đã ghi nhận hoàn thành «{c.title}» ngày {c.completed_on:%d/%m/%Y}.",
     )
 
 
 @login_required
 @require_POST
 def extension_request_view(request, commitment_id: int):
+    commitment = commitment_get(user=request.user, commitment_id=commitment_id)
     return _action(
         request,
-        commitment_id,
-        lambda c, d: services.extension_request(actor=request.user, commitment=c, **d),
+        commitment,
+        lambda d: services.extension_request(actor=request.user, commitment=commitment, **d),
         form_class=ExtensionRequestForm,
         form_key="extension_form",
-        success="Đã gửi đề nghị gia hạn.",
+        success=lambda e: f"Đã gửi đề nghị gia hạn đến {e.requested_deadline:%d/%m/%Y}.",
     )
 
 
@@ -361,22 +342,25 @@ def extension_request_view(request, commitment_id: int):
 def extension_decide_view(request, commitment_id: int, extension_id: int, decision: str):
     if decision not in ("grant", "refuse"):
         raise Http404
+    commitment = commitment_get(user=request.user, commitment_id=commitment_id)
+    extension = get_object_or_404(ExtensionRequest, commitment=commitment, pk=extension_id)
 
-    def run(c, d):
-        extension = ExtensionRequest.objects.filter(commitment=c, pk=extension_id).first()
-        if extension is None:
-            raise OutOfScope("")
-        services.extension_decide(
-            actor=request.user, extension=extension, grant=decision == "grant", note=d["note"]
-        )
+    def decided(e: ExtensionRequest) -> str:
+        if e.state == ExtensionState.GRANTED:
+            return f"Đã đồng ý gia hạn «{commitment.title}» đến {e.requested_deadline:%d/%m/%Y}."
+        return f"Đã không đồng ý gia hạn «{commitment.title}»."
 
     return _action(
         request,
-        commitment_id,
-        run,
+        commitment,
+        lambda d: services.extension_decide(
+            actor=request.user, extension=extension, grant=decision == "grant", note=d["note"]
+        ),
         form_class=DecisionNoteForm,
         form_key="note_form",
-        success="Đã quyết định.",
+        success=decided,
+        note_on="extension",
+        note_extension_id=extension.pk,
     )
 
 
@@ -385,72 +369,77 @@ def extension_decide_view(request, commitment_id: int, extension_id: int, decisi
 def report_review_view(request, commitment_id: int, report_id: int, decision: str):
     if decision not in ("accept", "return"):
         raise Http404
-
-    def run(c, d):
-        report = ProgressReport.objects.filter(commitment=c, pk=report_id).first()
-        if report is None:
-            raise OutOfScope("")
-        if decision == "accept":
-            services.report_accept(actor=request.user, report=report, note=d["note"])
-        else:
-            services.report_return(actor=request.user, report=report, note=d["note"])
-
+    commitment = commitment_get(user=request.user, commitment_id=commitment_id)
+    report = get_object_or_404(
+        ProgressReport.objects.select_related("reported_by", "on_behalf_of"),
+        commitment=commitment,
+        pk=report_id,
+    )
+    review = services.report_accept if decision == "accept" else services.report_return
+    verdict = "chấp nhận" if decision == "accept" else "trả lại"
+    # Whose report: the responsible person's (a secretary may have entered it for them).
+    person = report.on_behalf_of or commitment.responsible_person
+    who = person.full_name if person else report.reported_by.get_full_name() or report.reported_by.username
     return _action(
         request,
-        commitment_id,
-        run,
+        commitment,
+        lambda d: review(actor=request.user, report=report, note=d["note"]),
         form_class=DecisionNoteForm,
         form_key="note_form",
-        success="Đã xem xét báo cáo.",
+        success=lambda r: f"Đã xem xét báo cáo {r.percent} % của {who}: {verdict}.",
+        note_on="report",
+        note_report_id=report.pk,
     )
 
 
 @login_required
 @require_POST
 def return_completion_view(request, commitment_id: int):
+    commitment = commitment_get(user=request.user, commitment_id=commitment_id)
     return _action(
         request,
-        commitment_id,
-        lambda c, d: services.commitment_return(actor=request.user, commitment=c, note=d["note"]),
+        commitment,
+        lambda d: services.commitment_return(actor=request.user, commitment=commitment, note=d["note"]),
         form_class=DecisionNoteForm,
         form_key="note_form",
-        success="Đã trả lại.",
+        success=f"Đã trả lại «{commitment.title}» cho người chịu trách nhiệm.",
+        note_on="return",
     )
 
 
 @login_required
 @require_POST
 def halt_view(request, commitment_id: int):
+    commitment = commitment_get(user=request.user, commitment_id=commitment_id)
     return _action(
         request,
-        commitment_id,
-        lambda c, d: services.commitment_halt(actor=request.user, commitment=c, **d),
+        commitment,
+        lambda d: services.commitment_halt(actor=request.user, commitment=commitment, **d),
         form_class=HaltForm,
         form_key="halt_form",
-        success="Đã ghi quyết định.",
+        success=lambda c: f"Đã ghi quyết định {c.get_halt_display().lower()} «{c.title}».",
     )
 
 
 @login_required
 @require_POST
 def resume_view(request, commitment_id: int):
+    commitment = commitment_get(user=request.user, commitment_id=commitment_id)
     return _action(
         request,
-        commitment_id,
-        lambda c, d: services.commitment_resume(actor=request.user, commitment=c),
-        success="Đã cho tiếp tục thực hiện.",
+        commitment,
+        lambda d: services.commitment_resume(actor=request.user, commitment=commitment, note=d["note"]),
+        form_class=DecisionNoteForm,
+        form_key="note_form",
+        success=f"Đã cho tiếp tục thực hiện «{commitment.title}».",
+        note_on="resume",
     )
 
 
 def _evidence_get(request, evidence_id: int) -> Evidence:
-    evidence = (
-        Evidence.objects.alive()
-        .select_related("report__commitment__organization")
-        .filter(pk=evidence_id)
-        .first()
+    evidence = get_object_or_404(
+        Evidence.objects.alive().select_related("report__commitment__organization"), pk=evidence_id
     )
-    if evidence is None:
-        raise Http404
     commitment_get(user=request.user, commitment_id=evidence.report.commitment_id)  # 404 when out of scope
     return evidence
 
@@ -458,6 +447,7 @@ def _evidence_get(request, evidence_id: int) -> Evidence:
 @login_required
 def evidence_download_view(request, evidence_id: int):
     evidence = _evidence_get(request, evidence_id)
+    # Not a service call: a file missing from storage (or a path the storage refuses) is a missing page.
     try:
         handle = evidence.file.open("rb")
     except (FileNotFoundError, SuspiciousOperation) as exc:
@@ -471,11 +461,8 @@ def evidence_download_view(request, evidence_id: int):
 @require_POST
 def evidence_delete_view(request, evidence_id: int):
     evidence = _evidence_get(request, evidence_id)
-    try:
-        services.evidence_delete(actor=request.user, evidence=evidence)
-    except OutOfScope as exc:
-        raise Http404 from exc
-    messages.success(request, "Đã xóa minh chứng (vẫn lưu vết).")
+    services.evidence_delete(actor=request.user, evidence=evidence)
+    messages.success(request, f"Đã xóa minh chứng «{evidence.original_name}» (vẫn lưu vết).")
     return redirect("commitments:detail", commitment_id=evidence.report.commitment_id)
 
 
@@ -483,19 +470,32 @@ def evidence_delete_view(request, evidence_id: int):
 # Creating: one, many, recurring
 
 
-def _writable_org(request) -> Organization:
-    scope = scope_for(request.user)
-    code = request.GET.get("org", "")[:32]
-    qs = Organization.objects.active().filter(scope.write_q("path"))
-    organization = qs.filter(code=code).first() if code else qs.order_by("depth", "path").first()
-    if organization is None:
-        raise Http404
-    return organization
+def _source_document(request):
+    """The document the assignment comes from (?document=id), when the user may see it."""
+    from neuguong.documents.models import Document
+
+    document_id = request.GET.get("document", "")
+    if not document_id.isdigit():
+        return None
+    return Document.objects.visible_to(request.user).filter(pk=int(document_id)).first()
+
+
+def _assigned_message(assignment: services.Assignment) -> str:
+    first = assignment.commitments[0]
+    if assignment.series:
+        return (
+            f"Đã giao nhiệm vụ định kỳ «{assignment.series[0].title}»: {len(assignment.commitments)} kỳ "
+            f"cho {len(assignment.series)} người/đơn vị."
+        )
+    if len(assignment.commitments) == 1:
+        who = first.responsible_person.full_name if first.responsible_person else first.lead_unit.name
+        return f"Đã giao nhiệm vụ «{first.title}» cho {who}."
+    return f"Đã giao nhiệm vụ «{first.title}» cho {len(assignment.commitments)} người/đơn vị."
 
 
 @login_required
 def commitment_create_view(request):
-    organization = _writable_org(request)
+    organization = organization_for_write(user=request.user, code=request.GET.get("org", ""))
     people_qs = (
         Person.objects.filter(
             organization__path__startswith=organization.path,
@@ -504,84 +504,25 @@ def commitment_create_view(request):
         .select_related("organization")
         .order_by("name_folded")
     )
-    units_qs = Organization.objects.active().filter(path__startswith=organization.path).order_by("path")
-    from neuguong.documents.models import Document
-
-    document_id = request.GET.get("document", "")
-    document = (
-        Document.objects.visible_to(request.user).filter(pk=document_id).first()
-        if document_id.isdigit()
-        else None
-    )
+    units_qs = Organization.objects.active().subtree_of(organization).order_by("path")
+    document = _source_document(request)
     initial = {"deadline": local_today()}
     if document is not None:
         initial |= {"source_kind": "document", "source_note": document.number_text}
     form = CommitmentForm(request.POST or None, people_qs=people_qs, units_qs=units_qs, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        people = list(data["people"])
-        if data["all_heads"]:
-            people += heads_of_agencies(user=request.user, organization=organization)
-        common = {
-            "expected_result": data["expected_result"],
-            "category": data["category"],
-            "source_kind": data["source_kind"],
-            "source_note": data["source_note"],
-            "source_object": document,
-            "co_units": list(data["co_units"]),
-        }
-        try:
-            with transaction.atomic():
-                if data["recurrence"]:
-                    for person in people or [None]:
-                        services.commitment_create_recurring(
-                            actor=request.user,
-                            organization=organization,
-                            title=data["title"],
-                            recurrence=data["recurrence"],
-                            starts_on=data["start_on"] or local_today(),
-                            ends_on=data["deadline"],
-                            responsible_person=person,
-                            lead_unit=data["lead_unit"],
-                            **common,
-                        )
-                    created = None
-                elif len(people) > 1:
-                    created = services.commitment_assign_many(
-                        actor=request.user,
-                        organization=organization,
-                        people=people,
-                        title=data["title"],
-                        deadline=data["deadline"],
-                        start_on=data["start_on"],
-                        lead_unit=data["lead_unit"],
-                        reason=data["reason"],
-                        **common,
-                    )
-                else:
-                    created = [
-                        services.commitment_create(
-                            actor=request.user,
-                            organization=organization,
-                            title=data["title"],
-                            deadline=data["deadline"],
-                            responsible_person=people[0] if people else None,
-                            lead_unit=data["lead_unit"],
-                            start_on=data["start_on"],
-                            reason=data["reason"],
-                            **common,
-                        )
-                    ]
-        except OutOfScope as exc:
-            raise Http404 from exc
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            if created and len(created) == 1:
-                messages.success(request, "Đã giao nhiệm vụ.")
-                return redirect("commitments:detail", commitment_id=created[0].pk)
-            messages.success(request, f"Đã giao nhiệm vụ cho {len(people) or 1} người/đơn vị.")
-            return redirect(f"{reverse('commitments:board')}?org={organization.code}")
+    if request.method == "POST" and (
+        done := submit_form(
+            form,
+            lambda d: services.commitment_assign(
+                actor=request.user, organization=organization, source_object=document, **d
+            ),
+        )
+    ):
+        assignment = done.result
+        messages.success(request, _assigned_message(assignment))
+        if len(assignment.commitments) == 1:
+            return redirect("commitments:detail", commitment_id=assignment.commitments[0].pk)
+        return redirect(f"{reverse('commitments:board')}?org={organization.code}")
     return render(
         request, "commitments/create.html", {"form": form, "organization": organization, "document": document}
     )
@@ -595,25 +536,24 @@ def commitment_create_view(request):
 def program_list_view(request):
     _require_org_role(request)
     programs = (
-        WorkProgram.objects.filter(scope_for(request.user).read_q("organization__path"))
+        WorkProgram.objects.visible_to(request.user)
         .select_related("organization")
         .order_by("-year", "organization__path")
     )
     form = ProgramForm(request.POST or None, initial={"year": local_today().year})
     organization = None
     if scope_for(request.user).write_paths or scope_for(request.user).is_global:
-        organization = _writable_org(request)
-    if request.method == "POST" and organization is not None and form.is_valid():
-        try:
-            program = services.work_program_create(
-                actor=request.user, organization=organization, **form.cleaned_data
-            )
-        except OutOfScope as exc:
-            raise Http404 from exc
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            return redirect("commitments:program", program_id=program.pk)
+        organization = organization_for_write(user=request.user, code=request.GET.get("org", ""))
+    if request.method == "POST" and organization is None:
+        raise Http404  # a reader of the programs may not draw one up
+    if request.method == "POST" and (
+        done := submit_form(
+            form,
+            lambda d: services.work_program_create(actor=request.user, organization=organization, **d),
+        )
+    ):
+        messages.success(request, f"Đã lập {done.result.title} của {organization.name}.")
+        return redirect("commitments:program", program_id=done.result.pk)
     return render(
         request,
         "commitments/programs.html",
@@ -621,45 +561,46 @@ def program_list_view(request):
     )
 
 
+def _program_item_add(request, program: WorkProgram, data: dict):
+    data = dict(data)
+    period = data.pop("period")
+    return services.work_program_item_add(
+        actor=request.user,
+        program=program,
+        month=int(period[1:]) if period[0] == "m" else None,
+        quarter=int(period[1:]) if period[0] == "q" else None,
+        **data,
+    )
+
+
 @login_required
 def program_detail_view(request, program_id: int):
-    program = (
-        WorkProgram.objects.filter(scope_for(request.user).read_q("organization__path"))
-        .select_related("organization")
-        .filter(pk=program_id)
-        .first()
+    program = get_object_or_404(
+        WorkProgram.objects.visible_to(request.user).select_related("organization"), pk=program_id
     )
-    if program is None:
-        raise Http404
     can_manage = services.can_manage(request.user, program.organization)
+    if request.method == "POST" and not can_manage:
+        raise Http404
     people_qs = Person.objects.filter(
         organization__path__startswith=program.organization.path, status__in=ACTIVE_MEMBER_STATUSES
     ).order_by("name_folded")
     form = ProgramItemForm(request.POST or None, people_qs=people_qs)
-    if request.method == "POST":
-        if not can_manage:
-            raise Http404
-        if form.is_valid():
-            data = form.cleaned_data
-            period = data.pop("period")
-            try:
-                services.work_program_item_add(
-                    actor=request.user,
-                    program=program,
-                    month=int(period[1:]) if period[0] == "m" else None,
-                    quarter=int(period[1:]) if period[0] == "q" else None,
-                    **data,
-                )
-            except BusinessError as exc:
-                apply_business_error(form, exc)
-            else:
-                messages.success(request, "Đã thêm nội dung.")
-                return redirect("commitments:program", program_id=program.pk)
+    if request.method == "POST" and (
+        done := submit_form(form, lambda d: _program_item_add(request, program, d))
+    ):
+        messages.success(request, f"Đã thêm nội dung «{done.result.title}» vào {program.title}.")
+        return redirect("commitments:program", program_id=program.pk)
     items = program.items.select_related("responsible_person")
     return render(
         request,
         "commitments/program.html",
-        {"program": program, "items": items, "form": form, "can_manage": can_manage},
+        {
+            "program": program,
+            "items": items,
+            "form": form,
+            "can_manage": can_manage,
+            "history": history_for(program),
+        },
     )
 
 
@@ -668,30 +609,32 @@ def pledge_view(request):
     """Register the annual pledge: one's own, or (secretary) for a member — a proxy entry."""
     today = local_today()
     scope = scope_for(request.user)
-    person_id = request.GET.get("person") or scope.person_id
-    person = (
-        Person.objects.visible_to(request.user).select_related("organization").filter(pk=person_id).first()
-        if str(person_id or "").isdigit()
-        else None
-    )
-    if person is None:
+    person_id = str(request.GET.get("person") or scope.person_id or "")
+    if not person_id.isdigit():
         raise Http404
+    person = get_object_or_404(
+        Person.objects.visible_to(request.user).select_related("organization"), pk=int(person_id)
+    )
     year = today.year
     existing = person.pledges.filter(year=year).first()
     form = PledgeForm(
         request.POST or None,
         initial={"items": "\n".join(services.pledge_template_for(person.organization, year))},
     )
-    if request.method == "POST" and form.is_valid() and existing is None:
-        try:
-            services.pledge_register(actor=request.user, person=person, year=year, items=form.cleaned_items())
-        except OutOfScope as exc:
-            raise Http404 from exc
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, f"Đã đăng ký bản cam kết năm {year}.")
-            return redirect("commitments:mine" if person.pk == scope.person_id else "commitments:board")
+    if request.method == "POST" and (
+        done := submit_form(
+            form,
+            lambda d: services.pledge_register(
+                actor=request.user, person=person, year=year, items=form.cleaned_items()
+            ),
+        )
+    ):
+        messages.success(
+            request,
+            f"Đã đăng ký bản cam kết năm {done.result.year} của {person.full_name} "
+            f"({len(form.cleaned_items())} nội dung).",
+        )
+        return redirect("commitments:mine" if person.pk == scope.person_id else "commitments:board")
     return render(
         request,
         "commitments/pledge.html",
@@ -707,21 +650,21 @@ def pledge_view(request):
 
 @login_required
 def pledge_template_view(request):
-    organization = _writable_org(request)
+    organization = organization_for_write(user=request.user, code=request.GET.get("org", ""))
     year = local_today().year
     form = PledgeForm(
         request.POST or None, initial={"items": "\n".join(services.pledge_template_for(organization, year))}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.pledge_template_save(
+    if request.method == "POST" and (
+        submit_form(
+            form,
+            lambda d: services.pledge_template_save(
                 actor=request.user, organization=organization, year=year, items=form.cleaned_items()
-            )
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, "Đã lưu mẫu bản cam kết.")
-            return redirect(f"{reverse('commitments:pledge_template')}?org={organization.code}")
+            ),
+        )
+    ):
+        messages.success(request, f"Đã lưu mẫu bản cam kết năm {year} của {organization.name}.")
+        return redirect(f"{reverse('commitments:pledge_template')}?org={organization.code}")
     return render(
         request,
         "commitments/pledge_template.html",

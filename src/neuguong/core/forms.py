@@ -41,8 +41,12 @@ def mark_invalid(form: forms.BaseForm, name: str) -> None:
 
 
 def apply_business_error(form: forms.Form, error: BusinessError) -> None:
-    """Show a service's BusinessError next to the field it names (or on top of the form)."""
-    field = error.field if error.field in form.fields else None
+    """Show a service's BusinessError next to the field it names (or on top of the form).
+
+    A form whose field is named otherwise than the service's says so in `business_error_fields`
+    ({service field: form field}), e.g. the document number parsed by the service from `number_text`."""
+    field = getattr(form, "business_error_fields", {}).get(error.field, error.field)
+    field = field if field in form.fields else None
     form.add_error(field, error.message)
     if field is not None:
         mark_invalid(form, field)

@@ -5,6 +5,8 @@ importing them. Apps register in their AppConfig.ready().
 - HOME_PANELS: callables (user) -> dict | None; a dict carries "template" and whatever it renders.
 - ORG_LINKS: buttons on an organisation's page: (label, url name taking `code`).
 - PERSON_PANELS: callables (user, person) -> dict | None, rendered on a person's page.
+- DOCUMENT_PANELS: callables (user, document) -> dict | None, rendered on a document's page (a dict may
+  also carry "actions": [{"label", "url"}] shown as buttons beside the title).
 - PEOPLE_LIST_LINKS: buttons above the people list: (label, url name); the current filters are appended.
 - ORG_LIST_LINKS: the same above the organisation list.
 - DEMO_SEEDERS: callables (root, size, log) run by `seed_demo` after people exist (and before demo accounts).
@@ -26,6 +28,7 @@ NAV_ITEMS: list[NavItem] = []
 HOME_PANELS: list[Callable] = []
 ORG_LINKS: list[tuple[str, str]] = []
 PERSON_PANELS: list[Callable] = []
+DOCUMENT_PANELS: list[Callable] = []
 PEOPLE_LIST_LINKS: list[tuple[str, str]] = []
 ORG_LIST_LINKS: list[tuple[str, str]] = []
 

@@ -37,6 +37,11 @@ def fold(value: str) -> str:
 MAX_QUERY_LENGTH = 100
 
 
+def without_nul(value: str) -> str:
+    """Typed input as a database can compare it: PostgreSQL refuses NUL characters outright."""
+    return (value or "").replace("\x00", "")
+
+
 def search_key(query: str) -> str:
     """A user's search query folded and cut to a sane length (a 10,000-character query is not an error)."""
-    return fold(query[: MAX_QUERY_LENGTH * 4])[:MAX_QUERY_LENGTH]
+    return fold(without_nul(query)[: MAX_QUERY_LENGTH * 4])[:MAX_QUERY_LENGTH]

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tim-kiem/", views.search, name="search"),
     path("_floor/", views.floor, name="floor"),
+    path("chon/<slug:kind>/", views.picker, name="picker"),
 ]

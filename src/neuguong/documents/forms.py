@@ -14,6 +14,9 @@ class DocumentFilterForm(forms.Form):
 
 
 class DocumentForm(BootstrapFormMixin, forms.Form):
+    # The services name the parsed number "number"; here it is typed in "number_text".
+    business_error_fields = {"number": "number_text"}
+
     doc_type = forms.ChoiceField(
         label="Loại văn bản",
         choices=[("", "— chọn —"), *DocumentType.choices],

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from neuguong.core.models import TimeStampedModel
-from neuguong.core.text import fold
+from neuguong.core.text import fold, search_key, without_nul
 
 from .numbers import DocumentType, format_number
 
@@ -39,10 +39,11 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(q)
 
     def search(self, query: str):
-        key = fold(query or "")
+        key = search_key(query)
         if not key:
             return self
-        return self.filter(Q(summary_folded__contains=key) | Q(number_text__icontains=query.strip()[:64]))
+        number = without_nul(query).strip()[:64]
+        return self.filter(Q(summary_folded__contains=key) | Q(number_text__icontains=number))
 
 
 def _document_upload_to(instance, filename: str) -> str:

@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from neuguong.access.scope import scope_for
-from neuguong.audit.services import audit_record
 from neuguong.core.dates import check_date
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.limits import check_lengths
@@ -19,6 +18,7 @@ from neuguong.core.text import normalize_text
 from neuguong.core.uploads import check_upload
 from neuguong.organizations.models import Organization, Term
 
+from . import events
 from .models import Classification, Document
 from .numbers import ABBREVIATION, DocumentType, check_type, format_number, parse_number
 
@@ -178,24 +178,7 @@ def document_register(
             document.save()
     except IntegrityError as exc:  # two clerks taking the same number at once
         raise _taken(organization, parsed, doc_type, term_key) from exc
-    # The file field is described by its original name (a FieldFile is not part of the snapshot).
-    audit_record(
-        actor=actor,
-        action="create",
-        target=document,
-        changes={
-            name: {"old": None, "new": value}
-            for name, value in {
-                "number_text": document.number_text,
-                "doc_type": document.doc_type,
-                "issued_on": document.issued_on.isoformat(),
-                "summary": document.summary,
-                "signer": document.signer,
-                "file_name": document.file_name,
-            }.items()
-            if value
-        },
-    )
+    events.document_registered(actor=actor, document=document)
     return document
 
 

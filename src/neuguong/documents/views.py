@@ -3,16 +3,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import SuspiciousOperation
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.selectors import history_for
-from neuguong.commitments.models import Commitment
 from neuguong.core.dates import local_today
-from neuguong.core.errors import BusinessError, OutOfScope
-from neuguong.core.forms import apply_business_error
+from neuguong.core.forms import submit_form
 from neuguong.core.paging import paginate
+from neuguong.core.registry import DOCUMENT_PANELS
 from neuguong.organizations.models import Organization
+from neuguong.organizations.selectors import organization_for_write
 
 from . import services
 from .forms import DocumentFilterForm, DocumentForm
@@ -49,39 +48,31 @@ def document_list_view(request):
     return render(request, "documents/list.html", context)
 
 
-def _writable_org(request) -> Organization:
-    scope = scope_for(request.user)
-    code = (request.POST.get("org") or request.GET.get("org", ""))[:32]
-    qs = Organization.objects.active().filter(scope.write_q("path"))
-    organization = qs.filter(code=code).first() if code else qs.order_by("depth", "path").first()
-    if organization is None:
-        raise Http404
-    return organization
+def _register_organization(request) -> Organization:
+    """The organisation whose register the form writes in (?org=code, else the user's own), or 404."""
+    return organization_for_write(
+        user=request.user, code=request.POST.get("org") or request.GET.get("org", "")
+    )
 
 
 @login_required
 def document_create_view(request):
-    organization = _writable_org(request)
+    organization = _register_organization(request)
     form = DocumentForm(request.POST or None, request.FILES or None, initial={"issued_on": local_today()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            document = services.document_register(
-                actor=request.user, organization=organization, **form.cleaned_data
-            )
-        except OutOfScope as exc:
-            raise Http404 from exc
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, f"Đã vào sổ văn bản {document.number_text}.")
-            return redirect("documents:detail", document_id=document.pk)
+    if request.method == "POST" and (
+        done := submit_form(
+            form, lambda d: services.document_register(actor=request.user, organization=organization, **d)
+        )
+    ):
+        messages.success(request, f"Đã vào sổ văn bản {done.result.number_text} của {organization.name}.")
+        return redirect("documents:detail", document_id=done.result.pk)
     return render(request, "documents/form.html", {"form": form, "organization": organization})
 
 
 @login_required
 def next_number_view(request):
     """The proposed next number for the chosen type (htmx helper of the form)."""
-    organization = _writable_org(request)
+    organization = _register_organization(request)
     proposal = services.propose_number(
         organization=organization, doc_type=request.GET.get("doc_type", "")[:32], issued_on=local_today()
     )
@@ -91,20 +82,14 @@ def next_number_view(request):
 @login_required
 def document_detail_view(request, document_id: int):
     document = document_get(user=request.user, document_id=document_id)
-    commitments = (
-        Commitment.objects.visible_to(request.user)
-        .filter(source_type__app_label="documents", source_type__model="document", source_id=document.pk)
-        .select_related("responsible_person", "organization")[:200]
-    )
     return render(
         request,
         "documents/detail.html",
         {
             "document": document,
-            "commitments": commitments,
             "history": history_for(document),
-            "can_assign": scope_for(request.user).can_write_path(document.organization.path),
-            "create_url": f"{reverse('commitments:create')}?org={document.organization.code}&document={document.pk}",
+            # What other modules show about the document (commitments assigned from it, …).
+            "panels": [panel for build in DOCUMENT_PANELS if (panel := build(request.user, document))],
         },
     )
 
@@ -114,6 +99,7 @@ def document_file_view(request, document_id: int):
     document = document_get(user=request.user, document_id=document_id)
     if not document.file:
         raise Http404
+    # Not a service call: a file missing from storage (or a path the storage refuses) is a missing page.
     try:
         handle = document.file.open("rb")
     except (FileNotFoundError, SuspiciousOperation) as exc:

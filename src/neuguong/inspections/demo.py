@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from neuguong.access.models import Role, RoleAssignment
 from neuguong.core.dates import local_today
+from neuguong.docengine.issuers import committee_name
 from neuguong.organizations.models import Organization
 from neuguong.people.models import Person, PersonStatus, Position, PositionTitle
 
@@ -29,6 +30,13 @@ STAGES = [
     ("notify_conclusion", InspectionState.NOTICE_ISSUED),
     ("close", InspectionState.CLOSED),
 ]
+# Titles as a commission writes them: the kind's label and the subject matter, never a word said twice.
+DEMO_TITLES = {
+    InspectionKind.DUTY_INSPECTION: "Kiểm tra việc thực hiện trách nhiệm nêu gương",
+    InspectionKind.THEMATIC_SUPERVISION: "Giám sát chuyên đề việc thực hiện trách nhiệm nêu gương",
+    InspectionKind.REGULAR_SUPERVISION: "Giám sát thường xuyên việc thực hiện trách nhiệm nêu gương",
+    InspectionKind.COMMISSION_INSPECTION: "Kiểm tra việc thực hiện nhiệm vụ kiểm tra, giám sát",
+}
 KINDS = [
     InspectionKind.DUTY_INSPECTION,
     InspectionKind.THEMATIC_SUPERVISION,
@@ -80,7 +88,7 @@ def seed_inspections(*, root: Organization, size: str, log) -> None:
         organization=root,
         body=ProgramBody.COMMISSION,
         year=year,
-        title=f"Chương trình kiểm tra, giám sát năm {year} của Ủy ban Kiểm tra {root.name}",
+        title=f"Chương trình kiểm tra, giám sát năm {year} của Ủy ban Kiểm tra {committee_name(root.name)}",
     )
     units = list(Organization.objects.filter(parent=root, dissolved_on__isnull=True).order_by("code")[:12])
     start = dt.date(year, 1, 1)
@@ -90,7 +98,7 @@ def seed_inspections(*, root: Organization, size: str, log) -> None:
             actor=actor,
             program=program,
             kind=kind,
-            title=f"{InspectionKind(kind).label} việc thực hiện trách nhiệm nêu gương tại {unit.name}"[:255],
+            title=f"{DEMO_TITLES[kind]} tại {unit.name}"[:255],
             planned_start=start,
             planned_end=max(start, today),
             subject_organizations=[unit],

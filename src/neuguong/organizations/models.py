@@ -11,6 +11,13 @@ def path_ids(path: str) -> list[int]:
     return [int(part) for part in path.strip("/").split("/") if part]
 
 
+def _fold_names(objs) -> None:
+    """What save() does to names, for rows written without it (bulk_create: the demo data, imports)."""
+    for obj in objs:
+        obj.name = normalize_text(obj.name)
+        obj.name_folded = fold(obj.name)
+
+
 class OrgKind(models.TextChoices):
     SUPERIOR = "superior", "Đảng bộ cấp trên cơ sở"
     GRASSROOTS_COMMITTEE = "grassroots_committee", "Đảng bộ cơ sở"
@@ -24,6 +31,11 @@ GRASSROOTS_KINDS = (OrgKind.GRASSROOTS_COMMITTEE, OrgKind.GRASSROOTS_BRANCH)
 
 
 class OrganizationQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        _fold_names(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
     def active(self):
         return self.filter(dissolved_on__isnull=True)
 
@@ -44,12 +56,12 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(path__startswith=organization.path)
 
     def search(self, query: str):
-        from neuguong.core.text import search_key
+        from neuguong.core.text import search_key, without_nul
 
         key = search_key(query)
         if not key:
             return self
-        return self.filter(Q(name_folded__contains=key) | Q(code__iexact=query.strip()[:32]))
+        return self.filter(Q(name_folded__contains=key) | Q(code__iexact=without_nul(query).strip()[:32]))
 
 
 class Organization(TimeStampedModel):
@@ -94,6 +106,10 @@ class Organization(TimeStampedModel):
     )
 
     objects = OrganizationQuerySet.as_manager()
+
+    # Keys of the events written on an organisation that are not its fields (people/events.py: a merge
+    # moves its members).
+    audit_field_labels = {"people_moved": "Số đảng viên chuyển sinh hoạt", "moved_to": "Chuyển đến"}
 
     class Meta:
         verbose_name = "tổ chức đảng"
@@ -180,6 +196,11 @@ class StructureDecision(models.Model):
 
 
 class AgencyQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        _fold_names(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
     def visible_to(self, user):
         from neuguong.access.scope import scope_for
 

@@ -20,8 +20,15 @@ def organization_list(
     return qs
 
 
+def _plausible(code: str) -> bool:
+    # A code is at most 32 characters; a NUL would be refused by PostgreSQL (a 500), not just not found.
+    return bool(code) and len(code) <= 32 and "\x00" not in code
+
+
 def organization_get(*, user, code: str) -> Organization:
     """The organisation by code, or 404 when it does not exist or lies outside the user's scope."""
+    if not _plausible(code):
+        raise Http404
     try:
         return Organization.objects.visible_to(user).select_related("parent", "merged_into").get(code=code)
     except Organization.DoesNotExist as exc:
@@ -34,7 +41,8 @@ def organization_for_write(*, user, code: str = "") -> Organization:
     Without a code: the highest organisation the user may write in (their own committee or chi bộ), so a
     form opened from the menu starts where the user works."""
     qs = Organization.objects.writable_by(user)
-    code = (code or "")[:32]
+    if code and not _plausible(code):
+        raise Http404
     organization = qs.filter(code=code).first() if code else qs.order_by("depth", "path").first()
     if organization is None:
         raise Http404

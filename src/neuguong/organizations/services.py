@@ -8,11 +8,12 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 
 from neuguong.access.scope import scope_for
-from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
+from neuguong.audit.services import snapshot
 from neuguong.core.dates import check_date
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_code, normalize_text
 
+from . import events
 from .models import DecisionKind, Organization, OrgKind, StructureDecision
 from .signals import organization_moved
 
@@ -111,7 +112,7 @@ def organization_create(
     organization.depth = parent.depth + 1 if parent else 0
     organization.save(update_fields=["path", "depth"])
     _decide(actor, organization, DecisionKind.CREATE, decided_on, decision_number)
-    audit_create(actor=actor, target=organization)
+    events.organization_created(actor=actor, organization=organization)
     return organization
 
 
@@ -145,7 +146,7 @@ def organization_update(
             old_name=before["name"],
             new_name=organization.name,
         )
-    audit_update(actor=actor, target=organization, before=before)
+    events.organization_updated(actor=actor, organization=organization, before=before)
     return organization
 
 
@@ -194,11 +195,8 @@ def organization_move(
         old_parent=old_parent.code if old_parent else None,
         new_parent=new_parent.code,
     )
-    audit_record(
-        actor=actor,
-        action="move",
-        target=organization,
-        changes={"parent": {"old": str(old_parent), "new": str(new_parent)}},
+    events.organization_moved(
+        actor=actor, organization=organization, old_parent=old_parent, new_parent=new_parent
     )
     return organization
 
@@ -236,9 +234,7 @@ def organization_merge(
     _decide(
         actor, source, DecisionKind.MERGE, decided_on, decision_number, target=target.code, people_moved=moved
     )
-    audit_record(
-        actor=actor, action="merge", target=source, changes={"merged_into": {"old": None, "new": str(target)}}
-    )
+    events.organization_merged(actor=actor, source=source, target=target)
     return target
 
 
@@ -260,10 +256,5 @@ def organization_dissolve(
     Organization.objects.filter(pk=organization.pk).update(dissolved_on=decided_on, updated_at=timezone.now())
     organization.refresh_from_db()
     _decide(actor, organization, DecisionKind.DISSOLVE, decided_on, decision_number)
-    audit_record(
-        actor=actor,
-        action="dissolve",
-        target=organization,
-        changes={"dissolved_on": {"old": None, "new": decided_on.isoformat()}},
-    )
+    events.organization_dissolved(actor=actor, organization=organization, dissolved_on=decided_on)
     return organization

@@ -6,8 +6,7 @@ from django.urls import reverse
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.selectors import history_for
-from neuguong.core.errors import BusinessError, OutOfScope
-from neuguong.core.forms import apply_business_error
+from neuguong.core.forms import submit_form
 from neuguong.core.paging import paginate
 from neuguong.core.registry import ORG_LINKS, ORG_LIST_LINKS
 
@@ -64,25 +63,24 @@ def organization_detail_view(request, code: str):
     return render(request, "organizations/detail.html", context)
 
 
-def _structure_form_view(request, code, form_class, template_title, handler, *, with_queryset=False):
+def _organization_for_structure(request, code: str):
+    """The organisation whose structure the user may change, or 404 (the same as a missing one)."""
     organization = organization_get(user=request.user, code=code)
     if not scope_for(request.user).can_change_structure(organization.path):
         raise Http404
+    return organization
+
+
+def _structure_form_view(
+    request, code, form_class, title, handler, *, success, with_queryset=False, initial=None
+):
+    organization = _organization_for_structure(request, code)
     kwargs = {"queryset": organization_queryset_for(request.user)} if with_queryset else {}
-    form = form_class(request.POST or None, **kwargs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = handler(organization, form.cleaned_data)
-        except OutOfScope as exc:
-            raise Http404 from exc
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, "Đã lưu thay đổi.")
-            return redirect("organizations:detail", code=result.code)
-    return render(
-        request, "organizations/form.html", {"form": form, "org": organization, "title": template_title}
-    )
+    form = form_class(request.POST or None, initial=initial(organization) if initial else None, **kwargs)
+    if request.method == "POST" and (done := submit_form(form, lambda d: handler(organization, d))):
+        messages.success(request, success(organization, done.result))
+        return redirect("organizations:detail", code=done.result.code)
+    return render(request, "organizations/form.html", {"form": form, "org": organization, "title": title})
 
 
 @login_required
@@ -90,7 +88,17 @@ def organization_create_view(request, code: str):
     def handle(parent, data):
         return services.organization_create(actor=request.user, parent=parent, **data)
 
-    return _structure_form_view(request, code, OrganizationCreateForm, "Thành lập tổ chức trực thuộc", handle)
+    return _structure_form_view(
+        request,
+        code,
+        OrganizationCreateForm,
+        "Thành lập tổ chức trực thuộc",
+        handle,
+        success=lambda parent, created: f"Đã thành lập {created.name} trực thuộc {parent.name}.",
+    )
+
+
+EDITABLE = ("name", "abbreviation", "superior_body", "has_branch_committee")
 
 
 @login_required
@@ -98,21 +106,15 @@ def organization_edit_view(request, code: str):
     def handle(org, data):
         return services.organization_update(actor=request.user, organization=org, **data)
 
-    organization = organization_get(user=request.user, code=code)
-    if request.method == "GET":
-        request_form_initial = {
-            f: getattr(organization, f)
-            for f in ("name", "abbreviation", "superior_body", "has_branch_committee")
-        }
-        form = OrganizationEditForm(initial=request_form_initial)
-        if not scope_for(request.user).can_change_structure(organization.path):
-            raise Http404
-        return render(
-            request,
-            "organizations/form.html",
-            {"form": form, "org": organization, "title": "Sửa thông tin, đổi tên"},
-        )
-    return _structure_form_view(request, code, OrganizationEditForm, "Sửa thông tin, đổi tên", handle)
+    return _structure_form_view(
+        request,
+        code,
+        OrganizationEditForm,
+        "Sửa thông tin, đổi tên",
+        handle,
+        success=lambda org, saved: f"Đã lưu thông tin của {saved.name}.",
+        initial=lambda org: {name: getattr(org, name) for name in EDITABLE},
+    )
 
 
 @login_required
@@ -121,7 +123,13 @@ def organization_move_view(request, code: str):
         return services.organization_move(actor=request.user, organization=org, **data)
 
     return _structure_form_view(
-        request, code, OrganizationMoveForm, "Chuyển tổ chức cấp trên", handle, with_queryset=True
+        request,
+        code,
+        OrganizationMoveForm,
+        "Chuyển tổ chức cấp trên",
+        handle,
+        success=lambda org, moved: f"Đã chuyển {moved.name} về trực thuộc {moved.parent.name}.",
+        with_queryset=True,
     )
 
 
@@ -130,7 +138,15 @@ def organization_merge_view(request, code: str):
     def handle(org, data):
         return services.organization_merge(actor=request.user, source=org, **data)
 
-    return _structure_form_view(request, code, OrganizationMergeForm, "Sáp nhập", handle, with_queryset=True)
+    return _structure_form_view(
+        request,
+        code,
+        OrganizationMergeForm,
+        "Sáp nhập",
+        handle,
+        success=lambda org, target: f"Đã sáp nhập {org.name} vào {target.name}.",
+        with_queryset=True,
+    )
 
 
 @login_required
@@ -138,4 +154,11 @@ def organization_dissolve_view(request, code: str):
     def handle(org, data):
         return services.organization_dissolve(actor=request.user, organization=org, **data)
 
-    return _structure_form_view(request, code, OrganizationDissolveForm, "Giải thể", handle)
+    return _structure_form_view(
+        request,
+        code,
+        OrganizationDissolveForm,
+        "Giải thể",
+        handle,
+        success=lambda org, dissolved: f"Đã ghi quyết định giải thể {dissolved.name}.",
+    )

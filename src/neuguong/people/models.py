@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from neuguong.core.models import TimeStampedModel
-from neuguong.core.text import fold, normalize_text, search_key
+from neuguong.core.text import fold, normalize_text, search_key, without_nul
 
 
 class Sex(models.TextChoices):
@@ -73,7 +73,7 @@ class PersonQuerySet(models.QuerySet):
         key = search_key(query)
         if not key:
             return self
-        return self.filter(Q(name_folded__contains=key) | Q(card_number=query.strip()[:32]))
+        return self.filter(Q(name_folded__contains=key) | Q(card_number=without_nul(query).strip()[:32]))
 
     def active_members(self):
         return self.filter(status__in=ACTIVE_MEMBER_STATUSES)
@@ -127,6 +127,11 @@ class Person(TimeStampedModel):
 
     objects = PersonQuerySet.as_manager()
 
+    # The history (audit.selectors) shows the CCCD masked, as the page does; "position" is the key the
+    # position events write (people/events.py).
+    audit_masked_fields = ("citizen_id",)
+    audit_field_labels = {"position": "Chức vụ"}
+
     class Meta:
         verbose_name = "đảng viên"
         verbose_name_plural = "đảng viên"
@@ -149,9 +154,6 @@ class Person(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.full_name
-
-    # The history shows the CCCD as ********1234 (the full number only through the logged reveal).
-    audit_masked_fields = ("citizen_id",)
 
     def save(self, *args, **kwargs):
         self.full_name = normalize_text(self.full_name)

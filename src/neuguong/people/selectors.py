@@ -1,9 +1,13 @@
+import datetime as dt
+from dataclasses import dataclass
+
 from django.db.models.functions import Lower
 from django.http import Http404
 
+from neuguong.docengine.issuers import Issuer, party_issuer
 from neuguong.organizations.models import Organization
 
-from .models import Person
+from .models import Person, Position, PositionTitle
 
 SORTS = {
     "name": ("name_folded", "id"),
@@ -54,3 +58,52 @@ def person_get(*, user, person_id: int) -> Person:
         )
     except (Person.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
         raise Http404 from exc
+
+
+@dataclass(frozen=True)
+class DocumentSigner:
+    full_name: str
+    deputy: bool  # a deputy secretary signs for the secretary ("K/T BÍ THƯ")
+
+
+def document_signer(*, organization: Organization, on: dt.date) -> DocumentSigner | None:
+    """Who signs the organisation's documents dated `on`: its secretary that day, else its first deputy
+    secretary that day (the signing block then reads "K/T BÍ THƯ"); None when neither post is filled."""
+    positions = (
+        Position.objects.filter(
+            organization=organization,
+            title__in=(PositionTitle.SECRETARY, PositionTitle.DEPUTY_SECRETARY),
+            started_on__lte=on,
+        )
+        .exclude(ended_on__lt=on)
+        .select_related("person")
+        .order_by("-started_on", "pk")
+    )
+    chosen = None
+    for position in positions:  # a handful of rows: the secretary first, else the longest-serving deputy
+        if position.title == PositionTitle.SECRETARY:
+            return DocumentSigner(position.person.full_name, deputy=False)
+        chosen = position
+    return DocumentSigner(chosen.person.full_name, deputy=True) if chosen else None
+
+
+def document_issuer(
+    *, organization: Organization, on: dt.date, commission: bool = False, deputy: bool | None = None
+) -> Issuer:
+    """The header, signing block and recipients of a document the organisation (or its inspection
+    commission) issues on `on`, by the one rule (`docengine.issuers.party_issuer`), signed by its secretary
+    that day or a deputy (`deputy` forces either; the commission's chair is not recorded, so left blank)."""
+    signer = None if commission else document_signer(organization=organization, on=on)
+    if deputy is None:
+        deputy = bool(signer and signer.deputy)
+    superior = organization.superior_body or (organization.parent.name if organization.parent_id else "")
+    return party_issuer(
+        kind=organization.kind,
+        name=organization.name,
+        superior_name=superior,
+        on=on,
+        deputy=deputy,
+        commission=commission,
+        # Not the secretary's name under "PHÓ BÍ THƯ" (nor the reverse): blank, to be written in.
+        signer_name=signer.full_name if signer and signer.deputy == deputy else "",
+    )

@@ -8,13 +8,14 @@ from django.db.models import Q
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.models import SensitiveAccess
-from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
+from neuguong.audit.services import snapshot
 from neuguong.core.dates import EARLIEST_BIRTH_DATE, check_date, local_today
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.limits import check_lengths
 from neuguong.core.text import normalize_code, normalize_text
 from neuguong.organizations.models import Organization
 
+from . import events
 from .models import Membership, Person, PersonStatus, Position
 
 MSG_NO_RIGHT = "Bạn không có quyền thay đổi thông tin đảng viên của tổ chức này."
@@ -101,12 +102,12 @@ def person_create(
         organization=organization,
         started_on=joined_on or values.get("admitted_on") or dt.date.today(),
     )
-    audit_create(actor=actor, target=person, on_behalf_of=on_behalf_of)
+    events.person_created(actor=actor, person=person, on_behalf_of=on_behalf_of)
     return person
 
 
 @transaction.atomic
-def person_update(*, actor, person: Person, action: str = "update", note: str = "", **values) -> Person:
+def person_update(*, actor, person: Person, note: str = "", **values) -> Person:
     """Change a person's details; the audit event keeps old and new values."""
     _require_write(actor, person.organization)
     unknown = set(values) - set(EDITABLE_FIELDS)
@@ -125,7 +126,7 @@ def person_update(*, actor, person: Person, action: str = "update", note: str = 
         SensitiveAccess.objects.create(
             user=actor, person=person, field_name="citizen_id", purpose=PURPOSE_CITIZEN_ID_CHANGED
         )
-    audit_update(actor=actor, target=person, before=before, action=action, note=note)
+    events.person_updated(actor=actor, person=person, before=before, note=note)
     return person
 
 
@@ -146,13 +147,7 @@ def person_transfer(
     Membership.objects.create(person=person, organization=target, started_on=moved_on, note=note)
     person.organization = target
     person.save(update_fields=["organization", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="transfer",
-        target=person,
-        note=note,
-        changes={"organization": {"old": str(source), "new": str(target)}},
-    )
+    events.person_transferred(actor=actor, person=person, source=source, target=target, note=note)
     return person
 
 
@@ -172,13 +167,7 @@ def person_transfer_all(
         batch_size=1000,
     )
     Person.objects.filter(pk__in=people_ids).update(organization=target)
-    audit_record(
-        actor=actor,
-        action="transfer_all",
-        target=source,
-        note=note,
-        changes={"people": {"old": len(people_ids), "new": target.code}},
-    )
+    events.people_all_transferred(actor=actor, source=source, target=target, count=len(people_ids), note=note)
     return len(people_ids)
 
 
@@ -200,12 +189,7 @@ def position_add(
     position = Position.objects.create(
         person=person, title=title, organization=organization, started_on=started_on, ended_on=ended_on
     )
-    audit_record(
-        actor=actor,
-        action="position_add",
-        target=person,
-        changes={"position": {"old": None, "new": str(position)}},
-    )
+    events.position_added(actor=actor, position=position)
     return position
 
 
@@ -217,12 +201,7 @@ def position_end(*, actor, position: Position, ended_on: dt.date) -> Position:
         raise BusinessError(MSG_POSITION_DATES, field="ended_on")
     position.ended_on = ended_on
     position.save(update_fields=["ended_on"])
-    audit_record(
-        actor=actor,
-        action="position_end",
-        target=position.person,
-        changes={"position": {"old": str(position), "new": f"kết thúc {ended_on:%d/%m/%Y}"}},
-    )
+    events.position_ended(actor=actor, position=position)
     return position
 
 

@@ -7,11 +7,9 @@ from django.views.decorators.http import require_POST
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.selectors import history_for
-from neuguong.core.errors import BusinessError, OutOfScope
-from neuguong.core.forms import apply_business_error
+from neuguong.core.forms import submit_form
 from neuguong.core.paging import paginate
 from neuguong.core.registry import PEOPLE_LIST_LINKS, PERSON_PANELS
-from neuguong.organizations.forms import organization_queryset_for
 from neuguong.organizations.models import Organization
 
 from . import services
@@ -73,10 +71,7 @@ def person_detail_view(request, person_id: int):
 @require_POST
 def person_reveal_citizen_id_view(request, person_id: int):
     person = person_get(user=request.user, person_id=person_id)
-    try:
-        value = services.citizen_id_reveal(actor=request.user, person=person, purpose="Xem trên trang hồ sơ")
-    except OutOfScope as exc:
-        raise Http404 from exc
+    value = services.citizen_id_reveal(actor=request.user, person=person, purpose="Xem trên trang hồ sơ")
     return render(request, "people/_citizen_id.html", {"value": value})
 
 
@@ -87,40 +82,36 @@ def person_create_view(request):
         raise Http404
     form = PersonCreateForm(
         request.POST or None,
-        queryset=organization_queryset_for(request.user),
+        # Only where the user may add people: any other code reads "not found in your scope".
+        queryset=Organization.objects.writable_by(request.user),
         initial={"organization": request.GET.get("org", "")[:32]},
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        organization = data.pop("organization")
-        try:
-            person = services.person_create(actor=request.user, organization=organization, **data)
-        except OutOfScope:
-            form.add_error("organization", services.MSG_NO_RIGHT)
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, "Đã thêm đảng viên.")
-            return redirect("people:detail", person_id=person.pk)
+    if request.method == "POST" and (
+        done := submit_form(form, lambda d: services.person_create(actor=request.user, **d))
+    ):
+        messages.success(request, f"Đã thêm {done.result.full_name} vào {done.result.organization.name}.")
+        return redirect("people:detail", person_id=done.result.pk)
     return render(request, "people/form.html", {"form": form, "title": "Thêm đảng viên"})
+
+
+def _person_for_write(request, person_id: int):
+    person = person_get(user=request.user, person_id=person_id)
+    if not scope_for(request.user).can_write_path(person.organization.path):
+        raise Http404
+    return person
 
 
 @login_required
 def person_edit_view(request, person_id: int):
-    person = person_get(user=request.user, person_id=person_id)
-    if not scope_for(request.user).can_write_path(person.organization.path):
-        raise Http404
+    person = _person_for_write(request, person_id)
     # The CCCD is not put back into the form (it would print in full): the form shows it masked.
     initial = {name: getattr(person, name) for name in PersonForm.base_fields if name != "citizen_id"}
     form = PersonEditForm(request.POST or None, initial=initial, person=person)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_update(actor=request.user, person=person, **form.changes())
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, "Đã lưu thay đổi.")
-            return redirect("people:detail", person_id=person.pk)
+    if request.method == "POST" and submit_form(
+        form, lambda _data: services.person_update(actor=request.user, person=person, **form.changes())
+    ):
+        messages.success(request, f"Đã lưu hồ sơ của {person.full_name}.")
+        return redirect("people:detail", person_id=person.pk)
     return render(
         request,
         "people/form.html",
@@ -130,20 +121,13 @@ def person_edit_view(request, person_id: int):
 
 @login_required
 def person_transfer_view(request, person_id: int):
-    person = person_get(user=request.user, person_id=person_id)
-    if not scope_for(request.user).can_write_path(person.organization.path):
-        raise Http404
-    form = PersonTransferForm(request.POST or None, queryset=organization_queryset_for(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_transfer(actor=request.user, person=person, **form.cleaned_data)
-        except OutOfScope:
-            form.add_error("target", services.MSG_NO_RIGHT)
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, "Đã chuyển sinh hoạt.")
-            return redirect("people:detail", person_id=person.pk)
+    person = _person_for_write(request, person_id)
+    form = PersonTransferForm(request.POST or None, queryset=Organization.objects.writable_by(request.user))
+    if request.method == "POST" and submit_form(
+        form, lambda d: services.person_transfer(actor=request.user, person=person, **d)
+    ):
+        messages.success(request, f"Đã chuyển sinh hoạt {person.full_name} đến {person.organization.name}.")
+        return redirect("people:detail", person_id=person.pk)
     return render(
         request,
         "people/form.html",

@@ -14,12 +14,14 @@ from neuguong.commitments.status import (
     STATUS_LABELS,
 )
 from neuguong.core.dates import format_vn
+from neuguong.core.text import fold
+from neuguong.docengine.charts import Bar, BarChart
+from neuguong.docengine.docformat import Heading, Image, Paragraph, PartyDocument, Table, format_cell
+from neuguong.docengine.xlsx import AnnexSheet, Column
+from neuguong.people.selectors import document_issuer
 
-from .charts import Bar, BarChart
-from .docformat import Heading, Image, Paragraph, PartyDocument, Table, format_cell
 from .models import NARRATIVE_SECTIONS, ReportKind
 from .selectors import Figures, GroupRow
-from .xlsx import AnnexSheet, Column
 
 TITLES = {
     ReportKind.COMMITMENTS: "Kết quả thực hiện trách nhiệm nêu gương {period}",
@@ -276,11 +278,22 @@ def report_document(kind: str, figures: Figures, draft, *, issued_on, number: st
         if part_two:
             body += [Heading("II. TỒN TẠI VÀ NHIỆM VỤ THỜI GIAN TỚI"), *part_two]
     recipients = [line for line in (draft.recipients if draft else "").splitlines() if line.strip()]
-    parent = org.parent
-    default_position, default_name = current_secretary(org, issued_on)
+    written_position = (draft.signer_position if draft else "").strip()
+    # A deputy signs when the draft says so ("Phó Bí thư"), else whoever holds the post that day.
+    issuer = document_issuer(
+        organization=org,
+        on=issued_on,
+        deputy=fold(written_position).startswith("pho") if written_position else None,
+    )
+    fields = issuer.document_fields()
+    if draft and draft.signing_authority.strip():  # what the secretary wrote wins over the rule
+        fields["signing_authority"] = draft.signing_authority
+    if written_position:
+        fields["signer_position"] = written_position
+    if draft and draft.signer_name.strip():
+        fields["signer_name"] = draft.signer_name
     return PartyDocument(
-        superior_body=org.superior_body or (parent.name if parent else ""),
-        issuing_body=_issuing_body(org),
+        **fields,
         number=number,
         doc_abbreviation="BC",
         issuer_abbreviation=org.abbreviation or org.code,
@@ -289,34 +302,8 @@ def report_document(kind: str, figures: Figures, draft, *, issued_on, number: st
         doc_type="BÁO CÁO",
         summary=TITLES[kind].format(period=figures.period.label),
         body=body,
-        signing_authority=(draft.signing_authority if draft else "") or "T/M BAN THƯỜNG VỤ",
-        signer_position=(draft.signer_position if draft else "") or default_position,
-        signer_name=(draft.signer_name if draft else "") or default_name,
-        recipients=recipients
-        or [f"{parent.name} (để báo cáo)" if parent else "Cấp ủy cấp trên", "Lưu Văn phòng"],
+        recipients=recipients or issuer.recipients(),
     )
-
-
-def current_secretary(org, on) -> tuple[str, str]:
-    """('BÍ THƯ', name) of the organisation's secretary on that day, proposed as signer; else blanks."""
-    from neuguong.people.models import Position, PositionTitle
-
-    position = (
-        Position.objects.filter(organization=org, title=PositionTitle.SECRETARY, started_on__lte=on)
-        .exclude(ended_on__lt=on)
-        .select_related("person")
-        .order_by("-started_on")
-        .first()
-    )
-    return ("Bí thư", position.person.full_name) if position else ("", "")
-
-
-def _issuing_body(org) -> str:
-    """'Đảng bộ Khối ...' issues as 'ĐẢNG ỦY KHỐI ...', 'Chi bộ ...' as 'CHI BỘ ...' (the committee issues)."""
-    name = org.name
-    if name.lower().startswith("đảng bộ "):
-        return "Đảng ủy " + name[len("Đảng bộ ") :]
-    return name
 
 
 # ------------------------------------------------------------------------------------------ annex

@@ -1,6 +1,8 @@
 from django import forms
 
 from neuguong.core.forms import BootstrapFormMixin
+from neuguong.organizations.forms import OrganizationChoiceField
+from neuguong.organizations.models import Organization
 
 from .models import NARRATIVE_SECTIONS, ReportKind
 from .periods import PERIOD_KINDS
@@ -10,7 +12,7 @@ class ReportChoiceForm(BootstrapFormMixin, forms.Form):
     """Which report, for which organisation and period (GET)."""
 
     kind = forms.ChoiceField(label="Loại báo cáo", choices=ReportKind.choices)
-    org = forms.CharField(label="Mã tổ chức", max_length=32)
+    org = OrganizationChoiceField(label="Mã tổ chức")
     period = forms.ChoiceField(label="Kỳ báo cáo", choices=list(PERIOD_KINDS.items()), initial="year")
     year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100, required=False)
     part = forms.ChoiceField(
@@ -26,12 +28,22 @@ class ReportChoiceForm(BootstrapFormMixin, forms.Form):
     start = forms.DateField(label="Từ ngày", required=False, widget=forms.DateInput)
     end = forms.DateField(label="Đến ngày", required=False, widget=forms.DateInput)
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only organisations the user may report on (a hidden one reads like a missing one).
+        self.fields["org"].queryset = Organization.objects.visible_to(user)
+
 
 class DraftForm(BootstrapFormMixin, forms.Form):
     """The editable parts of a report; the figures are not fields and cannot be edited."""
 
     number = forms.CharField(label="Số, ký hiệu (để trống: điền khi ban hành)", max_length=64, required=False)
-    signing_authority = forms.CharField(label="Thẩm quyền ký", max_length=64, initial="T/M BAN THƯỜNG VỤ")
+    signing_authority = forms.CharField(
+        label="Thẩm quyền ký",
+        max_length=64,
+        required=False,
+        help_text="Để trống: theo loại tổ chức (T/M BAN THƯỜNG VỤ, T/M ĐẢNG ỦY hoặc T/M CHI BỘ).",
+    )
     signer_position = forms.CharField(label="Chức vụ người ký", max_length=64, required=False)
     signer_name = forms.CharField(label="Người ký", max_length=128, required=False)
     recipients = forms.CharField(

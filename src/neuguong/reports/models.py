@@ -43,14 +43,18 @@ class ReportDraft(TimeStampedModel):
     """The text a secretary writes for a report (one draft per organisation, kind and period)."""
 
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, related_name="report_drafts"
+        "organizations.Organization",
+        verbose_name="tổ chức",
+        on_delete=models.PROTECT,
+        related_name="report_drafts",
     )
     kind = models.CharField("loại báo cáo", max_length=16, choices=ReportKind.choices)
     period_start = models.DateField("từ ngày")
     period_end = models.DateField("đến ngày")
     narrative = models.JSONField("nội dung viết tay", default=dict, blank=True)
     number = models.CharField("số, ký hiệu", max_length=64, blank=True)
-    signing_authority = models.CharField("thẩm quyền ký", max_length=64, default="T/M BAN THƯỜNG VỤ")
+    # Blank: the signing authority of the organisation's kind (docengine.issuers).
+    signing_authority = models.CharField("thẩm quyền ký", max_length=64, blank=True, default="")
     signer_position = models.CharField("chức vụ người ký", max_length=64, blank=True)
     signer_name = models.CharField("người ký", max_length=128, blank=True)
     recipients = models.TextField("nơi nhận (mỗi dòng một nơi)", blank=True)
@@ -59,6 +63,9 @@ class ReportDraft(TimeStampedModel):
     )
 
     objects = ReportDraftQuerySet.as_manager()
+
+    # The author of each change is the event's own actor.
+    audit_hidden_fields = ("updated_by",)
 
     class Meta:
         verbose_name = "bản thảo báo cáo"
@@ -87,7 +94,10 @@ class ReportTemplate(TimeStampedModel):
     """An organisation's own DOCX template; it applies to its subtree unless a descendant has its own."""
 
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, related_name="report_templates"
+        "organizations.Organization",
+        verbose_name="tổ chức",
+        on_delete=models.PROTECT,
+        related_name="report_templates",
     )
     kind = models.CharField(
         "dùng cho",
@@ -100,6 +110,9 @@ class ReportTemplate(TimeStampedModel):
     original_name = models.CharField("tên tệp", max_length=255)
     is_active = models.BooleanField("đang dùng", default=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    # A storage name and the uploader (the event's actor) say nothing to a reader of the history.
+    audit_hidden_fields = ("file", "uploaded_by")
 
     class Meta:
         verbose_name = "mẫu văn bản"

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "neuguong.people",
     "neuguong.access",
     "neuguong.dataio",
+    "neuguong.docengine",
     "neuguong.documents",
     "neuguong.commitments",
     "neuguong.reports",

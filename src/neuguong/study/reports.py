@@ -1,4 +1,4 @@
-"""The study results report (DOCX, Party format, through the reports engine) and its XLSX annex.
+"""The study results report (DOCX, Party format, through `neuguong.docengine`) and its XLSX annex.
 
 Both are built from the same selectors as the campaign page, so they show exactly what the user may see.
 """
@@ -12,7 +12,9 @@ from openpyxl.styles import Alignment, Font
 
 from neuguong.core.dates import local_today
 from neuguong.core.xlsx_cells import SafeSheet
-from neuguong.people.models import Position, PositionTitle
+from neuguong.docengine.docformat import Heading, Paragraph, PartyDocument, Table, render_party_document
+from neuguong.docengine.titles import join_title
+from neuguong.people.selectors import document_issuer
 
 from . import selectors
 from .models import Attendance, Campaign, QuizAttempt, Reflection, ReflectionGrade
@@ -161,19 +163,6 @@ def campaign_annex_xlsx(*, user, campaign: Campaign) -> bytes:
     return buffer.getvalue()
 
 
-def _secretary_name(organization) -> str:
-    today = local_today()
-    position = (
-        Position.objects.filter(
-            organization=organization, title=PositionTitle.SECRETARY, started_on__lte=today
-        )
-        .exclude(ended_on__lt=today)
-        .select_related("person")
-        .first()
-    )
-    return position.person.full_name if position else ""
-
-
 def rollup_to_children(rows: list[selectors.OrgRow], organizer) -> list[selectors.OrgRow]:
     """Rows summed per direct subordinate of the organiser (the report's table; branches are in the annex)."""
     from neuguong.organizations.models import Organization, path_ids
@@ -200,8 +189,6 @@ def _pct(part: int, whole: int) -> str:
 
 def campaign_report_docx(*, user, campaign: Campaign) -> bytes:
     """Báo cáo kết quả học tập, quán triệt: Party document format, figures from the campaign's statistics."""
-    from neuguong.reports.docformat import Heading, Paragraph, PartyDocument, Table, render_party_document
-
     organizer = campaign.organizer
     all_rows = selectors.campaign_org_stats(user=user, campaign=campaign)
     total = selectors.totals_of(all_rows)
@@ -296,20 +283,17 @@ def campaign_report_docx(*, user, campaign: Campaign) -> bytes:
         Heading("III. ĐÁNH GIÁ, KIẾN NGHỊ"),
         Paragraph("(Cấp ủy bổ sung nhận xét, đánh giá và kiến nghị trước khi ký ban hành.)", italic=True),
     ]
-    superior = organizer.superior_body or (organizer.parent.name.upper() if organizer.parent_id else "")
+    today = local_today()
+    issuer = document_issuer(organization=organizer, on=today)
     spec = PartyDocument(
-        issuing_body=organizer.name.upper(),
-        superior_body=superior,
+        **issuer.document_fields(),
         issuer_abbreviation=organizer.abbreviation,
         doc_abbreviation="BC",
         doc_type="BÁO CÁO",
-        summary=f"Kết quả học tập, quán triệt {campaign.title}",
-        issued_on=local_today(),
+        summary=join_title("Kết quả học tập, quán triệt", campaign.title, lower_first=False),
+        issued_on=today,
         place=settings.DOCUMENT_PLACE_NAME,
         body=body,
-        signing_authority="T/M BAN THƯỜNG VỤ" if organizer.depth == 0 else "T/M CẤP ỦY",
-        signer_position="BÍ THƯ",
-        signer_name=_secretary_name(organizer),
-        recipients=["Cấp ủy cấp trên (để b/c)", "Các tổ chức đảng trực thuộc", "Lưu Văn phòng"],
+        recipients=issuer.recipients("Các tổ chức đảng trực thuộc"),
     )
     return render_party_document(spec)

@@ -1,5 +1,5 @@
-"""The two scoring reports as Party-format DOCX (through `neuguong.reports.docformat`), filled here from the
-same figures the pages show, and their XLSX annexes (through `neuguong.reports.xlsx`).
+"""The two scoring reports as Party-format DOCX (through `neuguong.docengine`), filled here from the same
+figures the pages show, and their XLSX annexes (through `neuguong.docengine.xlsx`).
 
 - self_assessment_report: the agency's báo cáo tự đánh giá (summary by criterion and component,
   explanations where evidence is missing, difficulties and recommendations);
@@ -11,28 +11,29 @@ from collections import Counter
 
 from django.conf import settings
 
-from neuguong.reports.docformat import Heading, Paragraph, PartyDocument, Table, render_party_document
-from neuguong.reports.xlsx import AnnexSheet, Column, build_workbook
+from neuguong.docengine.docformat import Heading, Paragraph, PartyDocument, Table, render_party_document
+from neuguong.docengine.xlsx import AnnexSheet, Column, build_workbook
+from neuguong.people.selectors import document_issuer
 
 from .rules import format_number as num
 
 
-def _issuer_lines(organization) -> dict:
-    """The committee issues: 'Đảng bộ Khối ...' as 'ĐẢNG ỦY KHỐI ...', under its superior đảng bộ."""
-    name = organization.name
-    if name.lower().startswith("đảng bộ "):
-        name = "Đảng ủy " + name[len("Đảng bộ ") :]
-    parent = organization.parent
-    superior = organization.superior_body or (parent.name.upper() if parent else "")
-    return {"superior_body": superior, "issuing_body": name.upper()}
-
-
-def _signing(organization) -> str:
-    if organization.kind == "superior":
-        return "T/M BAN THƯỜNG VỤ"
-    if organization.kind in ("grassroots_committee", "partial_committee"):
-        return "T/M ĐẢNG ỦY"
-    return "T/M CHI BỘ"
+def _report(organization, today: dt.date, summary: str, body: list, *recipients: str) -> bytes:
+    """A BÁO CÁO of the organisation, numbered at issue, issued and signed by the one rule."""
+    issuer = document_issuer(organization=organization, on=today)
+    spec = PartyDocument(
+        **issuer.document_fields(),
+        number="",
+        doc_abbreviation="BC",
+        issuer_abbreviation=organization.abbreviation,
+        place=settings.DOCUMENT_PLACE_NAME,
+        issued_on=today,
+        doc_type="BÁO CÁO",
+        summary=summary,
+        body=body,
+        recipients=issuer.recipients(*recipients),
+    )
+    return render_party_document(spec)
 
 
 def self_assessment_report(*, assessment, breakdown: dict, today: dt.date) -> bytes:
@@ -130,23 +131,13 @@ def self_assessment_report(*, assessment, breakdown: dict, today: dt.date) -> by
             "Chi tiết điểm và tài liệu kiểm chứng từng tiêu chí thành phần tại Phụ lục kèm theo.", italic=True
         ),
     ]
-    head = assessment.agency.head
-    spec = PartyDocument(
-        **_issuer_lines(organization),
-        number="",
-        doc_abbreviation="BC",
-        issuer_abbreviation=organization.abbreviation,
-        place=settings.DOCUMENT_PLACE_NAME,
-        issued_on=today,
-        doc_type="BÁO CÁO",
-        summary=f"Kết quả tự đánh giá, chấm điểm cải cách hành chính năm {cycle.year}",
-        body=body,
-        signing_authority=_signing(organization),
-        signer_position="BÍ THƯ",
-        signer_name=head.full_name if head else "",
-        recipients=[f"{cycle.organization.name} (để b/c)", "Tổ thẩm định", "Lưu"],
+    return _report(
+        organization,
+        today,
+        f"Kết quả tự đánh giá, chấm điểm cải cách hành chính năm {cycle.year}",
+        body,
+        "Tổ thẩm định",
     )
-    return render_party_document(spec)
 
 
 def ranking_report(*, cycle, ranking: dict, today: dt.date) -> bytes:
@@ -219,21 +210,13 @@ def ranking_report(*, cycle, ranking: dict, today: dt.date) -> bytes:
             italic=True,
         ),
     ]
-    spec = PartyDocument(
-        **_issuer_lines(organization),
-        number="",
-        doc_abbreviation="BC",
-        issuer_abbreviation=organization.abbreviation,
-        place=settings.DOCUMENT_PLACE_NAME,
-        issued_on=today,
-        doc_type="BÁO CÁO",
-        summary=f"Kết quả chấm điểm, xếp hạng cải cách hành chính năm {cycle.year}",
-        body=body,
-        signing_authority=_signing(organization),
-        signer_position="PHÓ BÍ THƯ",
-        recipients=["Các cơ quan, đơn vị được đánh giá", "Lưu"],
+    return _report(
+        organization,
+        today,
+        f"Kết quả chấm điểm, xếp hạng cải cách hành chính năm {cycle.year}",
+        body,
+        "Các cơ quan, đơn vị được đánh giá",
     )
-    return render_party_document(spec)
 
 
 def ranking_annex(*, cycle, ranking: dict) -> bytes:

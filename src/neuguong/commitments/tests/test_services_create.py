@@ -4,6 +4,7 @@ import pytest
 
 from neuguong.audit.models import AuditEvent
 from neuguong.commitments import services
+from neuguong.commitments.events import CommitmentEvent
 from neuguong.commitments.models import Commitment, CommitmentCategory, OutboxStatus, Reminder, SourceKind
 from neuguong.commitments.selectors import heads_of_agencies
 from neuguong.core.errors import BusinessError, OutOfScope
@@ -29,7 +30,7 @@ def test_secretary_puts_a_commitment_on_her_board_with_audit(tree):
     commitment = create(tree, category="exemplary", source_kind="document", source_note="Mục II.3")
     assert commitment.original_deadline == commitment.deadline == dt.date(2026, 4, 30)
     assert commitment.category == CommitmentCategory.EXEMPLARY
-    assert AuditEvent.objects.for_object(commitment).filter(action="create").exists()
+    assert AuditEvent.objects.for_object(commitment).filter(action=CommitmentEvent.CREATED).exists()
 
 
 def test_secretary_cannot_create_on_another_organisations_board(tree):

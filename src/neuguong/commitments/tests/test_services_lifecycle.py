@@ -7,6 +7,7 @@ from django.test import override_settings
 from neuguong.audit.models import AuditEvent
 from neuguong.commitments import services
 from neuguong.commitments import status as st
+from neuguong.commitments.events import CommitmentEvent
 from neuguong.commitments.models import Evidence, ProgressReport, ReviewState
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.tests.factories import created_on
@@ -58,7 +59,7 @@ def test_secretary_reporting_for_a_member_is_recorded_as_proxy_entry(tree, commi
         actor=tree.secretary_a, commitment=commitment, percent=30, text="Nhập thay", today=TODAY
     )
     assert report.on_behalf_of == tree.person_a
-    event = AuditEvent.objects.for_object(commitment).filter(action="report").get()
+    event = AuditEvent.objects.for_object(commitment).filter(action=CommitmentEvent.PROGRESS_REPORTED).get()
     assert event.on_behalf_of == tree.person_a.full_name
 
 

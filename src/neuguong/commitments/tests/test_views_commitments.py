@@ -297,3 +297,34 @@ def test_summary_cells_link_each_count_to_the_filtered_board(tree, login):
     CommitmentFactory(responsible_person=tree.person_a, deadline=local_today() - dt.timedelta(days=2))
     html = login(tree.staff).get(reverse("commitments:summary")).content.decode()
     assert f'{reverse("commitments:board")}?org=A&amp;status=open_overdue">1</a>' in html
+
+
+def test_the_document_page_lists_the_commitments_assigned_from_it(tree, login):
+    """Commitments adds its panel to the document's page (core/registry.py), documents does not import it."""
+    from neuguong.documents.services import document_register
+
+    document = document_register(
+        actor=tree.secretary_a,
+        organization=tree.org_a,
+        doc_type="plan",
+        number_text="01-KH/ĐU",
+        issued_on=local_today(),
+        summary="Kế hoạch học tập",
+    )
+    services.commitment_create(
+        actor=tree.secretary_a,
+        organization=tree.org_a,
+        title="Việc từ kế hoạch",
+        deadline=local_today() + dt.timedelta(days=9),
+        responsible_person=tree.person_a,
+        source_kind="document",
+        source_object=document,
+    )
+    url = reverse("documents:detail", args=[document.pk])
+    page = login(tree.secretary_a).get(url).content.decode()
+    assert "Việc từ kế hoạch" in page
+    assert f"{reverse('commitments:create')}?org=A&amp;document={document.pk}" in page
+    reader = login(tree.inspector_a).get(url).content.decode()
+    assert "Việc từ kế hoạch" in reader and "Giao nhiệm vụ từ văn bản" not in reader
+    form = login(tree.secretary_a).get(f"{reverse('commitments:create')}?org=A&document={document.pk}")
+    assert form.context["form"].initial["source_note"] == "01-KH/ĐU"

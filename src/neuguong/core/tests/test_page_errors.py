@@ -117,3 +117,10 @@ def test_submit_form_lets_out_of_scope_reach_the_middleware():
 
     with pytest.raises(OutOfScope):
         submit_form(_DeadlineForm({"title": "a", "deadline": "31/12/2026"}), service)
+
+
+def test_blank_choices_read_in_vietnamese():
+    from django.db import models
+
+    field = models.CharField(choices=[("a", "A")], blank=True).formfield()
+    assert field.choices[0] == ("", "— Chọn —")

@@ -63,3 +63,25 @@ def test_deploy_checklist_passes_with_production_settings():
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "\x00"},
+        {"q": "%"},
+        {"q": "' OR 1=1 --"},
+        {"q": "̀́"},
+        {"q": "nguyen", "go": "1"},
+        {"q": ["a", "b"]},
+    ],
+)
+def test_search_with_odd_input_never_crashes(tree, login, params):
+    assert login(tree.secretary_a).get(reverse("core:search"), params).status_code in (200, 302)
+
+
+def test_the_home_page_and_floor_open_for_every_role(tree, login):
+    for user in (tree.staff, tree.secretary_a, tree.inspector_a, tree.member_a, tree.outsider):
+        client = login(user)
+        assert client.get(reverse("core:home")).status_code == 200
+        assert client.get(reverse("core:floor")).status_code == 200

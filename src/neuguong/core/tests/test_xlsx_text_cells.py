@@ -13,8 +13,8 @@ from neuguong.commitments.tests.factories import CommitmentFactory
 from neuguong.core.dates import local_today
 from neuguong.core.xlsx_cells import MAX_CELL_TEXT, SafeSheet, cell_value, write
 from neuguong.dataio.accounts import account_batch_run, account_batch_start
+from neuguong.docengine.xlsx import AnnexSheet, Column, build_workbook
 from neuguong.inspections.exports import coverage_workbook, inspections_workbook
-from neuguong.reports.xlsx import AnnexSheet, Column, build_workbook
 from neuguong.study import reports as study_reports
 from neuguong.study import services as study_services
 from neuguong.study.tests.factories import make_campaign

@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from neuguong.core.dates import local_today
 from neuguong.core.tests.factories import Role, UserFactory, grant
+from neuguong.docengine.docformat import document_text
 from neuguong.inspections import services
 from neuguong.inspections.models import InspectionState
-from neuguong.reports.docformat import document_text
 
 from .factories import advance, make_inspection
 
@@ -27,7 +27,8 @@ def test_the_decision_is_in_party_format_with_team_subjects_and_number(tree, log
     assert response.status_code == 200
     text = document_text(response.content)
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text
-    assert "ỦY BAN KIỂM TRA ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH" in text
+    # Was "ỦY BAN KIỂM TRA ĐẢNG BỘ KHỐI …": the commission belongs to the committee (issue 12).
+    assert "ỦY BAN KIỂM TRA ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH\nQUYẾT ĐỊNH:" in text
     assert "01-QĐ/ĐUK" in text
     assert "QUYẾT ĐỊNH" in text and tree.org_a.name in text
     assert inspection.leader.full_name in text

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from neuguong.audit.models import AuditEvent, SensitiveAccess
 from neuguong.core.tests.factories import PersonFactory
+from neuguong.people.events import PersonEvent
 from neuguong.people.models import Person
 
 ROLES_INSIDE_A = ["staff", "secretary_a", "inspector_a"]
@@ -122,7 +123,7 @@ def test_secretary_edits_a_member_and_the_change_is_in_the_history(tree, login):
     )
     response = client.post(url, data)
     assert response.status_code == 302
-    event = AuditEvent.objects.get(action="update", target_id=str(tree.person_a.pk))
+    event = AuditEvent.objects.get(action=PersonEvent.UPDATED, target_id=str(tree.person_a.pk))
     assert event.actor == tree.secretary_a
     assert event.changes["phone"]["new"] == "0988000111"
     detail = client.get(reverse("people:detail", args=[tree.person_a.pk])).content.decode()

@@ -4,7 +4,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from neuguong.reports.docformat import document_text
+from neuguong.docengine.docformat import document_text
+from neuguong.docengine.titles import doubled_phrases
 from neuguong.study import reports, services
 from neuguong.study.selectors import campaign_org_stats
 
@@ -65,3 +66,14 @@ def test_xlsx_annex_totals_and_people(tree, campaign):
         None,  # an empty cell: no grade
         None,
     ) in people
+
+
+def test_the_report_is_signed_by_the_organiser_and_its_title_says_study_once(tree):
+    campaign = make_campaign(tree.staff, tree.org_a, title="Học tập, quán triệt Nghị quyết Đại hội XIV")
+    lines = document_text(reports.campaign_report_docx(user=tree.staff, campaign=campaign)).splitlines()
+    summary = lines[lines.index("BÁO CÁO") + 1]
+    assert summary == "Kết quả học tập, quán triệt Nghị quyết Đại hội XIV"
+    assert doubled_phrases(summary) == []
+    assert lines[:2] == ["ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH", "ĐẢNG ỦY SỞ TÀI CHÍNH"]  # was "T/M CẤP ỦY"
+    assert lines[-3:] == ["T/M ĐẢNG ỦY", "BÍ THƯ", ""]  # no secretary recorded: the name is written in
+    assert "- Đảng ủy Khối Các cơ quan tỉnh (để báo cáo)," in lines

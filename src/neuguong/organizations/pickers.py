@@ -1,0 +1,67 @@
+"""The organisation picker: find a Party organisation by name, shown with the organisations above it."""
+
+from collections.abc import Iterable
+
+from neuguong.core.pickers import MAX_OPTIONS, PickerOption, register_picker
+from neuguong.core.text import without_nul
+
+from .models import Organization, OrgKind, path_ids
+
+# How many organisations above are named beside a result: "Chi bộ Văn phòng — Đảng bộ Sở Y tế".
+PATH_LEVELS = 2
+
+
+def path_labels(organizations: Iterable[Organization], *, levels: int = PATH_LEVELS) -> dict[int, str]:
+    """For each organisation, the names of the organisations above it (nearest first, below the root),
+    read in one query for all of them."""
+    organizations = list(organizations)
+    above: dict[int, list[int]] = {}
+    for organization in organizations:
+        ids = path_ids(organization.path)[1:-1]  # neither the root nor the organisation itself
+        above[organization.pk] = list(reversed(ids))[:levels]
+    wanted = {i for ids in above.values() for i in ids}
+    names = dict(Organization.objects.filter(pk__in=wanted).values_list("pk", "name")) if wanted else {}
+    return {pk: " — ".join(names[i] for i in ids if i in names) for pk, ids in above.items()}
+
+
+def organization_options(organizations: Iterable[Organization]) -> list[PickerOption]:
+    organizations = list(organizations)
+    labels = path_labels(organizations)
+    return [
+        PickerOption(value=str(o.pk), label=o.name, detail=labels.get(o.pk, "") or o.get_kind_display())
+        for o in organizations
+    ]
+
+
+def search_organizations(user, query: str, params: dict[str, str]) -> list[PickerOption]:
+    """Organisations the user may see (or write in, with `writable=1`) whose name matches, optionally
+    inside the subtree of `within` (a code) and of the given kinds (`kinds=branch,grassroots_branch`)."""
+    qs = (
+        Organization.objects.writable_by(user)
+        if params.get("writable")
+        else Organization.objects.visible_to(user)
+    )
+    qs = qs.active()
+    if params.get("within"):
+        root = Organization.objects.visible_to(user).filter(code=without_nul(params["within"])).first()
+        if root is None:
+            return []
+        qs = qs.subtree_of(root)
+    kinds = [k for k in params.get("kinds", "").split(",") if k in OrgKind.values]
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    found = list(
+        qs.search(query)
+        .only("id", "name", "path", "kind", "code")
+        .order_by("depth", "name_folded")[: MAX_OPTIONS + 1]
+    )
+    return organization_options(found)
+
+
+def register() -> None:
+    register_picker(
+        "organization",
+        search=search_organizations,
+        labels=organization_options,
+        placeholder="Gõ tên tổ chức đảng, ví dụ: chi bộ văn phòng…",
+    )
