@@ -1,6 +1,7 @@
 import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +13,9 @@ from . import events
 from .models import AccountState, ApiToken, Role, RoleAssignment, hash_token
 
 MSG_UNKNOWN_ROLE = "Vai trò «{role}» không tồn tại. Chọn một trong: {choices}."
+REASON_BY_OWNER = "Người dùng tự thu hồi"
+REASON_COMMAND = "Thu hồi bằng lệnh revoke_api_token"
+REASON_PASSWORD = "Mật khẩu đã thay đổi"
 
 
 @transaction.atomic
@@ -24,6 +28,8 @@ def role_grant(*, actor, username: str, role: str, organization: Organization, p
     if password:
         user.set_password(password)
         user.save()
+        if not created:  # a new password ends every token made with the old one
+            api_tokens_revoke(actor=actor, user=user, reason=REASON_PASSWORD)
     elif created:
         user.set_unusable_password()
         user.save()
@@ -37,25 +43,59 @@ def role_grant(*, actor, username: str, role: str, organization: Organization, p
     return user, assignment
 
 
-def api_token_create(*, user) -> str:
-    """Create a bearer token; the raw value is returned once and only its hash is kept."""
+def api_token_create(*, user, name: str = "", actor=None) -> str:
+    """Create a bearer token that ends API_TOKEN_DAYS from now; the raw value is returned once and only its
+    hash is kept."""
     raw = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, key_hash=hash_token(raw), prefix=raw[:8])
+    token = ApiToken.objects.create(
+        user=user,
+        name=(name or "").strip()[:64],
+        key_hash=hash_token(raw),
+        prefix=raw[:8],
+        expires_at=timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS),
+    )
+    events.api_token_created(actor=actor or user, token=token)
     return raw
 
 
 def api_token_user(raw: str):
+    """The active user a bearer token belongs to, or None (unknown, revoked, expired or inactive user)."""
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
         .first()
     )
     if token is None:
         return None
-    now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic
+def api_token_revoke(*, actor, token: ApiToken, reason: str = REASON_BY_OWNER) -> ApiToken:
+    """Revoke one token (a token already revoked stays as it was)."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        events.api_token_revoked(actor=actor, token=token, reason=reason)
+    return token
+
+
+@transaction.atomic
+def api_tokens_revoke(*, actor, user, reason: str) -> int:
+    """Revoke every token of `user` that still works; returns how many."""
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    for token in tokens:
+        api_token_revoke(actor=actor, token=token, reason=reason)
+    return len(tokens)
+
+
+def api_tokens_of(user):
+    """The tokens a user sees on their account page, newest first (never another user's)."""
+    return ApiToken.objects.filter(user=user)
 
 
 def password_change_required(user) -> bool:
@@ -63,5 +103,8 @@ def password_change_required(user) -> bool:
     return bool(state and state.must_change_password)
 
 
+@transaction.atomic
 def password_change_done(user) -> None:
+    """After a user chose a new password: no forced change any more, and no token made before it works."""
     AccountState.objects.filter(user=user).update(must_change_password=False)
+    api_tokens_revoke(actor=user, user=user, reason=REASON_PASSWORD)

@@ -1,12 +1,16 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from .forms import LoginForm
+from . import services
+from .forms import ApiTokenForm, LoginForm
+from .models import RoleAssignment
 from .services import password_change_done
 from .throttle import wait_text
 
@@ -58,6 +62,46 @@ def password_change_view(request):
         messages.success(request, "Đã đổi mật khẩu.")
         return redirect("core:home")
     return render(request, "access/password_change.html", {"form": form})
+
+
+def _account_page(request, *, form=None, new_token: str = "", status: int = 200):
+    context = {
+        "roles": RoleAssignment.objects.filter(user=request.user).select_related("organization"),
+        "tokens": services.api_tokens_of(request.user),
+        "now": timezone.now(),
+        "form": form or ApiTokenForm(),
+        "new_token": new_token,
+        "token_days": settings.API_TOKEN_DAYS,
+    }
+    return render(request, "access/account.html", context, status=status)
+
+
+@login_required
+def account_view(request):
+    """Tài khoản: roles, and the user's own API tokens (see, create, revoke)."""
+    return _account_page(request)
+
+
+@login_required
+@require_POST
+def token_create_view(request):
+    # Rendered, not redirected: the raw token is shown this once and never stored.
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        return _account_page(request, form=form, status=400)
+    raw = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+    return _account_page(request, new_token=raw)
+
+
+@login_required
+@require_POST
+def token_revoke_view(request, token_id: int):
+    token = get_object_or_404(services.api_tokens_of(request.user), pk=token_id)
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(
+        request, f"Đã thu hồi mã truy cập {token.prefix}…{f' ({token.name})' if token.name else ''}."
+    )
+    return redirect("access:account", permanent=False)
 
 
 @require_POST

@@ -116,6 +116,9 @@ LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
 # Reverse proxies (addresses or networks) whose X-Forwarded-For is believed; empty: REMOTE_ADDR only.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+# API bearer tokens end after this many days (access/services.py); revoked earlier by their owner (account
+# page), by `manage.py revoke_api_token USERNAME`, or when the owner's password changes.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
