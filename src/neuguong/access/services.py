@@ -3,6 +3,8 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,6 +26,11 @@ def role_grant(*, actor, username: str, role: str, organization: Organization, p
     if role not in Role.values:
         raise BusinessError(MSG_UNKNOWN_ROLE.format(role=role, choices=", ".join(Role.values)), field="role")
     user_model = get_user_model()
+    if password:
+        password_check(
+            password,
+            user=user_model.objects.filter(username=username).first() or user_model(username=username),
+        )
     user, created = user_model.objects.get_or_create(username=username)
     if password:
         user.set_password(password)
@@ -41,6 +48,14 @@ def role_grant(*, actor, username: str, role: str, organization: Organization, p
     )
     events.role_granted(actor=actor, assignment=assignment)
     return user, assignment
+
+
+def password_check(password: str, *, user) -> None:
+    """The password rules (settings.AUTH_PASSWORD_VALIDATORS, access/passwords.py) as a BusinessError."""
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise BusinessError(" ".join(exc.messages), field="password") from exc
 
 
 def api_token_create(*, user, name: str = "", actor=None) -> str:

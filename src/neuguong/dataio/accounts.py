@@ -24,8 +24,9 @@ ELIGIBLE_STATUSES = (PersonStatus.OFFICIAL, PersonStatus.PROBATIONARY)
 _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-def one_time_password(length: int = 10) -> str:
-    """Readable (no 0/O, 1/l/I) and strong enough for a first login that must change it."""
+def one_time_password(length: int = 14) -> str:
+    """Readable (no 0/O, 1/l/I), random, and within the password rules (12 characters or more); the first
+    login must change it anyway."""
     while True:
         value = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(length))
         if (

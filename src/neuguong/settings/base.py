@@ -95,11 +95,13 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Wherever a password is set (access/passwords.py): 12 characters or more, not common, not name-based.
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "neuguong.access.passwords.LengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "neuguong.access.passwords.NameBasedValidator"},
 ]
 LOGIN_URL = "access:login"
 LOGIN_REDIRECT_URL = "core:home"
