@@ -41,6 +41,8 @@ MSG_MISSING_FILE = "Bản sao lưu thiếu tệp {name}."
 MSG_FORMAT = "Bản sao lưu định dạng {found}; phiên bản này đọc định dạng {expected}."
 MSG_UNKNOWN_MODEL = "Bản sao lưu chứa bảng {label} không có trong phiên bản phần mềm này."
 MSG_DIR_NOT_EMPTY = "Thư mục {path} đã có dữ liệu; hãy chọn một thư mục trống."
+# A backup holds every member's data (CCCD included): readable by the account that runs it, nobody else.
+DIR_MODE, FILE_MODE = 0o700, 0o600
 
 
 class ExactJSONEncoder(DjangoJSONEncoder):
@@ -105,8 +107,11 @@ def backup_create(directory: str | os.PathLike, *, log: Callable[[str], None] = 
     root = Path(directory)
     if root.exists() and any(root.iterdir()):
         raise BackupError(MSG_DIR_NOT_EMPTY.format(path=root))
-    (root / "data").mkdir(parents=True, exist_ok=True)
-    (root / "files").mkdir(exist_ok=True)
+    root.mkdir(parents=True, exist_ok=True)
+    # The folder is closed to others before anything is written into it (whatever the umask).
+    root.chmod(DIR_MODE)
+    (root / "data").mkdir(mode=DIR_MODE, exist_ok=True)
+    (root / "files").mkdir(mode=DIR_MODE, exist_ok=True)
     manifest: dict = {
         "format": FORMAT_VERSION,
         "created_at": dt.datetime.now(dt.UTC).isoformat(),
@@ -157,7 +162,7 @@ def backup_create(directory: str | os.PathLike, *, log: Callable[[str], None] = 
             log(f"{label}: {count}")
         for name in sorted(file_names):
             target = root / "files" / name
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
             try:
                 with default_storage.open(name, "rb") as source, target.open("wb") as out:
                     for chunk in iter(lambda s=source: s.read(1 << 20), b""):
@@ -167,7 +172,15 @@ def backup_create(directory: str | os.PathLike, *, log: Callable[[str], None] = 
                 continue
             manifest["files"].append({"name": name, "size": target.stat().st_size, "sha256": _sha256(target)})
     (root / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    _owner_only(root)
     return manifest
+
+
+def _owner_only(root: Path) -> None:
+    for dirpath, _dirnames, filenames in os.walk(root):
+        os.chmod(dirpath, DIR_MODE)
+        for name in filenames:
+            os.chmod(os.path.join(dirpath, name), FILE_MODE)
 
 
 def _pk_batches(queryset):

@@ -185,6 +185,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 500_000)
 IMPORT_MAX_SHEET_MB = env_int("IMPORT_MAX_SHEET_MB", 512)
 IMPORT_MAX_PART_MB = env_int("IMPORT_MAX_PART_MB", 64)
+# Days the one-time passwords of an account batch are kept when its file is not downloaded (dataio.accounts).
+ACCOUNT_PASSWORD_DAYS = env_int("ACCOUNT_PASSWORD_DAYS", 7)
 # Days an uploaded import file is kept after its import run finished (the run record itself is kept).
 IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 90)
 

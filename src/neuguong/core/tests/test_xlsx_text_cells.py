@@ -115,7 +115,7 @@ def test_account_batch_export(tree, login):
     tree.person_b.save()
     batch = account_batch_start(actor=tree.staff, organization=tree.org_b, scheme="card")
     account_batch_run(batch=batch)
-    response = login(tree.staff).get(reverse("dataio:account_batch_xlsx", args=[batch.pk]))
+    response = login(tree.staff).post(reverse("dataio:account_batch_xlsx", args=[batch.pk]))
     assert_stored_as_text(b"".join(response.streaming_content))
 
 

@@ -41,7 +41,7 @@ def test_accounts_for_members_skip_exempt_deceased_removed_and_rerun_creates_onl
     # the print page and the XLSX carry the one-time password
     page = client.get(f"/du-lieu/tai-khoan/dot/{batch.pk}/").content.decode()
     assert batch.rows[0][3] in page and "data-print" in page
-    xlsx = b"".join(client.get(f"/du-lieu/tai-khoan/dot/{batch.pk}/xlsx/").streaming_content)
+    xlsx = b"".join(client.post(f"/du-lieu/tai-khoan/dot/{batch.pk}/xlsx/").streaming_content)
     rows = list(
         openpyxl.load_workbook(io.BytesIO(xlsx), read_only=True)["Tài khoản"].iter_rows(values_only=True)
     )
@@ -104,4 +104,4 @@ def test_another_users_batch_is_404(tree, login):
     batch = account_batch_start(actor=tree.staff, organization=tree.org_b, scheme="card")
     client = login(tree.secretary_b)
     assert client.get(f"/du-lieu/tai-khoan/dot/{batch.pk}/").status_code == 404
-    assert client.get(f"/du-lieu/tai-khoan/dot/{batch.pk}/xlsx/").status_code == 404
+    assert client.post(f"/du-lieu/tai-khoan/dot/{batch.pk}/xlsx/").status_code == 404
