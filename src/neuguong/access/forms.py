@@ -14,7 +14,7 @@ class LoginForm(BootstrapFormMixin, forms.Form):
     )
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(BootstrapFormMixin, forms.Form):
     name = forms.CharField(
         label="Tên gợi nhớ",
         max_length=64,

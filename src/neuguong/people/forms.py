@@ -54,6 +54,10 @@ class PersonEditForm(PersonForm):
         )
         if not current:
             del self.fields["citizen_id_clear"]
+        else:  # the tick box right under the number it removes
+            order = [name for name in self.fields if name != "citizen_id_clear"]
+            order.insert(order.index("citizen_id") + 1, "citizen_id_clear")
+            self.order_fields(order)
 
     def changes(self) -> dict:
         """The values to save: the CCCD only when a new one is typed or removal is ticked."""
