@@ -57,6 +57,7 @@ test-api: install
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	.venv/bin/lint-imports
 
 format: install
 	$(PY) -m ruff format .

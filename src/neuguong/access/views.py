@@ -28,7 +28,7 @@ def login_view(request):
             login(request, user)
             target = request.GET.get("next", "")
             if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-                target = "core:home"
+                target = "portal:home"
             return redirect(target)
         if getattr(request, "axes_locked_out", False):
             return lockout_response(request)
@@ -60,7 +60,7 @@ def password_change_view(request):
         update_session_auth_hash(request, user)
         password_change_done(user)
         messages.success(request, "Đã đổi mật khẩu.")
-        return redirect("core:home")
+        return redirect("portal:home")
     return render(request, "access/password_change.html", {"form": form})
 
 

@@ -173,25 +173,6 @@ def history_for(obj: models.Model, *, limit: int = 200) -> list[dict]:
     return history_rows(type(obj), events)
 
 
-def sensitive_access_list(*, user, query: str = "", since=None, until=None):
-    """Reveals of sensitive values (CCCD) of the people `user` may see, newest first: who saw whose, when
-    and why. The values themselves are never part of the log."""
-    from neuguong.access.scope import scope_for
-    from neuguong.core.text import search_key
-
-    from .models import SensitiveAccess
-
-    scope = scope_for(user)
-    qs = SensitiveAccess.objects.filter(scope.read_q("person__organization__path"))
-    if query:
-        qs = qs.filter(person__name_folded__contains=search_key(query))
-    if since:
-        qs = qs.filter(at__date__gte=since)
-    if until:
-        qs = qs.filter(at__date__lte=until)
-    return qs.select_related("user", "person", "person__organization").order_by("-at", "-pk")
-
-
 def history_for_records(records: Iterable[models.Model], *, limit: int = 200) -> list[dict]:
     """One history for a record and its parts (a target and its period reports, a campaign and its
     sessions), newest first, read as `history_for` reads one record: one query per model."""

@@ -1,6 +1,6 @@
 from django import forms
 
-from neuguong.core.forms import BootstrapFormMixin
+from neuguong.core.forms import BootstrapFormMixin, model_choice_field
 from neuguong.organizations.forms import OrganizationChoiceField
 
 from .models import CredentialKind, PersonStatus, Sex, TheoryLevel
@@ -77,7 +77,7 @@ class PersonCreateForm(PersonForm):
 
     def __init__(self, *args, queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = queryset
+        model_choice_field(self, "organization").queryset = queryset
 
 
 class PersonTransferForm(BootstrapFormMixin, forms.Form):
@@ -87,4 +87,10 @@ class PersonTransferForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = queryset
+        model_choice_field(self, "target").queryset = queryset
+
+
+class SensitiveAccessFilterForm(BootstrapFormMixin, forms.Form):
+    q = forms.CharField(label="Đảng viên", required=False, max_length=200)
+    since = forms.DateField(label="Từ ngày", required=False)
+    until = forms.DateField(label="Đến ngày", required=False)

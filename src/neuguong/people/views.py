@@ -13,8 +13,15 @@ from neuguong.core.registry import PEOPLE_LIST_LINKS, PERSON_PANELS
 from neuguong.organizations.models import Organization
 
 from . import services
-from .forms import PersonCreateForm, PersonEditForm, PersonFilterForm, PersonForm, PersonTransferForm
-from .selectors import SORTS, person_get, person_list
+from .forms import (
+    PersonCreateForm,
+    PersonEditForm,
+    PersonFilterForm,
+    PersonForm,
+    PersonTransferForm,
+    SensitiveAccessFilterForm,
+)
+from .selectors import SORTS, person_get, person_list, sensitive_access_list
 
 
 def people_filters(request) -> dict:
@@ -133,3 +140,20 @@ def person_transfer_view(request, person_id: int):
         "people/form.html",
         {"form": form, "title": f"Chuyển sinh hoạt: {person.full_name}", "person": person},
     )
+
+
+@login_required
+def sensitive_access_view(request):
+    """Nhật ký xem số CCCD: who saw whose CCCD in the user's subtree (XLSX: exactly what is shown)."""
+    if not scope_for(request.user).has_org_role:
+        raise Http404
+    form = SensitiveAccessFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    rows = sensitive_access_list(
+        user=request.user, query=data.get("q") or "", since=data.get("since"), until=data.get("until")
+    )
+    if request.GET.get("format") == "xlsx":
+        from .exports import sensitive_access_xlsx
+
+        return sensitive_access_xlsx(rows)
+    return render(request, "people/sensitive_access.html", {"form": form, **paginate(request, rows)})

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "neuguong.inspections",
     "neuguong.study",
     "neuguong.targets",
+    "neuguong.portal",
     # After neuguong.access, whose locale/ holds the Vietnamese for axes' labels and messages.
     "axes",
 ]
@@ -104,7 +105,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "neuguong.access.passwords.NameBasedValidator"},
 ]
 LOGIN_URL = "access:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "access:login"
 # Login throttling (access/throttle.py on django-axes' tables; README "Bảo mật"). Per username and client
 # address: LOGIN_FAILURE_LIMIT failures are free, then each attempt waits LOGIN_DELAY_SECONDS, doubled with

@@ -45,7 +45,7 @@ def attempt(username: str, password: str, ip: str, client: Client | None = None,
 
 
 def logged_in(response) -> bool:
-    return response.status_code == 302 and response["Location"] == reverse("core:home")
+    return response.status_code == 302 and response["Location"] == reverse("portal:home")
 
 
 def test_failures_spread_over_twenty_usernames_do_not_lock_others_at_that_address(tree):

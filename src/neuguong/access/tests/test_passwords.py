@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from neuguong.access.passwords import MSG_COMMON_VI, MSG_NAME_BASED, MSG_TOO_SHORT
-from neuguong.core.demo import DEMO_PASSWORD
 from neuguong.dataio.accounts import account_batch_run, account_batch_start, one_time_password
+from neuguong.portal.demo import DEMO_PASSWORD
 
 
 def messages_for(password, user=None) -> list[str]:

@@ -4,13 +4,14 @@ import pytest
 
 from neuguong.access.services import api_token_create
 from neuguong.commitments.models import Commitment
-from neuguong.core.api import MSG_INVALID, api
+from neuguong.core.api import MSG_INVALID
 from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError
 from neuguong.core.limits import MSG_TOO_LONG, TEXT_MAX
 from neuguong.core.text import normalize_code, normalize_text
 from neuguong.organizations.services import MSG_CODE_TAKEN, organization_create
 from neuguong.people.services import MSG_CARD_TAKEN, person_create
+from neuguong.portal.api import api
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from neuguong.people.services import citizen_id_reveal
 
-URL = reverse("audit:sensitive_access")
+URL = reverse("people:sensitive_access")
 
 
 @pytest.fixture
