@@ -52,6 +52,18 @@ def _sqlite_config(path: Path, *, conn_max_age: int = 0) -> dict:
     }
 
 
+def _server_database(url: str) -> dict:
+    config: dict = dict(dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60)))
+    config["CONN_HEALTH_CHECKS"] = True
+    if config["ENGINE"].endswith("postgresql"):
+        # JIT compilation costs seconds on the aggregate queries of reports and dashboards and saves
+        # nothing at these sizes.
+        config.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+        # Behind PgBouncer in transaction pooling a cursor cannot outlive its transaction (docs/deployment.md).
+        config["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
+    return config
+
+
 def database_config(base_dir: Path) -> dict:
     """SQLite in the project folder unless DATABASE_URL names another database."""
     url = os.environ.get("DATABASE_URL")
@@ -63,10 +75,14 @@ def database_config(base_dir: Path) -> dict:
                     "DATABASE_URL: SQLite needs a file, e.g. sqlite:////srv/neuguong.sqlite3"
                 )
             return _sqlite_config(Path(config["NAME"]), conn_max_age=config.get("CONN_MAX_AGE") or 0)
-        config["CONN_HEALTH_CHECKS"] = True
-        if config["ENGINE"].endswith("postgresql"):
-            # JIT compilation costs seconds on the aggregate queries of reports and dashboards and saves
-            # nothing at these sizes.
-            config.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
-        return config
+        return _server_database(url)
     return _sqlite_config(Path(os.environ.get("SQLITE_PATH", str(base_dir / "var" / "neuguong.sqlite3"))))
+
+
+def replica_database_config() -> dict | None:
+    """The read replica named by DATABASE_REPLICA_URL (a streaming standby of DATABASE_URL), if any.
+    In tests it mirrors the default database."""
+    url = os.environ.get("DATABASE_REPLICA_URL")
+    if not url:
+        return None
+    return {**_server_database(url), "TEST": {"MIRROR": "default"}}
