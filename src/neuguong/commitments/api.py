@@ -217,7 +217,7 @@ class ConfirmIn(Schema):
 
 
 @router.post("/commitments/{commitment_id}/confirm", response=CommitmentOut)
-def confirm_completion(request, commitment_id: int, payload: ConfirmIn):
+def confirm_completion(request, commitment_id: Id, payload: ConfirmIn):
     """The reviewer confirms a completion awaiting confirmation (status `awaiting_confirmation`)."""
     commitment = commitment_get(user=request.user, commitment_id=commitment_id)
     services.completion_confirm(actor=request.user, commitment=commitment, note=payload.note)
