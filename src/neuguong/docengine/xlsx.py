@@ -34,6 +34,8 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from neuguong.core.xlsx_cells import cell_value
+
 FONT_NAME = "Times New Roman"
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -107,8 +109,13 @@ def _add_data_styles(wb: Workbook) -> None:
         )
 
 
-def _cell(ws, value, *, style: str | None = None, font: Font | None = None, **formats) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
+def _cell(
+    ws, value, *, formula: bool = False, style: str | None = None, font: Font | None = None, **formats
+) -> WriteOnlyCell:
+    """A cell of `value`: data (user text included) through `cell_value`, never a formula; `formula`:
+    ours, written as a formula on purpose (totals, shares)."""
+    safe = value if formula else cell_value(ws, value)
+    cell = safe if isinstance(safe, WriteOnlyCell) else WriteOnlyCell(ws, value=safe)
     if style:
         cell.style = style
     if font:
@@ -160,12 +167,12 @@ def _write_sheet(ws, sheet: AnnexSheet) -> None:
         cells = []
         for c, column in enumerate(sheet.columns, start=1):
             value = values[c - 1] if c - 1 < len(values) else None
-            if column.formula:
+            if column.formula:  # ours: written as a formula on purpose
                 total = total_refs.get(c) or next(iter(total_refs.values()), "0")
                 value = column.formula.format(row=r, total=total)
             # One named style per kind (font, box, number format, alignment), set by name: building
             # four style objects per cell made a 1,500-row annex take seconds.
-            cells.append(_cell(ws, value, style=styles[c - 1]))
+            cells.append(_cell(ws, value, formula=bool(column.formula), style=styles[c - 1]))
         ws.append(cells)
     if r != last:
         raise ValueError(f"AnnexSheet {sheet.title!r}: {r - first + 1} rows written, {sheet.count} announced")
@@ -174,14 +181,15 @@ def _write_sheet(ws, sheet: AnnexSheet) -> None:
         for c, column in enumerate(sheet.columns, start=1):
             letter = get_column_letter(c)
             if c == 1:
-                value = sheet.total_label
+                value = sheet.total_label  # ours, but text: written as text
             elif column.total:
                 value = f"=SUM({letter}{first}:{letter}{last})" if sheet.count else 0
             elif column.formula and column.kind == "percent":
                 value = column.formula.format(row=totals_row, total=f"${letter}${totals_row}")
             else:
                 value = None
-            totals.append(_cell(ws, value, font=bold, border=BOX, number_format=NUMBER_FORMATS[column.kind]))
+            formats = {"font": bold, "border": BOX, "number_format": NUMBER_FORMATS[column.kind]}
+            totals.append(_cell(ws, value, formula=c > 1, **formats))
         ws.append(totals)
     if sheet.note:
         if not sheet.has_totals:
