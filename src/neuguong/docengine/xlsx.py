@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -111,11 +112,11 @@ def _add_data_styles(wb: Workbook) -> None:
 
 def _cell(
     ws, value, *, formula: bool = False, style: str | None = None, font: Font | None = None, **formats
-) -> WriteOnlyCell:
+) -> Cell:
     """A cell of `value`: data (user text included) through `cell_value`, never a formula; `formula`:
     ours, written as a formula on purpose (totals, shares)."""
     safe = value if formula else cell_value(ws, value)
-    cell = safe if isinstance(safe, WriteOnlyCell) else WriteOnlyCell(ws, value=safe)
+    cell = safe if isinstance(safe, Cell) else WriteOnlyCell(ws, value=safe)  # WriteOnlyCell makes a Cell
     if style:
         cell.style = style
     if font:
