@@ -2,6 +2,7 @@
 edits or scores those trees, and the PAR-index version numbers are not taken by them."""
 
 import pytest
+from django.http import Http404
 
 from neuguong.core.errors import BusinessError
 from neuguong.targets import selectors, services
@@ -30,7 +31,7 @@ def test_targets_pages_and_api_never_see_an_evaluation_criteria_tree(tree, login
     client = login(tree.staff)
     assert client.get(f"/chi-tieu/cham-diem/bo/{criteria.pk}/").status_code == 404
     component = Component.objects.filter(criterion__area__scoring_set=criteria).first()
-    with pytest.raises(Exception):  # noqa: B017 (Http404: the tree is not targets')
+    with pytest.raises(Http404):
         selectors.component_for_edit(user=tree.staff, component_id=component.pk)
 
 
