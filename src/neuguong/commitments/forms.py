@@ -2,7 +2,7 @@ from django import forms
 
 from neuguong.core.forms import BootstrapFormMixin
 
-from .models import CommitmentCategory, SourceKind
+from .models import CommitmentCategory, Outcome, SourceKind
 from .status import STATUS_LABELS
 
 
@@ -108,6 +108,17 @@ class ReportForm(BootstrapFormMixin, forms.Form):
 
 class CompleteForm(BootstrapFormMixin, forms.Form):
     completed_on = forms.DateField(label="Ngày hoàn thành")
+    outcome = forms.ChoiceField(
+        label="Kết quả so với yêu cầu",
+        choices=[c for c in Outcome.choices if c[0]],
+        initial=Outcome.MET,
+        required=False,
+        help_text="Dùng khi đánh giá, xếp loại cuối năm (tỷ lệ nhiệm vụ vượt yêu cầu).",
+    )
+
+    def clean_outcome(self) -> str:
+        return self.cleaned_data.get("outcome") or Outcome.MET
+
     note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -32,6 +32,7 @@ from .models import (
     ExtensionState,
     Halt,
     OutboxStatus,
+    Outcome,
     Pledge,
     PledgeTemplate,
     ProgressReport,
@@ -67,6 +68,7 @@ MSG_ALREADY_DONE = "Nhiệm vụ đã hoàn thành."
 MSG_NOT_DONE = "Nhiệm vụ chưa hoàn thành."
 MSG_COMPLETED_FUTURE = "Ngày hoàn thành không được sau ngày hôm nay."
 MSG_COMPLETED_BEFORE_START = "Ngày hoàn thành không được trước ngày bắt đầu."
+MSG_OUTCOME = "Chọn kết quả so với yêu cầu: vượt, đạt hoặc không đạt yêu cầu."
 MSG_REPORT_DECIDED = "Báo cáo này đã được xem xét."
 MSG_NOTHING_TO_RETURN = "Không có báo cáo hay kết quả hoàn thành nào để trả lại."
 MSG_RETURN_NOTE = "Cần ghi ý kiến khi trả lại báo cáo."
@@ -690,10 +692,11 @@ def commitment_return(
         report_return(actor=actor, report=report, note=note)
         commitment.refresh_from_db()
     if commitment.completed_on is not None:
-        before = snapshot(commitment, ["completed_on", "is_returned"])
+        before = snapshot(commitment, ["completed_on", "is_returned", "outcome"])
         commitment.completed_on = None
         commitment.is_returned = True
-        commitment.save(update_fields=["completed_on", "is_returned", "updated_at"])
+        commitment.outcome = Outcome.NONE
+        commitment.save(update_fields=["completed_on", "is_returned", "outcome", "updated_at"])
         events.completion_returned(actor=actor, commitment=commitment, before=before, note=note)
     elif report is None:
         raise BusinessError(MSG_NOTHING_TO_RETURN)
@@ -706,11 +709,20 @@ def commitment_return(
 
 @transaction.atomic
 def commitment_complete(
-    *, actor, commitment: Commitment, completed_on: dt.date, note: str = "", today: dt.date | None = None
+    *,
+    actor,
+    commitment: Commitment,
+    completed_on: dt.date,
+    note: str = "",
+    outcome: str = Outcome.MET,
+    today: dt.date | None = None,
 ) -> Commitment:
-    """Mark done on `completed_on` (on the deadline date is on time). The responsible person or a
-    supervisor may do it; a supervisor can still return it."""
+    """Mark done on `completed_on` (on the deadline date is on time), with the result against what was
+    required (vượt / đạt / không đạt). The responsible person or a supervisor may do it; a supervisor can
+    still return it."""
     today = today or local_today()
+    if outcome not in (Outcome.EXCEEDED, Outcome.MET, Outcome.NOT_MET):
+        raise BusinessError(MSG_OUTCOME, field="outcome")
     commitment = _locked(commitment)
     _require_manage_or_own(actor, commitment)
     if commitment.halt == Halt.CANCELLED:
@@ -722,8 +734,9 @@ def commitment_complete(
         raise BusinessError(MSG_COMPLETED_FUTURE, field="completed_on")
     if commitment.start_on and completed_on < commitment.start_on:
         raise BusinessError(MSG_COMPLETED_BEFORE_START, field="completed_on")
-    before = snapshot(commitment, ["completed_on", "progress", "is_returned", "completion_note"])
+    before = snapshot(commitment, ["completed_on", "progress", "is_returned", "completion_note", "outcome"])
     commitment.completed_on = completed_on
+    commitment.outcome = outcome
     commitment.progress = 100
     commitment.is_returned = False
     commitment.completion_note = (note or "").strip()

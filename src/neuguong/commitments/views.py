@@ -315,7 +315,11 @@ def complete_view(request, commitment_id: int):
         request,
         commitment,
         lambda d: services.commitment_complete(
-            actor=request.user, commitment=commitment, completed_on=d["completed_on"], note=d["note"]
+            actor=request.user,
+            commitment=commitment,
+            completed_on=d["completed_on"],
+            note=d["note"],
+            outcome=d["outcome"],
         ),
         form_class=CompleteForm,
         form_key="complete_form",
