@@ -39,9 +39,13 @@ class RuleSetStatus(models.TextChoices):
 def _tree_q(user, lookup: str = "organization__path") -> Q:
     """The owner's subtree, or an ancestor's: a bloc's rule set applies to every organisation under it."""
     from neuguong.access.scope import scope_for
-    from neuguong.targets.models import _tree_q as targets_tree_q
+    from neuguong.targets.models import ancestor_paths
 
-    return targets_tree_q(scope_for(user), lookup)
+    scope = scope_for(user)
+    ancestors = sorted({a for path in scope.read_paths for a in ancestor_paths(path)})
+    if scope.is_global or not ancestors:
+        return scope.read_q(lookup)
+    return scope.read_q(lookup) | Q(**{f"{lookup}__in": ancestors})
 
 
 class RuleSetQuerySet(models.QuerySet):
