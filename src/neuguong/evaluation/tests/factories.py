@@ -60,10 +60,11 @@ def commitment(
     person, *, deadline: dt.date, completed_on: dt.date | None = None, outcome: str = "", **kwargs
 ):
     """A commitment straight in the table (the facts read whatever wrote it)."""
+    responsible = kwargs.pop("responsible_person", person)
     return Commitment.objects.create(
         title=kwargs.pop("title", "Nhiệm vụ chuyên môn"),
         organization=kwargs.pop("organization", person.organization),
-        responsible_person=person,
+        responsible_person=responsible,
         deadline=deadline,
         original_deadline=kwargs.pop("original_deadline", deadline),
         completed_on=completed_on,
