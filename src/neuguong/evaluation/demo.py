@@ -52,15 +52,15 @@ def _rule_set(code: str) -> RuleSet:
 
 
 def _grades_for(rng: random.Random, criteria, target: Level) -> dict[str, str]:
-    """Grades that give `target` under 124's grade levels."""
+    """Grades that give exactly `target` under 124's grade levels (the task-results group, "II", decides
+    between HTXSNV and HTTNV)."""
     grades = {}
     for leaf in criteria.leaves:
+        key = leaf.area == "II"
         if target == Level.HTXS:
-            grades[leaf.code] = (
-                Grade.EXCELLENT if leaf.area == "II" else rng.choice([Grade.EXCELLENT, Grade.GOOD])
-            )
+            grades[leaf.code] = Grade.EXCELLENT if key else rng.choice([Grade.EXCELLENT, Grade.GOOD])
         elif target == Level.HTT:
-            grades[leaf.code] = rng.choice([Grade.GOOD, Grade.GOOD, Grade.EXCELLENT])
+            grades[leaf.code] = Grade.GOOD if key else rng.choice([Grade.GOOD, Grade.GOOD, Grade.EXCELLENT])
         elif target == Level.HT:
             grades[leaf.code] = rng.choice([Grade.GOOD, Grade.AVERAGE])
         else:
@@ -100,13 +100,22 @@ def _decided_124(
     reviews = list(
         period.reviews.select_related("person", "organization", "home_organization", "period__rule_set")
     )
-    targets = _targets(rng, len(reviews))
-    for review, target in zip(reviews, targets, strict=True):
+    for review in reviews:
         if review.is_exempt:
             services.review_excuse(
                 actor=actor, review=review, reason="Đảng viên được miễn sinh hoạt do tuổi cao"
             )
-            continue
+    reviews = [r for r in reviews if not r.is_exempt]
+    # The quota is counted per grassroots organisation (members) or group of organisations: so are targets.
+    groups: dict[str, list] = {}
+    for review in reviews:
+        groups.setdefault(review.quota_group, []).append(review)
+    planned = [
+        (review, target)
+        for members in groups.values()
+        for review, target in zip(members, _targets(rng, len(members)), strict=True)
+    ]
+    for review, target in planned:
         criteria = services.review_criteria(review)
         grades = _grades_for(rng, criteria, target)
         services.review_self_assess(
@@ -116,6 +125,7 @@ def _decided_124(
             actor=actor,
             review=review,
             grades=grades,
+            level=target,
             votes_present=max(3, len(reviews) // 8),
             votes_for=max(3, len(reviews) // 8),
             votes_against=0,

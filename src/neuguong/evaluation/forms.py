@@ -153,6 +153,25 @@ class CriteriaForm(BootstrapFormMixin, forms.Form):
         return [self[name] for name in self.fields if not name.startswith(("s_", "g_"))]
 
 
+class ReportFilterForm(forms.Form):
+    """The report's organisation, asked by name (search as you type), and year."""
+
+    organization = forms.ModelChoiceField(
+        label="Tổ chức đảng",
+        queryset=Organization.objects.none(),
+        required=False,
+        widget=PickerWidget("organization"),
+    )
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100, required=False)
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = (
+            organizations if organizations is not None else Organization.objects.none()
+        )
+        self.fields["year"].widget.attrs.update({"class": "form-control"})
+
+
 class SelfAssessmentForm(CriteriaForm):
     text = forms.CharField(
         label="Bản tự kiểm điểm (ưu điểm; hạn chế, khuyết điểm; nguyên nhân; biện pháp khắc phục)",

@@ -2,6 +2,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from neuguong.evaluation.levels import LEVEL_COLOURS, Grade, Level, fmt, short
 
@@ -22,7 +23,7 @@ def level_label(value) -> str:
 def level_badge(value, full: bool = False):
     """A level as a badge, its full name for screen readers and on hover."""
     if value not in Level.values:
-        return format_html('<span class="text-muted">—</span>')
+        return mark_safe('<span class="text-muted">—</span>')
     level = Level(value)
     return format_html(
         '<span class="badge text-bg-{} status-badge" title="{}">{}</span>',

@@ -37,7 +37,13 @@ def api(client):
 def _open(api, tree, **extra):
     response = api(tree.secretary_a).post(
         "/api/v1/evaluation/periods",
-        {"organization": "A", "year": dt.date.today().year, "rule_set": "366", "includes_organizations": False, **extra},
+        {
+            "organization": "A",
+            "year": dt.date.today().year,
+            "rule_set": "366",
+            "includes_organizations": False,
+            **extra,
+        },
     )
     assert response.status_code == 201, response.content
     return response.json()
@@ -51,7 +57,9 @@ def test_a_period_is_opened_listed_and_hidden_from_other_subtrees(tree, api):
     assert api(tree.secretary_b).get("/api/v1/evaluation/periods").json()["count"] == 0
     assert api(tree.secretary_b).get(f"/api/v1/evaluation/periods/{period['id']}").status_code == 404
     # Someone else's organisation: 404, like a missing one.
-    response = api(tree.secretary_b).post("/api/v1/evaluation/periods", {"organization": "A", "year": YEAR, "rule_set": "366"})
+    response = api(tree.secretary_b).post(
+        "/api/v1/evaluation/periods", {"organization": "A", "year": YEAR, "rule_set": "366"}
+    )
     assert response.status_code == 404
 
 
@@ -78,24 +86,47 @@ def test_self_propose_decide_and_summary_through_the_api(tree, api):
     year = dt.date.today().year
     for month in range(1, 11):  # all on time, 3 of 10 exceeding
         for person in (tree.person_a, tree.person_a2):
-            commitment(person, deadline=dt.date(year, month, 10), completed_on=dt.date(year, month, 5), outcome="exceeded" if month <= 3 else "met")
+            commitment(
+                person,
+                deadline=dt.date(year, month, 10),
+                completed_on=dt.date(year, month, 5),
+                outcome="exceeded" if month <= 3 else "met",
+            )
     period = _open(api, tree)
     listed = api(tree.secretary_a).get("/api/v1/evaluation/reviews", {"period": period["id"]}).json()
     assert listed["count"] == 2
     mine = next(r for r in listed["items"] if r["subject"] == tree.person_a.pk)
     assert mine["state"] == "not_started" and mine["subject_type"] == "person"
     member = api(tree.member_a)
-    response = member.post(f"/api/v1/evaluation/reviews/{mine['id']}/self", {"text": "Bản tự kiểm điểm", "scores": scores()})
+    response = member.post(
+        f"/api/v1/evaluation/reviews/{mine['id']}/self", {"text": "Bản tự kiểm điểm", "scores": scores()}
+    )
     assert response.status_code == 200, response.content
     assert response.json()["self_score"] == "100.00" and response.json()["state"] == "self_assessed"
     # The member cannot propose; another subtree cannot see.
-    assert member.post(f"/api/v1/evaluation/reviews/{mine['id']}/propose", {"scores": scores()}).status_code == 404
-    assert api(tree.secretary_b).post(f"/api/v1/evaluation/reviews/{mine['id']}/propose", {"score": 90}).status_code == 404
+    assert (
+        member.post(f"/api/v1/evaluation/reviews/{mine['id']}/propose", {"scores": scores()}).status_code
+        == 404
+    )
+    assert (
+        api(tree.secretary_b)
+        .post(f"/api/v1/evaluation/reviews/{mine['id']}/propose", {"score": 90})
+        .status_code
+        == 404
+    )
     secretary = api(tree.secretary_a)
-    bad = secretary.post(f"/api/v1/evaluation/reviews/{mine['id']}/propose", {"scores": scores(), "score": "99"})
-    assert bad.status_code == 400 and bad.json()["detail"] == services.MSG_TOTAL_MISMATCH.format(total="100", score="99")
+    bad = secretary.post(
+        f"/api/v1/evaluation/reviews/{mine['id']}/propose", {"scores": scores(), "score": "99"}
+    )
+    assert bad.status_code == 400 and bad.json()["detail"] == services.MSG_TOTAL_MISMATCH.format(
+        total="100", score="99"
+    )
     answer = secretary.post(f"/api/v1/evaluation/reviews/{mine['id']}/propose", {"scores": scores()}).json()
-    assert answer["proposed_level"] == "htxs" and answer["allowed_level"] == "htxs" and answer["base_level"] == "htxs"
+    assert (
+        answer["proposed_level"] == "htxs"
+        and answer["allowed_level"] == "htxs"
+        and answer["base_level"] == "htxs"
+    )
     assert answer["facts"]["tasks"]["on_time_rate"] == "100.00" and answer["facts"]["tasks"]["exceeded"] == 3
     assert answer["task_results_proposal"]["4.1"] == "15.00"
     other = next(r for r in listed["items"] if r["subject"] == tree.person_a2.pk)
@@ -106,7 +137,10 @@ def test_self_propose_decide_and_summary_through_the_api(tree, api):
     # 1 HTXSNV for 1 HTTNV breaks the 20 % quota: refused naming the rule, nothing decided.
     refused = secretary.post(f"/api/v1/evaluation/periods/{period['id']}/decide", {})
     assert refused.status_code == 400
-    assert "Vượt tỷ lệ Hoàn thành xuất sắc nhiệm vụ" in refused.json()["detail"] and "Quy định 366-QĐ/TW" in refused.json()["detail"]
+    assert (
+        "Vượt tỷ lệ Hoàn thành xuất sắc nhiệm vụ" in refused.json()["detail"]
+        and "Quy định 366-QĐ/TW" in refused.json()["detail"]
+    )
     assert not Review.objects.exclude(decided_level="").exists()
     decided = secretary.post(
         f"/api/v1/evaluation/periods/{period['id']}/decide", {"levels": {str(mine["id"]): "htt"}}

@@ -30,15 +30,33 @@ def _facts(period, person):
 @pytest.mark.django_db
 def test_the_on_time_rate_follows_the_one_status_rule(tree, period):
     person = tree.person_a
-    commitment(person, deadline=dt.date(YEAR, 3, 1), completed_on=dt.date(YEAR, 3, 1))  # on the deadline: on time
+    commitment(
+        person, deadline=dt.date(YEAR, 3, 1), completed_on=dt.date(YEAR, 3, 1)
+    )  # on the deadline: on time
     commitment(person, deadline=dt.date(YEAR, 4, 1), completed_on=dt.date(YEAR, 4, 2))  # late
     commitment(person, deadline=dt.date(YEAR, 5, 1), is_returned=True)  # returned, past its deadline: overdue
     commitment(person, deadline=dt.date(YEAR, 12, 31))  # not yet due: in neither part
-    commitment(person, deadline=dt.date(YEAR, 6, 1), halt="suspended", halt_reason="Chờ", halted_by=tree.staff)
-    commitment(person, deadline=dt.date(YEAR - 1, 12, 31), completed_on=dt.date(YEAR - 1, 12, 1))  # other year
+    commitment(
+        person, deadline=dt.date(YEAR, 6, 1), halt="suspended", halt_reason="Chờ", halted_by=tree.staff
+    )
+    commitment(
+        person, deadline=dt.date(YEAR - 1, 12, 31), completed_on=dt.date(YEAR - 1, 12, 1)
+    )  # other year
     tasks = _facts(period, person)["tasks"]
-    assert (tasks["on_time"], tasks["late"], tasks["overdue"], tasks["returned"], tasks["open"], tasks["left_out"]) == (
-        1, 1, 1, 1, 1, 1,
+    assert (
+        tasks["on_time"],
+        tasks["late"],
+        tasks["overdue"],
+        tasks["returned"],
+        tasks["open"],
+        tasks["left_out"],
+    ) == (
+        1,
+        1,
+        1,
+        1,
+        1,
+        1,
     )
     assert tasks["counted"] == 3 and tasks["on_time_rate"] == "33.33"
     labels = {item["status_label"] for item in tasks["items"]}
@@ -60,11 +78,21 @@ def test_exceeded_counts_completed_commitments_whose_outcome_exceeded(tree, peri
 def test_the_pledge_items_kept_and_broken(tree, period):
     person = tree.person_a
     pledge = Pledge.objects.create(
-        person=person, organization=person.organization, year=YEAR, registered_on=dt.date(YEAR, 1, 10), entered_by=tree.staff
+        person=person,
+        organization=person.organization,
+        year=YEAR,
+        registered_on=dt.date(YEAR, 1, 10),
+        entered_by=tree.staff,
     )
-    source = {"source_type": ContentType.objects.get_for_model(Pledge), "source_id": pledge.pk, "source_kind": "pledge"}
+    source = {
+        "source_type": ContentType.objects.get_for_model(Pledge),
+        "source_id": pledge.pk,
+        "source_kind": "pledge",
+    }
     commitment(person, deadline=dt.date(YEAR, 6, 30), completed_on=dt.date(YEAR, 6, 1), **source)
-    commitment(person, deadline=dt.date(YEAR, 6, 30), completed_on=dt.date(YEAR, 6, 1), outcome="not_met", **source)
+    commitment(
+        person, deadline=dt.date(YEAR, 6, 30), completed_on=dt.date(YEAR, 6, 1), outcome="not_met", **source
+    )
     commitment(person, deadline=dt.date(YEAR, 7, 30), **source)  # overdue: broken
     commitment(person, deadline=dt.date(YEAR, 12, 31), **source)  # not yet due
     pledge_facts = _facts(period, person)["pledge"]
@@ -79,19 +107,32 @@ def test_only_concluded_breaches_count_and_disciplines_of_the_period(tree, perio
 
     program = make_program(tree)
     draft = make_inspection(tree, program=program, people=[tree.person_a])
-    Breach.objects.create(inspection=draft, person=tree.person_a, description="Chưa kết luận", created_by=tree.staff)
+    Breach.objects.create(
+        inspection=draft, person=tree.person_a, description="Chưa kết luận", created_by=tree.staff
+    )
     concluded = make_inspection(tree, program=program, people=[tree.person_a])
     concluded.state = InspectionState.CONCLUDED
     concluded.decided_on, concluded.concluded_on = dt.date(YEAR, 3, 1), dt.date(YEAR, 4, 1)
     concluded.save()
-    Breach.objects.create(inspection=concluded, person=tree.person_a, description="Đã kết luận", created_by=tree.staff)
+    Breach.objects.create(
+        inspection=concluded, person=tree.person_a, description="Đã kết luận", created_by=tree.staff
+    )
     Discipline.objects.create(
-        person=tree.person_a, form="reprimand", decided_on=dt.date(YEAR - 1, 12, 1), decision_number="1", reason="năm trước",
+        person=tree.person_a,
+        form="reprimand",
+        decided_on=dt.date(YEAR - 1, 12, 1),
+        decision_number="1",
+        reason="năm trước",
         created_by=tree.staff,
     )
     Discipline.objects.create(
-        person=tree.person_a, form="warning", decided_on=dt.date(YEAR, 5, 1), decision_number="2", reason="trong năm",
-        self_remedied=True, created_by=tree.staff,
+        person=tree.person_a,
+        form="warning",
+        decided_on=dt.date(YEAR, 5, 1),
+        decision_number="2",
+        reason="trong năm",
+        self_remedied=True,
+        created_by=tree.staff,
     )
     person_facts = _facts(period, tree.person_a)
     assert [b["description"] for b in person_facts["breaches"]] == ["Đã kết luận"]
@@ -113,10 +154,24 @@ def test_study_attendance_reflections_and_plans(tree, period):
         Session,
     )
 
-    campaign = Campaign.objects.create(title="Nghị quyết Đại hội XIV", level="central", organizer=tree.org_a, audience_root=tree.org_a, created_by=tree.staff)
-    session = Session.objects.create(campaign=campaign, title="Buổi 1", held_on=dt.date(YEAR, 3, 1), place="Hội trường")
+    campaign = Campaign.objects.create(
+        title="Nghị quyết Đại hội XIV",
+        level="central",
+        organizer=tree.org_a,
+        audience_root=tree.org_a,
+        created_by=tree.staff,
+    )
+    session = Session.objects.create(
+        campaign=campaign, title="Buổi 1", held_on=dt.date(YEAR, 3, 1), place="Hội trường"
+    )
     invitee = Invitee.objects.create(campaign=campaign, person=tree.person_a, organization=tree.branch_a)
-    Attendance.objects.create(session=session, invitee=invitee, status=AttendanceStatus.PRESENT, method=AttendanceMethod.SECRETARY, marked_by=tree.staff)
+    Attendance.objects.create(
+        session=session,
+        invitee=invitee,
+        status=AttendanceStatus.PRESENT,
+        method=AttendanceMethod.SECRETARY,
+        marked_by=tree.staff,
+    )
     Reflection.objects.create(invitee=invitee, status="graded", grade="good", entered_by=tree.staff)
     study = _facts(period, tree.person_a)["study"]
     assert (study["campaigns"], study["attended"], study["reflections_graded"]) == (1, 1, 1)
@@ -135,10 +190,28 @@ def test_a_list_of_people_costs_a_fixed_number_of_queries(tree, period, django_a
 
 @pytest.mark.django_db
 def test_an_organisation_s_facts_are_its_own_tasks_and_its_units(tree):
-    period = open_period(tree, organization=tree.root, actor=tree.staff, includes_members=False, includes_organizations=True)
-    commitment(tree.person_a, deadline=dt.date(YEAR, 3, 1), completed_on=dt.date(YEAR, 3, 5), organization=tree.org_a, responsible_person=None, lead_unit=tree.org_a)
-    commitment(tree.person_a, deadline=dt.date(YEAR, 3, 1), completed_on=dt.date(YEAR, 3, 1))  # a member's own: not the unit's
-    Discipline.objects.create(organization=tree.branch_a, form="reprimand", decided_on=dt.date(YEAR, 2, 1), decision_number="9", reason="x", created_by=tree.staff)
+    period = open_period(
+        tree, organization=tree.root, actor=tree.staff, includes_members=False, includes_organizations=True
+    )
+    commitment(
+        tree.person_a,
+        deadline=dt.date(YEAR, 3, 1),
+        completed_on=dt.date(YEAR, 3, 5),
+        organization=tree.org_a,
+        responsible_person=None,
+        lead_unit=tree.org_a,
+    )
+    commitment(
+        tree.person_a, deadline=dt.date(YEAR, 3, 1), completed_on=dt.date(YEAR, 3, 1)
+    )  # a member's own: not the unit's
+    Discipline.objects.create(
+        organization=tree.branch_a,
+        form="reprimand",
+        decided_on=dt.date(YEAR, 2, 1),
+        decision_number="9",
+        reason="x",
+        created_by=tree.staff,
+    )
     org_facts = facts.organization_facts(period, [tree.org_a.pk], today=AS_OF)[tree.org_a.pk]
     assert (org_facts["tasks"]["late"], org_facts["tasks"]["on_time"]) == (1, 0)
     assert org_facts["units"]["disciplined"] == 1

@@ -12,7 +12,7 @@ from neuguong.access.services import api_token_create
 from neuguong.docengine.docformat import document_text
 from neuguong.evaluation import selectors, services
 
-from .factories import YEAR, open_period, review_of, scores, self_and_propose
+from .factories import YEAR, open_period, review_of, self_and_propose
 
 LATER = dt.date(YEAR + 1, 1, 6)
 
@@ -24,13 +24,19 @@ def decided(tree):
     for person, grade in ((tree.person_a, "good"), (tree.person_a2, "average")):
         review = review_of(last, person)
         grades = {leaf.code: grade for leaf in services.review_criteria(review).leaves}
-        services.review_self_assess(actor=tree.secretary_a, review=review, text="x", grades=grades, today=dt.date(YEAR - 1, 12, 1))
-        services.review_propose(actor=tree.secretary_a, review=review, grades=grades, today=dt.date(YEAR - 1, 12, 10))
+        services.review_self_assess(
+            actor=tree.secretary_a, review=review, text="x", grades=grades, today=dt.date(YEAR - 1, 12, 1)
+        )
+        services.review_propose(
+            actor=tree.secretary_a, review=review, grades=grades, today=dt.date(YEAR - 1, 12, 10)
+        )
     services.period_decide(actor=tree.secretary_a, period=last, decided_on=dt.date(YEAR, 1, 5), today=LATER)
     period = open_period(tree, includes_organizations=False)
     self_and_propose(tree, review_of(period, tree.person_a))
     self_and_propose(tree, review_of(period, tree.person_a2))
-    services.period_decide(actor=tree.secretary_a, period=period, decided_on=dt.date(YEAR, 12, 28), today=LATER)
+    services.period_decide(
+        actor=tree.secretary_a, period=period, decided_on=dt.date(YEAR, 12, 28), today=LATER
+    )
     period.refresh_from_db()
     return period
 
@@ -52,11 +58,20 @@ def test_the_year_report_agrees_on_page_docx_xlsx_and_api(tree, decided, login, 
     assert [row["before"] for row in report.comparison()] == [0, 1, 1, 0]
     browser = login(tree.secretary_a)
     page = browser.get(f"/danh-gia/bao-cao/?org=A&year={YEAR}").content.decode()
-    assert re.search(r'id="comparison".*?Hoàn thành tốt nhiệm vụ</td><td class="text-end" data-label="Năm 2025">2</td>', page, re.S)
+    assert re.search(
+        r'id="comparison".*?Hoàn thành tốt nhiệm vụ</td><td class="text-end" data-label="Năm 2025">2</td>',
+        page,
+        re.S,
+    )
     docx = document_text(browser.get(f"/danh-gia/bao-cao/?org=A&year={YEAR}&format=docx").content)
-    assert "KẾT QUẢ KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG TỔ CHỨC ĐẢNG VÀ ĐẢNG VIÊN NĂM 2025".lower() in docx.lower()
+    assert (
+        "KẾT QUẢ KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG TỔ CHỨC ĐẢNG VÀ ĐẢNG VIÊN NĂM 2025".lower()
+        in docx.lower()
+    )
     assert "Hoàn thành tốt nhiệm vụ 2 (100 %)" in docx
-    workbook = load_workbook(io.BytesIO(browser.get(f"/danh-gia/bao-cao/?org=A&year={YEAR}&format=xlsx").content))
+    workbook = load_workbook(
+        io.BytesIO(browser.get(f"/danh-gia/bao-cao/?org=A&year={YEAR}&format=xlsx").content)
+    )
     rows = [list(r) for r in workbook["PL1 Đảng viên"].iter_rows(values_only=True)]
     header = next(r for r in rows if r and "HTTNV" in r)
     data = rows[rows.index(header) + 1]

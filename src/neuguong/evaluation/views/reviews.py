@@ -102,18 +102,21 @@ def _review_context(request, review, forms: dict | None = None) -> dict:
         and review.state not in (ReviewState.EXCUSED, ReviewState.LEFT),
         "self_form": forms.get("self")
         or SelfAssessmentForm(
+            auto_id="self_%s",
             criteria=criteria,
             points=points,
             initial_values=initial_self,
             initial={"text": self_entry.text if self_entry else "", "level": review.self_level},
         ),
-        "meeting_form": forms.get("meeting") or MeetingForm(initial={"level": review.self_level}),
-        "opinion_form": forms.get("opinion") or OpinionForm(),
+        "meeting_form": forms.get("meeting")
+        or MeetingForm(auto_id="meeting_%s", initial={"level": review.self_level}),
+        "opinion_form": forms.get("opinion") or OpinionForm(auto_id="opinion_%s"),
         "proposal_form": forms.get("proposal")
-        or ProposalForm(initial_values=initial_proposal, **form_kwargs),
-        "appraisal_form": forms.get("appraisal") or AppraisalForm(initial={"level": review.proposed_level}),
-        "return_form": forms.get("return") or ReasonForm(),
-        "excuse_form": forms.get("excuse") or ReasonForm(),
+        or ProposalForm(auto_id="proposal_%s", initial_values=initial_proposal, **form_kwargs),
+        "appraisal_form": forms.get("appraisal")
+        or AppraisalForm(auto_id="appraisal_%s", initial={"level": review.proposed_level}),
+        "return_form": forms.get("return") or ReasonForm(auto_id="return_%s"),
+        "excuse_form": forms.get("excuse") or ReasonForm(auto_id="excuse_%s"),
         "open_form": next(iter(forms), ""),
         "history": history_for(review) if can_review or can_decide else [],
         "levels": Level,
@@ -139,16 +142,18 @@ def _step(request, review_id: int, key: str, form, run, success):
     return _review_page(request, review, forms={key: form}, status=400)
 
 
-def _criteria_form(request, review_id: int, form_class):
+def _criteria_form(request, review_id: int, form_class, auto_id: str):
     review = selectors.review_get(user=request.user, review_id=review_id)
     rules = review.period.rule_set.rules()
-    return form_class(request.POST, criteria=services.review_criteria(review), points=rules.is_points)
+    return form_class(
+        request.POST, auto_id=auto_id, criteria=services.review_criteria(review), points=rules.is_points
+    )
 
 
 @login_required
 @require_POST
 def review_self_view(request, review_id: int):
-    form = _criteria_form(request, review_id, SelfAssessmentForm)
+    form = _criteria_form(request, review_id, SelfAssessmentForm, "self_%s")
     return _step(
         request,
         review_id,
@@ -172,7 +177,7 @@ def review_meeting_view(request, review_id: int):
         request,
         review_id,
         "meeting",
-        MeetingForm(request.POST),
+        MeetingForm(request.POST, auto_id="meeting_%s"),
         lambda review, data: services.review_meeting(actor=request.user, review=review, **data),
         lambda r: f"Đã ghi kết quả chi bộ kiểm điểm {r.subject_name}.",
     )
@@ -185,7 +190,7 @@ def review_opinion_view(request, review_id: int):
         request,
         review_id,
         "opinion",
-        OpinionForm(request.POST),
+        OpinionForm(request.POST, auto_id="opinion_%s"),
         lambda review, data: services.opinion_add(actor=request.user, review=review, **data),
         lambda o: f"Đã thêm ý kiến của {o.body_name or o.get_body_display()} về {o.review.subject_name}.",
     )
@@ -194,7 +199,7 @@ def review_opinion_view(request, review_id: int):
 @login_required
 @require_POST
 def review_propose_view(request, review_id: int):
-    form = _criteria_form(request, review_id, ProposalForm)
+    form = _criteria_form(request, review_id, ProposalForm, "proposal_%s")
     return _step(
         request,
         review_id,
@@ -223,7 +228,7 @@ def review_appraise_view(request, review_id: int):
         request,
         review_id,
         "appraisal",
-        AppraisalForm(request.POST),
+        AppraisalForm(request.POST, auto_id="appraisal_%s"),
         lambda review, data: services.review_appraise(actor=request.user, review=review, **data),
         lambda r: f"Đã thẩm định {r.subject_name}: {Level(r.appraised_level).label}.",
     )
@@ -236,7 +241,7 @@ def review_return_view(request, review_id: int):
         request,
         review_id,
         "return",
-        ReasonForm(request.POST),
+        ReasonForm(request.POST, auto_id="return_%s"),
         lambda review, data: services.review_return(actor=request.user, review=review, reason=data["reason"]),
         lambda r: f"Đã trả lại kiểm điểm của {r.subject_name} để làm lại (lần {r.version}).",
     )
@@ -249,7 +254,7 @@ def review_excuse_view(request, review_id: int):
         request,
         review_id,
         "excuse",
-        ReasonForm(request.POST),
+        ReasonForm(request.POST, auto_id="excuse_%s"),
         lambda review, data: services.review_excuse(actor=request.user, review=review, reason=data["reason"]),
         lambda r: f"Đã miễn đánh giá cho {r.subject_name}.",
     )

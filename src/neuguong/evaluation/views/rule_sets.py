@@ -14,7 +14,13 @@ from neuguong.organizations.models import Organization
 from neuguong.people.models import Person
 
 from .. import levels, reports, selectors, services, shipped
-from ..forms import CriterionEditForm, DisciplineRecordForm, RuleSetCopyForm, RuleSetEditForm
+from ..forms import (
+    CriterionEditForm,
+    DisciplineRecordForm,
+    ReportFilterForm,
+    RuleSetCopyForm,
+    RuleSetEditForm,
+)
 from ..levels import LEVELS
 from .common import DOCX, XLSX, file_response, org_param, require_org_role, today, year_param
 
@@ -124,13 +130,16 @@ def rule_set_publish_view(request, rule_set_id: int):
 # ------------------------------------------------------------------------------------------------ report
 @login_required
 def report_view(request):
-    """The year report of an organisation's subtree: page, DOCX and XLSX from the same selector."""
+    """The year report of an organisation's subtree: page, DOCX and XLSX from the same selector. The
+    organisation is chosen by name (`organization`, a picker) or given by code in links (`org`)."""
     require_org_role(request.user)
     scope = scope_for(request.user)
-    organization = org_param(request)
+    visible = Organization.objects.visible_to(request.user)
+    form = ReportFilterForm(request.GET or None, organizations=visible)
+    organization = form.cleaned_data.get("organization") if form.is_bound and form.is_valid() else None
+    organization = organization or org_param(request)
     if organization is None:
-        roots = Organization.objects.visible_to(request.user).order_by("depth", "name_folded")
-        organization = roots.first()
+        organization = visible.order_by("depth", "name_folded").first()
         if organization is None:
             raise Http404
     if not scope.can_read_path(organization.path):
@@ -144,10 +153,11 @@ def report_view(request):
         )
     if fmt == "xlsx":
         return file_response(reports.year_report_xlsx(report=report), f"phu-luc-xep-loai-{year}.xlsx", XLSX)
+    form = ReportFilterForm(initial={"organization": organization, "year": year}, organizations=visible)
     return render(
         request,
         "evaluation/report.html",
-        {"report": report, "organization": organization, "year": year, "levels": LEVELS},
+        {"report": report, "organization": organization, "year": year, "levels": LEVELS, "form": form},
     )
 
 
