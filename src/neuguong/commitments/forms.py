@@ -10,6 +10,8 @@ class BoardFilterForm(forms.Form):
     """Board filters; anything malformed is ignored (never a 500)."""
 
     q = forms.CharField(required=False, max_length=200)
+    # "Chờ tôi xử lý": only what waits for the user's decision.
+    waiting = forms.BooleanField(required=False)
     org = forms.CharField(required=False, max_length=32)
     status = forms.ChoiceField(required=False, choices=[("", "Mọi trạng thái"), *STATUS_LABELS.items()])
     category = forms.ChoiceField(required=False, choices=[("", "Mọi nhóm"), *CommitmentCategory.choices])
@@ -115,11 +117,22 @@ class CompleteForm(BootstrapFormMixin, forms.Form):
         required=False,
         help_text="Dùng khi đánh giá, xếp loại cuối năm (tỷ lệ nhiệm vụ vượt yêu cầu).",
     )
+    note = forms.CharField(label="Kết quả, ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    files = MultiFileField(label="Minh chứng (ảnh, PDF, Word, Excel)", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.webp,.heic,.docx,.xlsx,image/*"
 
     def clean_outcome(self) -> str:
         return self.cleaned_data.get("outcome") or Outcome.MET
 
-    note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+class CompletionPolicyForm(BootstrapFormMixin, forms.Form):
+    needs_confirmation = forms.BooleanField(
+        label="Kết quả hoàn thành do người thực hiện tự báo cáo phải được cấp ủy xác nhận",
+        required=False,
+    )
 
 
 class ExtensionRequestForm(BootstrapFormMixin, forms.Form):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0006_typed_audit_actions'),
+        ('commitments', '0007_completion_confirmation_notifications_moved'),
         ('contenttypes', '0002_remove_content_type_name'),
         ('organizations', '0004_typed_audit_actions'),
         ('people', '0004_typed_audit_actions'),
