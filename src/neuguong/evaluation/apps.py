@@ -9,10 +9,14 @@ class EvaluationConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from neuguong.core import scheduler
         from neuguong.core.registry import DEMO_SEEDERS, HOME_PANELS, PERSON_PANELS, add_nav
+        from neuguong.notifications.queue import register_provider
 
         from .demo import seed_evaluation
         from .panels import home_panel, person_panel
+        from .tasks import send_self_assessment_reminders
+        from .waiting import waiting_for
 
         add_nav("Đánh giá, xếp loại", "evaluation:index", order=70)
         if home_panel not in HOME_PANELS:
@@ -21,6 +25,11 @@ class EvaluationConfig(AppConfig):
             PERSON_PANELS.append(person_panel)
         if seed_evaluation not in DEMO_SEEDERS:
             DEMO_SEEDERS.append(seed_evaluation)
+        register_provider(waiting_for)
+        # Hourly: planning is idempotent (unique outbox rows), so a missed or doubled run is harmless.
+        scheduler.register(
+            "evaluation.self_assessment_reminders", 3600, send_self_assessment_reminders.enqueue
+        )
         post_migrate.connect(_ship_rule_sets, sender=self, dispatch_uid="evaluation_ship_rule_sets")
 
 

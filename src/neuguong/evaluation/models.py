@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from neuguong.core.models import TimeStampedModel
+from neuguong.notifications.models import OutboxRow
 
 from .levels import Grade, Level, Method  # noqa: F401 (Grade: the choices of entries' grades)
 
@@ -578,3 +579,38 @@ class Discipline(TimeStampedModel):
     @property
     def org_path(self) -> str:
         return self.person.organization.path if self.person_id else self.organization.path
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE = "before", "Nhắc trước hạn tự kiểm điểm"
+    OVERDUE = "overdue", "Nhắc đã quá hạn tự kiểm điểm"
+
+
+class SelfAssessmentReminder(OutboxRow):
+    """Outbox row: one reminder to one member about the self-assessment deadline, for one day, sent once.
+
+    Planning writes rows with `ignore_conflicts`; the unique constraint makes a doubled or repeated run
+    harmless. Its sending state is the shared outbox's (`notifications.models.OutboxRow`)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=ReminderKind.choices)
+    due_on = models.DateField("ngày nhắc")
+    deadline = models.DateField("hạn tự kiểm điểm khi lập")
+
+    class Meta:
+        verbose_name = "nhắc tự kiểm điểm"
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "kind", "deadline", "due_on"], name="evaluation_reminder_once"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="evaluation_reminder_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.review} ({self.due_on:%d/%m/%Y})"
+
+    @property
+    def org_path(self) -> str:
+        return self.review.home_organization.path

@@ -247,6 +247,7 @@ def period_decide(
         ]
     )
     events.period_decided(actor=actor, period=period, before=before)
+    notices.decided(period=period, reviews=awaiting)
     return period
 
 
