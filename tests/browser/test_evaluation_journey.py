@@ -106,6 +106,9 @@ def test_a_chi_bo_runs_its_december_review_of_40_members(browser, live_server, t
     secretary.on("dialog", lambda dialog: dialog.accept())
     secretary.base_url = live_server.url
     login_in_browser(secretary, "secretary_b")
+    # Her self-assessment waits in the secretary's queue (one line for the period).
+    secretary.goto(f"{live_server.url}/thong-bao/viec-cho-toi/")
+    expect(secretary.locator("body")).to_contain_text("1 bản tự kiểm điểm chờ kiểm điểm, đề xuất")
     secretary.goto(f"{live_server.url}/danh-gia/kiem-diem/{mine.pk}/")
     facts = secretary.locator("#facts-title").locator("xpath=../..")
     expect(facts).to_contain_text("Hoàn thành đúng hạn")
@@ -148,6 +151,11 @@ def test_a_chi_bo_runs_its_december_review_of_40_members(browser, live_server, t
     expect(member.locator("body")).to_contain_text("Hoàn thành tốt nhiệm vụ")
     _no_sideways_scroll(member)
     _shot(member, "member-result-390")
+    member.goto(f"{live_server.url}/thong-bao/")
+    expect(member.locator("body")).to_contain_text(
+        "Kết quả xếp loại chất lượng đảng viên của đồng chí: Hoàn thành tốt nhiệm vụ"
+    )
+    _no_sideways_scroll(member)
     assert Review.objects.filter(period=period, state=ReviewState.PUBLISHED).count() == 40
     phone.close()
     desk.close()
