@@ -161,7 +161,7 @@ def _period_out(p: Period) -> dict:
         "civil_servant_rating_due": p.civil_servant_rating_due,
         "proposal_due": p.proposal_due,
         "decision_due": p.decision_due,
-        "decision": p.decision_document.number_text if p.decision_document_id else None,
+        "decision": p.decision_document.number_text if p.decision_document is not None else None,
         "decided_on": p.decided_on,
     }
 
@@ -174,7 +174,7 @@ def _review_out(r: Review, user) -> dict:
     shown = selectors.shows_decision(user, r)
     return {
         "id": r.pk,
-        "subject": r.person_id if r.person_id else r.organization.code,
+        "subject": r.person_id if r.organization is None else r.organization.code,
         "subject_type": "person" if r.person_id else "organization",
         "subject_name": r.subject_name,
         "subject_kind": r.subject_kind,
@@ -192,7 +192,7 @@ def _review_out(r: Review, user) -> dict:
 
 
 @router.get("/evaluation/periods", response=PeriodPage)
-def list_periods(request, year: int | None = None, org: str = "", paging: Query[PageParams] = None):
+def list_periods(request, year: int | None = None, org: str = "", paging: Query[PageParams] | None = None):
     organization = None
     if org:
         organization = Organization.objects.visible_to(request.user).filter(code=org[:32]).first()
@@ -222,7 +222,7 @@ def get_period(request, period_id: int):
 
 
 @router.get("/evaluation/reviews", response=ReviewPage)
-def list_reviews(request, period: int, state: str = "", q: str = "", paging: Query[PageParams] = None):
+def list_reviews(request, period: int, state: str = "", q: str = "", paging: Query[PageParams] | None = None):
     found = selectors.period_get(user=request.user, period_id=period)
     qs = selectors.review_list(user=request.user, period=found, state=state[:16], query=q[:100])
     items, count = paginate_queryset(qs, paging or PageParams())

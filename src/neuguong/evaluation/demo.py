@@ -54,7 +54,7 @@ def _rule_set(code: str) -> RuleSet:
 def _grades_for(rng: random.Random, criteria, target: Level) -> dict[str, str]:
     """Grades that give exactly `target` under 124's grade levels (the task-results group, "II", decides
     between HTXSNV and HTTNV)."""
-    grades = {}
+    grades: dict[str, str] = {}
     for leaf in criteria.leaves:
         key = leaf.area == "II"
         if target == Level.HTXS:

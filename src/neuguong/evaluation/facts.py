@@ -24,7 +24,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
@@ -181,7 +181,7 @@ def people_facts(period: Period, person_ids: Sequence[int], *, today: dt.date) -
         .only(*_live_fields(Commitment))
     )
     for commitment in list(commitments) + list(pledge_commitments):
-        person = facts.get(commitment.responsible_person_id)
+        person = facts.get(commitment.responsible_person_id or 0)
         if person is None:
             continue
         in_period = start <= commitment.deadline <= end
@@ -251,8 +251,9 @@ def _inspections_of(
     else:
         subjects = subjects.filter(organization_id__in=organization_ids)
     for subject in subjects.order_by("inspection__concluded_on", "id"):
-        key = subject.person_id or subject.organization_id
+        key = cast(int, subject.person_id or subject.organization_id)  # one of them (a constraint)
         inspection = subject.inspection
+        assert inspection.concluded_on is not None  # filtered on it above
         facts[key]["inspections"].append(
             {
                 "id": inspection.pk,
@@ -426,7 +427,8 @@ def organization_facts(
     )
     for review in unit_reviews:
         level = review.decided_level or review.proposed_level
-        units = facts[child_parent[review.organization_id]]["units"]
+        assert review.organization is not None  # filtered on it above
+        units = facts[child_parent[review.organization.pk]]["units"]
         if level:
             units["levels"][level] = units["levels"].get(level, 0) + 1
         units["items"].append(
@@ -554,4 +556,6 @@ def facts_for_reviews(
     reviews = list(reviews)
     people = people_facts(period, [r.person_id for r in reviews if r.person_id], today=today)
     orgs = organization_facts(period, [r.organization_id for r in reviews if r.organization_id], today=today)
-    return {r.pk: (people[r.person_id] if r.person_id else orgs[r.organization_id]) for r in reviews}
+    return {
+        r.pk: (people[r.person_id] if r.person_id else orgs[cast(int, r.organization_id)]) for r in reviews
+    }

@@ -3,6 +3,8 @@ service checks every rule (the forms never decide a level)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from neuguong.core.dates import local_today
@@ -21,6 +23,11 @@ LEVEL_CHOICES = [("", "— theo quy tắc —"), *Level.choices]
 GRADE_CHOICES = [("", "—"), *Grade.choices]
 
 
+class RuleSetChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.code} — {obj.name} (phiên bản {obj.version})"
+
+
 class PeriodForm(BootstrapFormMixin, forms.Form):
     organization = forms.ModelChoiceField(
         label="Cấp ủy quyết định xếp loại",
@@ -29,7 +36,7 @@ class PeriodForm(BootstrapFormMixin, forms.Form):
             "organization", params={"writable": "1", "kinds": ",".join(str(k) for k in DECIDING_KINDS)}
         ),
     )
-    rule_set = forms.ModelChoiceField(label="Bộ quy định", queryset=RuleSet.objects.none())
+    rule_set = RuleSetChoiceField(label="Bộ quy định", queryset=RuleSet.objects.none())
     year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
     kind = forms.ChoiceField(label="Loại kỳ", choices=PeriodKind.choices, initial=PeriodKind.YEAR)
     quarter = forms.TypedChoiceField(
@@ -56,17 +63,21 @@ class PeriodForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, organizations=None, rule_sets=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = (
+        _choice(self, "organization").queryset = (
             organizations if organizations is not None else Organization.objects.none()
         )
-        self.fields["rule_set"].queryset = rule_sets if rule_sets is not None else RuleSet.objects.none()
-        self.fields["rule_set"].label_from_instance = lambda r: f"{r.code} — {r.name} (phiên bản {r.version})"
+        _choice(self, "rule_set").queryset = rule_sets if rule_sets is not None else RuleSet.objects.none()
         if not self.is_bound:
             self.fields["year"].initial = local_today().year
 
 
+def _choice(form: forms.Form, name: str) -> forms.ModelChoiceField:
+    """A model choice field of `form`, typed (its queryset is set per request)."""
+    return cast(forms.ModelChoiceField, form.fields[name])
+
+
 def _criteria_fields(
-    form: forms.Form, criteria: Criteria | None, *, points: bool, initial: dict | None = None
+    form: CriteriaForm, criteria: Criteria | None, *, points: bool, initial: dict | None = None
 ) -> None:
     """One field per criterion: points (text, parsed by the service) or a grade."""
     if criteria is None:
@@ -166,7 +177,7 @@ class ReportFilterForm(forms.Form):
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = (
+        _choice(self, "organization").queryset = (
             organizations if organizations is not None else Organization.objects.none()
         )
         self.fields["year"].widget.attrs.update({"class": "form-control"})
@@ -284,8 +295,8 @@ class DisciplineRecordForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, people=None, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people if people is not None else Person.objects.none()
-        self.fields["organization"].queryset = (
+        _choice(self, "person").queryset = people if people is not None else Person.objects.none()
+        _choice(self, "organization").queryset = (
             organizations if organizations is not None else Organization.objects.none()
         )
 
@@ -304,7 +315,7 @@ class RuleSetCopyForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = (
+        _choice(self, "organization").queryset = (
             organizations if organizations is not None else Organization.objects.none()
         )
 

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -21,7 +23,7 @@ from neuguong.notifications.models import OutboxRow
 
 from .levels import Grade, Level, Method  # noqa: F401 (Grade: the choices of entries' grades)
 
-POINTS = {"max_digits": 7, "decimal_places": 2}
+POINTS: dict[str, Any] = {"max_digits": 7, "decimal_places": 2}
 
 
 class SubjectKind(models.TextChoices):
@@ -343,6 +345,11 @@ class Review(TimeStampedModel):
 
     objects = ReviewQuerySet.as_manager()
 
+    # Not stored: set on rows by the views (whether the user may see the decided level) and by
+    # `review_propose` (what the rules made of the proposal, for the API's answer).
+    row_decision: bool
+    assessment_result: Any
+
     audit_field_labels = {
         "scores": "điểm các tiêu chí",
         "grades": "xếp loại các tiêu chí",
@@ -403,7 +410,10 @@ class Review(TimeStampedModel):
 
     @property
     def subject_name(self) -> str:
-        return self.person.full_name if self.person_id else self.organization.name
+        if self.person is not None:
+            return self.person.full_name
+        assert self.organization is not None  # evaluation_review_one_subject
+        return self.organization.name
 
     @property
     def org_path(self) -> str:
@@ -573,12 +583,21 @@ class Discipline(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        subject = self.person.full_name if self.person_id else self.organization.name
-        return f"{self.get_form_display()} — {subject} ({self.decision_number})"
+        return f"{self.get_form_display()} — {self.subject_name} ({self.decision_number})"
+
+    @property
+    def subject_name(self) -> str:
+        if self.person is not None:
+            return self.person.full_name
+        assert self.organization is not None  # evaluation_discipline_one_subject
+        return self.organization.name
 
     @property
     def org_path(self) -> str:
-        return self.person.organization.path if self.person_id else self.organization.path
+        if self.person is not None:
+            return self.person.organization.path
+        assert self.organization is not None  # evaluation_discipline_one_subject
+        return self.organization.path
 
 
 class ReminderKind(models.TextChoices):

@@ -27,7 +27,8 @@ from neuguong.notifications.recipients import reviewers_of
 from neuguong.notifications.services import notify, settle
 
 
-@register(defaults={"evaluation.self_assessed": Delivery.DIGEST})
+# (the ignore: `notifications.kinds.register`'s overloads type the decorated class as Never, for every app)
+@register(defaults={"evaluation.self_assessed": Delivery.DIGEST})  # type: ignore[arg-type]
 class EvaluationNotice(models.TextChoices):
     SELF_ASSESSMENT_DUE = "evaluation.self_assessment_due", "Nhắc tự kiểm điểm, đánh giá cuối năm"
     SELF_ASSESSED = "evaluation.self_assessed", "Có bản tự kiểm điểm chờ chi bộ kiểm điểm, đề xuất"

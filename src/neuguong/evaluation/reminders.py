@@ -17,6 +17,7 @@ day after it; an overdue reminder is not planned more than `overdue_within_days`
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -94,13 +95,14 @@ def plan_reminders(*, today: dt.date) -> int:
     return SelfAssessmentReminder.objects.count() - before
 
 
-def _still_relevant(reminder: SelfAssessmentReminder) -> bool:
+def _still_relevant(reminder: Any) -> bool:
     """Checked again at sending time: the member may have self-assessed, or the deadline moved."""
     review = reminder.review
     return (
         review.state == ReviewState.NOT_STARTED
         and review.period.state == PeriodState.OPEN
         and review.period.self_assessment_due == reminder.deadline
+        and review.person is not None
         and review.person.user_id == reminder.recipient_id
     )
 
@@ -122,8 +124,8 @@ def _message(reminder: SelfAssessmentReminder, today: dt.date) -> tuple[str, str
     return title, body
 
 
-def _deliver(reminder: SelfAssessmentReminder, today: dt.date) -> None:
-    title, body = _message(reminder, today)
+def _deliver(reminder: Any, today: dt.date | None) -> None:
+    title, body = _message(reminder, today or reminder.due_on)
     notices.self_assessment_reminder(
         recipient_id=reminder.recipient_id, review=reminder.review, title=title, text=body
     )

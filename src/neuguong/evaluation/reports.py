@@ -15,7 +15,14 @@ import datetime as dt
 
 from django.conf import settings
 
-from neuguong.docengine.docformat import Heading, Paragraph, PartyDocument, Table, render_party_document
+from neuguong.docengine.docformat import (
+    Heading,
+    Image,
+    Paragraph,
+    PartyDocument,
+    Table,
+    render_party_document,
+)
 from neuguong.docengine.xlsx import AnnexSheet, Column, build_workbook
 from neuguong.people.selectors import document_issuer
 
@@ -42,7 +49,7 @@ def decision_docx(
     for review in reviews:
         counts[review.decided_level] = counts.get(review.decided_level, 0) + 1
     tally = "; ".join(f"{Level(level).label}: {counts[level]}" for level in LEVELS if counts.get(level))
-    body = [
+    body: list[Heading | Paragraph | Table | Image] = [
         Paragraph("Căn cứ Điều lệ Đảng Cộng sản Việt Nam;"),
         Paragraph(
             f"Căn cứ {period.rule_set.name.split(' (')[0]} về kiểm điểm và đánh giá, xếp loại chất lượng đối với tập thể, cá nhân trong hệ thống chính trị;"
@@ -68,8 +75,7 @@ def decision_docx(
             Table(
                 columns=["STT", "Tổ chức đảng", "Mức xếp loại"],
                 rows=[
-                    [i, r.organization.name, Level(r.decided_level).label]
-                    for i, r in enumerate(collectives, 1)
+                    [i, r.subject_name, Level(r.decided_level).label] for i, r in enumerate(collectives, 1)
                 ],
                 widths_mm=[15, 95, 55],
             )
@@ -80,7 +86,7 @@ def decision_docx(
             Table(
                 columns=["STT", "Họ và tên", "Chi bộ", "Mức xếp loại"],
                 rows=[
-                    [i, r.person.full_name, r.home_organization.name, short(r.decided_level)]
+                    [i, r.subject_name, r.home_organization.name, short(r.decided_level)]
                     for i, r in enumerate(members, 1)
                 ],
                 widths_mm=[13, 62, 60, 30],
@@ -151,7 +157,11 @@ def year_report_docx(*, report: YearReport, today: dt.date) -> bytes:
             f"{report.year}: "
             + "; ".join(
                 f"{p.organization.name} ({p.get_state_display().lower()}"
-                + (f", Quyết định số {p.decision_document.number_text}" if p.decision_document_id else "")
+                + (
+                    f", Quyết định số {p.decision_document.number_text}"
+                    if p.decision_document is not None
+                    else ""
+                )
                 + ")"
                 for p in report.periods
             )

@@ -341,9 +341,9 @@ def summarize(rows: Iterable[dict], *, rules: levels.Rules | None) -> Summary:
         by.add(row["state"], row["decided_level"], proposed)
     quota = []
     if rules is not None and rules.quota.applies:
-        for row in [*member_rows.values(), *org_rows.values()]:
-            counts = row.decided if row.classified else row.proposed
-            quota.append(levels.quota_check(row.label, counts, rules.quota))
+        for group in [*member_rows.values(), *org_rows.values()]:
+            counts = group.decided if group.classified else group.proposed
+            quota.append(levels.quota_check(group.label, counts, rules.quota))
     return Summary(
         members=members,
         organizations=organizations,

@@ -14,6 +14,7 @@ They are written to the database owned by the root organisation, published, when
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -302,7 +303,7 @@ SETTINGS_366 = {
     "exempt_excusable": True,
 }
 
-SHIPPED = [
+SHIPPED: list[dict[str, Any]] = [
     {
         "code": "124",
         "name": "Quy định 124-QĐ/TW ngày 04/10/2023 của Bộ Chính trị (xếp loại theo tiêu chí)",

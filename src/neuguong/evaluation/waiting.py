@@ -9,6 +9,8 @@ Three queries for the grouped counts and one for their periods."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Min
 from django.urls import reverse
 
@@ -45,7 +47,7 @@ def waiting_for(user, limit: int) -> list[QueueItem]:
         limit,
     )
     person_id = scope_for(user).person_id
-    mine = (
+    mine: list[Any] = (
         list(
             Review.objects.filter(
                 person_id=person_id, state=ReviewState.NOT_STARTED, period__state=PeriodState.OPEN

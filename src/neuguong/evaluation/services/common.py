@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, overload
 
 from neuguong.access.scope import scope_for
 from neuguong.core.errors import BusinessError, OutOfScope
@@ -76,6 +76,12 @@ def clean_text(
 
 def state_error(action: str, state_label: str) -> BusinessError:
     return BusinessError(MSG_WRONG_STATE.format(action=action, state=state_label))
+
+
+@overload
+def parse_level(value: str | None, *, field: str = ..., required: Literal[True] = ...) -> Level: ...
+@overload
+def parse_level(value: str | None, *, field: str = ..., required: bool) -> Level | None: ...
 
 
 def parse_level(value: str | None, *, field: str = "level", required: bool = True) -> Level | None:

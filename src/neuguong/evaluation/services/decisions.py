@@ -63,14 +63,14 @@ def _member_levels(
         return {}
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     members = [r for r in reviews if not r.is_collective]
-    paths = {r.organization_id: r.organization.path for r in collectives}
+    paths = {r.organization.pk: r.organization.path for r in collectives if r.organization is not None}
     for review in members:
-        level = chosen.get(review.pk)
-        if not level:
+        chosen_level = chosen.get(review.pk)
+        if not chosen_level:
             continue
         for org_id, path in paths.items():
             if review.home_organization.path.startswith(path):
-                counts[org_id][level] = counts[org_id].get(level, 0) + 1
+                counts[org_id][chosen_level] = counts[org_id].get(chosen_level, 0) + 1
     decided = (
         Review.objects.filter(period__year=period.year, person__isnull=False)
         .exclude(period=period)
@@ -105,7 +105,7 @@ def period_decide(
         raise BusinessError(
             MSG_ALREADY_DECIDED.format(
                 period=period.name,
-                document=period.decision_document.number_text if period.decision_document_id else "",
+                document=period.decision_document.number_text if period.decision_document is not None else "",
             )
         )
     decided_on = decided_on or today
@@ -163,7 +163,7 @@ def period_decide(
         caps = [cap for cap in assessment.caps if cap.rule != RuleCode.ORG_MEMBERS]
         if review.is_collective:
             subject = facts.subject_facts(
-                {**review.facts, "members": {"levels": member_levels.get(review.organization_id, {})}},
+                {**review.facts, "members": {"levels": member_levels.get(review.organization_id or 0, {})}},
                 collective=True,
             )
             caps += [

@@ -41,7 +41,9 @@ def discipline_record(
     today = today or local_today()
     if (person is None) == (organization is None):
         raise BusinessError(MSG_SUBJECT, field="person")
-    require_write(actor, person.organization.path if person else organization.path)
+    subject_org = person.organization if person is not None else organization
+    assert subject_org is not None  # one of them, checked above
+    require_write(actor, subject_org.path)
     if form not in DisciplineForm.values:
         raise BusinessError(MSG_FORM, field="form")
     if organization is not None and form not in ORG_FORMS:

@@ -45,10 +45,12 @@ def period_dates(
     kind: str, year: int, quarter: int | None, term: Term | None
 ) -> tuple[dt.date, dt.date, str]:
     if kind == PeriodKind.QUARTER:
+        assert quarter is not None  # checked by the caller
         start = dt.date(year, 3 * (quarter - 1) + 1, 1)
         end = (dt.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)) - dt.timedelta(days=1)
         return start, end, f"quý {quarter}/{year}"
     if kind == PeriodKind.TERM:
+        assert term is not None  # checked by the caller
         return dt.date(term.start_year, 1, 1), dt.date(term.end_year, 12, 31), f"nhiệm kỳ {term.name}"
     return dt.date(year, 1, 1), dt.date(year, 12, 31), f"năm {year}"
 
@@ -191,9 +193,9 @@ def period_open(
         created_by=actor,
         **chosen,
     )
-    clash = Period.objects.filter(organization=organization, kind=kind, year=year, quarter=quarter)
-    if clash.exists():
-        raise BusinessError(MSG_PERIOD_EXISTS.format(organization=organization.name, name=clash.first().name))
+    clash = Period.objects.filter(organization=organization, kind=kind, year=year, quarter=quarter).first()
+    if clash is not None:
+        raise BusinessError(MSG_PERIOD_EXISTS.format(organization=organization.name, name=clash.name))
     try:
         with transaction.atomic():
             period.save()

@@ -145,6 +145,7 @@ def review_self_assess(
     entered = parse_entry(rule_set, rules, criteria, level=level, score=score, scores=scores, grades=grades)
     self_level = entered.level
     if rules.is_points:
+        assert entered.total is not None  # a points entry always has its total
         self_level = self_level or levels.level_for_points(entered.total, rules.points_levels)
     elif entered.grades and self_level is None:
         self_level = levels.level_for_grades(entered.grades, key_codes(rules, criteria), rules.grade_levels)
@@ -291,7 +292,7 @@ def opinion_add(
         body_name=clean_text(body_name, "Tên cơ quan", "body_name", required=False, limit=255, lines=False)
         or (
             review.transferred_from.name
-            if body == OpinionBody.PREVIOUS_ORGANIZATION and review.transferred_from_id
+            if body == OpinionBody.PREVIOUS_ORGANIZATION and review.transferred_from is not None
             else ""
         ),
         level=parse_level(level, required=False) or "",
@@ -381,7 +382,7 @@ def review_propose(
     if review.state == ReviewState.NOT_STARTED and not no_self_reason:
         raise BusinessError(MSG_NO_SELF, field="no_self_reason")
     if (
-        review.transferred_from_id
+        review.transferred_from is not None
         and not review.opinions.filter(body=OpinionBody.PREVIOUS_ORGANIZATION).exists()
     ):
         raise BusinessError(MSG_PREVIOUS_OPINION.format(organization=review.transferred_from.name))

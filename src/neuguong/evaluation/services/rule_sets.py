@@ -116,6 +116,7 @@ def criterion_update(
     if part.rule_set_id != rule_set.pk:
         raise BusinessError(MSG_CRITERION_UNKNOWN.format(code=code))
     name = clean_text(name, "Tên tiêu chí", "name", limit=1000, lines=False)
+    row: Component | Criterion | None
     if rule_set.method == levels.Method.POINTS:
         row = Component.objects.filter(criterion__area__scoring_set=part.criteria, code=code).first()
     else:

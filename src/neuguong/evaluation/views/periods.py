@@ -33,7 +33,14 @@ def index_view(request):
         "sort": param(request, "sort", 8) or "new",
     }
     organization = org_param(request)
-    periods = selectors.period_list(user=request.user, organization=organization, **filters)
+    periods = selectors.period_list(
+        user=request.user,
+        organization=organization,
+        year=year_param(request),
+        state=param(request, "state", 16),
+        query=param(request, "q"),
+        sort=param(request, "sort", 8) or "new",
+    )
     if request.GET.get("format") == "xlsx":
         return file_response(_periods_xlsx(list(periods[:5000])), "ky-danh-gia-xep-loai.xlsx", XLSX)
     mine = list(selectors.my_reviews(user=request.user)[:10])
@@ -185,6 +192,7 @@ def period_decide_view(request, period_id: int):
         form, lambda data: services.period_decide(actor=request.user, period=period, **data)
     ):
         decided = done.result
+        assert decided.decision_document is not None  # a decided period has its QĐ
         messages.success(
             request,
             f"Đã quyết định xếp loại {period.name}: Quyết định số {decided.decision_document.number_text} "
@@ -210,8 +218,8 @@ def decision_docx_view(request, period_id: int):
     scope = scope_for(request.user)
     if not scope.can_read_path(period.organization.path):
         raise Http404
-    if period.decision_document_id and period.decision_document.file:
-        document = period.decision_document
+    document = period.decision_document
+    if document is not None and document.file:
         return file_response(document.file.read(), f"quyet-dinh-xep-loai-{period.year}.docx", DOCX)
     reviews = [
         r

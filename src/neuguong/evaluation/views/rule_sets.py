@@ -114,7 +114,7 @@ def rule_set_criterion_view(request, rule_set_id: int, part_id: int):
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect("evaluation:rule_set", rule_set_id=rule_set.pk)
 
 
@@ -144,7 +144,7 @@ def report_view(request):
             raise Http404
     if not scope.can_read_path(organization.path):
         raise Http404
-    year = year_param(request, default=today().year)
+    year = year_param(request, default=today().year) or today().year
     report = selectors.year_report(user=request.user, organization=organization, year=year)
     fmt = request.GET.get("format")
     if fmt == "docx":
