@@ -9,7 +9,7 @@ from typing import Any
 from django.http import Http404
 from ninja import Query, Router, Schema
 
-from neuguong.core.api import PageParams, paginate_queryset
+from neuguong.core.api import Id, PageParams, Year, paginate_queryset
 from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError
 from neuguong.organizations.models import Organization
@@ -192,7 +192,7 @@ def _review_out(r: Review, user) -> dict:
 
 
 @router.get("/evaluation/periods", response=PeriodPage)
-def list_periods(request, year: int | None = None, org: str = "", paging: Query[PageParams] | None = None):
+def list_periods(request, year: Year | None = None, org: str = "", paging: Query[PageParams] | None = None):
     organization = None
     if org:
         organization = Organization.objects.visible_to(request.user).filter(code=org[:32]).first()
@@ -217,12 +217,12 @@ def create_period(request, payload: PeriodIn):
 
 
 @router.get("/evaluation/periods/{period_id}", response=PeriodOut)
-def get_period(request, period_id: int):
+def get_period(request, period_id: Id):
     return _period_out(selectors.period_get(user=request.user, period_id=period_id))
 
 
 @router.get("/evaluation/reviews", response=ReviewPage)
-def list_reviews(request, period: int, state: str = "", q: str = "", paging: Query[PageParams] | None = None):
+def list_reviews(request, period: Id, state: str = "", q: str = "", paging: Query[PageParams] | None = None):
     found = selectors.period_get(user=request.user, period_id=period)
     qs = selectors.review_list(user=request.user, period=found, state=state[:16], query=q[:100])
     items, count = paginate_queryset(qs, paging or PageParams())
@@ -232,7 +232,7 @@ def list_reviews(request, period: int, state: str = "", q: str = "", paging: Que
 
 
 @router.get("/evaluation/reviews/{review_id}", response=ProposalOut)
-def get_review(request, review_id: int):
+def get_review(request, review_id: Id):
     review = selectors.review_get(user=request.user, review_id=review_id)
     return _proposal_out(review, request.user)
 
@@ -262,7 +262,7 @@ def _scores(payload: ScoresIn) -> dict:
 
 
 @router.post("/evaluation/reviews/{review_id}/self", response=ReviewOut)
-def self_assess(request, review_id: int, payload: SelfIn):
+def self_assess(request, review_id: Id, payload: SelfIn):
     review = selectors.review_get(user=request.user, review_id=review_id)
     review = services.review_self_assess(
         actor=request.user, review=review, text=payload.text, **_scores(payload)
@@ -271,7 +271,7 @@ def self_assess(request, review_id: int, payload: SelfIn):
 
 
 @router.post("/evaluation/reviews/{review_id}/propose", response=ProposalOut)
-def propose(request, review_id: int, payload: ProposeIn):
+def propose(request, review_id: Id, payload: ProposeIn):
     """The answer carries the level the rules allow for the score given, the rules that capped it and the
     year's facts (snapshotted now)."""
     review = selectors.review_get(user=request.user, review_id=review_id)
@@ -292,7 +292,7 @@ def propose(request, review_id: int, payload: ProposeIn):
 
 
 @router.post("/evaluation/periods/{period_id}/decide", response=SummaryOut)
-def decide(request, period_id: int, payload: DecideIn):
+def decide(request, period_id: Id, payload: DecideIn):
     """Decide every proposed review of the period at once (400 naming the rule when one is broken)."""
     period = selectors.period_get(user=request.user, period_id=period_id)
     levels_by_review = None
@@ -338,6 +338,6 @@ def _summary_out(period: Period, user) -> dict:
 
 
 @router.get("/evaluation/periods/{period_id}/summary", response=SummaryOut)
-def summary(request, period_id: int):
+def summary(request, period_id: Id):
     """Counts per level (decided; proposed apart), the same as the period page and its XLSX."""
     return _summary_out(selectors.period_get(user=request.user, period_id=period_id), request.user)

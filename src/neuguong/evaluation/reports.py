@@ -35,12 +35,24 @@ def _pct(value) -> str:
     return f"{fmt(value)} %" if value is not None else "—"
 
 
+def decision_summary(period: Period) -> str:
+    """The decision's "Về việc …" line (its summary in the register too)."""
+    subjects = " và ".join(
+        part
+        for part, wanted in (
+            ("tổ chức đảng", period.includes_organizations),
+            ("đảng viên", period.includes_members),
+        )
+        if wanted
+    )
+    label = f"năm {period.year}" if period.kind == "year" else period.name.split("lượng ", 1)[-1]
+    return f"Về việc xếp loại chất lượng {subjects} {label}"
+
+
 def decision_docx(
     *, period: Period, reviews: list[Review], number: str, issued_on: dt.date, signer: str = ""
 ) -> bytes:
     """The decision and, in its article 1, the list: every subject with the level decided."""
-    from .services.decisions import decision_summary
-
     organization = period.organization
     issuer = document_issuer(organization=organization, on=issued_on)
     members = [r for r in reviews if r.person_id]

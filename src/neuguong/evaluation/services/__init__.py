@@ -31,7 +31,6 @@ from .decisions import (
     MSG_NOTHING,
     MSG_REFUSED,
     MSG_REFUSED_REASON,
-    decision_summary,
     period_decide,
     period_publish,
 )
@@ -130,7 +129,6 @@ __all__ = [
     "check_votes",
     "criteria_of",
     "criterion_update",
-    "decision_summary",
     "default_deadlines",
     "discipline_record",
     "is_subject",

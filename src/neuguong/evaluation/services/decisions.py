@@ -40,19 +40,6 @@ MSG_LEVEL_ABOVE = "{name}: mức {level} cao hơn mức theo {what} ({base})."
 MSG_UNKNOWN_REVIEW = "Không có đối tượng mã {id} trong kỳ này."
 
 
-def decision_summary(period: Period) -> str:
-    subjects = " và ".join(
-        part
-        for part, wanted in (
-            ("tổ chức đảng", period.includes_organizations),
-            ("đảng viên", period.includes_members),
-        )
-        if wanted
-    )
-    label = f"năm {period.year}" if period.kind == "year" else period.name.split("lượng ", 1)[-1]
-    return f"Về việc xếp loại chất lượng {subjects} {label}"
-
-
 def _member_levels(
     period: Period, chosen: dict[int, Level], reviews: list[Review]
 ) -> dict[int, dict[str, int]]:
@@ -263,7 +250,7 @@ def _register_decision(*, actor, period, reviews, decided_on, number_text, signe
     """The QĐ in the deciding committee's register, its DOCX (with the list) attached."""
     from neuguong.documents.services import document_register, propose_number
 
-    from ..reports import decision_docx
+    from ..reports import decision_docx, decision_summary
 
     organization = period.organization
     number_text = (number_text or "").strip() or propose_number(
