@@ -17,6 +17,7 @@ urlpatterns = [
     path("kiem-tra/", include("neuguong.inspections.urls")),
     path("hoc-tap/", include("neuguong.study.urls")),
     path("chi-tieu/", include("neuguong.targets.urls")),
+    path("danh-gia/", include("neuguong.evaluation.urls")),
     path("", include("neuguong.core.urls")),
     path("", include("neuguong.portal.urls")),
 ]

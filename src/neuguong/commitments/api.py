@@ -34,6 +34,7 @@ class CommitmentOut(Schema):
     deadline: dt.date
     original_deadline: dt.date
     completed_on: dt.date | None
+    outcome: str
     progress: int
     category: str
     source_kind: str
@@ -79,6 +80,7 @@ class ReportOut(Schema):
 class CompleteIn(Schema):
     completed_on: dt.date
     note: str = ""
+    outcome: str = "met"  # exceeded | met | not_met
 
 
 def commitment_out(c, today: dt.date) -> dict:
@@ -94,6 +96,7 @@ def commitment_out(c, today: dt.date) -> dict:
         "deadline": c.deadline,
         "original_deadline": c.original_deadline,
         "completed_on": c.completed_on,
+        "outcome": c.outcome,
         "progress": c.progress,
         "category": c.category,
         "source_kind": c.source_kind,
@@ -207,7 +210,11 @@ def report_progress(request, commitment_id: Id, payload: ReportIn):
 def complete_commitment(request, commitment_id: Id, payload: CompleteIn):
     commitment = commitment_get(user=request.user, commitment_id=commitment_id)
     services.commitment_complete(
-        actor=request.user, commitment=commitment, completed_on=payload.completed_on, note=payload.note
+        actor=request.user,
+        commitment=commitment,
+        completed_on=payload.completed_on,
+        note=payload.note,
+        outcome=payload.outcome[:16],
     )
     return commitment_out(commitment_get(user=request.user, commitment_id=commitment_id), local_today())
 

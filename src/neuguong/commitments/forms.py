@@ -2,7 +2,7 @@ from django import forms
 
 from neuguong.core.forms import BootstrapFormMixin, model_choice_field
 
-from .models import CommitmentCategory, SourceKind
+from .models import CommitmentCategory, Outcome, SourceKind
 from .status import STATUS_LABELS
 
 
@@ -110,12 +110,22 @@ class ReportForm(BootstrapFormMixin, forms.Form):
 
 class CompleteForm(BootstrapFormMixin, forms.Form):
     completed_on = forms.DateField(label="Ngày hoàn thành")
+    outcome = forms.ChoiceField(
+        label="Kết quả so với yêu cầu",
+        choices=[c for c in Outcome.choices if c[0]],
+        initial=Outcome.MET,
+        required=False,
+        help_text="Dùng khi đánh giá, xếp loại cuối năm (tỷ lệ nhiệm vụ vượt yêu cầu).",
+    )
     note = forms.CharField(label="Kết quả, ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     files = MultiFileField(label="Minh chứng (ảnh, PDF, Word, Excel)", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["files"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.webp,.heic,.docx,.xlsx,image/*"
+
+    def clean_outcome(self) -> str:
+        return self.cleaned_data.get("outcome") or Outcome.MET
 
 
 class CompletionPolicyForm(BootstrapFormMixin, forms.Form):

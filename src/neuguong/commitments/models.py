@@ -41,6 +41,16 @@ class Halt(models.TextChoices):
     CANCELLED = "cancelled", "Hủy"
 
 
+class Outcome(models.TextChoices):
+    """The result a completed commitment reached (recorded at completion): the year-end review counts the
+    share that exceeded requirements (Quy định 366-QĐ/TW, art. 11: ≥ 30 % for HTXSNV)."""
+
+    NONE = "", "Chưa đánh giá"
+    EXCEEDED = "exceeded", "Vượt yêu cầu"
+    MET = "met", "Đạt yêu cầu"
+    NOT_MET = "not_met", "Không đạt yêu cầu"
+
+
 class Recurrence(models.TextChoices):
     MONTHLY = "monthly", "Hằng tháng"
     QUARTERLY = "quarterly", "Hằng quý"
@@ -141,6 +151,9 @@ class Commitment(TimeStampedModel):
     batch = models.CharField("đợt giao", max_length=32, blank=True, db_index=True)
     completed_on = models.DateField("ngày hoàn thành", null=True, blank=True)
     completion_note = models.TextField("ghi chú hoàn thành", blank=True)
+    outcome = models.CharField(
+        "kết quả so với yêu cầu", max_length=16, choices=Outcome.choices, blank=True, default=""
+    )
     # Facts the status function reads; maintained only by services.
     extension_pending = models.BooleanField("đang đề nghị gia hạn", default=False)
     is_returned = models.BooleanField("báo cáo bị trả lại", default=False)
@@ -192,6 +205,10 @@ class Commitment(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(halt="") | (~Q(halt_reason="") & Q(halted_by__isnull=False)),
                 name="commitment_halt_has_reason_and_decider",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(completed_on__isnull=False),
+                name="commitment_outcome_when_completed",
             ),
             models.CheckConstraint(
                 condition=Q(completion_pending=False) | Q(completed_on__isnull=False),

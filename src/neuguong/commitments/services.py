@@ -34,6 +34,7 @@ from .models import (
     ExtensionRequest,
     ExtensionState,
     Halt,
+    Outcome,
     Pledge,
     PledgeTemplate,
     ProgressReport,
@@ -69,6 +70,7 @@ MSG_ALREADY_DONE = "Nhiệm vụ đã hoàn thành."
 MSG_NOT_DONE = "Nhiệm vụ chưa hoàn thành."
 MSG_COMPLETED_FUTURE = "Ngày hoàn thành không được sau ngày hôm nay."
 MSG_COMPLETED_RANGE = "Ngày hoàn thành phải từ ngày {earliest} ({since}) đến hôm nay ({today})."
+MSG_OUTCOME = "Chọn kết quả so với yêu cầu: vượt, đạt hoặc không đạt yêu cầu."
 MSG_REPORT_DECIDED = "Báo cáo này đã được xem xét."
 MSG_NOTHING_TO_RETURN = "Không có báo cáo hay kết quả hoàn thành nào để trả lại."
 MSG_RETURN_NOTE = "Cần ghi ý kiến khi trả lại báo cáo."
@@ -727,11 +729,14 @@ def commitment_return(
         report = _report_return(actor=actor, report=report, note=note)
         commitment.refresh_from_db()
     if commitment.completed_on is not None:
-        before = snapshot(commitment, ["completed_on", "is_returned", "completion_pending"])
+        before = snapshot(commitment, ["completed_on", "is_returned", "completion_pending", "outcome"])
         commitment.completed_on = None
         commitment.is_returned = True
         commitment.completion_pending = False
-        commitment.save(update_fields=["completed_on", "is_returned", "completion_pending", "updated_at"])
+        commitment.outcome = Outcome.NONE
+        commitment.save(
+            update_fields=["completed_on", "is_returned", "completion_pending", "outcome", "updated_at"]
+        )
         events.completion_returned(actor=actor, commitment=commitment, before=before, note=note)
         notices.completion_returned(actor=actor, commitment=commitment, note=note)
     elif report is None:
@@ -770,14 +775,18 @@ def commitment_complete(
     commitment: Commitment,
     completed_on: dt.date,
     note: str = "",
+    outcome: str = Outcome.MET,
     files: Sequence = (),
     today: dt.date | None = None,
 ) -> Commitment:
-    """Mark done on `completed_on` (on the deadline date is on time), with optional evidence (kept on a
-    100 % report). A reviewer's completion is final (they can still return it); the responsible person's
-    waits for the reviewer's confirmation ("Chờ xác nhận") where the organisation requires it
-    (`needs_confirmation`), and is then dated by `completed_on`."""
+    """Mark done on `completed_on` (on the deadline date is on time), with the result against what was
+    required (vượt / đạt / không đạt) and optional evidence (kept on a 100 % report). A reviewer's
+    completion is final (they can still return it); the responsible person's waits for the reviewer's
+    confirmation ("Chờ xác nhận") where the organisation requires it (`needs_confirmation`), and is then
+    dated by `completed_on`."""
     today = today or local_today()
+    if outcome not in (Outcome.EXCEEDED, Outcome.MET, Outcome.NOT_MET):
+        raise BusinessError(MSG_OUTCOME, field="outcome")
     commitment = _locked(commitment)
     _require_manage_or_own(actor, commitment)
     if commitment.halt == Halt.CANCELLED:
@@ -804,9 +813,11 @@ def commitment_complete(
         check_upload(upload)
     pending = not can_manage(actor, commitment.organization) and needs_confirmation(commitment.organization)
     before = snapshot(
-        commitment, ["completed_on", "progress", "is_returned", "completion_note", "completion_pending"]
+        commitment,
+        ["completed_on", "progress", "is_returned", "completion_note", "completion_pending", "outcome"],
     )
     commitment.completed_on = completed_on
+    commitment.outcome = outcome
     commitment.progress = 100
     commitment.is_returned = False
     commitment.completion_pending = pending

@@ -321,6 +321,7 @@ def complete_view(request, commitment_id: int):
             commitment=commitment,
             completed_on=d["completed_on"],
             note=d["note"],
+            outcome=d["outcome"],
             files=d["files"],
         ),
         form_class=CompleteForm,
