@@ -1,6 +1,7 @@
 """Reads about commitments, always scoped through `Commitment.objects.visible_to(user)`."""
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import Count
@@ -45,10 +46,13 @@ def commitment_list(
     query: str = "",
     sort: str = "deadline",
     annotate_status: bool = True,
+    plan_id: int | None = None,
+    plan_item_ids: Collection[int] | None = None,
 ):
     """Commitments the user may see, filtered; organisation and person joined (no query per row), each
     annotated with `status_code` computed in SQL by the same rule as `commitment_status` (unless
-    `annotate_status` is False: a page of 50 rows computes it in Python with the rule itself)."""
+    `annotate_status` is False: a page of 50 rows computes it in Python with the rule itself). `plan_id`
+    and `plan_item_ids` keep those serving a plan (any of its items) or these items."""
     qs = Commitment.objects.visible_to(user).select_related("organization", "responsible_person", "lead_unit")
     if organization is not None:
         qs = qs.filter(organization__path__startswith=organization.path)
@@ -75,6 +79,10 @@ def commitment_list(
         qs = qs.filter(deadline__lte=due_to)
     if query:
         qs = qs.search(query)
+    if plan_id is not None:
+        qs = qs.filter(plan_item__plan_id=plan_id)
+    if plan_item_ids is not None:
+        qs = qs.filter(plan_item_id__in=list(plan_item_ids))
     if annotate_status:
         qs = qs.annotate(status_code=status_case(today))
     return qs.order_by(*SORTS.get(sort, SORTS["deadline"]))
@@ -133,7 +141,12 @@ def commitment_get(*, user, commitment_id) -> Commitment:
         return (
             Commitment.objects.visible_to(user)
             .select_related(
-                "organization", "responsible_person__organization", "lead_unit", "halted_by", "series"
+                "organization",
+                "responsible_person__organization",
+                "lead_unit",
+                "halted_by",
+                "series",
+                "plan_item__plan__document",
             )
             .get(pk=commitment_id)
         )

@@ -16,6 +16,8 @@ How it stays right:
   today advances first if the job is late, and a reader asking for any other day counts live.
 - The status expression here is the SQL form of `status.commitment_status`; tests check the tallies
   against live counts on generated data and after every kind of change.
+- `PlanItemTally` counts only the commitments serving a plan item (`Commitment.plan_item`), per item,
+  deadline month and category: a plan's progress over a province reads its items' rows.
 - Moving an organisation moves its subtree's counts from the old ancestors to the new ones
   (`organization_moved` signal). `rebuild()` recomputes everything (`manage.py tally_rebuild`).
 - With `COMMITMENT_ON_TIME_AGAINST_ORIGINAL` changed since the last build, the tallies are not used
@@ -33,11 +35,11 @@ from django.utils import timezone
 
 from neuguong.organizations.models import path_ids
 
-from .models import LeadUnitTally, OrgTally, StatusTally, TallyState
+from .models import LeadUnitTally, OrgTally, PlanItemTally, StatusTally, TallyState
 from .status import against_original_default
 
 # Bump when the tables or the SQL change: `ensure_installed` (after every migrate) then rebuilds.
-TALLY_VERSION = 1
+TALLY_VERSION = 2  # 2: PlanItemTally
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class Grain:
     model: type
     # (column, SQL expression over the commitment row `c`)
     dims: tuple[tuple[str, str], ...]
+    # Which commitments the grain counts (SQL over `c`); all of them when empty.
+    where: str = ""
 
     @property
     def table(self) -> str:
@@ -77,6 +81,12 @@ def _grains() -> tuple[Grain, ...]:
         Grain(OrgTally, (("period", "0"),)),
         Grain(OrgTally, (("period", _year_sql("c.deadline")),)),
         Grain(OrgTally, (("period", month),)),
+        # Only the commitments serving a plan item: a plan's progress reads its items' rows.
+        Grain(
+            PlanItemTally,
+            (("plan_item_key", "c.plan_item_id"), ("month", month), ("category", "c.category")),
+            where="c.plan_item_id IS NOT NULL",
+        ),
     )
 
 
@@ -117,6 +127,7 @@ COMMITMENT_COLUMNS = (
     "category",
     "source_kind",
     "lead_unit_id",
+    "plan_item_id",
 )
 
 
@@ -130,6 +141,7 @@ def _keys_select(grain: Grain, source: str, sign: int, where: str = "") -> str:
         ancestors = "JOIN organizations_organization a ON substr(o.path, 1, length(a.path)) = a.path"
         ancestor_id = "a.id"
     dims = ", ".join(f"{expr} AS {column}" for column, expr in grain.dims)
+    where = " AND ".join(f"({condition})" for condition in (grain.where, where) if condition)
     # Only this module's own SQL fragments and integers are interpolated; nothing comes from a user.
     return (
         f"SELECT {ancestor_id} AS organization_id, {dims}, {STATUS_SQL} AS status, {PAST_SQL} AS past, "  # noqa: S608
