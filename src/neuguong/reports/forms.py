@@ -2,14 +2,17 @@ from django import forms
 
 from neuguong.core.forms import BootstrapFormMixin
 
-from .models import NARRATIVE_SECTIONS, ReportKind
+from .models import NARRATIVE_SECTIONS, ORGANIZATION_REPORT_KINDS, ReportKind
 from .periods import PERIOD_KINDS
 
 
 class ReportChoiceForm(BootstrapFormMixin, forms.Form):
     """Which report, for which organisation and period (GET)."""
 
-    kind = forms.ChoiceField(label="Loại báo cáo", choices=ReportKind.choices)
+    kind = forms.ChoiceField(
+        label="Loại báo cáo",
+        choices=[(k, label) for k, label in ReportKind.choices if k in ORGANIZATION_REPORT_KINDS],
+    )
     org = forms.CharField(label="Mã tổ chức", max_length=32)
     period = forms.ChoiceField(label="Kỳ báo cáo", choices=list(PERIOD_KINDS.items()), initial="year")
     year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100, required=False)

@@ -23,7 +23,15 @@ from neuguong.docengine.xlsx import build_workbook
 from neuguong.organizations.models import Organization
 
 from . import builders
-from .models import NARRATIVE_SECTIONS, JobStatus, ReportDraft, ReportJob, ReportKind, ReportTemplate
+from .models import (
+    NARRATIVE_SECTIONS,
+    ORGANIZATION_REPORT_KINDS,
+    JobStatus,
+    ReportDraft,
+    ReportJob,
+    ReportKind,
+    ReportTemplate,
+)
 from .periods import Period
 from .selectors import report_figures
 
@@ -45,15 +53,23 @@ def _check_kind(kind: str) -> str:
     return kind
 
 
+def _check_organization_kind(kind: str) -> str:
+    """An organisation's report (a plan's is made by `plan_report`)."""
+    if kind not in ORGANIZATION_REPORT_KINDS:
+        raise BusinessError(MSG_KIND, field="kind")
+    return kind
+
+
 def _check_write(actor, organization: Organization) -> None:
     if not scope_for(actor).can_write_path(organization.path):
         raise OutOfScope(MSG_NO_RIGHT)
 
 
 # ---------------------------------------------------------------------------------------------- drafts
-def draft_get(*, organization: Organization, kind: str, period: Period) -> ReportDraft | None:
+def draft_get(*, organization: Organization, kind: str, period: Period, plan=None) -> ReportDraft | None:
+    """The draft of an organisation's report for a period (of one plan's report, with `plan`)."""
     return ReportDraft.objects.filter(
-        organization=organization, kind=kind, period_start=period.start, period_end=period.end
+        organization=organization, kind=kind, period_start=period.start, period_end=period.end, plan=plan
     ).first()
 
 
@@ -69,9 +85,13 @@ def draft_save(
     signer_position: str = "",
     signer_name: str = "",
     recipients: str = "",
+    plan=None,
 ) -> ReportDraft:
-    """Save the editable text of a report (only the narrative sections of its kind; figures are never saved)."""
+    """Save the editable text of a report (only the narrative sections of its kind; figures are never saved).
+    A plan's report (`kind` "plan") is the draft of `organization`'s report on `plan`."""
     _check_kind(kind)
+    if (kind == ReportKind.PLAN) != (plan is not None):
+        raise BusinessError(MSG_KIND, field="kind")
     _check_write(actor, organization)
     allowed = [name for name, _ in NARRATIVE_SECTIONS[kind]]
     clean = {name: (narrative.get(name) or "").strip() for name in allowed}
@@ -80,13 +100,23 @@ def draft_save(
     with transaction.atomic():
         draft = (
             ReportDraft.objects.select_for_update()
-            .filter(organization=organization, kind=kind, period_start=period.start, period_end=period.end)
+            .filter(
+                organization=organization,
+                kind=kind,
+                period_start=period.start,
+                period_end=period.end,
+                plan=plan,
+            )
             .first()
         )
         created = draft is None
         if created:
             draft = ReportDraft(
-                organization=organization, kind=kind, period_start=period.start, period_end=period.end
+                organization=organization,
+                kind=kind,
+                period_start=period.start,
+                period_end=period.end,
+                plan=plan,
             )
         before = snapshot(draft) if not created else None
         draft.narrative = clean
@@ -227,7 +257,7 @@ def report_render(
     progress=None,
 ) -> Rendered:
     """Build a report file from live data: DOCX (Party format), XLSX (annex) or PDF (via LibreOffice)."""
-    _check_kind(kind)
+    _check_organization_kind(kind)
     if fmt not in FORMATS:
         raise BusinessError(MSG_FORMAT, field="format")
     if fmt == "pdf" and not pdf_available():
@@ -286,7 +316,7 @@ def docx_to_pdf(data: bytes, timeout: int = 120) -> bytes:
 # ------------------------------------------------------------------------------------------------ jobs
 def job_start(*, actor, kind: str, organization: Organization, period: Period, fmt: str) -> ReportJob:
     """Queue a report to be made in the background (for large subtrees); the page polls its progress."""
-    _check_kind(kind)
+    _check_organization_kind(kind)
     if fmt not in FORMATS:
         raise BusinessError(MSG_FORMAT, field="format")
     if not scope_for(actor).can_read_path(organization.path):

@@ -19,7 +19,7 @@ from neuguong.organizations.selectors import top_organization
 
 from . import builders, services
 from .forms import DraftForm, ReportChoiceForm, TemplateUploadForm
-from .models import NARRATIVE_SECTIONS, ReportJob, ReportKind, ReportTemplate
+from .models import NARRATIVE_SECTIONS, ORGANIZATION_REPORT_KINDS, ReportJob, ReportKind, ReportTemplate
 from .periods import Period, period_from_params
 from .selectors import (
     GENERATION_CACHE_SECONDS,
@@ -38,8 +38,8 @@ MSG_TEMPLATE_SAVED = "Đã tải lên mẫu văn bản."
 
 
 def _kind(kind: str) -> str:
-    if kind not in ReportKind.values:
-        raise Http404
+    if kind not in ORGANIZATION_REPORT_KINDS:
+        raise Http404  # a plan's report is made from the plan (plan_report.py)
     return kind
 
 
