@@ -277,8 +277,11 @@ class PlanItem(models.Model):
 
     @property
     def label(self) -> str:
-        """'Mục II.3. Người đứng đầu …' as a commitment's source names it."""
-        return f"Mục {self.number}. {self.title}" if self.number else self.title
+        """'Mục II.3. Người đứng đầu …' (or 'Giải pháp 3. …') as a commitment's source names it."""
+        if not self.number:
+            return self.title
+        prefix = "" if self.number[:1].isalpha() and not self.number[:2].isupper() else "Mục "
+        return f"{prefix}{self.number}. {self.title}"
 
 
 class PlanClosing(models.Model):

@@ -13,8 +13,12 @@ TODAY = dt.date(2026, 6, 15)
 _numbers = iter(range(100, 10_000))
 
 
-def document(organization, *, doc_type: str = "plan", number: int | None = None, issued_on=dt.date(2025, 12, 20)):
-    abbreviation = {"plan": "KH", "program": "CTr", "project": "ĐA", "resolution": "NQ", "report": "BC"}[doc_type]
+def document(
+    organization, *, doc_type: str = "plan", number: int | None = None, issued_on=dt.date(2025, 12, 20)
+):
+    abbreviation = {"plan": "KH", "program": "CTr", "project": "ĐA", "resolution": "NQ", "report": "BC"}[
+        doc_type
+    ]
     return Document.objects.create(
         organization=organization,
         doc_type=doc_type,

@@ -44,7 +44,9 @@ def test_a_document_of_another_type_or_already_followed_is_refused(tree):
     report = document(tree.root, doc_type="report")
     with pytest.raises(BusinessError) as error:
         make_plan(tree, document=report)
-    assert error.value.message == services.MSG_DOCUMENT_TYPE.format(number=report.number_text, label="báo cáo")
+    assert error.value.message == services.MSG_DOCUMENT_TYPE.format(
+        number=report.number_text, label="báo cáo"
+    )
     plan = make_plan(tree)
     with pytest.raises(BusinessError) as error:
         make_plan(tree, document=plan.document)
