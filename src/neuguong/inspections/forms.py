@@ -8,7 +8,7 @@ from neuguong.organizations.forms import OrganizationChoiceField
 from neuguong.organizations.models import Organization
 from neuguong.people.models import Person
 
-from .models import InspectionKind, InspectionState, ProgramBody
+from .models import LINKABLE, InspectionKind, InspectionState, ProgramBody
 
 MSG_CODES_UNKNOWN = "Không tìm thấy trong phạm vi của cấp ủy: {codes}."
 _SPLIT = re.compile(r"[\s,;]+")
@@ -164,13 +164,6 @@ class InspectionFilterForm(forms.Form):
 class CoverageForm(forms.Form):
     org = forms.CharField(required=False, max_length=32)
     year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
-
-
-LINKABLE = {
-    "commitment": ("commitments", "Commitment", "Nhiệm vụ, cam kết"),
-    "document": ("documents", "Document", "Văn bản (kế hoạch, chương trình, nghị quyết)"),
-    "target": ("targets", "AnnualTarget", "Chỉ tiêu năm"),
-}
 
 
 class ContentLinkForm(BootstrapFormMixin, forms.Form):

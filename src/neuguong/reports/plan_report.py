@@ -22,10 +22,11 @@ from neuguong.docengine.xlsx import build_workbook
 from neuguong.plans import report as plan_report
 from neuguong.plans.selectors import plan_get
 
-from . import services
+from . import rendering, services
 from .forms import DraftForm
 from .models import NARRATIVE_SECTIONS, ReportKind
 from .periods import Period, custom_period, parse_date
+from .selectors import draft_get, template_for
 
 MSG_SAVED = "Đã lưu bản thảo báo cáo thực hiện {number}."
 
@@ -46,20 +47,17 @@ def plan_report_figures(*, user, plan, period: Period, today: dt.date):
 
 def plan_report_render(
     *, user, plan, period: Period, fmt: str, today: dt.date | None = None
-) -> services.Rendered:
+) -> rendering.Rendered:
     """The report file from live data: DOCX (Party format, with the draft's text), XLSX (annex) or PDF."""
-    if fmt not in services.FORMATS:
-        raise BusinessError(services.MSG_FORMAT, field="format")
-    if fmt == "pdf" and not services.pdf_available():
-        raise BusinessError(services.MSG_PDF_UNAVAILABLE, field="format")
+    rendering.check_format(fmt)
+    if fmt == "pdf" and not rendering.pdf_available():
+        raise BusinessError(rendering.MSG_PDF_UNAVAILABLE, field="format")
     today = today or local_today()
     figures = plan_report_figures(user=user, plan=plan, period=period, today=today)
     if fmt == "xlsx":
         data = build_workbook(plan_report.annex_sheets(figures))
     else:
-        draft = services.draft_get(
-            organization=figures.issuer, kind=ReportKind.PLAN, period=period, plan=plan
-        )
+        draft = draft_get(organization=figures.issuer, kind=ReportKind.PLAN, period=period, plan=plan)
         spec = plan_report.report_document(
             figures,
             narrative=draft.narrative if draft else {},
@@ -70,10 +68,10 @@ def plan_report_render(
             signer_name=draft.signer_name if draft else "",
             recipients=[line for line in (draft.recipients if draft else "").splitlines() if line.strip()],
         )
-        data = render_party_document(spec, template=services.template_for(figures.issuer, ReportKind.PLAN))
+        data = render_party_document(spec, template=template_for(figures.issuer, ReportKind.PLAN))
         if fmt == "pdf":
-            data = services.docx_to_pdf(data)
-    return services.Rendered(data, plan_report.report_filename(figures, fmt), services.CONTENT_TYPES[fmt])
+            data = rendering.docx_to_pdf(data)
+    return rendering.Rendered(data, plan_report.report_filename(figures, fmt), rendering.CONTENT_TYPES[fmt])
 
 
 def plan_report_action(user, plan) -> list[dict]:
@@ -103,7 +101,7 @@ def plan_report_view(request, plan_id: int):
     figures = plan_report_figures(user=request.user, plan=plan, period=period, today=today)
     issuer = figures.issuer
     can_write = scope_for(request.user).can_write_path(issuer.path)
-    draft = services.draft_get(organization=issuer, kind=ReportKind.PLAN, period=period, plan=plan)
+    draft = draft_get(organization=issuer, kind=ReportKind.PLAN, period=period, plan=plan)
     initial = {"number": services.propose_number(issuer, today).number}
     if draft:
         initial = {
@@ -151,7 +149,7 @@ def plan_report_view(request, plan_id: int):
         "can_write": can_write,
         "draft": draft,
         "proposed": services.propose_number(issuer, today),
-        "pdf": services.pdf_available(),
+        "pdf": rendering.pdf_available(),
         "sections": NARRATIVE_SECTIONS[ReportKind.PLAN],
         "today": today,
     }
@@ -160,7 +158,7 @@ def plan_report_view(request, plan_id: int):
 
 @login_required
 def plan_download_view(request, plan_id: int, fmt: str):
-    if fmt not in services.FORMATS:
+    if fmt not in rendering.FORMATS:
         raise Http404
     plan = plan_get(user=request.user, plan_id=plan_id)
     if not scope_for(request.user).has_org_role:

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('plans', '0001_initial'),
-        ('study', '0004_quiz_option_orders_reflection_reminders'),
+        ('study', '0005_plan_item_commitment_fk_typed_events'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('organizations', '0004_typed_audit_actions'),
         ('plans', '0001_initial'),
-        ('reports', '0002_draft_signing_by_rule'),
+        ('reports', '0003_typed_audit_actions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
