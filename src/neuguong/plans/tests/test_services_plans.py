@@ -127,3 +127,128 @@ def test_put_in_force_needs_items(tree):
     make_item(tree, plan)
     plan = services.plan_put_in_force(actor=tree.staff, plan=plan, on=START, today=TODAY)
     assert plan.state == PlanState.IN_FORCE and plan.in_force_on == START
+
+
+def test_plan_create_from_document_hangs_nested_items_in_one_go(tree):
+    doc = document(tree.root, doc_type="resolution")
+    plan = services.plan_create_from_document(
+        actor=tree.staff,
+        document=doc,
+        title="Nghị quyết về cải cách hành chính",
+        organization=tree.root,
+        starts_on=START,
+        ends_on=END,
+        items=[
+            {
+                "title": "Mục tiêu",
+                "children": [{"title": "Chỉ tiêu 1"}, {"title": "Chỉ tiêu 2", "lead_unit": tree.org_a}],
+            },
+            {"number": "III", "title": "Giải pháp", "deadline": dt.date(2026, 6, 30)},
+        ],
+        today=TODAY,
+    )
+    items = {item.number: item for item in plan.items.all()}
+    assert set(items) == {"1", "1.1", "1.2", "III"}
+    assert items["1.2"].parent == items["1"] and items["1.2"].lead_unit == tree.org_a
+    assert items["1.1"].lead_unit == plan.owner and items["1.1"].deadline == END
+
+
+def test_plan_create_from_document_writes_nothing_when_an_item_is_bad(tree):
+    with pytest.raises(BusinessError) as error:
+        services.plan_create_from_document(
+            actor=tree.staff,
+            document=document(tree.root),
+            title="X",
+            organization=tree.root,
+            starts_on=START,
+            ends_on=END,
+            items=[{"title": "Được"}, {"title": ""}],
+            today=TODAY,
+        )
+    assert error.value.message == services.MSG_ITEM_TITLE
+    # (the service is one transaction: the test's atomic block shows what the caller's would)
+
+
+def test_item_weight_number_and_parent_are_checked(tree):
+    plan = make_plan(tree, in_force=False)
+    first = make_item(tree, plan, number="II.3")
+    with pytest.raises(BusinessError) as error:
+        make_item(tree, plan, number="II.3")
+    assert error.value.message == services.MSG_NUMBER_TAKEN.format(number="II.3")
+    with pytest.raises(BusinessError) as error:
+        make_item(tree, plan, weight=0)
+    assert error.value.message == services.MSG_WEIGHT
+    with pytest.raises(BusinessError) as error:
+        make_item(tree, plan, number="II.3<script>")
+    assert error.value.message == services.MSG_NUMBER_FORMAT
+    other = make_plan(tree, in_force=False)
+    with pytest.raises(BusinessError) as error:
+        make_item(tree, plan, parent=make_item(tree, other))
+    assert error.value.message == services.MSG_ITEM_PARENT
+    child = make_item(tree, plan, parent=first)
+    with pytest.raises(BusinessError) as error:
+        services.plan_item_update(actor=tree.staff, item=first, parent=child, today=TODAY)
+    assert error.value.message == services.MSG_ITEM_PARENT_CYCLE
+    level = child
+    for _ in range(2):
+        level = make_item(tree, plan, parent=level)
+    with pytest.raises(BusinessError) as error:
+        make_item(tree, plan, parent=level)
+    assert error.value.message == services.MSG_ITEM_TOO_DEEP.format(levels=services.MAX_DEPTH)
+
+
+def test_an_item_update_is_read_in_the_history(tree):
+    from neuguong.audit.selectors import history_for
+
+    plan = make_plan(tree, in_force=False)
+    item = make_item(tree, plan, number="1")
+    services.plan_item_update(
+        actor=tree.staff, item=item, title="Nội dung mới", co_units=[tree.org_a], weight=3, today=TODAY
+    )
+    rows = history_for(item)
+    assert [row["action_label"] for row in rows] == ["Sửa mục của kế hoạch", "Thêm mục của kế hoạch"]
+    changes = {c["field"]: (c["old"], c["new"]) for c in rows[0]["changes"]}
+    assert changes["Nội dung"] == ("Người đứng đầu nêu gương về đạo đức, lối sống", "Nội dung mới")
+    assert changes["Đơn vị phối hợp"] == (None, tree.org_a.name)
+    assert changes["Trọng số"] == (None, "3")
+
+
+def test_only_a_drafting_plan_loses_an_item_without_work(tree):
+    plan = make_plan(tree, in_force=False)
+    item = make_item(tree, plan)
+    keep = make_item(tree, plan)
+    make_item(tree, plan, parent=keep)
+    with pytest.raises(BusinessError) as error:
+        services.plan_item_remove(actor=tree.staff, item=keep)
+    assert error.value.message == services.MSG_ITEM_HAS_WORK
+    services.plan_item_remove(actor=tree.staff, item=item)
+    assert not plan.items.filter(pk=item.pk).exists()
+    services.plan_put_in_force(actor=tree.staff, plan=plan, on=START, today=TODAY)
+    with pytest.raises(BusinessError) as error:
+        services.plan_item_remove(actor=tree.staff, item=keep)
+    assert error.value.message == services.MSG_ITEM_REMOVE_STATE
+
+
+def test_changing_the_period_keeps_items_inside_it(tree):
+    plan = make_plan(tree, in_force=False)
+    make_item(tree, plan, number="1", deadline=dt.date(2026, 11, 30))
+    with pytest.raises(BusinessError) as error:
+        services.plan_update(actor=tree.staff, plan=plan, ends_on=dt.date(2026, 10, 31), today=TODAY)
+    assert error.value.message == services.MSG_PERIOD_EXCLUDES_ITEM.format(
+        number="1", deadline="30/11/2026", start="01/01/2026", end="31/10/2026"
+    )
+
+
+def test_a_closed_plan_takes_no_change(tree):
+    plan = make_plan(tree)
+    services.plan_finish(actor=tree.staff, plan=plan, closed_on=TODAY, note="Đã hoàn thành", today=TODAY)
+    for call in (
+        lambda: services.plan_update(actor=tree.staff, plan=plan, title="Khác", today=TODAY),
+        lambda: make_item(tree, plan),
+    ):
+        with pytest.raises(BusinessError) as error:
+            call()
+        assert error.value.message == services.MSG_CLOSED
+    with pytest.raises(BusinessError) as error:
+        services.plan_finish(actor=tree.staff, plan=plan, closed_on=TODAY, note="Lại", today=TODAY)
+    assert error.value.message == services.MSG_NOT_IN_FORCE
