@@ -1,6 +1,6 @@
 from django import forms
 
-from neuguong.core.forms import BootstrapFormMixin
+from neuguong.core.forms import BootstrapFormMixin, model_choice_field
 from neuguong.core.widgets import PickerWidget
 
 from .models import CommitmentCategory, SourceKind
@@ -89,12 +89,12 @@ class CommitmentForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, people_qs, units_qs, plan_items_qs, organization_code: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = people_qs
-        self.fields["lead_unit"].queryset = units_qs
-        self.fields["co_units"].queryset = units_qs
+        model_choice_field(self, "people").queryset = people_qs
+        model_choice_field(self, "lead_unit").queryset = units_qs
+        model_choice_field(self, "co_units").queryset = units_qs
         # Items of the plans that apply to this board's organisation (the plans module's picker).
         self.fields["plan_item"].widget = PickerWidget("plan_item", params={"for": organization_code})
-        self.fields["plan_item"].queryset = plan_items_qs
+        model_choice_field(self, "plan_item").queryset = plan_items_qs
 
 
 class ReportForm(BootstrapFormMixin, forms.Form):
@@ -162,4 +162,4 @@ class ProgramItemForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, people_qs, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible_person"].queryset = people_qs
+        model_choice_field(self, "responsible_person").queryset = people_qs
