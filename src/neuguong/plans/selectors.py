@@ -220,6 +220,13 @@ class PlanProgress:
         return period_label(self.start, self.end)
 
     @property
+    def rate_basis(self) -> str:
+        """Which commitments a rate on the page covers (domain notes, section 13: it says its period)."""
+        if self.start is None and self.end is None:
+            return "tính trên mọi nhiệm vụ của kế hoạch"
+        return f"tính trên các nhiệm vụ có {self.period_label}"
+
+    @property
     def item_ids(self) -> list[int]:
         return [row.item.pk for row in self.rows]
 

@@ -81,6 +81,11 @@ def plan_report_action(user, plan) -> list[dict]:
     return [{"label": "Báo cáo kết quả thực hiện", "url": reverse("reports:plan", args=[plan.pk])}]
 
 
+def _report_title(summary: str) -> str:
+    """'Báo cáo kết quả 1 năm thực hiện …' (the summary continues the document's type)."""
+    return f"Báo cáo {summary[:1].lower()}{summary[1:]}"
+
+
 def _period_or_400(request, plan, today):
     try:
         return plan_period(plan, request.GET, today), ""
@@ -141,6 +146,7 @@ def plan_report_view(request, plan_id: int):
         "progress": figures.progress,
         "period": period,
         "summary": plan_report.report_summary(figures),
+        "title": _report_title(plan_report.report_summary(figures)),
         "summary_sentence": plan_report.summary_sentence(figures),
         "exemplary_sentence": plan_report.exemplary_sentence(figures),
         "chart": chart,
