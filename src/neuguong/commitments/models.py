@@ -639,3 +639,22 @@ class PlanItemTally(TallyRow):
 
     class Meta:
         indexes = [models.Index(fields=["organization", "plan_item_key"], name="plan_tally_org_item_idx")]
+
+
+class PlanTally(TallyRow):
+    """The commitments serving any item of a plan (the item's plan: `plan_key`), per organisation subtree
+    and status at three resolutions like `OrgTally` (`period` 0, yyyy00, yyyymm): a plan's figures by
+    subtree read one row per organisation and status, whatever the number of items."""
+
+    plan_key = models.BigIntegerField()
+    period = models.PositiveIntegerField()
+
+    class Meta:
+        # Covering (PostgreSQL): the 1,500 children of a province root for one plan, one index-only scan.
+        indexes = [
+            models.Index(
+                fields=["plan_key", "period", "organization"],
+                include=["status", "past", "n"],
+                name="plan_tally_plan_period_org_idx",
+            )
+        ]

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from django.db.models import BooleanField, Case, Count, Q, Value, When
 
 from neuguong.access.scope import scope_for
-from neuguong.commitments.models import Commitment, PlanItemTally
+from neuguong.commitments.models import Commitment, PlanItemTally, PlanTally
 from neuguong.commitments.status import (
     CANCELLED,
     DONE_LATE,
@@ -37,7 +37,13 @@ from neuguong.commitments.status import (
     SUSPENDED,
     status_case,
 )
-from neuguong.commitments.tally import month_range, tally_ready, tally_rows
+from neuguong.commitments.tally import (
+    month_range,
+    period_keys,
+    tally_by_organization,
+    tally_ready,
+    tally_rows,
+)
 from neuguong.organizations.models import Organization, path_ids
 
 # Open and waiting on someone (returned, extension requested, …): on time or overdue by the deadline.
@@ -231,6 +237,7 @@ def _in_period(qs, start: dt.date | None, end: dt.date | None):
 def count_by_organization(
     *,
     user,
+    plan_id: int,
     organizations: list[Organization],
     item_ids: Collection[int],
     today: dt.date,
@@ -238,22 +245,21 @@ def count_by_organization(
     end: dt.date | None = None,
 ) -> dict[int, Counts]:
     """{organisation id: Counts} of the plan's commitments in each organisation's whole subtree (the
-    user reads every one of them: the caller checked it). From the tallies: one query for any number of
-    organisations; live: one query, each organisation's commitments folded up by path."""
+    user reads every one of them: the caller checked it). From the plan's tally (`PlanTally`: one row per
+    organisation and status, whole years as one row): one query for any number of organisations; live:
+    one query, each organisation's commitments folded up by path."""
     result = {org.pk: Counts() for org in organizations}
     if not organizations or not item_ids:
         return result
     item_ids = sorted(item_ids)
     months = _months(start, end)
     if months is not False and tally_ready(today):
-        for row in tally_rows(
-            PlanItemTally,
-            [org.pk for org in organizations],
-            group=("organization_id",),
-            months=months or None,
-            plan_item_key__in=item_ids,
-        ):
-            result[row["organization_id"]].add(row["status"], row["total"], row["past"])
+        periods = [0] if months is None else period_keys(months)
+        for row in tally_by_organization(
+            PlanTally, [org.pk for org in organizations], plan_key=plan_id, period__in=periods
+        ).items():
+            organization_id, (counts, pending_past) = row
+            result[organization_id].merge(Counts(dict(counts), pending_past))
         return result
     q = Q()
     for org in organizations:

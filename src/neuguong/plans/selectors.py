@@ -377,7 +377,9 @@ def plan_progress(
         group.counts.merge(row.own)
     base = _breakdown_base(user, plan)
     item_ids = [item.pk for item in items]
-    by_child = _by_child(user, base, item_ids, today, start, end) if base is not None and breakdown else []
+    by_child = (
+        _by_child(user, plan.pk, base, item_ids, today, start, end) if base is not None and breakdown else []
+    )
 
     def heads() -> list[HeadRow]:
         return _heads(user, base, item_ids, today, start, end) if base is not None else []
@@ -401,11 +403,17 @@ def plan_progress(
     )
 
 
-def _by_child(user, base: Organization, item_ids, today, start, end) -> list[GroupRow]:
+def _by_child(user, plan_id: int, base: Organization, item_ids, today, start, end) -> list[GroupRow]:
     """The plan's commitments in each active child's subtree of `base`, and those on `base` itself."""
     children = list(base.children.filter(dissolved_on__isnull=True).order_by("name_folded", "id"))
     counts = count_by_organization(
-        user=user, organizations=[base, *children], item_ids=item_ids, today=today, start=start, end=end
+        user=user,
+        plan_id=plan_id,
+        organizations=[base, *children],
+        item_ids=item_ids,
+        today=today,
+        start=start,
+        end=end,
     )
     direct = Counts()
     direct.merge(counts[base.pk])

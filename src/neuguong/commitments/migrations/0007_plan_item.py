@@ -58,4 +58,34 @@ class Migration(migrations.Migration):
                 "indexes": [models.Index(fields=["organization", "plan_item_key"], name="plan_tally_org_item_idx")],
             },
         ),
+        migrations.CreateModel(
+            name="PlanTally",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("status", models.CharField(max_length=24)),
+                ("past", models.BooleanField(default=False)),
+                ("n", models.IntegerField()),
+                ("plan_key", models.BigIntegerField()),
+                ("period", models.PositiveIntegerField()),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="organizations.organization",
+                    ),
+                ),
+            ],
+            options={
+                "indexes": [
+                    models.Index(
+                        fields=["plan_key", "period", "organization"],
+                        include=("status", "past", "n"),
+                        name="plan_tally_plan_period_org_idx",
+                    )
+                ],
+            },
+        ),
     ]

@@ -20,6 +20,7 @@ from neuguong.commitments.models import (
     LeadUnitTally,
     OrgTally,
     PlanItemTally,
+    PlanTally,
     StatusTally,
     TallyState,
 )
@@ -51,12 +52,13 @@ commitment_facts = st.fixed_dictionaries(
 )
 
 
-def expected(today: dt.date) -> tuple[Counter, Counter, Counter, Counter]:
+def expected(today: dt.date) -> tuple[Counter, Counter, Counter, Counter, Counter]:
     by_status: Counter = Counter()
     by_lead: Counter = Counter()
     by_org: Counter = Counter()
     by_item: Counter = Counter()
-    for c in Commitment.objects.select_related("organization"):
+    by_plan: Counter = Counter()
+    for c in Commitment.objects.select_related("organization", "plan_item"):
         code = commitment_status(c, today)
         past = code in (RETURNED, EXTENSION_REQUESTED) and c.deadline < today
         month = c.deadline.year * 100 + c.deadline.month
@@ -67,10 +69,12 @@ def expected(today: dt.date) -> tuple[Counter, Counter, Counter, Counter]:
                 by_org[(ancestor, period, code, past)] += 1
             if c.plan_item_id:
                 by_item[(ancestor, c.plan_item_id, month, c.category, code, past)] += 1
-    return by_status, by_lead, by_org, by_item
+                for period in (0, c.deadline.year * 100, month):
+                    by_plan[(ancestor, c.plan_item.plan_id, period, code, past)] += 1
+    return by_status, by_lead, by_org, by_item, by_plan
 
 
-def stored() -> tuple[Counter, Counter, Counter, Counter]:
+def stored() -> tuple[Counter, Counter, Counter, Counter, Counter]:
     def read(model, columns):
         rows = model.objects.values(*columns).annotate(total=Sum("n")).exclude(total=0).order_by()
         return Counter({tuple(row[c] for c in columns): row["total"] for row in rows})
@@ -80,6 +84,7 @@ def stored() -> tuple[Counter, Counter, Counter, Counter]:
         read(LeadUnitTally, ["organization_id", "month", "lead_unit_key", "status", "past"]),
         read(OrgTally, ["organization_id", "period", "status", "past"]),
         read(PlanItemTally, ["organization_id", "plan_item_key", "month", "category", "status", "past"]),
+        read(PlanTally, ["organization_id", "plan_key", "period", "status", "past"]),
     )
 
 
@@ -422,7 +427,7 @@ def test_compaction_folds_only_keys_with_several_rows(tree):
     tally.compact()
     assert stored() == expected(DAY)
     assert StatusTally.objects.filter(organization=tree.root).count() == 1  # +1 −1 +1 folded, zeros gone
-    tally_models = (StatusTally, LeadUnitTally, OrgTally, PlanItemTally)
+    tally_models = (StatusTally, LeadUnitTally, OrgTally, PlanItemTally, PlanTally)
     newest = [model.objects.aggregate(m=Max("id"))["m"] for model in tally_models]
     tally.compact()  # nothing left to fold: no row is rewritten
     assert [model.objects.aggregate(m=Max("id"))["m"] for model in tally_models] == newest

@@ -70,6 +70,25 @@ def counted(progress) -> dict[int, Counter]:
     return {row.item.pk: Counter({k: v for k, v in row.own.counts.items() if v}) for row in progress.rows}
 
 
+def _by_child(progress) -> dict[str, Counter]:
+    return {row.label: Counter({k: v for k, v in row.counts.counts.items() if v}) for row in progress.by_child}
+
+
+def _expected_by_child(user, base, items, today, start, end) -> dict[str, Counter]:
+    """Each active child's subtree, and the commitments on `base` itself, by the pure rule."""
+    children = list(base.children.filter(dissolved_on__isnull=True))
+    rows: dict[str, Counter] = {}
+    for c in Commitment.objects.visible_to(user).filter(plan_item__in=items).select_related("organization"):
+        if (start and c.deadline < start) or (end and c.deadline > end):
+            continue
+        if not c.organization.path.startswith(base.path):
+            continue
+        child = next((ch for ch in children if c.organization.path.startswith(ch.path)), None)
+        label = child.name if child else f"{base.name} (trực tiếp)"
+        rows.setdefault(label, Counter())[commitment_status(c, today)] += 1
+    return rows
+
+
 class Rollback(Exception):
     pass
 
@@ -95,6 +114,8 @@ def test_progress_equals_the_rule_for_every_user_from_tallies_and_live(tree, mad
                 for item_id, counts in got.items():
                     assert counts == want[item_id], (user.username, item_id)
                 assert sum(fast.totals.counts.values()) == sum(sum(c.values()) for c in want.values())
+                if fast.base is not None:
+                    assert _by_child(fast) == _expected_by_child(user, fast.base, items, TODAY, start, end)
                 # Another day is counted live, by the same rule.
                 other = TODAY + dt.timedelta(days=40)
                 live = plan_progress(user=user, plan=plan, today=other, start=start, end=end)
