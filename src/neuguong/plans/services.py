@@ -133,8 +133,9 @@ def _require_manage(actor, organization: Organization) -> None:
 
 
 def _locked(plan: Plan) -> Plan:
+    # Only the plan's row is locked: its parent (a nullable relation, an outer join) is read, not locked.
     return (
-        Plan.objects.select_for_update()
+        Plan.objects.select_for_update(of=("self",))
         .select_related("organization", "applies_to", "owner", "document", "parent")
         .get(pk=plan.pk)
     )
@@ -662,7 +663,7 @@ def plan_item_update(
 ) -> PlanItem:
     """Change an item (its commitments keep their own deadlines; the item's is what they were asked for)."""
     today = today or local_today()
-    item = PlanItem.objects.select_for_update().select_related("plan", "parent").get(pk=item.pk)
+    item = PlanItem.objects.select_for_update(of=("self",)).select_related("plan", "parent").get(pk=item.pk)
     plan = _locked(item.plan)
     _require_manage(actor, plan.organization)
     _open(plan)

@@ -71,7 +71,9 @@ def counted(progress) -> dict[int, Counter]:
 
 
 def _by_child(progress) -> dict[str, Counter]:
-    return {row.label: Counter({k: v for k, v in row.counts.counts.items() if v}) for row in progress.by_child}
+    return {
+        row.label: Counter({k: v for k, v in row.counts.counts.items() if v}) for row in progress.by_child
+    }
 
 
 def _expected_by_child(user, base, items, today, start, end) -> dict[str, Counter]:
