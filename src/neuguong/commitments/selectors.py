@@ -48,6 +48,7 @@ def commitment_list(
     annotate_status: bool = True,
     plan_id: int | None = None,
     plan_item_ids: Collection[int] | None = None,
+    waiting_for=None,
 ):
     """Commitments the user may see, filtered; organisation and person joined (no query per row), each
     annotated with `status_code` computed in SQL by the same rule as `commitment_status` (unless
@@ -83,6 +84,10 @@ def commitment_list(
         qs = qs.filter(plan_item__plan_id=plan_id)
     if plan_item_ids is not None:
         qs = qs.filter(plan_item_id__in=list(plan_item_ids))
+    if waiting_for is not None:
+        from .waiting import waiting_q
+
+        qs = qs.filter(waiting_q(waiting_for))
     if annotate_status:
         qs = qs.annotate(status_code=status_case(today))
     return qs.order_by(*SORTS.get(sort, SORTS["deadline"]))
@@ -196,6 +201,7 @@ def board_status_counts(
     due_from: dt.date | None = None,
     due_to: dt.date | None = None,
     query: str = "",
+    waiting_for=None,
     **ignored,
 ) -> dict[str, int]:
     """{status code: count} of the board's commitments for these filters (any status).
@@ -205,7 +211,7 @@ def board_status_counts(
     from neuguong.access.scope import scope_for
 
     scope = scope_for(user)
-    live_only = bool(person_id or due_from or due_to or query)
+    live_only = bool(person_id or due_from or due_to or query or waiting_for)
     if not live_only and tally_ready(today):
         if organization is not None:
             roots = [organization.pk] if scope.can_read_path(organization.path) else None
@@ -243,6 +249,7 @@ def board_status_counts(
         due_from=due_from,
         due_to=due_to,
         query=query,
+        waiting_for=waiting_for,
     )
     return status_counts(qs, today)
 
@@ -333,6 +340,7 @@ def deadline_groups(commitments) -> list[tuple[str, str, list]]:
         "returned",
         "open_on_time",
         "extension_requested",
+        "awaiting_confirmation",
         "suspended",
         "done_late",
         "done_on_time",

@@ -30,9 +30,8 @@ from neuguong.commitments.status import (
     DONE_LATE,
     DONE_ON_TIME,
     DONE_STATUSES,
-    OPEN_ON_TIME,
     OPEN_OVERDUE,
-    OPEN_STATUSES,
+    PENDING_STATUSES,
     STATUS_CODES,
     SUSPENDED,
     status_case,
@@ -46,8 +45,6 @@ from neuguong.commitments.tally import (
 )
 from neuguong.organizations.models import Organization, path_ids
 
-# Open and waiting on someone (returned, extension requested, …): on time or overdue by the deadline.
-PENDING_STATUSES = tuple(code for code in OPEN_STATUSES if code not in (OPEN_ON_TIME, OPEN_OVERDUE))
 EXEMPLARY = "exemplary"
 
 

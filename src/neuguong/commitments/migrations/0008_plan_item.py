@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("commitments", "0006_typed_audit_actions"),
+        ("commitments", "0007_completion_confirmation_notifications_moved"),
         ("organizations", "0004_typed_audit_actions"),
         ("plans", "0001_initial"),
     ]
