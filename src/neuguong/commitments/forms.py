@@ -77,7 +77,7 @@ class CommitmentForm(BootstrapFormMixin, forms.Form):
     category = forms.ChoiceField(
         label="Nhóm", choices=CommitmentCategory.choices, initial=CommitmentCategory.EXEMPLARY
     )
-    plan_item = forms.ModelChoiceField(
+    plan_item: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Thực hiện mục của kế hoạch, chương trình, đề án",
         queryset=None,
         required=False,

@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -45,7 +45,7 @@ TALLY_VERSION = 3  # 2: awaiting confirmation; 3: PlanItemTally, PlanTally
 
 @dataclass(frozen=True)
 class Grain:
-    model: type
+    model: type[models.Model]
     # (column, SQL expression over the commitment row `c`)
     dims: tuple[tuple[str, str], ...]
     # Which commitments the grain counts (SQL over `c`); all of them when empty.
@@ -300,7 +300,7 @@ def rebuild(today: dt.date) -> None:
     """Recompute every tally from the commitments, as of `today` with the configured on-time rule."""
     state = _locked_state()
     for grain in _tables():
-        grain.model.objects.all().delete()
+        grain.model._default_manager.all().delete()
     state.as_of = today
     state.against_original = against_original_default()
     state.version = TALLY_VERSION

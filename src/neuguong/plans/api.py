@@ -155,7 +155,7 @@ def list_plans(
     kind: str = "",
     year: int | None = None,
     org: str = "",
-    paging: Query[PageParams] = None,
+    paging: Query[PageParams] | None = None,
 ):
     if year is not None and not 2000 <= year <= 2100:
         raise BusinessError(MSG_YEAR, field="year")

@@ -266,13 +266,15 @@ def seed_plans(*, root: Organization, size: str, log=print, today: dt.date | Non
             today=today,
         )
         services.plan_put_in_force(actor=actor, plan=resolution, on=dt.date(2020, 7, 16), today=today)
-        for doc_type, number, title in PROGRAMMES:
+        for doc_type, programme_number, title in PROGRAMMES:
             programme = services.plan_create(
                 actor=actor,
-                document=_document(root, doc_type, number, dt.date(2020, 10, 5 + number), title),
+                document=_document(
+                    root, doc_type, programme_number, dt.date(2020, 10, 5 + programme_number), title
+                ),
                 title=title,
                 organization=root,
-                starts_on=dt.date(2020, 10, 5 + number),
+                starts_on=dt.date(2020, 10, 5 + programme_number),
                 ends_on=dt.date(2025, 12, 31),
                 parent=resolution,
                 items=[
@@ -292,7 +294,7 @@ def seed_plans(*, root: Organization, size: str, log=print, today: dt.date | Non
                 today=today,
             )
             services.plan_put_in_force(actor=actor, plan=programme, on=programme.starts_on, today=today)
-            if number == 5:
+            if programme_number == 5:
                 _link_indicators(actor, programme, today)
 
         # 3. The Đề án (the seventh action programme) with its 5 solutions.

@@ -1,6 +1,6 @@
 from django import forms
 
-from neuguong.core.forms import BootstrapFormMixin
+from neuguong.core.forms import BootstrapFormMixin, model_choice_field
 from neuguong.core.widgets import PickerMultipleWidget, PickerWidget
 
 from .models import PLAN_DOCUMENT_TYPES, PlanState
@@ -61,7 +61,7 @@ def _organization_picker(params: dict[str, str]) -> PickerWidget:
 
 
 class PlanForm(BootstrapFormMixin, forms.Form):
-    document = forms.ModelChoiceField(
+    document: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Văn bản trong sổ văn bản",
         queryset=None,
         help_text="Kế hoạch, chương trình, đề án, nghị quyết, chỉ thị hoặc kết luận đã vào sổ văn bản.",
@@ -74,18 +74,18 @@ class PlanForm(BootstrapFormMixin, forms.Form):
         help_text="Để trống: dùng trích yếu của văn bản.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    applies_to = forms.ModelChoiceField(
+    applies_to: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Phạm vi áp dụng (gồm các tổ chức trực thuộc)",
         queryset=None,
         required=False,
         help_text="Để trống: toàn bộ tổ chức ban hành.",
     )
-    owner = forms.ModelChoiceField(
+    owner: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Đơn vị theo dõi", queryset=None, required=False, help_text="Để trống: tổ chức ban hành."
     )
     starts_on = forms.DateField(label="Từ ngày")
     ends_on = forms.DateField(label="Đến ngày")
-    parent = forms.ModelChoiceField(
+    parent: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Thực hiện văn bản (ví dụ: nghị quyết đại hội)",
         queryset=None,
         required=False,
@@ -95,14 +95,14 @@ class PlanForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, organization, documents, units, plans, with_document: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if with_document:
-            self.fields["document"].queryset = documents
+            model_choice_field(self, "document").queryset = documents
         else:
             del self.fields["document"]
         for name in ("applies_to", "owner"):
             # The widget first: setting the queryset hands it the choices the picker reads.
             self.fields[name].widget = _organization_picker({"within": organization.code})
-            self.fields[name].queryset = units
-        self.fields["parent"].queryset = plans
+            model_choice_field(self, name).queryset = units
+        model_choice_field(self, "parent").queryset = plans
 
 
 class ItemForm(BootstrapFormMixin, forms.Form):
@@ -113,11 +113,13 @@ class ItemForm(BootstrapFormMixin, forms.Form):
         help_text="Ví dụ: II.3, Giải pháp 1. Để trống: đánh số tự động.",
     )
     title = forms.CharField(label="Nội dung", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
-    parent = forms.ModelChoiceField(
+    parent: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Thuộc mục", queryset=None, required=False, empty_label="— (mục lớn)"
     )
-    lead_unit = forms.ModelChoiceField(label="Đơn vị chủ trì", queryset=None)
-    co_units = forms.ModelMultipleChoiceField(label="Đơn vị phối hợp", queryset=None, required=False)
+    lead_unit: forms.ModelChoiceField = forms.ModelChoiceField(label="Đơn vị chủ trì", queryset=None)
+    co_units: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label="Đơn vị phối hợp", queryset=None, required=False
+    )
     starts_on = forms.DateField(label="Ngày bắt đầu", required=False)
     deadline = forms.DateField(label="Thời hạn")
     deadline_reason = forms.CharField(
@@ -133,7 +135,7 @@ class ItemForm(BootstrapFormMixin, forms.Form):
         required=False,
         help_text="Để trống ở mọi mục: tiến độ tính theo số nhiệm vụ.",
     )
-    indicators = forms.ModelMultipleChoiceField(
+    indicators: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label="Chỉ tiêu liên quan",
         queryset=None,
         required=False,
@@ -142,14 +144,14 @@ class ItemForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, plan, parents, units, indicators, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = parents
+        model_choice_field(self, "parent").queryset = parents
         self.fields["lead_unit"].widget = _organization_picker({"within": plan.applies_to.code})
-        self.fields["lead_unit"].queryset = units
+        model_choice_field(self, "lead_unit").queryset = units
         self.fields["co_units"].widget = PickerMultipleWidget(
             "organization", params={"within": plan.applies_to.code}
         )
-        self.fields["co_units"].queryset = units
-        self.fields["indicators"].queryset = indicators
+        model_choice_field(self, "co_units").queryset = units
+        model_choice_field(self, "indicators").queryset = indicators
         if not indicators.exists():
             del self.fields["indicators"]
 
@@ -166,21 +168,21 @@ class FinishForm(BootstrapFormMixin, forms.Form):
 
 
 class ReplaceForm(FinishForm):
-    replaced_by = forms.ModelChoiceField(label="Văn bản thay thế", queryset=None)
+    replaced_by: forms.ModelChoiceField = forms.ModelChoiceField(label="Văn bản thay thế", queryset=None)
 
     field_order = ["replaced_by", "closed_on", "note"]
 
     def __init__(self, *args, plan, plans, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["replaced_by"].widget = PickerWidget("plan", params={"open": "1", "not": str(plan.pk)})
-        self.fields["replaced_by"].queryset = plans
+        model_choice_field(self, "replaced_by").queryset = plans
 
 
 class CampaignLinkForm(BootstrapFormMixin, forms.Form):
-    campaign = forms.ModelChoiceField(
+    campaign: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Đợt học tập thực hiện mục này", queryset=None, widget=PickerWidget("study_campaign")
     )
 
     def __init__(self, *args, campaigns, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = campaigns
+        model_choice_field(self, "campaign").queryset = campaigns

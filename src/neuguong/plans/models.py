@@ -200,6 +200,9 @@ class PlanItem(models.Model):
     """A section, solution or measure of a plan ('Giải pháp 3', 'mục II.3'): nested, with a lead unit,
     co-operating units, a start and a deadline, an expected result, optional indicators and a weight."""
 
+    # Its place in the tree, set by `selectors.plan_items` (tree order); not stored.
+    depth: int = 0
+
     plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.PROTECT, related_name="items")
     parent = models.ForeignKey(
         "self",

@@ -9,6 +9,7 @@
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Q
 
@@ -24,7 +25,8 @@ def _words(query: str) -> tuple[str, str]:
     return search_key(query), without_nul(query).strip()[:64]
 
 
-def plan_item_options(items: Iterable[PlanItem]) -> list[PlanItem]:
+def plan_item_options(items: Iterable[Any]) -> list[PickerOption]:
+    """Labels of plan items (the picker's `labels`: whatever the form holds, plan items here)."""
     items = list(items)
     plans = {
         p.pk: p for p in Plan.objects.filter(pk__in={i.plan_id for i in items}).select_related("document")
@@ -91,7 +93,7 @@ def search_plan_documents(user, query: str, params: dict[str, str]) -> list[Pick
     return _document_options(found)
 
 
-def plan_options(plans: Iterable[Plan]) -> list[PickerOption]:
+def plan_options(plans: Iterable[Any]) -> list[PickerOption]:
     plans = list(plans)
     documents = {
         p.pk: p.document for p in Plan.objects.filter(pk__in=[p.pk for p in plans]).select_related("document")

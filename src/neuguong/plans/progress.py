@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from django.db.models import BooleanField, Case, Count, Q, Value, When
 
@@ -157,7 +158,7 @@ def part_of(user) -> Part:
     return Part(roots, None, None)
 
 
-def _months(start: dt.date | None, end: dt.date | None) -> tuple[int, int] | bool | None:
+def _months(start: dt.date | None, end: dt.date | None) -> tuple[int, int] | Literal[False] | None:
     """The tally month range of a period; None for all time; False when the period splits a month."""
     if start is None and end is None:
         return None
@@ -252,10 +253,10 @@ def count_by_organization(
     months = _months(start, end)
     if months is not False and tally_ready(today):
         periods = [0] if months is None else period_keys(months)
-        for row in tally_by_organization(
+        by_organization = tally_by_organization(
             PlanTally, [org.pk for org in organizations], plan_key=plan_id, period__in=periods
-        ).items():
-            organization_id, (counts, pending_past) = row
+        )
+        for organization_id, (counts, pending_past) in by_organization.items():
             result[organization_id].merge(Counts(dict(counts), pending_past))
         return result
     q = Q()

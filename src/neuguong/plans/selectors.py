@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.db.models import Max, Prefetch, Q
 from django.http import Http404
@@ -19,6 +20,10 @@ from neuguong.organizations.models import Organization
 
 from .models import PLAN_DOCUMENT_TYPES, Plan, PlanItem, PlanState
 from .progress import EXEMPLARY, Counts, count_by_organization, count_by_person, count_items, uses_tallies
+
+if TYPE_CHECKING:
+    from neuguong.study.models import Campaign
+    from neuguong.targets.models import Indicator
 
 SORTS = {
     "new": ("-starts_on", "-id"),
@@ -173,7 +178,7 @@ class HeadRow:
 
 @dataclass
 class IndicatorSummary:
-    indicator: object
+    indicator: Indicator
     year: int | None
     period_label: str = ""
     agencies: int = 0
@@ -484,7 +489,7 @@ def indicator_summaries(*, user, items: list[PlanItem], organization: Organizati
 
 @dataclass
 class CampaignFigures:
-    campaign: object
+    campaign: Campaign
     item: PlanItem
     sessions: int
     invited: int

@@ -384,8 +384,10 @@ def _close(
     note = normalize_text(note or "")
     if not note:
         raise BusinessError(MSG_CLOSE_NOTE, field="note")
-    if closed_on is None or closed_on > today or closed_on < plan.in_force_on:
-        raise BusinessError(MSG_CLOSE_DATE.format(start=format_vn(plan.in_force_on)), field="closed_on")
+    if closed_on is None or closed_on > today or closed_on < (plan.in_force_on or plan.starts_on):
+        raise BusinessError(
+            MSG_CLOSE_DATE.format(start=format_vn(plan.in_force_on or plan.starts_on)), field="closed_on"
+        )
     if state == PlanState.REPLACED:
         if replaced_by is None:
             raise BusinessError(MSG_REPLACED_BY, field="replaced_by")

@@ -282,7 +282,7 @@ def in_force_view(request, plan_id: int):
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect("plans:detail", plan_id=plan.pk)
 
 
@@ -318,9 +318,11 @@ def replace_view(request, plan_id: int):
         done := submit_form(form, lambda d: services.plan_replace(actor=request.user, plan=plan, **d))
     ):
         closing = done.result
+        replaced_by = closing.replaced_by
+        assert replaced_by is not None  # a replacement's closing record names the plan that replaces
         messages.success(
             request,
-            f"Đã ghi {plan.reference} được thay thế bằng {closing.replaced_by.reference}; "
+            f"Đã ghi {plan.reference} được thay thế bằng {replaced_by.reference}; "
             f"{closing.open_count} nhiệm vụ chưa hoàn thành được ghi vào biên bản.",
         )
         return redirect("plans:closing", plan_id=plan.pk)
@@ -513,7 +515,7 @@ def campaign_link_view(request, plan_id: int, item_id: int):
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect("plans:item", plan_id=plan.pk, item_id=item.pk)
 
 

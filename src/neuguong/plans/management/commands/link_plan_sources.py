@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.management.base import BaseCommand
 from django.db.models import Q
 
 from neuguong.core.errors import BusinessError
 from neuguong.core.text import fold
+
+if TYPE_CHECKING:
+    from neuguong.commitments.models import Commitment
+    from neuguong.documents.models import Document
+    from neuguong.plans.models import PlanItem
 
 # "165-KH/ĐUK", "165 - KH / ĐUK": a Party document number anywhere in the text.
 NUMBER_IN_TEXT = re.compile(r"(\d{1,6})\s*-\s*([^\W\d_]{1,6})\s*/\s*([^\W_][\w\-]{0,31})")
@@ -29,9 +35,9 @@ ITEM_IN_TEXT = re.compile(
 
 @dataclass
 class Proposal:
-    commitment: object
-    document: object | None
-    item: object | None
+    commitment: Commitment
+    document: Document | None
+    item: PlanItem | None
     problem: str = ""
 
     def line(self) -> str:
@@ -39,6 +45,7 @@ class Proposal:
         head = f"#{c.pk} «{c.title[:60]}» — nguồn «{c.source_note}»"
         if self.problem:
             return f"{head}: {self.problem}"
+        assert self.document is not None  # a proposal without a problem names its document
         target = self.document.reference
         if self.item is not None:
             target += f", {self.item.label}"
