@@ -361,6 +361,14 @@ def status_of(commitment: Commitment, today: dt.date) -> str:
 def heads_of_agencies(*, user, organization: Organization) -> list:
     """Heads (người đứng đầu) of every agency in `organization`'s subtree that the user may see, plus
     people holding a current head-of-agency post there."""
+    from neuguong.people.models import Person
+
+    head_ids = head_of_agency_ids(user=user, organization=organization)
+    return list(Person.objects.filter(pk__in=head_ids).select_related("organization").order_by("name_folded"))
+
+
+def head_of_agency_ids(*, user, organization: Organization) -> set[int]:
+    """The ids of `heads_of_agencies` (what a page that counts their commitments needs first)."""
     from neuguong.core.dates import local_today
     from neuguong.organizations.models import Agency
     from neuguong.people.models import Person, PositionTitle
@@ -381,4 +389,4 @@ def heads_of_agencies(*, user, organization: Organization) -> list:
         .exclude(positions__ended_on__lt=today)
         .values_list("pk", flat=True)
     )
-    return list(Person.objects.filter(pk__in=head_ids).select_related("organization").order_by("name_folded"))
+    return head_ids

@@ -410,7 +410,11 @@ def plan_progress(
 
 def _by_child(user, plan_id: int, base: Organization, item_ids, today, start, end) -> list[GroupRow]:
     """The plan's commitments in each active child's subtree of `base`, and those on `base` itself."""
-    children = list(base.children.filter(dissolved_on__isnull=True).order_by("name_folded", "id"))
+    children = list(
+        base.children.filter(dissolved_on__isnull=True)
+        .only("pk", "code", "name", "path")
+        .order_by("name_folded", "id")
+    )
     counts = count_by_organization(
         user=user,
         plan_id=plan_id,
@@ -435,15 +439,25 @@ def _by_child(user, plan_id: int, base: Organization, item_ids, today, start, en
 
 
 def _heads(user, base: Organization, item_ids, today, start, end) -> list[HeadRow]:
-    from neuguong.commitments.selectors import heads_of_agencies
+    from neuguong.commitments.selectors import head_of_agency_ids
+    from neuguong.people.models import Person
 
-    people = {person.pk: person for person in heads_of_agencies(user=user, organization=base)}
+    # Counted first, then only the names of those with commitments in the plan (a province has
+    # thousands of heads: no model row each).
+    head_ids = head_of_agency_ids(user=user, organization=base)
     counts = count_by_person(
-        user=user, person_ids=list(people), item_ids=item_ids, today=today, start=start, end=end
+        user=user, person_ids=sorted(head_ids), item_ids=item_ids, today=today, start=start, end=end
     )
+    names = {
+        pk: (name, organization)
+        for pk, name, organization in Person.objects.filter(pk__in=list(counts)).values_list(
+            "pk", "full_name", "organization__name"
+        )
+    }
     rows = [
-        HeadRow(pk, people[pk].full_name, people[pk].organization.name, person_counts)
+        HeadRow(pk, names[pk][0], names[pk][1] or "", person_counts)
         for pk, person_counts in counts.items()
+        if pk in names
     ]
     return sorted(rows, key=lambda row: (-row.counts.overdue, row.name))
 
