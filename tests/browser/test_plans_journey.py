@@ -113,7 +113,7 @@ def test_the_office_opens_a_plan_assigns_it_and_reports(browser_page, tree, regi
 
     # 5. The one-year report: the text written, the DOCX and the XLSX annex downloaded and opened.
     page.click("a:has-text('Báo cáo kết quả thực hiện')")
-    expect(page.locator("h1")).to_contain_text("Kết quả")
+    expect(page.locator("h1")).to_contain_text("Báo cáo kết quả")
     expect(page.locator("h1")).to_contain_text("165-KH/ĐUK")
     # By default the report covers what fell due so far (none yet); the year's report covers the plan's year.
     expect(page.locator("body")).to_contain_text("chưa có nhiệm vụ nào")
