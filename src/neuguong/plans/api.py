@@ -9,7 +9,7 @@ import datetime as dt
 
 from ninja import Query, Router, Schema, Status
 
-from neuguong.core.api import PageParams, paginate_queryset
+from neuguong.core.api import Id, PageParams, Year, paginate_queryset
 from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError
 from neuguong.organizations.models import Organization
@@ -53,12 +53,12 @@ class PlanPage(Schema):
 
 
 class PlanIn(Schema):
-    document: int | None = None
+    document: Id | None = None
     title: str = ""
     organization: str
     starts_on: dt.date
     ends_on: dt.date
-    parent: int | None = None
+    parent: Id | None = None
     applies_to: str | None = None
     owner: str | None = None
 
@@ -82,7 +82,7 @@ class ItemIn(Schema):
     title: str
     lead_unit: str
     deadline: dt.date
-    parent: int | None = None
+    parent: Id | None = None
     number: str = ""
     starts_on: dt.date | None = None
     expected_result: str = ""
@@ -153,7 +153,7 @@ def list_plans(
     q: str = "",
     state: str = "",
     kind: str = "",
-    year: int | None = None,
+    year: Year | None = None,
     org: str = "",
     paging: Query[PageParams] | None = None,
 ):
@@ -207,13 +207,13 @@ def create_plan(request, payload: PlanIn):
 
 
 @router.get("/plans/{plan_id}", response=PlanOut)
-def get_plan(request, plan_id: int):
+def get_plan(request, plan_id: Id):
     _check_id(plan_id, "plan_id")
     return plan_out(plan_get(user=request.user, plan_id=plan_id))
 
 
 @router.get("/plans/{plan_id}/items", response=list[ItemOut])
-def list_items(request, plan_id: int):
+def list_items(request, plan_id: Id):
     """The plan's items the user sees (all of them, or those of her part), in reading order."""
     _check_id(plan_id, "plan_id")
     plan = plan_get(user=request.user, plan_id=plan_id)
@@ -222,7 +222,7 @@ def list_items(request, plan_id: int):
 
 
 @router.post("/plans/{plan_id}/items", response={201: ItemOut})
-def add_item(request, plan_id: int, payload: ItemIn):
+def add_item(request, plan_id: Id, payload: ItemIn):
     _check_id(plan_id, "plan_id")
     _check_id(payload.parent, "parent")
     plan = plan_get(user=request.user, plan_id=plan_id)
@@ -249,7 +249,7 @@ def add_item(request, plan_id: int, payload: ItemIn):
 
 
 @router.post("/plans/{plan_id}/in-force", response=PlanOut)
-def put_in_force(request, plan_id: int, payload: InForceIn):
+def put_in_force(request, plan_id: Id, payload: InForceIn):
     """Drafting → in force (its items then take commitments)."""
     _check_id(plan_id, "plan_id")
     plan = plan_for_write(user=request.user, plan_id=plan_id)
@@ -259,7 +259,7 @@ def put_in_force(request, plan_id: int, payload: InForceIn):
 
 @router.get("/plans/{plan_id}/progress")
 def get_progress(
-    request, plan_id: int, year: int | None = None, start: dt.date | None = None, end: dt.date | None = None
+    request, plan_id: Id, year: Year | None = None, start: dt.date | None = None, end: dt.date | None = None
 ):
     """Counts per commitment status code for the plan and each item it shows (rolled up the item tree),
     the on-time rate (domain notes, section 13), weighted progress, by lead unit and by subtree; over

@@ -11,6 +11,7 @@ from neuguong.commitments.status import STATUS_CODES
 from neuguong.commitments.tests.factories import CommitmentFactory
 from neuguong.core.dates import local_today
 from neuguong.plans import services
+from neuguong.plans.api import MSG_YEAR
 from neuguong.plans.models import Plan
 
 from .factories import document, make_item, make_plan
@@ -185,7 +186,7 @@ def test_commitments_are_created_for_an_item_and_listed_by_plan(tree, api):
         },
     )
     assert response.status_code == 400 and response.json()["field"] == "plan_item"
-    assert staff.get("/api/v1/commitments?plan=0").status_code == 400
+    assert staff.get("/api/v1/commitments?plan=0").status_code == 422  # ids are bounded in their type
 
 
 @pytest.mark.parametrize("role", ["staff", "secretary_a", "secretary_b", "inspector_a", "member_a"])
@@ -225,7 +226,8 @@ def test_progress_per_status_equals_listing_the_commitments(tree, api, role):
 def test_progress_refuses_a_bad_period(tree, api):
     plan = make_plan(tree)
     client = api(tree.staff)
-    assert client.get(f"/api/v1/plans/{plan.pk}/progress?year=1800").status_code == 400
+    assert client.get(f"/api/v1/plans/{plan.pk}/progress?year=1800").status_code == 422  # outside `Year`
+    assert client.get(f"/api/v1/plans/{plan.pk}/progress?year=1950").json()["detail"] == MSG_YEAR
     assert client.get(f"/api/v1/plans/{plan.pk}/progress?start=2026-05-01").status_code == 400
     assert client.get(f"/api/v1/plans/{plan.pk}/progress?start=2026-05-01&end=2026-04-01").status_code == 400
     assert client.get(f"/api/v1/plans/{2**70}/progress").status_code in (400, 422)
