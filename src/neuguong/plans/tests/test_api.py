@@ -75,7 +75,7 @@ def test_create_a_plan_and_its_items(tree, api):
     [
         ({}, 400, services.MSG_NO_DOCUMENT),
         ({"document": 999999}, 400, services.MSG_DOCUMENT_UNKNOWN),
-        ({"document": 2**70}, 400, "Mã «document» không hợp lệ."),
+        ({"document": 2**70}, 422, "Dữ liệu không hợp lệ."),  # outside `Id`
         ({"ends_on": "2025-01-01"}, 400, services.MSG_PERIOD),
         ({"parent": 999999}, 400, "Không tìm thấy kế hoạch có mã 999999 trong phạm vi của bạn."),
         ({"organization": "NOPE"}, 400, "Không tìm thấy tổ chức «NOPE»."),

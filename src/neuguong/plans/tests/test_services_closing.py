@@ -6,6 +6,7 @@ import pytest
 
 from neuguong.commitments.services import commitment_assign, commitment_complete
 from neuguong.core.errors import BusinessError
+from neuguong.core.tests.factories import created_on
 from neuguong.plans import services
 from neuguong.plans.models import PlanClosingOpen, PlanState
 
@@ -15,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _assign(tree, item, people, deadline):
-    return commitment_assign(
+    """Assigned at the plan's start (a completion is refused before the day a commitment was assigned)."""
+    made = commitment_assign(
         actor=tree.staff,
         organization=tree.root,
         title=item.title,
@@ -25,6 +27,7 @@ def _assign(tree, item, people, deadline):
         reason="Nhập lại",
         today=TODAY,
     ).commitments
+    return [created_on(commitment, START) for commitment in made]
 
 
 def test_finishing_with_open_commitments_lists_them_in_the_record(tree):
