@@ -44,12 +44,6 @@ def declared_actions() -> dict[str, str]:
 
 
 def check_declared(action: str) -> None:
-    from django.conf import settings
-
-    # TEMPORARY, while the apps move their free-text actions into events.py (issue 12): removed with
-    # the last conversion, after which every undeclared action raises.
-    if getattr(settings, "AUDIT_UNDECLARED_ACTIONS_ALLOWED", False):
-        return
     if action not in _LABELS:
         raise UnlabelledAuditAction(
             f"Audit action {action!r} is not declared: add it to the app's events.py with a Vietnamese label."

@@ -177,9 +177,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Days an uploaded import file is kept after its import run finished (the run record itself is kept).
 IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 90)
 
-# TEMPORARY (issue 12): free-text audit actions still written by apps not yet moved to events.py.
-AUDIT_UNDECLARED_ACTIONS_ALLOWED = True
-
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MAILERS = {
