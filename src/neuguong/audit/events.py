@@ -22,7 +22,8 @@ class UnlabelledAuditAction(ValueError):
 
 def register[C: type[models.TextChoices]](choices: C) -> C:
     """Class decorator: the actions of `choices` may be written, and read with their labels."""
-    for value, label in choices.choices:
+    declared: type[models.TextChoices] = choices  # the plugin reads `.choices` on the class, not on C
+    for value, label in declared.choices:
         existing = _LABELS.get(value)
         if existing is not None and existing != str(label):
             raise ValueError(f"Audit action {value!r} is declared twice with different labels.")

@@ -117,7 +117,7 @@ def list_commitments(
     person: int | None = None,
     year: int | None = None,
     q: str = "",
-    paging: Query[PageParams] = None,
+    paging: Query[PageParams] = PageParams(),
 ):
     today = local_today()
     if status and status not in STATUS_CODES:
@@ -136,7 +136,7 @@ def list_commitments(
         year=year,
         query=q[:200],
     )
-    items, count = paginate_queryset(qs, paging or PageParams())
+    items, count = paginate_queryset(qs, paging)
     return {"items": [commitment_out(c, today) for c in items], "count": count}
 
 

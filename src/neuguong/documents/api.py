@@ -70,7 +70,7 @@ def list_documents(
     org: str = "",
     type: str = "",
     year: int | None = None,
-    paging: Query[PageParams] = None,
+    paging: Query[PageParams] = PageParams(),
 ):
     organization = None
     if org:
@@ -80,7 +80,7 @@ def list_documents(
     qs = document_list(
         user=request.user, organization=organization, doc_type=type[:32], year=year, query=q[:200]
     )
-    items, count = paginate_queryset(qs, paging or PageParams())
+    items, count = paginate_queryset(qs, paging)
     return {"items": [document_out(d) for d in items], "count": count}
 
 

@@ -41,7 +41,7 @@ def term_key_for(organization: Organization, issued_on: dt.date) -> str:
     terms = Term.objects.filter(
         organization_id__in=ids, start_year__lte=issued_on.year, end_year__gte=issued_on.year
     ).order_by("-start_year")
-    by_org = {}
+    by_org: dict[int, Term] = {}
     for term in terms:
         by_org.setdefault(term.organization_id, term)
     for org_id in reversed(ids):

@@ -87,7 +87,7 @@ def list_inspections(
     state: str = "",
     kind: str = "",
     org: str = "",
-    paging: Query[PageParams] = None,
+    paging: Query[PageParams] = PageParams(),
 ):
     organization = None
     if org:
@@ -102,7 +102,7 @@ def list_inspections(
         kind=kind[:32],
         organization=organization,
     )
-    items, count = paginate_queryset(qs, paging or PageParams())
+    items, count = paginate_queryset(qs, paging)
     return {"items": [inspection_out(i) for i in items], "count": count}
 
 

@@ -57,7 +57,8 @@ def register[C: type[models.TextChoices]](
 
     def wrap(cls: C) -> C:
         group = _group_of(cls)
-        for value, label in cls.choices:
+        declared: type[models.TextChoices] = cls  # the plugin reads `.choices` on the class, not on C
+        for value, label in declared.choices:
             existing = _KINDS.get(value)
             if existing is not None and existing.label != str(label):
                 raise ValueError(f"Notification kind {value!r} is declared twice with different labels.")

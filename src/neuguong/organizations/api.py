@@ -33,9 +33,9 @@ def organization_out(org) -> dict:
 
 
 @router.get("/organizations", response=OrganizationPage)
-def list_organizations(request, q: str = "", paging: Query[PageParams] = None):
+def list_organizations(request, q: str = "", paging: Query[PageParams] = PageParams()):
     items, count = paginate_queryset(
-        organization_list(user=request.user, query=q[:200]), paging or PageParams()
+        organization_list(user=request.user, query=q[:200]), paging
     )
     return {"items": [organization_out(o) for o in items], "count": count}
 

@@ -42,14 +42,14 @@ def person_out(person, user) -> dict:
 
 
 @router.get("/people", response=PersonPage)
-def list_people(request, q: str = "", org: str = "", status: str = "", paging: Query[PageParams] = None):
+def list_people(request, q: str = "", org: str = "", status: str = "", paging: Query[PageParams] = PageParams()):
     organization = None
     if org:
         organization = Organization.objects.visible_to(request.user).filter(code=org[:32]).first()
         if organization is None:
             raise Http404
     qs = person_list(user=request.user, query=q[:200], organization=organization, status=status[:16])
-    items, count = paginate_queryset(qs, paging or PageParams())
+    items, count = paginate_queryset(qs, paging)
     return {"items": [person_out(p, request.user) for p in items], "count": count}
 
 

@@ -1,6 +1,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import OrderBy
 from django.db.models.functions import Lower
 from django.http import Http404
 
@@ -37,14 +38,15 @@ def person_list(
         qs = qs.filter(status=status)
     if theory_level:
         qs = qs.filter(theory_level=theory_level)
-    ordering = SORTS.get(sort, SORTS["name"])
+    sort_fields = SORTS.get(sort, SORTS["name"])
+    ordering: tuple[str | OrderBy, ...] = sort_fields
     if query:
         qs = qs.search(query)
-        if ordering[0].lstrip("-") == "name_folded":
+        if sort_fields[0].lstrip("-") == "name_folded":
             # name_folded is already lower case, so Lower() keeps the order; being unindexed, it stops
             # PostgreSQL from walking the whole name index hoping to meet 50 matches early (matches of a
             # common name cluster late in the alphabet). The trigram index finds matches, then they are sorted.
-            descending = ordering[0].startswith("-")
+            descending = sort_fields[0].startswith("-")
             key = Lower("name_folded")
             ordering = (key.desc() if descending else key.asc(), "-id" if descending else "id")
     return qs.order_by(*ordering)
@@ -96,7 +98,7 @@ def document_issuer(
     signer = None if commission else document_signer(organization=organization, on=on)
     if deputy is None:
         deputy = bool(signer and signer.deputy)
-    superior = organization.superior_body or (organization.parent.name if organization.parent_id else "")
+    superior = organization.superior_body or (organization.parent.name if organization.parent else "")
     return party_issuer(
         kind=organization.kind,
         name=organization.name,

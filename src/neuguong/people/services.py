@@ -58,7 +58,10 @@ def _validate(values: dict[str, Any], *, person_id: int | None = None) -> dict[s
     card = (values.get("card_number") or "").strip()
     if "card_number" in values:
         values["card_number"] = card
-        if card and Person.objects.filter(card_number=card).exclude(pk=person_id).exists():
+        holders = Person.objects.filter(card_number=card)
+        if person_id is not None:
+            holders = holders.exclude(pk=person_id)
+        if card and holders.exists():
             raise BusinessError(MSG_CARD_TAKEN.format(card=card), field="card_number")
     citizen_id = (values.get("citizen_id") or "").strip()
     if "citizen_id" in values:

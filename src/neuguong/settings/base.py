@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values that differ per deployment come from env.py."""
 
 from pathlib import Path
+from typing import Any
 
 import bootstrap as bootstrap_assets
 
@@ -151,7 +152,7 @@ STATICFILES_DIRS = [("bootstrap", Path(bootstrap_assets.__path__[0]))]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
 
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }

@@ -58,8 +58,8 @@ def campaign_out(campaign) -> dict:
 
 
 @router.get("/study/campaigns", response=CampaignPage)
-def list_campaigns(request, q: str = "", paging: Query[PageParams] = None):
-    items, count = paginate_queryset(campaign_list(user=request.user, query=q[:100]), paging or PageParams())
+def list_campaigns(request, q: str = "", paging: Query[PageParams] = PageParams()):
+    items, count = paginate_queryset(campaign_list(user=request.user, query=q[:100]), paging)
     return {"items": [campaign_out(c) for c in items], "count": count}
 
 

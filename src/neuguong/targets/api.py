@@ -85,12 +85,12 @@ def _org(user, code: str):
 
 @router.get("/targets", response=TargetPage)
 def list_targets(
-    request, year: int | None = None, org: str = "", q: str = "", paging: Query[PageParams] = None
+    request, year: int | None = None, org: str = "", q: str = "", paging: Query[PageParams] = PageParams()
 ):
     qs = selectors.annual_target_list(
         user=request.user, year=year, organization=_org(request.user, org), query=q[:100]
     )
-    items, count = paginate_queryset(qs, paging or PageParams())
+    items, count = paginate_queryset(qs, paging)
     today = local_today()
     return {"items": [_target_out(t, today) for t in items], "count": count}
 
