@@ -16,7 +16,7 @@ class ReportKind(models.TextChoices):
 
 
 # The editable parts of each report, in document order: (field, heading in the document).
-NARRATIVE_SECTIONS = {
+NARRATIVE_SECTIONS: dict[str, list[tuple[str, str]]] = {
     ReportKind.COMMITMENTS: [
         ("intro", "Công tác lãnh đạo, chỉ đạo, quán triệt"),
         ("notable_examples", "Những tập thể, cá nhân tiêu biểu"),

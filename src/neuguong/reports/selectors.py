@@ -492,10 +492,10 @@ def _tally_grouped(organization: Organization, months: tuple[int, int]) -> tuple
         per_child[pk] = StatusCounts(counts, pending_past)
     # Commitments on the organisation itself: its subtree less its children's subtrees.
     direct = StatusCounts()
-    for counts in grouped["category"].values():
-        direct.merge(counts)
-    for counts in per_child.values():
-        direct.subtract(counts)
+    for category_counts in grouped["category"].values():
+        direct.merge(category_counts)
+    for child_counts in per_child.values():
+        direct.subtract(child_counts)
     rows = [
         GroupRow(code, name, per_child[pk])
         for pk, code, name, dissolved_on in children
