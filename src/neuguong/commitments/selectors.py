@@ -212,7 +212,7 @@ def board_status_counts(
             }
             months = (year * 100 + 1, year * 100 + 12) if year else None
             counts = dict.fromkeys(STATUS_CODES, 0)
-            for row in tally_rows(StatusTally, roots, months=months, **filters):
+            for row in tally_rows(StatusTally, roots, group=(), months=months, **filters):
                 counts[row["status"]] += row["total"]
             if organization is None and scope.person_id and not scope.reads_everything:
                 # The user's own commitments outside the subtrees they read (visible to them as well).
@@ -309,18 +309,18 @@ def subtree_summary(
     if len(child_of) <= SUBTREE_HINT_MAX:
         qs = qs.filter(organization_id__in=list(child_of))
     rows = qs.order_by().values("organization_id").annotate(**aggregates)
-    total = dict.fromkeys(STATUS_CODES, 0)
+    totals = dict.fromkeys(STATUS_CODES, 0)
     per_child: dict[int, dict[str, int]] = {child.pk: dict.fromkeys(STATUS_CODES, 0) for child in children}
     for row in rows:
         child_id = child_of.get(row["organization_id"])
         for code in STATUS_CODES:
-            total[code] += row[code]
+            totals[code] += row[code]
             if child_id in per_child:
                 per_child[child_id][code] += row[code]
-    return SummaryRow(organization, total), [SummaryRow(child, per_child[child.pk]) for child in children]
+    return SummaryRow(organization, totals), [SummaryRow(child, per_child[child.pk]) for child in children]
 
 
-def deadline_groups(commitments) -> list[tuple[str, str, list]]:
+def deadline_groups(commitments) -> list[tuple[str, str, list, str]]:
     """Group 'my commitments' by status for display, in the order a person should act on them."""
     order = [
         "open_overdue",

@@ -451,6 +451,8 @@ def commitment_assign(
     }
     if recurrence:
         _check_period(start_on or today, deadline, field="deadline")  # the form's names for the period
+        # One series per person chosen; none chosen: one series with no responsible person (a unit's task).
+        responsibles: list[Person | None] = [*chosen] or [None]
         series = [
             commitment_create_recurring(
                 actor=actor,
@@ -463,7 +465,7 @@ def commitment_assign(
                 today=today,
                 **common,
             )
-            for person in chosen or [None]
+            for person in responsibles
         ]
         occurrences = Commitment.objects.filter(series__in=series).order_by("deadline", "id")
         return Assignment(commitments=list(occurrences), people=chosen, series=series)
@@ -989,7 +991,12 @@ def work_program_create(
 
 
 def period_end(year: int, *, month: int | None = None, quarter: int | None = None) -> dt.date:
-    last_month = month if month else quarter * 3
+    if month:
+        last_month = month
+    elif quarter:
+        last_month = quarter * 3
+    else:
+        raise ValueError("period_end needs a month or a quarter")
     return dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
 
 

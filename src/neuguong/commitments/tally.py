@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from neuguong.organizations.models import path_ids
 
-from .models import LeadUnitTally, OrgTally, StatusTally, TallyState
+from .models import LeadUnitTally, OrgTally, StatusTally, TallyRow, TallyState
 from .status import against_original_default
 
 # Bump when the tables or the SQL change: `ensure_installed` (after every migrate) then rebuilds.
@@ -42,7 +42,7 @@ TALLY_VERSION = 2
 
 @dataclass(frozen=True)
 class Grain:
-    model: type
+    model: type[TallyRow]
     # (column, SQL expression over the commitment row `c`)
     dims: tuple[tuple[str, str], ...]
 
@@ -274,7 +274,7 @@ def rebuild(today: dt.date) -> None:
     """Recompute every tally from the commitments, as of `today` with the configured on-time rule."""
     state = _locked_state()
     for grain in _tables():
-        grain.model.objects.all().delete()
+        grain.model._default_manager.all().delete()  # the tallies' plain `objects`
     state.as_of = today
     state.against_original = against_original_default()
     state.version = TALLY_VERSION
@@ -392,7 +392,7 @@ def tally_rows(
     *,
     group: tuple[str, ...] = (),
     months: tuple[int, int] | None = None,
-    **filters,
+    **filters: object,
 ) -> list[dict]:
     """Summed tally rows of the given organisations (each one's whole subtree), grouped by `group` plus
     status and past; keys that sum to zero are left out. One query."""
