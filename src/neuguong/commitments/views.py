@@ -574,10 +574,14 @@ def program_list_view(request):
         organization = organization_for_write(user=request.user, code=request.GET.get("org", ""))
     if request.method == "POST" and organization is None:
         raise Http404  # a reader of the programs may not draw one up
-    if request.method == "POST" and organization is not None and (
-        done := submit_form(
-            form,
-            lambda d: services.work_program_create(actor=request.user, organization=organization, **d),
+    if (
+        request.method == "POST"
+        and organization is not None
+        and (
+            done := submit_form(
+                form,
+                lambda d: services.work_program_create(actor=request.user, organization=organization, **d),
+            )
         )
     ):
         messages.success(request, f"Đã lập {done.result.title} của {organization.name}.")

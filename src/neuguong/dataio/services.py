@@ -42,7 +42,7 @@ def import_upload(*, actor, uploaded: UploadedFile, organization: Organization |
     _require_importer(actor)
     if organization is not None and not scope_for(actor).can_write_path(organization.path):
         raise OutOfScope(MSG_NO_RIGHT)
-    if uploaded.size > IMPORT_MAX_BYTES:
+    if (uploaded.size or 0) > IMPORT_MAX_BYTES:
         raise BusinessError(MSG_TOO_LARGE.format(mb=IMPORT_MAX_BYTES // (1024 * 1024)), field="file")
     try:
         tables = [
@@ -54,7 +54,9 @@ def import_upload(*, actor, uploaded: UploadedFile, organization: Organization |
         raise BusinessError(exc.message, field="file") from exc
     uploaded.seek(0)
     suffix = ".xlsx" if tables[0]["name"] != "CSV" else ".csv"
-    run = ImportRun(actor=actor, organization=organization, original_name=Path(uploaded.name).name[:255])
+    run = ImportRun(
+        actor=actor, organization=organization, original_name=Path(uploaded.name or "").name[:255]
+    )
     run.tables = tables
     run.file.save(f"import{suffix}", uploaded, save=False)
     run.save()
@@ -80,7 +82,7 @@ def _importer(run: ImportRun) -> Importer:
             ImportRun.objects.filter(pk=run.pk).update(processed_rows=rows)
 
     return Importer(
-        open_stream=lambda: run.file.storage.open(run.file.name, "rb"),
+        open_stream=lambda: run.file.storage.open(run.file.name or "", "rb"),  # "": no file, fails to open
         actor=run.actor,
         default_org=run.organization,
         mapping=run.mapping,
