@@ -472,6 +472,8 @@ def my_attempts(*, user, quiz_round: QuizRound) -> list[QuizAttempt]:
 def attempt_get(*, user, attempt_id) -> QuizAttempt:
     """Only the person taking it sees an attempt's page."""
     person_id = scope_for(user).person_id
+    if person_id is None:  # not a member: no attempt is theirs
+        raise Http404
     try:
         return QuizAttempt.objects.select_related("round__campaign", "invitee").get(
             pk=attempt_id, invitee__person_id=person_id

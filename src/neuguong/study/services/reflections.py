@@ -1,6 +1,9 @@
 """Reflections (bài thu hoạch) and application plans: written by the member or on their behalf, reviewed,
 graded (the plan's items become commitments), returned or excused."""
 
+import datetime as dt
+from typing import TypedDict
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,6 +34,8 @@ MSG_REFLECTION_TOO_LARGE = (
 MSG_REFLECTION_LOCKED = "Bài thu hoạch đã nộp hoặc đã chấm, không sửa được nữa."
 MSG_ANSWER_REQUIRED = "Cần trả lời tất cả câu hỏi trước khi nộp."
 MSG_ANSWER_COUNT = "Số câu trả lời không khớp số câu hỏi."
+
+
 MSG_PLAN_REQUIRED = "Kế hoạch vận dụng cần ít nhất một việc làm cụ thể."
 MSG_PLAN_ITEM_INCOMPLETE = "Mỗi việc trong kế hoạch cần nội dung và thời hạn (rõ việc, rõ thời gian)."
 MSG_PLAN_DEADLINE_PAST = "Thời hạn của việc «{title}» đã qua."
@@ -46,6 +51,12 @@ MAX_PLAN_ITEMS = 20
 
 
 # --- reflections and application plans --------------------------------------------------------------
+
+
+class PlanItemValues(TypedDict):
+    title: str
+    expected_result: str
+    deadline: dt.date | None
 
 
 def reflection_too_large() -> BusinessError:
@@ -94,7 +105,7 @@ def reflection_save(
         check_upload(attachment, field="attachment")
     if len(answers) != len(questions):
         raise BusinessError(MSG_ANSWER_COUNT, field="answers")
-    items = [
+    items: list[PlanItemValues] = [
         {
             "title": normalize_text(item.get("title") or "")[:500],
             "expected_result": normalize_text(item.get("expected_result") or "")[:500],
@@ -114,7 +125,8 @@ def reflection_save(
             raise BusinessError(MSG_PLAN_REQUIRED, field="plan")
         today = local_today()
         for item in items:
-            if item["deadline"] < today:
+            deadline = item["deadline"]
+            if deadline is not None and deadline < today:  # (none is missing: checked above)
                 raise BusinessError(MSG_PLAN_DEADLINE_PAST.format(title=item["title"]), field="plan")
     before = snapshot(reflection, ["answers", "status", "entered_on_behalf"])
     reflection.answers = answers
