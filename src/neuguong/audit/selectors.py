@@ -119,7 +119,9 @@ def _field_map(model: type[models.Model]) -> dict[str, models.Field]:
     return fields
 
 
-def _related_names(model: type[models.Model], events: list[AuditEvent]) -> dict[tuple[type[models.Model], str], str]:
+def _related_names(
+    model: type[models.Model], events: list[AuditEvent]
+) -> dict[tuple[type[models.Model], str], str]:
     """Names of every record the events refer to by id: one query per related model, not per value."""
     fields = _field_map(model)
     wanted: dict[type[models.Model], set[str]] = defaultdict(set)

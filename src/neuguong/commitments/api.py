@@ -5,7 +5,7 @@ import datetime as dt
 from django.http import Http404
 from ninja import Query, Router, Schema, Status
 
-from neuguong.core.api import PageParams, paginate_queryset
+from neuguong.core.api import FIRST_PAGE, PageParams, paginate_queryset
 from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError
 from neuguong.organizations.models import Organization
@@ -117,7 +117,7 @@ def list_commitments(
     person: int | None = None,
     year: int | None = None,
     q: str = "",
-    paging: Query[PageParams] = PageParams(),
+    paging: Query[PageParams] = FIRST_PAGE,
 ):
     today = local_today()
     if status and status not in STATUS_CODES:

@@ -16,6 +16,10 @@ class PageParams(Schema):
     page_size: int = 50
 
 
+# The default of every list endpoint's `paging` (ninja fills it from the query string; never changed).
+FIRST_PAGE = PageParams()
+
+
 def paginate_queryset(queryset, params: PageParams) -> tuple[list, int]:
     """Validate paging and slice: {"items", "count"} is built by the caller from what this returns."""
     if params.page < 1:

@@ -5,7 +5,7 @@ import datetime as dt
 from django.http import Http404
 from ninja import Query, Router, Schema, Status
 
-from neuguong.core.api import PageParams, paginate_queryset
+from neuguong.core.api import FIRST_PAGE, PageParams, paginate_queryset
 from neuguong.core.errors import BusinessError
 from neuguong.organizations.models import Organization
 
@@ -70,7 +70,7 @@ def list_documents(
     org: str = "",
     type: str = "",
     year: int | None = None,
-    paging: Query[PageParams] = PageParams(),
+    paging: Query[PageParams] = FIRST_PAGE,
 ):
     organization = None
     if org:

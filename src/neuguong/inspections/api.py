@@ -5,7 +5,7 @@ import datetime as dt
 from django.http import Http404
 from ninja import Query, Router, Schema
 
-from neuguong.core.api import PageParams, paginate_queryset
+from neuguong.core.api import FIRST_PAGE, PageParams, paginate_queryset
 from neuguong.core.dates import local_today
 from neuguong.organizations.models import Organization
 
@@ -87,7 +87,7 @@ def list_inspections(
     state: str = "",
     kind: str = "",
     org: str = "",
-    paging: Query[PageParams] = PageParams(),
+    paging: Query[PageParams] = FIRST_PAGE,
 ):
     organization = None
     if org:

@@ -11,7 +11,14 @@ from django.conf import settings
 
 from neuguong.core.dates import local_today
 from neuguong.core.text import fold
-from neuguong.docengine.docformat import Block, Heading, Paragraph, PartyDocument, Table, render_party_document
+from neuguong.docengine.docformat import (
+    Block,
+    Heading,
+    Paragraph,
+    PartyDocument,
+    Table,
+    render_party_document,
+)
 from neuguong.docengine.issuers import Issuer
 from neuguong.docengine.titles import join_title
 from neuguong.people.selectors import document_issuer

@@ -671,7 +671,9 @@ def _subject_covers_person(inspection: Inspection, person: Person) -> bool:
     for subject in inspection.subjects.select_related("organization"):
         if subject.person_id == person.pk:
             return True
-        if subject.organization is not None and person.organization.path.startswith(subject.organization.path):
+        if subject.organization is not None and person.organization.path.startswith(
+            subject.organization.path
+        ):
             return True
     return False
 

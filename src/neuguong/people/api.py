@@ -3,7 +3,7 @@ import datetime as dt
 from django.http import Http404
 from ninja import Query, Router, Schema
 
-from neuguong.core.api import PageParams, paginate_queryset
+from neuguong.core.api import FIRST_PAGE, PageParams, paginate_queryset
 from neuguong.organizations.models import Organization
 
 from .selectors import person_get, person_list
@@ -42,7 +42,9 @@ def person_out(person, user) -> dict:
 
 
 @router.get("/people", response=PersonPage)
-def list_people(request, q: str = "", org: str = "", status: str = "", paging: Query[PageParams] = PageParams()):
+def list_people(
+    request, q: str = "", org: str = "", status: str = "", paging: Query[PageParams] = FIRST_PAGE
+):
     organization = None
     if org:
         organization = Organization.objects.visible_to(request.user).filter(code=org[:32]).first()

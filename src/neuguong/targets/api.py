@@ -7,7 +7,7 @@ from django.http import Http404
 from ninja import Query, Router, Schema
 
 from neuguong.access.scope import scope_for
-from neuguong.core.api import PageParams, paginate_queryset
+from neuguong.core.api import FIRST_PAGE, PageParams, paginate_queryset
 from neuguong.core.dates import local_today
 from neuguong.organizations.models import Organization
 
@@ -85,7 +85,7 @@ def _org(user, code: str):
 
 @router.get("/targets", response=TargetPage)
 def list_targets(
-    request, year: int | None = None, org: str = "", q: str = "", paging: Query[PageParams] = PageParams()
+    request, year: int | None = None, org: str = "", q: str = "", paging: Query[PageParams] = FIRST_PAGE
 ):
     qs = selectors.annual_target_list(
         user=request.user, year=year, organization=_org(request.user, org), query=q[:100]

@@ -3,8 +3,10 @@ totals are summed from component scores (SQL for lists and rankings, Python for 
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
@@ -319,7 +321,8 @@ def score_evidence_get(*, user, evidence_id) -> ScoreEvidence:
     )
 
 
-def assessment_totals(assessment_ids) -> dict[int, dict[str, Decimal]]:
+def assessment_totals(assessment_ids) -> dict[int, Mapping[str, Any]]:
+    # {assessment id: {"self_total", "appraised_total": Decimal, "scored", "appraised": int}}
     """Self and appraised totals per assessment, summed in SQL from component scores (one query)."""
     decimal = DecimalField(max_digits=12, decimal_places=2)
     rows = (
@@ -401,7 +404,7 @@ def assessment_breakdown(assessment: AgencyAssessment, *, show_appraisal: bool) 
     for item in ScoreEvidence.objects.alive().filter(score__assessment=assessment).order_by("uploaded_at"):
         evidence[item.score_id].append(item)
     self_total = appraised_total = max_total = ZERO
-    area_rows = []
+    area_rows: list[dict[str, Any]] = []
     for area in areas:
         area_self = area_appraised = area_max = ZERO
         criterion_rows = []

@@ -3,8 +3,9 @@ each reminded through a commitment on the agency's board)."""
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import snapshot
@@ -93,9 +94,9 @@ def indicator_update(*, actor, indicator: Indicator, **fields) -> Indicator:
         if name in fields:
             value = normalize_text(fields[name] or "")
             if name != "source" and not value:
-                raise BusinessError(
-                    MSG_REQUIRED.format(label=Indicator._meta.get_field(name).verbose_name), field=name
-                )
+                field = Indicator._meta.get_field(name)
+                label = field.verbose_name if isinstance(field, models.Field) else name
+                raise BusinessError(MSG_REQUIRED.format(label=label), field=name)
             setattr(indicator, name, value)
     if "direction" in fields:
         if fields["direction"] not in Direction.values:
@@ -175,7 +176,10 @@ def annual_targets_import(*, actor, organization: Organization, upload) -> list[
             indicator__in=indicators.values(), agency__in=agencies.values(), year__in={r.year for r in rows}
         )
     }
-    saved, created, changed = [], [], []
+    saved: list[AnnualTarget] = []
+    created: list[AnnualTarget] = []
+    # (target, old value, old note, new value, new note)
+    changed: list[tuple[AnnualTarget, Decimal | None, str, Decimal, str]] = []
     for row in rows:
         indicator, agency = indicators[row.indicator_code], agencies[row.agency_code]
         target = existing.get((indicator.pk, agency.pk, row.year))
