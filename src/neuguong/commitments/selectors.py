@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count
 from django.http import Http404
@@ -21,6 +22,9 @@ from .status import (
 )
 from .tally import tally_ready, tally_rows
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 SORTS = {
     "deadline": ("deadline", "id"),
     "-deadline": ("-deadline", "-id"),
@@ -32,7 +36,7 @@ SORTS = {
 
 def commitment_list(
     *,
-    user,
+    user: "User",
     today: dt.date,
     organization: Organization | None = None,
     status: str = "",
@@ -98,7 +102,7 @@ def _subtree_ids(organization: Organization) -> list[int] | None:
     return ids if len(ids) <= SUBTREE_HINT_MAX else None
 
 
-def _scope_hint(qs, user):
+def _scope_hint(qs, user: "User"):
     """The same rows as `visible_to`, restated with the ids of the readable organisations when they
     are few (see `commitment_list`)."""
     from django.db.models import Q
@@ -117,7 +121,7 @@ def _scope_hint(qs, user):
     return qs.filter(hint)
 
 
-def my_commitments(*, user, today: dt.date):
+def my_commitments(*, user: "User", today: dt.date):
     """'Việc của tôi': the user's own commitments, due soon first."""
     from neuguong.access.scope import scope_for
 
@@ -132,7 +136,7 @@ def my_commitments(*, user, today: dt.date):
     )
 
 
-def commitment_get(*, user, commitment_id) -> Commitment:
+def commitment_get(*, user: "User", commitment_id) -> Commitment:
     """A commitment the user may see, or 404 — the same answer as for one that does not exist."""
     try:
         return (
@@ -178,7 +182,7 @@ def status_counts(queryset, today: dt.date) -> dict[str, int]:
 
 def board_status_counts(
     *,
-    user,
+    user: "User",
     today: dt.date,
     organization: Organization | None = None,
     category: str = "",
@@ -271,7 +275,7 @@ def summary_children(organization: Organization):
 
 
 def subtree_summary(
-    *, user, organization: Organization, today: dt.date, children: list[Organization] | None = None
+    *, user: "User", organization: Organization, today: dt.date, children: list[Organization] | None = None
 ) -> tuple[SummaryRow, list[SummaryRow]]:
     """Counts per status for `organization` (whole subtree) and for each direct child's subtree (all the
     active children, or the page of them given as `children`).
@@ -345,7 +349,7 @@ def status_of(commitment: Commitment, today: dt.date) -> str:
     return getattr(commitment, "status_code", None) or commitment_status(commitment, today)
 
 
-def heads_of_agencies(*, user, organization: Organization) -> list:
+def heads_of_agencies(*, user: "User", organization: Organization) -> list:
     """Heads (người đứng đầu) of every agency in `organization`'s subtree that the user may see, plus
     people holding a current head-of-agency post there."""
     from neuguong.core.dates import local_today

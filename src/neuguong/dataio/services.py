@@ -2,6 +2,7 @@
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -16,6 +17,9 @@ from .importer import Importer, ImportInvalid, Report
 from .models import ImportRun, ImportStatus
 from .readers import ImportFileError, open_tables
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 log = logging.getLogger(__name__)
 
 MSG_TOO_LARGE = "Tệp lớn quá {mb} MB. Hãy chia nhỏ tệp hoặc dùng lệnh import_members trên máy chủ."
@@ -26,18 +30,20 @@ MSG_BUSY = "Lần nhập này đang được xử lý hoặc đã ghi xong: khô
 IMPORT_MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 100 * 1024 * 1024)
 
 
-def may_import(actor) -> bool:
+def may_import(actor: "User") -> bool:
     """Whoever may write somewhere in the tree may import (each row is then checked against the scope)."""
     scope = scope_for(actor)
     return scope.is_global or bool(scope.write_paths)
 
 
-def _require_importer(actor) -> None:
+def _require_importer(actor: "User") -> None:
     if not may_import(actor):
         raise OutOfScope(MSG_NO_RIGHT)
 
 
-def import_upload(*, actor, uploaded: UploadedFile, organization: Organization | None = None) -> ImportRun:
+def import_upload(
+    *, actor: "User", uploaded: UploadedFile, organization: Organization | None = None
+) -> ImportRun:
     """Keep an uploaded file for the next steps after checking it is a readable spreadsheet."""
     _require_importer(actor)
     if organization is not None and not scope_for(actor).can_write_path(organization.path):
@@ -65,7 +71,7 @@ def import_upload(*, actor, uploaded: UploadedFile, organization: Organization |
     return run
 
 
-def import_set_mapping(*, actor, run: ImportRun, mapping: dict[str, str]) -> ImportRun:
+def import_set_mapping(*, actor: "User", run: ImportRun, mapping: dict[str, str]) -> ImportRun:
     if run.actor_id != getattr(actor, "pk", None):
         raise OutOfScope(MSG_NO_RIGHT)
     run.mapping = mapping
@@ -117,7 +123,7 @@ def import_validate(*, run: ImportRun) -> None:
     )
 
 
-def import_remap(*, actor, run: ImportRun) -> ImportRun:
+def import_remap(*, actor: "User", run: ImportRun) -> ImportRun:
     """Back to the mapping step (the columns are matched again; nothing was written)."""
     if run.actor_id != getattr(actor, "pk", None):
         raise OutOfScope(MSG_NO_RIGHT)
@@ -132,7 +138,7 @@ def import_remap(*, actor, run: ImportRun) -> ImportRun:
     return run
 
 
-def import_confirm(*, actor, run: ImportRun) -> ImportRun:
+def import_confirm(*, actor: "User", run: ImportRun) -> ImportRun:
     if run.actor_id != getattr(actor, "pk", None):
         raise OutOfScope(MSG_NO_RIGHT)
     updated = ImportRun.objects.filter(pk=run.pk, status=ImportStatus.VALID).update(
@@ -173,7 +179,7 @@ def import_apply(*, run: ImportRun) -> None:
 
 def import_run_record(
     *,
-    actor,
+    actor: "User | None",
     source_name: str,
     organization: Organization | None,
     report: Report,
@@ -195,6 +201,6 @@ def import_run_record(
     return run
 
 
-def _common_path(actor) -> str:
+def _common_path(actor: "User | None") -> str:
     paths = scope_for(actor).write_paths
     return paths[0] if len(paths) == 1 else ""

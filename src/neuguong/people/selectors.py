@@ -1,5 +1,6 @@
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import OrderBy
 from django.db.models.functions import Lower
@@ -12,6 +13,9 @@ from neuguong.docengine.issuers import Issuer, party_issuer
 from neuguong.organizations.models import Organization
 
 from .models import Person, Position, PositionTitle
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 SORTS = {
     "name": ("name_folded", "id"),
@@ -26,7 +30,7 @@ SORTS = {
 
 def person_list(
     *,
-    user,
+    user: "User",
     query: str = "",
     organization: Organization | None = None,
     status: str = "",
@@ -55,7 +59,7 @@ def person_list(
     return qs.order_by(*ordering)
 
 
-def person_get(*, user, person_id: int) -> Person:
+def person_get(*, user: "User", person_id: int) -> Person:
     """A person the user may see, or 404 — the same answer as for a person who does not exist."""
     try:
         return (
@@ -114,7 +118,7 @@ def document_issuer(
     )
 
 
-def sensitive_access_list(*, user, query: str = "", since=None, until=None):
+def sensitive_access_list(*, user: "User", query: str = "", since=None, until=None):
     """Reveals of sensitive values (CCCD) of the people `user` may see, newest first: who saw whose, when
     and why. The values themselves are never part of the log."""
     scope = scope_for(user)

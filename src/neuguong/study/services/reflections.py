@@ -2,7 +2,7 @@
 graded (the plan's items become commitments), returned or excused."""
 
 import datetime as dt
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +27,9 @@ from .common import (
     MSG_NO_RIGHT,
     require_write,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 MSG_REFLECTION_TOO_LARGE = (
     "Bài thu hoạch quá dài: tối đa {chars} ký tự cho phần trả lời và {mb} MB cho tệp đính kèm."
@@ -68,7 +71,7 @@ def reflection_too_large() -> BusinessError:
     )
 
 
-def _actor_for_invitee(actor, invitee: Invitee) -> str:
+def _actor_for_invitee(actor: "User", invitee: Invitee) -> str:
     """'' when the member writes their own; their name when a secretary enters it on their behalf."""
     scope = scope_for(actor)
     if scope.person_id == invitee.person_id:
@@ -81,7 +84,7 @@ def _actor_for_invitee(actor, invitee: Invitee) -> str:
 @transaction.atomic
 def reflection_save(
     *,
-    actor,
+    actor: "User",
     invitee: Invitee,
     answers: list[str],
     plan_items: list[dict],
@@ -148,7 +151,7 @@ def reflection_save(
     return reflection
 
 
-def _lock_for_review(actor, reflection: Reflection) -> Reflection:
+def _lock_for_review(actor: "User", reflection: Reflection) -> Reflection:
     require_write(actor, reflection.invitee.organization.path)
     reflection = (
         Reflection.objects.select_for_update()
@@ -160,7 +163,7 @@ def _lock_for_review(actor, reflection: Reflection) -> Reflection:
     return reflection
 
 
-def _plan_items_to_commitments(actor, reflection: Reflection) -> int:
+def _plan_items_to_commitments(actor: "User", reflection: Reflection) -> int:
     """Each plan item becomes a commitment of the author (rõ việc, rõ người, rõ thời gian)."""
     created = 0
     person = reflection.invitee.person
@@ -183,7 +186,7 @@ def _plan_items_to_commitments(actor, reflection: Reflection) -> int:
 
 
 @transaction.atomic
-def reflection_grade(*, actor, reflection: Reflection, grade: str, note: str = "") -> Reflection:
+def reflection_grade(*, actor: "User", reflection: Reflection, grade: str, note: str = "") -> Reflection:
     """Grade a submitted reflection; its plan items become tracked commitments."""
     reflection = _lock_for_review(actor, reflection)
     if grade not in ReflectionGrade.values:
@@ -202,7 +205,7 @@ def reflection_grade(*, actor, reflection: Reflection, grade: str, note: str = "
 
 
 @transaction.atomic
-def reflection_return(*, actor, reflection: Reflection, note: str) -> Reflection:
+def reflection_return(*, actor: "User", reflection: Reflection, note: str) -> Reflection:
     """Send a submitted reflection back to its author with a note saying what to fix."""
     reflection = _lock_for_review(actor, reflection)
     note = note.strip()[:5000]
@@ -220,7 +223,7 @@ def reflection_return(*, actor, reflection: Reflection, note: str) -> Reflection
 
 
 @transaction.atomic
-def reflection_excuse(*, actor, invitee: Invitee, reason: str) -> Reflection:
+def reflection_excuse(*, actor: "User", invitee: Invitee, reason: str) -> Reflection:
     """Excuse an exempt or elderly member from writing a reflection (with the reason on record)."""
     require_write(actor, invitee.organization.path)
     reason = normalize_text(reason)[:255]
