@@ -521,7 +521,10 @@ def _assigned_message(assignment: services.Assignment) -> str:
             f"cho {len(assignment.series)} người/đơn vị."
         )
     if len(assignment.commitments) == 1:
-        who = first.responsible_person.full_name if first.responsible_person else first.lead_unit.name
+        if first.responsible_person is not None:
+            who = first.responsible_person.full_name
+        else:  # a commitment without a person is a unit's (the form requires one or the other)
+            who = first.lead_unit.name if first.lead_unit is not None else ""
         return f"Đã giao nhiệm vụ «{first.title}» cho {who}."
     return f"Đã giao nhiệm vụ «{first.title}» cho {len(assignment.commitments)} người/đơn vị."
 
@@ -540,7 +543,7 @@ def commitment_create_view(request):
     units_qs = Organization.objects.active().subtree_of(organization).order_by("path")
     document = _source_document(request)
     plan_items_qs = registry.plan_items_for(request.user)
-    initial = {"deadline": local_today()}
+    initial: dict[str, object] = {"deadline": local_today()}
     if document is not None:
         initial |= {"source_kind": "document", "source_note": document.number_text}
     plan_item = _source_plan_item(request, plan_items_qs)
@@ -598,10 +601,14 @@ def program_list_view(request):
         organization = organization_for_write(user=request.user, code=request.GET.get("org", ""))
     if request.method == "POST" and organization is None:
         raise Http404  # a reader of the programs may not draw one up
-    if request.method == "POST" and (
-        done := submit_form(
-            form,
-            lambda d: services.work_program_create(actor=request.user, organization=organization, **d),
+    if (
+        request.method == "POST"
+        and organization is not None
+        and (
+            done := submit_form(
+                form,
+                lambda d: services.work_program_create(actor=request.user, organization=organization, **d),
+            )
         )
     ):
         messages.success(request, f"Đã lập {done.result.title} của {organization.name}.")

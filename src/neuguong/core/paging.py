@@ -1,4 +1,5 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 DEFAULT_PAGE_SIZE = 50
@@ -13,7 +14,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        capped = self.object_list[: self.cap + 1]
+        # A queryset counts in the database (reading at most cap + 1 rows); a list is simply measured.
+        return capped.count() if isinstance(capped, QuerySet) else len(capped)
 
     @property
     def is_capped(self) -> bool:

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import bootstrap as bootstrap_assets
 
@@ -187,7 +188,7 @@ STATICFILES_DIRS = [("bootstrap", Path(bootstrap_assets.__path__[0]))]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
 
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
@@ -219,9 +220,6 @@ IMPORT_MAX_PART_MB = env_int("IMPORT_MAX_PART_MB", 64)
 ACCOUNT_PASSWORD_DAYS = env_int("ACCOUNT_PASSWORD_DAYS", 7)
 # Days an uploaded import file is kept after its import run finished (the run record itself is kept).
 IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 90)
-
-# TEMPORARY (issue 12): free-text audit actions still written by apps not yet moved to events.py.
-AUDIT_UNDECLARED_ACTIONS_ALLOWED = True
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

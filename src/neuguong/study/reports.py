@@ -12,12 +12,27 @@ from openpyxl.styles import Alignment, Font
 
 from neuguong.core.dates import local_today
 from neuguong.core.xlsx_cells import SafeSheet
-from neuguong.docengine.docformat import Heading, Paragraph, PartyDocument, Table, render_party_document
+from neuguong.docengine.docformat import (
+    Block,
+    Heading,
+    Paragraph,
+    PartyDocument,
+    Table,
+    render_party_document,
+)
 from neuguong.docengine.titles import join_title
 from neuguong.people.selectors import document_issuer
 
 from . import selectors
-from .models import Attendance, Campaign, QuizAttempt, Reflection, ReflectionGrade
+from .models import (
+    Attendance,
+    AttendanceStatus,
+    Campaign,
+    QuizAttempt,
+    Reflection,
+    ReflectionGrade,
+    ReflectionStatus,
+)
 
 ORG_COLUMNS = [
     "Mã",
@@ -142,15 +157,15 @@ def campaign_annex_xlsx(*, user, campaign: Campaign) -> bytes:
         invitee__in=invitees.values("pk")
     ).values_list("invitee_id", "session_id", "status"):
         marks[(invitee_id, session_id)] = label
-    status_labels = dict(Attendance._meta.get_field("status").choices)
-    reflection_labels = dict(Reflection._meta.get_field("status").choices)
+    status_labels = dict(AttendanceStatus.choices)
+    reflection_labels = dict(ReflectionStatus.choices)
     grade_labels = dict(ReflectionGrade.choices)
     for pk, name, org_name, reflection_status, grade, best_score in invitees.iterator(chunk_size=2000):
         people.append(
             [
                 name,
                 org_name,
-                *[status_labels.get(marks.get((pk, s.pk)), "") for s in sessions],
+                *[status_labels.get(marks.get((pk, s.pk), ""), "") for s in sessions],
                 reflection_labels.get(reflection_status, "") if reflection_status else "Chưa viết",
                 grade_labels.get(grade, "") if grade else "",
                 float(best_score) if best_score is not None else None,
@@ -203,7 +218,7 @@ def campaign_report_docx(*, user, campaign: Campaign) -> bytes:
         .annotate(n=Count("pk"))
         .values_list("grade", "n")
     )
-    body = [
+    body: list[Block] = [
         Heading("I. CÔNG TÁC TRIỂN KHAI"),
         Paragraph(
             f"Thực hiện kế hoạch học tập, quán triệt {campaign.title}, {organizer.name} đã tổ chức "
