@@ -1,6 +1,7 @@
 import calendar
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, SuspiciousOperation
@@ -43,6 +44,7 @@ from .selectors import (
     commitment_timeline,
     deadline_groups,
     my_commitments,
+    pledge_items,
     subtree_summary,
     summary_children,
 )
@@ -642,10 +644,8 @@ def pledge_view(request):
     )
     year = today.year
     existing = person.pledges.filter(year=year).first()
-    form = PledgeForm(
-        request.POST or None,
-        initial={"items": "\n".join(services.pledge_template_for(person.organization, year))},
-    )
+    template_items = services.pledge_template_for(person.organization, year)
+    form = PledgeForm(request.POST or None, initial={"items": "\n".join(template_items)})
     if request.method == "POST" and (
         done := submit_form(
             form,
@@ -669,6 +669,9 @@ def pledge_view(request):
             "year": year,
             "existing": existing,
             "is_proxy": person.pk != scope.person_id,
+            # The one-page paper to sign: the registered items, else the template's.
+            "pledge_items": pledge_items(existing) if existing else template_items,
+            "place_name": settings.DOCUMENT_PLACE_NAME,
         },
     )
 
