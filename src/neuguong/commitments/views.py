@@ -15,7 +15,7 @@ from neuguong.access.scope import scope_for
 from neuguong.audit.selectors import history_for
 from neuguong.core.dates import local_today
 from neuguong.core.forms import submit_form
-from neuguong.core.paging import paginate
+from neuguong.core.paging import is_print_view, paginate
 from neuguong.notifications.selectors import notification_list
 from neuguong.organizations.models import Organization
 from neuguong.organizations.selectors import organization_for_write, organization_get, top_organization
@@ -144,6 +144,8 @@ def board_view(request):
         "colours": STATUS_COLOURS,
         "today": today,
         "can_create": bool(scope_for(request.user).write_paths) or scope_for(request.user).is_global,
+        # Named on the paper: the organisation filtered on, else the top of what the user sees.
+        "print_organization": filters["organization"] or (top_organization(request.user) if is_print_view(request) else None),
         **paginate(request, qs, count=shown),
     }
     template = "commitments/_board_table.html" if request.htmx else "commitments/board.html"

@@ -8,3 +8,9 @@ DEBUG = env_bool("DEBUG", False)
 # packages (no collectstatic needed), re-reading them when they change.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# And templates are read afresh on each request (DEBUG off would cache them until the server restarts).
+TEMPLATES[0]["APP_DIRS"] = False  # noqa: F405
+TEMPLATES[0]["OPTIONS"]["loaders"] = [  # noqa: F405
+    "django.template.loaders.filesystem.Loader",
+    "django.template.loaders.app_directories.Loader",
+]
