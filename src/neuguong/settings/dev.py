@@ -1,4 +1,5 @@
 from .base import *  # noqa: F403
+from .base import TEMPLATES as _BASE_TEMPLATES
 from .env import env_bool
 
 # `make run` shows what people see: the site's Vietnamese 404/403/500 pages, not Django's English technical
@@ -8,9 +9,17 @@ DEBUG = env_bool("DEBUG", False)
 # packages (no collectstatic needed), re-reading them when they change.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-# And templates are read afresh on each request (DEBUG off would cache them until the server restarts).
-TEMPLATES[0]["APP_DIRS"] = False  # noqa: F405
-TEMPLATES[0]["OPTIONS"]["loaders"] = [  # noqa: F405
-    "django.template.loaders.filesystem.Loader",
-    "django.template.loaders.app_directories.Loader",
+# Templates are read afresh on each request (with DEBUG off Django would cache them until a restart).
+TEMPLATES = [
+    {
+        **_BASE_TEMPLATES[0],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            **_BASE_TEMPLATES[0]["OPTIONS"],
+            "loaders": [
+                "django.template.loaders.filesystem.Loader",
+                "django.template.loaders.app_directories.Loader",
+            ],
+        },
+    }
 ]
