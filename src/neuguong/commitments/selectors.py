@@ -377,7 +377,9 @@ def pledge_items(pledge: Pledge) -> list[str]:
 
     return list(
         Commitment.objects.filter(
-            source_type=ContentType.objects.get_for_model(Pledge), source_id=pledge.pk, responsible_person=pledge.person
+            source_type=ContentType.objects.get_for_model(Pledge),
+            source_id=pledge.pk,
+            responsible_person=pledge.person,
         )
         .order_by("pk")
         .values_list("title", flat=True)

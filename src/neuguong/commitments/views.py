@@ -145,7 +145,8 @@ def board_view(request):
         "today": today,
         "can_create": bool(scope_for(request.user).write_paths) or scope_for(request.user).is_global,
         # Named on the paper: the organisation filtered on, else the top of what the user sees.
-        "print_organization": filters["organization"] or (top_organization(request.user) if is_print_view(request) else None),
+        "print_organization": filters["organization"]
+        or (top_organization(request.user) if is_print_view(request) else None),
         **paginate(request, qs, count=shown),
     }
     template = "commitments/_board_table.html" if request.htmx else "commitments/board.html"
@@ -158,7 +159,10 @@ def board_export_view(request):
     today = local_today()
     filters = board_filters(request)
     qs = commitment_list(user=request.user, today=today, **filters)
-    return exports.board_xlsx(qs[:EXPORT_MAX_ROWS], today=today)
+    organization = filters["organization"] or top_organization(request.user)
+    return exports.board_xlsx(
+        qs[:EXPORT_MAX_ROWS], today=today, organization=organization.name if organization else ""
+    )
 
 
 @login_required

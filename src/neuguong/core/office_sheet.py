@@ -52,7 +52,8 @@ STT_HEADER = "STT"
 STT_WIDTH = 6
 # Header rows: the height of one line of 12 pt text, in points; a heading wraps onto as many lines as it needs.
 LINE_HEIGHT = 16
-HEADER_ROW = 5  # title, organisation, date, a blank row, then the header
+HEADER_ROW = 5  # title, organisation, date, a blank row (or a note), then the header
+FIRST_DATA_ROW = HEADER_ROW + 1
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,11 @@ def header_lines(text: str, width: float) -> int:
 
 
 def header_height(columns: Sequence[Column]) -> float:
-    return LINE_HEIGHT * max([header_lines(STT_HEADER, STT_WIDTH)] + [header_lines(c.header, c.width) for c in columns]) + 4
+    return (
+        LINE_HEIGHT
+        * max([header_lines(STT_HEADER, STT_WIDTH)] + [header_lines(c.header, c.width) for c in columns])
+        + 4
+    )
 
 
 def _styles(workbook: Workbook) -> None:
@@ -149,6 +154,30 @@ def _text_row(sheet, text: str, *, bold: bool = False, size: int = 12, italic: b
     return [cell]
 
 
+@dataclass
+class OfficeSheet:
+    """One list: `rows` hold one value per column (the STT is added in front); any iterable, streamed."""
+
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence]
+    organization: str = ""
+    sheet_name: str = "Danh sách"
+    note: str = ""
+
+
+def office_workbook(sheets: Sequence[OfficeSheet], *, made_on: dt.date | None = None) -> bytes:
+    """The XLSX (bytes) of one or more lists, each on its own sheet laid out the same way."""
+    workbook = Workbook(write_only=True)
+    _styles(workbook)
+    taken: set[str] = set()
+    for sheet in sheets:
+        _write(workbook, sheet, made_on=made_on or local_today(), taken=taken)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def office_sheet(
     *,
     title: str,
@@ -159,10 +188,26 @@ def office_sheet(
     made_on: dt.date | None = None,
     note: str = "",
 ) -> bytes:
-    """The XLSX (bytes) of a list: `rows` hold one value per column (the STT is added in front)."""
-    workbook = Workbook(write_only=True)
-    _styles(workbook)
-    sheet = workbook.create_sheet(sheet_name[:31] or "Danh sách")
+    """The XLSX (bytes) of one list."""
+    return office_workbook(
+        [OfficeSheet(title, columns, rows, organization=organization, sheet_name=sheet_name, note=note)],
+        made_on=made_on,
+    )
+
+
+def _sheet_name(name: str, taken: set[str]) -> str:
+    base = "".join("-" if ch in "[]:*?/\\" else ch for ch in name).strip()[:31] or "Danh sách"
+    candidate, n = base, 2
+    while candidate.lower() in taken:
+        suffix = f" ({n})"
+        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def _write(workbook: Workbook, spec: OfficeSheet, *, made_on: dt.date, taken: set[str]) -> None:
+    columns = spec.columns
+    sheet = workbook.create_sheet(_sheet_name(spec.sheet_name, taken))
     widths = [STT_WIDTH] + [c.width for c in columns]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -180,11 +225,10 @@ def office_sheet(
     sheet.oddFooter.center.text = "Trang &P/&N"
 
     sheet.row_dimensions[1].height = 22
-    sheet.append(_text_row(sheet, title.upper(), bold=True, size=14))
-    sheet.append(_text_row(sheet, f"Đơn vị: {organization}" if organization else ""))
-    day = made_on or local_today()
-    sheet.append(_text_row(sheet, f"Ngày lập: {day:%d/%m/%Y}", italic=True))
-    sheet.append(_text_row(sheet, note, italic=True) if note else [])
+    sheet.append(_text_row(sheet, spec.title.upper(), bold=True, size=14))
+    sheet.append(_text_row(sheet, f"Đơn vị: {spec.organization}" if spec.organization else ""))
+    sheet.append(_text_row(sheet, f"Ngày lập: {made_on:%d/%m/%Y}", italic=True))
+    sheet.append(_text_row(sheet, spec.note, italic=True) if spec.note else [])
     sheet.row_dimensions[HEADER_ROW].height = header_height(columns)
     header = []
     for text in [STT_HEADER] + [c.header for c in columns]:
@@ -193,18 +237,14 @@ def office_sheet(
         header.append(cell)
     sheet.append(header)
     count = 0
-    for count, values in enumerate(rows, start=1):
+    for count, values in enumerate(spec.rows, start=1):
         stt = WriteOnlyCell(sheet, value=count)
         stt.style = "office_stt"
         sheet.append([stt] + [_cell(sheet, v, c.kind) for v, c in zip(values, columns, strict=True)])
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_column}{HEADER_ROW + max(count, 1)}"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-

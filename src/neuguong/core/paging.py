@@ -6,7 +6,9 @@ COUNT_CAP = 1_000
 # A print view (?print=1) drops the paging so a list prints whole, up to this many rows: beyond it the page
 # says so (PRINT_TRUNCATED) and asks for a narrower filter or the XLSX.
 PRINT_MAX_ROWS = 2_000
-PRINT_TRUNCATED = "Danh sách có hơn {limit} dòng: bản in chỉ gồm {limit} dòng đầu. Hãy lọc hẹp hơn hoặc tải tệp Excel."
+PRINT_TRUNCATED = (
+    "Danh sách có hơn {limit} dòng: bản in chỉ gồm {limit} dòng đầu. Hãy lọc hẹp hơn hoặc tải tệp Excel."
+)
 
 
 def is_print_view(request) -> bool:
