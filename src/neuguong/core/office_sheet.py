@@ -237,7 +237,20 @@ def _write(workbook: Workbook, spec: OfficeSheet, *, made_on: dt.date, taken: se
         header.append(cell)
     sheet.append(header)
     count = 0
+    wrapped = [(i, c.width) for i, c in enumerate(columns) if c.kind == "text"]
     for count, values in enumerate(spec.rows, start=1):
+        # Excel and LibreOffice do not grow a row for wrapped text when they open a file: give each row
+        # the height of its longest wrapped value, so nothing runs into the row below on screen or paper.
+        lines = max(
+            (
+                header_lines(values[i], width * 1.15)
+                for i, width in wrapped
+                if isinstance(values[i], str) and len(values[i]) > width
+            ),
+            default=1,
+        )
+        if lines > 1:
+            sheet.row_dimensions[HEADER_ROW + count].height = LINE_HEIGHT * lines
         stt = WriteOnlyCell(sheet, value=count)
         stt.style = "office_stt"
         sheet.append([stt] + [_cell(sheet, v, c.kind) for v, c in zip(values, columns, strict=True)])
