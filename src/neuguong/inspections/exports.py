@@ -61,7 +61,7 @@ def coverage_workbook(report: dict) -> bytes:
             for index, row in enumerate(report["heads"], start=1)
         ],
     )
-    overdue_rows = []
+    overdue_rows: list[list] = []
     for group in report["overdue"]:
         for item in group["items"]:
             recommendation = item["recommendation"]

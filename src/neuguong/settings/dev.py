@@ -1,3 +1,5 @@
+from typing import cast
+
 from .base import *  # noqa: F403
 from .base import TEMPLATES as _BASE_TEMPLATES
 from .env import env_bool
@@ -10,12 +12,13 @@ DEBUG = env_bool("DEBUG", False)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Templates are read afresh on each request (with DEBUG off Django would cache them until a restart).
+_BASE_OPTIONS = cast(dict, _BASE_TEMPLATES[0]["OPTIONS"])
 TEMPLATES = [
     {
         **_BASE_TEMPLATES[0],
         "APP_DIRS": False,
         "OPTIONS": {
-            **_BASE_TEMPLATES[0]["OPTIONS"],
+            **_BASE_OPTIONS,
             "loaders": [
                 "django.template.loaders.filesystem.Loader",
                 "django.template.loaders.app_directories.Loader",
