@@ -10,7 +10,7 @@ from django.http import Http404
 
 from neuguong.organizations.models import Organization, path_ids
 
-from .models import Commitment, Evidence, ExtensionRequest, OrgTally, ProgressReport, StatusTally
+from .models import Commitment, Evidence, ExtensionRequest, OrgTally, Pledge, ProgressReport, StatusTally
 from .status import (
     DONE_ON_TIME,
     DONE_STATUSES,
@@ -394,3 +394,18 @@ def head_of_agency_ids(*, user, organization: Organization) -> set[int]:
         .values_list("pk", flat=True)
     )
     return head_ids
+
+
+def pledge_items(pledge: Pledge) -> list[str]:
+    """The items of a registered pledge, in the order they were written (they became commitments)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return list(
+        Commitment.objects.filter(
+            source_type=ContentType.objects.get_for_model(Pledge),
+            source_id=pledge.pk,
+            responsible_person=pledge.person,
+        )
+        .order_by("pk")
+        .values_list("title", flat=True)
+    )

@@ -256,6 +256,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 CSRF_COOKIE_HTTPONLY = False
+# A refused form (stale or missing CSRF token) gets the site's Vietnamese page, not Django's English one.
+CSRF_FAILURE_VIEW = "neuguong.core.views.csrf_failure"
 
 LOGGING = {
     "version": 1,
