@@ -12,6 +12,7 @@ from django.db import models
 from neuguong.audit.events import register
 from neuguong.audit.models import AuditEvent
 from neuguong.audit.services import audit_event, audit_record, audit_update, snapshot
+from neuguong.organizations.models import Organization
 
 
 @register
@@ -37,6 +38,7 @@ class CommitmentEvent(models.TextChoices):
     PLEDGE_TEMPLATE_CREATED = "commitments.pledge_template_created", "Lập mẫu bản cam kết"
     PLEDGE_TEMPLATE_UPDATED = "commitments.pledge_template_updated", "Sửa mẫu bản cam kết"
     PLEDGE_REGISTERED = "commitments.pledge_registered", "Đăng ký bản cam kết"
+    LINKED = "commitments.linked", "Gắn với mục kế hoạch, văn bản nguồn"
 
 
 # What the history of a new commitment says: rõ việc, rõ người, rõ thời gian and where it comes from.
@@ -54,6 +56,7 @@ CREATED_FIELDS = (
     "source_kind",
     "source_note",
     "series",
+    "plan_item",
     "created_reason",
 )
 
@@ -62,7 +65,7 @@ def _created(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {name: {"old": None, "new": value} for name, value in values.items() if value not in (None, "")}
 
 
-def _created_changes(commitment, co_units: Sequence[models.Model]) -> dict[str, dict[str, Any]]:
+def _created_changes(commitment, co_units: Sequence[Organization]) -> dict[str, dict[str, Any]]:
     changes = _created(snapshot(commitment, list(CREATED_FIELDS)))
     if co_units:
         changes["co_units"] = {"old": None, "new": ", ".join(unit.name for unit in co_units)}
@@ -70,7 +73,7 @@ def _created_changes(commitment, co_units: Sequence[models.Model]) -> dict[str, 
 
 
 def commitment_created_event(
-    *, actor, commitment, co_units: Sequence[models.Model] = (), on_behalf_of: str = "", target_type=None
+    *, actor, commitment, co_units: Sequence[Organization] = (), on_behalf_of: str = "", target_type=None
 ) -> AuditEvent:
     """The event of `commitment_created`, unsaved, for a bulk writer (`commitment_assign_many`)."""
     return audit_event(
@@ -85,7 +88,7 @@ def commitment_created_event(
 
 
 def commitment_created(
-    *, actor, commitment, co_units: Sequence[models.Model] = (), on_behalf_of: str = ""
+    *, actor, commitment, co_units: Sequence[Organization] = (), on_behalf_of: str = ""
 ) -> AuditEvent:
     changes = _created_changes(commitment, co_units)
     return audit_record(
@@ -96,6 +99,21 @@ def commitment_created(
         note=commitment.created_reason,
         on_behalf_of=on_behalf_of,
     )
+
+
+def commitment_linked(
+    *, actor, commitment, before: dict[str, Any], before_source: str, after_source: str
+) -> AuditEvent | None:
+    changes = {
+        name: {"old": before[name], "new": value}
+        for name, value in snapshot(commitment, list(before)).items()
+        if value != before[name]
+    }
+    if before_source != after_source:
+        changes["source"] = {"old": before_source or None, "new": after_source or None}
+    if not changes:
+        return None
+    return audit_record(actor=actor, action=CommitmentEvent.LINKED, target=commitment, changes=changes)
 
 
 def commitment_updated(*, actor, commitment, before: dict[str, Any]) -> AuditEvent | None:

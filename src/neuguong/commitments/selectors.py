@@ -1,14 +1,16 @@
 """Reads about commitments, always scoped through `Commitment.objects.visible_to(user)`."""
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count
 from django.http import Http404
 
 from neuguong.organizations.models import Organization, path_ids
 
-from .models import Commitment, Evidence, ExtensionRequest, OrgTally, ProgressReport, StatusTally
+from .models import Commitment, Evidence, ExtensionRequest, OrgTally, Pledge, ProgressReport, StatusTally
 from .status import (
     DONE_ON_TIME,
     DONE_STATUSES,
@@ -21,6 +23,9 @@ from .status import (
 )
 from .tally import tally_ready, tally_rows
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 SORTS = {
     "deadline": ("deadline", "id"),
     "-deadline": ("-deadline", "-id"),
@@ -32,7 +37,7 @@ SORTS = {
 
 def commitment_list(
     *,
-    user,
+    user: "User",
     today: dt.date,
     organization: Organization | None = None,
     status: str = "",
@@ -45,11 +50,14 @@ def commitment_list(
     query: str = "",
     sort: str = "deadline",
     annotate_status: bool = True,
+    plan_id: int | None = None,
+    plan_item_ids: Collection[int] | None = None,
     waiting_for=None,
 ):
     """Commitments the user may see, filtered; organisation and person joined (no query per row), each
     annotated with `status_code` computed in SQL by the same rule as `commitment_status` (unless
-    `annotate_status` is False: a page of 50 rows computes it in Python with the rule itself)."""
+    `annotate_status` is False: a page of 50 rows computes it in Python with the rule itself). `plan_id`
+    and `plan_item_ids` keep those serving a plan (any of its items) or these items."""
     qs = Commitment.objects.visible_to(user).select_related("organization", "responsible_person", "lead_unit")
     if organization is not None:
         qs = qs.filter(organization__path__startswith=organization.path)
@@ -76,6 +84,10 @@ def commitment_list(
         qs = qs.filter(deadline__lte=due_to)
     if query:
         qs = qs.search(query)
+    if plan_id is not None:
+        qs = qs.filter(plan_item__plan_id=plan_id)
+    if plan_item_ids is not None:
+        qs = qs.filter(plan_item_id__in=list(plan_item_ids))
     if waiting_for is not None:
         from .waiting import waiting_q
 
@@ -98,7 +110,7 @@ def _subtree_ids(organization: Organization) -> list[int] | None:
     return ids if len(ids) <= SUBTREE_HINT_MAX else None
 
 
-def _scope_hint(qs, user):
+def _scope_hint(qs, user: "User"):
     """The same rows as `visible_to`, restated with the ids of the readable organisations when they
     are few (see `commitment_list`)."""
     from django.db.models import Q
@@ -117,7 +129,7 @@ def _scope_hint(qs, user):
     return qs.filter(hint)
 
 
-def my_commitments(*, user, today: dt.date):
+def my_commitments(*, user: "User", today: dt.date):
     """'Việc của tôi': the user's own commitments, due soon first."""
     from neuguong.access.scope import scope_for
 
@@ -132,13 +144,18 @@ def my_commitments(*, user, today: dt.date):
     )
 
 
-def commitment_get(*, user, commitment_id) -> Commitment:
+def commitment_get(*, user: "User", commitment_id) -> Commitment:
     """A commitment the user may see, or 404 — the same answer as for one that does not exist."""
     try:
         return (
             Commitment.objects.visible_to(user)
             .select_related(
-                "organization", "responsible_person__organization", "lead_unit", "halted_by", "series"
+                "organization",
+                "responsible_person__organization",
+                "lead_unit",
+                "halted_by",
+                "series",
+                "plan_item__plan__document",
             )
             .get(pk=commitment_id)
         )
@@ -178,7 +195,7 @@ def status_counts(queryset, today: dt.date) -> dict[str, int]:
 
 def board_status_counts(
     *,
-    user,
+    user: "User",
     today: dt.date,
     organization: Organization | None = None,
     category: str = "",
@@ -212,7 +229,7 @@ def board_status_counts(
             }
             months = (year * 100 + 1, year * 100 + 12) if year else None
             counts = dict.fromkeys(STATUS_CODES, 0)
-            for row in tally_rows(StatusTally, roots, months=months, **filters):
+            for row in tally_rows(StatusTally, roots, group=(), months=months, **filters):
                 counts[row["status"]] += row["total"]
             if organization is None and scope.person_id and not scope.reads_everything:
                 # The user's own commitments outside the subtrees they read (visible to them as well).
@@ -271,7 +288,7 @@ def summary_children(organization: Organization):
 
 
 def subtree_summary(
-    *, user, organization: Organization, today: dt.date, children: list[Organization] | None = None
+    *, user: "User", organization: Organization, today: dt.date, children: list[Organization] | None = None
 ) -> tuple[SummaryRow, list[SummaryRow]]:
     """Counts per status for `organization` (whole subtree) and for each direct child's subtree (all the
     active children, or the page of them given as `children`).
@@ -309,18 +326,18 @@ def subtree_summary(
     if len(child_of) <= SUBTREE_HINT_MAX:
         qs = qs.filter(organization_id__in=list(child_of))
     rows = qs.order_by().values("organization_id").annotate(**aggregates)
-    total = dict.fromkeys(STATUS_CODES, 0)
+    totals = dict.fromkeys(STATUS_CODES, 0)
     per_child: dict[int, dict[str, int]] = {child.pk: dict.fromkeys(STATUS_CODES, 0) for child in children}
     for row in rows:
         child_id = child_of.get(row["organization_id"])
         for code in STATUS_CODES:
-            total[code] += row[code]
+            totals[code] += row[code]
             if child_id in per_child:
                 per_child[child_id][code] += row[code]
-    return SummaryRow(organization, total), [SummaryRow(child, per_child[child.pk]) for child in children]
+    return SummaryRow(organization, totals), [SummaryRow(child, per_child[child.pk]) for child in children]
 
 
-def deadline_groups(commitments) -> list[tuple[str, str, list]]:
+def deadline_groups(commitments) -> list[tuple[str, str, list, str]]:
     """Group 'my commitments' by status for display, in the order a person should act on them."""
     order = [
         "open_overdue",
@@ -345,9 +362,17 @@ def status_of(commitment: Commitment, today: dt.date) -> str:
     return getattr(commitment, "status_code", None) or commitment_status(commitment, today)
 
 
-def heads_of_agencies(*, user, organization: Organization) -> list:
+def heads_of_agencies(*, user: "User", organization: Organization) -> list:
     """Heads (người đứng đầu) of every agency in `organization`'s subtree that the user may see, plus
     people holding a current head-of-agency post there."""
+    from neuguong.people.models import Person
+
+    head_ids = head_of_agency_ids(user=user, organization=organization)
+    return list(Person.objects.filter(pk__in=head_ids).select_related("organization").order_by("name_folded"))
+
+
+def head_of_agency_ids(*, user, organization: Organization) -> set[int]:
+    """The ids of `heads_of_agencies` (what a page that counts their commitments needs first)."""
     from neuguong.core.dates import local_today
     from neuguong.organizations.models import Agency
     from neuguong.people.models import Person, PositionTitle
@@ -368,4 +393,19 @@ def heads_of_agencies(*, user, organization: Organization) -> list:
         .exclude(positions__ended_on__lt=today)
         .values_list("pk", flat=True)
     )
-    return list(Person.objects.filter(pk__in=head_ids).select_related("organization").order_by("name_folded"))
+    return head_ids
+
+
+def pledge_items(pledge: Pledge) -> list[str]:
+    """The items of a registered pledge, in the order they were written (they became commitments)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return list(
+        Commitment.objects.filter(
+            source_type=ContentType.objects.get_for_model(Pledge),
+            source_id=pledge.pk,
+            responsible_person=pledge.person,
+        )
+        .order_by("pk")
+        .values_list("title", flat=True)
+    )

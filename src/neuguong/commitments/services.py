@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -15,6 +16,7 @@ from django.utils import timezone
 from neuguong.access.scope import scope_for
 from neuguong.audit.models import AuditEvent
 from neuguong.audit.services import snapshot
+from neuguong.core import registry
 from neuguong.core.dates import check_date, format_vn, local_date_of, local_today
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.fastinsert import insert_rows
@@ -36,6 +38,7 @@ from .models import (
     ExtensionRequest,
     ExtensionState,
     Halt,
+    Outcome,
     Pledge,
     PledgeTemplate,
     ProgressReport,
@@ -46,6 +49,9 @@ from .models import (
     WorkProgram,
     WorkProgramItem,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 MSG_TOO_MANY_FILES = "Mỗi lần báo cáo gửi tối đa {limit} tệp minh chứng."
 MAX_FILES_PER_REPORT = 10
@@ -71,6 +77,7 @@ MSG_ALREADY_DONE = "Nhiệm vụ đã hoàn thành."
 MSG_NOT_DONE = "Nhiệm vụ chưa hoàn thành."
 MSG_COMPLETED_FUTURE = "Ngày hoàn thành không được sau ngày hôm nay."
 MSG_COMPLETED_RANGE = "Ngày hoàn thành phải từ ngày {earliest} ({since}) đến hôm nay ({today})."
+MSG_OUTCOME = "Chọn kết quả so với yêu cầu: vượt, đạt hoặc không đạt yêu cầu."
 MSG_REPORT_DECIDED = "Báo cáo này đã được xem xét."
 MSG_NOTHING_TO_RETURN = "Không có báo cáo hay kết quả hoàn thành nào để trả lại."
 MSG_RETURN_NOTE = "Cần ghi ý kiến khi trả lại báo cáo."
@@ -96,28 +103,28 @@ COMPLETION_REPORT_TEXT = "Báo cáo hoàn thành"
 # Rights
 
 
-def can_manage(actor, organization: Organization) -> bool:
+def can_manage(actor: "User", organization: Organization) -> bool:
     """Staff and secretaries manage the boards of their subtree."""
     return scope_for(actor).can_write_path(organization.path)
 
 
-def is_responsible(actor, commitment: Commitment) -> bool:
+def is_responsible(actor: "User", commitment: Commitment) -> bool:
     person_id = scope_for(actor).person_id
     return person_id is not None and person_id == commitment.responsible_person_id
 
 
-def _require_manage(actor, organization: Organization) -> None:
+def _require_manage(actor: "User", organization: Organization) -> None:
     if not can_manage(actor, organization):
         raise OutOfScope(MSG_NO_RIGHT)
 
 
-def _require_manage_or_own(actor, commitment: Commitment) -> None:
+def _require_manage_or_own(actor: "User", commitment: Commitment) -> None:
     if not (is_responsible(actor, commitment) or can_manage(actor, commitment.organization)):
         # Pages and API answer 404 (the member cannot see it); the message is for service callers.
         raise OutOfScope(MSG_NOT_YOURS if scope_for(actor).person_id else MSG_NO_RIGHT)
 
 
-def _proxy_for(actor, commitment: Commitment) -> Person | None:
+def _proxy_for(actor: "User", commitment: Commitment) -> Person | None:
     """The responsible person when someone else (a secretary) enters for them: recorded as proxy entry."""
     if commitment.responsible_person_id and not is_responsible(actor, commitment):
         return commitment.responsible_person
@@ -190,7 +197,7 @@ def _validate_new(
 
 def _new_commitment(
     *,
-    actor,
+    actor: "User",
     organization: Organization,
     title: str,
     deadline: dt.date,
@@ -207,6 +214,7 @@ def _new_commitment(
     on_behalf_of: Person | None = None,
     series: CommitmentSeries | None = None,
     batch: str = "",
+    plan_item=None,
     today: dt.date,
 ) -> Commitment:
     title = _validate_new(
@@ -222,6 +230,12 @@ def _new_commitment(
         reason=reason,
         today=today,
     )
+    if plan_item is not None:
+        # The plans module says whether the item takes work of this organisation (BusinessError if not).
+        linked = registry.plan_item_link(plan_item, organization)
+        if source_object is None and source_kind in (SourceKind.DOCUMENT, SourceKind.OTHER):
+            # No other source: the plan's registered document and the item, not free text.
+            source_kind, source_object, source_note = SourceKind.DOCUMENT, linked.document, linked.note
     check_lengths(
         Commitment,
         expected_result=(expected_result or "").strip(),
@@ -241,6 +255,7 @@ def _new_commitment(
         source_note=normalize_text(source_note or "")[:255],
         series=series,
         batch=batch,
+        plan_item=plan_item,
         created_reason=normalize_text(reason or "")[:500],
         created_by=actor if getattr(actor, "pk", None) else None,
     )
@@ -266,7 +281,7 @@ def _new_commitment(
 @transaction.atomic
 def commitment_create(
     *,
-    actor,
+    actor: "User",
     organization: Organization,
     title: str,
     deadline: dt.date,
@@ -281,9 +296,11 @@ def commitment_create(
     reason: str = "",
     on_behalf_of: Person | None = None,
     co_units: Sequence[Organization] = (),
+    plan_item=None,
     today: dt.date | None = None,
 ) -> Commitment:
-    """Put one commitment on `organization`'s board (rõ việc, rõ người, rõ thời gian)."""
+    """Put one commitment on `organization`'s board (rõ việc, rõ người, rõ thời gian), serving
+    `plan_item` when given."""
     _require_manage(actor, organization)
     return _new_commitment(
         actor=actor,
@@ -301,6 +318,7 @@ def commitment_create(
         start_on=start_on,
         reason=reason,
         on_behalf_of=on_behalf_of,
+        plan_item=plan_item,
         today=today or local_today(),
     )
 
@@ -312,7 +330,7 @@ ASSIGN_BATCH = 2_000
 @transaction.atomic
 def commitment_assign_many(
     *,
-    actor,
+    actor: "User",
     organization: Organization,
     people: Iterable[Person],
     title: str,
@@ -441,7 +459,7 @@ def _period_ends(recurrence: str, starts_on: dt.date, ends_on: dt.date) -> list[
 @transaction.atomic
 def commitment_create_recurring(
     *,
-    actor,
+    actor: "User",
     organization: Organization,
     title: str,
     recurrence: str,
@@ -493,7 +511,7 @@ class Assignment:
 @transaction.atomic
 def commitment_assign(
     *,
-    actor,
+    actor: "User",
     organization: Organization,
     title: str,
     deadline: dt.date,
@@ -509,6 +527,7 @@ def commitment_assign(
     source_object=None,
     source_note: str = "",
     reason: str = "",
+    plan_item=None,
     today: dt.date | None = None,
 ) -> Assignment:
     """Assign work as the assignment form asks: to one person or unit, to several people (one commitment
@@ -533,9 +552,12 @@ def commitment_assign(
         "source_note": source_note,
         "co_units": list(co_units),
         "lead_unit": lead_unit,
+        "plan_item": plan_item,
     }
     if recurrence:
         _check_period(start_on or today, deadline, field="deadline")  # the form's names for the period
+        # One series per person chosen; none chosen: one series with no responsible person (a unit's task).
+        responsibles: list[Person | None] = [*chosen] or [None]
         series = [
             commitment_create_recurring(
                 actor=actor,
@@ -548,7 +570,7 @@ def commitment_assign(
                 today=today,
                 **common,
             )
-            for person in chosen or [None]
+            for person in responsibles
         ]
         occurrences = Commitment.objects.filter(series__in=series).order_by("deadline", "id")
         return Assignment(commitments=list(occurrences), people=chosen, series=series)
@@ -597,7 +619,7 @@ EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def commitment_update(*, actor, commitment: Commitment, **values) -> Commitment:
+def commitment_update(*, actor: "User", commitment: Commitment, **values) -> Commitment:
     """Edit what/who of a commitment; a change of responsible person cancels its pending reminders.
     The deadline changes only through an extension."""
     commitment = _locked(commitment)
@@ -633,11 +655,55 @@ def commitment_update(*, actor, commitment: Commitment, **values) -> Commitment:
     return commitment
 
 
+@transaction.atomic
+def commitment_link_plan_item(*, actor, commitment: Commitment, plan_item=None, document=None) -> Commitment:
+    """Name the plan item an existing commitment serves (None: it serves none), or, for a source written
+    as free text, the registered `document` that text names. Without another source the commitment's
+    source becomes that document (the plan's, for an item); the free text stays as it was written."""
+    commitment = _locked(commitment)
+    _require_manage(actor, commitment.organization)
+    before = snapshot(commitment, ["plan_item", "source_kind"])
+    before_source = _source_label(commitment)
+    if plan_item is not None:
+        # An existing commitment may be linked to a plan whatever its state (its history is tidied up).
+        document = registry.plan_item_link(plan_item, commitment.organization, new_work=False).document
+    commitment.plan_item = plan_item
+    fields = ["plan_item", "updated_at"]
+    if (
+        document is not None
+        and commitment.source_type_id is None
+        and commitment.source_kind
+        in (
+            SourceKind.DOCUMENT,
+            SourceKind.OTHER,
+        )
+    ):
+        commitment.source_kind = SourceKind.DOCUMENT
+        commitment.source_type = ContentType.objects.get_for_model(type(document))
+        commitment.source_id = document.pk
+        fields += ["source_kind", "source_type", "source_id"]
+    commitment.save(update_fields=fields)
+    events.commitment_linked(
+        actor=actor,
+        commitment=commitment,
+        before=before,
+        before_source=before_source,
+        after_source=_source_label(commitment),
+    )
+    return commitment
+
+
+def _source_label(commitment: Commitment) -> str:
+    """The source object as the history names it (a document's number and date), else ''."""
+    source = commitment.source if commitment.source_type_id else None
+    return getattr(source, "reference", None) or (str(source) if source is not None else "")
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Progress reports and evidence
 
 
-def _store_evidence(*, actor, report: ProgressReport, files: Sequence) -> list[Evidence]:
+def _store_evidence(*, actor: "User", report: ProgressReport, files: Sequence) -> list[Evidence]:
     stored = []
     for upload in files:
         content_type = check_upload(upload)
@@ -658,7 +724,7 @@ def _store_evidence(*, actor, report: ProgressReport, files: Sequence) -> list[E
 @transaction.atomic
 def progress_report_submit(
     *,
-    actor,
+    actor: "User",
     commitment: Commitment,
     percent: int,
     text: str,
@@ -710,7 +776,7 @@ def progress_report_submit(
 
 
 @transaction.atomic
-def evidence_delete(*, actor, evidence: Evidence) -> Evidence:
+def evidence_delete(*, actor: "User", evidence: Evidence) -> Evidence:
     """Soft-delete an evidence file: the row and the file stay, marked with who and when."""
     commitment = evidence.report.commitment
     _require_manage_or_own(actor, commitment)
@@ -723,7 +789,7 @@ def evidence_delete(*, actor, evidence: Evidence) -> Evidence:
 
 
 @transaction.atomic
-def report_accept(*, actor, report: ProgressReport, note: str = "") -> ProgressReport:
+def report_accept(*, actor: "User", report: ProgressReport, note: str = "") -> ProgressReport:
     """A supervisor accepts a progress report."""
     report = (
         ProgressReport.objects.select_for_update()
@@ -747,7 +813,7 @@ def report_accept(*, actor, report: ProgressReport, note: str = "") -> ProgressR
 
 
 @transaction.atomic
-def report_return(*, actor, report: ProgressReport, note: str) -> ProgressReport:
+def report_return(*, actor: "User", report: ProgressReport, note: str) -> ProgressReport:
     """A supervisor returns a report (unsupported, insufficient evidence): the commitment is `returned`
     (a completion it reported, awaiting confirmation, is returned with it)."""
     if Commitment.objects.filter(pk=report.commitment_id, completion_pending=True).exists():
@@ -758,7 +824,7 @@ def report_return(*, actor, report: ProgressReport, note: str) -> ProgressReport
     return report
 
 
-def _report_return(*, actor, report: ProgressReport, note: str) -> ProgressReport:
+def _report_return(*, actor: "User", report: ProgressReport, note: str) -> ProgressReport:
     report = (
         ProgressReport.objects.select_for_update()
         .select_related("commitment__organization")
@@ -785,7 +851,7 @@ def _report_return(*, actor, report: ProgressReport, note: str) -> ProgressRepor
 
 @transaction.atomic
 def commitment_return(
-    *, actor, commitment: Commitment, note: str, report: ProgressReport | None = None
+    *, actor: "User", commitment: Commitment, note: str, report: ProgressReport | None = None
 ) -> Commitment:
     """Return the commitment's pending report — or, when it was marked complete, its completion — to the
     responsible person: the status becomes `returned` (counts as not completed)."""
@@ -800,11 +866,14 @@ def commitment_return(
         report = _report_return(actor=actor, report=report, note=note)
         commitment.refresh_from_db()
     if commitment.completed_on is not None:
-        before = snapshot(commitment, ["completed_on", "is_returned", "completion_pending"])
+        before = snapshot(commitment, ["completed_on", "is_returned", "completion_pending", "outcome"])
         commitment.completed_on = None
         commitment.is_returned = True
         commitment.completion_pending = False
-        commitment.save(update_fields=["completed_on", "is_returned", "completion_pending", "updated_at"])
+        commitment.outcome = Outcome.NONE
+        commitment.save(
+            update_fields=["completed_on", "is_returned", "completion_pending", "outcome", "updated_at"]
+        )
         events.completion_returned(actor=actor, commitment=commitment, before=before, note=note)
         notices.completion_returned(actor=actor, commitment=commitment, note=note)
     elif report is None:
@@ -839,18 +908,22 @@ def needs_confirmation(organization: Organization) -> bool:
 @transaction.atomic
 def commitment_complete(
     *,
-    actor,
+    actor: "User",
     commitment: Commitment,
     completed_on: dt.date,
     note: str = "",
+    outcome: str = Outcome.MET,
     files: Sequence = (),
     today: dt.date | None = None,
 ) -> Commitment:
-    """Mark done on `completed_on` (on the deadline date is on time), with optional evidence (kept on a
-    100 % report). A reviewer's completion is final (they can still return it); the responsible person's
-    waits for the reviewer's confirmation ("Chờ xác nhận") where the organisation requires it
-    (`needs_confirmation`), and is then dated by `completed_on`."""
+    """Mark done on `completed_on` (on the deadline date is on time), with the result against what was
+    required (vượt / đạt / không đạt) and optional evidence (kept on a 100 % report). A reviewer's
+    completion is final (they can still return it); the responsible person's waits for the reviewer's
+    confirmation ("Chờ xác nhận") where the organisation requires it (`needs_confirmation`), and is then
+    dated by `completed_on`."""
     today = today or local_today()
+    if outcome not in (Outcome.EXCEEDED, Outcome.MET, Outcome.NOT_MET):
+        raise BusinessError(MSG_OUTCOME, field="outcome")
     commitment = _locked(commitment)
     _require_manage_or_own(actor, commitment)
     if commitment.halt == Halt.CANCELLED:
@@ -877,9 +950,11 @@ def commitment_complete(
         check_upload(upload)
     pending = not can_manage(actor, commitment.organization) and needs_confirmation(commitment.organization)
     before = snapshot(
-        commitment, ["completed_on", "progress", "is_returned", "completion_note", "completion_pending"]
+        commitment,
+        ["completed_on", "progress", "is_returned", "completion_note", "completion_pending", "outcome"],
     )
     commitment.completed_on = completed_on
+    commitment.outcome = outcome
     commitment.progress = 100
     commitment.is_returned = False
     commitment.completion_pending = pending
@@ -907,7 +982,7 @@ def commitment_complete(
     return commitment
 
 
-def _confirm_completion(*, actor, commitment: Commitment, note: str) -> None:
+def _confirm_completion(*, actor: "User", commitment: Commitment, note: str) -> None:
     before = snapshot(commitment, ["completion_pending"])
     commitment.completion_pending = False
     commitment.save(update_fields=["completion_pending", "updated_at"])
@@ -915,7 +990,7 @@ def _confirm_completion(*, actor, commitment: Commitment, note: str) -> None:
 
 
 @transaction.atomic
-def completion_confirm(*, actor, commitment: Commitment, note: str = "") -> Commitment:
+def completion_confirm(*, actor: "User", commitment: Commitment, note: str = "") -> Commitment:
     """The reviewer confirms a completion awaiting confirmation: done on time or late by the date the
     member gave; its pending reports are accepted with it."""
     commitment = _locked(commitment)
@@ -932,7 +1007,9 @@ def completion_confirm(*, actor, commitment: Commitment, note: str = "") -> Comm
 
 
 @transaction.atomic
-def completion_policy_set(*, actor, organization: Organization, needs_confirmation: bool) -> CompletionPolicy:
+def completion_policy_set(
+    *, actor: "User", organization: Organization, needs_confirmation: bool
+) -> CompletionPolicy:
     """Whether the completions of this organisation's subtree wait for the reviewer's confirmation."""
     _require_manage(actor, organization)
     policy = CompletionPolicy.objects.select_for_update().filter(organization=organization).first()
@@ -956,7 +1033,7 @@ def completion_policy_set(*, actor, organization: Organization, needs_confirmati
 
 @transaction.atomic
 def extension_request(
-    *, actor, commitment: Commitment, requested_deadline: dt.date, reason: str
+    *, actor: "User", commitment: Commitment, requested_deadline: dt.date, reason: str
 ) -> ExtensionRequest:
     """Ask for a later deadline; the commitment shows `extension_requested` until a supervisor decides."""
     commitment = _locked(commitment)
@@ -994,7 +1071,9 @@ def extension_request(
 
 
 @transaction.atomic
-def extension_decide(*, actor, extension: ExtensionRequest, grant: bool, note: str = "") -> ExtensionRequest:
+def extension_decide(
+    *, actor: "User", extension: ExtensionRequest, grant: bool, note: str = ""
+) -> ExtensionRequest:
     """Grant (the deadline moves, the original deadline stays on record) or refuse an extension."""
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
     commitment = _locked(extension.commitment)
@@ -1024,7 +1103,7 @@ def extension_decide(*, actor, extension: ExtensionRequest, grant: bool, note: s
 
 @transaction.atomic
 def commitment_halt(
-    *, actor, commitment: Commitment, halt: str, reason: str, today: dt.date | None = None
+    *, actor: "User", commitment: Commitment, halt: str, reason: str, today: dt.date | None = None
 ) -> Commitment:
     """Cancel or suspend, with the reason and who decided."""
     commitment = _locked(commitment)
@@ -1050,7 +1129,7 @@ def commitment_halt(
 
 
 @transaction.atomic
-def commitment_resume(*, actor, commitment: Commitment, note: str = "") -> Commitment:
+def commitment_resume(*, actor: "User", commitment: Commitment, note: str = "") -> Commitment:
     """Resume a suspended commitment (a cancelled one stays cancelled)."""
     commitment = _locked(commitment)
     _require_manage(actor, commitment.organization)
@@ -1074,7 +1153,7 @@ def commitment_resume(*, actor, commitment: Commitment, note: str = "") -> Commi
 
 @transaction.atomic
 def work_program_create(
-    *, actor, organization: Organization, year: int, title: str, document=None
+    *, actor: "User", organization: Organization, year: int, title: str, document=None
 ) -> WorkProgram:
     _require_manage(actor, organization)
     if WorkProgram.objects.filter(organization=organization, year=year).exists():
@@ -1086,14 +1165,19 @@ def work_program_create(
 
 
 def period_end(year: int, *, month: int | None = None, quarter: int | None = None) -> dt.date:
-    last_month = month if month else quarter * 3
+    if month:
+        last_month = month
+    elif quarter:
+        last_month = quarter * 3
+    else:
+        raise ValueError("period_end needs a month or a quarter")
     return dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
 
 
 @transaction.atomic
 def work_program_item_add(
     *,
-    actor,
+    actor: "User",
     program: WorkProgram,
     title: str,
     month: int | None = None,
@@ -1164,7 +1248,9 @@ def pledge_template_for(organization: Organization, year: int) -> list[str]:
 
 
 @transaction.atomic
-def pledge_template_save(*, actor, organization: Organization, year: int, items: list[str]) -> PledgeTemplate:
+def pledge_template_save(
+    *, actor: "User", organization: Organization, year: int, items: list[str]
+) -> PledgeTemplate:
     _require_manage(actor, organization)
     items = [normalize_text(item)[:500] for item in items if normalize_text(item or "")]
     if not items:
@@ -1184,7 +1270,7 @@ def pledge_template_save(*, actor, organization: Organization, year: int, items:
 
 @transaction.atomic
 def pledge_register(
-    *, actor, person: Person, year: int, items: list[str], today: dt.date | None = None
+    *, actor: "User", person: Person, year: int, items: list[str], today: dt.date | None = None
 ) -> Pledge:
     """A member registers the annual pledge (or a secretary enters it for them: a proxy entry); each item
     becomes an exemplary commitment due on 31/12 of that year."""

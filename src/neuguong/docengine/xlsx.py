@@ -35,6 +35,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from neuguong.core.office_sheet import LINE_HEIGHT, header_lines
 from neuguong.core.xlsx_cells import cell_value
 
 FONT_NAME = "Times New Roman"
@@ -154,8 +155,11 @@ def _write_sheet(ws, sheet: AnnexSheet) -> None:
         ws.append([])
     bold = Font(name=FONT_NAME, size=12, bold=True)
     centered = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    # Tall enough for headers wrapped on three lines (no spreadsheet sizes a row when it opens a file).
-    ws.row_dimensions[header_row].height = 48
+    # Tall enough for the wrapped headings (no spreadsheet sizes a row when it opens a file, so a printed
+    # annex had its headings run into the first data row).
+    ws.row_dimensions[header_row].height = max(
+        LINE_HEIGHT * header_lines(column.header, column.width) + 4 for column in sheet.columns
+    )
     ws.append(
         [_cell(ws, column.header, font=bold, alignment=centered, border=BOX) for column in sheet.columns]
     )

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from django.db import connection, transaction
 from django.db.models import F, Q
 
-from .models import OutboxStatus
+from .models import OutboxRow, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
@@ -27,14 +27,14 @@ BATCH = 2000  # rows one call sends at most (a task that sent a full batch enque
 CLAIM = 200  # rows claimed per statement on PostgreSQL
 
 
-def send_outbox(
-    model,
+def send_outbox[R: OutboxRow, D: (dt.date, None)](
+    model: type[R],
     *,
     now: dt.datetime,
-    today: dt.date | None,
+    today: D,
     related: tuple[str, ...],
-    still_relevant: Callable[[object], bool],
-    deliver: Callable[[object, dt.date | None], None],
+    still_relevant: Callable[[R], bool],
+    deliver: Callable[[R, D], None],
     retry_after: dt.timedelta = dt.timedelta(0),
 ) -> dict[str, int]:
     """Send every ready (or retryable failed) row of `model` due by `today` (None: rows without a due
@@ -43,10 +43,11 @@ def send_outbox(
     A failed row is tried again once `retry_after` × its attempts so far has passed since its last try
     (0: on the next run), so a mail server down for an hour does not use up every attempt in minutes."""
     result = {"sent": 0, "failed": 0, "cancelled": 0}
-    model.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
+    # `_default_manager` is each outbox model's plain `objects` (none declares another manager).
+    model._default_manager.filter(status=OutboxStatus.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
         status=OutboxStatus.FAILED, last_error="Quá thời gian gửi"
     )
-    due = model.objects.filter(
+    due = model._default_manager.filter(
         Q(status=OutboxStatus.READY) | Q(status=OutboxStatus.FAILED, attempts__lt=MAX_ATTEMPTS)
     )
     if today is not None:
@@ -65,7 +66,7 @@ def send_outbox(
         if after is None:
             break
         handled += len(pks)
-        rows = model.objects.select_related(*related).in_bulk(pks)
+        rows = model._default_manager.select_related(*related).in_bulk(pks)
         for pk in pks:
             outcome = _send_one(
                 model, rows[pk], now=now, today=today, still_relevant=still_relevant, deliver=deliver
@@ -91,13 +92,13 @@ def _claim(
             # Rows another worker holds are skipped, not waited for; the UPDATE commits the claim.
             rows = list(candidates.select_for_update(skip_locked=True)[:limit])
             pks = [pk for pk, *state in rows if may_send(*state)]
-            model.objects.filter(pk__in=pks).update(**claim)
+            model._default_manager.filter(pk__in=pks).update(**claim)
         return pks, (rows[-1][0] if rows else None)
     pks = []
     rows = list(candidates[:limit])
     for pk, *state in rows:
         # Claim: only the worker whose UPDATE changes the row sends it.
-        if may_send(*state) and model.objects.filter(
+        if may_send(*state) and model._default_manager.filter(
             Q(status=OutboxStatus.READY) | Q(status=OutboxStatus.FAILED), pk=pk
         ).update(**claim):
             pks.append(pk)
@@ -106,14 +107,14 @@ def _claim(
 
 def _send_one(model, row, *, now, today, still_relevant, deliver) -> str:
     if not still_relevant(row):
-        model.objects.filter(pk=row.pk).update(status=OutboxStatus.CANCELLED)
+        model._default_manager.filter(pk=row.pk).update(status=OutboxStatus.CANCELLED)
         return "cancelled"
     try:
         with transaction.atomic():
             deliver(row, today)
-            model.objects.filter(pk=row.pk).update(status=OutboxStatus.SENT, sent_at=now)
+            model._default_manager.filter(pk=row.pk).update(status=OutboxStatus.SENT, sent_at=now)
     except Exception as exc:  # any delivery failure is retried on a later run
         logger.warning("%s %s failed: %s", model._meta.label, row.pk, exc)
-        model.objects.filter(pk=row.pk).update(status=OutboxStatus.FAILED, last_error=str(exc)[:500])
+        model._default_manager.filter(pk=row.pk).update(status=OutboxStatus.FAILED, last_error=str(exc)[:500])
         return "failed"
     return "sent"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -16,10 +17,13 @@ from neuguong.docengine.docformat import validate_template
 from neuguong.organizations.models import Organization
 
 from . import events
-from .models import NARRATIVE_SECTIONS, ReportDraft, ReportJob, ReportTemplate
+from .models import NARRATIVE_SECTIONS, ReportDraft, ReportJob, ReportKind, ReportTemplate
 from .periods import Period
-from .rendering import FORMATS, MSG_FORMAT, MSG_KIND, check_format, check_kind
+from .rendering import FORMATS, MSG_FORMAT, MSG_KIND, check_format, check_kind, check_organization_kind
 from .tasks import make_report_job
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 MSG_NO_RIGHT = "Bạn không có quyền soạn báo cáo của tổ chức này."
 MSG_TEMPLATE_TOO_BIG = "Tệp mẫu quá lớn (tối đa 5 MB)."
@@ -30,7 +34,7 @@ NARRATIVE_MAX_CHARS = 20_000
 __all__ = ["FORMATS", "MSG_FORMAT", "MSG_KIND"]
 
 
-def _check_write(actor, organization: Organization) -> None:
+def _check_write(actor: User, organization: Organization) -> None:
     if not scope_for(actor).can_write_path(organization.path):
         raise OutOfScope(MSG_NO_RIGHT)
 
@@ -39,7 +43,7 @@ def _check_write(actor, organization: Organization) -> None:
 @transaction.atomic
 def draft_save(
     *,
-    actor,
+    actor: User,
     organization: Organization,
     kind: str,
     period: Period,
@@ -49,16 +53,22 @@ def draft_save(
     signer_position: str = "",
     signer_name: str = "",
     recipients: str = "",
+    plan=None,
 ) -> ReportDraft:
-    """Save the editable text of a report (only the narrative sections of its kind; figures are never saved)."""
+    """Save the editable text of a report (only the narrative sections of its kind; figures are never saved).
+    A plan's report (`kind` "plan") is the draft of `organization`'s report on `plan`."""
     # The draft's row, locked: two secretaries saving at once write one after the other.
     draft = (
         ReportDraft.objects.select_for_update()
-        .filter(organization=organization, kind=kind, period_start=period.start, period_end=period.end)
+        .filter(
+            organization=organization, kind=kind, period_start=period.start, period_end=period.end, plan=plan
+        )
         .first()
     )
     _check_write(actor, organization)
     check_kind(kind)
+    if (kind == ReportKind.PLAN) != (plan is not None):
+        raise BusinessError(MSG_KIND, field="kind")
     allowed = [name for name, _ in NARRATIVE_SECTIONS[kind]]
     clean = {name: (narrative.get(name) or "").strip() for name in allowed}
     if any(len(text) > NARRATIVE_MAX_CHARS for text in clean.values()):
@@ -66,7 +76,7 @@ def draft_save(
     created = draft is None
     if draft is None:
         draft = ReportDraft(
-            organization=organization, kind=kind, period_start=period.start, period_end=period.end
+            organization=organization, kind=kind, period_start=period.start, period_end=period.end, plan=plan
         )
     before = snapshot(draft, DRAFT_FIELDS)
     draft.narrative = clean
@@ -94,7 +104,7 @@ DRAFT_FIELDS = ["narrative", "number", "signing_authority", "signer_position", "
 
 # ------------------------------------------------------------------------------------------- templates
 @transaction.atomic
-def template_upload(*, actor, organization: Organization, kind: str, uploaded) -> ReportTemplate:
+def template_upload(*, actor: User, organization: Organization, kind: str, uploaded) -> ReportTemplate:
     """Store an organisation's own DOCX template after checking every field is there and spelt right; it
     replaces the organisation's active template for the same use."""
     _check_write(actor, organization)
@@ -120,7 +130,7 @@ def template_upload(*, actor, organization: Organization, kind: str, uploaded) -
 
 
 @transaction.atomic
-def template_deactivate(*, actor, template: ReportTemplate) -> ReportTemplate:
+def template_deactivate(*, actor: User, template: ReportTemplate) -> ReportTemplate:
     """Stop using a template (it is kept, with its history); reports fall back to the one above."""
     template.refresh_from_db(from_queryset=ReportTemplate.objects.select_for_update(of=("self",)))
     _check_write(actor, template.organization)
@@ -163,11 +173,11 @@ def propose_number(organization: Organization, issued_on: dt.date) -> ProposedNu
 
 # ------------------------------------------------------------------------------------------------ jobs
 @transaction.atomic
-def job_start(*, actor, kind: str, organization: Organization, period: Period, fmt: str) -> ReportJob:
+def job_start(*, actor: User, kind: str, organization: Organization, period: Period, fmt: str) -> ReportJob:
     """Queue a report to be made in the background (for large subtrees); the page polls its progress."""
     if not scope_for(actor).can_read_path(organization.path):
         raise OutOfScope(MSG_NO_RIGHT)
-    check_kind(kind)
+    check_organization_kind(kind)
     check_format(fmt)
     job = ReportJob.objects.create(
         organization=organization,
