@@ -42,12 +42,13 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db.models import Max, Min  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
-from neuguong.commitments.outbox import BATCH  # noqa: E402
 
-from neuguong.commitments.models import Commitment, Notification, Reminder, ReminderKind  # noqa: E402
+from neuguong.commitments.models import Commitment, Reminder, ReminderKind  # noqa: E402
 from neuguong.commitments.tasks import send_commitment_reminders  # noqa: E402
 from neuguong.core.dates import local_today  # noqa: E402
 from neuguong.core.tasks import purge_idempotency_keys  # noqa: E402
+from neuguong.notifications.models import Notification  # noqa: E402
+from neuguong.notifications.outbox import BATCH  # noqa: E402
 
 BENCH_USER_PREFIX = "bench_reminder_"
 

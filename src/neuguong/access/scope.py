@@ -96,6 +96,10 @@ class Scope:
     def reads_everything(self) -> bool:
         return self.is_global or any(_is_root(path) for path in self.read_paths)
 
+    @property
+    def writes_everything(self) -> bool:
+        return self.is_global or any(_is_root(path) for path in self.write_paths)
+
     def can_read_path(self, path: str) -> bool:
         return self._covers(self.read_paths, path)
 

@@ -12,7 +12,7 @@ class CommitmentsConfig(AppConfig):
 
         from .demo import seed_commitments
         from .panels import document_commitments_panel, my_commitments_panel
-        from .tasks import refresh_status_tallies, send_commitment_reminders
+        from .tasks import prune_reminders, refresh_status_tallies, send_commitment_reminders
 
         if my_commitments_panel not in registry.HOME_PANELS:
             registry.HOME_PANELS.append(my_commitments_panel)
@@ -36,6 +36,8 @@ class CommitmentsConfig(AppConfig):
         scheduler.register("commitments.reminders", 3600, send_commitment_reminders.enqueue)
         # Every 5 minutes: re-date the status tallies after midnight and fold their +1/−1 rows.
         scheduler.register("commitments.tallies", 300, refresh_status_tallies.enqueue)
+        # Daily: old sent reminders go (the outbox would grow with the nation).
+        scheduler.register("commitments.prune_reminders", 86_400, prune_reminders.enqueue)
 
         from neuguong.organizations.signals import organization_moved
 

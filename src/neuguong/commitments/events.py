@@ -11,7 +11,7 @@ from django.db import models
 
 from neuguong.audit.events import register
 from neuguong.audit.models import AuditEvent
-from neuguong.audit.services import audit_record, audit_update, snapshot
+from neuguong.audit.services import audit_event, audit_record, audit_update, snapshot
 from neuguong.organizations.models import Organization
 
 
@@ -65,12 +65,32 @@ def _created(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {name: {"old": None, "new": value} for name, value in values.items() if value not in (None, "")}
 
 
-def commitment_created(
-    *, actor, commitment, co_units: Sequence[Organization] = (), on_behalf_of: str = ""
-) -> AuditEvent:
+def _created_changes(commitment, co_units: Sequence[Organization]) -> dict[str, dict[str, Any]]:
     changes = _created(snapshot(commitment, list(CREATED_FIELDS)))
     if co_units:
         changes["co_units"] = {"old": None, "new": ", ".join(unit.name for unit in co_units)}
+    return changes
+
+
+def commitment_created_event(
+    *, actor, commitment, co_units: Sequence[Organization] = (), on_behalf_of: str = "", target_type=None
+) -> AuditEvent:
+    """The event of `commitment_created`, unsaved, for a bulk writer (`commitment_assign_many`)."""
+    return audit_event(
+        actor=actor,
+        action=CommitmentEvent.CREATED,
+        target=commitment,
+        changes=_created_changes(commitment, co_units),
+        note=commitment.created_reason,
+        on_behalf_of=on_behalf_of,
+        target_type=target_type,
+    )
+
+
+def commitment_created(
+    *, actor, commitment, co_units: Sequence[Organization] = (), on_behalf_of: str = ""
+) -> AuditEvent:
+    changes = _created_changes(commitment, co_units)
     return audit_record(
         actor=actor,
         action=CommitmentEvent.CREATED,

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from neuguong.access.models import Role, RoleAssignment
 from neuguong.core.dates import format_vn
+from neuguong.notifications.models import OutboxStatus
 from neuguong.notifications.outbox import BATCH, send_outbox
 
 from . import notices
@@ -193,3 +194,35 @@ def run(*, now: dt.datetime | None = None) -> dict[str, int]:
     today = now.astimezone(LOCAL_ZONE).date()
     planned = plan_reminders(today=today)
     return {"planned": planned, **send_due_reminders(now=now, today=today)}
+
+
+# How long sent reminders are kept: long enough to answer "was I reminded?" for a review period, short
+# enough that the outbox does not grow with the nation (docs/scaling.md: tens of millions of reminder rows
+# a year at national size). The notifications they became are pruned by notifications.retention.
+RETENTION_DAYS = 400
+PRUNE_BATCH = 10_000
+
+
+def prune_reminders(*, today: dt.date, keep_days: int | None = None) -> dict[str, int]:
+    """Delete reminders sent (or cancelled) more than `keep_days` ago that planning can never write
+    again, a batch at a time. Planning only writes a "before" reminder for a deadline still to come and
+    an overdue one for the latest weekly date, so old ones never come back; an escalation's date is fixed
+    (deadline + 14 days), so it is kept while its commitment is still open with that deadline (else
+    planning would write, and send, it again)."""
+    from django.db.models import F, Q
+
+    keep = RETENTION_DAYS if keep_days is None else keep_days
+    cutoff = today - dt.timedelta(days=keep)
+    still_planned = Q(
+        kind=ReminderKind.ESCALATION,
+        commitment__halt="",
+        commitment__completed_on__isnull=True,
+        commitment__deadline=F("deadline"),
+    )
+    old = Reminder.objects.filter(
+        status__in=(OutboxStatus.SENT, OutboxStatus.CANCELLED), due_on__lt=cutoff
+    ).exclude(still_planned)
+    deleted = 0
+    while ids := list(old.values_list("pk", flat=True)[:PRUNE_BATCH]):
+        deleted += Reminder.objects.filter(pk__in=ids).delete()[0]
+    return {"reminders": deleted}

@@ -14,12 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from neuguong.access.scope import scope_for
+from neuguong.audit.models import AuditEvent
 from neuguong.audit.services import snapshot
 from neuguong.core import registry
 from neuguong.core.dates import check_date, format_vn, local_date_of, local_today
 from neuguong.core.errors import BusinessError, OutOfScope
+from neuguong.core.fastinsert import insert_rows
 from neuguong.core.limits import check_lengths
-from neuguong.core.text import normalize_text
+from neuguong.core.text import fold, normalize_text
 from neuguong.core.uploads import check_upload
 from neuguong.notifications.models import OutboxStatus
 from neuguong.organizations.models import Organization
@@ -321,6 +323,10 @@ def commitment_create(
     )
 
 
+# Co-units of one assignment written per statement.
+ASSIGN_BATCH = 2_000
+
+
 @transaction.atomic
 def commitment_assign_many(
     *,
@@ -330,28 +336,95 @@ def commitment_assign_many(
     title: str,
     deadline: dt.date,
     today: dt.date | None = None,
+    co_units: Sequence[Organization] = (),
+    on_behalf_of: Person | None = None,
+    source_object=None,
     **fields,
 ) -> list[Commitment]:
     """One item assigned to many at once (e.g. every head of agency in the subtree): one commitment each,
-    all in one batch; either all are created or none."""
+    all in one batch; either all are created or none.
+
+    Written in bulk (the importer's multi-row INSERT, about 1,000 rows a statement; their audit events
+    likewise), so the status tallies' statement triggers count a statement at a time. One at a time, an
+    assignment of 100,000 commitments from the national root took 13 ms each (22 minutes), most of it
+    the tallies' triggers counting every row apart (bench/growth_bench.py, docs/scaling.md)."""
     _require_manage(actor, organization)
     unique_people = list({person.pk: person for person in people}.values())
     if not unique_people:
         raise BusinessError(MSG_NOBODY_SELECTED, field="people")
+    today = today or local_today()
+    paths = dict(
+        Organization.objects.filter(pk__in={p.organization_id for p in unique_people}).values_list(
+            "pk", "path"
+        )
+    )
+    if any(not paths[p.organization_id].startswith(organization.path) for p in unique_people):
+        raise BusinessError(MSG_PERSON_OUTSIDE, field="responsible_person")
+    # What is shared is checked once (the people's places in the tree just above).
+    values = {
+        "lead_unit": fields.pop("lead_unit", None),
+        "start_on": fields.pop("start_on", None),
+        "expected_result": (fields.pop("expected_result", "") or "").strip(),
+        "category": fields.pop("category", CommitmentCategory.OTHER),
+        "source_kind": fields.pop("source_kind", SourceKind.OTHER),
+        "source_note": normalize_text(fields.pop("source_note", "") or "")[:255],
+        "created_reason": normalize_text(fields.pop("reason", "") or "")[:500],
+    }
+    if fields:
+        raise TypeError(f"commitment_assign_many: unexpected {sorted(fields)}")
+    title = _validate_new(
+        organization=organization,
+        title=title,
+        deadline=deadline,
+        responsible_person=None,
+        lead_unit=values["lead_unit"] or organization,  # someone is responsible: the people
+        co_units=co_units,
+        start_on=values["start_on"],
+        category=values["category"],
+        source_kind=values["source_kind"],
+        reason=values["created_reason"],
+        today=today,
+    )
+    source = {}
+    if source_object is not None:
+        source = {
+            "source_type": ContentType.objects.get_for_model(type(source_object)),
+            "source_id": source_object.pk,
+        }
     batch = uuid.uuid4().hex
-    return [
-        _new_commitment(
-            actor=actor,
-            organization=organization,
+    made = [
+        Commitment(
             title=title,
-            deadline=deadline,
+            organization=organization,
             responsible_person=person,
+            deadline=deadline,
+            original_deadline=deadline,
             batch=batch,
-            today=today or local_today(),
-            **fields,
+            created_by=actor if getattr(actor, "pk", None) else None,
+            **values,
+            **source,
         )
         for person in unique_people
     ]
+    for commitment in made:
+        commitment.title_folded = fold(commitment.title)
+    insert_rows(Commitment, made)
+    if co_units:
+        through = Commitment.co_units.through
+        through.objects.bulk_create(
+            [through(commitment_id=c.pk, organization_id=u.pk) for c in made for u in co_units],
+            batch_size=ASSIGN_BATCH,
+        )
+    target_type = ContentType.objects.get_for_model(Commitment)
+    on_behalf = on_behalf_of.full_name if on_behalf_of else ""
+    created = [
+        events.commitment_created_event(
+            actor=actor, commitment=c, co_units=co_units, on_behalf_of=on_behalf, target_type=target_type
+        )
+        for c in made
+    ]
+    insert_rows(AuditEvent, created)
+    return made
 
 
 def _check_period(starts_on: dt.date, ends_on: dt.date, *, field: str) -> None:

@@ -113,6 +113,7 @@ BOARD_COLUMNS = (
     "completed_on",
     "halt",
     "extension_pending",
+    "completion_pending",  # the status reads it: left out, each row loaded it apart (a query per row)
     "is_returned",
 )
 

@@ -2,6 +2,8 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
+from .search import RankedResults
+
 DEFAULT_PAGE_SIZE = 50
 COUNT_CAP = 1_000
 # A print view (?print=1) drops the paging so a list prints whole, up to this many rows: beyond it the page
@@ -25,6 +27,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        if isinstance(self.object_list, RankedResults):
+            return len(self.object_list)  # a search ranks at most cap + 1 matches
         capped = self.object_list[: self.cap + 1]
         # A queryset counts in the database (reading at most cap + 1 rows); a list is simply measured.
         return capped.count() if isinstance(capped, QuerySet) else len(capped)

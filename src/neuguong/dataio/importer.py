@@ -29,6 +29,7 @@ from neuguong.access.scope import Scope, scope_for
 from neuguong.audit.models import AuditEvent
 from neuguong.core.dates import EARLIEST_BIRTH_DATE, EARLIEST_DATE, format_vn, local_today
 from neuguong.core.errors import BusinessError
+from neuguong.core.fastinsert import insert_rows
 from neuguong.core.text import fold, normalize_code, normalize_text
 from neuguong.organizations.models import Agency, DecisionKind, Organization, StructureDecision
 from neuguong.people.models import Membership, Person, PersonStatus, TheoryLevel
@@ -44,7 +45,6 @@ from .columns import (
     header_key,
     resolve_headers,
 )
-from .fastinsert import insert_rows
 from .readers import Formula, ImportFileError, Table, column_letter, open_tables
 
 BATCH = 2_000

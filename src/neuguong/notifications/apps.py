@@ -11,7 +11,7 @@ class NotificationsConfig(AppConfig):
 
         from .kinds import autodiscover
         from .panels import queue_panel
-        from .tasks import send_notification_digests, send_notification_emails
+        from .tasks import prune_notifications, send_notification_digests, send_notification_emails
 
         autodiscover()
         if queue_panel not in registry.HOME_PANELS:
@@ -20,3 +20,5 @@ class NotificationsConfig(AppConfig):
         # The e-mails also leave right after each commit that wrote them; this is the safety net.
         scheduler.register("notifications.emails", 300, send_notification_emails.enqueue)
         scheduler.register("notifications.digests", 3600, send_notification_digests.enqueue)
+        # Daily: notifications read more than RETENTION_DAYS ago go (the table would grow with the nation).
+        scheduler.register("notifications.prune", 86_400, prune_notifications.enqueue)

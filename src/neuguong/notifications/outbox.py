@@ -1,17 +1,20 @@
 """Sending an outbox: any `OutboxRow` model (notification e-mails and digests here; commitments' `Reminder`
 and study's `ReflectionReminder`). One sender for every module.
 
-Rows are claimed one by one (ready → sending) so two workers never send the same row; a row is checked
-once more just before sending (`still_relevant`), delivered inside a transaction, and marked sent, or
-failed to be retried up to MAX_ATTEMPTS. A worker that died mid-send leaves rows in `sending`: after
-STUCK_AFTER they are retried.
+Rows are claimed (ready → sending) so two workers never send the same row: on PostgreSQL CLAIM rows at
+a time with SELECT … FOR UPDATE SKIP LOCKED, so workers side by side take different rows (claiming one by
+one, two workers listed the same first rows and raced for them: bench/README.md, "Task queue"); elsewhere
+(SQLite: one writer at a time) one by one with a guarded UPDATE. A row is checked once more just before
+sending (`still_relevant`), delivered and marked sent in one transaction (what delivery writes and the
+row's "sent" commit together), or failed to be retried up to MAX_ATTEMPTS. A worker that died mid-send
+leaves rows in `sending`: after STUCK_AFTER they are retried.
 """
 
 import datetime as dt
 import logging
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 
 from .models import OutboxRow, OutboxStatus
@@ -20,7 +23,8 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 STUCK_AFTER = dt.timedelta(minutes=30)
-BATCH = 2000
+BATCH = 2000  # rows one call sends at most (a task that sent a full batch enqueues the next)
+CLAIM = 200  # rows claimed per statement on PostgreSQL
 
 
 def send_outbox[R: OutboxRow, D: (dt.date, None)](
@@ -48,32 +52,69 @@ def send_outbox[R: OutboxRow, D: (dt.date, None)](
     )
     if today is not None:
         due = due.filter(due_on__lte=today)
-    states = due.values_list("pk", "status", "attempts", "claimed_at")
-    pks = [
-        pk
-        for pk, status, attempts, claimed_at in states.order_by("pk")[:BATCH]
-        if status == OutboxStatus.READY or claimed_at is None or claimed_at <= now - retry_after * attempts
-    ]
-    for pk in pks:
-        # Claim: only the worker whose UPDATE changes the row sends it.
-        claimed = model._default_manager.filter(
-            Q(status=OutboxStatus.READY) | Q(status=OutboxStatus.FAILED), pk=pk
-        ).update(status=OutboxStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-        if not claimed:
-            continue
-        row = model._default_manager.select_related(*related).get(pk=pk)
-        if not still_relevant(row):
-            model._default_manager.filter(pk=pk).update(status=OutboxStatus.CANCELLED)
-            result["cancelled"] += 1
-            continue
-        try:
-            with transaction.atomic():
-                deliver(row, today)
-        except Exception as exc:  # any delivery failure is retried on a later run
-            logger.warning("%s %s failed: %s", model._meta.label, pk, exc)
-            model._default_manager.filter(pk=pk).update(status=OutboxStatus.FAILED, last_error=str(exc)[:500])
-            result["failed"] += 1
-        else:
-            model._default_manager.filter(pk=pk).update(status=OutboxStatus.SENT, sent_at=now)
-            result["sent"] += 1
+
+    def may_send(status, attempts, claimed_at) -> bool:
+        return (
+            status == OutboxStatus.READY or claimed_at is None or claimed_at <= now - retry_after * attempts
+        )
+
+    handled, after = 0, 0
+    while handled < BATCH:
+        pks, after = _claim(
+            model, due.filter(pk__gt=after), now=now, may_send=may_send, limit=min(CLAIM, BATCH - handled)
+        )
+        if after is None:
+            break
+        handled += len(pks)
+        rows = model._default_manager.select_related(*related).in_bulk(pks)
+        for pk in pks:
+            outcome = _send_one(
+                model, rows[pk], now=now, today=today, still_relevant=still_relevant, deliver=deliver
+            )
+            result[outcome] += 1
     return result
+
+
+def full_batch(result: dict[str, int]) -> bool:
+    """Whether a `send_outbox` call stopped at BATCH rows (so more may be due: send again now)."""
+    return result.get("sent", 0) + result.get("failed", 0) + result.get("cancelled", 0) >= BATCH
+
+
+def _claim(
+    model, due, *, now: dt.datetime, may_send: Callable[..., bool], limit: int
+) -> tuple[list[int], int | None]:
+    """Mark up to `limit` due rows as this worker's (sending): their ids, lowest first, and the highest id
+    looked at (None: nothing left to look at; a failed row not yet due for a retry is passed over)."""
+    candidates = due.values_list("pk", "status", "attempts", "claimed_at").order_by("pk")
+    claim = {"status": OutboxStatus.SENDING, "claimed_at": now, "attempts": F("attempts") + 1}
+    if connection.features.has_select_for_update_skip_locked:
+        with transaction.atomic():
+            # Rows another worker holds are skipped, not waited for; the UPDATE commits the claim.
+            rows = list(candidates.select_for_update(skip_locked=True)[:limit])
+            pks = [pk for pk, *state in rows if may_send(*state)]
+            model._default_manager.filter(pk__in=pks).update(**claim)
+        return pks, (rows[-1][0] if rows else None)
+    pks = []
+    rows = list(candidates[:limit])
+    for pk, *state in rows:
+        # Claim: only the worker whose UPDATE changes the row sends it.
+        if may_send(*state) and model._default_manager.filter(
+            Q(status=OutboxStatus.READY) | Q(status=OutboxStatus.FAILED), pk=pk
+        ).update(**claim):
+            pks.append(pk)
+    return pks, (rows[-1][0] if rows else None)
+
+
+def _send_one(model, row, *, now, today, still_relevant, deliver) -> str:
+    if not still_relevant(row):
+        model._default_manager.filter(pk=row.pk).update(status=OutboxStatus.CANCELLED)
+        return "cancelled"
+    try:
+        with transaction.atomic():
+            deliver(row, today)
+            model._default_manager.filter(pk=row.pk).update(status=OutboxStatus.SENT, sent_at=now)
+    except Exception as exc:  # any delivery failure is retried on a later run
+        logger.warning("%s %s failed: %s", model._meta.label, row.pk, exc)
+        model._default_manager.filter(pk=row.pk).update(status=OutboxStatus.FAILED, last_error=str(exc)[:500])
+        return "failed"
+    return "sent"

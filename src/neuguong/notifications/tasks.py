@@ -30,3 +30,11 @@ def send_notification_digests() -> dict:
     now, today = _clock()
     planned = plan_digests(today=today)
     return {"planned": planned, **send_digests(now=now, today=today)}
+
+
+@task
+def prune_notifications() -> dict:
+    """Delete notifications read long ago and old digests (retention.prune_notifications)."""
+    from .retention import prune_notifications as prune
+
+    return prune()

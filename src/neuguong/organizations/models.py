@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 
 from neuguong.core.models import TimeStampedModel
 from neuguong.core.text import fold, normalize_text
@@ -120,6 +121,20 @@ class Organization(TimeStampedModel):
                 condition=Q(parent__isnull=True, kind="superior") | Q(parent__isnull=False),
                 name="org_root_is_superior",
             ),
+        ]
+        indexes = [
+            # The code typed into a search box, compared case-blind (`code__iexact` is UPPER(code) =
+            # UPPER(query)): without it every global search scanned 180,000 organisations (300 ms).
+            models.Index(Upper("code"), name="org_code_upper_idx"),
+            # The active children of an organisation by name: a page of the national root's 52,000
+            # children (subtree summary, reports) is read in order, not sorted.
+            models.Index(
+                fields=["parent", "name_folded", "id"],
+                name="org_children_by_name_idx",
+                condition=Q(dissolved_on__isnull=True),
+            ),
+            # The newest change to the tree, in one lookup (part of the report figures' cache key).
+            models.Index(fields=["updated_at"], name="org_updated_at_idx"),
         ]
 
     def __str__(self) -> str:

@@ -34,26 +34,24 @@ def organization_options(organizations: Iterable[Organization]) -> list[PickerOp
 
 
 def search_organizations(user, query: str, params: dict[str, str]) -> list[PickerOption]:
-    """Organisations the user may see (or write in, with `writable=1`) whose name matches, optionally
-    inside the subtree of `within` (a code) and of the given kinds (`kinds=branch,grassroots_branch`)."""
-    qs = (
-        Organization.objects.writable_by(user)
-        if params.get("writable")
-        else Organization.objects.visible_to(user)
-    )
-    qs = qs.active()
+    """Organisations the user may see (or write in, with `writable=1`) whose name matches, best first
+    (`organization_search`), optionally inside the subtree of `within` (a code) and of the given kinds
+    (`kinds=branch,grassroots_branch`)."""
+    from .selectors import organization_search
+
+    root = None
     if params.get("within"):
         root = Organization.objects.visible_to(user).filter(code=without_nul(params["within"])).first()
         if root is None:
             return []
-        qs = qs.subtree_of(root)
     kinds = [k for k in params.get("kinds", "").split(",") if k in OrgKind.values]
-    if kinds:
-        qs = qs.filter(kind__in=kinds)
-    found = list(
-        qs.search(query)
-        .only("id", "name", "path", "kind", "code")
-        .order_by("depth", "name_folded")[: MAX_OPTIONS + 1]
+    found = organization_search(
+        user=user,
+        query=query,
+        limit=MAX_OPTIONS + 1,
+        root=root,
+        writable=bool(params.get("writable")),
+        kinds=kinds or None,
     )
     return organization_options(found)
 

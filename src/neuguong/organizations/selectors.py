@@ -1,11 +1,19 @@
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.http import Http404
 
+from neuguong.core.search import RankedResults, Restriction, parse_query, rank_rows
 from neuguong.people.models import ACTIVE_MEMBER_STATUSES
 
 from .models import Organization, path_ids
+from .search import ORGANIZATION_NAMES
+
+# As for people (people/selectors.py): a restricted search with at most this many matches is ranked in
+# Python; above it, by the name index.
+RANK_IN_PYTHON_UP_TO = 2_000
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -23,6 +31,87 @@ def organization_list(
     if query:
         qs = qs.search(query)
     return qs
+
+
+def _fetch_organizations(ids: list[int]) -> dict:
+    return Organization.objects.select_related("parent").in_bulk(ids)
+
+
+def organization_search_results(
+    *,
+    user,
+    query: str,
+    include_dissolved: bool = False,
+    root: Organization | None = None,
+    writable: bool = False,
+    kinds: Sequence[str] | None = None,
+    want: int = 21,
+) -> RankedResults:
+    """Organisations the user may see (or, `writable`, write in) whose name matches `query` (or whose code
+    is the query), best first (the rule of `neuguong.core.search`), optionally within `root`'s subtree
+    and of `kinds`; at most `want`. The same set as `organization_list(query=...)` with those filters."""
+    terms = parse_query(query)
+    if not terms.key:
+        return RankedResults([], _fetch_organizations, complete=True)
+    from neuguong.access.scope import scope_for
+
+    scope = scope_for(user)
+    organizations = (
+        Organization.objects.writable_by(user) if writable else Organization.objects.visible_to(user)
+    )
+    conditions = []
+    if not include_dissolved:
+        organizations = organizations.active()
+        conditions.append(("s.dissolved_on IS NULL", []))
+    if root is not None:
+        organizations = organizations.subtree_of(root)
+    if kinds is not None:
+        organizations = organizations.filter(kind__in=list(kinds))
+        conditions.append(("s.kind = ANY(%s)", [list(kinds)]))
+    whole_tree = (scope.writes_everything if writable else scope.reads_everything) and root is None
+    if connection.vendor != "postgresql" or not whole_tree:
+        limit = None if connection.vendor != "postgresql" else RANK_IN_PYTHON_UP_TO + 1
+        rows = list(
+            organizations.search(query).order_by().values_list("pk", "name_folded", "name", "code")[:limit]
+        )
+        if limit is None or len(rows) < limit:
+            # Codes match case-blind (`code__iexact`): the row's code is compared as the query is.
+            rows = [
+                (pk, folded, name, terms.code if code.lower() == terms.code.lower() else "")
+                for pk, folded, name, code in rows
+            ]
+            ids = rank_rows(terms, rows)
+            return RankedResults(ids[:want], _fetch_organizations, complete=len(ids) <= want)
+    code_ids = list(organizations.filter(code__iexact=terms.code).values_list("pk", flat=True)[:1])
+    restriction = Restriction(
+        organization_ids=None if whole_tree else list(organizations.values_list("pk", flat=True)),
+        conditions=conditions,
+    )
+    ids = ORGANIZATION_NAMES.ranked_ids(terms, want=want, restriction=restriction, first_ids=code_ids)
+    return RankedResults(ids, _fetch_organizations, complete=len(ids) < want)
+
+
+def organization_search(
+    *,
+    user,
+    query: str,
+    limit: int = 20,
+    include_dissolved: bool = False,
+    root: Organization | None = None,
+    writable: bool = False,
+    kinds: Sequence[str] | None = None,
+) -> list[Organization]:
+    """The best `limit` matches for a search box or a search-as-you-type picker (parent joined)."""
+    results = organization_search_results(
+        user=user,
+        query=query,
+        include_dissolved=include_dissolved,
+        root=root,
+        writable=writable,
+        kinds=kinds,
+        want=limit,
+    )
+    return list(results[:limit])
 
 
 def _plausible(code: str) -> bool:
@@ -96,3 +185,20 @@ def top_organization(user: "User") -> Organization | None:
         return None
     top = min(scope.read_paths, key=lambda path: (path.count("/"), path))
     return Organization.objects.filter(pk=path_ids(top)[-1]).first()
+
+
+def top_organizations(user, *, limit: int = 20) -> list[Organization]:
+    """The active organisations at the top of what the user reads (the shallowest of them, by name): the
+    roots for a global scope, else those of the read paths, found by primary key. Asking for the
+    shallowest of every visible organisation sorted 182,000 rows at national size."""
+    from neuguong.access.scope import scope_for
+
+    scope = scope_for(user)
+    if scope.is_global:
+        candidates = Organization.objects.filter(parent__isnull=True)
+    elif scope.read_paths:
+        candidates = Organization.objects.filter(pk__in=[path_ids(path)[-1] for path in scope.read_paths])
+    else:
+        return []
+    found = list(candidates.active().order_by("depth", "name")[:limit])
+    return [org for org in found if org.depth == found[0].depth] if found else []

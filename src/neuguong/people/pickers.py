@@ -3,7 +3,7 @@ by organisation, position and year of birth."""
 
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
 from neuguong.core.dates import local_today
 from neuguong.core.pickers import MAX_OPTIONS, PickerOption, register_picker
@@ -13,11 +13,11 @@ from neuguong.organizations.pickers import path_labels
 
 from .models import ACTIVE_MEMBER_STATUSES, Person, PersonStatus, Position
 
-# `status` parameter of the widget: which people may be chosen.
-STATUS_FILTERS = {
-    "members": Q(status__in=ACTIVE_MEMBER_STATUSES),
-    "active": Q(status__in=[*ACTIVE_MEMBER_STATUSES, PersonStatus.NON_MEMBER]),
-    "all": Q(),
+# `status` parameter of the widget: which people may be chosen (None: any status).
+STATUSES = {
+    "members": list(ACTIVE_MEMBER_STATUSES),
+    "active": [*ACTIVE_MEMBER_STATUSES, PersonStatus.NON_MEMBER],
+    "all": None,
 }
 
 
@@ -46,9 +46,10 @@ def person_options(people: Iterable[Person]) -> list[PickerOption]:
 
 
 def search_people(user, query: str, params: dict[str, str]) -> list[PickerOption]:
-    """People the user may see whose name matches (or whose card number is the query), optionally inside
-    the subtree of `within` (an organisation code), with `status` members (default) / active / all."""
-    from .selectors import person_list
+    """People the user may see whose name matches (or whose card number is the query), best first
+    (`person_search`), optionally inside the subtree of `within` (an organisation code), with `status`
+    members (default) / active / all."""
+    from .selectors import person_search
 
     organization = None
     if params.get("within"):
@@ -57,13 +58,11 @@ def search_people(user, query: str, params: dict[str, str]) -> list[PickerOption
         )
         if organization is None:
             return []
-    qs = person_list(user=user, query=query, organization=organization).filter(
-        STATUS_FILTERS.get(params.get("status", "members"), STATUS_FILTERS["members"])
+    statuses = STATUSES.get(params.get("status", "members"), STATUSES["members"])
+    people = person_search(
+        user=user, query=query, limit=MAX_OPTIONS + 1, organization=organization, statuses=statuses
     )
-    qs = qs.select_related(None).prefetch_related(
-        Prefetch("organization", queryset=Organization.objects.only("id", "name", "path", "kind"))
-    )
-    return person_options(qs[: MAX_OPTIONS + 1])
+    return person_options(people)
 
 
 def register() -> None:

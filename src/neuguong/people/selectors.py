@@ -1,18 +1,27 @@
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db import connection
 from django.db.models import OrderBy
 from django.db.models.functions import Lower
 from django.http import Http404
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.models import SensitiveAccess
+from neuguong.core.paging import COUNT_CAP
+from neuguong.core.search import RankedResults, Restriction, parse_query, planner_estimate, rank_rows
 from neuguong.core.text import search_key
 from neuguong.docengine.issuers import Issuer, party_issuer
 from neuguong.organizations.models import Organization
 
 from .models import Person, Position, PositionTitle
+from .search import PERSON_NAMES
+
+# A restricted search (a subtree, a status) with at most this many matches is ranked in Python from one
+# query; above it, the name index ranks them (PostgreSQL). SQLite ranks every match in Python.
+RANK_IN_PYTHON_UP_TO = 2_000
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -67,6 +76,94 @@ def person_get(*, user: "User", person_id: int) -> Person:
         )
     except (Person.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
         raise Http404 from exc
+
+
+def _fetch_people(ids: list[int]) -> dict:
+    return Person.objects.select_related("organization").in_bulk(ids)
+
+
+def person_search_results(
+    *,
+    user,
+    query: str,
+    organization: Organization | None = None,
+    status: str = "",
+    statuses: Sequence[str] | None = None,
+    theory_level: str = "",
+    want: int = COUNT_CAP + 1,
+) -> RankedResults:
+    """People the user may see whose name matches `query` (or whose card number is the query), best first
+    (the rule of `neuguong.core.search`), optionally within `organization`'s subtree, of one `status` or
+    of `statuses`, of one `theory_level`: at most `want` of them, records read a page at a time. The same
+    set as `person_list(query=...)` with those filters; only the order differs."""
+    terms = parse_query(query)
+    if not terms.key:
+        return RankedResults([], _fetch_people, complete=True)
+    from neuguong.access.scope import scope_for
+
+    scope = scope_for(user)
+    people = Person.objects.visible_to(user)
+    if organization is not None:
+        people = people.filter(organization__path__startswith=organization.path)
+    conditions = [
+        (f"s.{name} = %s", [value])
+        for name, value in (("status", status), ("theory_level", theory_level))
+        if value
+    ]
+    people = people.filter(
+        **{name: value for name, value in (("status", status), ("theory_level", theory_level)) if value}
+    )
+    if statuses is not None:
+        people = people.filter(status__in=list(statuses))
+        conditions.append(("s.status = ANY(%s)", [list(statuses)]))
+    whole_tree = scope.reads_everything and organization is None
+    if connection.vendor != "postgresql" or not whole_tree:
+        # A subtree: rank its matches here when they are few (a secretary's few hundred people).
+        limit = None if connection.vendor != "postgresql" else RANK_IN_PYTHON_UP_TO + 1
+        rows = list(
+            people.search(query)
+            .order_by()
+            .values_list("pk", "name_folded", "full_name", "card_number")[:limit]
+        )
+        if limit is None or len(rows) < limit:
+            ids = rank_rows(terms, rows)
+            return RankedResults(ids[:want], _fetch_people, complete=len(ids) <= want)
+    code_ids = (
+        list(people.filter(card_number=terms.code).values_list("pk", flat=True)[:1]) if terms.code else []
+    )
+    organization_ids = None
+    if not whole_tree:
+        organizations = Organization.objects.visible_to(user)
+        if organization is not None:
+            organizations = organizations.filter(path__startswith=organization.path)
+        organization_ids = list(organizations.values_list("pk", flat=True))
+    restriction = Restriction(
+        organization_ids=organization_ids,
+        also_ids=[scope.person_id] if scope.person_id and organization is None and not whole_tree else (),
+        conditions=conditions,
+    )
+    ids = PERSON_NAMES.ranked_ids(terms, want=want, restriction=restriction, first_ids=code_ids)
+    return RankedResults(
+        ids,
+        _fetch_people,
+        complete=len(ids) < want,
+        estimate=lambda: planner_estimate(people.search(query)),
+    )
+
+
+def person_search(
+    *,
+    user,
+    query: str,
+    limit: int = 20,
+    organization: Organization | None = None,
+    statuses: Sequence[str] | None = None,
+) -> list[Person]:
+    """The best `limit` matches for a search box or a search-as-you-type picker (organisation joined)."""
+    results = person_search_results(
+        user=user, query=query, organization=organization, statuses=statuses, want=limit
+    )
+    return list(results[:limit])
 
 
 @dataclass(frozen=True)

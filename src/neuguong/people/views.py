@@ -10,6 +10,7 @@ from neuguong.audit.selectors import history_for
 from neuguong.core.forms import submit_form
 from neuguong.core.paging import paginate
 from neuguong.core.registry import PEOPLE_LIST_LINKS, PERSON_PANELS
+from neuguong.core.text import search_key
 from neuguong.organizations.models import Organization
 
 from . import services
@@ -21,7 +22,7 @@ from .forms import (
     PersonTransferForm,
     SensitiveAccessFilterForm,
 )
-from .selectors import SORTS, person_get, person_list, sensitive_access_list
+from .selectors import SORTS, person_get, person_list, person_search_results, sensitive_access_list
 
 
 def people_filters(request) -> dict:
@@ -47,7 +48,11 @@ def person_list_view(request):
     if not scope_for(request.user).has_org_role:
         raise Http404
     filters = people_filters(request)
-    qs = person_list(user=request.user, **filters)
+    if search_key(filters["query"]) and filters["sort"] == "name":
+        # Best matches first (exact diacritics, then names and words that begin with the query).
+        qs = person_search_results(user=request.user, **{k: v for k, v in filters.items() if k != "sort"})
+    else:
+        qs = person_list(user=request.user, **filters)
     context = {
         "filters": filters,
         "filter_form": PersonFilterForm(request.GET),

@@ -6,8 +6,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from neuguong.core.text import search_key
-from neuguong.organizations.selectors import organization_list
-from neuguong.people.selectors import person_list
+from neuguong.organizations.selectors import organization_search
+from neuguong.people.selectors import person_search
 
 from .home import home_context
 
@@ -40,8 +40,8 @@ def search(request):
     key = search_key(query)
     people = organizations = []
     if key:
-        people = list(person_list(user=request.user, query=query)[:50])
-        organizations = list(organization_list(user=request.user, query=query)[:20])
+        people = person_search(user=request.user, query=query, limit=50)
+        organizations = organization_search(user=request.user, query=query, limit=20)
         if len(people) == 1 and not organizations and request.GET.get("go"):
             return redirect("people:detail", person_id=people[0].pk)
     return render(

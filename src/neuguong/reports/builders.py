@@ -3,6 +3,9 @@ Figures come only from `selectors.report_figures`; nothing here counts anything.
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterable
+
 from django.conf import settings
 
 from neuguong.commitments.status import (
@@ -76,10 +79,17 @@ def _rate_chart(title: str, rows: list[GroupRow]) -> BarChart:
     )
 
 
-def child_chart(figures: Figures) -> BarChart:
-    return _rate_chart(
-        f"Tỷ lệ hoàn thành đúng hạn theo tổ chức trực thuộc, {figures.period.label}", figures.by_child
-    )
+def child_chart(figures: Figures, *, every_child: bool = False) -> BarChart:
+    """The on-time rate per child. The dashboard draws it from the figures' rows: with 52,000 children
+    those are the first page by name, and the title says so; a report (`every_child`) reads them all."""
+    title = f"Tỷ lệ hoàn thành đúng hạn theo tổ chức trực thuộc, {figures.period.label}"
+    if every_child:
+        return _rate_chart(title, list(figures.all_child_rows()))
+    if not figures.children_complete:
+        title += f" (các tổ chức đầu tiên theo tên, trong {figures.children_total:,} tổ chức)".replace(
+            ",", "."
+        )
+    return _rate_chart(title, figures.by_child)
 
 
 def lead_unit_chart(figures: Figures) -> BarChart:
@@ -172,10 +182,47 @@ def category_table(figures: Figures) -> Table:
     )
 
 
+# Above this many rows the per-child table is left to the annex (Phụ lục 1) and the body shows the
+# CHART_MAX_BARS children with the lowest on-time rates.
+CHILD_ROWS_IN_BODY = 200
+
+
+def lowest_children(figures: Figures) -> tuple[BarChart, Table]:
+    """The children with the lowest on-time rates, numbered as in the annex (every row counts there),
+    as a chart and a table; read in one pass over the rows, keeping only those few."""
+    rated = (
+        (row.counts.on_time_rate, number, row)
+        for number, row in enumerate(figures.all_child_rows(), start=1)
+        if row.counts.total and row.counts.on_time_rate is not None
+    )
+    lowest = heapq.nsmallest(CHART_MAX_BARS, rated, key=lambda item: (item[0], item[1]))
+    patterns = ("solid", "diagonal", "dots", "cross", "horizontal")
+    chart = BarChart(
+        title=f"Tỷ lệ hoàn thành đúng hạn theo tổ chức trực thuộc, {figures.period.label}"
+        f" — {len(lowest)} tổ chức có tỷ lệ thấp nhất",
+        bars=[
+            Bar(row.label, rate, patterns[i % len(patterns)], number=number)
+            for i, (rate, number, row) in enumerate(lowest)
+        ],
+        max_value=100,
+        unit="%",
+    )
+    table = Table(
+        ["STT (PL1)", "Tổ chức", "Tổng số", "Đã hoàn thành", "Quá hạn chưa xong", "Tỷ lệ đúng hạn (%)"],
+        [
+            [number, row.label, row.counts.total, row.counts.done, row.counts.overdue, rate]
+            for rate, number, row in lowest
+        ],
+        widths_mm=[14, 61, 22, 24, 22, 22],
+        caption=f"Bảng 3. {len(lowest)} tổ chức trực thuộc có tỷ lệ hoàn thành đúng hạn thấp nhất",
+    )
+    return chart, table
+
+
 def child_table(figures: Figures, caption: str) -> Table:
     rows = [
         [i + 1, row.label, row.counts.total, row.counts.done, row.counts.overdue, row.counts.on_time_rate]
-        for i, row in enumerate(r for r in figures.by_child if r.counts.total)
+        for i, row in enumerate(r for r in figures.all_child_rows() if r.counts.total)
     ]
     t = figures.totals
     return Table(
@@ -233,16 +280,26 @@ def report_document(kind: str, figures: Figures, draft, *, issued_on, number: st
             body.append(Heading(f"{numbers.pop(0)}. Kết quả thực hiện cam kết", 2))
             body += [status_table(figures), category_table(figures)]
             body.append(Heading(f"{numbers.pop(0)}. Kết quả theo tổ chức trực thuộc", 2))
-            chart = child_chart(figures)
-            body.append(child_table(figures, "Bảng 3. Kết quả theo tổ chức trực thuộc"))
+            if figures.child_row_count() > CHILD_ROWS_IN_BODY:
+                # The national root has 52,000 children: their table is the annex (Phụ lục 1); the body
+                # keeps the ones needing attention most, numbered as in the annex.
+                chart, table = lowest_children(figures)
+                body.append(
+                    Paragraph(
+                        f"Kết quả của từng tổ chức trong số {format_cell(figures.child_row_count())} tổ chức "
+                        "trực thuộc tại Phụ lục 1 (tệp XLSX kèm theo); dưới đây là các tổ chức có tỷ lệ "
+                        "hoàn thành đúng hạn thấp nhất."
+                    )
+                )
+                body.append(table)
+                reference = "số thứ tự như Phụ lục 1"
+            else:
+                chart = child_chart(figures, every_child=True)
+                body.append(child_table(figures, "Bảng 3. Kết quả theo tổ chức trực thuộc"))
+                reference = "số thứ tự như Bảng 3"
             if chart.bars:
                 body.append(
-                    Image(
-                        chart.png(),
-                        chart.alt_text(),
-                        150,
-                        f"Biểu đồ 1. {chart.title} (số thứ tự như Bảng 3)",
-                    )
+                    Image(chart.png(), chart.alt_text(), 150, f"Biểu đồ 1. {chart.title} ({reference})")
                 )
             body.append(Heading(f"{numbers.pop(0)}. Người đứng đầu có cam kết quá hạn", 2))
             if figures.heads_overdue:
@@ -307,7 +364,11 @@ def report_document(kind: str, figures: Figures, draft, *, issued_on, number: st
 
 
 # ------------------------------------------------------------------------------------------ annex
-def _counts_sheet(title, heading, label_header, rows: list[GroupRow], kind: str) -> AnnexSheet:
+def _counts_sheet(
+    title, heading, label_header, rows: Iterable[GroupRow], kind: str, *, count: int | None = None
+) -> AnnexSheet:
+    """One annex sheet of counts per row; `rows` may be a generator (then `count` says how many): the
+    rows are read as the sheet is written."""
     if kind == ReportKind.TASKS:
         columns = [
             Column("STT", kind="int", width=6),
@@ -321,7 +382,7 @@ def _counts_sheet(title, heading, label_header, rows: list[GroupRow], kind: str)
                 "Tỷ lệ đúng hạn", kind="percent", formula='=IF(D{row}+E{row}=0,"",D{row}/(D{row}+E{row}))'
             ),
         ]
-        data = [[i + 1, row.label, *_gov_values(row.counts)[:5], None] for i, row in enumerate(rows)]
+        data = ([i + 1, row.label, *_gov_values(row.counts)[:5], None] for i, row in enumerate(rows))
     else:
         columns = [
             Column("STT", kind="int", width=6),
@@ -334,11 +395,17 @@ def _counts_sheet(title, heading, label_header, rows: list[GroupRow], kind: str)
                 formula='=IF(E{row}+F{row}=0,"",E{row}/(E{row}+F{row}))',
             ),
         ]
-        data = [
+        data = (
             [i + 1, row.label, *[row.counts.counts[c] for c in STATUS_CODES], row.counts.total, None]
             for i, row in enumerate(rows)
-        ]
-    return AnnexSheet(title=title, heading=heading, columns=columns, rows=data)
+        )
+    return AnnexSheet(
+        title=title,
+        heading=heading,
+        columns=columns,
+        rows=data,
+        row_count=len(rows) if count is None else count,
+    )
 
 
 def annex_sheets(kind: str, figures: Figures) -> list[AnnexSheet]:
@@ -362,8 +429,9 @@ def annex_sheets(kind: str, figures: Figures) -> list[AnnexSheet]:
             "PL1 Tổ chức trực thuộc",
             ["PHỤ LỤC 1. KẾT QUẢ THEO TỔ CHỨC TRỰC THUỘC", *head],
             "Tổ chức",
-            figures.by_child,
+            figures.all_child_rows(),
             kind,
+            count=figures.child_row_count(),
         ),
         _counts_sheet(
             "PL2 Nhóm cam kết", ["PHỤ LỤC 2. KẾT QUẢ THEO NHÓM", *head], "Nhóm", figures.by_category, kind

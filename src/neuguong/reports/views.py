@@ -291,7 +291,7 @@ def dashboard_context(user, organization: Organization, period: Period) -> dict:
         **charts,
         "most_overdue": most_overdue(user=user, organization=organization, period=period, today=today),
         "child_rows": figures.by_child[:DASHBOARD_MAX_CHILD_ROWS],
-        "more_children": max(0, len(figures.by_child) - DASHBOARD_MAX_CHILD_ROWS),
+        "more_children": figures.children_beyond(DASHBOARD_MAX_CHILD_ROWS),
     }
 
 

@@ -151,3 +151,25 @@ def test_task_runs_through_django_tasks_and_is_scheduled(tree, commitment):
     result = send_commitment_reminders.enqueue()
     assert result.status == "SUCCESSFUL"
     assert set(result.return_value) == {"planned", "sent", "failed", "cancelled"}
+
+
+def test_pruning_old_reminders_never_lets_planning_send_one_again(tree, commitment):
+    """A year of overdue weeks and the escalation, then pruning: the sent rows planning cannot write
+    again go, the escalation of the still-open commitment stays, and the next runs send nothing twice."""
+    for offset in range(-7, 400, 7):
+        tick(offset)
+    sent_before = len(mail.outbox)
+    escalations = Reminder.objects.filter(kind=ReminderKind.ESCALATION)
+    assert escalations.count() == 1
+    deleted = reminders.prune_reminders(today=day(399), keep_days=30)
+    assert deleted["reminders"] > 40
+    assert escalations.count() == 1  # still open: planning would write it again
+    assert not Reminder.objects.filter(kind=ReminderKind.OVERDUE, due_on__lt=day(370)).exists()
+    assert tick(399)["sent"] == 0  # the day of the last run: nothing planned again, nothing sent
+    assert len(mail.outbox) == sent_before
+    services.commitment_complete(
+        actor=tree.secretary_a, commitment=commitment, completed_on=day(401), today=day(401)
+    )
+    reminders.prune_reminders(today=day(500), keep_days=30)
+    assert not escalations.exists()  # closed: it can go
+    assert any(job.name == "commitments.prune_reminders" for job in SCHEDULED_JOBS)

@@ -180,3 +180,42 @@ def test_reassigning_cancels_pending_reminders(tree):
     assert reminder.status == OutboxStatus.CANCELLED
     commitment.refresh_from_db()
     assert commitment.responsible_person == tree.person_a2
+
+
+def test_a_bulk_assignment_counts_in_the_tallies_and_the_history_like_single_ones(tree):
+    """Written a batch per statement: the tallies' triggers count them as a rebuild would, and each
+    commitment has its creation event, read by the secretary of the subtree."""
+    from django.db.models import Sum
+
+    from neuguong.commitments import tally
+    from neuguong.commitments.models import OrgTally
+
+    tally.rebuild(TODAY)
+    people = [PersonFactory(organization=tree.branch_a) for _ in range(5)]
+    made = services.commitment_assign_many(
+        actor=tree.secretary_a,
+        organization=tree.org_a,
+        people=people,
+        title="  Học tập   Nghị quyết ",
+        deadline=dt.date(2026, 12, 31),
+        co_units=[tree.branch_a],
+        reason="Kế hoạch năm",
+        today=TODAY,
+    )
+    assert [c.title for c in Commitment.objects.filter(batch=made[0].batch)] == ["Học tập Nghị quyết"] * 5
+    assert Commitment.objects.search("hoc tap").count() == 5
+    assert all(list(c.co_units.all()) == [tree.branch_a] for c in made)
+
+    def counts():
+        return sorted(
+            OrgTally.objects.values_list("organization_id", "period", "status").annotate(n=Sum("n"))
+        )
+
+    by_triggers = counts()
+    tally.rebuild(TODAY)
+    assert counts() == by_triggers
+    events = AuditEvent.objects.filter(org_path__startswith=tree.org_a.path, action="commitments.created")
+    assert events.count() == 5
+    assert {e.target_id for e in events} == {str(c.pk) for c in made}
+    assert all(e.note == "Kế hoạch năm" and e.changes["title"]["new"] == "Học tập Nghị quyết" for e in events)
+    assert all(e.changes["co_units"]["new"] == tree.branch_a.name for e in events)

@@ -91,6 +91,8 @@ def test_board_query_count_does_not_grow_with_rows(tree, login, django_assert_ma
             responsible_person=tree.person_a if i % 2 else tree.person_a2,
             lead_unit=tree.branch_a,
         )
+    # Some done: a done row's status reads fields an open one does not (completion_pending).
+    Commitment.objects.filter(title__in=[f"Việc {i}" for i in range(0, 30, 3)]).update(completed_on=today)
     client = login(tree.secretary_a)
     # Session, user, scope (3), tally state and counts, the page, and its three lookups (organisation,
     # person, lead unit): a constant, whatever the number of rows.

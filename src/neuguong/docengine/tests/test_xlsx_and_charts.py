@@ -96,3 +96,14 @@ def test_empty_chart_says_there_is_no_data():
     chart = BarChart("Tỷ lệ", [])
     assert "Không có số liệu." in chart.svg() and chart.alt_text() == "Tỷ lệ. Không có số liệu."
     _png_size(chart.png())
+
+
+def test_annex_data_that_looks_like_a_formula_stays_text():
+    name = '=HYPERLINK("http://example.com","Bấm vào đây")'
+    sheet = _sheet([[name, 1, 1, None]])
+    ws = load_workbook(io.BytesIO(build_workbook([sheet]))).worksheets[0]
+    _, first, totals = layout(sheet)
+    cell = ws.cell(row=first, column=1)
+    assert (cell.value, cell.data_type) == (name, "s")
+    assert ws.cell(row=first, column=4).data_type == "f"  # ours: a formula on purpose
+    assert ws.cell(row=totals, column=2).data_type == "f"

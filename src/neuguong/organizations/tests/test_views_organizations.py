@@ -23,6 +23,16 @@ def test_organisation_list_search_ignores_diacritics(tree, login):
     assert [o.code for o in response.context["page_obj"]] == ["A"]
 
 
+def test_organisation_list_search_puts_the_code_then_names_that_begin_with_the_query_first(tree, login):
+    client = login(tree.staff)
+    response = client.get(reverse("organizations:list"), {"q": "chi bo"})
+    assert [o.code for o in response.context["page_obj"]] == ["A1", "B"]  # names beginning "Chi bộ"
+    response = client.get(reverse("organizations:list"), {"q": "a1"})
+    assert response.context["page_obj"][0].code == "A1"  # the code first, case-blind
+    response = login(tree.secretary_b).get(reverse("organizations:list"), {"q": "chi bo"})
+    assert [o.code for o in response.context["page_obj"]] == ["B"]  # scope holds
+
+
 def test_organisation_page_counts_members_per_child_in_a_bounded_number_of_queries(
     tree, login, django_assert_max_num_queries
 ):

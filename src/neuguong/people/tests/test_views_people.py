@@ -175,3 +175,49 @@ def test_secretary_transfers_a_member_inside_her_subtree(tree, login):
     tree.person_a2.refresh_from_db()
     assert tree.person_a2.organization == tree.org_a
     assert tree.person_a2.memberships.count() == 2
+
+
+def test_people_search_puts_exact_diacritics_then_names_that_begin_with_the_query_first(tree, login):
+    for name in ["Trần Thị Hương", "Lê Thị Hường", "Hương Thị Mai"]:
+        PersonFactory(full_name=name, organization=tree.org_b)
+    client = login(tree.staff)
+    response = client.get(reverse("people:list"), {"q": "Hường"})
+    assert [p.full_name for p in response.context["page_obj"]] == [
+        "Lê Thị Hường",
+        "Hương Thị Mai",
+        "Trần Thị Hương",
+    ]
+    response = client.get(reverse("people:list"), {"q": "huong", "sort": "-name"})  # a chosen order stays
+    assert [p.full_name for p in response.context["page_obj"]] == [
+        "Trần Thị Hương",
+        "Lê Thị Hường",
+        "Hương Thị Mai",
+    ]
+
+
+def test_people_search_beyond_the_cap_says_more_than_and_keeps_paging(tree, login):
+    from neuguong.core.paging import COUNT_CAP
+
+    Person.objects.bulk_create(
+        Person(
+            full_name=f"Phạm Văn Thử {i:04d}", name_folded=f"pham van thu {i:04d}", organization=tree.org_b
+        )
+        for i in range(COUNT_CAP + 1)
+    )
+    response = login(tree.staff).get(
+        reverse("people:list"), {"q": "pham van", "page": 2}, HTTP_HX_REQUEST="true"
+    )
+    assert response.context["page_obj"].paginator.is_capped
+    assert "Hơn 1.000 người" in response.content.decode()
+    assert [p.full_name for p in response.context["page_obj"]][:2] == [
+        "Phạm Văn Thử 0050",
+        "Phạm Văn Thử 0051",
+    ]
+
+
+def test_people_search_query_count_does_not_grow_with_matches(tree, login, django_assert_max_num_queries):
+    PersonFactory.create_batch(40, full_name="Đỗ Thị Thử", organization=tree.branch_a)
+    client = login(tree.staff)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("people:list"), {"q": "do thi"})
+    assert len(response.context["page_obj"]) == 40

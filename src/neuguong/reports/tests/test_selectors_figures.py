@@ -247,3 +247,37 @@ def test_a_write_elsewhere_keeps_an_organisations_cached_figures(
     changed = report_figures(user=tree.staff, organization=tree.org_a, period=YEAR, today=TODAY)
     assert changed.cache_key != first.cache_key
     assert {row.label for row in changed.by_lead_unit} >= {tree.org_a.name}
+
+
+@pytest.mark.parametrize("period", [YEAR, half_period(2026, 1)], ids=["year", "half"])
+def test_with_many_children_the_figures_hold_a_page_and_the_reports_read_every_child(
+    tree, data, period, monkeypatch
+):
+    """The national root has 52,000 children: above CHILDREN_IN_FIGURES the figures keep the first
+    page; every child's row is still read, a page at a time, and equals what is counted live."""
+    from neuguong.commitments import tally
+    from neuguong.core.tests.factories import OrganizationFactory, PersonFactory
+    from neuguong.organizations.models import Organization
+    from neuguong.reports import selectors
+
+    gone = OrganizationFactory(code="GONE", name="Chi bộ đã giải thể", parent=tree.root)
+    _make(PersonFactory(organization=gone), deadline=dt.date(2026, 3, 9))
+    Organization.objects.filter(pk=gone.pk).update(dissolved_on=dt.date(2026, 6, 1))
+    _make(tree.person_b, organization=tree.root, deadline=dt.date(2026, 4, 2))
+    tally.rebuild(TODAY)
+    kwargs = {"user": tree.staff, "organization": tree.root, "period": period, "today": TODAY}
+    live = selectors._compute_figures(**kwargs, use_tally=False)
+    monkeypatch.setattr(selectors, "CHILDREN_IN_FIGURES", 1)
+    monkeypatch.setattr(selectors, "CHILD_PAGE", 1)
+    paged = selectors._compute_figures(**kwargs, use_tally=True)
+    assert paged.children_total == 2 and not paged.children_complete
+    assert [row.key for row in paged.by_child] == [
+        "DUK",
+        "B",
+        "",
+    ]  # itself, the first child by name, dissolved
+    assert paged.children_beyond(10) == 1 and live.children_beyond(10) == 0
+    expected, got = live.as_dict(), paged.as_dict()  # as_dict lists every child (read page by page)
+    expected.pop("computed_at"), got.pop("computed_at")
+    assert got == expected
+    assert [row.as_dict() for row in paged.all_child_rows()] == [row.as_dict() for row in live.by_child]

@@ -1,4 +1,4 @@
-"""A lean multi-row INSERT for the importer's hot path.
+"""A lean multi-row INSERT for hot paths (the importer, bulk assignment of commitments).
 
 Django's bulk_create spends most of its time compiling SQL per object and per field; for 200,000
 members (plus their membership and audit rows) that dominates an import. This writes the same rows with

@@ -1,0 +1,104 @@
+"""The reminder outbox sent by two workers at once: every row once (one notification each), and on
+PostgreSQL the workers take different rows (claimed in batches with SELECT … FOR UPDATE SKIP LOCKED)
+instead of racing for the same first ones."""
+
+import datetime as dt
+import threading
+import time
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from neuguong.commitments import reminders, services
+from neuguong.commitments.models import Reminder, ReminderKind
+from neuguong.commitments.tasks import send_due_commitment_reminders
+from neuguong.core.tests.factories import UserFactory
+from neuguong.notifications import outbox
+from neuguong.notifications.models import Notification, OutboxStatus
+
+DEADLINE = dt.date(2026, 4, 30)
+TODAY = DEADLINE + dt.timedelta(days=14)
+NOW = timezone.make_aware(dt.datetime(2026, 5, 14, 8, 0))
+ROWS = 40
+
+
+def _escalations(tree, rows: int) -> list[int]:
+    commitment = services.commitment_create(
+        actor=tree.secretary_a,
+        organization=tree.branch_a,
+        title="Viết bài thu hoạch",
+        deadline=DEADLINE,
+        responsible_person=tree.person_a,
+        today=dt.date(2026, 4, 1),
+    )
+    users = [UserFactory() for _ in range(rows)]
+    Reminder.objects.bulk_create(
+        Reminder(
+            recipient=u, commitment=commitment, kind=ReminderKind.ESCALATION, due_on=TODAY, deadline=DEADLINE
+        )
+        for u in users
+    )
+    return [u.pk for u in users]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_send_every_reminder_once_and_on_postgresql_take_different_rows(tree, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "SQLite serialises writers (one worker a bloc); the claim one by one is tested in test_mail"
+        )
+    recipients = _escalations(tree, ROWS)
+    monkeypatch.setattr(outbox, "CLAIM", 5)
+    sent_by: dict[str, list[int]] = {"one": [], "two": []}
+    deliver = reminders._deliver
+
+    def slow_deliver(reminder, today):
+        sent_by[threading.current_thread().name].append(reminder.pk)
+        time.sleep(0.01)  # a mail-like pause, so the workers overlap
+        deliver(reminder, today)
+
+    monkeypatch.setattr(reminders, "_deliver", slow_deliver)
+    start = threading.Barrier(2)
+    results, errors = {}, []
+
+    def worker():
+        try:
+            start.wait()
+            results[threading.current_thread().name] = reminders.send_due_reminders(now=NOW, today=TODAY)
+        except Exception as exc:  # reported below: an exception in a thread would pass silently
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, name=name) for name in sent_by]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sum(r["sent"] for r in results.values()) == ROWS
+    assert not set(sent_by["one"]) & set(sent_by["two"])
+    assert Reminder.objects.filter(status=OutboxStatus.SENT).count() == ROWS
+    notified = Notification.objects.filter(recipient_id__in=recipients)
+    assert sorted(notified.values_list("recipient_id", flat=True)) == sorted(recipients)  # each once
+    assert sent_by["one"] and sent_by["two"]  # SKIP LOCKED: each took rows the other did not hold
+
+
+@pytest.mark.django_db
+def test_a_full_batch_enqueues_the_next_until_the_outbox_is_drained(tree, monkeypatch):
+    _escalations(tree, 12)
+    monkeypatch.setattr(outbox, "BATCH", 5)
+    monkeypatch.setattr(outbox, "CLAIM", 2)
+    calls = []
+    send = reminders.send_due_reminders
+
+    def counted(**kwargs):
+        result = send(now=NOW, today=TODAY)
+        calls.append(result["sent"])
+        return result
+
+    monkeypatch.setattr(reminders, "send_due_reminders", counted)
+    send_due_commitment_reminders.enqueue()  # the test settings run tasks at once
+    assert calls == [5, 5, 2]
+    assert not Reminder.objects.exclude(status=OutboxStatus.SENT).exists()
