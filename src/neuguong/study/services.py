@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from neuguong.access.scope import scope_for
@@ -19,10 +19,10 @@ from neuguong.core.text import normalize_text
 # The evidence-file check (extension and first bytes) is the commitments module's, shared on purpose.
 from neuguong.core.uploads import check_upload
 from neuguong.organizations.models import Organization
+from neuguong.people import attendance
 from neuguong.people.models import (
     ACTIVE_MEMBER_STATUSES,
     THEORY_RANK,
-    Membership,
     Person,
     PersonStatus,
     Position,
@@ -305,16 +305,11 @@ def audience_queryset(campaign: Campaign, *, on: dt.date | None = None):
 def invitees_generate(*, actor, campaign: Campaign) -> int:
     """Add everyone in the audience who is not invited yet, in bulk; returns how many were added."""
     _require_write(actor, campaign.organizer.path)
-    current_membership = (
-        Membership.objects.filter(person=OuterRef("pk"), ended_on__isnull=True)
-        .order_by("-started_on")
-        .values("started_on")[:1]
-    )
     already = Invitee.objects.filter(campaign=campaign, person=OuterRef("pk"))
     rows = (
         audience_queryset(campaign)
         .filter(~Exists(already))
-        .annotate(joined=Subquery(current_membership))
+        .annotate(joined=attendance.joined_on_subquery())
         .values_list("pk", "organization_id", "joined")
     )
     invitees = [
@@ -345,23 +340,34 @@ def _invitee_for(campaign: Campaign, person: Person) -> Invitee:
     return invitee
 
 
+_MARK_REFUSALS = {
+    "bad_status": MSG_BAD_ATTENDANCE_STATUS,
+    "reason_required": MSG_REASON_REQUIRED,
+    "joined_after": MSG_JOINED_AFTER_SESSION,
+    "makeup_not_needed": MSG_MAKEUP_NOT_NEEDED,
+}
+
+
 def _check_mark(session: Session, invitee: Invitee, status: str, reason: str) -> None:
-    name = invitee.person.full_name
-    if status not in AttendanceStatus.values:
-        raise BusinessError(MSG_BAD_ATTENDANCE_STATUS, field="status")
-    if status == AttendanceStatus.EXCUSED and not reason:
-        raise BusinessError(MSG_REASON_REQUIRED, field="reason")
-    if status != AttendanceStatus.PRESENT and invitee.joined_on and invitee.joined_on > session.held_on:
-        raise BusinessError(
-            MSG_JOINED_AFTER_SESSION.format(name=name, joined=invitee.joined_on.strftime("%d/%m/%Y")),
-            field="status",
+    """The shared attendance rule (`people.attendance.check_mark`), said in the study module's words."""
+    try:
+        attendance.check_mark(
+            status=status,
+            reason=reason,
+            joined_on=invitee.joined_on,
+            held_on=session.held_on,
+            is_makeup=session.is_makeup,
+            attended_main=lambda: Attendance.objects.filter(
+                invitee=invitee, session__is_makeup=False, status=AttendanceStatus.PRESENT
+            ).exists(),
         )
-    if session.is_makeup and status == AttendanceStatus.PRESENT:
-        attended = Attendance.objects.filter(
-            invitee=invitee, session__is_makeup=False, status=AttendanceStatus.PRESENT
-        ).exists()
-        if attended:
-            raise BusinessError(MSG_MAKEUP_NOT_NEEDED.format(name=name), field="status")
+    except attendance.MarkRefused as exc:
+        message = _MARK_REFUSALS[exc.reason].format(
+            name=invitee.person.full_name,
+            joined=invitee.joined_on.strftime("%d/%m/%Y") if invitee.joined_on else "",
+        )
+        field = "reason" if exc.reason == "reason_required" else "status"
+        raise BusinessError(message, field=field) from exc
 
 
 def _write_mark(*, actor, session, invitee, status, reason, method, on_behalf_of: str = "") -> Attendance:
