@@ -7,6 +7,8 @@ importing them. Apps register in their AppConfig.ready().
 - PERSON_PANELS: callables (user, person) -> dict | None, rendered on a person's page.
 - DOCUMENT_PANELS: callables (user, document) -> dict | None, rendered on a document's page (a dict may
   also carry "actions": [{"label", "url"}] shown as buttons beside the title).
+- DOCUMENT_READERS: callables (scope) -> Q | None over documents.Document: who may also read a document
+  beyond the readers of its organisation (a meeting's invitees read the documents made available to them).
 - PEOPLE_LIST_LINKS: buttons above the people list: (label, url name); the current filters are appended.
 - ORG_LIST_LINKS: the same above the organisation list.
 - DEMO_SEEDERS: callables (root, size, log) run by `seed_demo` after people exist (and before demo accounts).
@@ -29,6 +31,7 @@ HOME_PANELS: list[Callable] = []
 ORG_LINKS: list[tuple[str, str]] = []
 PERSON_PANELS: list[Callable] = []
 DOCUMENT_PANELS: list[Callable] = []
+DOCUMENT_READERS: list[Callable] = []
 PEOPLE_LIST_LINKS: list[tuple[str, str]] = []
 ORG_LIST_LINKS: list[tuple[str, str]] = []
 
