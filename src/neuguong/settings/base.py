@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "neuguong.reports",
     "neuguong.inspections",
     "neuguong.study",
+    "neuguong.meetings",
     "neuguong.targets",
 ]
 
