@@ -15,6 +15,7 @@ urlpatterns = [
     path("bao-cao/", include("neuguong.reports.urls")),
     path("kiem-tra/", include("neuguong.inspections.urls")),
     path("hoc-tap/", include("neuguong.study.urls")),
+    path("sinh-hoat/", include("neuguong.meetings.urls")),
     path("chi-tieu/", include("neuguong.targets.urls")),
     path("", include("neuguong.core.urls")),
 ]

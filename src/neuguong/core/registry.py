@@ -12,6 +12,8 @@ importing them. Apps register in their AppConfig.ready().
 - PEOPLE_LIST_LINKS: buttons above the people list: (label, url name); the current filters are appended.
 - ORG_LIST_LINKS: the same above the organisation list.
 - DEMO_SEEDERS: callables (root, size, log) run by `seed_demo` after people exist (and before demo accounts).
+- DEMO_ACCOUNT_SEEDERS: callables (root, log) run by `seed_demo` after the demo accounts exist (records that
+  name who decided, e.g. a suspended commitment, need an account).
 """
 
 from collections.abc import Callable
@@ -43,6 +45,7 @@ def add_nav(label: str, url_name: str, *, needs_org_role: bool = False, order: i
 
 
 DEMO_SEEDERS: list[Callable] = []
+DEMO_ACCOUNT_SEEDERS: list[Callable] = []
 
 # Derived data a module keeps beside its records (never in a backup): each callable rebuilds it from the
 # records, after a restore has loaded them.

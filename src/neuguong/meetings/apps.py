@@ -9,7 +9,21 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from neuguong.core import registry
 
+        from .demo import seed_meeting_story, seed_meetings
+        from .panels import home_panel, person_panel
         from .selectors import document_readers
 
-        if document_readers not in registry.DOCUMENT_READERS:
-            registry.DOCUMENT_READERS.append(document_readers)
+        # Not limited to organisation roles: a member finds the meetings they are invited to here.
+        registry.add_nav("Sinh hoạt chi bộ", "meetings:list", order=55)
+        for hooks, hook in (
+            (registry.HOME_PANELS, home_panel),
+            (registry.PERSON_PANELS, person_panel),
+            (registry.DOCUMENT_READERS, document_readers),
+            (registry.DEMO_SEEDERS, seed_meetings),
+            (registry.DEMO_ACCOUNT_SEEDERS, seed_meeting_story),
+        ):
+            if hook not in hooks:
+                hooks.append(hook)
+        link = ("Sinh hoạt chi bộ", "meetings:for_org")
+        if link not in registry.ORG_LINKS:
+            registry.ORG_LINKS.append(link)

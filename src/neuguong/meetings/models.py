@@ -357,7 +357,10 @@ class MeetingDocument(SoftDeleteModel):
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField(null=True, blank=True)
     available_at = models.DateTimeField("gửi đảng viên lúc", null=True, blank=True)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Null only for rows written by the demo data before any account exists.
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     objects = SoftDeleteQuerySet.as_manager()
@@ -413,7 +416,9 @@ class MeetingRecord(models.Model):
     votes_abstain = models.PositiveSmallIntegerField("không biểu quyết", null=True, blank=True)
     correction_reason = models.CharField("lý do đính chính", max_length=500, blank=True)
     facts = models.JSONField(default=dict, blank=True, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     approved_by = models.ForeignKey(
@@ -462,7 +467,9 @@ class ResolutionItem(models.Model):
     )
     deadline = models.DateField("thời hạn")
     expected_result = models.CharField("kết quả dự kiến", max_length=500, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -489,7 +496,9 @@ class MeetingScore(models.Model):
     points = models.JSONField("điểm từng tiêu chí", default=list)  # [{"title", "max", "points"}]
     total = models.PositiveSmallIntegerField("tổng điểm")
     maximum = models.PositiveSmallIntegerField("điểm tối đa")
-    scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     scored_at = models.DateTimeField(auto_now=True)
 
     class Meta:
