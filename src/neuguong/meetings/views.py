@@ -274,6 +274,7 @@ def meeting_detail_view(request, meeting_id: int):
         else None,
         "criteria": selectors.rules_for(meeting.organization).scoring_criteria if reader else (),
         "history": history_for(meeting) if reader else [],
+        "resolution": meeting.records.filter(kind=RecordKind.RESOLUTION, state=RecordState.APPROVED).first(),
         "now": now,
     }
     return render(request, "meetings/detail.html", context)
@@ -614,15 +615,18 @@ def record_correct_view(request, meeting_id: int, slug: str):
 def record_file_view(request, meeting_id: int, slug: str, fmt: str):
     """The DOCX or PDF of a version (?lan=N; default: the draft, else the approved one)."""
     meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
-    if not selectors.can_read_all(request.user, meeting):
-        raise Http404
     kind = _kind(slug)
     version = request.GET.get("lan", "")
-    if version.isdigit():
+    if version.isdigit() and len(version) < 5:
         record = MeetingRecord.objects.filter(meeting=meeting, kind=kind, version=int(version)).first()
     else:
         record = selectors.current_record(meeting, kind)
     if record is None or fmt not in ("docx", "pdf"):
+        raise Http404
+    # An invitee reads the approved resolution of their meeting; drafts and minutes are the chi bộ's.
+    if not selectors.can_read_all(request.user, meeting) and not (
+        kind == RecordKind.RESOLUTION and record.state == RecordState.APPROVED
+    ):
         raise Http404
     record.meeting = meeting
     if fmt == "pdf":

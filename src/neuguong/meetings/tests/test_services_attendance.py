@@ -19,16 +19,6 @@ from .factories import plan
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def announced(tree):
-    """A meeting starting in ten minutes, announced yesterday."""
-    meeting = plan(tree.secretary_a, tree.branch_a, starts_at=timezone.now() + dt.timedelta(minutes=10))
-    services.meeting_announce(
-        actor=tree.secretary_a, meeting=meeting, now=timezone.now() - dt.timedelta(days=1)
-    )
-    return meeting
-
-
 def test_the_secretary_marks_everyone_and_the_rate_counts_only_who_was_expected(tree, announced):
     count = services.attendance_mark(
         actor=tree.secretary_a,

@@ -13,17 +13,9 @@ from neuguong.meetings import services
 from neuguong.meetings.models import MeetingRecord, MeetingState, ResolutionItem
 from neuguong.meetings.selectors import current_record, previous_meeting, resolution_items
 
-from .factories import held_meeting, plan
+from .factories import plan
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def held(tree):
-    start = timezone.now() - dt.timedelta(hours=3)
-    return held_meeting(
-        tree.secretary_a, tree.branch_a, starts_at=start, present=[tree.person_a], excused=[tree.person_a2]
-    )
 
 
 def draft(tree, meeting, kind="minutes", **values):
