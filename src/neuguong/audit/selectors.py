@@ -1,9 +1,12 @@
 """Reading the audit trail as people read it: labels, names, Vietnamese choices and dd/mm/yyyy dates."""
 
 import datetime as dt
+import decimal
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -60,11 +63,25 @@ def _parse_datetime(value: Any) -> dt.datetime | None:
     return None
 
 
+def _decimal_text(value: Any) -> str:
+    """98.5000 → "98,5": comma as the decimal separator, trailing zeros dropped (as the pages show numbers)."""
+    try:
+        number = decimal.Decimal(str(value))
+    except decimal.InvalidOperation:
+        return str(value)
+    whole, _, fraction = format(abs(number), "f").partition(".")
+    fraction = fraction.rstrip("0")
+    sign = "-" if number < 0 else ""
+    return f"{sign}{whole},{fraction}" if fraction else f"{sign}{whole}"
+
+
 def format_value(field: models.Field | None, value: Any, names: dict[tuple[type, str], str]) -> str | None:
     """One stored value as a reader should see it."""
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return None
     if field is not None and field.is_relation and field.related_model is not None:
+        if isinstance(value, list):  # a many-to-many field, recorded as a list of ids
+            return ", ".join(names.get((field.related_model, str(v)), str(v)) for v in value)
         return names.get((field.related_model, str(value)), str(value))
     if field is not None and field.choices:
         labels = {str(k): str(v) for k, v in field.flatchoices}
@@ -73,6 +90,8 @@ def format_value(field: models.Field | None, value: Any, names: dict[tuple[type,
         return labels.get(str(value), str(value))
     if isinstance(value, bool):
         return YES_NO[value]
+    if isinstance(field, models.DecimalField):
+        return _decimal_text(value)
     if isinstance(field, models.DateTimeField) or (field is None and _parse_datetime(value)):
         moment = _parse_datetime(value)
         if moment is not None:
@@ -108,8 +127,9 @@ def _related_names(model: type[models.Model], events: list[AuditEvent]) -> dict[
             if field is None or not field.is_relation or field.related_model is None:
                 continue
             for value in (change.get("old"), change.get("new")):
-                if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-                    wanted[field.related_model].add(str(value))
+                for item in value if isinstance(value, list) else [value]:
+                    if isinstance(item, int) or (isinstance(item, str) and item.isdigit()):
+                        wanted[field.related_model].add(str(item))
     names: dict[tuple[type, str], str] = {}
     for related, ids in wanted.items():
         for obj in related._base_manager.filter(pk__in=list(ids)):
@@ -127,6 +147,7 @@ def history_rows(model: type[models.Model], events: list[AuditEvent]) -> list[di
     requested deadline) and `audit_masked_fields` (sensitive values shown masked, e.g. the CCCD)."""
     fields = _field_map(model)
     hidden = HIDDEN_FIELDS | set(getattr(model, "audit_hidden_fields", ()))
+    # Values an event records that are not columns of the model (subjects, a team by name...).
     extra_labels = getattr(model, "audit_field_labels", {})
     masked_fields = set(getattr(model, "audit_masked_fields", ()))
     names = _related_names(model, events)
@@ -150,3 +171,21 @@ def history_for(obj: models.Model, *, limit: int = 200) -> list[dict]:
     """The 'Lịch sử thay đổi' of a record, newest first, read in Vietnamese."""
     events = list(AuditEvent.objects.for_object(obj)[:limit])
     return history_rows(type(obj), events)
+
+
+def history_for_records(records: Iterable[models.Model], *, limit: int = 200) -> list[dict]:
+    """One history for a record and its parts (a target and its period reports, a campaign and its
+    sessions), newest first, read as `history_for` reads one record: one query per model."""
+    ids_by_model: dict[type[models.Model], list[str]] = defaultdict(list)
+    for record in records:
+        ids_by_model[type(record)].append(str(record.pk))
+    rows: list[dict] = []
+    for model, ids in ids_by_model.items():
+        events = list(
+            AuditEvent.objects.filter(target_type=ContentType.objects.get_for_model(model), target_id__in=ids)
+            .select_related("actor")
+            .order_by("-at", "-id")[:limit]
+        )
+        rows.extend(history_rows(model, events))
+    rows.sort(key=lambda row: (row["event"].at, row["event"].pk), reverse=True)
+    return rows[:limit]

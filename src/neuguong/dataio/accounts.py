@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from neuguong.access.models import AccountState, Role, RoleAssignment
 from neuguong.access.scope import scope_for
-from neuguong.audit.services import audit_record
 from neuguong.core.errors import OutOfScope
 from neuguong.core.text import fold
 from neuguong.organizations.models import Organization
 from neuguong.people.models import Person, PersonStatus
 
+from . import events
 from .models import AccountBatch, ImportStatus, UsernameScheme
 
 MSG_NO_RIGHT = "Bạn không có quyền cấp tài khoản cho đảng viên của tổ chức này."
@@ -101,13 +101,7 @@ def account_batch_run(*, batch: AccountBatch) -> AccountBatch:
                 user=user, role=Role.MEMBER, organization=person.organization, granted_by=actor
             )
             Person.objects.filter(pk=person.pk).update(user=user)
-            audit_record(
-                actor=actor,
-                action="account_create",
-                target=person,
-                changes={"user": {"old": None, "new": username}},
-                note="Cấp tài khoản hàng loạt",
-            )
+            events.account_created(actor=actor, person=person, username=username)
             rows.append([person.full_name, person.organization.name, username, password])
         batch.rows, batch.skipped, batch.created_count = rows, skipped, len(rows)
         batch.status = ImportStatus.DONE

@@ -33,6 +33,7 @@ from neuguong.core.text import fold, normalize_text
 from neuguong.organizations.models import Agency, DecisionKind, Organization, StructureDecision
 from neuguong.people.models import Membership, Person, PersonStatus, TheoryLevel
 
+from . import events
 from .columns import (
     CHOICE_LABELS,
     CHOICES,
@@ -616,7 +617,9 @@ class Importer:
             details={"source": "import", "file": self.source_name[:200]},
             actor=self.actor if getattr(self.actor, "pk", None) else None,
         )
-        self._audit(org, self._org_ct, org.path, {k: {"old": None, "new": v} for k, v in row.items()})
+        # The parent by id, as every relation is recorded: the history shows its name.
+        values = row | {"parent": parent.pk}
+        self._audit(org, self._org_ct, org.path, {k: {"old": None, "new": v} for k, v in values.items()})
 
     def _org_update(self, org: Organization, changes: dict) -> None:
         for name, change in changes.items():
@@ -833,7 +836,8 @@ class Importer:
                 person = Person(
                     organization_id=org.pk, agency_id=agency_id, name_folded=row["_folded"], **values
                 )
-                people.append((person, org, values | ({"agency": agency_id} if agency_id else {})))
+                recorded = values | {"organization": org.pk} | ({"agency": agency_id} if agency_id else {})
+                people.append((person, org, recorded))
         if not self.write or not people:
             return
         created = insert_rows(Person, [p for p, _, _ in people])
@@ -863,7 +867,7 @@ class Importer:
     def _plan_updates(self, report: Report, updates: list[tuple[int, Person, dict, str]]) -> None:
         changed_people: list[Person] = []
         fields: set[str] = set()
-        events = []
+        audited = []
         moves: list[tuple[Person, OrgRef]] = []
         for number, person, row, matched_by in updates:
             org = row.pop("organization")
@@ -877,8 +881,10 @@ class Importer:
                     changes[name] = {"old": _plain(old), "new": _plain(row[name])}
                     fields.add(attname)
                     setattr(person, attname, row[name])
+            moved_from = None
             if org.pk is not None and org.pk != person.organization_id:
                 changes["organization"] = {"old": person.organization.code, "new": org.code}
+                moved_from = person.organization_id
                 moves.append((person, org))
             if matched_by == MATCH_NAME_BIRTH:
                 report.matched_by_name += 1
@@ -901,7 +907,11 @@ class Importer:
                     fields.add("name_folded")
                 person.updated_at = self.now
                 changed_people.append(person)
-                events.append((person, org.path if org.pk else person.organization.path, changes))
+                # The preview shows organisation codes; the trail keeps ids, read back as names.
+                recorded = dict(changes)
+                if moved_from is not None:
+                    recorded["organization"] = {"old": moved_from, "new": org.pk}
+                audited.append((person, org.path if org.pk else person.organization.path, recorded))
         if not self.write:
             return
         if moves:
@@ -920,7 +930,7 @@ class Importer:
         if changed_people:
             names = sorted({f.removesuffix("_id") for f in fields} | {"updated_at"})
             Person.objects.bulk_update(changed_people, names, batch_size=1_000)
-            self._audit_many(events)
+            self._audit_many(audited)
 
     # audit
 
@@ -928,23 +938,17 @@ class Importer:
         self._audit_many([(target, org_path, changes)], content_type=content_type)
 
     def _audit_many(self, items, *, content_type=None) -> None:
-        """One 'import' event per record, written in bulk: the same rows `audit_record` writes."""
-        actor = self.actor if getattr(self.actor, "pk", None) else None
-        note = f"Nhập từ tệp {self.source_name}"[:500]
+        """One `dataio.imported` event per record, built by the events module and written in bulk."""
         insert_rows(
             AuditEvent,
             [
-                AuditEvent(
-                    actor=actor,
-                    action="import",
+                events.record_imported(
+                    actor=self.actor,
+                    target=target,
                     target_type=content_type or self._person_ct,
-                    target_id=str(target.pk),
-                    target_repr=str(target)[:255],
                     org_path=org_path,
-                    changes={
-                        k: {"old": _plain(v["old"]), "new": _plain(v["new"])} for k, v in changes.items()
-                    },
-                    note=note,
+                    changes=changes,
+                    source_name=self.source_name,
                 )
                 for target, org_path, changes in items
             ],

@@ -52,6 +52,9 @@ class ImportRun(TimeStampedModel):
     message = models.CharField(max_length=500, blank=True)
     file_removed_at = models.DateTimeField("tệp đã xóa lúc", null=True, blank=True)
 
+    # What its audit events record besides its columns (the history reads these labels).
+    audit_field_labels = {"people": "đảng viên", "organizations": "tổ chức", "file": "tệp đã lưu"}
+
     objects = ImportRunQuerySet.as_manager()
 
     class Meta:

@@ -12,8 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from neuguong.audit.services import audit_record
-
+from . import events
 from .models import FINISHED_STATUSES, ImportRun
 
 log = logging.getLogger(__name__)
@@ -103,13 +102,11 @@ def purge_import_files(
             )
             if not flagged:
                 continue
-            audit_record(
-                actor=None,
-                action="import_file_removed",
-                target=run,
+            events.import_file_removed(
+                run=run,
                 org_path=_org_path(run),
+                stored_name=name,
                 note=(NOTE_REMOVED.format(days=days) if present else NOTE_ALREADY_MISSING),
-                changes={"file": {"old": name, "new": None}},
             )
         (result.removed if present else result.missing).append(run.pk)
     return result

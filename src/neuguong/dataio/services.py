@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection
 
 from neuguong.access.scope import scope_for
-from neuguong.audit.services import audit_record
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.organizations.models import Organization
 
+from . import events
 from .importer import Importer, ImportInvalid, Report
 from .models import ImportRun, ImportStatus
 from .readers import ImportFileError, open_tables
@@ -22,12 +22,18 @@ MSG_TOO_LARGE = "Tệp lớn quá {mb} MB. Hãy chia nhỏ tệp hoặc dùng l�
 MSG_NO_RIGHT = "Bạn không có quyền nhập dữ liệu."
 MSG_NOT_READY = "Lần nhập này chưa sẵn sàng để ghi (cần kiểm tra xong và không có lỗi)."
 MSG_UNEXPECTED = "Không xử lý được tệp do lỗi không lường trước. Chưa có dữ liệu nào được ghi."
+MSG_BUSY = "Lần nhập này đang được xử lý hoặc đã ghi xong: không ghép cột lại được."
 IMPORT_MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 100 * 1024 * 1024)
 
 
-def _require_importer(actor) -> None:
+def may_import(actor) -> bool:
+    """Whoever may write somewhere in the tree may import (each row is then checked against the scope)."""
     scope = scope_for(actor)
-    if not (scope.is_global or scope.write_paths):
+    return scope.is_global or bool(scope.write_paths)
+
+
+def _require_importer(actor) -> None:
+    if not may_import(actor):
         raise OutOfScope(MSG_NO_RIGHT)
 
 
@@ -38,10 +44,14 @@ def import_upload(*, actor, uploaded: UploadedFile, organization: Organization |
         raise OutOfScope(MSG_NO_RIGHT)
     if uploaded.size > IMPORT_MAX_BYTES:
         raise BusinessError(MSG_TOO_LARGE.format(mb=IMPORT_MAX_BYTES // (1024 * 1024)), field="file")
-    tables = [
-        {"name": t.name, "headers": [str(h) for h in t.headers], "header_row": t.header_row}
-        for t in open_tables(uploaded)
-    ]
+    try:
+        tables = [
+            {"name": t.name, "headers": [str(h) for h in t.headers], "header_row": t.header_row}
+            for t in open_tables(uploaded)
+        ]
+    except ImportFileError as exc:
+        # What is wrong with the file is said next to the file field.
+        raise BusinessError(exc.message, field="file") from exc
     uploaded.seek(0)
     suffix = ".xlsx" if tables[0]["name"] != "CSV" else ".csv"
     run = ImportRun(actor=actor, organization=organization, original_name=Path(uploaded.name).name[:255])
@@ -103,6 +113,21 @@ def import_validate(*, run: ImportRun) -> None:
     )
 
 
+def import_remap(*, actor, run: ImportRun) -> ImportRun:
+    """Back to the mapping step (the columns are matched again; nothing was written)."""
+    if run.actor_id != getattr(actor, "pk", None):
+        raise OutOfScope(MSG_NO_RIGHT)
+    updated = (
+        ImportRun.objects.filter(pk=run.pk)
+        .exclude(status__in=(ImportStatus.VALIDATING, ImportStatus.APPLYING, ImportStatus.DONE))
+        .update(status=ImportStatus.UPLOADED, report={})
+    )
+    if not updated:
+        raise BusinessError(MSG_BUSY)
+    run.refresh_from_db()
+    return run
+
+
 def import_confirm(*, actor, run: ImportRun) -> ImportRun:
     if run.actor_id != getattr(actor, "pk", None):
         raise OutOfScope(MSG_NO_RIGHT)
@@ -150,7 +175,7 @@ def import_run_record(
     report: Report,
     run: ImportRun | None = None,
 ) -> ImportRun:
-    """The import as one event in the actor's history (each changed record has its own 'import' event)."""
+    """The import as one event in the actor's history (each changed record has its own event)."""
     if run is None:
         run = ImportRun.objects.create(
             actor=actor if getattr(actor, "pk", None) else None,
@@ -162,20 +187,7 @@ def import_run_record(
             report={k: v for k, v in report.as_dict().items() if k not in ("samples", "problems")},
         )
     org_path = organization.path if organization else _common_path(actor)
-    audit_record(
-        actor=actor,
-        action="import",
-        target=run,
-        org_path=org_path,
-        note=f"Nhập từ tệp {run.original_name}",
-        changes={
-            "people": {"old": None, "new": f"tạo {report.created}, cập nhật {report.updated}"},
-            "organizations": {
-                "old": None,
-                "new": f"tạo {report.orgs_created}, cập nhật {report.orgs_updated}",
-            },
-        },
-    )
+    events.import_applied(actor=actor, run=run, org_path=org_path, report=report)
     return run
 
 

@@ -1,3 +1,7 @@
+"""Pages of data in and out: imports (upload → mapping → preview → confirm), exports, accounts in bulk,
+the data-quality report. Thin: nothing here catches a service's error (`core.middleware`: out of scope →
+404; a business error → next to its field through `core.forms.submit_form`, or a message)."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -5,12 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from neuguong.access.scope import scope_for
-from neuguong.core.errors import BusinessError, OutOfScope
-from neuguong.core.forms import apply_business_error
+from neuguong.core.forms import submit_form
 from neuguong.core.paging import paginate
-from neuguong.organizations.forms import organization_queryset_for
 from neuguong.organizations.models import Organization
-from neuguong.organizations.selectors import organization_get, organization_list
+from neuguong.organizations.selectors import organization_for_write, organization_get, organization_list
 from neuguong.people.selectors import person_list
 from neuguong.people.views import people_filters
 
@@ -21,8 +23,7 @@ from .models import AccountBatch, ImportRun, ImportStatus
 
 
 def _require_writer(user):
-    scope = scope_for(user)
-    if not (scope.is_global or scope.write_paths):
+    if not services.may_import(user):
         raise Http404
 
 
@@ -41,38 +42,33 @@ def _own_run(request, run_id: int) -> ImportRun:
 # --- import -----------------------------------------------------------------------------------------------
 
 
+def _upload_page(request, form, *, status: int = 200):
+    recent = ImportRun.objects.visible_to(request.user).exclude(file="")[:10]
+    context = {"form": form, "recent": recent, "can_import": form is not None}
+    return render(request, "dataio/index.html", context, status=status)
+
+
 @login_required
 def index_view(request):
     _require_reader(request.user)
-    scope = scope_for(request.user)
-    can_import = scope.is_global or bool(scope.write_paths)
-    form = UploadForm(queryset=organization_queryset_for(request.user)) if can_import else None
-    recent = ImportRun.objects.visible_to(request.user).exclude(file="")[:10]
-    return render(request, "dataio/index.html", {"form": form, "recent": recent, "can_import": can_import})
+    can_import = services.may_import(request.user)
+    form = UploadForm(queryset=Organization.objects.writable_by(request.user)) if can_import else None
+    return _upload_page(request, form)
 
 
 @login_required
 @require_POST
 def import_upload_view(request):
     _require_writer(request.user)
-    form = UploadForm(request.POST, request.FILES, queryset=organization_queryset_for(request.user))
-    if form.is_valid():
-        try:
-            run = services.import_upload(
-                actor=request.user,
-                uploaded=form.cleaned_data["file"],
-                organization=form.cleaned_data["organization"],
-            )
-        except OutOfScope as exc:
-            raise Http404 from exc
-        except BusinessError as exc:
-            form.add_error("file", exc.message)
-        else:
-            return redirect("dataio:import_run", run_id=run.pk)
-    recent = ImportRun.objects.visible_to(request.user).exclude(file="")[:10]
-    return render(
-        request, "dataio/index.html", {"form": form, "recent": recent, "can_import": True}, status=400
-    )
+    form = UploadForm(request.POST, request.FILES, queryset=Organization.objects.writable_by(request.user))
+    if done := submit_form(
+        form,
+        lambda data: services.import_upload(
+            actor=request.user, uploaded=data["file"], organization=data["organization"]
+        ),
+    ):
+        return redirect("dataio:import_run", run_id=done.result.pk)
+    return _upload_page(request, form, status=400)
 
 
 def _mapping_rows(run: ImportRun) -> list[dict]:
@@ -138,7 +134,7 @@ def import_remap_view(request, run_id: int):
     run = _own_run(request, run_id)
     if run.is_busy or run.status == ImportStatus.DONE:
         raise Http404
-    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.UPLOADED, report={})
+    services.import_remap(actor=request.user, run=run)
     return redirect("dataio:import_run", run_id=run.pk)
 
 
@@ -146,12 +142,9 @@ def import_remap_view(request, run_id: int):
 @require_POST
 def import_confirm_view(request, run_id: int):
     run = _own_run(request, run_id)
-    try:
-        services.import_confirm(actor=request.user, run=run)
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-    else:
-        tasks.apply_import.enqueue(run.pk)
+    services.import_confirm(actor=request.user, run=run)
+    tasks.apply_import.enqueue(run.pk)
+    messages.success(request, f"Đang ghi dữ liệu từ tệp «{run.original_name}».")
     return redirect("dataio:import_run", run_id=run.pk)
 
 
@@ -201,29 +194,20 @@ def export_organizations_view(request):
 # --- accounts ---------------------------------------------------------------------------------------------
 
 
-def _writable_org(request, code: str) -> Organization:
-    organization = organization_get(user=request.user, code=code)
-    if not scope_for(request.user).can_write_path(organization.path):
-        raise Http404
-    return organization
-
-
 @login_required
 def accounts_view(request, code: str):
-    organization = _writable_org(request, code)
+    organization = organization_for_write(user=request.user, code=code)
     form = AccountsForm(request.POST or None, initial={"scheme": "card"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            batch = accounts.account_batch_start(
-                actor=request.user, organization=organization, scheme=form.cleaned_data["scheme"]
-            )
-        except OutOfScope as exc:
-            raise Http404 from exc
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            tasks.create_accounts.enqueue(batch.pk)
-            return redirect("dataio:account_batch", batch_id=batch.pk)
+    if request.method == "POST" and (
+        done := submit_form(
+            form,
+            lambda data: accounts.account_batch_start(
+                actor=request.user, organization=organization, scheme=data["scheme"]
+            ),
+        )
+    ):
+        tasks.create_accounts.enqueue(done.result.pk)
+        return redirect("dataio:account_batch", batch_id=done.result.pk)
     eligible = accounts.eligible_people(organization)
     context = {
         "org": organization,

@@ -11,100 +11,18 @@ Levels (see `models.Level`):
   conclusion (and its recommendations). Everything else is a 404.
 """
 
-from dataclasses import dataclass
-
-from django.db.models import Exists, OuterRef, Q
-
-from neuguong.access.scope import Scope, scope_for
-from neuguong.core.dates import local_today
-from neuguong.people.models import Position, PositionTitle
-
+from .facts import Facts, user_facts
 from .models import SUBJECT_VISIBLE_STATES, Level
 
-INSIDER_TITLES = (PositionTitle.INSPECTION_MEMBER, PositionTitle.STANDING_MEMBER)
-
-
-@dataclass(frozen=True)
-class Facts:
-    scope: Scope
-    person_id: int | None
-    # Organisations at which the user currently sits on the inspection commission or standing committee.
-    committee_ids: frozenset[int]
-
-    @property
-    def is_global(self) -> bool:
-        return self.scope.is_global
-
-    def is_staff_over(self, path: str) -> bool:
-        return self.scope.can_change_structure(path)
-
-
-def user_facts(user) -> Facts:
-    """The user's scope plus their current commission / standing-committee seats (cached per scope)."""
-    scope = scope_for(user)
-    cached = getattr(user, "_inspection_facts", None)
-    if cached is not None and cached.scope is scope:
-        return cached
-    committee_ids: frozenset[int] = frozenset()
-    if scope.person_id:
-        today = local_today()
-        committee_ids = frozenset(
-            Position.objects.filter(
-                person_id=scope.person_id, title__in=INSIDER_TITLES, started_on__lte=today
-            )
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
-            .values_list("organization_id", flat=True)
-        )
-    facts = Facts(scope=scope, person_id=scope.person_id, committee_ids=committee_ids)
-    if getattr(user, "is_authenticated", False):
-        user._inspection_facts = facts
-    return facts
-
-
-def _paths_q(paths, lookup: str) -> Q:
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(**{f"{lookup}__startswith": path})
-    return q
-
-
-def committee_insider_q(facts: Facts, org_lookup: str) -> Q:
-    """Rows whose committee (reached by `org_lookup`) the user sees from the inside: staff or a seat."""
-    q = _paths_q(facts.scope.structure_paths, f"{org_lookup}__path")
-    if facts.committee_ids:
-        q |= Q(**{f"{org_lookup}_id__in": sorted(facts.committee_ids)})
-    return q
-
-
-def team_q(facts: Facts) -> Q:
-    """Inspections on whose team the user sits (leader or member)."""
-    from .models import Inspection
-
-    if not facts.person_id:
-        return Q(pk__in=[])
-    members = Inspection.team_members.through.objects.filter(
-        inspection_id=OuterRef("pk"), person_id=facts.person_id
-    )
-    return Q(leader_id=facts.person_id) | Q(Exists(members))
-
-
-def insider_q(facts: Facts, org_lookup: str) -> Q:
-    if org_lookup == "program__organization":
-        return committee_insider_q(facts, org_lookup) | team_q(facts)
-    return committee_insider_q(facts, org_lookup)
-
-
-def subject_q(facts: Facts) -> Q:
-    """Inspections in which the user stands for a subject, once the subject has been notified."""
-    from .models import InspectionSubject
-
-    reach = _paths_q(facts.scope.read_paths, "organization__path") | _paths_q(
-        facts.scope.read_paths, "person__organization__path"
-    )
-    if facts.person_id:
-        reach |= Q(person_id=facts.person_id)
-    subjects = InspectionSubject.objects.filter(reach, inspection_id=OuterRef("pk"))
-    return Q(state__in=SUBJECT_VISIBLE_STATES) & Q(Exists(subjects))
+__all__ = [
+    "Facts",
+    "access_level",
+    "can_manage",
+    "can_manage_committee",
+    "can_work",
+    "is_subject_side",
+    "user_facts",
+]
 
 
 def _is_team(facts: Facts, inspection) -> bool:

@@ -1,14 +1,25 @@
 """Inspection and supervision (kiểm tra, giám sát): yearly programs, their items (one inspection each), the
 inspection's steps and documents, findings, breaches of exemplary responsibility and recommendations.
 
-Who may see what is decided in `access.py` (one place); the QuerySets below only express it in SQL.
+Who may see what is decided in `access.py` (one place, on loaded objects); the QuerySets below express the
+same rules in SQL, from the user's `facts` (scope and commission / standing-committee seats).
 """
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from neuguong.access.scope import any_of
 from neuguong.core.models import SoftDeleteModel, SoftDeleteQuerySet, TimeStampedModel
+
+from .facts import Facts, user_facts
+
+# What an inspection may be linked to (it looks at): kind → (app label, model, label).
+LINKABLE = {
+    "commitment": ("commitments", "Commitment", "Nhiệm vụ, cam kết"),
+    "document": ("documents", "Document", "Văn bản (kế hoạch, chương trình, nghị quyết)"),
+    "target": ("targets", "AnnualTarget", "Chỉ tiêu năm"),
+}
 
 
 class ProgramBody(models.TextChoices):
@@ -100,14 +111,52 @@ STEP_KINDS_BY_LEVEL = {
 }
 
 
+def _paths_q(paths, lookup: str) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{lookup}__startswith": path})
+    return q
+
+
+def committee_insider_q(facts: Facts, org_lookup: str) -> Q:
+    """Rows whose committee (reached by `org_lookup`) the user sees from the inside: staff or a seat."""
+    q = _paths_q(facts.scope.structure_paths, f"{org_lookup}__path")
+    if facts.committee_ids:
+        q |= Q(**{f"{org_lookup}_id__in": sorted(facts.committee_ids)})
+    return q
+
+
+def team_q(facts: Facts) -> Q:
+    """Inspections on whose team the user sits (leader or member)."""
+    if not facts.person_id:
+        return Q(pk__in=[])
+    members = Inspection.team_members.through.objects.filter(
+        inspection_id=OuterRef("pk"), person_id=facts.person_id
+    )
+    return Q(leader_id=facts.person_id) | Q(Exists(members))
+
+
+def insider_q(facts: Facts, org_lookup: str) -> Q:
+    if org_lookup == "program__organization":
+        return committee_insider_q(facts, org_lookup) | team_q(facts)
+    return committee_insider_q(facts, org_lookup)
+
+
+def subject_q(facts: Facts) -> Q:
+    """Inspections in which the user stands for a subject, once the subject has been notified."""
+    reach = _paths_q(facts.scope.read_paths, "organization__path") | _paths_q(
+        facts.scope.read_paths, "person__organization__path"
+    )
+    if facts.person_id:
+        reach |= Q(person_id=facts.person_id)
+    subjects = InspectionSubject.objects.filter(reach, inspection_id=OuterRef("pk"))
+    return Q(state__in=SUBJECT_VISIBLE_STATES) & Q(Exists(subjects))
+
+
 class ProgramQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Programs of committees the user may read, where they sit on the commission or standing
         committee, or which hold an inspection they may see."""
-        from neuguong.access.scope import any_of
-
-        from .access import insider_q, user_facts
-
         facts = user_facts(user)
         if facts.is_global:
             return self
@@ -163,10 +212,6 @@ class Program(TimeStampedModel):
 class InspectionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Inspections the user may open at any level: insiders, overseers, and the subject once notified."""
-        from neuguong.access.scope import any_of
-
-        from .access import insider_q, subject_q, user_facts
-
         facts = user_facts(user)
         if facts.is_global:
             return self
@@ -180,18 +225,22 @@ class InspectionQuerySet(models.QuerySet):
 
     def insider_for(self, user):
         """Inspections whose confidential parts (drafts, working notes, findings) the user may see."""
-        from .access import insider_q, user_facts
-
         facts = user_facts(user)
         if facts.is_global:
             return self
         return self.filter(insider_q(facts, "program__organization"))
 
+    def subject_side_of(self, user):
+        """Inspections in which the user stands for a subject (once the subject has been notified)."""
+        return self.filter(subject_q(user_facts(user)))
+
 
 class Inspection(TimeStampedModel):
     """One item of a program: an inspection or a supervision, with its subjects, team and state."""
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="inspections")
+    program = models.ForeignKey(
+        Program, verbose_name="chương trình", on_delete=models.PROTECT, related_name="inspections"
+    )
     kind = models.CharField("hình thức", max_length=32, choices=InspectionKind.choices)
     title = models.CharField("nội dung", max_length=255)
     content = models.TextField("nội dung chi tiết", blank=True)
@@ -217,6 +266,14 @@ class Inspection(TimeStampedModel):
     conclusion_text = models.TextField("nội dung kết luận", blank=True)
 
     objects = InspectionQuerySet.as_manager()
+
+    # What its audit events record besides its own columns (the history reads these labels).
+    audit_field_labels = {
+        "subjects": "đối tượng",
+        "content_links": "nội dung liên kết",
+        "happened_on": "ngày",
+        "documents": "tệp đính kèm",
+    }
 
     class Meta:
         verbose_name = "cuộc kiểm tra, giám sát"
@@ -360,6 +417,9 @@ class Document(TimeStampedModel, SoftDeleteModel):
 
     objects = DocumentQuerySet.as_manager()
 
+    # Shown on the inspection's own history: the inspection itself goes without saying.
+    audit_hidden_fields = ("inspection", "step", "file", "size", "uploaded_by", "deleted_by")
+
     class Meta:
         verbose_name = "tài liệu"
         ordering = ["created_at", "id"]
@@ -387,6 +447,9 @@ class Finding(TimeStampedModel):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    # Shown on the inspection's own history: the inspection itself goes without saying.
+    audit_hidden_fields = ("inspection",)
+
     class Meta:
         verbose_name = "phát hiện"
         ordering = ["created_at", "id"]
@@ -409,11 +472,16 @@ class Breach(TimeStampedModel):
     """A concluded breach of exemplary responsibility by a person (forces the lowest evaluation level)."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="breaches")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="exemplary_breaches")
+    person = models.ForeignKey(
+        "people.Person", verbose_name="đảng viên", on_delete=models.PROTECT, related_name="exemplary_breaches"
+    )
     description = models.TextField("nội dung vi phạm")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     objects = BreachQuerySet.as_manager()
+
+    # Shown on the inspection's own history: the inspection itself goes without saying.
+    audit_hidden_fields = ("inspection",)
 
     class Meta:
         verbose_name = "vi phạm trách nhiệm nêu gương"
@@ -455,6 +523,9 @@ class Recommendation(TimeStampedModel):
     carried_over_on = models.DateField("ngày chuyển tiếp", null=True, blank=True)
     carried_over_reason = models.CharField("lý do chuyển tiếp", max_length=500, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    # Shown on the inspection's own history: the inspection itself goes without saying.
+    audit_hidden_fields = ("inspection",)
 
     class Meta:
         verbose_name = "kiến nghị"

@@ -1,6 +1,6 @@
 """Home-page panel: inspections in which the user stands for the subject (notified, not yet closed)."""
 
-from .access import subject_q, user_facts
+from .facts import user_facts
 from .models import Inspection, InspectionState
 
 
@@ -9,7 +9,7 @@ def subject_panel(user) -> dict | None:
     if not facts.person_id and not facts.scope.read_paths:
         return None
     items = list(
-        Inspection.objects.filter(subject_q(facts))
+        Inspection.objects.subject_side_of(user)
         .exclude(state__in=(InspectionState.CLOSED, InspectionState.CANCELLED))
         .select_related("program__organization")
         .order_by("-planned_start")[:5]

@@ -2,22 +2,30 @@
 
 import datetime as dt
 
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
+from neuguong.audit.models import AuditEvent
+from neuguong.audit.selectors import history_rows
 from neuguong.core.dates import local_today
+from neuguong.core.errors import BusinessError
 from neuguong.core.text import search_key
 from neuguong.organizations.models import Organization, Term
 from neuguong.people.models import Person, Position, PositionTitle
 
 from .access import access_level
+from .facts import user_facts
 from .models import (
     CARRIED_OUT_STATES,
     ISSUED_STATES,
+    LINKABLE,
     STEP_KINDS_BY_LEVEL,
     SUPERVISION_KINDS,
     Breach,
     Document,
+    Finding,
     Inspection,
     InspectionSubject,
     Level,
@@ -35,6 +43,68 @@ INSPECTION_SORTS = {
 
 
 BAD_ID = (ValueError, TypeError, OverflowError)
+MSG_RECORD_NOT_FOUND = "Không tìm thấy bản ghi này trong phạm vi của bạn."
+MSG_COMMITMENT_NOT_FOUND = "Không tìm thấy nhiệm vụ này trong phạm vi của cấp ủy."
+
+
+# --- organisations a user works with here -----------------------------------------------------------
+
+
+def committee_choices(*, user):
+    """Committees the user may pick on the inspection pages (filters, coverage): those they may read
+    and those on whose commission or standing committee they sit."""
+    facts = user_facts(user)
+    seats = Organization.objects.filter(pk__in=sorted(facts.committee_ids))
+    return (Organization.objects.visible_to(user) | seats).active()
+
+
+def plannable_organizations(*, user):
+    """Committees whose program the user may plan (office staff over them, or a seat on their commission
+    or standing committee): the same rule as `access.can_manage_committee`, in SQL."""
+    facts = user_facts(user)
+    qs = Organization.objects.active()
+    if facts.is_global:
+        return qs
+    q = Q(pk__in=sorted(facts.committee_ids))
+    for path in facts.scope.structure_paths:
+        q |= Q(path__startswith=path)
+    return qs.filter(q)
+
+
+def coverage_committee(*, user, code: str = "") -> Organization:
+    """The committee whose coverage the user asks for (by code; else the highest they may pick), or 404."""
+    facts = user_facts(user)
+    if not facts.scope.has_org_role and not facts.committee_ids:
+        raise Http404
+    choices = committee_choices(user=user)
+    committee = (
+        choices.filter(code=code[:32]).first() if code else choices.order_by("depth", "name_folded").first()
+    )
+    if committee is None:
+        raise Http404
+    return committee
+
+
+def returnable_commitment(*, inspection, commitment_id: int):
+    """A commitment of the committee's subtree a finding may return (else a business error on the field)."""
+    from neuguong.commitments.models import Commitment
+
+    commitment = Commitment.objects.filter(
+        pk=commitment_id, organization__path__startswith=inspection.program.organization.path
+    ).first()
+    if commitment is None:
+        raise BusinessError(MSG_COMMITMENT_NOT_FOUND, field="returned_commitment")
+    return commitment
+
+
+def linkable_record(*, user, kind: str, record_id: int):
+    """A commitment, document or target the user may see, to link to an inspection (else a form error)."""
+    app_label, model_name, _label = LINKABLE[kind]
+    model = apps.get_model(app_label, model_name)
+    target = model.objects.visible_to(user).filter(pk=record_id).first()
+    if target is None:
+        raise BusinessError(MSG_RECORD_NOT_FOUND, field="record_id")
+    return target
 
 
 def program_list(*, user, year: int | None = None, organization: Organization | None = None):
@@ -119,6 +189,31 @@ def inspection_get(*, user, inspection_id: int) -> tuple[Inspection, str]:
     if level is None:
         raise Http404
     return inspection, level
+
+
+def inspection_history(inspection: Inspection, *, limit: int = 200) -> list[dict]:
+    """The inspection's 'Lịch sử thay đổi', read in Vietnamese: its own events and those of its files,
+    findings, breaches and recommendations, newest first (one query per kind of record)."""
+    children = {
+        Inspection: [inspection.pk],
+        Document: list(inspection.documents.values_list("pk", flat=True)),
+        Finding: list(inspection.findings.values_list("pk", flat=True)),
+        Breach: list(inspection.breaches.values_list("pk", flat=True)),
+        Recommendation: list(inspection.recommendations.values_list("pk", flat=True)),
+    }
+    types = ContentType.objects.get_for_models(*children)
+    which = Q(pk__in=[])
+    for model, ids in children.items():
+        if ids:
+            which |= Q(target_type=types[model], target_id__in=[str(pk) for pk in ids])
+    events = list(AuditEvent.objects.filter(which).select_related("actor").order_by("-at", "-id")[:limit])
+    models_by_type = {types[model].pk: model for model in children}
+    rows_by_event: dict[int, dict] = {}
+    for type_id, model in models_by_type.items():
+        of_model = [e for e in events if e.target_type_id == type_id]
+        for row in history_rows(model, of_model):
+            rows_by_event[row["event"].pk] = row
+    return [rows_by_event[event.pk] for event in events]
 
 
 def steps_for(inspection: Inspection, level: str):

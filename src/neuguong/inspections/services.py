@@ -1,14 +1,19 @@
 """Writes for inspection and supervision. Every state change goes through `inspection_transition`, which
-checks the current state and the actor's right, records the step, stores its files and audits it."""
+checks the current state and the actor's right, records the step, stores its files and audits it.
+
+Every service has the same shape: one transaction; the inspection's row is locked and re-read first (so a
+check never passes on a state another user has just changed); then the actor's right, the state, the input;
+the change, saved field by field; the event (`events.py`)."""
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
+from neuguong.audit.services import snapshot
 from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
@@ -16,7 +21,9 @@ from neuguong.core.uploads import check_upload
 from neuguong.organizations.models import Organization
 from neuguong.people.models import Person
 
-from . import access
+from . import access, events
+from .events import InspectionEvent
+from .followup import recommendation_progress, return_commitment, track_recommendation
 from .models import (
     Breach,
     ContentLink,
@@ -66,12 +73,15 @@ MSG_ALREADY_CARRIED = "Kiến nghị này đã được chuyển tiếp."
 MSG_DOCUMENT_CLOSED = "Cuộc kiểm tra, giám sát đã kết thúc: không sửa tài liệu."
 MSG_ALREADY_DELETED = "Tài liệu đã bị xóa."
 MSG_CONTENT_LINK_EXISTS = "Nội dung này đã được liên kết."
+MSG_EDIT_PLANNED_ONLY = (
+    "Chỉ sửa nội dung, đối tượng, thời gian khi cuộc kiểm tra, giám sát chưa có quyết định."
+)
 
 
 @dataclass(frozen=True)
 class Transition:
     action: str
-    label: str
+    event: str  # an InspectionEvent: its label is the button's and the history's
     sources: tuple[str, ...]
     target: str
     step: str
@@ -79,59 +89,49 @@ class Transition:
     needs_file: bool = False
     needs_note: bool = False
 
+    @property
+    def label(self) -> str:
+        return InspectionEvent(self.event).label
+
 
 S = InspectionState
+E = InspectionEvent
 # The state machine, drawn in docs/inspections-workflow.md. Nothing else changes `Inspection.state`.
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in (
-        Transition("decide", "Ra quyết định", (S.PLANNED,), S.DECIDED, StepKind.DECISION, "manage", True),
-        Transition("plan", "Ban hành kế hoạch", (S.DECIDED,), S.PLAN_ISSUED, StepKind.PLAN, "manage", True),
+        Transition("decide", E.DECIDED, (S.PLANNED,), S.DECIDED, StepKind.DECISION, "manage", True),
+        Transition("plan", E.PLAN_ISSUED, (S.DECIDED,), S.PLAN_ISSUED, StepKind.PLAN, "manage", True),
+        Transition("notify", E.NOTIFIED, (S.PLAN_ISSUED,), S.NOTIFIED, StepKind.NOTICE, "manage"),
         Transition(
-            "notify", "Thông báo đến đối tượng", (S.PLAN_ISSUED,), S.NOTIFIED, StepKind.NOTICE, "manage"
-        ),
-        Transition(
-            "self_report",
-            "Nộp báo cáo giải trình",
-            (S.NOTIFIED,),
-            S.EXAMINING,
-            StepKind.SELF_REPORT,
-            "subject",
-            True,
+            "self_report", E.SELF_REPORTED, (S.NOTIFIED,), S.EXAMINING, StepKind.SELF_REPORT, "subject", True
         ),
         Transition(
             "submit_draft",
-            "Trình dự thảo kết luận",
+            E.DRAFT_SUBMITTED,
             (S.EXAMINING,),
             S.DRAFT_CONCLUSION,
             StepKind.DRAFT_CONCLUSION,
             "work",
             needs_note=True,
         ),
+        Transition("reopen", E.REOPENED, (S.DRAFT_CONCLUSION,), S.EXAMINING, StepKind.REOPEN, "manage"),
         Transition(
-            "reopen",
-            "Trả dự thảo, thẩm tra thêm",
-            (S.DRAFT_CONCLUSION,),
-            S.EXAMINING,
-            StepKind.REOPEN,
-            "manage",
-        ),
-        Transition(
-            "conclude", "Ban hành kết luận", (S.DRAFT_CONCLUSION,), S.CONCLUDED, StepKind.CONCLUSION, "manage"
+            "conclude", E.CONCLUDED, (S.DRAFT_CONCLUSION,), S.CONCLUDED, StepKind.CONCLUSION, "manage"
         ),
         Transition(
             "notify_conclusion",
-            "Thông báo kết luận",
+            E.CONCLUSION_NOTIFIED,
             (S.CONCLUDED,),
             S.NOTICE_ISSUED,
             StepKind.CONCLUSION_NOTICE,
             "manage",
             needs_note=True,
         ),
-        Transition("close", "Kết thúc", (S.NOTICE_ISSUED,), S.CLOSED, StepKind.CLOSE, "manage"),
+        Transition("close", E.CLOSED, (S.NOTICE_ISSUED,), S.CLOSED, StepKind.CLOSE, "manage"),
         Transition(
             "cancel",
-            "Hủy",
+            E.CANCELLED,
             (S.PLANNED, S.DECIDED, S.PLAN_ISSUED, S.NOTIFIED, S.EXAMINING, S.DRAFT_CONCLUSION),
             S.CANCELLED,
             StepKind.CANCEL,
@@ -144,6 +144,30 @@ WORKING_STATES = (S.EXAMINING, S.DRAFT_CONCLUSION)
 NOTE_STATES = (S.NOTIFIED, S.EXAMINING, S.DRAFT_CONCLUSION)
 FOLLOW_UP_STATES = (S.CONCLUDED, S.NOTICE_ISSUED)
 BEFORE_CONCLUSION = (S.NOTIFIED, S.EXAMINING, S.DRAFT_CONCLUSION)
+TEAM_STATES = (S.PLANNED, S.DECIDED, S.PLAN_ISSUED, S.NOTIFIED, S.EXAMINING)
+FINISHED_STATES = (S.CLOSED, S.CANCELLED)
+
+
+def _lock[M: models.Model](instance: M, *related: str) -> M:
+    """Lock the row for the rest of the transaction and reload it in place: every check that follows sees
+    the latest committed state, and a second writer waits here until the first one has committed.
+    `related` rows are read along (not locked)."""
+    rows = type(instance)._default_manager.select_for_update(of=("self",))
+    if related:
+        rows = rows.select_related(*related)
+    instance.refresh_from_db(from_queryset=rows)
+    return instance
+
+
+def _lock_inspection(inspection_or_id: Inspection | int) -> Inspection:
+    """The inspection (given, or by id) locked and re-read, with its program and committee."""
+    if isinstance(inspection_or_id, Inspection):
+        return _lock(inspection_or_id, "program__organization")
+    return (
+        Inspection.objects.select_for_update(of=("self",))
+        .select_related("program__organization")
+        .get(pk=inspection_or_id)
+    )
 
 
 def _may(actor, inspection: Inspection, who: str) -> bool:
@@ -165,9 +189,17 @@ def _in_committee(committee: Organization, path: str) -> bool:
     return path.startswith(committee.path)
 
 
+def _check_uploads(files) -> list:
+    files = list(files)
+    for upload in files:
+        check_upload(upload, field="file")
+    return files
+
+
 # --- programs and their items ---------------------------------------------------------------------
 
 
+@transaction.atomic
 def program_create(*, actor, organization: Organization, body: str, year: int, title: str) -> Program:
     """A committee's (or its commission's) yearly program."""
     _require(access.can_manage_committee(actor, organization))
@@ -179,13 +211,14 @@ def program_create(*, actor, organization: Organization, body: str, year: int, t
     if body not in ProgramBody.values:
         raise BusinessError(MSG_TITLE_REQUIRED, field="body")
     try:
+        # A savepoint: the unique constraint answers two people creating the same program at once.
         with transaction.atomic():
             program = Program.objects.create(
                 organization=organization, body=body, year=year, title=title, created_by=actor
             )
-            audit_create(actor=actor, target=program)
     except IntegrityError as exc:
         raise BusinessError(MSG_PROGRAM_EXISTS, field="year") from exc
+    events.program_created(actor=actor, program=program)
     return program
 
 
@@ -233,6 +266,14 @@ def _checked_item(
     return title, subject_organizations, subject_people, team_members
 
 
+def _set_subjects(inspection: Inspection, organizations: list[Organization], people: list[Person]) -> None:
+    InspectionSubject.objects.bulk_create(
+        [InspectionSubject(inspection=inspection, organization=org) for org in organizations]
+        + [InspectionSubject(inspection=inspection, person=person) for person in people]
+    )
+
+
+@transaction.atomic
 def inspection_create(
     *,
     actor,
@@ -248,6 +289,7 @@ def inspection_create(
     team_members: Iterable[Person] = (),
 ) -> Inspection:
     """Add an item to a program: kind, subjects within the committee's subtree, period, team."""
+    program = _lock(program, "organization")
     _require(access.can_manage_committee(actor, program.organization))
     title, subject_organizations, subject_people, team_members = _checked_item(
         program,
@@ -260,30 +302,28 @@ def inspection_create(
         leader,
         team_members,
     )
-    with transaction.atomic():
-        inspection = Inspection.objects.create(
-            program=program,
-            kind=kind,
-            title=title,
-            content=content.strip(),
-            planned_start=planned_start,
-            planned_end=planned_end,
-            leader=leader,
-        )
-        inspection.team_members.set(team_members)
-        InspectionSubject.objects.bulk_create(
-            [InspectionSubject(inspection=inspection, organization=org) for org in subject_organizations]
-            + [InspectionSubject(inspection=inspection, person=person) for person in subject_people]
-        )
-        audit_create(actor=actor, target=inspection)
+    inspection = Inspection.objects.create(
+        program=program,
+        kind=kind,
+        title=title,
+        content=content.strip(),
+        planned_start=planned_start,
+        planned_end=planned_end,
+        leader=leader,
+    )
+    inspection.team_members.set(team_members)
+    _set_subjects(inspection, subject_organizations, subject_people)
+    events.item_created(
+        actor=actor, inspection=inspection, subjects=subject_organizations + subject_people, team=team_members
+    )
     return inspection
 
 
-MSG_EDIT_PLANNED_ONLY = (
-    "Chỉ sửa nội dung, đối tượng, thời gian khi cuộc kiểm tra, giám sát chưa có quyết định."
-)
+def _current_subjects(inspection: Inspection) -> list:
+    return [s.organization or s.person for s in inspection.subjects.select_related("organization", "person")]
 
 
+@transaction.atomic
 def inspection_update(
     *,
     actor,
@@ -299,13 +339,12 @@ def inspection_update(
     team_members: Iterable[Person] = (),
 ) -> Inspection:
     """Change a program item while it is only planned (after the decision, the decision is the record)."""
+    inspection = _lock_inspection(inspection)
     _require(access.can_manage(actor, inspection))
-    inspection.refresh_from_db(fields=["state"])
     if inspection.state != S.PLANNED:
         raise BusinessError(MSG_EDIT_PLANNED_ONLY)
-    program = inspection.program
     title, subject_organizations, subject_people, team_members = _checked_item(
-        program,
+        inspection.program,
         kind,
         title,
         planned_start,
@@ -315,80 +354,69 @@ def inspection_update(
         leader,
         team_members,
     )
-    with transaction.atomic():
-        before = snapshot(inspection)
-        before_subjects = sorted(str(s) for s in inspection.subjects.select_related("organization", "person"))
-        inspection.kind = kind
-        inspection.title = title
-        inspection.content = content.strip()
-        inspection.planned_start = planned_start
-        inspection.planned_end = planned_end
-        inspection.leader = leader
-        inspection.save()
-        inspection.team_members.set(team_members)
-        inspection.subjects.all().delete()
-        InspectionSubject.objects.bulk_create(
-            [InspectionSubject(inspection=inspection, organization=org) for org in subject_organizations]
-            + [InspectionSubject(inspection=inspection, person=person) for person in subject_people]
-        )
-        after_subjects = sorted(
-            [o.name for o in subject_organizations] + [p.full_name for p in subject_people]
-        )
-        audit_update(actor=actor, target=inspection, before=before)
-        if before_subjects != after_subjects:
-            audit_record(
-                actor=actor,
-                action="inspection.subjects",
-                target=inspection,
-                changes={"subjects": {"old": "; ".join(before_subjects), "new": "; ".join(after_subjects)}},
-            )
+    before = events.item_state(inspection, _current_subjects(inspection), inspection.team_members.all())
+    inspection.kind = kind
+    inspection.title = title
+    inspection.content = content.strip()
+    inspection.planned_start = planned_start
+    inspection.planned_end = planned_end
+    inspection.leader = leader
+    inspection.save(
+        update_fields=["kind", "title", "content", "planned_start", "planned_end", "leader", "updated_at"]
+    )
+    inspection.team_members.set(team_members)
+    inspection.subjects.all().delete()
+    _set_subjects(inspection, subject_organizations, subject_people)
+    after = events.item_state(inspection, subject_organizations + subject_people, team_members)
+    events.item_updated(actor=actor, inspection=inspection, before=before, after=after)
     return inspection
 
 
+def _team_state(inspection: Inspection, team: Iterable[Person]) -> dict:
+    return {"leader": inspection.leader_id, "team_members": sorted(p.pk for p in team)}
+
+
+@transaction.atomic
 def inspection_set_team(
     *, actor, inspection: Inspection, leader: Person | None, team_members: Iterable[Person]
-):
+) -> Inspection:
     """Change the team before the conclusion is issued."""
+    inspection = _lock_inspection(inspection)
     _require(access.can_manage(actor, inspection))
-    team_members = list(team_members)
-    if inspection.state not in (S.PLANNED, S.DECIDED, S.PLAN_ISSUED, S.NOTIFIED, S.EXAMINING):
+    if inspection.state not in TEAM_STATES:
         raise BusinessError(MSG_WRONG_STATE.format(action="Đổi đoàn", state=inspection.get_state_display()))
+    team_members = list(team_members)
     if leader is not None and leader in team_members:
         raise BusinessError(MSG_LEADER_IN_TEAM, field="team_members")
-    with transaction.atomic():
-        before = {"leader": inspection.leader_id, "team": sorted(p.pk for p in inspection.team_members.all())}
-        inspection.leader = leader
-        inspection.save(update_fields=["leader", "updated_at"])
-        inspection.team_members.set(team_members)
-        after = {"leader": inspection.leader_id, "team": sorted(p.pk for p in team_members)}
-        audit_record(
-            actor=actor,
-            action="inspection.team",
-            target=inspection,
-            changes={k: {"old": before[k], "new": after[k]} for k in before if before[k] != after[k]},
-        )
+    before = _team_state(inspection, inspection.team_members.all())
+    inspection.leader = leader
+    inspection.save(update_fields=["leader", "updated_at"])
+    inspection.team_members.set(team_members)
+    events.team_changed(
+        actor=actor, inspection=inspection, before=before, after=_team_state(inspection, team_members)
+    )
     return inspection
 
 
+@transaction.atomic
 def content_link_add(*, actor, inspection: Inspection, target, label: str = "") -> ContentLink:
     """Link what the inspection looks at (a commitment, a plan, a target...)."""
-    from django.contrib.contenttypes.models import ContentType
-
+    inspection = _lock_inspection(inspection)
     _require(access.can_manage(actor, inspection))
     target_path = getattr(target, "org_path", None)
     if target_path is not None and not _in_committee(inspection.program.organization, target_path):
         raise BusinessError(MSG_SUBJECT_OUTSIDE.format(name=str(target)), field="target")
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # a savepoint: the unique constraint answers a double link
             link = ContentLink.objects.create(
                 inspection=inspection,
                 target_type=ContentType.objects.get_for_model(type(target)),
                 target_id=target.pk,
                 label=(label or str(target))[:255],
             )
-            audit_record(actor=actor, action="inspection.link", target=inspection, note=link.label)
     except IntegrityError as exc:
         raise BusinessError(MSG_CONTENT_LINK_EXISTS, field="target") from exc
+    events.content_linked(actor=actor, inspection=inspection, link=link)
     return link
 
 
@@ -430,6 +458,11 @@ def _store_files(actor, inspection: Inspection, step: Step, files) -> list[Docum
     return documents
 
 
+# The fields a step may change, besides the state (what the history shows of it).
+STEP_FIELDS = ["state", "decided_on", "concluded_on", "closed_on", "conclusion_text"]
+
+
+@transaction.atomic
 def inspection_transition(
     *,
     actor,
@@ -445,51 +478,47 @@ def inspection_transition(
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise BusinessError(MSG_NO_RIGHT)
-    files = list(files)
-    for upload in files:
-        check_upload(upload, field="file")
+    # Two people pressing the same button: the second waits here, then finds the state moved on.
+    inspection = _lock_inspection(inspection)
+    # Rights first: the subject's side gets a 404 rather than learning the current state.
+    _require(_may(actor, inspection, transition.who))
+    if inspection.state not in transition.sources:
+        raise BusinessError(
+            MSG_WRONG_STATE.format(action=transition.label, state=inspection.get_state_display())
+        )
+    files = _check_uploads(files)
     note = note.strip()
-    with transaction.atomic():
-        # Lock the row: two people pressing the same button must not both move it.
-        inspection = (
-            Inspection.objects.select_for_update()
-            .select_related("program__organization")
-            .get(pk=inspection.pk)
-        )
-        # Rights first: the subject's side gets a 404 rather than learning the current state.
-        _require(_may(actor, inspection, transition.who))
-        if inspection.state not in transition.sources:
-            raise BusinessError(
-                MSG_WRONG_STATE.format(action=transition.label, state=inspection.get_state_display())
-            )
-        if transition.needs_file and not files:
-            raise BusinessError(MSG_DOCUMENT_REQUIRED, field="file")
-        if transition.needs_note and not note:
-            raise BusinessError(MSG_NOTE_REQUIRED, field="note")
-        _check_date(inspection, happened_on)
-        before = snapshot(inspection, ["state", "decided_on", "concluded_on", "closed_on", "conclusion_text"])
-        _apply(actor, inspection, transition, happened_on, note)
-        inspection.state = transition.target
-        inspection.save()
-        step = Step.objects.create(
-            inspection=inspection,
-            kind=transition.step,
-            happened_on=happened_on,
-            number=number.strip()[:64],
-            note="" if transition.step == StepKind.DRAFT_CONCLUSION else note,
-            author=actor,
-            on_behalf_of=on_behalf_of[:128],
-        )
-        _store_files(actor, inspection, step, files)
-        after = snapshot(inspection, list(before))
-        audit_record(
-            actor=actor,
-            action=f"inspection.{action}",
-            target=inspection,
-            changes={k: {"old": before[k], "new": after[k]} for k in before if before[k] != after[k]},
-            on_behalf_of=on_behalf_of,
-            note=transition.label,
-        )
+    if transition.needs_file and not files:
+        raise BusinessError(MSG_DOCUMENT_REQUIRED, field="file")
+    if transition.needs_note and not note:
+        raise BusinessError(MSG_NOTE_REQUIRED, field="note")
+    _check_date(inspection, happened_on)
+    before = snapshot(inspection, STEP_FIELDS)
+    _apply(actor, inspection, transition, happened_on, note)
+    inspection.state = transition.target
+    after = snapshot(inspection, STEP_FIELDS)
+    inspection.save(
+        update_fields=[name for name in STEP_FIELDS if before[name] != after[name]] + ["updated_at"]
+    )
+    step = Step.objects.create(
+        inspection=inspection,
+        kind=transition.step,
+        happened_on=happened_on,
+        number=number.strip()[:64],
+        note="" if transition.step == StepKind.DRAFT_CONCLUSION else note,
+        author=actor,
+        on_behalf_of=on_behalf_of[:128],
+    )
+    _store_files(actor, inspection, step, files)
+    events.step_taken(
+        actor=actor,
+        inspection=inspection,
+        event=transition.event,
+        before=before,
+        after=after,
+        number=step.number,
+        on_behalf_of=step.on_behalf_of,
+    )
     return step
 
 
@@ -520,8 +549,6 @@ def _apply(actor, inspection: Inspection, transition: Transition, happened_on: d
 
 
 def _track_recommendations(actor, inspection: Inspection) -> None:
-    from .followup import track_recommendation
-
     for recommendation in inspection.recommendations.select_related(
         "responsible_person__organization", "lead_unit"
     ):
@@ -530,8 +557,6 @@ def _track_recommendations(actor, inspection: Inspection) -> None:
 
 def open_recommendations(inspection: Inspection, *, today: dt.date) -> list[Recommendation]:
     """Recommendations neither done nor explicitly carried over: they keep the inspection open."""
-    from .followup import recommendation_progress
-
     rows = recommendation_progress(inspection.recommendations.all(), today=today)
     return [row["recommendation"] for row in rows if not row["settled"]]
 
@@ -539,42 +564,38 @@ def open_recommendations(inspection: Inspection, *, today: dt.date) -> list[Reco
 # --- the team's work --------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def working_note_add(
     *, actor, inspection: Inspection, happened_on: dt.date, note: str, files: Iterable = ()
 ) -> Step:
     """The team's working notes (biên bản làm việc, ghi chép): confidential, do not change the state."""
+    inspection = _lock_inspection(inspection)
     _require(access.can_work(actor, inspection))
-    files = list(files)
-    for upload in files:
-        check_upload(upload, field="file")
-    inspection.refresh_from_db(fields=["state"])
     if inspection.state not in NOTE_STATES:
         raise BusinessError(
-            MSG_WRONG_STATE.format(action="Ghi chép làm việc", state=inspection.get_state_display())
+            MSG_WRONG_STATE.format(
+                action=InspectionEvent.WORKING_NOTE_ADDED.label, state=inspection.get_state_display()
+            )
         )
+    files = _check_uploads(files)
     if not note.strip() and not files:
         raise BusinessError(MSG_NOTE_REQUIRED, field="note")
     if happened_on > local_today():
         raise BusinessError(MSG_DATE_FUTURE, field="happened_on")
-    with transaction.atomic():
-        step = Step.objects.create(
-            inspection=inspection,
-            kind=StepKind.WORKING_NOTE,
-            happened_on=happened_on,
-            note=note.strip(),
-            author=actor,
-        )
-        _store_files(actor, inspection, step, files)
-        audit_record(
-            actor=actor, action="inspection.working_note", target=inspection, note="Ghi chép làm việc"
-        )
+    step = Step.objects.create(
+        inspection=inspection,
+        kind=StepKind.WORKING_NOTE,
+        happened_on=happened_on,
+        note=note.strip(),
+        author=actor,
+    )
+    documents = _store_files(actor, inspection, step, files)
+    events.working_note_added(actor=actor, inspection=inspection, step=step, files=documents)
     return step
 
 
-def document_add(*, actor, step: Step, upload) -> Document:
-    """Attach one more file to a step, by whoever may take that step, while the inspection is open."""
-    inspection = Inspection.objects.select_related("program__organization").get(pk=step.inspection_id)
-    check_upload(upload, field="file")
+def may_attach(actor, inspection: Inspection, step: Step) -> bool:
+    """Whoever may take a step may add files to it (the subject to its self-report, before the conclusion)."""
     if step.kind == StepKind.SELF_REPORT:
         allowed = access.can_work(actor, inspection) or (
             inspection.state in BEFORE_CONCLUSION and access.is_subject_side(actor, inspection)
@@ -583,65 +604,65 @@ def document_add(*, actor, step: Step, upload) -> Document:
         allowed = access.can_work(actor, inspection)
     else:
         allowed = access.can_manage(actor, inspection)
-    _require(allowed and access.access_level(actor, inspection) is not None)
-    if inspection.state in (S.CLOSED, S.CANCELLED):
+    return allowed and access.access_level(actor, inspection) is not None
+
+
+@transaction.atomic
+def document_add(*, actor, step: Step, upload) -> Document:
+    """Attach one more file to a step, by whoever may take that step, while the inspection is open."""
+    inspection = _lock_inspection(step.inspection_id)
+    _require(may_attach(actor, inspection, step))
+    if inspection.state in FINISHED_STATES:
         raise BusinessError(MSG_DOCUMENT_CLOSED, field="file")
-    with transaction.atomic():
-        (document,) = _store_files(actor, inspection, step, [upload])
-        audit_record(
-            actor=actor,
-            action="create",
-            target=document,
-            changes={"original_name": {"old": None, "new": document.original_name}},
-            note=step.get_kind_display(),
-        )
+    check_upload(upload, field="file")
+    (document,) = _store_files(actor, inspection, step, [upload])
+    events.document_added(actor=actor, document=document)
     return document
 
 
+@transaction.atomic
 def document_delete(*, actor, document: Document) -> Document:
     """Soft delete: the file stays in storage and on record, marked deleted with who and when."""
-    inspection = Inspection.objects.select_related("program__organization").get(pk=document.inspection_id)
+    inspection = _lock_inspection(document.inspection_id)
+    document = _lock(document)
     # The committee may remove a file until closing; an uploader only their own, before the conclusion.
     own = document.uploaded_by_id == actor.pk and inspection.state in BEFORE_CONCLUSION
     _require(own or access.can_manage(actor, inspection))
     if document.is_deleted:
         raise BusinessError(MSG_ALREADY_DELETED)
-    if inspection.state in (S.CLOSED, S.CANCELLED):
+    if inspection.state in FINISHED_STATES:
         raise BusinessError(MSG_DOCUMENT_CLOSED)
-    with transaction.atomic():
-        document.deleted_at = timezone.now()
-        document.deleted_by = actor
-        document.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
-        audit_record(actor=actor, action="delete", target=document, note=document.original_name)
+    document.deleted_at = timezone.now()
+    document.deleted_by = actor
+    document.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    events.document_deleted(actor=actor, document=document)
     return document
 
 
-def _check_working(actor, inspection: Inspection) -> None:
+def _working(actor, inspection: Inspection) -> Inspection:
+    """Lock the inspection; the team (or the committee) may record findings only while it examines."""
+    inspection = _lock_inspection(inspection)
     _require(access.can_work(actor, inspection))
-    inspection.refresh_from_db(fields=["state"])  # a stale object must not pass the state check
     if inspection.state not in WORKING_STATES:
         raise BusinessError(MSG_NOT_WORKING)
+    return inspection
 
 
+@transaction.atomic
 def finding_add(
     *, actor, inspection: Inspection, text: str, returned_commitment=None, reason: str = ""
 ) -> Finding:
     """Record a finding; it may mark a commitment's report as unsupported (the commitment is returned)."""
-    _check_working(actor, inspection)
+    inspection = _working(actor, inspection)
     text = text.strip()
     if not text:
         raise BusinessError(MSG_NOTE_REQUIRED, field="text")
-    with transaction.atomic():
-        finding = Finding.objects.create(inspection=inspection, text=text, created_by=actor)
-        if returned_commitment is not None:
-            from .followup import return_commitment
-
-            return_commitment(
-                actor=actor, finding=finding, commitment=returned_commitment, reason=reason or text
-            )
-            finding.returned_commitment = returned_commitment
-            finding.save(update_fields=["returned_commitment"])
-        audit_create(actor=actor, target=finding)
+    finding = Finding.objects.create(
+        inspection=inspection, text=text, returned_commitment=returned_commitment, created_by=actor
+    )
+    if returned_commitment is not None:
+        return_commitment(actor=actor, finding=finding, commitment=returned_commitment, reason=reason or text)
+    events.finding_added(actor=actor, finding=finding)
     return finding
 
 
@@ -654,25 +675,27 @@ def _subject_covers_person(inspection: Inspection, person: Person) -> bool:
     return False
 
 
+@transaction.atomic
 def breach_add(*, actor, inspection: Inspection, person: Person, description: str) -> Breach:
     """Record, in the conclusion, a breach of exemplary responsibility by a subject (or a member of one)."""
-    _check_working(actor, inspection)
+    inspection = _working(actor, inspection)
     description = description.strip()
     if not description:
         raise BusinessError(MSG_NOTE_REQUIRED, field="description")
     if not _subject_covers_person(inspection, person):
         raise BusinessError(MSG_BREACH_PERSON, field="person")
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # a savepoint: the unique constraint answers a second breach
             breach = Breach.objects.create(
                 inspection=inspection, person=person, description=description, created_by=actor
             )
-            audit_create(actor=actor, target=breach)
     except IntegrityError as exc:
         raise BusinessError(MSG_BREACH_EXISTS, field="person") from exc
+    events.breach_added(actor=actor, breach=breach)
     return breach
 
 
+@transaction.atomic
 def recommendation_add(
     *,
     actor,
@@ -683,7 +706,7 @@ def recommendation_add(
     lead_unit: Organization | None = None,
 ) -> Recommendation:
     """A recommendation of the (draft) conclusion: a person or unit within the committee, and a deadline."""
-    _check_working(actor, inspection)
+    inspection = _working(actor, inspection)
     text = text.strip()
     if not text:
         raise BusinessError(MSG_NOTE_REQUIRED, field="text")
@@ -696,24 +719,27 @@ def recommendation_add(
         raise BusinessError(MSG_OWNER_OUTSIDE, field="responsible_person")
     if deadline < local_today():
         raise BusinessError(MSG_DEADLINE_PAST, field="deadline")
-    with transaction.atomic():
-        recommendation = Recommendation.objects.create(
-            inspection=inspection,
-            text=text,
-            deadline=deadline,
-            responsible_person=responsible_person,
-            lead_unit=lead_unit,
-            created_by=actor,
-        )
-        audit_create(actor=actor, target=recommendation)
+    recommendation = Recommendation.objects.create(
+        inspection=inspection,
+        text=text,
+        deadline=deadline,
+        responsible_person=responsible_person,
+        lead_unit=lead_unit,
+        created_by=actor,
+    )
+    events.recommendation_added(actor=actor, recommendation=recommendation)
     return recommendation
 
 
+CARRY_FIELDS = ["carried_over_on", "carried_over_reason"]
+
+
+@transaction.atomic
 def recommendation_carry_over(*, actor, recommendation: Recommendation, reason: str) -> Recommendation:
     """Explicitly carry an unfinished recommendation over (to a later inspection or program)."""
-    inspection = recommendation.inspection
+    inspection = _lock_inspection(recommendation.inspection_id)
+    recommendation = _lock(recommendation)
     _require(access.can_manage(actor, inspection))
-    inspection.refresh_from_db(fields=["state"])
     if inspection.state not in FOLLOW_UP_STATES:
         raise BusinessError(MSG_CARRY_STATE)
     if recommendation.carried_over_on is not None:
@@ -721,16 +747,14 @@ def recommendation_carry_over(*, actor, recommendation: Recommendation, reason: 
     reason = normalize_text(reason)
     if not reason:
         raise BusinessError(MSG_CARRY_REASON, field="reason")
-    with transaction.atomic():
-        before = snapshot(recommendation)
-        recommendation.carried_over_on = local_today()
-        recommendation.carried_over_reason = reason[:500]
-        recommendation.save(update_fields=["carried_over_on", "carried_over_reason", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="inspection.carry_over",
-            target=recommendation,
-            changes={"carried_over_on": {"old": before["carried_over_on"], "new": local_today().isoformat()}},
-            note=reason,
-        )
+    before = snapshot(recommendation, CARRY_FIELDS)
+    recommendation.carried_over_on = local_today()
+    recommendation.carried_over_reason = reason[:500]
+    recommendation.save(update_fields=[*CARRY_FIELDS, "updated_at"])
+    events.recommendation_carried_over(
+        actor=actor,
+        recommendation=recommendation,
+        before=before,
+        after=snapshot(recommendation, CARRY_FIELDS),
+    )
     return recommendation

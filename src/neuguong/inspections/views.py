@@ -1,25 +1,21 @@
-"""Pages of inspection and supervision. Thin: parse, call one selector or service, render.
-Anything the user may not see is a 404 (`core.errors.OutOfScope` included)."""
+"""Pages of inspection and supervision. Thin: fetch through a selector (404 when not visible), run one
+service through `submit_form`, flash what happened, redirect. Nothing here catches a service's error: an
+out-of-scope action (`core.errors.OutOfScope`) is the 404 page and a business error is shown next to its
+field (`core.forms.submit_form`) or, outside a form, as a message (`core.middleware`)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from neuguong.access.scope import any_of, scope_for
-from neuguong.audit.selectors import history_for
 from neuguong.core.dates import local_today
-from neuguong.core.errors import BusinessError, OutOfScope
-from neuguong.core.forms import apply_business_error
+from neuguong.core.forms import submit_form
 from neuguong.core.paging import paginate
-from neuguong.organizations.models import Organization
 
 from . import access, exports, services
 from .followup import recommendation_progress
 from .forms import (
-    LINKABLE,
     BreachForm,
     CarryOverForm,
     ContentLinkForm,
@@ -34,28 +30,29 @@ from .forms import (
     TeamForm,
     WorkingNoteForm,
 )
-from .models import ISSUED_STATES, Level, Recommendation, Step
+from .models import ISSUED_STATES, STEP_KINDS_BY_LEVEL, Level, Step
+from .partydocs import GENERATORS, may_generate
 from .selectors import (
     INSPECTION_SORTS,
+    MSG_COMMITMENT_NOT_FOUND,
+    MSG_RECORD_NOT_FOUND,
+    committee_choices,
     coverage,
+    coverage_committee,
     document_get,
     inspection_get,
+    inspection_history,
     inspection_list,
+    linkable_record,
+    plannable_organizations,
     program_get,
     program_list,
     recommendations_visible,
+    returnable_commitment,
     steps_for,
 )
 
-
-def _managed_organizations(user):
-    facts = access.user_facts(user)
-    return Organization.objects.filter(
-        any_of(Q(pk__in=sorted(facts.committee_ids)), facts.scope.read_q("path"))
-    ).active()
-
-
-MSG_RECORD_NOT_FOUND = "Không tìm thấy bản ghi này trong phạm vi của bạn."
+__all__ = ["MSG_COMMITMENT_NOT_FOUND", "MSG_RECORD_NOT_FOUND"]
 
 
 def _inspection_filters(request) -> dict:
@@ -63,7 +60,7 @@ def _inspection_filters(request) -> dict:
     data = form.cleaned_data if form.is_valid() else {}
     organization = None
     if data.get("org"):
-        organization = _managed_organizations(request.user).filter(code=data["org"]).first()
+        organization = committee_choices(user=request.user).filter(code=data["org"]).first()
         if organization is None:
             raise Http404
     return {
@@ -95,27 +92,26 @@ def inspection_list_view(request):
 @login_required
 def program_list_view(request):
     programs = program_list(user=request.user)
-    return render(request, "inspections/programs.html", {**paginate(request, programs)})
+    can_plan = plannable_organizations(user=request.user).exists()
+    return render(request, "inspections/programs.html", {"can_plan": can_plan, **paginate(request, programs)})
 
 
 @login_required
 def program_create_view(request):
-    organizations = _managed_organizations(request.user)
+    organizations = plannable_organizations(user=request.user)
+    if not organizations.exists():
+        raise Http404
     form = ProgramForm(
         request.POST or None,
         queryset=organizations,
         initial={"organization": request.GET.get("org", "")[:32]},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            program = services.program_create(actor=request.user, **form.cleaned_data)
-        except OutOfScope:
-            form.add_error("organization", services.MSG_NO_RIGHT)
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, "Đã tạo chương trình.")
-            return redirect("inspections:program", program_id=program.pk)
+    if request.method == "POST" and (
+        done := submit_form(form, lambda data: services.program_create(actor=request.user, **data))
+    ):
+        program = done.result
+        messages.success(request, f"Đã tạo chương trình «{program.title}» của {program.organization.name}.")
+        return redirect("inspections:program", program_id=program.pk)
     return render(
         request, "inspections/form.html", {"form": form, "title": "Chương trình kiểm tra, giám sát mới"}
     )
@@ -142,16 +138,13 @@ def inspection_create_view(request, program_id: int):
     if not access.can_manage_committee(request.user, program.organization):
         raise Http404
     form = InspectionForm(request.POST or None, committee=program.organization)
-    if request.method == "POST" and form.is_valid():
-        try:
-            inspection = services.inspection_create(actor=request.user, program=program, **form.cleaned_data)
-        except OutOfScope as exc:
-            raise Http404 from exc
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, "Đã thêm cuộc kiểm tra, giám sát vào chương trình.")
-            return redirect("inspections:detail", inspection_id=inspection.pk)
+    if request.method == "POST" and (
+        done := submit_form(
+            form, lambda data: services.inspection_create(actor=request.user, program=program, **data)
+        )
+    ):
+        messages.success(request, f"Đã thêm «{done.result.title}» vào chương trình «{program.title}».")
+        return redirect("inspections:detail", inspection_id=done.result.pk)
     return render(
         request,
         "inspections/form.html",
@@ -183,15 +176,14 @@ def inspection_detail_view(request, inspection_id: int):
         "recommendations": recommendation_progress(recommendations, today=today),
         "team": list(inspection.team_members.all()),
         "content_links": inspection.content_links.all() if level != Level.SUBJECT else [],
-        "history": history_for(inspection) if insider else [],
+        # The history holds drafts and findings: insiders only.
+        "history": inspection_history(inspection) if insider else [],
         "party_documents": _party_documents(inspection, level),
     }
     return render(request, "inspections/detail.html", context)
 
 
 def _party_documents(inspection, level) -> list[dict]:
-    from .partydocs import may_generate
-
     labels = {"quyet-dinh": "Quyết định (DOCX)", "thong-bao-ket-luan": "Thông báo kết luận (DOCX)"}
     return [
         {"name": name, "label": label}
@@ -200,19 +192,17 @@ def _party_documents(inspection, level) -> list[dict]:
     ]
 
 
-def _post_or_form(request, form, call, inspection_id: int, success: str):
-    """Run `call()` for a valid POSTed form; show the service's error next to its field."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            call()
-        except OutOfScope as exc:
-            raise Http404 from exc
-        except BusinessError as exc:
-            apply_business_error(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect("inspections:detail", inspection_id=inspection_id)
-    return None
+def _form_page(request, form, inspection, title: str, *, multipart: bool = False):
+    return render(
+        request,
+        "inspections/form.html",
+        {"form": form, "title": title, "inspection": inspection, "multipart": multipart},
+    )
+
+
+def _done(request, inspection, message: str):
+    messages.success(request, message)
+    return redirect("inspections:detail", inspection_id=inspection.pk)
 
 
 @login_required
@@ -225,9 +215,8 @@ def inspection_action_view(request, inspection_id: int, action: str):
     if transition.action == "submit_draft" and not form.is_bound:
         form.initial["note"] = inspection.conclusion_text
 
-    def call():
-        data = form.cleaned_data
-        services.inspection_transition(
+    def take_step(data):
+        return services.inspection_transition(
             actor=request.user,
             inspection=inspection,
             action=action,
@@ -238,17 +227,9 @@ def inspection_action_view(request, inspection_id: int, action: str):
             on_behalf_of=data["on_behalf_of"],
         )
 
-    response = _post_or_form(request, form, call, inspection.pk, f"Đã ghi nhận: {transition.label}.")
-    return response or render(
-        request,
-        "inspections/form.html",
-        {
-            "form": form,
-            "title": f"{transition.label} — {inspection.title}",
-            "inspection": inspection,
-            "multipart": True,
-        },
-    )
+    if request.method == "POST" and submit_form(form, take_step):
+        return _done(request, inspection, f"Đã ghi nhận: {transition.label} — {inspection.title}.")
+    return _form_page(request, form, inspection, f"{transition.label} — {inspection.title}", multipart=True)
 
 
 def _insider_inspection(request, inspection_id: int):
@@ -263,9 +244,8 @@ def working_note_view(request, inspection_id: int):
     inspection = _insider_inspection(request, inspection_id)
     form = WorkingNoteForm(request.POST or None, request.FILES or None)
 
-    def call():
-        data = form.cleaned_data
-        services.working_note_add(
+    def add_note(data):
+        return services.working_note_add(
             actor=request.user,
             inspection=inspection,
             happened_on=data["happened_on"],
@@ -273,12 +253,9 @@ def working_note_view(request, inspection_id: int):
             files=[data["file"]] if data.get("file") else [],
         )
 
-    response = _post_or_form(request, form, call, inspection.pk, "Đã lưu ghi chép làm việc.")
-    return response or render(
-        request,
-        "inspections/form.html",
-        {"form": form, "title": "Ghi chép làm việc của đoàn", "inspection": inspection, "multipart": True},
-    )
+    if request.method == "POST" and submit_form(form, add_note):
+        return _done(request, inspection, "Đã lưu ghi chép làm việc của đoàn.")
+    return _form_page(request, form, inspection, "Ghi chép làm việc của đoàn", multipart=True)
 
 
 @login_required
@@ -286,103 +263,90 @@ def finding_add_view(request, inspection_id: int):
     inspection = _insider_inspection(request, inspection_id)
     form = FindingForm(request.POST or None)
 
-    def call():
-        data = form.cleaned_data
+    def add_finding(data):
         returned = None
         if data.get("returned_commitment"):
-            from neuguong.commitments.models import Commitment
-
-            returned = (
-                Commitment.objects.filter(organization__path__startswith=inspection.program.organization.path)
-                .filter(pk=data["returned_commitment"])
-                .first()
-            )
-            if returned is None:
-                raise BusinessError(
-                    "Không tìm thấy nhiệm vụ này trong phạm vi của cấp ủy.", field="returned_commitment"
-                )
-        services.finding_add(
+            returned = returnable_commitment(inspection=inspection, commitment_id=data["returned_commitment"])
+        return services.finding_add(
             actor=request.user, inspection=inspection, text=data["text"], returned_commitment=returned
         )
 
-    response = _post_or_form(request, form, call, inspection.pk, "Đã ghi phát hiện.")
-    return response or render(
-        request, "inspections/form.html", {"form": form, "title": "Ghi phát hiện", "inspection": inspection}
-    )
+    if request.method == "POST" and (done := submit_form(form, add_finding)):
+        finding = done.result
+        returned = (
+            f"; đã trả lại báo cáo của nhiệm vụ «{finding.returned_commitment}»"
+            if finding.returned_commitment_id
+            else ""
+        )
+        return _done(request, inspection, f"Đã ghi phát hiện{returned}.")
+    return _form_page(request, form, inspection, "Ghi phát hiện")
 
 
 @login_required
 def breach_add_view(request, inspection_id: int):
     inspection = _insider_inspection(request, inspection_id)
     form = BreachForm(request.POST or None, committee=inspection.program.organization)
-
-    def call():
-        services.breach_add(actor=request.user, inspection=inspection, **form.cleaned_data)
-
-    response = _post_or_form(request, form, call, inspection.pk, "Đã ghi vi phạm trách nhiệm nêu gương.")
-    return response or render(
-        request,
-        "inspections/form.html",
-        {"form": form, "title": "Ghi vi phạm trách nhiệm nêu gương", "inspection": inspection},
-    )
+    if request.method == "POST" and (
+        done := submit_form(
+            form, lambda data: services.breach_add(actor=request.user, inspection=inspection, **data)
+        )
+    ):
+        return _done(
+            request, inspection, f"Đã ghi vi phạm trách nhiệm nêu gương của {done.result.person.full_name}."
+        )
+    return _form_page(request, form, inspection, "Ghi vi phạm trách nhiệm nêu gương")
 
 
 @login_required
 def recommendation_add_view(request, inspection_id: int):
     inspection = _insider_inspection(request, inspection_id)
     form = RecommendationForm(request.POST or None, committee=inspection.program.organization)
-
-    def call():
-        services.recommendation_add(actor=request.user, inspection=inspection, **form.cleaned_data)
-
-    response = _post_or_form(request, form, call, inspection.pk, "Đã thêm kiến nghị.")
-    return response or render(
-        request, "inspections/form.html", {"form": form, "title": "Thêm kiến nghị", "inspection": inspection}
-    )
+    if request.method == "POST" and (
+        done := submit_form(
+            form, lambda data: services.recommendation_add(actor=request.user, inspection=inspection, **data)
+        )
+    ):
+        recommendation = done.result
+        owner = recommendation.responsible_person or recommendation.lead_unit
+        return _done(
+            request,
+            inspection,
+            f"Đã thêm kiến nghị cho {owner}, thời hạn {recommendation.deadline:%d/%m/%Y}.",
+        )
+    return _form_page(request, form, inspection, "Thêm kiến nghị")
 
 
 @login_required
 def recommendation_carry_over_view(request, inspection_id: int, recommendation_id: int):
     inspection = _insider_inspection(request, inspection_id)
-    try:
-        recommendation = inspection.recommendations.get(pk=recommendation_id)
-    except (Recommendation.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    recommendation = inspection.recommendations.filter(pk=recommendation_id).first()
+    if recommendation is None:
+        raise Http404
     form = CarryOverForm(request.POST or None)
-
-    def call():
-        services.recommendation_carry_over(
-            actor=request.user, recommendation=recommendation, reason=form.cleaned_data["reason"]
-        )
-
-    response = _post_or_form(request, form, call, inspection.pk, "Đã chuyển tiếp kiến nghị.")
-    return response or render(
-        request,
-        "inspections/form.html",
-        {"form": form, "title": f"Chuyển tiếp kiến nghị: {recommendation}", "inspection": inspection},
-    )
+    if request.method == "POST" and submit_form(
+        form,
+        lambda data: services.recommendation_carry_over(
+            actor=request.user, recommendation=recommendation, reason=data["reason"]
+        ),
+    ):
+        return _done(request, inspection, f"Đã chuyển tiếp kiến nghị «{recommendation}».")
+    return _form_page(request, form, inspection, f"Chuyển tiếp kiến nghị: {recommendation}")
 
 
 @login_required
 def document_add_view(request, inspection_id: int, step_id: int):
     inspection, level = inspection_get(user=request.user, inspection_id=inspection_id)
-    from .models import STEP_KINDS_BY_LEVEL
-
-    try:
-        step = Step.objects.get(pk=step_id, inspection=inspection, kind__in=STEP_KINDS_BY_LEVEL[level])
-    except (Step.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    step = Step.objects.filter(pk=step_id, inspection=inspection, kind__in=STEP_KINDS_BY_LEVEL[level]).first()
+    if step is None or not services.may_attach(request.user, inspection, step):
+        raise Http404
     form = DocumentForm(request.POST or None, request.FILES or None)
-
-    def call():
-        services.document_add(actor=request.user, step=step, upload=form.cleaned_data["file"])
-
-    response = _post_or_form(request, form, call, inspection.pk, "Đã tải tệp lên.")
-    return response or render(
-        request,
-        "inspections/form.html",
-        {"form": form, "title": f"Thêm tệp: {step}", "inspection": inspection, "multipart": True},
-    )
+    if request.method == "POST" and (
+        done := submit_form(
+            form, lambda data: services.document_add(actor=request.user, step=step, upload=data["file"])
+        )
+    ):
+        return _done(request, inspection, f"Đã tải tệp «{done.result.original_name}» lên: {step}.")
+    return _form_page(request, form, inspection, f"Thêm tệp: {step}", multipart=True)
 
 
 @login_required
@@ -395,32 +359,16 @@ def document_download_view(request, inspection_id: int, document_id: int):
 @require_POST
 def document_delete_view(request, inspection_id: int, document_id: int):
     document, _level = document_get(user=request.user, inspection_id=inspection_id, document_id=document_id)
-    try:
-        services.document_delete(actor=request.user, document=document)
-    except OutOfScope as exc:
-        raise Http404 from exc
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Đã xóa tệp (vẫn lưu vết).")
+    services.document_delete(actor=request.user, document=document)
+    messages.success(request, f"Đã xóa tệp «{document.original_name}» (vẫn lưu vết).")
     return redirect("inspections:detail", inspection_id=inspection_id)
 
 
 @login_required
 def coverage_view(request):
-    scope = scope_for(request.user)
-    facts = access.user_facts(request.user)
-    if not scope.has_org_role and not facts.committee_ids:
-        raise Http404
     form = CoverageForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
-    organizations = _managed_organizations(request.user)
-    if data.get("org"):
-        committee = organizations.filter(code=data["org"]).first()
-    else:
-        committee = organizations.order_by("depth", "name_folded").first()
-    if committee is None:
-        raise Http404
+    committee = coverage_committee(user=request.user, code=data.get("org") or "")
     year = data.get("year") or local_today().year
     report = coverage(committee=committee, year=year)
     if request.GET.get("export") == "xlsx":
@@ -438,8 +386,6 @@ def coverage_view(request):
 @login_required
 def party_document_view(request, inspection_id: int, name: str):
     """The decision or the notice of conclusion as a Party-format DOCX (when the user's level allows)."""
-    from .partydocs import GENERATORS, may_generate
-
     inspection, level = inspection_get(user=request.user, inspection_id=inspection_id)
     if name not in GENERATORS or not may_generate(name, inspection, level):
         raise Http404
@@ -466,40 +412,26 @@ def team_edit_view(request, inspection_id: int):
         "team_members": ", ".join(p.card_number for p in inspection.team_members.all() if p.card_number),
     }
     form = TeamForm(request.POST or None, initial=initial, committee=inspection.program.organization)
-
-    def call():
-        services.inspection_set_team(actor=request.user, inspection=inspection, **form.cleaned_data)
-
-    response = _post_or_form(request, form, call, inspection.pk, "Đã cập nhật đoàn.")
-    return response or render(
-        request,
-        "inspections/form.html",
-        {"form": form, "title": "Đoàn kiểm tra, giám sát", "inspection": inspection},
-    )
+    if request.method == "POST" and submit_form(
+        form, lambda data: services.inspection_set_team(actor=request.user, inspection=inspection, **data)
+    ):
+        return _done(request, inspection, f"Đã cập nhật đoàn kiểm tra, giám sát: {inspection.title}.")
+    return _form_page(request, form, inspection, "Đoàn kiểm tra, giám sát")
 
 
 @login_required
 def content_link_view(request, inspection_id: int):
     """Link a commitment, a document (plan, program) or a target the inspection looks at."""
-    from django.apps import apps
-
     inspection = _managed_inspection(request, inspection_id)
     form = ContentLinkForm(request.POST or None)
 
-    def call():
-        app_label, model_name, _label = LINKABLE[form.cleaned_data["kind"]]
-        model = apps.get_model(app_label, model_name)
-        target = model.objects.visible_to(request.user).filter(pk=form.cleaned_data["record_id"]).first()
-        if target is None:
-            raise BusinessError(MSG_RECORD_NOT_FOUND, field="record_id")
-        services.content_link_add(actor=request.user, inspection=inspection, target=target)
+    def link(data):
+        target = linkable_record(user=request.user, kind=data["kind"], record_id=data["record_id"])
+        return services.content_link_add(actor=request.user, inspection=inspection, target=target)
 
-    response = _post_or_form(request, form, call, inspection.pk, "Đã liên kết nội dung.")
-    return response or render(
-        request,
-        "inspections/form.html",
-        {"form": form, "title": "Liên kết nội dung", "inspection": inspection},
-    )
+    if request.method == "POST" and (done := submit_form(form, link)):
+        return _done(request, inspection, f"Đã liên kết nội dung «{done.result.label}».")
+    return _form_page(request, form, inspection, "Liên kết nội dung")
 
 
 @login_required
@@ -518,13 +450,8 @@ def inspection_edit_view(request, inspection_id: int):
         "team_members": ", ".join(p.card_number for p in inspection.team_members.all() if p.card_number),
     }
     form = InspectionForm(request.POST or None, initial=initial, committee=inspection.program.organization)
-
-    def call():
-        services.inspection_update(actor=request.user, inspection=inspection, **form.cleaned_data)
-
-    response = _post_or_form(request, form, call, inspection.pk, "Đã lưu thay đổi.")
-    return response or render(
-        request,
-        "inspections/form.html",
-        {"form": form, "title": f"Sửa: {inspection.title}", "inspection": inspection},
-    )
+    if request.method == "POST" and submit_form(
+        form, lambda data: services.inspection_update(actor=request.user, inspection=inspection, **data)
+    ):
+        return _done(request, inspection, f"Đã lưu thay đổi: {inspection.title}.")
+    return _form_page(request, form, inspection, f"Sửa: {inspection.title}")

@@ -1,6 +1,8 @@
 from django import forms
 
-from neuguong.core.forms import BootstrapFormMixin
+from neuguong.core.forms import BootstrapFormMixin, model_choice_field
+from neuguong.organizations.forms import OrganizationChoiceField
+from neuguong.organizations.models import Organization
 
 from .models import NARRATIVE_SECTIONS, ReportKind
 from .periods import PERIOD_KINDS
@@ -10,7 +12,7 @@ class ReportChoiceForm(BootstrapFormMixin, forms.Form):
     """Which report, for which organisation and period (GET)."""
 
     kind = forms.ChoiceField(label="Loại báo cáo", choices=ReportKind.choices)
-    org = forms.CharField(label="Mã tổ chức", max_length=32)
+    org = OrganizationChoiceField(label="Mã tổ chức")
     period = forms.ChoiceField(label="Kỳ báo cáo", choices=list(PERIOD_KINDS.items()), initial="year")
     year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100, required=False)
     part = forms.ChoiceField(
@@ -25,6 +27,11 @@ class ReportChoiceForm(BootstrapFormMixin, forms.Form):
     )
     start = forms.DateField(label="Từ ngày", required=False, widget=forms.DateInput)
     end = forms.DateField(label="Đến ngày", required=False, widget=forms.DateInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only organisations the user may report on (a hidden one reads like a missing one).
+        model_choice_field(self, "org").queryset = Organization.objects.visible_to(user)
 
 
 class DraftForm(BootstrapFormMixin, forms.Form):

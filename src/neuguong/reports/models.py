@@ -43,7 +43,10 @@ class ReportDraft(TimeStampedModel):
     """The text a secretary writes for a report (one draft per organisation, kind and period)."""
 
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, related_name="report_drafts"
+        "organizations.Organization",
+        verbose_name="tổ chức",
+        on_delete=models.PROTECT,
+        related_name="report_drafts",
     )
     kind = models.CharField("loại báo cáo", max_length=16, choices=ReportKind.choices)
     period_start = models.DateField("từ ngày")
@@ -60,6 +63,9 @@ class ReportDraft(TimeStampedModel):
     )
 
     objects = ReportDraftQuerySet.as_manager()
+
+    # The author of each change is the event's own actor.
+    audit_hidden_fields = ("updated_by",)
 
     class Meta:
         verbose_name = "bản thảo báo cáo"
@@ -88,7 +94,10 @@ class ReportTemplate(TimeStampedModel):
     """An organisation's own DOCX template; it applies to its subtree unless a descendant has its own."""
 
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, related_name="report_templates"
+        "organizations.Organization",
+        verbose_name="tổ chức",
+        on_delete=models.PROTECT,
+        related_name="report_templates",
     )
     kind = models.CharField(
         "dùng cho",
@@ -101,6 +110,9 @@ class ReportTemplate(TimeStampedModel):
     original_name = models.CharField("tên tệp", max_length=255)
     is_active = models.BooleanField("đang dùng", default=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    # A storage name and the uploader (the event's actor) say nothing to a reader of the history.
+    audit_hidden_fields = ("file", "uploaded_by")
 
     class Meta:
         verbose_name = "mẫu văn bản"

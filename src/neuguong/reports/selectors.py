@@ -60,6 +60,7 @@ from neuguong.core.dates import local_now
 from neuguong.organizations.models import Agency, Organization
 from neuguong.people.models import Person, Position, PositionTitle
 
+from .models import ReportDraft, ReportTemplate
 from .periods import Period
 
 # The four statuses of government task tracking (domain notes, section 4).
@@ -250,6 +251,28 @@ class Figures:
                 for h in self.heads_overdue
             ],
         }
+
+
+def draft_get(*, organization: Organization, kind: str, period: Period) -> ReportDraft | None:
+    return ReportDraft.objects.filter(
+        organization=organization, kind=kind, period_start=period.start, period_end=period.end
+    ).first()
+
+
+def template_for(organization: Organization, kind: str) -> bytes | None:
+    """The nearest active template up the tree (the organisation's own first; one for this kind before
+    one for all kinds); None means the repo's default."""
+    ids = organization.ancestor_ids or [organization.pk]
+    candidates = (
+        ReportTemplate.objects.filter(organization_id__in=ids, is_active=True, kind__in=[kind, ""])
+        .select_related("organization")
+        .order_by("-organization__depth", "-kind", "-created_at")
+    )
+    chosen = candidates.first()
+    if chosen is None:
+        return None
+    with chosen.file.open("rb") as handle:
+        return handle.read()
 
 
 def report_organization(*, user, code: str) -> Organization:

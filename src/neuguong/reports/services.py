@@ -1,4 +1,5 @@
-"""Writes and exports of reports: drafts, organisations' templates, rendering (DOCX, XLSX, PDF), jobs."""
+"""Writes of reports: drafts, organisations' templates, background jobs (the files themselves are made
+by `rendering`)."""
 
 from __future__ import annotations
 
@@ -6,38 +7,27 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.utils import timezone
+from django.db import IntegrityError, transaction
 
 from neuguong.access.scope import scope_for
-from neuguong.audit.services import audit_create, audit_record, audit_update, snapshot
-from neuguong.core.dates import local_today
+from neuguong.audit.services import snapshot
 from neuguong.core.errors import BusinessError, OutOfScope
-from neuguong.core.text import fold
-from neuguong.docengine.docformat import render_party_document, validate_template
-from neuguong.docengine.pdf import MSG_PDF_UNAVAILABLE, docx_to_pdf, pdf_available
-from neuguong.docengine.xlsx import build_workbook
+from neuguong.docengine.docformat import validate_template
 from neuguong.organizations.models import Organization
 
-from . import builders
-from .models import NARRATIVE_SECTIONS, JobStatus, ReportDraft, ReportJob, ReportKind, ReportTemplate
+from . import events
+from .models import NARRATIVE_SECTIONS, ReportDraft, ReportJob, ReportTemplate
 from .periods import Period
-from .selectors import report_figures
+from .rendering import FORMATS, MSG_FORMAT, MSG_KIND, check_format, check_kind
+from .tasks import make_report_job
 
 MSG_NO_RIGHT = "Bạn không có quyền soạn báo cáo của tổ chức này."
-MSG_KIND = "Loại báo cáo không hợp lệ."
-MSG_FORMAT = "Định dạng tệp không hợp lệ (chỉ DOCX, XLSX hoặc PDF)."
 MSG_TEMPLATE_TOO_BIG = "Tệp mẫu quá lớn (tối đa 5 MB)."
 MSG_TEXT_TOO_LONG = "Nội dung mỗi phần không quá 20.000 ký tự."
+MSG_DRAFT_CREATED_MEANWHILE = "Bản thảo này vừa được người khác tạo: hãy tải lại trang rồi lưu lại."
 TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
 NARRATIVE_MAX_CHARS = 20_000
-FORMATS = ("docx", "xlsx", "pdf")
-
-
-def _check_kind(kind: str) -> str:
-    if kind not in ReportKind.values:
-        raise BusinessError(MSG_KIND, field="kind")
-    return kind
+__all__ = ["FORMATS", "MSG_FORMAT", "MSG_KIND"]
 
 
 def _check_write(actor, organization: Organization) -> None:
@@ -46,12 +36,7 @@ def _check_write(actor, organization: Organization) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- drafts
-def draft_get(*, organization: Organization, kind: str, period: Period) -> ReportDraft | None:
-    return ReportDraft.objects.filter(
-        organization=organization, kind=kind, period_start=period.start, period_end=period.end
-    ).first()
-
-
+@transaction.atomic
 def draft_save(
     *,
     actor,
@@ -66,97 +51,84 @@ def draft_save(
     recipients: str = "",
 ) -> ReportDraft:
     """Save the editable text of a report (only the narrative sections of its kind; figures are never saved)."""
-    _check_kind(kind)
+    # The draft's row, locked: two secretaries saving at once write one after the other.
+    draft = (
+        ReportDraft.objects.select_for_update()
+        .filter(organization=organization, kind=kind, period_start=period.start, period_end=period.end)
+        .first()
+    )
     _check_write(actor, organization)
+    check_kind(kind)
     allowed = [name for name, _ in NARRATIVE_SECTIONS[kind]]
     clean = {name: (narrative.get(name) or "").strip() for name in allowed}
     if any(len(text) > NARRATIVE_MAX_CHARS for text in clean.values()):
         raise BusinessError(MSG_TEXT_TOO_LONG)
-    with transaction.atomic():
-        draft = (
-            ReportDraft.objects.select_for_update()
-            .filter(organization=organization, kind=kind, period_start=period.start, period_end=period.end)
-            .first()
+    created = draft is None
+    if draft is None:
+        draft = ReportDraft(
+            organization=organization, kind=kind, period_start=period.start, period_end=period.end
         )
-        created = draft is None
-        if created:
-            draft = ReportDraft(
-                organization=organization, kind=kind, period_start=period.start, period_end=period.end
-            )
-        before = snapshot(draft) if not created else None
-        draft.narrative = clean
-        draft.number = number.strip()[:64]
-        draft.signing_authority = signing_authority.strip()[:64]  # blank: by the issuer rule (docengine)
-        draft.signer_position = signer_position.strip()[:64]
-        draft.signer_name = signer_name.strip()[:128]
-        draft.recipients = recipients.strip()
-        draft.updated_by = actor
-        draft.save()
-        if created:
-            audit_create(actor=actor, target=draft)
-        else:
-            audit_update(actor=actor, target=draft, before=before)
+    before = snapshot(draft, DRAFT_FIELDS)
+    draft.narrative = clean
+    draft.number = number.strip()[:64]
+    draft.signing_authority = signing_authority.strip()[:64]  # blank: by the issuer rule (docengine)
+    draft.signer_position = signer_position.strip()[:64]
+    draft.signer_name = signer_name.strip()[:128]
+    draft.recipients = recipients.strip()
+    draft.updated_by = actor
+    if created:
+        try:
+            with transaction.atomic():  # a savepoint: someone else may have created it a moment ago
+                draft.save(force_insert=True)
+        except IntegrityError as exc:
+            raise BusinessError(MSG_DRAFT_CREATED_MEANWHILE) from exc
+        events.draft_created(actor=actor, draft=draft)
+    else:
+        draft.save(update_fields=[*DRAFT_FIELDS, "updated_by", "updated_at"])
+        events.draft_updated(actor=actor, draft=draft, before=before)
     return draft
 
 
+DRAFT_FIELDS = ["narrative", "number", "signing_authority", "signer_position", "signer_name", "recipients"]
+
+
 # ------------------------------------------------------------------------------------------- templates
+@transaction.atomic
 def template_upload(*, actor, organization: Organization, kind: str, uploaded) -> ReportTemplate:
-    """Store an organisation's own DOCX template after checking every field is there and spelt right."""
-    if kind:
-        _check_kind(kind)
+    """Store an organisation's own DOCX template after checking every field is there and spelt right; it
+    replaces the organisation's active template for the same use."""
     _check_write(actor, organization)
+    if kind:
+        check_kind(kind)
     data = uploaded.read(TEMPLATE_MAX_BYTES + 1)
     if len(data) > TEMPLATE_MAX_BYTES:
         raise BusinessError(MSG_TEMPLATE_TOO_BIG, field="file")
     validate_template(data)
-    with transaction.atomic():
-        ReportTemplate.objects.filter(organization=organization, kind=kind, is_active=True).update(
-            is_active=False
-        )
-        template = ReportTemplate(
-            organization=organization,
-            kind=kind,
-            original_name=(getattr(uploaded, "name", "") or "mau.docx")[:255],
-            uploaded_by=actor,
-        )
-        template.file.save("mau.docx", ContentFile(data), save=False)
-        template.save()
-        # The snapshot of a file field is not JSON: record the facts that matter by hand.
-        audit_record(
-            actor=actor,
-            action="create",
-            target=template,
-            changes={
-                "original_name": {"old": None, "new": template.original_name},
-                "kind": {"old": None, "new": kind},
-                "file": {"old": None, "new": template.file.name},
-            },
-        )
+    ReportTemplate.objects.filter(organization=organization, kind=kind, is_active=True).update(
+        is_active=False
+    )
+    template = ReportTemplate(
+        organization=organization,
+        kind=kind,
+        original_name=(getattr(uploaded, "name", "") or "mau.docx")[:255],
+        uploaded_by=actor,
+    )
+    template.file.save("mau.docx", ContentFile(data), save=False)
+    template.save(force_insert=True)
+    events.template_uploaded(actor=actor, template=template)
     return template
 
 
-def template_deactivate(*, actor, template: ReportTemplate) -> None:
+@transaction.atomic
+def template_deactivate(*, actor, template: ReportTemplate) -> ReportTemplate:
+    """Stop using a template (it is kept, with its history); reports fall back to the one above."""
+    template.refresh_from_db(from_queryset=ReportTemplate.objects.select_for_update(of=("self",)))
     _check_write(actor, template.organization)
-    with transaction.atomic():
+    if template.is_active:
         template.is_active = False
         template.save(update_fields=["is_active", "updated_at"])
-        audit_record(actor=actor, action="deactivate", target=template)
-
-
-def template_for(organization: Organization, kind: str) -> bytes | None:
-    """The nearest active template up the tree (the organisation's own first; one for this kind before
-    one for all kinds); None means the repo's default."""
-    ids = organization.ancestor_ids or [organization.pk]
-    candidates = (
-        ReportTemplate.objects.filter(organization_id__in=ids, is_active=True, kind__in=[kind, ""])
-        .select_related("organization")
-        .order_by("-organization__depth", "-kind", "-created_at")
-    )
-    chosen = candidates.first()
-    if chosen is None:
-        return None
-    with chosen.file.open("rb") as handle:
-        return handle.read()
+        events.template_deactivated(actor=actor, template=template)
+    return template
 
 
 # -------------------------------------------------------------------------------------------- numbers
@@ -189,71 +161,14 @@ def propose_number(organization: Organization, issued_on: dt.date) -> ProposedNu
     )
 
 
-# -------------------------------------------------------------------------------------------- render
-@dataclass
-class Rendered:
-    data: bytes
-    filename: str
-    content_type: str
-
-
-CONTENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
-
-
-def report_filename(kind: str, organization: Organization, period: Period, fmt: str) -> str:
-    base = "bao-cao-neu-guong" if kind == ReportKind.COMMITMENTS else "bao-cao-nhiem-vu"
-    return (
-        f"{base}-{fold(organization.code).replace(' ', '-')}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
-    )
-
-
-def report_render(
-    *,
-    user,
-    kind: str,
-    organization: Organization,
-    period: Period,
-    fmt: str,
-    today: dt.date | None = None,
-    progress=None,
-) -> Rendered:
-    """Build a report file from live data: DOCX (Party format), XLSX (annex) or PDF (via LibreOffice)."""
-    _check_kind(kind)
-    if fmt not in FORMATS:
-        raise BusinessError(MSG_FORMAT, field="format")
-    if fmt == "pdf" and not pdf_available():
-        raise BusinessError(MSG_PDF_UNAVAILABLE, field="format")
-    today = today or local_today()
-    progress = progress or (lambda percent, step: None)
-    progress(10, "Tổng hợp số liệu")
-    figures = report_figures(user=user, organization=organization, period=period, today=today)
-    progress(60, "Dựng văn bản")
-    if fmt == "xlsx":
-        data = build_workbook(builders.annex_sheets(kind, figures))
-    else:
-        draft = draft_get(organization=organization, kind=kind, period=period)
-        number = draft.number if draft and draft.number else ""
-        spec = builders.report_document(kind, figures, draft, issued_on=today, number=number)
-        data = render_party_document(spec, template=template_for(organization, kind))
-        if fmt == "pdf":
-            progress(80, "Chuyển sang PDF")
-            data = docx_to_pdf(data)
-    progress(100, "Xong")
-    return Rendered(data, report_filename(kind, organization, period, fmt), CONTENT_TYPES[fmt])
-
-
 # ------------------------------------------------------------------------------------------------ jobs
+@transaction.atomic
 def job_start(*, actor, kind: str, organization: Organization, period: Period, fmt: str) -> ReportJob:
     """Queue a report to be made in the background (for large subtrees); the page polls its progress."""
-    _check_kind(kind)
-    if fmt not in FORMATS:
-        raise BusinessError(MSG_FORMAT, field="format")
     if not scope_for(actor).can_read_path(organization.path):
         raise OutOfScope(MSG_NO_RIGHT)
+    check_kind(kind)
+    check_format(fmt)
     job = ReportJob.objects.create(
         organization=organization,
         kind=kind,
@@ -262,38 +177,5 @@ def job_start(*, actor, kind: str, organization: Organization, period: Period, f
         period_end=period.end,
         requested_by=actor,
     )
-    from .tasks import make_report_job
-
     transaction.on_commit(lambda: make_report_job.enqueue(job.pk))
     return job
-
-
-def job_run(*, job: ReportJob) -> None:
-    """Make the job's file, recording progress as it goes; a business error is kept as the job's error."""
-    from .periods import custom_period
-
-    def progress(percent: int, step: str) -> None:
-        ReportJob.objects.filter(pk=job.pk).update(progress=percent, step=step, status=JobStatus.RUNNING)
-
-    progress(1, "Bắt đầu")
-    try:
-        rendered = report_render(
-            user=job.requested_by,
-            kind=job.kind,
-            organization=job.organization,
-            period=custom_period(job.period_start, job.period_end),
-            fmt=job.file_format,
-            progress=progress,
-        )
-    except BusinessError as exc:
-        ReportJob.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, error=exc.message[:500], finished_at=timezone.now()
-        )
-        return
-    job.refresh_from_db()
-    job.result.save(rendered.filename, ContentFile(rendered.data), save=False)
-    job.result_name = rendered.filename
-    job.status = JobStatus.DONE
-    job.progress = 100
-    job.finished_at = timezone.now()
-    job.save()

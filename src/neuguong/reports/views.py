@@ -1,5 +1,7 @@
 """Report pages: choose, preview (figures fixed, text editable), download, background jobs, templates,
-and the organisation dashboard. Views parse input and call one selector or service."""
+and the organisation dashboard. Views parse input and call one selector or service; nothing here catches
+a service's error (`core.middleware`: out of scope → 404; a bad period or format on a GET → the 400 page
+with its message; on a form → next to its field through `core.forms.submit_form`)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,18 +13,18 @@ from django.views.decorators.http import require_POST
 
 from neuguong.access.scope import scope_for
 from neuguong.core.dates import local_today
-from neuguong.core.errors import BusinessError, OutOfScope
-from neuguong.core.forms import apply_business_error
+from neuguong.core.forms import submit_form
 from neuguong.docengine.docformat import DEFAULT_TEMPLATE, FIELD_LABELS
 from neuguong.organizations.models import Organization
-from neuguong.organizations.selectors import top_organization
+from neuguong.organizations.selectors import organization_for_write, top_organization
 
-from . import builders, services
+from . import builders, rendering, services
 from .forms import DraftForm, ReportChoiceForm, TemplateUploadForm
 from .models import NARRATIVE_SECTIONS, ReportJob, ReportKind, ReportTemplate
 from .periods import Period, period_from_params
 from .selectors import (
     GENERATION_CACHE_SECONDS,
+    draft_get,
     most_overdue,
     period_commitments,
     report_figures,
@@ -43,11 +45,13 @@ def _kind(kind: str) -> str:
     return kind
 
 
-def _period(request, today) -> tuple[Period | None, str]:
-    try:
-        return period_from_params(request.GET, today), ""
-    except BusinessError as exc:
-        return None, exc.message
+def _period(request) -> Period:
+    """The period asked for in the address; a bad one is a BusinessError, the 400 page with its message."""
+    return period_from_params(request.GET, local_today())
+
+
+def _can_write(user, organization: Organization) -> bool:
+    return Organization.objects.writable_by(user).filter(pk=organization.pk).exists()
 
 
 def _default_org(user) -> Organization | None:
@@ -60,76 +64,69 @@ def index_view(request):
     if not scope_for(request.user).has_org_role:
         raise Http404
     default = _default_org(request.user)
-    form = ReportChoiceForm(request.GET or None, initial={"org": default.code if default else ""})
-    error = ""
-    if request.GET and form.is_valid():
-        data = form.cleaned_data
+    form = ReportChoiceForm(
+        request.GET or None, user=request.user, initial={"org": default.code if default else ""}
+    )
+
+    def chosen(data) -> str:
         params = {"kind": data["period"], "year": data.get("year") or "", "part": data.get("part") or ""}
         if data["period"] == "custom":
             params = {"start": data.get("start") or "", "end": data.get("end") or ""}
-        try:
-            period = period_from_params({k: str(v) for k, v in params.items()}, local_today())
-            organization = report_organization(user=request.user, code=data["org"])
-        except BusinessError as exc:
-            error = exc.message
-        except Http404:
-            error = "Không tìm thấy tổ chức trong phạm vi của bạn."
-        else:
-            url = reverse("reports:detail", kwargs={"kind": data["kind"], "code": organization.code})
-            return redirect(f"{url}?{period.query}")
-    return render(request, "reports/index.html", {"form": form, "error": error})
+        period = period_from_params({k: str(v) for k, v in params.items()}, local_today())
+        url = reverse("reports:detail", kwargs={"kind": data["kind"], "code": data["org"].code})
+        return f"{url}?{period.query}"
+
+    if done := submit_form(form, chosen):
+        return redirect(done.result)
+    return render(request, "reports/index.html", {"form": form})
 
 
 @login_required
 def detail_view(request, kind: str, code: str):
     """The report before export: generated figures (fixed) and the draft text (editable, saved)."""
     kind = _kind(kind)
-    organization = report_organization(user=request.user, code=code)
-    today = local_today()
-    period, period_error = _period(request, today)
-    if period is None:
-        return render(request, "reports/bad_period.html", {"error": period_error}, status=400)
-    can_write = scope_for(request.user).can_write_path(organization.path)
-    draft = services.draft_get(organization=organization, kind=kind, period=period)
     if request.method == "POST":
-        if not can_write:
-            raise Http404
-        form = DraftForm(request.POST, kind=kind)
-        if form.is_valid():
-            try:
-                services.draft_save(
-                    actor=request.user,
-                    organization=organization,
-                    kind=kind,
-                    period=period,
-                    narrative=form.narrative(),
-                    number=form.cleaned_data["number"],
-                    signing_authority=form.cleaned_data["signing_authority"],
-                    signer_position=form.cleaned_data["signer_position"],
-                    signer_name=form.cleaned_data["signer_name"],
-                    recipients=form.cleaned_data["recipients"],
-                )
-            except OutOfScope as exc:
-                raise Http404 from exc
-            except BusinessError as exc:
-                apply_business_error(form, exc)
-            else:
-                messages.success(request, MSG_SAVED)
-                return redirect(f"{request.path}?{period.query}")
+        organization = organization_for_write(user=request.user, code=code)
     else:
-        initial = {}
-        if draft:
-            initial = {
+        organization = report_organization(user=request.user, code=code)
+    today = local_today()
+    period = _period(request)
+    draft = draft_get(organization=organization, kind=kind, period=period)
+    if request.method == "POST":
+        form = DraftForm(request.POST, kind=kind)
+        if submit_form(
+            form,
+            lambda data: services.draft_save(
+                actor=request.user,
+                organization=organization,
+                kind=kind,
+                period=period,
+                narrative=form.narrative(),
+                number=data["number"],
+                signing_authority=data["signing_authority"],
+                signer_position=data["signer_position"],
+                signer_name=data["signer_name"],
+                recipients=data["recipients"],
+            ),
+        ):
+            messages.success(
+                request, f"{MSG_SAVED} {ReportKind(kind).label} của {organization.name}, {period.label}."
+            )
+            return redirect(f"{request.path}?{period.query}")
+    elif draft:
+        form = DraftForm(
+            initial={
                 "number": draft.number,
                 "signing_authority": draft.signing_authority,
                 "signer_position": draft.signer_position,
                 "signer_name": draft.signer_name,
                 "recipients": draft.recipients,
                 **{f"n_{k}": v for k, v in draft.narrative.items()},
-            }
-        else:
-            initial = {"number": services.propose_number(organization, today).number}
-        form = DraftForm(initial=initial, kind=kind)
+            },
+            kind=kind,
+        )
+    else:
+        form = DraftForm(initial={"number": services.propose_number(organization, today).number}, kind=kind)
     figures = report_figures(user=request.user, organization=organization, period=period, today=today)
     chart = (
         builders.child_chart(figures) if kind == ReportKind.COMMITMENTS else builders.lead_unit_chart(figures)
@@ -144,10 +141,10 @@ def detail_view(request, kind: str, code: str):
         "chart_svg": chart.svg(),
         "chart": chart,
         "form": form,
-        "can_write": can_write,
+        "can_write": _can_write(request.user, organization),
         "draft": draft,
         "proposed": services.propose_number(organization, today),
-        "pdf": services.pdf_available(),
+        "pdf": rendering.pdf_available(),
         "sections": NARRATIVE_SECTIONS[kind],
         "most_overdue": most_overdue(user=request.user, organization=organization, period=period, today=today)
         if kind == ReportKind.COMMITMENTS
@@ -160,32 +157,25 @@ def detail_view(request, kind: str, code: str):
 def download_view(request, kind: str, code: str, fmt: str):
     """The file, made now; for a large subtree (or on request) a background job and its progress page."""
     kind = _kind(kind)
-    if fmt not in services.FORMATS:
+    if fmt not in rendering.FORMATS:
         raise Http404
     organization = report_organization(user=request.user, code=code)
     today = local_today()
-    period, period_error = _period(request, today)
-    if period is None:
-        return render(request, "reports/bad_period.html", {"error": period_error}, status=400)
+    period = _period(request)
     big = request.GET.get("background") == "1" or (
         period_commitments(user=request.user, organization=organization, period=period)[
             : SYNC_MAX_COMMITMENTS + 1
         ].count()
         > SYNC_MAX_COMMITMENTS
     )
-    try:
-        if big:
-            job = services.job_start(
-                actor=request.user, kind=kind, organization=organization, period=period, fmt=fmt
-            )
-            return redirect("reports:job", job_id=job.pk)
-        rendered = services.report_render(
-            user=request.user, kind=kind, organization=organization, period=period, fmt=fmt, today=today
+    if big:
+        job = services.job_start(
+            actor=request.user, kind=kind, organization=organization, period=period, fmt=fmt
         )
-    except OutOfScope as exc:
-        raise Http404 from exc
-    except BusinessError as exc:
-        return render(request, "reports/bad_period.html", {"error": exc.message}, status=400)
+        return redirect("reports:job", job_id=job.pk)
+    rendered = rendering.report_render(
+        user=request.user, kind=kind, organization=organization, period=period, fmt=fmt, today=today
+    )
     response = HttpResponse(rendered.data, content_type=rendered.content_type)
     response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
     return response
@@ -219,34 +209,29 @@ def job_download_view(request, job_id: int):
 @login_required
 def templates_view(request, code: str):
     """An organisation's own DOCX templates: list, upload (checked), deactivate; the default to start from."""
-    organization = report_organization(user=request.user, code=code)
-    can_write = scope_for(request.user).can_write_path(organization.path)
-    form = TemplateUploadForm()
     if request.method == "POST":
-        if not can_write:
-            raise Http404
-        form = TemplateUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                services.template_upload(
-                    actor=request.user,
-                    organization=organization,
-                    kind=form.cleaned_data["kind"],
-                    uploaded=form.cleaned_data["file"],
-                )
-            except OutOfScope as exc:
-                raise Http404 from exc
-            except BusinessError as exc:
-                apply_business_error(form, exc)
-            else:
-                messages.success(request, MSG_TEMPLATE_SAVED)
-                return redirect("reports:templates", code=organization.code)
+        organization = organization_for_write(user=request.user, code=code)
+    else:
+        organization = report_organization(user=request.user, code=code)
+    form = TemplateUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and (
+        done := submit_form(
+            form,
+            lambda data: services.template_upload(
+                actor=request.user, organization=organization, kind=data["kind"], uploaded=data["file"]
+            ),
+        )
+    ):
+        messages.success(
+            request, f"{MSG_TEMPLATE_SAVED} «{done.result.original_name}» của {organization.name}."
+        )
+        return redirect("reports:templates", code=organization.code)
     templates = ReportTemplate.objects.filter(organization=organization).select_related("uploaded_by")
     context = {
         "organization": organization,
         "templates": templates,
         "form": form,
-        "can_write": can_write,
+        "can_write": _can_write(request.user, organization),
         "fields": FIELD_LABELS.items(),
     }
     return render(request, "reports/templates.html", context)
@@ -255,14 +240,12 @@ def templates_view(request, code: str):
 @login_required
 @require_POST
 def template_deactivate_view(request, code: str, template_id: int):
-    organization = report_organization(user=request.user, code=code)
+    organization = organization_for_write(user=request.user, code=code)
     template = ReportTemplate.objects.filter(pk=template_id, organization=organization).first()
     if template is None:
         raise Http404
-    try:
-        services.template_deactivate(actor=request.user, template=template)
-    except OutOfScope as exc:
-        raise Http404 from exc
+    services.template_deactivate(actor=request.user, template=template)
+    messages.success(request, f"Đã ngừng dùng mẫu «{template.original_name}» của {organization.name}.")
     return redirect("reports:templates", code=organization.code)
 
 
@@ -303,9 +286,7 @@ def dashboard_context(user, organization: Organization, period: Period) -> dict:
 @login_required
 def dashboard_view(request, code: str):
     organization = report_organization(user=request.user, code=code)
-    period, period_error = _period(request, local_today())
-    if period is None:
-        return render(request, "reports/bad_period.html", {"error": period_error}, status=400)
+    period = _period(request)
     context = dashboard_context(request.user, organization, period)
     return render(request, "reports/dashboard.html", {"panel": context, **context})
 
@@ -314,9 +295,7 @@ def dashboard_view(request, code: str):
 def panel_view(request, code: str):
     """The dashboard panel alone (loaded into the home page by htmx)."""
     organization = report_organization(user=request.user, code=code)
-    period, period_error = _period(request, local_today())
-    if period is None:
-        return render(request, "reports/bad_period.html", {"error": period_error}, status=400)
+    period = _period(request)
     return render(
         request,
         "reports/_dashboard_panel.html",

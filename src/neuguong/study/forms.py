@@ -3,7 +3,7 @@ import datetime as dt
 from django import forms
 
 from neuguong.core.dates import LOCAL_ZONE
-from neuguong.core.forms import BootstrapFormMixin
+from neuguong.core.forms import BootstrapFormMixin, model_choice_field
 from neuguong.organizations.forms import OrganizationChoiceField
 from neuguong.people.models import ACTIVE_MEMBER_STATUSES, PersonStatus, PositionTitle, TheoryLevel
 
@@ -54,8 +54,8 @@ class CampaignForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, queryset=None, document_queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organizer"].queryset = queryset
-        self.fields["audience_root"].queryset = queryset
+        model_choice_field(self, "organizer").queryset = queryset
+        model_choice_field(self, "audience_root").queryset = queryset
         self.document_queryset = document_queryset
         for name in ("audience_statuses", "audience_positions"):
             self.fields[name].widget.attrs["class"] = ""
@@ -102,6 +102,11 @@ class CampaignEditForm(CampaignForm):
         return data
 
 
+class ActionForm(BootstrapFormMixin, forms.Form):
+    """A POST that carries no fields of its own (a check-in, a sheet of marks, a quiz's answers): the
+    service's refusal is the form's error."""
+
+
 class SessionForm(BootstrapFormMixin, forms.Form):
     title = forms.CharField(label="Tên buổi", max_length=255, required=False)
     held_on = forms.DateField(label="Ngày học")
@@ -121,6 +126,10 @@ class MaterialForm(BootstrapFormMixin, forms.Form):
 
 class ReflectionForm(BootstrapFormMixin, forms.Form):
     attachment = forms.FileField(label="Tệp đính kèm (không bắt buộc, tối đa 10 MB)", required=False)
+    # Never filled in: where the service's refusals about all the answers or the whole plan are shown,
+    # under the answers and under the plan's rows (the service names them "answers" and "plan").
+    answers = forms.CharField(required=False, widget=forms.HiddenInput)
+    plan = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, questions=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,7 +160,7 @@ class ReflectionForm(BootstrapFormMixin, forms.Form):
             for i in range(PLAN_ROWS)
         ]
 
-    def answers(self) -> list[str]:
+    def answer_texts(self) -> list[str]:
         return [self.cleaned_data.get(f"answer_{i}", "") for i in range(self.question_count)]
 
     def plan_items(self) -> list[dict]:
@@ -235,11 +244,30 @@ class CourseForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organizer"].queryset = queryset
+        model_choice_field(self, "organizer").queryset = queryset
+
+
+MSG_NO_SUCH_CARD = "Không tìm thấy đảng viên có số thẻ này trong phạm vi của bạn."
 
 
 class EnrolForm(BootstrapFormMixin, forms.Form):
+    """A learner by card number, among the people the user may see (`cleaned_data["person"]`)."""
+
     card_number = forms.CharField(label="Số thẻ đảng viên của học viên", max_length=32)
+    business_error_fields = {"person": "card_number"}  # the service speaks of the person the number names
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = people
+
+    def clean(self):
+        cleaned = super().clean()
+        card_number = (cleaned.get("card_number") or "").strip()
+        if card_number:
+            cleaned["person"] = self.people.filter(card_number=card_number).first()
+            if cleaned["person"] is None:
+                self.add_error("card_number", MSG_NO_SUCH_CARD)
+        return cleaned
 
 
 class CompleteForm(BootstrapFormMixin, forms.Form):

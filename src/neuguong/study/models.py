@@ -90,10 +90,17 @@ class Campaign(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Lists of codes; `choices` names the codes a list may hold, so the history reads their labels.
     audience_positions = models.JSONField(
-        "đối tượng: chức vụ", default=list, blank=True, help_text="Để trống: mọi đảng viên."
+        "đối tượng: chức vụ",
+        default=list,
+        blank=True,
+        choices=PositionTitle.choices,
+        help_text="Để trống: mọi đảng viên.",
     )
-    audience_statuses = models.JSONField("đối tượng: trạng thái", default=_default_statuses)
+    audience_statuses = models.JSONField(
+        "đối tượng: trạng thái", default=_default_statuses, choices=PersonStatus.choices
+    )
     reflection_questions = models.JSONField("câu hỏi thu hoạch", default=list, blank=True)
     reflection_due = models.DateField("hạn nộp thu hoạch", null=True, blank=True)
     description = models.TextField("ghi chú", blank=True)
@@ -102,6 +109,11 @@ class Campaign(TimeStampedModel):
     )
 
     objects = CampaignQuerySet.as_manager()
+
+    audit_field_labels = {
+        "invitees": "số người được bổ sung vào danh sách triệu tập",
+        "questions": "số câu hỏi được nhập",
+    }
 
     class Meta:
         verbose_name = "đợt học tập nghị quyết"
@@ -131,7 +143,9 @@ class Campaign(TimeStampedModel):
 class Material(TimeStampedModel):
     """Tài liệu học tập: an uploaded file or a link."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="materials")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="đợt học tập", on_delete=models.CASCADE, related_name="materials"
+    )
     title = models.CharField("tên tài liệu", max_length=255)
     file = models.FileField("tệp", upload_to=material_upload_to, blank=True)
     url = models.URLField("đường dẫn", blank=True)
@@ -154,7 +168,9 @@ class Material(TimeStampedModel):
 class Session(TimeStampedModel):
     """Buổi học: in a room and/or online; a make-up session (học bù) is for those who missed one."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="sessions")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="đợt học tập", on_delete=models.CASCADE, related_name="sessions"
+    )
     title = models.CharField("tên buổi", max_length=255)
     held_on = models.DateField("ngày học")
     start_time = models.TimeField("giờ bắt đầu", null=True, blank=True)
@@ -219,13 +235,21 @@ class Invitee(models.Model):
 
 
 class Attendance(models.Model):
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
-    invitee = models.ForeignKey(Invitee, on_delete=models.CASCADE, related_name="attendances")
+    session = models.ForeignKey(
+        Session, verbose_name="buổi học", on_delete=models.CASCADE, related_name="attendances"
+    )
+    invitee = models.ForeignKey(
+        Invitee, verbose_name="người được triệu tập", on_delete=models.CASCADE, related_name="attendances"
+    )
     status = models.CharField("điểm danh", max_length=16, choices=AttendanceStatus.choices)
     reason = models.CharField("lý do vắng", max_length=255, blank=True)
-    method = models.CharField(max_length=16, choices=AttendanceMethod.choices)
+    method = models.CharField("cách điểm danh", max_length=16, choices=AttendanceMethod.choices)
     marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="người điểm danh",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     marked_at = models.DateTimeField(auto_now=True)
 
@@ -310,8 +334,16 @@ class PlanItem(models.Model):
     title = models.CharField("việc làm", max_length=500)
     expected_result = models.CharField("kết quả dự kiến", max_length=500, blank=True)
     deadline = models.DateField("thời hạn")
-    # Set when the plan is graded and the item becomes a tracked commitment (commitments module).
-    commitment_id = models.BigIntegerField(null=True, blank=True, editable=False)
+    # Set when the plan is graded and the item becomes a tracked commitment.
+    commitment = models.ForeignKey(
+        "commitments.Commitment",
+        verbose_name="nhiệm vụ theo dõi",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="study_plan_items",
+    )
 
     class Meta:
         verbose_name = "việc trong kế hoạch vận dụng"
@@ -345,7 +377,9 @@ class Question(TimeStampedModel):
 class QuizRound(TimeStampedModel):
     """Đợt thi trắc nghiệm: open between two instants (e.g. Monday 07:30 – Friday 17:30, local time)."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="quiz_rounds")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="đợt học tập", on_delete=models.CASCADE, related_name="quiz_rounds"
+    )
     title = models.CharField("tên đợt thi", max_length=255)
     opens_at = models.DateTimeField("mở lúc")
     closes_at = models.DateTimeField("đóng lúc")
@@ -478,8 +512,12 @@ class EnrolmentStatus(models.TextChoices):
 
 
 class Enrolment(models.Model):
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrolments")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="course_enrolments")
+    course = models.ForeignKey(
+        Course, verbose_name="lớp", on_delete=models.CASCADE, related_name="enrolments"
+    )
+    person = models.ForeignKey(
+        "people.Person", verbose_name="học viên", on_delete=models.PROTECT, related_name="course_enrolments"
+    )
     status = models.CharField(
         "kết quả", max_length=16, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ENROLLED
     )

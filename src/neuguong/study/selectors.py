@@ -118,6 +118,18 @@ def session_get(*, campaign: Campaign, session_id) -> Session:
         raise Http404 from exc
 
 
+def checkin_session(*, campaign_id, session_id) -> Session | None:
+    """The session a check-in link names, whoever opens it (the signed link decides, not the scope)."""
+    try:
+        return (
+            Session.objects.select_related("campaign__organizer")
+            .filter(campaign_id=campaign_id, pk=session_id)
+            .first()
+        )
+    except _NOT_FOUND:
+        return None
+
+
 def invitee_list(*, user, campaign: Campaign, query: str = "", writable_only: bool = False):
     """The invited people of a campaign that the user may see (or change)."""
     scope = scope_for(user)

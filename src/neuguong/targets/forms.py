@@ -3,9 +3,10 @@
 import datetime as dt
 
 from django import forms
+from django.contrib.auth import get_user_model
 
 from neuguong.core.dates import local_today
-from neuguong.core.forms import BootstrapFormMixin
+from neuguong.core.forms import BootstrapFormMixin, model_choice_field
 from neuguong.organizations.forms import OrganizationChoiceField
 from neuguong.organizations.models import Agency
 
@@ -73,7 +74,7 @@ class IndicatorForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, org_queryset=None, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = org_queryset
+        model_choice_field(self, "organization").queryset = org_queryset
         if editing:
             for name in ("organization", "code", "frequency"):
                 del self.fields[name]
@@ -88,8 +89,12 @@ class AnnualTargetForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, indicators=None, agencies=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = indicators if indicators is not None else Indicator.objects.none()
-        self.fields["agency"].queryset = agencies if agencies is not None else Agency.objects.none()
+        model_choice_field(self, "indicator").queryset = (
+            indicators if indicators is not None else Indicator.objects.none()
+        )
+        model_choice_field(self, "agency").queryset = (
+            agencies if agencies is not None else Agency.objects.none()
+        )
 
 
 class ActualForm(BootstrapFormMixin, forms.Form):
@@ -111,7 +116,7 @@ class XlsxImportForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, org_queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = org_queryset
+        model_choice_field(self, "organization").queryset = org_queryset
 
 
 class ScoringSetImportForm(XlsxImportForm):
@@ -130,6 +135,20 @@ class ComponentForm(BootstrapFormMixin, forms.Form):
     guide = forms.CharField(label="Hướng dẫn chấm", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+MSG_UNKNOWN_USERS = "Không có tài khoản: {names}."
+MSG_TEAM_REQUIRED = "Cần ít nhất một thành viên tổ thẩm định."
+
+
+def users_by_names(text: str) -> list:
+    """The active accounts named (by username, comma-separated); an unknown name is an error on the field."""
+    names = [n.strip() for n in (text or "").split(",") if n.strip()]
+    users = list(get_user_model().objects.filter(username__in=names, is_active=True))
+    missing = sorted(set(names) - {u.username for u in users})
+    if missing:
+        raise forms.ValidationError(MSG_UNKNOWN_USERS.format(names=", ".join(missing)))
+    return users
+
+
 class CycleForm(BootstrapFormMixin, forms.Form):
     organization = OrganizationChoiceField(label="Mã cấp ủy tổ chức đánh giá")
     scoring_set = forms.ModelChoiceField(label="Bộ chỉ số (đã ban hành)", queryset=ScoringSet.objects.none())
@@ -143,12 +162,27 @@ class CycleForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, org_queryset=None, sets=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = org_queryset
-        self.fields["scoring_set"].queryset = sets if sets is not None else ScoringSet.objects.none()
+        model_choice_field(self, "organization").queryset = org_queryset
+        model_choice_field(self, "scoring_set").queryset = (
+            sets if sets is not None else ScoringSet.objects.none()
+        )
+
+    def clean_team(self) -> list:
+        return users_by_names(self.cleaned_data["team"])
 
 
 class TeamForm(BootstrapFormMixin, forms.Form):
-    team = forms.CharField(label="Tổ thẩm định (tên đăng nhập, cách nhau bởi dấu phẩy)", max_length=1000)
+    team = forms.CharField(
+        label="Tổ thẩm định (tên đăng nhập, cách nhau bởi dấu phẩy)",
+        max_length=1000,
+        error_messages={"required": MSG_TEAM_REQUIRED},
+    )
+
+    def clean_team(self) -> list:
+        users = users_by_names(self.cleaned_data["team"])
+        if not users:
+            raise forms.ValidationError(MSG_TEAM_REQUIRED)
+        return users
 
 
 class SelfScoreForm(BootstrapFormMixin, forms.Form):
@@ -173,6 +207,24 @@ class SubmitForm(BootstrapFormMixin, forms.Form):
     recommendations = forms.CharField(
         label="Kiến nghị, đề xuất", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ResponseForm(BootstrapFormMixin, forms.Form):
+    """The agency's general response; the per-component ones are `response_<component id>` fields."""
+
+    response_text = forms.CharField(label="Giải trình chung", required=False, widget=forms.Textarea)
+
+    def responses(self) -> dict[int, str]:
+        return {
+            int(key.removeprefix("response_")): value.replace("\x00", "")
+            for key, value in self.data.items()
+            if key.startswith("response_") and key.removeprefix("response_").isdigit() and len(key) <= 27
+        }
+
+
+class ActionForm(BootstrapFormMixin, forms.Form):
+    """A POST that carries nothing but the decision (publish, send, finalise): the service's refusal is
+    shown as the form's error."""
 
 
 class ReopenForm(BootstrapFormMixin, forms.Form):

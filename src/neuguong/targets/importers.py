@@ -11,7 +11,7 @@ from decimal import Decimal
 from neuguong.core.errors import BusinessError
 from neuguong.core.text import fold, normalize_text
 
-from .rules import parse_number
+from .rules import POINTS, VALUE, parse_number
 
 MSG_NOT_XLSX = "Tệp không phải là bảng tính Excel (.xlsx) hợp lệ."
 MSG_IMPORT_PROBLEMS = "Tệp có {n} lỗi, chưa nhập dữ liệu nào. Sửa các dòng dưới đây rồi nhập lại."
@@ -156,7 +156,7 @@ def parse_scoring_rows(rows: list[tuple[int, tuple]]) -> tuple[list[SetNode], li
         if not name:
             problems.append(MSG_ROW_NAME.format(row=row))
         try:
-            maximum = parse_number(raw_max)
+            maximum = parse_number(raw_max, **POINTS)
         except BusinessError:
             problems.append(MSG_ROW_MAX.format(row=row, value=_text(raw_max)))
             maximum = None
@@ -254,7 +254,7 @@ def parse_target_rows(rows: list[tuple[int, tuple]]) -> tuple[list[TargetRow], l
             problems.append(MSG_ROW_YEAR.format(row=row, value=_text(year_raw)))
             year = 0
         try:
-            value = parse_number(_cell(values, columns["target"]))
+            value = parse_number(_cell(values, columns["target"]), **VALUE)
         except BusinessError as exc:
             problems.append(MSG_ROW_VALUE.format(row=row, message=exc.message))
             value = None
@@ -289,7 +289,7 @@ def parse_survey_rows(rows: list[tuple[int, tuple]]) -> tuple[list[tuple[int, st
     parsed, problems = [], []
     for row, values in data:
         try:
-            score = parse_number(_cell(values, columns["score"]))
+            score = parse_number(_cell(values, columns["score"]), **POINTS)
         except BusinessError as exc:
             problems.append(MSG_ROW_VALUE.format(row=row, message=exc.message))
             continue

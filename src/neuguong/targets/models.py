@@ -8,18 +8,18 @@ Two halves share the app:
   ComponentScores. Totals, ranks and bands are computed from the component scores, never typed.
 """
 
+import operator
 import uuid
+from functools import reduce
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from neuguong.access.scope import any_of
 from neuguong.core.models import SoftDeleteModel, SoftDeleteQuerySet, TimeStampedModel
 from neuguong.core.text import fold, normalize_text
 
-VALUE = {"max_digits": 18, "decimal_places": 4}
-POINTS = {"max_digits": 8, "decimal_places": 2}
+from .rules import POINTS, VALUE
 
 
 def ancestor_paths(path: str) -> list[str]:
@@ -30,13 +30,12 @@ def ancestor_paths(path: str) -> list[str]:
 
 def _tree_q(scope, lookup: str = "organization__path") -> Q:
     """Records owned by an organisation in the user's subtrees or above them: a bloc's indicators and
-    scoring sets apply to every agency under it, so a grassroots secretary reads them too."""
-    if scope.is_global:
-        return Q()
+    scoring sets apply to every agency under it, so a grassroots secretary reads them too. Never an empty
+    Q(): like `Scope.read_q`, "everything" is a condition that stays true when ORed with others."""
     ancestors = sorted({a for path in scope.read_paths for a in ancestor_paths(path)})
-    if not ancestors:
+    if scope.is_global or not ancestors:
         return scope.read_q(lookup)
-    return any_of(scope.read_q(lookup), Q(**{f"{lookup}__in": ancestors}))
+    return scope.read_q(lookup) | Q(**{f"{lookup}__in": ancestors})
 
 
 # ---------------------------------------------------------------------------------------------- targets
@@ -120,7 +119,9 @@ class AnnualTargetQuerySet(models.QuerySet):
 class AnnualTarget(TimeStampedModel):
     """The value an agency must reach for an indicator in a year."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="annual_targets")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="chỉ tiêu", on_delete=models.PROTECT, related_name="annual_targets"
+    )
     agency = models.ForeignKey(
         "organizations.Agency", verbose_name="cơ quan, đơn vị", on_delete=models.PROTECT, related_name="+"
     )
@@ -148,15 +149,26 @@ class AnnualTarget(TimeStampedModel):
 class Actual(TimeStampedModel):
     """The value reached at the end of one reporting period (compared with the year's target)."""
 
-    annual_target = models.ForeignKey(AnnualTarget, on_delete=models.PROTECT, related_name="actuals")
+    annual_target = models.ForeignKey(
+        AnnualTarget, verbose_name="chỉ tiêu năm", on_delete=models.PROTECT, related_name="actuals"
+    )
     period = models.PositiveSmallIntegerField("kỳ")
     value = models.DecimalField("kết quả thực hiện", **VALUE)
     reported_on = models.DateField("ngày báo cáo")
     # Empty for values loaded in bulk (demo data, migrations from older systems).
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="người báo cáo",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     note = models.CharField("thuyết minh", max_length=1000, blank=True)
+
+    audit_field_labels = {"evidence": "tài liệu kiểm chứng"}
+    # Read on the target's own page: naming the target again says nothing.
+    audit_hidden_fields = ("annual_target",)
 
     class Meta:
         verbose_name = "kết quả thực hiện"
@@ -204,7 +216,15 @@ class ReportingDuty(models.Model):
     annual_target = models.ForeignKey(AnnualTarget, on_delete=models.CASCADE, related_name="duties")
     period = models.PositiveSmallIntegerField("kỳ")
     deadline = models.DateField("hạn báo cáo")
-    commitment_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # Empty for duties seeded in bulk (demo data) and, once, for links to commitments that no longer existed.
+    commitment = models.ForeignKey(
+        "commitments.Commitment",
+        verbose_name="nhiệm vụ nhắc báo cáo",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="target_duties",
+    )
 
     class Meta:
         verbose_name = "nghĩa vụ báo cáo"
@@ -246,6 +266,8 @@ class ScoringSet(TimeStampedModel):
     )
 
     objects = ScoringSetQuerySet.as_manager()
+
+    audit_field_labels = {"components": "số tiêu chí thành phần"}
 
     class Meta:
         verbose_name = "bộ chỉ số chấm điểm"
@@ -344,7 +366,7 @@ class ScoringCycleQuerySet(models.QuerySet):
         if scope.person_id and not scope.is_global:
             headed = AgencyAssessment.objects.filter(agency__head_id=scope.person_id)
             conditions.append(Q(pk__in=headed.values("cycle_id")))
-        return self.filter(any_of(*conditions))
+        return self.filter(reduce(operator.or_, conditions))
 
 
 class ScoringCycle(TimeStampedModel):
@@ -356,7 +378,9 @@ class ScoringCycle(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    scoring_set = models.ForeignKey(ScoringSet, on_delete=models.PROTECT, related_name="cycles")
+    scoring_set = models.ForeignKey(
+        ScoringSet, verbose_name="bộ chỉ số", on_delete=models.PROTECT, related_name="cycles"
+    )
     year = models.PositiveSmallIntegerField("năm đánh giá")
     name = models.CharField("tên đợt đánh giá", max_length=255)
     self_deadline = models.DateField(
@@ -370,6 +394,8 @@ class ScoringCycle(TimeStampedModel):
     )
 
     objects = ScoringCycleQuerySet.as_manager()
+
+    audit_field_labels = {"agencies": "số cơ quan được đánh giá"}
 
     class Meta:
         verbose_name = "đợt chấm điểm"
@@ -405,7 +431,7 @@ class AssessmentQuerySet(models.QuerySet):
             conditions.append(Q(cycle_id__in=team_cycles.values("scoringcycle_id")))
         if scope.person_id:
             conditions.append(Q(agency__head_id=scope.person_id))
-        return self.filter(any_of(*conditions))
+        return self.filter(reduce(operator.or_, conditions))
 
 
 class AgencyAssessment(TimeStampedModel):
@@ -469,6 +495,8 @@ class ComponentScore(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     response = models.TextField("giải trình của cơ quan", blank=True)
+
+    audit_field_labels = {"evidence": "tài liệu kiểm chứng"}
 
     class Meta:
         verbose_name = "điểm tiêu chí thành phần"

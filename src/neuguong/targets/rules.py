@@ -10,7 +10,8 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TypedDict
 
 from neuguong.core.errors import BusinessError
 
@@ -97,14 +98,29 @@ def reporting_state(deadline: dt.date, reported_on: dt.date | None, today: dt.da
 
 # ------------------------------------------------------------------------------------------ numbers
 MSG_NOT_A_NUMBER = "«{value}» không phải là một số."
+MSG_NUMBER_TOO_LARGE = "Số «{value}» quá lớn: tối đa {digits} chữ số trước dấu phẩy."
+
+
+# What the columns hold: an indicator's values (targets, actuals, baselines) and scoring points.
+class DecimalShape(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+VALUE: DecimalShape = {"max_digits": 18, "decimal_places": 4}
+POINTS: DecimalShape = {"max_digits": 8, "decimal_places": 2}
 _PLAIN = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:(?P<sep>[.,])\d{3})+(?:(?P<dec>[.,])\d+)?$")
 MAX_NUMBER_LENGTH = 40
 
 
-def parse_number(raw, *, field: str | None = None) -> Decimal:
+def parse_number(
+    raw, *, field: str | None = None, max_digits: int | None = None, decimal_places: int | None = None
+) -> Decimal:
     """A number typed or imported: 98,5 and 98.5 are the same; '1.234,5' and '1,234.5' use the last
-    separator as the decimal one. Anything else (text, NaN, infinity, empty) is a BusinessError."""
+    separator as the decimal one. Anything else (text, NaN, infinity, empty) is a BusinessError. With a
+    column's `max_digits` and `decimal_places` (VALUE, POINTS), rounded to its places, and refused when its
+    whole part does not fit."""
     if isinstance(raw, bool):
         raise BusinessError(MSG_NOT_A_NUMBER.format(value=raw), field=field)
     if isinstance(raw, int | Decimal):
@@ -131,7 +147,19 @@ def parse_number(raw, *, field: str | None = None) -> Decimal:
             raise BusinessError(MSG_NOT_A_NUMBER.format(value=shown), field=field) from exc
     if not value.is_finite():
         raise BusinessError(MSG_NOT_A_NUMBER.format(value=raw), field=field)
-    return value
+    if max_digits is None or decimal_places is None:
+        return value
+    whole_digits = max_digits - decimal_places
+    if value and value.adjusted() >= whole_digits:
+        raise BusinessError(
+            MSG_NUMBER_TOO_LARGE.format(value=str(raw)[:MAX_NUMBER_LENGTH], digits=whole_digits), field=field
+        )
+    rounded = value.quantize(Decimal(1).scaleb(-decimal_places), rounding=ROUND_HALF_UP)
+    if rounded and rounded.adjusted() >= whole_digits:  # 99,99999 rounds up to 100
+        raise BusinessError(
+            MSG_NUMBER_TOO_LARGE.format(value=str(raw)[:MAX_NUMBER_LENGTH], digits=whole_digits), field=field
+        )
+    return rounded
 
 
 def format_number(value: Decimal | None) -> str:
@@ -189,3 +217,18 @@ def band_for(score: Decimal, maximum: Decimal, bands: Sequence[dict] | None = No
         if share >= Decimal(str(band["min_percent"])):
             return band["label"]
     return ""
+
+
+def bands_text(bands: Sequence[dict] | None) -> str:
+    """The bands as a reader says them: "Xuất sắc từ 90 %; Tốt từ 80 %; …; Yếu dưới 50 %"."""
+    ordered = sorted(bands or DEFAULT_BANDS, key=lambda b: Decimal(str(b["min_percent"])), reverse=True)
+    parts = []
+    for index, band in enumerate(ordered):
+        minimum = Decimal(str(band["min_percent"]))
+        if minimum > 0 or index == 0:
+            parts.append(f"{band['label']} từ {format_number(minimum)} %")
+        else:
+            parts.append(
+                f"{band['label']} dưới {format_number(Decimal(str(ordered[index - 1]['min_percent'])))} %"
+            )
+    return "; ".join(parts)

@@ -10,11 +10,14 @@ from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from neuguong.access.scope import scope_for
+from neuguong.audit.selectors import history_for_records
 from neuguong.organizations.models import Organization
 
 from . import rules
 from .models import (
     Actual,
+    ActualEvidence,
     AgencyAssessment,
     AnnualTarget,
     Area,
@@ -25,6 +28,7 @@ from .models import (
     ScoreEvidence,
     ScoringCycle,
     ScoringSet,
+    SetStatus,
 )
 
 ZERO = Decimal("0.00")
@@ -52,12 +56,45 @@ def indicator_get(*, user, indicator_id) -> Indicator:
     return _get(Indicator.objects.visible_to(user).select_related("organization"), indicator_id)
 
 
+def indicator_for_write(*, user, indicator_id) -> Indicator:
+    """The indicator, when the user may change it (write scope over its committee); else 404."""
+    indicator = indicator_get(user=user, indicator_id=indicator_id)
+    if not scope_for(user).can_write_path(indicator.organization.path):
+        raise Http404
+    return indicator
+
+
 def annual_target_get(*, user, target_id) -> AnnualTarget:
     return _get(
         AnnualTarget.objects.visible_to(user).select_related(
             "indicator__organization", "agency__organization"
         ),
         target_id,
+    )
+
+
+def annual_target_page(*, user, target_id) -> AnnualTarget:
+    """The target with what its page shows: actuals with their evidence, indicator and agency."""
+    return _get(
+        AnnualTarget.objects.visible_to(user)
+        .select_related("indicator__organization", "agency__organization")
+        .prefetch_related("actuals__evidence"),
+        target_id,
+    )
+
+
+def target_history(target: AnnualTarget) -> list[dict]:
+    """The target's history with its period reports' (uses the prefetched actuals)."""
+    return history_for_records([target, *target.actuals.all()])
+
+
+def actual_evidence_get(*, user, evidence_id) -> ActualEvidence:
+    """A live evidence file of an actual the user may see, or 404."""
+    return _get(
+        ActualEvidence.objects.alive().filter(
+            actual__annual_target__in=AnnualTarget.objects.visible_to(user)
+        ),
+        evidence_id,
     )
 
 
@@ -221,6 +258,22 @@ def scoring_set_get(*, user, set_id) -> ScoringSet:
     return _get(ScoringSet.objects.visible_to(user).select_related("organization", "copied_from"), set_id)
 
 
+def component_for_edit(*, user, component_id) -> Component:
+    """A component of a draft set the user may change, or 404 (a published set is frozen)."""
+    component = _get(
+        Component.objects.select_related("criterion__area__scoring_set__organization").filter(
+            criterion__area__scoring_set__in=ScoringSet.objects.visible_to(user)
+        ),
+        component_id,
+    )
+    scoring_set = component.criterion.area.scoring_set
+    if scoring_set.status != SetStatus.DRAFT or not scope_for(user).can_write_path(
+        scoring_set.organization.path
+    ):
+        raise Http404
+    return component
+
+
 def set_maximum(scoring_set_id: int) -> Decimal:
     """The set's total maximum, summed from its components."""
     return Component.objects.filter(criterion__area__scoring_set_id=scoring_set_id).aggregate(
@@ -247,6 +300,22 @@ def assessment_get(*, user, assessment_id) -> AgencyAssessment:
             "submitted_by",
         ),
         assessment_id,
+    )
+
+
+def assessment_component(*, assessment: AgencyAssessment, component_id) -> Component:
+    """A component of the assessment's scoring set, or 404."""
+    return _get(
+        Component.objects.filter(criterion__area__scoring_set_id=assessment.cycle.scoring_set_id),
+        component_id,
+    )
+
+
+def score_evidence_get(*, user, evidence_id) -> ScoreEvidence:
+    """A live evidence file of a self-score in an assessment the user may see, or 404."""
+    return _get(
+        ScoreEvidence.objects.alive().filter(score__assessment__in=AgencyAssessment.objects.visible_to(user)),
+        evidence_id,
     )
 
 

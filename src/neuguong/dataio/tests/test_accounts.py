@@ -8,6 +8,7 @@ from neuguong.access.models import AccountState, Role, RoleAssignment
 from neuguong.audit.models import AuditEvent
 from neuguong.core.tests.factories import PersonFactory
 from neuguong.dataio.accounts import SKIP_NO_CARD, account_batch_run, account_batch_start
+from neuguong.dataio.events import DataioEvent
 from neuguong.dataio.models import AccountBatch, ImportStatus
 from neuguong.people.models import PersonStatus
 
@@ -32,7 +33,7 @@ def test_accounts_for_members_skip_exempt_deceased_removed_and_rerun_creates_onl
     assert AccountState.objects.get(user=user).must_change_password
     assert RoleAssignment.objects.filter(user=user, role=Role.MEMBER, organization=tree.branch_a).exists()
     assert AuditEvent.objects.filter(
-        action="account_create", actor=tree.secretary_a, target_id=str(tree.person_a2.pk)
+        action=DataioEvent.ACCOUNT_CREATED, actor=tree.secretary_a, target_id=str(tree.person_a2.pk)
     ).exists()
     for person in (exempt, deceased, removed):
         person.refresh_from_db()

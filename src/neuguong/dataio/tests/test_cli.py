@@ -2,6 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from neuguong.audit.models import AuditEvent
+from neuguong.dataio.events import DataioEvent
 from neuguong.dataio.models import ImportRun
 from neuguong.people.models import Person
 
@@ -21,7 +22,7 @@ def test_cli_dry_run_then_import(tree, tmp_path, capsys):
     call_command("import_members", str(path), "--org", "A1")
     assert Person.objects.get(card_number="31310001").organization == tree.branch_a
     run = ImportRun.objects.get()
-    assert AuditEvent.objects.filter(action="import", target_id=str(run.pk)).exists()
+    assert AuditEvent.objects.filter(action=DataioEvent.IMPORT_APPLIED, target_id=str(run.pk)).exists()
 
 
 def test_cli_prints_one_line_per_problem_and_exits_non_zero(tree, tmp_path, capsys):

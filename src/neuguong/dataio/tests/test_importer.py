@@ -4,6 +4,7 @@ import pytest
 
 from neuguong.audit.models import AuditEvent
 from neuguong.dataio import importer as im
+from neuguong.dataio.events import DataioEvent
 from neuguong.dataio.importer import ImportInvalid, import_file
 from neuguong.dataio.models import ImportRun
 from neuguong.people.models import Membership, Person, PersonStatus, Sex, TheoryLevel
@@ -50,7 +51,7 @@ def test_csv_utf8_creates_people_with_membership_and_import_audit(tree):
     assert person.organization == tree.branch_a
     assert person.theory_level == TheoryLevel.INTERMEDIATE
     assert Membership.objects.filter(person=person, organization=tree.branch_a).exists()
-    event = AuditEvent.objects.get(target_id=str(person.pk), action="import")
+    event = AuditEvent.objects.get(target_id=str(person.pk), action=DataioEvent.IMPORTED)
     assert event.actor == tree.secretary_a
     assert event.org_path == tree.branch_a.path
 
@@ -168,7 +169,7 @@ def test_reimport_updates_by_card_then_by_name_and_birth_date(tree):
     assert tree.person_a.job_title == "Trưởng phòng"
     assert tree.person_a2.card_number == "11119999"
     assert Person.objects.count() == 3
-    event = AuditEvent.objects.get(target_id=str(tree.person_a.pk), action="import")
+    event = AuditEvent.objects.get(target_id=str(tree.person_a.pk), action=DataioEvent.IMPORTED)
     assert event.changes == {"job_title": {"old": "", "new": "Trưởng phòng"}}
     second = run(csv_bytes(rows), tree.staff)
     assert (second.created, second.updated, second.unchanged) == (0, 0, 3)
@@ -276,7 +277,7 @@ def test_workbook_imports_organisations_before_people(tree):
     child = Organization.objects.get(code="A2-1")
     assert child.path.startswith(tree.org_a.path) and child.depth == 3
     assert Person.objects.get(card_number="88880001").organization == child
-    assert AuditEvent.objects.filter(action="import", target_id=str(child.pk)).exists()
+    assert AuditEvent.objects.filter(action=DataioEvent.IMPORTED, target_id=str(child.pk)).exists()
 
 
 def test_secretary_cannot_create_organisations(tree):
@@ -301,7 +302,7 @@ def test_cli_summary_run_is_audited(tree):
     run_row = ImportRun.objects.get()
     assert run_row.report["created"] == report.created == 1
     assert AuditEvent.objects.filter(
-        action="import", target_id=str(run_row.pk), actor=tree.secretary_a
+        action=DataioEvent.IMPORT_APPLIED, target_id=str(run_row.pk), actor=tree.secretary_a
     ).exists()
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from neuguong.audit.models import AuditEvent
 from neuguong.core import scheduler
 from neuguong.dataio import retention, tasks
+from neuguong.dataio.events import DataioEvent
 from neuguong.dataio.models import ImportRun, ImportStatus
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,7 @@ def test_each_removal_is_audited_once_and_scoped_like_the_import(runs, tree):
     name = runs["old_done"].file.name
     retention.purge_import_files(now=NOW)
     retention.purge_import_files(now=NOW + timedelta(days=1))  # nothing left to do, nothing audited twice
-    events = AuditEvent.objects.filter(action="import_file_removed")
+    events = AuditEvent.objects.filter(action=DataioEvent.IMPORT_FILE_REMOVED)
     assert events.count() == 3
     event = events.get(target_id=str(runs["old_done"].pk))
     assert event.actor is None
@@ -95,7 +96,7 @@ def test_a_file_already_missing_does_not_crash_and_is_flagged(runs):
     assert result.missing == [run.pk]
     run.refresh_from_db()
     assert run.file_removed_at == NOW and run.file.name == ""
-    event = AuditEvent.objects.get(action="import_file_removed", target_id=str(run.pk))
+    event = AuditEvent.objects.get(action=DataioEvent.IMPORT_FILE_REMOVED, target_id=str(run.pk))
     assert event.note == retention.NOTE_ALREADY_MISSING
 
 
@@ -116,7 +117,7 @@ def test_a_storage_error_skips_that_run_and_continues(runs):
     runs["old_done"].refresh_from_db()
     assert runs["old_done"].file_removed_at is None and runs["old_done"].file.name == broken
     assert not AuditEvent.objects.filter(
-        action="import_file_removed", target_id=str(runs["old_done"].pk)
+        action=DataioEvent.IMPORT_FILE_REMOVED, target_id=str(runs["old_done"].pk)
     ).exists()
 
 
@@ -125,7 +126,7 @@ def test_dry_run_changes_nothing(runs):
     assert len(result.removed) == 3
     assert ImportRun.objects.filter(file_removed_at__isnull=False).count() == 0
     assert all(default_storage.exists(r.file.name) for r in runs.values())
-    assert not AuditEvent.objects.filter(action="import_file_removed").exists()
+    assert not AuditEvent.objects.filter(action=DataioEvent.IMPORT_FILE_REMOVED).exists()
 
 
 def test_command_dry_run_then_real(runs, capsys):

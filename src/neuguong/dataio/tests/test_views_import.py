@@ -2,6 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from neuguong.audit.models import AuditEvent
+from neuguong.dataio.events import DataioEvent
 from neuguong.dataio.models import ImportRun, ImportStatus
 from neuguong.people.models import Person
 
@@ -57,9 +58,9 @@ def test_upload_mapping_preview_confirm_writes_and_audits(tree, login):
     assert run.status == ImportStatus.DONE
     person = Person.objects.get(card_number="12340001")
     assert AuditEvent.objects.filter(
-        action="import", actor=tree.secretary_a, target_id=str(person.pk)
+        action=DataioEvent.IMPORTED, actor=tree.secretary_a, target_id=str(person.pk)
     ).exists()
-    assert AuditEvent.objects.filter(action="import", target_id=str(run.pk)).exists()
+    assert AuditEvent.objects.filter(action=DataioEvent.IMPORT_APPLIED, target_id=str(run.pk)).exists()
     # confirming twice does not import twice
     client.post(f"/du-lieu/nhap/{run.pk}/xac-nhan/")
     assert Person.objects.filter(full_name="Trần Văn Mới").count() == 1

@@ -12,6 +12,7 @@ from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.tests.factories import OrganizationFactory, PersonFactory
 from neuguong.inspections import services
+from neuguong.inspections.events import InspectionEvent as E
 from neuguong.inspections.models import Document, InspectionKind, InspectionState, Step, StepKind
 from neuguong.inspections.selectors import breaches_for
 from neuguong.organizations.models import OrgKind
@@ -48,11 +49,11 @@ def test_the_life_cycle_records_a_step_with_date_author_and_document_at_each_sta
     assert inspection.decided_on == inspection.concluded_on == local_today()
     assert inspection.conclusion_text == "Nội dung dự thảo kết luận"
     actions = set(
-        AuditEvent.objects.filter(target_id=str(inspection.pk), action__startswith="inspection.").values_list(
-            "action", flat=True
-        )
+        AuditEvent.objects.filter(
+            target_id=str(inspection.pk), action__startswith="inspections."
+        ).values_list("action", flat=True)
     )
-    assert {"inspection.decide", "inspection.conclude", "inspection.notify_conclusion"} <= actions
+    assert {E.DECIDED, E.CONCLUDED, E.CONCLUSION_NOTIFIED} <= actions
 
 
 def test_a_step_out_of_order_is_refused_with_the_current_state_named(tree):

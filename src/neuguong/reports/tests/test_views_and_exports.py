@@ -408,12 +408,12 @@ def test_pdf_through_libreoffice_has_the_document_text(client, tree, data, tmp_p
 
 def test_without_libreoffice_pdf_is_refused_and_docx_offered(client, tree, data, monkeypatch):
     from neuguong.docengine import pdf
-    from neuguong.reports import services
+    from neuguong.reports import rendering
 
     monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
     client.force_login(tree.staff)
     response = client.get(_download("pdf"))
-    assert response.status_code == 400 and services.MSG_PDF_UNAVAILABLE in response.content.decode()
+    assert response.status_code == 400 and rendering.MSG_PDF_UNAVAILABLE in response.content.decode()
     page = client.get(_detail()).content.decode()
     assert "tai.pdf" not in page and "chưa xuất được PDF" in page
 

@@ -7,6 +7,7 @@ from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.tests.factories import PersonFactory
 from neuguong.people.models import Membership, PersonStatus, Position, PositionTitle
 from neuguong.study import services
+from neuguong.study.events import StudyEvent
 from neuguong.study.models import Invitee
 
 from .factories import make_campaign
@@ -22,7 +23,7 @@ def test_staff_creates_a_bloc_campaign_and_it_is_audited(tree):
     campaign = make_campaign(tree.staff, tree.root)
     assert campaign.audience_root == tree.root
     assert campaign.audience_statuses == ["official", "probationary"]
-    assert AuditEvent.objects.filter(target_id=str(campaign.pk), action="create").exists()
+    assert AuditEvent.objects.filter(target_id=str(campaign.pk), action=StudyEvent.CAMPAIGN_CREATED).exists()
 
 
 def test_secretary_cannot_organise_for_another_organisation(tree):

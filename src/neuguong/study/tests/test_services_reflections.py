@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from neuguong.audit.models import AuditEvent
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.study import services
+from neuguong.study.events import StudyEvent
 from neuguong.study.models import Invitee, ReflectionStatus
 
 from .factories import make_campaign
@@ -69,7 +70,7 @@ def test_a_20_mb_reflection_is_refused_with_a_clear_message(tree, invitee):
 def test_secretary_enters_on_behalf_of_an_elderly_member_and_it_is_recorded(tree, invitee):
     reflection = submit(tree.secretary_a, invitee)
     assert reflection.entered_on_behalf
-    event = AuditEvent.objects.get(action="submit")
+    event = AuditEvent.objects.get(action=StudyEvent.REFLECTION_SUBMITTED)
     assert event.on_behalf_of == "Nguyễn Nam Đình"
 
 

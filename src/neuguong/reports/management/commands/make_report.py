@@ -10,8 +10,8 @@ from neuguong.access.scope import Scope
 from neuguong.core.errors import BusinessError
 from neuguong.reports.models import ReportKind
 from neuguong.reports.periods import custom_period, parse_date
+from neuguong.reports.rendering import report_render
 from neuguong.reports.selectors import report_organization
-from neuguong.reports.services import report_render
 
 MSG_EXTENSION = "Tệp kết quả phải có đuôi .docx, .xlsx hoặc .pdf."
 MSG_ORG = "Không tìm thấy tổ chức «{code}» (hoặc người dùng không có quyền xem)."
