@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from neuguong.core.api import PageParams, paginate_queryset
 from neuguong.core.dates import local_today
@@ -326,7 +326,7 @@ def create_meeting(request, payload: MeetingIn):
         online_link=payload.online_link,
         expected_minutes=payload.expected_minutes,
     )
-    return 201, meeting_detail(request.user, _fresh(request.user, meeting.pk))
+    return Status(201, meeting_detail(request.user, _fresh(request.user, meeting.pk)))
 
 
 # Before /meetings/{id}: a path that is not a number is never a meeting.
@@ -450,4 +450,4 @@ def resolution(request, meeting_id: int, payload: ResolutionIn):
         )
     created = services.resolution_items_add(actor=request.user, meeting=meeting, items=items)
     rows = selectors.item_statuses(created, today=local_today())
-    return 201, {"items": [_item(row) for row in rows]}
+    return Status(201, {"items": [_item(row) for row in rows]})

@@ -39,6 +39,7 @@ def calendar_bytes(meetings, *, name: str, base_url: str) -> bytes:
     stamp = timezone.now()
     for meeting in meetings:
         calendar.add_component(_event(meeting, host=host, stamp=stamp, base_url=base_url))
+    calendar.add_missing_timezones()  # the VTIMEZONE of Asia/Ho_Chi_Minh the events' TZID refers to
     return calendar.to_ical()
 
 

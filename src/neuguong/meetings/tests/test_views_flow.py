@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from docx import Document as Docx
 
-from neuguong.core.tests.factories import OrganizationFactory, PersonFactory, UserFactory, grant
 from neuguong.access.models import Role
+from neuguong.core.tests.factories import OrganizationFactory, PersonFactory, UserFactory, grant
 from neuguong.docengine.docformat import document_text
 from neuguong.documents import services as documents
 from neuguong.meetings import services
