@@ -301,7 +301,7 @@ def _story(branch: Organization, secretary, member_user, today: dt.date) -> int:
             _thematic(services, secretary, branch, month, people, rng)
     for index, (meeting, end) in enumerate(held):
         _score(services, secretary, meeting, index)
-        _items(services, secretary, meeting, assignees, index)
+        _items(services, secretary, meeting, assignees, index, last=index == len(held) - 1)
         _records(services, secretary, meeting, end, approve_minutes=index < len(held) - 1)
     _item_statuses(branch, secretary, member_user, today)
     _upcoming(services, secretary, branch, people, today)
@@ -415,7 +415,7 @@ def _score(services, secretary, meeting, index: int) -> None:
     services.meeting_score(actor=secretary, meeting=meeting, points=[18, 9, 18, 25, 18])
 
 
-def _items(services, secretary, meeting, assignees, index: int) -> None:
+def _items(services, secretary, meeting, assignees, index: int, *, last: bool) -> None:
     day = meeting.started_at.astimezone(LOCAL_ZONE).date()
     deadline = rules.next_month(rules.next_month(day)) - dt.timedelta(days=1)  # end of the next month
     items = []
@@ -424,7 +424,10 @@ def _items(services, secretary, meeting, assignees, index: int) -> None:
         items.append(
             {
                 "title": title.format(q=(day.month - 1) // 3 + 1),
-                "responsible_person": assignees[(index + n) % len(assignees)],
+                # The demo member holds the last meeting's first task (open, on "Việc của tôi").
+                "responsible_person": assignees[0]
+                if last and n == 0
+                else assignees[(index + n) % len(assignees)],
                 "deadline": deadline,
                 "expected_result": result,
             }

@@ -188,20 +188,32 @@ def attendance_text(invitee, status: str, reason: str) -> str:
 
 
 def attendance_event(*, actor, invitee, before: tuple[str, str]) -> AuditEvent | None:
-    """The unsaved event of one mark (bulk marking writes them together), or None when nothing changed."""
+    """The unsaved event of one member's own mark (the QR check-in), or None when nothing changed."""
+    return attendance_events(actor=actor, meeting=invitee.meeting, changed=[(invitee, before)])
+
+
+def attendance_events(*, actor, meeting, changed: list[tuple[Any, tuple[str, str]]]) -> AuditEvent | None:
+    """One unsaved event for one save of the attendance sheet: every mark it changed, old and new, so the
+    meeting's history reads "Điểm danh" once per save rather than once per member."""
     from neuguong.audit.services import audit_event
 
-    old = attendance_text(invitee, *before)
-    new = attendance_text(invitee, invitee.status, invitee.reason)
-    if old == new:
+    pairs = [
+        (attendance_text(invitee, *before), attendance_text(invitee, invitee.status, invitee.reason))
+        for invitee, before in changed
+    ]
+    pairs = [(old, new) for old, new in pairs if old != new]
+    if not pairs:
         return None
+    qr = len(changed) == 1 and changed[0][0].method == "qr"
     return audit_event(
         actor=actor,
         action=MeetingEvent.ATTENDANCE,
-        target=invitee.meeting,
-        changes={"attendance": {"old": old, "new": new}},
-        org_path=invitee.meeting.organization.path,
-        note="Tự điểm danh bằng mã QR" if invitee.method == "qr" else "",
+        target=meeting,
+        changes={
+            "attendance": {"old": "; ".join(o for o, _ in pairs), "new": "; ".join(n for _, n in pairs)}
+        },
+        org_path=meeting.organization.path,
+        note="Tự điểm danh bằng mã QR" if qr else f"{len(pairs)} người",
     )
 
 

@@ -22,6 +22,7 @@ def home_panel(user) -> dict | None:
     invitations = upcoming_invitations(scope.person_id, now=now) if scope.person_id else []
     unscheduled: list[Organization] = []
     to_record: list[Meeting] = []
+    upcoming: list[Meeting] = []
     if scope.write_paths or scope.is_global:
         today = local_today()
         month = rules.next_month(today)
@@ -44,13 +45,23 @@ def home_panel(user) -> dict | None:
                 .select_related("organization")
                 .order_by("starts_at")[:MAX_BRANCHES_SHOWN]
             )
-    if not invitations and not unscheduled and not to_record:
+            upcoming = list(
+                Meeting.objects.filter(
+                    organization__in=branches, state__in=UPCOMING_STATES, starts_at__gte=now
+                )
+                .select_related("organization")
+                .order_by("starts_at")[:3]
+            )
+    mine = {i.meeting_id for i in invitations}
+    upcoming = [m for m in upcoming if m.pk not in mine]
+    if not invitations and not unscheduled and not to_record and not upcoming:
         return None
     return {
         "template": "meetings/_home_panel.html",
         "invitations": invitations,
         "unscheduled": unscheduled,
         "to_record": to_record,
+        "upcoming": upcoming,
         "next_month": rules.next_month(local_today()),
     }
 

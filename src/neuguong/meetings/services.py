@@ -899,23 +899,21 @@ def attendance_mark(
             raise BusinessError(f"{invitee.person.full_name}: {exc.message}", field=exc.field) from exc
         prepared.append((invitee, status, reason))
     changed = []
-    audit_rows = []
     for invitee, status, reason in prepared:
         before = (invitee.status, invitee.reason)
         if before == (status, reason):
             continue
         invitee.status, invitee.reason = status, reason
         invitee.method, invitee.marked_by, invitee.marked_at = AttendanceMethod.SECRETARY, actor, now
-        changed.append(invitee)
-        event = events.attendance_event(actor=actor, invitee=invitee, before=before)
-        if event is not None:
-            audit_rows.append(event)
+        changed.append((invitee, before))
     Invitee.objects.bulk_update(
-        changed, ["status", "reason", "method", "marked_by", "marked_at"], batch_size=500
+        [invitee for invitee, _ in changed],
+        ["status", "reason", "method", "marked_by", "marked_at"],
+        batch_size=500,
     )
-    from neuguong.audit.models import AuditEvent
-
-    AuditEvent.objects.bulk_create(audit_rows, batch_size=500)
+    event = events.attendance_events(actor=actor, meeting=meeting, changed=changed)
+    if event is not None:
+        event.save(force_insert=True)
     return len(changed)
 
 
@@ -1062,10 +1060,11 @@ def record_approve(*, actor, record: MeetingRecord, now: dt.datetime | None = No
     if superseded is not None:
         superseded.state = RecordState.SUPERSEDED
         superseded.save(update_fields=["state", "updated_at"])
-    record.facts = meeting_facts(meeting)
+    record.approved_at = _now(now)
+    # What the meeting record says as of the approval (the status of last time's tasks that day).
+    record.facts = meeting_facts(meeting, today=rules.local_date(record.approved_at))
     record.state = RecordState.APPROVED
     record.approved_by = actor
-    record.approved_at = _now(now)
     record.save()
     if record.kind == RecordKind.MINUTES and meeting.state == MeetingState.HELD:
         meeting.state = MeetingState.APPROVED
