@@ -24,6 +24,16 @@ class MeetingsConfig(AppConfig):
         ):
             if hook not in hooks:
                 hooks.append(hook)
+        from neuguong.core import scheduler
+        from neuguong.notifications.queue import register_provider
+
+        from .tasks import send_documents_reminders
+        from .waiting import waiting_for
+
+        register_provider(waiting_for)
+        # Hourly: a reminder is written once per meeting (checked under the meeting's lock), so a missed
+        # or doubled run is harmless.
+        scheduler.register("meetings.documents_reminders", 3600, send_documents_reminders.enqueue)
         link = ("Sinh hoạt chi bộ", "meetings:for_org")
         if link not in registry.ORG_LINKS:
             registry.ORG_LINKS.append(link)

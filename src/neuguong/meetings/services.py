@@ -791,6 +791,36 @@ def document_withdraw(*, actor, document: MeetingDocument, now: dt.datetime | No
     return document
 
 
+def documents_reminders_send(*, now: dt.datetime | None = None) -> int:
+    """Hourly: remind the secretary and the preparer of each upcoming meeting whose documents are due
+    within a day (or overdue) and none has been sent yet; once per meeting. Returns how many meetings."""
+    from django.db.models import Exists, OuterRef
+
+    now = _now(now)
+    released = MeetingDocument.objects.alive().filter(meeting=OuterRef("pk"), available_at__isnull=False)
+    due = (
+        Meeting.objects.filter(
+            state__in=UPCOMING_STATES,
+            starts_at__gt=now,
+            documents_due_at__lte=now + notices.DOCUMENTS_REMINDER_AHEAD,
+        )
+        .exclude(Exists(released))
+        .order_by("starts_at")
+        .values_list("pk", flat=True)
+    )
+    reminded = 0
+    for pk in list(due):
+        with transaction.atomic():
+            # The lock makes "once per meeting" hold with two workers running the task.
+            meeting = Meeting.objects.select_for_update().select_related("organization").get(pk=pk)
+            if (
+                meeting.state in UPCOMING_STATES
+                and not meeting.documents.alive().filter(available_at__isnull=False).exists()
+            ):
+                reminded += notices.documents_due(meeting=meeting)
+    return reminded
+
+
 # --- invitees: reply and attendance ---------------------------------------------------------------------
 
 
