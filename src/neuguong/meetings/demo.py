@@ -280,6 +280,7 @@ def _story(branch: Organization, secretary, member_user, today: dt.date) -> int:
                 new_starts_at=_at(rules.next_month(month).replace(day=3), 14),
                 now=start - dt.timedelta(days=1),
             )
+            assert replacement is not None  # postponed with a new time
             services.meeting_announce(actor=secretary, meeting=replacement, now=start)
             meeting = replacement
             start = replacement.starts_at

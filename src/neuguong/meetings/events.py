@@ -122,7 +122,7 @@ def agenda_text(item) -> str:
 
 
 def agenda_item_updated(*, actor, item, before_text: str, before_notes: str) -> AuditEvent | None:
-    changes = {}
+    changes: dict[str, dict[str, str | None]] = {}
     if before_text != agenda_text(item):
         changes["agenda"] = {"old": before_text, "new": agenda_text(item)}
     if before_notes != item.notes:

@@ -4,7 +4,14 @@ Party-format DOCX with its XLSX annex. Both read the one selector (`selectors.co
 from django.conf import settings
 
 from neuguong.core.dates import LOCAL_ZONE
-from neuguong.docengine.docformat import Heading, Paragraph, PartyDocument, Table, render_party_document
+from neuguong.docengine.docformat import (
+    Heading,
+    Image,
+    Paragraph,
+    PartyDocument,
+    Table,
+    render_party_document,
+)
 from neuguong.docengine.xlsx import AnnexSheet, Column, build_workbook
 from neuguong.people.selectors import document_issuer
 
@@ -170,7 +177,7 @@ def compliance_docx(report: Compliance) -> bytes:
     totals = report.totals
     issuer = document_issuer(organization=report.organization, on=report.today)
     branches = len(report.rows)
-    body = [
+    body: list[Heading | Paragraph | Table | Image] = [
         Heading("I. TÌNH HÌNH SINH HOẠT CHI BỘ THƯỜNG KỲ"),
         Paragraph(
             f"Năm {report.year}, {report.organization.name} có {branches} chi bộ. Tính đến ngày "

@@ -5,7 +5,7 @@ import datetime as dt
 from django import forms
 
 from neuguong.core.dates import LOCAL_ZONE, local_today
-from neuguong.core.forms import BootstrapFormMixin
+from neuguong.core.forms import BootstrapFormMixin, model_choice_field
 from neuguong.core.widgets import PickerWidget
 from neuguong.documents.models import Classification, Document
 from neuguong.organizations.models import BRANCH_KINDS, Organization
@@ -94,9 +94,9 @@ class MeetingForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, user, organization: Organization | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         writable = Organization.objects.writable_by(user).filter(kind__in=BRANCH_KINDS)
-        self.fields["organization"].queryset = writable
+        model_choice_field(self, "organization").queryset = writable
         # Any member of a chi bộ the user manages; the service checks it is the chosen chi bộ's.
-        self.fields["preparer"].queryset = Person.objects.filter(
+        model_choice_field(self, "preparer").queryset = Person.objects.filter(
             organization__in=writable, status__in=ACTIVE_MEMBER_STATUSES
         )
         self.fields["preparer"].widget = _person_picker(organization)
@@ -121,7 +121,7 @@ class MeetingEditForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("preparer", "chair", "recorder"):
-            self.fields[name].queryset = _members_of(meeting.organization)
+            model_choice_field(self, name).queryset = _members_of(meeting.organization)
             self.fields[name].widget = _person_picker(meeting.organization)
         if meeting.state == MeetingState.ANNOUNCED:
             self.fields["starts_at"].disabled = True
@@ -150,7 +150,7 @@ class HoldForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("chair", "recorder"):
-            self.fields[name].queryset = _members_of(meeting.organization)
+            model_choice_field(self, name).queryset = _members_of(meeting.organization)
             self.fields[name].widget = _person_picker(meeting.organization)
 
 
@@ -176,7 +176,7 @@ class AgendaForm(BootstrapFormMixin, VotesMixin):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["presenter"].queryset = _members_of(meeting.organization)
+        model_choice_field(self, "presenter").queryset = _members_of(meeting.organization)
         self.fields["presenter"].widget = _person_picker(meeting.organization)
         self.fields["votes_for"].help_text = "Chỉ ghi số phiếu, không ghi ai biểu quyết thế nào."
 
@@ -207,7 +207,8 @@ class DocumentForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["document"].queryset = Document.objects.visible_to(user)
+        # The checker does not see DocumentQuerySet.visible_to (documents' own selectors meet the same).
+        model_choice_field(self, "document").queryset = Document.objects.visible_to(user)  # type: ignore[attr-defined]
 
 
 class ReplyForm(BootstrapFormMixin, forms.Form):
@@ -228,7 +229,7 @@ class ResolutionItemForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
         if meeting is not None:
-            self.fields["responsible_person"].queryset = Person.objects.filter(
+            model_choice_field(self, "responsible_person").queryset = Person.objects.filter(
                 organization__path__startswith=meeting.organization.path, status__in=ACTIVE_MEMBER_STATUSES
             )
             self.fields["responsible_person"].widget = _person_picker(meeting.organization)
@@ -341,7 +342,7 @@ class ComplianceForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_chuc"].queryset = Organization.objects.visible_to(user)
+        model_choice_field(self, "to_chuc").queryset = Organization.objects.visible_to(user)
 
     def year_or_current(self) -> int:
         year = self.cleaned_data.get("year") if self.is_valid() else None

@@ -58,7 +58,7 @@ def _items_table(items: list[dict], *, with_status: bool) -> Table:
         ["Kết quả"] if with_status else []
     )
     # 165 mm of text width (A4, margins 30 and 15 mm); a date needs about 25 mm at 12 pt.
-    widths = [13, 58, 32, 27, 35] if with_status else [13, 88, 37, 27]
+    widths: list[float] = [13, 58, 32, 27, 35] if with_status else [13, 88, 37, 27]
     rows = []
     for n, item in enumerate(items, 1):
         deadline = dt.date.fromisoformat(item["deadline"]).strftime("%d/%m/%Y")

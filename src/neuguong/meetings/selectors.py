@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
@@ -390,9 +391,9 @@ def meeting_facts(meeting: Meeting, *, today: dt.date | None = None) -> dict:
         "ended_at": _local(meeting.ended_at),
         "place": meeting.place,
         "online_link": meeting.online_link,
-        "chair": meeting.chair.full_name if meeting.chair_id else "",
-        "recorder": meeting.recorder.full_name if meeting.recorder_id else "",
-        "preparer": meeting.preparer.full_name if meeting.preparer_id else "",
+        "chair": meeting.chair.full_name if meeting.chair else "",
+        "recorder": meeting.recorder.full_name if meeting.recorder else "",
+        "preparer": meeting.preparer.full_name if meeting.preparer else "",
         "counts": {
             "invited": counts.invited,
             "expected": counts.expected,
@@ -412,7 +413,7 @@ def meeting_facts(meeting: Meeting, *, today: dt.date | None = None) -> dict:
                 "position": a.position,
                 "kind": a.get_kind_display(),
                 "title": a.title,
-                "presenter": a.presenter.full_name if a.presenter_id else "",
+                "presenter": a.presenter.full_name if a.presenter else "",
                 "notes": a.notes,
                 "votes": [a.votes_for, a.votes_against or 0, a.votes_abstain or 0] if a.has_votes else None,
             }
@@ -588,14 +589,14 @@ def compliance(*, organization: Organization, year: int, today: dt.date | None =
                 row.thematic += 1
         if kind not in MONTHLY_KINDS:
             continue
-        month = facts.setdefault((org_id, for_month.month), {})
+        seen = facts.setdefault((org_id, for_month.month), {})
         if state in HELD_STATES:
             held_month = rules.month_start(rules.local_date(started_at)) if started_at else for_month
-            month["held_in_month" if held_month <= for_month else "held_later"] = True
+            seen["held_in_month" if held_month <= for_month else "held_later"] = True
         elif state == MeetingState.POSTPONED:
-            month["postponed"] = True
+            seen["postponed"] = True
         elif state in UPCOMING_STATES:
-            month["upcoming"] = True
+            seen["upcoming"] = True
     for org_id, row in rows.items():
         for month in months:
             code = rules.month_cell(
@@ -650,10 +651,11 @@ def compliance(*, organization: Organization, year: int, today: dt.date | None =
     for values in commitments.values("organization_id").annotate(
         open_past=Count("pk", filter=open_past), **aggregates
     ):
-        row = rows.get(values["organization_id"])
-        if row is not None:
-            row.items = {code: values[code] for code in STATUS_CODES}
-            row.items_open_past_deadline = values["open_past"]
+        counted_row = rows.get(values["organization_id"])
+        if counted_row is not None:
+            tallies: dict[str, Any] = dict(values)
+            counted_row.items = {code: tallies[code] for code in STATUS_CODES}
+            counted_row.items_open_past_deadline = tallies["open_past"]
     ordered = [rows[b.pk] for b in branches]
     for row in ordered:
         row.items = {code: row.items.get(code, 0) for code in STATUS_CODES}

@@ -3,6 +3,8 @@
 A meeting the user may not see is a 404 (`selectors.meeting_get`); an action the user may not take there
 raises `OutOfScope` in the service, which the middleware answers with the same 404."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import SuspiciousOperation
@@ -29,7 +31,7 @@ from .models import MeetingRecord, MeetingState, RecordKind, RecordState
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 RECORD_SLUGS = {"bien-ban": RecordKind.MINUTES, "nghi-quyet": RecordKind.RESOLUTION}
-SLUG_OF = {kind: slug for slug, kind in RECORD_SLUGS.items()}
+SLUG_OF: dict[str, str] = {kind: slug for slug, kind in RECORD_SLUGS.items()}
 
 
 def redirect(to, *args, **kwargs):
@@ -217,9 +219,7 @@ def meeting_hold_view(request, meeting_id: int):
     meeting = _manageable(request, meeting_id)
     initial = {
         "started_at": meeting.starts_at,
-        "ended_at": min(
-            meeting.starts_at + timezone.timedelta(minutes=meeting.expected_minutes), timezone.now()
-        ),
+        "ended_at": min(meeting.starts_at + dt.timedelta(minutes=meeting.expected_minutes), timezone.now()),
         "chair": meeting.chair_id,
         "recorder": meeting.recorder_id,
     }
@@ -648,7 +648,9 @@ def resolution_items_view(request, meeting_id: int):
         # A special case: the error names the row ("Nhiệm vụ 2: …"), shown above the rows, input kept.
         try:
             created = services.resolution_items_add(
-                actor=request.user, meeting=meeting, items=formset.items()
+                actor=request.user,
+                meeting=meeting,
+                items=formset.items(),  # type: ignore[attr-defined]
             )
         except BusinessError as exc:
             if isinstance(exc, services.OutOfScope):
