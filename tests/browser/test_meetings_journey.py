@@ -1,5 +1,5 @@
 """A month's chi bộ meeting end to end in the browser: the secretary plans and announces it on a PC, a member
-confirms on a 390 px phone and checks in with the QR code, the secretary records the meeting (attendance,
+is told (notifications), confirms on a 390 px phone and checks in with the QR code, the secretary records the meeting (attendance,
 resolution items, the resolution approved), the items appear on the member's "Việc của tôi", the next
 meeting's page opens with them, and the committee's compliance report shows the year."""
 
@@ -59,6 +59,8 @@ def test_a_months_meeting_from_plan_to_the_committees_report(browser_page, phone
 
     # A member reads it on the phone and confirms.
     login_in_browser(phone, "member_a")
+    phone.goto(f"{phone.base_url}/thong-bao/")  # told in the app (and by e-mail through the outbox)
+    expect(phone.locator("body")).to_contain_text(f"Chi bộ Phòng Ngân sách: {meeting.title.lower()}")
     phone.goto(f"{phone.base_url}/")
     phone.locator("a", has_text="Xác nhận").first.click()
     phone.get_by_role("button", name="Xác nhận dự họp").click()
