@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Min
+from django.utils import timezone
 
 from neuguong.core.dates import LOCAL_ZONE, local_today
 from neuguong.organizations.models import BRANCH_KINDS, GRASSROOTS_KINDS, Organization
@@ -305,8 +306,24 @@ def _story(branch: Organization, secretary, member_user, today: dt.date) -> int:
         _items(services, secretary, meeting, assignees, index, last=index == len(held) - 1)
         _records(services, secretary, meeting, end, approve_minutes=index < len(held) - 1)
     _item_statuses(branch, secretary, member_user, today)
+    _past_notices_read(branch)
     _upcoming(services, secretary, branch, people, today)
     return Meeting.objects.filter(organization=branch).count()
+
+
+def _past_notices_read(branch: Organization) -> None:
+    """The year's announcements and documents were read at the time: only what is still ahead waits
+    (their e-mails, still in the outbox, are then cancelled by the sender, never sent)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from neuguong.notifications.models import Notification
+
+    Notification.objects.filter(
+        kind__startswith="meetings.",
+        target_type=ContentType.objects.get_for_model(Meeting),
+        target_id__in=Meeting.objects.filter(organization=branch).values("pk"),
+        read_at__isnull=True,
+    ).update(read_at=timezone.now())
 
 
 def _documents(services, secretary, meeting, start, *, late: bool) -> None:
