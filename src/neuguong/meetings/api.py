@@ -2,12 +2,14 @@
 the same services (a business error is a 400 with its Vietnamese message, bad input a 422)."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
-from neuguong.core.api import PageParams, paginate_queryset
+from neuguong.core.api import Id, PageParams, Year, paginate_queryset
 from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError
 from neuguong.organizations.models import Organization
@@ -19,6 +21,8 @@ from . import rules, selectors, services
 from .models import Meeting
 
 router = Router(tags=["meetings"])
+# Every integer parameter is bounded (core/api.py): out of range is a 422, never a database overflow.
+Month = Annotated[int, Field(ge=1, le=12)]
 
 MSG_PERSON_NOT_FOUND = "Không tìm thấy đảng viên #{id} trong phạm vi của bạn."
 MAX_ITEMS = 500
@@ -293,8 +297,8 @@ def list_meetings(
     org: str = "",
     kind: str = "",
     state: str = "",
-    year: int | None = None,
-    month: int | None = None,
+    year: Year | None = None,
+    month: Month | None = None,
     mine: bool = False,
     paging: Query[PageParams] = None,  # type: ignore[assignment]  # ninja fills it; None: the defaults
 ):
@@ -331,7 +335,7 @@ def create_meeting(request, payload: MeetingIn):
 
 # Before /meetings/{id}: a path that is not a number is never a meeting.
 @router.get("/meetings/compliance", response=ComplianceOut)
-def compliance(request, org: str = "", year: int | None = None, paging: Query[PageParams] = None):  # type: ignore[assignment]
+def compliance(request, org: str = "", year: Year | None = None, paging: Query[PageParams] = None):  # type: ignore[assignment]
     if org:
         organization = organization_get(user=request.user, code=org[:32])
     else:
@@ -388,19 +392,19 @@ def branch_out(row) -> dict:
 
 
 @router.get("/meetings/{meeting_id}", response=MeetingDetailOut)
-def get_meeting(request, meeting_id: int):
+def get_meeting(request, meeting_id: Id):
     return meeting_detail(request.user, _fresh(request.user, meeting_id))
 
 
 @router.post("/meetings/{meeting_id}/announce", response=MeetingDetailOut)
-def announce(request, meeting_id: int):
+def announce(request, meeting_id: Id):
     meeting = _fresh(request.user, meeting_id)
     services.meeting_announce(actor=request.user, meeting=meeting)
     return meeting_detail(request.user, _fresh(request.user, meeting_id))
 
 
 @router.post("/meetings/{meeting_id}/attendance", response=AttendanceResult)
-def attendance(request, meeting_id: int, payload: AttendanceIn):
+def attendance(request, meeting_id: Id, payload: AttendanceIn):
     meeting = _fresh(request.user, meeting_id)
     if len(payload.items) > MAX_ITEMS:
         raise BusinessError(f"Mỗi lần điểm danh tối đa {MAX_ITEMS} người.", field="items")
@@ -417,7 +421,7 @@ def attendance(request, meeting_id: int, payload: AttendanceIn):
 
 
 @router.post("/meetings/{meeting_id}/held", response=MeetingDetailOut)
-def held(request, meeting_id: int, payload: HeldIn):
+def held(request, meeting_id: Id, payload: HeldIn):
     meeting = _fresh(request.user, meeting_id)
     services.meeting_hold(
         actor=request.user, meeting=meeting, ended_at=payload.ended_at, started_at=payload.started_at
@@ -426,7 +430,7 @@ def held(request, meeting_id: int, payload: HeldIn):
 
 
 @router.post("/meetings/{meeting_id}/resolution", response={201: ItemsResult})
-def resolution(request, meeting_id: int, payload: ResolutionIn):
+def resolution(request, meeting_id: Id, payload: ResolutionIn):
     meeting = _fresh(request.user, meeting_id)
     wanted = {item.responsible_person for item in payload.items}
     people = {

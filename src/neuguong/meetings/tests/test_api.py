@@ -177,3 +177,9 @@ def test_a_meeting_of_another_organisation_is_404_for_reads_and_writes(tree, api
         == 404
     )
     assert api(tree.secretary_b, "get", "/meetings/compliance?org=A").status_code == 404
+
+
+def test_out_of_range_integers_are_422_never_a_database_error(tree, api):
+    assert api(tree.secretary_a, "get", "/meetings?month=13").status_code == 422
+    assert api(tree.secretary_a, "get", "/meetings/compliance?org=A&year=99999").status_code == 422
+    assert api(tree.secretary_a, "get", f"/meetings/{2**63}").status_code == 422
