@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "neuguong.study",
     "neuguong.meetings",
     "neuguong.targets",
+    "neuguong.plans",
+    "neuguong.evaluation",
     "neuguong.portal",
     # After neuguong.access, whose locale/ holds the Vietnamese for axes' labels and messages.
     "axes",
