@@ -17,6 +17,7 @@ urlpatterns = [
     path("bao-cao/", include("neuguong.reports.urls")),
     path("kiem-tra/", include("neuguong.inspections.urls")),
     path("hoc-tap/", include("neuguong.study.urls")),
+    path("sinh-hoat/", include("neuguong.meetings.urls")),
     path("chi-tieu/", include("neuguong.targets.urls")),
     path("danh-gia/", include("neuguong.evaluation.urls")),
     path("", include("neuguong.core.urls")),

@@ -7,9 +7,13 @@ importing them. Apps register in their AppConfig.ready().
 - PERSON_PANELS: callables (user, person) -> dict | None, rendered on a person's page.
 - DOCUMENT_PANELS: callables (user, document) -> dict | None, rendered on a document's page (a dict may
   also carry "actions": [{"label", "url"}] shown as buttons beside the title).
+- DOCUMENT_READERS: callables (scope) -> Q | None over documents.Document: who may also read a document
+  beyond the readers of its organisation (a meeting's invitees read the documents made available to them).
 - PEOPLE_LIST_LINKS: buttons above the people list: (label, url name); the current filters are appended.
 - ORG_LIST_LINKS: the same above the organisation list.
 - DEMO_SEEDERS: callables (root, size, log) run by `seed_demo` after people exist (and before demo accounts).
+- DEMO_ACCOUNT_SEEDERS: callables (root, log) run by `seed_demo` after the demo accounts exist (records that
+  name who decided, e.g. a suspended commitment, need an account).
 - PLAN_ITEM_LINK: the plans module's check of a link to one of its items (a commitment's, a study
   campaign's): callable (plan_item, organization, *, new_work) -> PlanItemSource, raising BusinessError
   when the item's plan does not apply to that organisation, or (new work) is not in force.
@@ -35,6 +39,7 @@ HOME_PANELS: list[Callable] = []
 ORG_LINKS: list[tuple[str, str]] = []
 PERSON_PANELS: list[Callable] = []
 DOCUMENT_PANELS: list[Callable] = []
+DOCUMENT_READERS: list[Callable] = []
 PEOPLE_LIST_LINKS: list[tuple[str, str]] = []
 ORG_LIST_LINKS: list[tuple[str, str]] = []
 
@@ -46,6 +51,7 @@ def add_nav(label: str, url_name: str, *, needs_org_role: bool = False, order: i
 
 
 DEMO_SEEDERS: list[Callable] = []
+DEMO_ACCOUNT_SEEDERS: list[Callable] = []
 
 # Derived data a module keeps beside its records (never in a backup): each callable rebuilds it from the
 # records, after a restore has loaded them.

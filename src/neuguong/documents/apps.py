@@ -9,4 +9,7 @@ class DocumentsConfig(AppConfig):
     def ready(self):
         from neuguong.core import registry
 
+        from .pickers import register
+
+        register()
         registry.add_nav("Văn bản", "documents:list", needs_org_role=True, order=22)

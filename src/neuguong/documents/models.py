@@ -22,7 +22,8 @@ class DocumentQuerySet(models.QuerySet):
         """Documents held by an organisation in the user's readable subtrees.
 
         Members see the documents of their own organisation's ancestors too: those are what their
-        commitments come from (a branch member reads the bloc's plan)."""
+        commitments come from (a branch member reads the bloc's plan). Modules may add readers through
+        `core.registry.DOCUMENT_READERS` (the invitees of a meeting that uses the document)."""
         from neuguong.access.scope import scope_for
 
         scope = scope_for(user)
@@ -36,6 +37,14 @@ class DocumentQuerySet(models.QuerySet):
             )
             if path:
                 q |= Q(organization_id__in=path_ids(path))
+        if not scope.is_global:
+            from neuguong.core.registry import DOCUMENT_READERS
+
+            # Other modules' readers (a meeting's invitees), registered so this app imports none of them.
+            for readers in DOCUMENT_READERS:
+                extra = readers(scope)
+                if extra is not None:
+                    q |= extra
         return self.filter(q)
 
     def search(self, query: str):

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "neuguong.reports",
     "neuguong.inspections",
     "neuguong.study",
+    "neuguong.meetings",
     "neuguong.targets",
     "neuguong.plans",
     "neuguong.evaluation",

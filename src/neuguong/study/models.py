@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from neuguong.core.models import TimeStampedModel
 from neuguong.notifications.models import OutboxRow
+from neuguong.people.attendance import INVITED_STATUSES, AttendanceMethod, AttendanceStatus
 from neuguong.people.models import PersonStatus, PositionTitle, TheoryLevel
 
 
@@ -39,7 +40,7 @@ class CampaignLevel(models.TextChoices):
     GRASSROOTS = "grassroots", "Cơ sở"
 
 
-DEFAULT_AUDIENCE_STATUSES = [PersonStatus.OFFICIAL.value, PersonStatus.PROBATIONARY.value]
+DEFAULT_AUDIENCE_STATUSES = list(INVITED_STATUSES)
 
 
 def _default_statuses() -> list[str]:
@@ -248,17 +249,6 @@ class Invitee(models.Model):
     @property
     def org_path(self) -> str:
         return self.organization.path
-
-
-class AttendanceStatus(models.TextChoices):
-    PRESENT = "present", "Có mặt"
-    EXCUSED = "excused", "Vắng có lý do"
-    ABSENT = "absent", "Vắng không lý do"
-
-
-class AttendanceMethod(models.TextChoices):
-    SECRETARY = "secretary", "Bí thư/cán bộ điểm danh"
-    QR = "qr", "Tự điểm danh bằng mã QR"
 
 
 class Attendance(models.Model):

@@ -1,20 +1,20 @@
-"""Pure rules of the study module: the quiz window, scoring and the QR check-in token."""
+"""Pure rules of the study module: the quiz window, scoring and the QR check-in token (the shared
+attendance rule, `people.attendance`, signed for study sessions)."""
 
 import datetime as dt
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core import signing
-
 from neuguong.core.dates import LOCAL_ZONE
+from neuguong.people import attendance
+from neuguong.people.attendance import CHECKIN_MAX_AGE, CheckinTokenError  # noqa: F401 (study's callers)
 
 WEEKLY_OPEN = dt.time(7, 30)
 WEEKLY_CLOSE = dt.time(17, 30)
 # A submission travelling over a slow connection may arrive a little after the time limit.
 SUBMIT_GRACE = dt.timedelta(seconds=20)
-CHECKIN_SALT = "neuguong.study.checkin"
-# The QR code shown in the room is reissued when the page is reloaded; a photo of it stops working after this.
-CHECKIN_MAX_AGE = dt.timedelta(hours=3)
+# The QR check-in token is the shared attendance rule's (people/attendance.py), signed for this purpose.
+CHECKIN_PURPOSE = "study"
 
 
 def window_is_open(opens_at: dt.datetime, closes_at: dt.datetime, now: dt.datetime) -> bool:
@@ -63,23 +63,12 @@ def options_in_order(options: list[str], order: list[int] | None) -> list[tuple[
 
 
 def checkin_token(campaign_id: int, session_id: int) -> str:
-    return signing.TimestampSigner(salt=CHECKIN_SALT).sign_object({"c": campaign_id, "s": session_id})
-
-
-class CheckinTokenError(Exception):
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason  # "expired", "invalid" or "mismatch"
+    """The study session's QR link token (the shared rule: `people.attendance.checkin_token`)."""
+    return attendance.checkin_token(CHECKIN_PURPOSE, c=campaign_id, s=session_id)
 
 
 def checkin_token_check(token: str, *, campaign_id: int, session_id: int, max_age=CHECKIN_MAX_AGE) -> None:
     """Raise CheckinTokenError unless `token` is ours, unexpired, and names this campaign and session."""
-    signer = signing.TimestampSigner(salt=CHECKIN_SALT)
-    try:
-        payload = signer.unsign_object(token or "", max_age=max_age)
-    except signing.SignatureExpired as exc:
-        raise CheckinTokenError("expired") from exc
-    except (signing.BadSignature, ValueError, TypeError) as exc:
-        raise CheckinTokenError("invalid") from exc
-    if not isinstance(payload, dict) or payload.get("c") != campaign_id or payload.get("s") != session_id:
-        raise CheckinTokenError("mismatch")
+    attendance.checkin_token_check(
+        token, purpose=CHECKIN_PURPOSE, max_age=max_age, c=campaign_id, s=session_id
+    )

@@ -7,6 +7,7 @@ from django.db import transaction
 from neuguong.access.scope import scope_for
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
+from neuguong.people import attendance
 from neuguong.people.models import (
     Person,
 )
@@ -54,23 +55,34 @@ def _invitee_for(campaign: Campaign, person: Person) -> Invitee:
     return invitee
 
 
+_MARK_REFUSALS = {
+    "bad_status": MSG_BAD_ATTENDANCE_STATUS,
+    "reason_required": MSG_REASON_REQUIRED,
+    "joined_after": MSG_JOINED_AFTER_SESSION,
+    "makeup_not_needed": MSG_MAKEUP_NOT_NEEDED,
+}
+
+
 def _check_mark(session: Session, invitee: Invitee, status: str, reason: str) -> None:
-    name = invitee.person.full_name
-    if status not in AttendanceStatus.values:
-        raise BusinessError(MSG_BAD_ATTENDANCE_STATUS, field="status")
-    if status == AttendanceStatus.EXCUSED and not reason:
-        raise BusinessError(MSG_REASON_REQUIRED, field="reason")
-    if status != AttendanceStatus.PRESENT and invitee.joined_on and invitee.joined_on > session.held_on:
-        raise BusinessError(
-            MSG_JOINED_AFTER_SESSION.format(name=name, joined=invitee.joined_on.strftime("%d/%m/%Y")),
-            field="status",
+    """The shared attendance rule (`people.attendance.check_mark`), said in the study module's words."""
+    try:
+        attendance.check_mark(
+            status=status,
+            reason=reason,
+            joined_on=invitee.joined_on,
+            held_on=session.held_on,
+            is_makeup=session.is_makeup,
+            attended_main=lambda: Attendance.objects.filter(
+                invitee=invitee, session__is_makeup=False, status=AttendanceStatus.PRESENT
+            ).exists(),
         )
-    if session.is_makeup and status == AttendanceStatus.PRESENT:
-        attended = Attendance.objects.filter(
-            invitee=invitee, session__is_makeup=False, status=AttendanceStatus.PRESENT
-        ).exists()
-        if attended:
-            raise BusinessError(MSG_MAKEUP_NOT_NEEDED.format(name=name), field="status")
+    except attendance.MarkRefused as exc:
+        message = _MARK_REFUSALS[exc.reason].format(
+            name=invitee.person.full_name,
+            joined=invitee.joined_on.strftime("%d/%m/%Y") if invitee.joined_on else "",
+        )
+        field = "reason" if exc.reason == "reason_required" else "status"
+        raise BusinessError(message, field=field) from exc
 
 
 def _write_mark(

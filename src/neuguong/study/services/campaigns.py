@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef
 
 from neuguong.audit.services import snapshot
 from neuguong.core.dates import check_date, local_today
@@ -14,9 +14,9 @@ from neuguong.core.errors import BusinessError
 from neuguong.core.text import normalize_text
 from neuguong.core.uploads import check_upload
 from neuguong.organizations.models import Organization
+from neuguong.people import attendance
 from neuguong.people.models import (
     ACTIVE_MEMBER_STATUSES,
-    Membership,
     Person,
     PersonStatus,
     Position,
@@ -257,16 +257,11 @@ def audience_queryset(campaign: Campaign, *, on: dt.date | None = None):
 def invitees_generate(*, actor: "User", campaign: Campaign) -> int:
     """Add everyone in the audience who is not invited yet, in bulk; returns how many were added."""
     require_write(actor, campaign.organizer.path)
-    current_membership = (
-        Membership.objects.filter(person=OuterRef("pk"), ended_on__isnull=True)
-        .order_by("-started_on")
-        .values("started_on")[:1]
-    )
     already = Invitee.objects.filter(campaign=campaign, person=OuterRef("pk"))
     rows = (
         audience_queryset(campaign)
         .filter(~Exists(already))
-        .annotate(joined=Subquery(current_membership))
+        .annotate(joined=attendance.joined_on_subquery())
         .values_list("pk", "organization_id", "joined")
     )
     invitees = [

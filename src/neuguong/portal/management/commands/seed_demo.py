@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from neuguong.core.registry import DEMO_SEEDERS
+from neuguong.core.registry import DEMO_ACCOUNT_SEEDERS, DEMO_SEEDERS
 from neuguong.organizations.models import Organization
 from neuguong.portal.demo import SIZES, create_demo_accounts
 from neuguong.portal.demo import seed as seed_data
@@ -32,6 +32,8 @@ class Command(BaseCommand):
             hook(root=root, size=size, log=self.stdout.write)
         if not no_accounts:
             accounts = create_demo_accounts(root)
+            for hook in [] if core_only else DEMO_ACCOUNT_SEEDERS:
+                hook(root=root, log=self.stdout.write)
             self.stdout.write("\nTài khoản dùng thử (tên đăng nhập / mật khẩu):")
             for username, password, label in accounts:
                 self.stdout.write(f"  {username:10s} / {password}   — {label}")

@@ -1,0 +1,50 @@
+from django.urls import path
+
+from . import views
+
+app_name = "meetings"
+urlpatterns = [
+    path("", views.meeting_list_view, name="list"),
+    path("xuat-excel/", views.meeting_list_xlsx_view, name="list_xlsx"),
+    path("them/", views.meeting_create_view, name="create"),
+    path("to-chuc/<str:code>/", views.for_org_view, name="for_org"),
+    path("to-chuc/<str:code>/lich.ics", views.org_calendar_view, name="org_calendar"),
+    path("quy-dinh/", views.settings_view, name="settings"),
+    path("tuan-thu/", views.compliance_view, name="compliance"),
+    path("tuan-thu/bao-cao.docx", views.compliance_docx_view, name="compliance_docx"),
+    path("tuan-thu/phu-luc.xlsx", views.compliance_xlsx_view, name="compliance_xlsx"),
+    path("lich.ics", views.my_calendar_view, name="my_calendar"),
+    path("lich-rieng/", views.calendar_settings_view, name="calendar_settings"),
+    path("lich-rieng/<str:token>.ics", views.private_calendar_view, name="private_calendar"),
+    path("<int:meeting_id>/", views.meeting_detail_view, name="detail"),
+    path("<int:meeting_id>/sua/", views.meeting_edit_view, name="edit"),
+    path("<int:meeting_id>/thong-bao/", views.meeting_announce_view, name="announce"),
+    path("<int:meeting_id>/hoan/", views.meeting_postpone_view, name="postpone"),
+    path("<int:meeting_id>/huy/", views.meeting_cancel_view, name="cancel"),
+    path("<int:meeting_id>/da-hop/", views.meeting_hold_view, name="hold"),
+    path("<int:meeting_id>/tra-loi/", views.reply_view, name="reply"),
+    path("<int:meeting_id>/noi-dung/them/", views.agenda_view, name="agenda_add"),
+    path("<int:meeting_id>/noi-dung/<int:item_id>/", views.agenda_view, name="agenda_edit"),
+    path("<int:meeting_id>/tai-lieu/them/", views.document_add_view, name="document_add"),
+    path(
+        "<int:meeting_id>/tai-lieu/<int:document_id>/gui/",
+        views.document_release_view,
+        name="document_release",
+    ),
+    path(
+        "<int:meeting_id>/tai-lieu/<int:document_id>/rut/",
+        views.document_withdraw_view,
+        name="document_withdraw",
+    ),
+    path("<int:meeting_id>/tai-lieu/<int:document_id>/tep/", views.document_file_view, name="document_file"),
+    path("<int:meeting_id>/diem-danh/", views.attendance_view, name="attendance"),
+    path("<int:meeting_id>/diem-danh.xlsx", views.attendance_xlsx_view, name="attendance_xlsx"),
+    path("<int:meeting_id>/ma-qr/", views.qr_view, name="qr"),
+    path("<int:meeting_id>/tu-diem-danh/", views.checkin_view, name="checkin"),
+    path("<int:meeting_id>/giao-viec/", views.resolution_items_view, name="items"),
+    path("<int:meeting_id>/cham-diem/", views.score_view, name="score"),
+    path("<int:meeting_id>/<slug:slug>/", views.record_edit_view, name="record_edit"),
+    path("<int:meeting_id>/<slug:slug>/duyet/", views.record_approve_view, name="record_approve"),
+    path("<int:meeting_id>/<slug:slug>/dinh-chinh/", views.record_correct_view, name="record_correct"),
+    path("<int:meeting_id>/<slug:slug>.<str:fmt>", views.record_file_view, name="record_file"),
+]
