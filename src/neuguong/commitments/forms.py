@@ -1,6 +1,7 @@
 from django import forms
 
 from neuguong.core.forms import BootstrapFormMixin, model_choice_field
+from neuguong.core.widgets import PickerMultipleWidget, PickerWidget
 
 from .models import CommitmentCategory, SourceKind
 from .status import STATUS_LABELS
@@ -54,16 +55,18 @@ class CommitmentForm(BootstrapFormMixin, forms.Form):
         label="Người chịu trách nhiệm (rõ người)",
         queryset=None,
         required=False,
-        help_text="Chọn một hay nhiều người: mỗi người nhận một nhiệm vụ riêng.",
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Gõ tên (không dấu cũng được) rồi chọn; chọn nhiều người: mỗi người nhận một nhiệm vụ riêng.",
+        widget=PickerMultipleWidget("person", params={"status": "active"}),
     )
     all_heads = forms.BooleanField(
         label="Giao cho tất cả người đứng đầu cơ quan, đơn vị trong tổ chức và các tổ chức trực thuộc",
         required=False,
     )
-    lead_unit = forms.ModelChoiceField(label="Đơn vị chủ trì", queryset=None, required=False)
+    lead_unit = forms.ModelChoiceField(
+        label="Đơn vị chủ trì", queryset=None, required=False, widget=PickerWidget("organization")
+    )
     co_units = forms.ModelMultipleChoiceField(
-        label="Đơn vị phối hợp", queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 4})
+        label="Đơn vị phối hợp", queryset=None, required=False, widget=PickerMultipleWidget("organization")
     )
     start_on = forms.DateField(label="Ngày bắt đầu", required=False)
     deadline = forms.DateField(label="Thời hạn (rõ thời gian)")
@@ -82,11 +85,16 @@ class CommitmentForm(BootstrapFormMixin, forms.Form):
     )
     reason = forms.CharField(label="Lý do (bắt buộc nếu thời hạn đã qua)", max_length=500, required=False)
 
-    def __init__(self, *args, people_qs, units_qs, **kwargs):
+    def __init__(self, *args, people_qs, units_qs, within: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         model_choice_field(self, "people").queryset = people_qs
         model_choice_field(self, "lead_unit").queryset = units_qs
         model_choice_field(self, "co_units").queryset = units_qs
+        # The pickers offer only what the queryset accepts: people and units of the organisation's subtree.
+        for name in ("people", "lead_unit", "co_units"):
+            widget = self.fields[name].widget
+            if isinstance(widget, PickerWidget) and within:
+                widget.params["within"] = within
 
 
 class ReportForm(BootstrapFormMixin, forms.Form):
@@ -161,9 +169,14 @@ class ProgramItemForm(BootstrapFormMixin, forms.Form):
         + [(f"q{q}", f"Quý {q}") for q in range(1, 5)],
     )
     is_exemplary = forms.BooleanField(label="Trách nhiệm nêu gương (tạo nhiệm vụ theo dõi)", required=False)
-    responsible_person = forms.ModelChoiceField(label="Người chịu trách nhiệm", queryset=None, required=False)
+    responsible_person = forms.ModelChoiceField(
+        label="Người chịu trách nhiệm", queryset=None, required=False, widget=PickerWidget("person")
+    )
     expected_result = forms.CharField(label="Kết quả dự kiến", required=False)
 
-    def __init__(self, *args, people_qs, **kwargs):
+    def __init__(self, *args, people_qs, within: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         model_choice_field(self, "responsible_person").queryset = people_qs
+        widget = self.fields["responsible_person"].widget
+        if isinstance(widget, PickerWidget) and within:
+            widget.params["within"] = within

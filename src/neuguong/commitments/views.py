@@ -46,7 +46,7 @@ from .selectors import (
     subtree_summary,
     summary_children,
 )
-from .status import STATUS_COLOURS, STATUS_LABELS, commitment_status
+from .status import ON_TIME_RATE_HELP, STATUS_COLOURS, STATUS_LABELS, commitment_status
 
 EXPORT_MAX_ROWS = 50_000
 
@@ -223,6 +223,7 @@ def summary_view(request):
         "labels": STATUS_LABELS,
         "today": today,
         "ancestors": ancestors.order_by("depth"),
+        "on_time_rate_help": ON_TIME_RATE_HELP,
     }
     return render(request, "commitments/summary.html", context)
 
@@ -534,7 +535,13 @@ def commitment_create_view(request):
     initial = {"deadline": local_today()}
     if document is not None:
         initial |= {"source_kind": "document", "source_note": document.number_text}
-    form = CommitmentForm(request.POST or None, people_qs=people_qs, units_qs=units_qs, initial=initial)
+    form = CommitmentForm(
+        request.POST or None,
+        people_qs=people_qs,
+        units_qs=units_qs,
+        within=organization.code,
+        initial=initial,
+    )
     if request.method == "POST" and (
         done := submit_form(
             form,
@@ -609,7 +616,7 @@ def program_detail_view(request, program_id: int):
     people_qs = Person.objects.filter(
         organization__path__startswith=program.organization.path, status__in=ACTIVE_MEMBER_STATUSES
     ).order_by("name_folded")
-    form = ProgramItemForm(request.POST or None, people_qs=people_qs)
+    form = ProgramItemForm(request.POST or None, people_qs=people_qs, within=program.organization.code)
     if request.method == "POST" and (
         done := submit_form(form, lambda d: _program_item_add(request, program, d))
     ):

@@ -4,10 +4,12 @@ Figures come only from `selectors.report_figures`; nothing here counts anything.
 from __future__ import annotations
 
 from django.conf import settings
+from openpyxl.utils import get_column_letter
 
 from neuguong.commitments.status import (
     DONE_LATE,
     DONE_ON_TIME,
+    ON_TIME_RATE_LABEL,
     OPEN_ON_TIME,
     OPEN_OVERDUE,
     STATUS_CODES,
@@ -317,8 +319,11 @@ def _counts_sheet(title, heading, label_header, rows: list[GroupRow], kind: str)
             Column("Hoàn thành quá hạn", kind="int", total=True),
             Column("Chưa hoàn thành trong hạn", kind="int", total=True),
             Column("Chưa hoàn thành quá hạn", kind="int", total=True),
+            # The one on-time rate (commitments.status.on_time_rate): D / (D + E + G).
             Column(
-                "Tỷ lệ đúng hạn", kind="percent", formula='=IF(D{row}+E{row}=0,"",D{row}/(D{row}+E{row}))'
+                ON_TIME_RATE_LABEL,
+                kind="percent",
+                formula='=IF(D{row}+E{row}+G{row}=0,"",D{row}/(D{row}+E{row}+G{row}))',
             ),
         ]
         data = [[i + 1, row.label, *_gov_values(row.counts)[:5], None] for i, row in enumerate(rows)]
@@ -328,17 +333,31 @@ def _counts_sheet(title, heading, label_header, rows: list[GroupRow], kind: str)
             Column(label_header, width=42),
             *[Column(STATUS_LABELS[code], kind="int", total=True, width=13) for code in STATUS_CODES],
             Column("Tổng số", kind="int", total=True),
-            Column(
-                "Tỷ lệ đúng hạn",
-                kind="percent",
-                formula='=IF(E{row}+F{row}=0,"",E{row}/(E{row}+F{row}))',
-            ),
+            Column("Trong đó chờ xử lý đã quá hạn", kind="int", total=True, width=14),
+            Column(ON_TIME_RATE_LABEL, kind="percent", formula=_rate_formula()),
         ]
         data = [
-            [i + 1, row.label, *[row.counts.counts[c] for c in STATUS_CODES], row.counts.total, None]
+            [
+                i + 1,
+                row.label,
+                *[row.counts.counts[c] for c in STATUS_CODES],
+                row.counts.total,
+                row.counts.pending_past_deadline,
+                None,
+            ]
             for i, row in enumerate(rows)
         ]
     return AnnexSheet(title=title, heading=heading, columns=columns, rows=data)
+
+
+def _rate_formula() -> str:
+    """The on-time rate over the status columns (STT, label, then STATUS_CODES, total, pending past):
+    done on time / (done on time + done late + open overdue + pending past deadline)."""
+    letter = {code: get_column_letter(3 + i) for i, code in enumerate(STATUS_CODES)}
+    pending = get_column_letter(3 + len(STATUS_CODES) + 1)
+    on_time, late, overdue = letter[DONE_ON_TIME], letter[DONE_LATE], letter[OPEN_OVERDUE]
+    counted = f"{on_time}{{row}}+{late}{{row}}+{overdue}{{row}}+{pending}{{row}}"
+    return f'=IF({counted}=0,"",{on_time}{{row}}/({counted}))'
 
 
 def annex_sheets(kind: str, figures: Figures) -> list[AnnexSheet]:

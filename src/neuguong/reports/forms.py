@@ -12,7 +12,7 @@ class ReportChoiceForm(BootstrapFormMixin, forms.Form):
     """Which report, for which organisation and period (GET)."""
 
     kind = forms.ChoiceField(label="Loại báo cáo", choices=ReportKind.choices)
-    org = OrganizationChoiceField(label="Mã tổ chức")
+    org = OrganizationChoiceField(label="Tổ chức")
     period = forms.ChoiceField(label="Kỳ báo cáo", choices=list(PERIOD_KINDS.items()), initial="year")
     year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100, required=False)
     part = forms.ChoiceField(

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from neuguong.access.services import api_token_create
 from neuguong.core.tests.factories import PersonFactory
+from neuguong.organizations.forms import MSG_ORGANIZATION_NOT_FOUND
 from neuguong.study import rules, services
 from neuguong.study.models import Attendance, Invitee, Reflection
 
@@ -330,7 +331,7 @@ def test_campaign_form_creates_a_campaign_linked_to_a_document_by_its_number(tre
     assert campaign.reflection_questions == ["Câu 1", "Câu 2"]
     form["organizer"] = "B"
     response = client.post(reverse("study:campaign_create"), form)
-    assert "Không tìm thấy tổ chức có mã «B» trong phạm vi của bạn." in response.content.decode()
+    assert MSG_ORGANIZATION_NOT_FOUND in response.content.decode()
 
 
 def test_member_home_shows_the_reflection_to_write_and_person_page_the_record(tree, setup, login):
@@ -381,7 +382,7 @@ def test_organiser_edits_the_campaign_and_others_cannot(tree, setup, login):
     )
     assert campaign.includes_exempt
     form["audience_root"] = "B"
-    assert "Không tìm thấy tổ chức có mã «B»" in client.post(url, form).content.decode()
+    assert MSG_ORGANIZATION_NOT_FOUND in client.post(url, form).content.decode()
 
 
 def test_campaign_list_filters_sorts_and_exports_what_is_shown(tree, login):

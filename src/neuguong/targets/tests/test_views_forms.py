@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from neuguong.access.services import api_token_create
+from neuguong.organizations.forms import MSG_ORGANIZATION_NOT_FOUND
 from neuguong.targets import services
 from neuguong.targets.models import AnnualTarget, Component, Indicator, ScoringSet
 
@@ -35,7 +36,7 @@ def test_indicator_create_and_edit_through_the_pages(tree, client):
     assert "Mã chỉ tiêu «CT1» đã có." in again.content.decode()
     # She cannot create one for the bloc (not in her write scope): the code is not found for her.
     outside = client.post(reverse("targets:indicator_create"), {**data, "organization": "DUK", "code": "CT2"})
-    assert "Không tìm thấy tổ chức có mã «DUK» trong phạm vi của bạn." in outside.content.decode()
+    assert MSG_ORGANIZATION_NOT_FOUND in outside.content.decode()
     edit = client.post(
         reverse("targets:indicator_edit", args=[indicator.pk]),
         {
