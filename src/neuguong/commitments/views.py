@@ -649,10 +649,12 @@ def pledge_view(request):
     )
     year = today.year
     existing = person.pledges.filter(year=year).first()
-    form = PledgeForm(
-        request.POST or None,
-        initial={"items": "\n".join(services.pledge_template_for(person.organization, year))},
+    items = (
+        list(existing.commitments_titles())
+        if existing
+        else services.pledge_template_for(person.organization, year)
     )
+    form = PledgeForm(request.POST or None, initial={"items": "\n".join(items)})
     if request.method == "POST" and (
         done := submit_form(
             form,
@@ -661,10 +663,13 @@ def pledge_view(request):
             ),
         )
     ):
+        registration = done.result
+        verb = "Đã đăng ký" if registration.created else "Đã cập nhật"
+        kept = f"; {len(registration.kept)} nội dung đã có được giữ nguyên" if registration.kept else ""
         messages.success(
             request,
-            f"Đã đăng ký bản cam kết năm {done.result.year} của {person.full_name} "
-            f"({len(form.cleaned_items())} nội dung).",
+            f"{verb} bản cam kết năm {year} của {person.full_name}: "
+            f"{len(registration.added)} nội dung mới thành nhiệm vụ{kept}.",
         )
         return redirect("commitments:mine" if person.pk == scope.person_id else "commitments:board")
     return render(
