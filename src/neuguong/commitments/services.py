@@ -69,6 +69,7 @@ MSG_NOT_DONE = "Nhiệm vụ chưa hoàn thành."
 MSG_COMPLETED_FUTURE = "Ngày hoàn thành không được sau ngày hôm nay."
 MSG_COMPLETED_BEFORE_START = "Ngày hoàn thành không được trước ngày bắt đầu."
 MSG_REPORT_DECIDED = "Báo cáo này đã được xem xét."
+MSG_EVIDENCE_ACCEPTED = "Minh chứng của báo cáo đã được chấp nhận không thể xóa."
 MSG_NOTHING_TO_RETURN = "Không có báo cáo hay kết quả hoàn thành nào để trả lại."
 MSG_RETURN_NOTE = "Cần ghi ý kiến khi trả lại báo cáo."
 MSG_EXTENSION_LATER = "Thời hạn đề nghị phải sau thời hạn hiện tại ({deadline})."
@@ -622,9 +623,13 @@ def progress_report_submit(
 
 @transaction.atomic
 def evidence_delete(*, actor, evidence: Evidence) -> Evidence:
-    """Soft-delete an evidence file: the row and the file stay, marked with who and when."""
+    """Soft-delete an evidence file before its report is accepted: the row and the file in storage stay,
+    marked with who and when, and the history says so. Evidence of an accepted report is never removed."""
+    evidence = Evidence.objects.select_for_update().select_related("report__commitment").get(pk=evidence.pk)
     commitment = evidence.report.commitment
     _require_manage_or_own(actor, commitment)
+    if evidence.report.review_state == ReviewState.ACCEPTED:
+        raise BusinessError(MSG_EVIDENCE_ACCEPTED)
     if evidence.deleted_at is None:
         evidence.deleted_at = timezone.now()
         evidence.deleted_by = actor

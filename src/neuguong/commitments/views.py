@@ -488,7 +488,10 @@ def evidence_download_view(request, evidence_id: int):
 def evidence_delete_view(request, evidence_id: int):
     evidence = _evidence_get(request, evidence_id)
     services.evidence_delete(actor=request.user, evidence=evidence)
-    messages.success(request, f"Đã xóa minh chứng «{evidence.original_name}» (vẫn lưu vết).")
+    messages.success(
+        request,
+        f"Đã gỡ minh chứng «{evidence.original_name}» khỏi báo cáo (tệp vẫn được lưu, ghi vào lịch sử).",
+    )
     return redirect("commitments:detail", commitment_id=evidence.report.commitment_id)
 
 
