@@ -15,6 +15,8 @@ SUBMIT_GRACE = dt.timedelta(seconds=20)
 CHECKIN_SALT = "neuguong.study.checkin"
 # The QR code shown in the room is reissued when the page is reloaded; a photo of it stops working after this.
 CHECKIN_MAX_AGE = dt.timedelta(hours=3)
+# The QR page fetches a new code this often: well inside CHECKIN_MAX_AGE.
+QR_RENEW_SECONDS = 600
 
 
 def window_is_open(opens_at: dt.datetime, closes_at: dt.datetime, now: dt.datetime) -> bool:

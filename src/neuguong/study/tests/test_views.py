@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -203,6 +204,21 @@ def test_qr_page_shows_a_code_and_the_phone_link_checks_in(tree, setup, login):
     response = client.post(url, {"t": token})
     assert response.status_code == 200
     assert Attendance.objects.get().method == "qr"
+
+
+def test_the_qr_page_renews_its_code_by_itself_before_it_expires(tree, setup, login):
+    campaign, session, _ = setup
+    client = login(tree.secretary_a)
+    url = reverse("study:session_qr", args=[campaign.pk, session.pk])
+    page = client.get(url).content.decode()
+    # The code's block asks for a fresh one every few minutes, far inside the code's lifetime.
+    assert f'hx-get="{url}" hx-trigger="every {rules.QR_RENEW_SECONDS}s" hx-swap="outerHTML"' in page
+    assert rules.CHECKIN_MAX_AGE.total_seconds() >= rules.QR_RENEW_SECONDS * 2
+    fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.startswith('<div id="qr-code"') and "<html" not in fragment
+    assert 'src="data:image/svg+xml' in fragment and "Mã tự làm mới mỗi 10 phút" in fragment
+    token = re.search(r"\?t=([^\"<]+)", fragment).group(1)
+    rules.checkin_token_check(token.replace("&amp;", "&"), campaign_id=campaign.pk, session_id=session.pk)
 
 
 def test_qr_link_of_another_session_shows_the_error(tree, setup, login):
