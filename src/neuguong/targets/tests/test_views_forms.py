@@ -163,6 +163,22 @@ def test_home_panel_lists_the_assessment_an_agency_head_must_do(tree, client):
     assert cycle.name not in client.get("/").content.decode()
 
 
+def test_the_office_home_groups_and_counts_many_assessments_with_a_link_to_the_list(tree, client):
+    from neuguong.organizations.models import Agency
+
+    agencies = [
+        Agency.objects.create(code=f"CQ{i:02d}", name=f"Cơ quan số {i:02d}", organization=tree.org_a)
+        for i in range(23)
+    ]
+    cycle = open_cycle(tree, agencies)
+    client.force_login(tree.staff)
+    page = client.get("/").content.decode()
+    assert "23 cơ quan chờ chấm điểm" in page
+    assert page.count("data-cchc-group") == 1 and "<strong>23</strong> cơ quan" in page
+    assert reverse("targets:cycle", args=[cycle.pk]) in page
+    assert "Cơ quan số 07" not in page  # not 23 rows on the home page
+
+
 def test_not_xlsx_file_is_refused_clearly(tree, client):
     client.force_login(tree.staff)
     response = client.post(
