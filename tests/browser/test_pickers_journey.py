@@ -25,9 +25,7 @@ def pick(page, field_id: str, typed: str, choose: str) -> None:
     option.click()
 
 
-def test_a_task_is_given_to_a_member_chosen_by_name_and_the_board_filters_by_organisation(
-    browser_page, tree
-):
+def test_a_task_is_given_to_a_member_chosen_by_name_and_the_board_filters_by_organisation(browser_page, tree):
     page = browser_page
     login_in_browser(page, "secretary_a")
     page.goto(f"{page.base_url}/cam-ket/giao/?org=A")

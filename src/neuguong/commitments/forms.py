@@ -51,7 +51,7 @@ class CommitmentForm(BootstrapFormMixin, forms.Form):
     expected_result = forms.CharField(
         label="Kết quả, sản phẩm dự kiến", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    people = forms.ModelMultipleChoiceField(
+    people: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label="Người chịu trách nhiệm (rõ người)",
         queryset=None,
         required=False,
@@ -62,10 +62,10 @@ class CommitmentForm(BootstrapFormMixin, forms.Form):
         label="Giao cho tất cả người đứng đầu cơ quan, đơn vị trong tổ chức và các tổ chức trực thuộc",
         required=False,
     )
-    lead_unit = forms.ModelChoiceField(
+    lead_unit: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Đơn vị chủ trì", queryset=None, required=False, widget=PickerWidget("organization")
     )
-    co_units = forms.ModelMultipleChoiceField(
+    co_units: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label="Đơn vị phối hợp", queryset=None, required=False, widget=PickerMultipleWidget("organization")
     )
     start_on = forms.DateField(label="Ngày bắt đầu", required=False)
@@ -169,7 +169,7 @@ class ProgramItemForm(BootstrapFormMixin, forms.Form):
         + [(f"q{q}", f"Quý {q}") for q in range(1, 5)],
     )
     is_exemplary = forms.BooleanField(label="Trách nhiệm nêu gương (tạo nhiệm vụ theo dõi)", required=False)
-    responsible_person = forms.ModelChoiceField(
+    responsible_person: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Người chịu trách nhiệm", queryset=None, required=False, widget=PickerWidget("person")
     )
     expected_result = forms.CharField(label="Kết quả dự kiến", required=False)
