@@ -13,20 +13,11 @@ from neuguong.core.tests.factories import PersonFactory
 from neuguong.inspections import services
 from neuguong.inspections.models import Inspection, InspectionState
 
-from .conftest import login_in_browser
+from .conftest import login_in_browser, pick
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def _pick(page, field_id: str, typed: str, choose: str) -> None:
-    search = page.locator(f"#{field_id}_search")
-    search.click()
-    search.press_sequentially(typed, delay=20)
-    option = page.locator(f"#{field_id}_results .picker-option", has_text=choose).first
-    expect(option).to_be_visible()
-    option.click()
 
 
 def _submit(page):
@@ -45,7 +36,7 @@ def test_an_inspection_from_program_to_notice_of_conclusion(
     page = browser_page
     login_in_browser(page, "staff")
     page.goto(f"{page.base_url}/kiem-tra/chuong-trinh/them/")
-    _pick(page, "id_organization", "dang bo khoi", "Đảng bộ Khối Các cơ quan tỉnh")
+    pick(page, "id_organization", "dang bo khoi", "Đảng bộ Khối Các cơ quan tỉnh")
     page.select_option("#id_body", "commission")
     page.fill("#id_title", "Chương trình kiểm tra, giám sát năm nay")
     _submit(page)
@@ -56,8 +47,8 @@ def test_an_inspection_from_program_to_notice_of_conclusion(
     page.fill("#id_title", "Kiểm tra trách nhiệm nêu gương")
     page.fill("#id_planned_start", dt.date(today.year, 1, 1).isoformat())
     page.fill("#id_planned_end", today.isoformat())
-    _pick(page, "id_subject_organizations", "so tai chinh", "Đảng bộ Sở Tài chính")
-    _pick(page, "id_leader", "truong doan", "Trần Văn Trưởng Đoàn")
+    pick(page, "id_subject_organizations", "so tai chinh", "Đảng bộ Sở Tài chính")
+    pick(page, "id_leader", "truong doan", "Trần Văn Trưởng Đoàn")
     _submit(page)
     expect(page.locator("h1")).to_contain_text("Kiểm tra trách nhiệm nêu gương")
 

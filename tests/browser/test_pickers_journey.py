@@ -10,19 +10,9 @@ from neuguong.commitments import services
 from neuguong.commitments.models import Commitment
 from neuguong.core.dates import local_today
 
-from .conftest import login_in_browser
+from .conftest import login_in_browser, pick
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def pick(page, field_id: str, typed: str, choose: str) -> None:
-    """Type into a picker's search box and click the option naming `choose`."""
-    search = page.locator(f"#{field_id}_search")
-    search.click()
-    search.press_sequentially(typed, delay=20)
-    option = page.locator(f"#{field_id}_results .picker-option", has_text=choose).first
-    expect(option).to_be_visible()
-    option.click()
 
 
 def test_a_task_is_given_to_a_member_chosen_by_name_and_the_board_filters_by_organisation(browser_page, tree):

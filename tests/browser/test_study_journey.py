@@ -14,7 +14,7 @@ from neuguong.commitments.models import Commitment
 from neuguong.core.dates import LOCAL_ZONE, local_today
 from neuguong.study.models import Attendance, QuizAttempt, Reflection
 
-from .conftest import login_in_browser
+from .conftest import login_in_browser, pick
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,7 +38,7 @@ def test_campaign_runs_end_to_end(browser_page, phone_page, tree, tmp_path):
     desk.goto(f"{desk.base_url}/hoc-tap/them/")
     desk.fill("input[name=title]", "Nghị quyết số 57-NQ/TW về khoa học, công nghệ")
     desk.select_option("select[name=level]", "grassroots")
-    desk.fill("input[name=organizer]", "A")
+    pick(desk, "id_organizer", "so tai chinh", "Đảng bộ Sở Tài chính")
     desk.fill("textarea[name=reflection_questions]", "Nội dung cốt lõi?\nLiên hệ bản thân?")
     desk.click("button[type=submit]")
     expect(desk.locator("h1")).to_contain_text("Nghị quyết số 57-NQ/TW")
