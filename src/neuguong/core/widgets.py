@@ -65,6 +65,8 @@ class PickerWidget(forms.Widget):
         )
         valid = []
         for value in values:
+            if "\x00" in value:
+                continue  # PostgreSQL refuses NUL in text
             try:
                 prepared = model_field.get_prep_value(model_field.to_python(value))
             except (ValueError, TypeError, ValidationError):

@@ -122,29 +122,6 @@ def test_the_database_refuses_a_second_copy_of_a_pledge_item(tree):
     assert pledge.commitments_titles() == ["Nêu gương"]
 
 
-def test_the_migration_cancels_the_later_copies_of_a_duplicated_item(tree):
-    import importlib
-
-    from django.apps import apps as django_apps
-
-    services.pledge_register(
-        actor=tree.member_a, person=tree.person_a, year=2026, items=["Nêu gương"], today=TODAY
-    )
-    original = Commitment.objects.get()
-    original.halt, original.halt_reason, original.halted_by = "cancelled", "tạm", tree.staff
-    original.save()
-    services.pledge_register(
-        actor=tree.member_a, person=tree.person_a, year=2026, items=["Nêu gương"], today=TODAY
-    )
-    # Two live copies, as a pledge registered twice before the constraint left them.
-    Commitment.objects.filter(pk=original.pk).update(halt="", halt_reason="", halted_by=None)
-    migration = importlib.import_module("neuguong.commitments.migrations.0008_pledge_template_and_items_once")
-    migration.cancel_duplicated_pledge_items(django_apps, None)
-    live = Commitment.objects.filter(halt="")
-    assert list(live.values_list("pk", flat=True)) == [original.pk]
-    assert Commitment.objects.exclude(pk=original.pk).get().halt_reason == migration.DUPLICATE_REASON
-
-
 def test_member_cannot_register_a_pledge_for_someone_else(tree):
     with pytest.raises(OutOfScope):
         services.pledge_register(
