@@ -32,7 +32,7 @@ def cancel_duplicated_pledge_items(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0007_completion_confirmation_notifications_moved'),
+        ('commitments', '0009_plan_item'),
         ('contenttypes', '0002_remove_content_type_name'),
         ('organizations', '0004_typed_audit_actions'),
         ('people', '0004_typed_audit_actions'),
