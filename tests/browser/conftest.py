@@ -8,6 +8,7 @@ import shutil
 import warnings
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -86,3 +87,14 @@ def login_in_browser(page, username: str, password: str = "Matkhau@123") -> None
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def pick(page, field_id: str, typed: str, choose: str) -> None:
+    """Choose in a search-as-you-type picker (core/widgets.py): type into its search box as a person
+    would, then click the option naming `choose`."""
+    search = page.locator(f"#{field_id}_search")
+    search.click()
+    search.press_sequentially(typed, delay=20)
+    option = page.locator(f"#{field_id}_results .picker-option", has_text=choose).first
+    expect(option).to_be_visible()
+    option.click()

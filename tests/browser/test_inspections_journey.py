@@ -13,7 +13,7 @@ from neuguong.core.tests.factories import PersonFactory
 from neuguong.inspections import services
 from neuguong.inspections.models import Inspection, InspectionState
 
-from .conftest import login_in_browser
+from .conftest import login_in_browser, pick
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,7 +36,7 @@ def test_an_inspection_from_program_to_notice_of_conclusion(
     page = browser_page
     login_in_browser(page, "staff")
     page.goto(f"{page.base_url}/kiem-tra/chuong-trinh/them/")
-    page.fill("#id_organization", "DUK")
+    pick(page, "id_organization", "dang bo khoi", "Đảng bộ Khối Các cơ quan tỉnh")
     page.select_option("#id_body", "commission")
     page.fill("#id_title", "Chương trình kiểm tra, giám sát năm nay")
     _submit(page)
@@ -47,8 +47,8 @@ def test_an_inspection_from_program_to_notice_of_conclusion(
     page.fill("#id_title", "Kiểm tra trách nhiệm nêu gương")
     page.fill("#id_planned_start", dt.date(today.year, 1, 1).isoformat())
     page.fill("#id_planned_end", today.isoformat())
-    page.fill("#id_subject_organizations", "A")
-    page.fill("#id_leader", "99990001")
+    pick(page, "id_subject_organizations", "so tai chinh", "Đảng bộ Sở Tài chính")
+    pick(page, "id_leader", "truong doan", "Trần Văn Trưởng Đoàn")
     _submit(page)
     expect(page.locator("h1")).to_contain_text("Kiểm tra trách nhiệm nêu gương")
 

@@ -14,7 +14,7 @@ from neuguong.commitments.models import Commitment
 from neuguong.core.dates import LOCAL_ZONE, local_today
 from neuguong.study.models import Attendance, QuizAttempt, Reflection
 
-from .conftest import login_in_browser
+from .conftest import login_in_browser, pick
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,7 +38,7 @@ def test_campaign_runs_end_to_end(browser_page, phone_page, tree, tmp_path):
     desk.goto(f"{desk.base_url}/hoc-tap/them/")
     desk.fill("input[name=title]", "Nghị quyết số 57-NQ/TW về khoa học, công nghệ")
     desk.select_option("select[name=level]", "grassroots")
-    desk.fill("input[name=organizer]", "A")
+    pick(desk, "id_organizer", "so tai chinh", "Đảng bộ Sở Tài chính")
     desk.fill("textarea[name=reflection_questions]", "Nội dung cốt lõi?\nLiên hệ bản thân?")
     desk.click("button[type=submit]")
     expect(desk.locator("h1")).to_contain_text("Nghị quyết số 57-NQ/TW")
@@ -96,7 +96,17 @@ def test_campaign_runs_end_to_end(browser_page, phone_page, tree, tmp_path):
     assert "Đáp án" not in phone.content()
     phone.locator("fieldset input[type=checkbox]").first.check()
     phone.get_by_role("button", name="Nộp bài").click()
+    # Two questions unanswered: the page says which and waits for a second press.
+    warning = phone.locator("[data-quiz-warning]")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("Còn 2 câu chưa trả lời: câu 2, 3")
+    assert QuizAttempt.objects.get().submitted_at is None
+    phone.get_by_role("button", name="Nộp bài").click()
     expect(phone.locator(".alert-success")).to_contain_text("Đã nộp bài")
+    # The review of the answers follows (the key only once the round has closed).
+    expect(phone.locator("[data-review-question]")).to_have_count(3)
+    expect(phone.locator("text=Chưa trả lời")).to_have_count(2)
+    assert "đáp án đúng</span>" not in phone.content()
     phone.screenshot(path="var/screenshots/study-quiz-phone.png", full_page=True)
 
     desk.goto(campaign_url)

@@ -38,6 +38,7 @@ class CommitmentEvent(models.TextChoices):
     PLEDGE_TEMPLATE_CREATED = "commitments.pledge_template_created", "Lập mẫu bản cam kết"
     PLEDGE_TEMPLATE_UPDATED = "commitments.pledge_template_updated", "Sửa mẫu bản cam kết"
     PLEDGE_REGISTERED = "commitments.pledge_registered", "Đăng ký bản cam kết"
+    PLEDGE_UPDATED = "commitments.pledge_updated", "Đăng ký lại (cập nhật) bản cam kết"
     LINKED = "commitments.linked", "Gắn với mục kế hoạch, văn bản nguồn"
 
 
@@ -278,6 +279,17 @@ def pledge_template_saved(*, actor, template, before: dict[str, Any] | None) -> 
         )
     return audit_update(
         actor=actor, target=template, before=before, action=CommitmentEvent.PLEDGE_TEMPLATE_UPDATED
+    )
+
+
+def pledge_updated(*, actor, pledge, added: list[str], on_behalf_of: str = "") -> AuditEvent:
+    """Registering the same year's pledge again: the items added (those already there are kept once)."""
+    return audit_record(
+        actor=actor,
+        action=CommitmentEvent.PLEDGE_UPDATED,
+        target=pledge,
+        changes={"items_added": {"old": None, "new": added}},
+        on_behalf_of=on_behalf_of,
     )
 
 

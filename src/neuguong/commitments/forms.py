@@ -1,7 +1,7 @@
 from django import forms
 
 from neuguong.core.forms import BootstrapFormMixin, model_choice_field
-from neuguong.core.widgets import PickerWidget
+from neuguong.core.widgets import PickerMultipleWidget, PickerWidget
 from neuguong.organizations.models import Organization
 from neuguong.people.models import Person
 
@@ -57,18 +57,18 @@ class CommitmentForm(BootstrapFormMixin, forms.Form):
         label="Người chịu trách nhiệm (rõ người)",
         queryset=None,
         required=False,
-        help_text="Chọn một hay nhiều người: mỗi người nhận một nhiệm vụ riêng.",
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Gõ tên (không dấu cũng được) rồi chọn; chọn nhiều người: mỗi người nhận một nhiệm vụ riêng.",
+        widget=PickerMultipleWidget("person", params={"status": "active"}),
     )
     all_heads = forms.BooleanField(
         label="Giao cho tất cả người đứng đầu cơ quan, đơn vị trong tổ chức và các tổ chức trực thuộc",
         required=False,
     )
     lead_unit: "forms.ModelChoiceField[Organization]" = forms.ModelChoiceField(
-        label="Đơn vị chủ trì", queryset=None, required=False
+        label="Đơn vị chủ trì", queryset=None, required=False, widget=PickerWidget("organization")
     )
     co_units: "forms.ModelMultipleChoiceField[Organization]" = forms.ModelMultipleChoiceField(
-        label="Đơn vị phối hợp", queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 4})
+        label="Đơn vị phối hợp", queryset=None, required=False, widget=PickerMultipleWidget("organization")
     )
     start_on = forms.DateField(label="Ngày bắt đầu", required=False)
     deadline = forms.DateField(label="Thời hạn (rõ thời gian)")
@@ -98,6 +98,11 @@ class CommitmentForm(BootstrapFormMixin, forms.Form):
         model_choice_field(self, "people").queryset = people_qs
         model_choice_field(self, "lead_unit").queryset = units_qs
         model_choice_field(self, "co_units").queryset = units_qs
+        # The pickers offer only what the queryset accepts: people and units of the organisation's subtree.
+        for name in ("people", "lead_unit", "co_units"):
+            widget = self.fields[name].widget
+            if isinstance(widget, PickerWidget) and organization_code:
+                widget.params["within"] = organization_code
         # Items of the plans that apply to this board's organisation (the plans module's picker).
         self.fields["plan_item"].widget = PickerWidget("plan_item", params={"for": organization_code})
         model_choice_field(self, "plan_item").queryset = plan_items_qs
@@ -189,10 +194,13 @@ class ProgramItemForm(BootstrapFormMixin, forms.Form):
     )
     is_exemplary = forms.BooleanField(label="Trách nhiệm nêu gương (tạo nhiệm vụ theo dõi)", required=False)
     responsible_person: "forms.ModelChoiceField[Person]" = forms.ModelChoiceField(
-        label="Người chịu trách nhiệm", queryset=None, required=False
+        label="Người chịu trách nhiệm", queryset=None, required=False, widget=PickerWidget("person")
     )
     expected_result = forms.CharField(label="Kết quả dự kiến", required=False)
 
-    def __init__(self, *args, people_qs, **kwargs):
+    def __init__(self, *args, people_qs, within: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         model_choice_field(self, "responsible_person").queryset = people_qs
+        widget = self.fields["responsible_person"].widget
+        if isinstance(widget, PickerWidget) and within:
+            widget.params["within"] = within

@@ -227,6 +227,12 @@ class Commitment(TimeStampedModel):
                 condition=Q(completion_pending=False) | Q(completed_on__isnull=False),
                 name="commitment_pending_completion_has_date",
             ),
+            # One commitment per item of a pledge: registering the pledge again never duplicates one.
+            models.UniqueConstraint(
+                fields=["source_type", "source_id", "title_folded"],
+                condition=Q(source_kind="pledge", halt=""),
+                name="commitment_pledge_item_once",
+            ),
         ]
         indexes = [
             models.Index(fields=["organization", "deadline"], name="commitment_org_deadline_idx"),
@@ -533,6 +539,16 @@ class Pledge(TimeStampedModel):
     registered_on = models.DateField("ngày đăng ký")
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     is_proxy_entry = models.BooleanField("nhập thay", default=False)
+    # The template its items were first taken from (none: the built-in items). One pledge per member and
+    # year, whatever the template: registering again updates it.
+    template = models.ForeignKey(
+        PledgeTemplate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pledges",
+        verbose_name="mẫu",
+    )
 
     class Meta:
         verbose_name = "bản cam kết"
@@ -540,6 +556,18 @@ class Pledge(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Bản cam kết năm {self.year} — {self.person}"
+
+    def commitments_titles(self) -> list[str]:
+        """The items of this pledge that are followed as commitments (not cancelled), in their order."""
+        from django.contrib.contenttypes.models import ContentType
+
+        return list(
+            Commitment.objects.filter(
+                source_type=ContentType.objects.get_for_model(Pledge), source_id=self.pk, halt=""
+            )
+            .order_by("id")
+            .values_list("title", flat=True)
+        )
 
     @property
     def org_path(self) -> str:

@@ -5,22 +5,22 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 
 from neuguong.organizations.models import Organization, path_ids
 
 from .models import Commitment, Evidence, ExtensionRequest, OrgTally, Pledge, ProgressReport, StatusTally
 from .status import (
-    DONE_ON_TIME,
-    DONE_STATUSES,
     OPEN_OVERDUE,
+    PENDING_STATUSES,
     STATUS_CODES,
     against_original_default,
     commitment_status,
     status_case,
     status_q,
 )
+from .status import on_time_rate as status_on_time_rate
 from .tally import tally_ready, tally_rows
 
 if TYPE_CHECKING:
@@ -258,16 +258,12 @@ def board_status_counts(
     return status_counts(qs, today)
 
 
-def on_time_rate(counts: dict[str, int]) -> float | None:
-    """Share of completed commitments done on time; None when nothing is completed yet."""
-    done = sum(counts[code] for code in DONE_STATUSES)
-    return counts[DONE_ON_TIME] / done if done else None
-
-
 @dataclass
 class SummaryRow:
     organization: Organization
     counts: dict[str, int]
+    # Open commitments waiting on a decision whose deadline has passed: overdue for the on-time rate.
+    pending_past_deadline: int = 0
 
     @property
     def total(self) -> int:
@@ -275,7 +271,8 @@ class SummaryRow:
 
     @property
     def on_time_rate(self) -> float | None:
-        return on_time_rate(self.counts)
+        """The one on-time rate (commitments.status.on_time_rate), a fraction."""
+        return status_on_time_rate(self.counts, pending_past_deadline=self.pending_past_deadline)
 
     @property
     def overdue(self) -> int:
@@ -304,10 +301,13 @@ def subtree_summary(
     if scope_for(user).can_read_path(organization.path) and tally_ready(today):
         # Everything under the organisation is visible: each subtree's counts are its tally rows.
         counts = {pk: dict.fromkeys(STATUS_CODES, 0) for pk in [organization.pk, *(c.pk for c in children)]}
+        pending_past = dict.fromkeys(counts, 0)
         for row in tally_rows(OrgTally, list(counts), group=("organization_id",), period=0):
             counts[row["organization_id"]][row["status"]] += row["total"]
-        total = SummaryRow(organization, counts[organization.pk])
-        return total, [SummaryRow(child, counts[child.pk]) for child in children]
+            if row["past"] and row["status"] in PENDING_STATUSES:
+                pending_past[row["organization_id"]] += row["total"]
+        total = SummaryRow(organization, counts[organization.pk], pending_past[organization.pk])
+        return total, [SummaryRow(child, counts[child.pk], pending_past[child.pk]) for child in children]
     child_of: dict[int, int | None] = {}
     prefix_len = len(organization.path)
     for org_id, path in Organization.objects.filter(path__startswith=organization.path).values_list(
@@ -322,19 +322,30 @@ def subtree_summary(
         code: Count("pk", filter=status_q(code, today, against_original=against_original))
         for code in STATUS_CODES
     }
+    pending = Q()
+    for code in PENDING_STATUSES:
+        pending |= status_q(code, today, against_original=against_original)
+    aggregates["pending_past"] = Count("pk", filter=pending & Q(deadline__lt=today))
     qs = Commitment.objects.visible_to(user).filter(organization__path__startswith=organization.path)
     if len(child_of) <= SUBTREE_HINT_MAX:
         qs = qs.filter(organization_id__in=list(child_of))
     rows = qs.order_by().values("organization_id").annotate(**aggregates)
     totals = dict.fromkeys(STATUS_CODES, 0)
     per_child: dict[int, dict[str, int]] = {child.pk: dict.fromkeys(STATUS_CODES, 0) for child in children}
+    past_total = 0
+    past_per_child = dict.fromkeys(per_child, 0)
     for row in rows:
         child_id = child_of.get(row["organization_id"])
+        past_total += row["pending_past"]
+        if child_id in per_child:
+            past_per_child[child_id] += row["pending_past"]
         for code in STATUS_CODES:
             totals[code] += row[code]
             if child_id in per_child:
                 per_child[child_id][code] += row[code]
-    return SummaryRow(organization, totals), [SummaryRow(child, per_child[child.pk]) for child in children]
+    return SummaryRow(organization, totals, past_total), [
+        SummaryRow(child, per_child[child.pk], past_per_child[child.pk]) for child in children
+    ]
 
 
 def deadline_groups(commitments) -> list[tuple[str, str, list, str]]:

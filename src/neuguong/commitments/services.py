@@ -79,6 +79,7 @@ MSG_COMPLETED_FUTURE = "Ngày hoàn thành không được sau ngày hôm nay."
 MSG_COMPLETED_RANGE = "Ngày hoàn thành phải từ ngày {earliest} ({since}) đến hôm nay ({today})."
 MSG_OUTCOME = "Chọn kết quả so với yêu cầu: vượt, đạt hoặc không đạt yêu cầu."
 MSG_REPORT_DECIDED = "Báo cáo này đã được xem xét."
+MSG_EVIDENCE_ACCEPTED = "Minh chứng của báo cáo đã được chấp nhận không thể xóa."
 MSG_NOTHING_TO_RETURN = "Không có báo cáo hay kết quả hoàn thành nào để trả lại."
 MSG_RETURN_NOTE = "Cần ghi ý kiến khi trả lại báo cáo."
 MSG_EXTENSION_LATER = "Thời hạn đề nghị phải sau thời hạn hiện tại ({deadline})."
@@ -92,7 +93,6 @@ MSG_RECURRENCE = "Kiểu lặp lại không hợp lệ."
 MSG_PERIOD = "Khoảng thời gian lặp lại không hợp lệ."
 MSG_PROGRAM_EXISTS = "Tổ chức đã có chương trình công tác năm {year}."
 MSG_ITEM_PERIOD = "Mỗi nội dung thuộc đúng một tháng (1–12) hoặc một quý (1–4)."
-MSG_PLEDGE_EXISTS = "Đảng viên đã đăng ký bản cam kết năm {year}."
 MSG_PLEDGE_EMPTY = "Bản cam kết cần ít nhất một nội dung."
 MSG_TEMPLATE_EMPTY = "Mẫu bản cam kết cần ít nhất một nội dung."
 MSG_NOTHING_TO_CONFIRM = "Nhiệm vụ này không có kết quả hoàn thành nào chờ xác nhận."
@@ -777,9 +777,13 @@ def progress_report_submit(
 
 @transaction.atomic
 def evidence_delete(*, actor: "User", evidence: Evidence) -> Evidence:
-    """Soft-delete an evidence file: the row and the file stay, marked with who and when."""
+    """Soft-delete an evidence file before its report is accepted: the row and the file in storage stay,
+    marked with who and when, and the history says so. Evidence of an accepted report is never removed."""
+    evidence = Evidence.objects.select_for_update().select_related("report__commitment").get(pk=evidence.pk)
     commitment = evidence.report.commitment
     _require_manage_or_own(actor, commitment)
+    if evidence.report.review_state == ReviewState.ACCEPTED:
+        raise BusinessError(MSG_EVIDENCE_ACCEPTED)
     if evidence.deleted_at is None:
         evidence.deleted_at = timezone.now()
         evidence.deleted_by = actor
@@ -1268,32 +1272,67 @@ def pledge_template_save(
     return template
 
 
+def pledge_template_row(organization: Organization, year: int) -> PledgeTemplate | None:
+    """The nearest template up the tree for that year (None: the built-in items)."""
+    ids = organization.ancestor_ids
+    by_org = {t.organization_id: t for t in PledgeTemplate.objects.filter(organization_id__in=ids, year=year)}
+    return next((by_org[i] for i in reversed(ids) if i in by_org and by_org[i].items), None)
+
+
+@dataclass(frozen=True)
+class PledgeRegistration:
+    pledge: Pledge
+    created: bool
+    # Items that became new commitments; the others were already followed (kept once).
+    added: list[str]
+    kept: list[str]
+
+
 @transaction.atomic
 def pledge_register(
     *, actor: "User", person: Person, year: int, items: list[str], today: dt.date | None = None
-) -> Pledge:
+) -> PledgeRegistration:
     """A member registers the annual pledge (or a secretary enters it for them: a proxy entry); each item
-    becomes an exemplary commitment due on 31/12 of that year."""
+    becomes an exemplary commitment due on 31/12 of that year. One pledge per member and year: registering
+    again updates it — items already followed (by this pledge, or already the member's own commitment of
+    that year with the same title) are kept once, new items are added, nothing is removed (a commitment is
+    cancelled by the committee, with a reason, never dropped by a re-registration)."""
     today = today or local_today()
     scope = scope_for(actor)
     is_self = scope.person_id == person.pk
     if not is_self and not scope.can_write_path(person.organization.path):
         raise OutOfScope(MSG_NO_RIGHT)
-    if Pledge.objects.filter(person=person, year=year).exists():
-        raise BusinessError(MSG_PLEDGE_EXISTS.format(year=year), field="year")
+    Person.objects.select_for_update().filter(pk=person.pk).first()  # one registration at a time
     items = [normalize_text(item)[:500] for item in items if normalize_text(item or "")]
     if not items:
         raise BusinessError(MSG_PLEDGE_EMPTY, field="items")
-    pledge = Pledge.objects.create(
-        person=person,
-        organization=person.organization,
-        year=year,
-        registered_on=today,
-        entered_by=actor,
-        is_proxy_entry=not is_self,
+    unique = list({fold(item): item for item in reversed(items)}.items())[::-1]
+    pledge = Pledge.objects.filter(person=person, year=year).first()
+    created = pledge is None
+    if pledge is None:
+        pledge = Pledge.objects.create(
+            person=person,
+            organization=person.organization,
+            year=year,
+            registered_on=today,
+            entered_by=actor,
+            is_proxy_entry=not is_self,
+            template=pledge_template_row(person.organization, year),
+        )
+    followed = set(
+        Commitment.objects.filter(responsible_person=person, deadline__year=year, halt="").values_list(
+            "title_folded", flat=True
+        )
     )
-    events.pledge_registered(actor=actor, pledge=pledge, on_behalf_of="" if is_self else person.full_name)
-    for item in items:
+    added = [item for key, item in unique if key not in followed]
+    kept = [item for key, item in unique if key in followed]
+    if created:
+        events.pledge_registered(actor=actor, pledge=pledge, on_behalf_of="" if is_self else person.full_name)
+    elif added:
+        events.pledge_updated(
+            actor=actor, pledge=pledge, added=added, on_behalf_of="" if is_self else person.full_name
+        )
+    for item in added:
         _new_commitment(
             actor=actor,
             organization=person.organization,
@@ -1308,4 +1347,4 @@ def pledge_register(
             on_behalf_of=None if is_self else person,
             today=today,
         )
-    return pledge
+    return PledgeRegistration(pledge=pledge, created=created, added=added, kept=kept)

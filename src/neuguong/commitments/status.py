@@ -20,6 +20,7 @@ both agree on generated data.
 """
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Protocol
 
 from django.conf import settings
@@ -74,6 +75,32 @@ class CommitmentFacts(Protocol):
     extension_pending: bool
     is_returned: bool
     completion_pending: bool
+
+
+def on_time_rate(counts: Mapping[str, int], *, pending_past_deadline: int = 0) -> float | None:
+    """Tỷ lệ hoàn thành đúng hạn, defined once (domain notes, section 13), as a fraction 0–1:
+    done on time ÷ (done on time + done late + open overdue), over the commitments counted in `counts`
+    (those whose deadline falls in the period; cancelled and suspended are in neither part). Open ones
+    still within their deadline are in neither part either. An open commitment waiting on a decision
+    (returned, extension requested, awaiting confirmation) whose deadline has passed is open overdue:
+    `pending_past_deadline` says how many of them there are. None when the denominator is 0.
+    Every page, report, XLSX and API takes the rate from here."""
+    done_on_time = counts.get(DONE_ON_TIME, 0)
+    counted = done_on_time + counts.get(DONE_LATE, 0) + counts.get(OPEN_OVERDUE, 0) + pending_past_deadline
+    return done_on_time / counted if counted else None
+
+
+def on_time_share_of_done(counts: Mapping[str, int]) -> float | None:
+    """The on-time share of the completed ones only ("… trong số đã hoàn thành"), a fraction 0–1: shown
+    beside the on-time rate, never instead of it, and always labelled so."""
+    done = counts.get(DONE_ON_TIME, 0) + counts.get(DONE_LATE, 0)
+    return counts.get(DONE_ON_TIME, 0) / done if done else None
+
+
+# The labels every page and document gives the two figures.
+ON_TIME_RATE_LABEL = "Tỷ lệ hoàn thành đúng hạn"
+ON_TIME_RATE_HELP = "Tỷ lệ hoàn thành đúng hạn = hoàn thành đúng hạn / (hoàn thành đúng hạn + hoàn thành quá hạn + chưa hoàn thành đã quá hạn)."
+ON_TIME_SHARE_OF_DONE_LABEL = "Tỷ lệ đúng hạn trong số đã hoàn thành"
 
 
 def against_original_default() -> bool:

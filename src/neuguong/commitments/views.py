@@ -49,7 +49,7 @@ from .selectors import (
     subtree_summary,
     summary_children,
 )
-from .status import STATUS_COLOURS, STATUS_LABELS, commitment_status
+from .status import ON_TIME_RATE_HELP, STATUS_COLOURS, STATUS_LABELS, commitment_status
 
 EXPORT_MAX_ROWS = 50_000
 
@@ -233,6 +233,7 @@ def summary_view(request):
         "labels": STATUS_LABELS,
         "today": today,
         "ancestors": ancestors.order_by("depth"),
+        "on_time_rate_help": ON_TIME_RATE_HELP,
     }
     return render(request, "commitments/summary.html", context)
 
@@ -498,7 +499,10 @@ def evidence_download_view(request, evidence_id: int):
 def evidence_delete_view(request, evidence_id: int):
     evidence = _evidence_get(request, evidence_id)
     services.evidence_delete(actor=request.user, evidence=evidence)
-    messages.success(request, f"Đã xóa minh chứng «{evidence.original_name}» (vẫn lưu vết).")
+    messages.success(
+        request,
+        f"Đã gỡ minh chứng «{evidence.original_name}» khỏi báo cáo (tệp vẫn được lưu, ghi vào lịch sử).",
+    )
     return redirect("commitments:detail", commitment_id=evidence.report.commitment_id)
 
 
@@ -652,7 +656,7 @@ def program_detail_view(request, program_id: int):
     people_qs = Person.objects.filter(
         organization__path__startswith=program.organization.path, status__in=ACTIVE_MEMBER_STATUSES
     ).order_by("name_folded")
-    form = ProgramItemForm(request.POST or None, people_qs=people_qs)
+    form = ProgramItemForm(request.POST or None, people_qs=people_qs, within=program.organization.code)
     if request.method == "POST" and (
         done := submit_form(form, lambda d: _program_item_add(request, program, d))
     ):
@@ -685,8 +689,12 @@ def pledge_view(request):
     )
     year = today.year
     existing = person.pledges.filter(year=year).first()
-    template_items = services.pledge_template_for(person.organization, year)
-    form = PledgeForm(request.POST or None, initial={"items": "\n".join(template_items)})
+    items = (
+        list(existing.commitments_titles())
+        if existing
+        else services.pledge_template_for(person.organization, year)
+    )
+    form = PledgeForm(request.POST or None, initial={"items": "\n".join(items)})
     if request.method == "POST" and (
         done := submit_form(
             form,
@@ -695,10 +703,13 @@ def pledge_view(request):
             ),
         )
     ):
+        registration = done.result
+        verb = "Đã đăng ký" if registration.created else "Đã cập nhật"
+        kept = f"; {len(registration.kept)} nội dung đã có được giữ nguyên" if registration.kept else ""
         messages.success(
             request,
-            f"Đã đăng ký bản cam kết năm {done.result.year} của {person.full_name} "
-            f"({len(form.cleaned_items())} nội dung).",
+            f"{verb} bản cam kết năm {year} của {person.full_name}: "
+            f"{len(registration.added)} nội dung mới thành nhiệm vụ{kept}.",
         )
         return redirect("commitments:mine" if person.pk == scope.person_id else "commitments:board")
     return render(
@@ -711,7 +722,7 @@ def pledge_view(request):
             "existing": existing,
             "is_proxy": person.pk != scope.person_id,
             # The one-page paper to sign: the registered items, else the template's.
-            "pledge_items": pledge_items(existing) if existing else template_items,
+            "pledge_items": pledge_items(existing) if existing else items,
             "place_name": settings.DOCUMENT_PLACE_NAME,
         },
     )

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -43,6 +44,9 @@ class PickerWidget(forms.Widget):
         if not values or kind is None or queryset is None:
             return []
         field_name = getattr(self.choices.field, "to_field_name", None) or "pk"
+        values = self._valid(queryset, field_name, values)
+        if not values:
+            return []
         objects = list(queryset.filter(**{f"{field_name}__in": values}))
         by_value = {str(getattr(obj, field_name)): obj for obj in objects}
         ordered = [by_value[v] for v in values if v in by_value]
@@ -51,6 +55,26 @@ class PickerWidget(forms.Widget):
             {"value": v, "label": option.label, "detail": option.detail}
             for v, option in zip([v for v in values if v in by_value], options, strict=True)
         ]
+
+    @staticmethod
+    def _valid(queryset, field_name: str, values: list[str]) -> list[str]:
+        """The values that can name a record at all (a forged "abc" for an id is dropped here, so the
+        form is drawn again with its error instead of a 500)."""
+        model_field = (
+            queryset.model._meta.pk if field_name == "pk" else queryset.model._meta.get_field(field_name)
+        )
+        valid = []
+        for value in values:
+            if "\x00" in value:
+                continue  # PostgreSQL refuses NUL in text
+            try:
+                prepared = model_field.get_prep_value(model_field.to_python(value))
+            except (ValueError, TypeError, ValidationError):
+                continue
+            if isinstance(prepared, int) and not -(2**63) <= prepared < 2**63:
+                continue  # beyond any database integer
+            valid.append(value)
+        return valid
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

@@ -9,7 +9,7 @@ from .models import UsernameScheme
 class UploadForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(label="Tệp danh sách (.xlsx hoặc .csv)", allow_empty_file=True)
     organization = OrganizationChoiceField(
-        label="Mã tổ chức mặc định",
+        label="Tổ chức mặc định",
         required=False,
         help_text="Dùng cho các dòng không ghi «Mã tổ chức» (không bắt buộc).",
     )

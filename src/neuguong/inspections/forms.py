@@ -1,54 +1,58 @@
-import re
-
 from django import forms
-from django.db.models import QuerySet
 
 from neuguong.core.dates import local_today
 from neuguong.core.forms import BootstrapFormMixin, model_choice_field
+from neuguong.core.widgets import PickerMultipleWidget, PickerWidget
 from neuguong.organizations.forms import OrganizationChoiceField
 from neuguong.organizations.models import Organization
 from neuguong.people.models import Person
 
 from .models import LINKABLE, InspectionKind, InspectionState, ProgramBody
 
-MSG_CODES_UNKNOWN = "Không tìm thấy trong phạm vi của cấp ủy: {codes}."
-_SPLIT = re.compile(r"[\s,;]+")
+MSG_PERSON_NOT_FOUND = "Không tìm thấy người này trong phạm vi của cấp ủy: gõ tên rồi chọn trong danh sách."
+MSG_ORGANIZATIONS_NOT_FOUND = (
+    "Không tìm thấy tổ chức này trong phạm vi của cấp ủy: gõ tên rồi chọn trong danh sách."
+)
 
 
-def _codes(value: str) -> list[str]:
-    return [code[:32] for code in _SPLIT.split(value or "") if code][:200]
+def _person_field(label: str, *, required: bool = False) -> forms.ModelChoiceField:
+    """One person chosen by name (members and non-members alike: an inspector need not hold a card)."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=Person.objects.none(),
+        required=required,
+        widget=PickerWidget("person", params={"status": "all"}),
+        error_messages={"invalid_choice": MSG_PERSON_NOT_FOUND},
+    )
 
 
-class CodesField(forms.CharField):
-    """Several records given by code (organisation codes, party card numbers), resolved in a queryset."""
-
-    def __init__(self, *args, lookup: str, **kwargs):
-        self.lookup = lookup
-        self.queryset: QuerySet | None = None  # set by the form, narrowed to what the user may name
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.TextInput)
-        super().__init__(*args, max_length=4000, **kwargs)
-
-    def clean(self, value):
-        codes = _codes(super().clean(value))
-        if not codes:
-            return []
-        assert self.queryset is not None, "the form sets the field's queryset before validating"
-        found = {
-            getattr(obj, self.lookup): obj for obj in self.queryset.filter(**{f"{self.lookup}__in": codes})
-        }
-        missing = [code for code in codes if code not in found]
-        if missing:
-            raise forms.ValidationError(MSG_CODES_UNKNOWN.format(codes=", ".join(missing[:10])))
-        return list(dict.fromkeys(found[code] for code in codes))
+def _people_field(label: str) -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=Person.objects.none(),
+        required=False,
+        widget=PickerMultipleWidget("person", params={"status": "all"}),
+        error_messages={"invalid_choice": MSG_PERSON_NOT_FOUND, "invalid_pk_value": MSG_PERSON_NOT_FOUND},
+    )
 
 
-class PersonCodeField(CodesField):
-    def clean(self, value):
-        people = super().clean(value)
-        if len(people) > 1:
-            raise forms.ValidationError("Chỉ nhập một số thẻ.")
-        return people[0] if people else None
+def _organizations_field(label: str) -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=Organization.objects.none(),
+        required=False,
+        to_field_name="code",
+        widget=PickerMultipleWidget("organization", params={"by": "code"}),
+        error_messages={"invalid_choice": MSG_ORGANIZATIONS_NOT_FOUND},
+    )
+
+
+def _within(form: forms.Form, names: tuple[str, ...], code: str) -> None:
+    """The pickers offer only what the field accepts: the committee's subtree (or the whole tree)."""
+    for name in names:
+        widget = form.fields[name].widget
+        if isinstance(widget, PickerWidget):
+            widget.params["within"] = code
 
 
 def _committee_people(committee: Organization):
@@ -56,7 +60,7 @@ def _committee_people(committee: Organization):
 
 
 class ProgramForm(BootstrapFormMixin, forms.Form):
-    organization = OrganizationChoiceField(label="Cấp ủy (mã tổ chức)")
+    organization = OrganizationChoiceField(label="Cấp ủy")
     body = forms.ChoiceField(label="Cơ quan thực hiện", choices=ProgramBody.choices)
     year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
     title = forms.CharField(label="Tên chương trình", max_length=255)
@@ -75,14 +79,10 @@ class InspectionForm(BootstrapFormMixin, forms.Form):
     )
     planned_start = forms.DateField(label="Dự kiến từ ngày", widget=forms.DateInput)
     planned_end = forms.DateField(label="Dự kiến đến ngày", widget=forms.DateInput)
-    subject_organizations = CodesField(
-        label="Tổ chức là đối tượng (mã, cách nhau bởi dấu phẩy)", lookup="code"
-    )
-    subject_people = CodesField(
-        label="Đảng viên là đối tượng (số thẻ, cách nhau bởi dấu phẩy)", lookup="card_number"
-    )
-    leader = PersonCodeField(label="Trưởng đoàn (số thẻ đảng viên)", lookup="card_number")
-    team_members = CodesField(label="Thành viên đoàn (số thẻ, cách nhau bởi dấu phẩy)", lookup="card_number")
+    subject_organizations = _organizations_field("Tổ chức là đối tượng")
+    subject_people = _people_field("Đảng viên là đối tượng")
+    leader = _person_field("Trưởng đoàn")
+    team_members = _people_field("Thành viên đoàn")
 
     def __init__(self, *args, committee: Organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,6 +96,13 @@ class InspectionForm(BootstrapFormMixin, forms.Form):
         tree_people = Person.objects.filter(organization__path__startswith=f"/{committee.ancestor_ids[0]}/")
         model_choice_field(self, "leader").queryset = tree_people
         model_choice_field(self, "team_members").queryset = tree_people
+        _within(self, ("subject_organizations", "subject_people"), committee.code)
+        _within(self, ("leader", "team_members"), _root_code(committee))
+
+
+def _root_code(committee: Organization) -> str:
+    root = Organization.objects.filter(pk=committee.ancestor_ids[0]).only("code").first()
+    return root.code if root else committee.code
 
 
 class StepForm(BootstrapFormMixin, forms.Form):
@@ -124,7 +131,7 @@ class FindingForm(BootstrapFormMixin, forms.Form):
 
 
 class BreachForm(BootstrapFormMixin, forms.Form):
-    person = PersonCodeField(label="Đảng viên (số thẻ)", lookup="card_number", required=True)
+    person = _person_field("Đảng viên", required=True)
     description = forms.CharField(
         label="Nội dung vi phạm trách nhiệm nêu gương", widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -132,13 +139,14 @@ class BreachForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, committee: Organization, **kwargs):
         super().__init__(*args, **kwargs)
         model_choice_field(self, "person").queryset = _committee_people(committee)
+        _within(self, ("person",), committee.code)
 
 
 class RecommendationForm(BootstrapFormMixin, forms.Form):
     text = forms.CharField(label="Nội dung kiến nghị", widget=forms.Textarea(attrs={"rows": 3}))
     deadline = forms.DateField(label="Thời hạn", widget=forms.DateInput)
-    responsible_person = PersonCodeField(label="Người chịu trách nhiệm (số thẻ)", lookup="card_number")
-    lead_unit = OrganizationChoiceField(label="Đơn vị chủ trì (mã tổ chức)", required=False)
+    responsible_person = _person_field("Người chịu trách nhiệm")
+    lead_unit = OrganizationChoiceField(label="Đơn vị chủ trì", required=False)
 
     def __init__(self, *args, committee: Organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,6 +154,7 @@ class RecommendationForm(BootstrapFormMixin, forms.Form):
         model_choice_field(self, "lead_unit").queryset = Organization.objects.filter(
             path__startswith=committee.path
         )
+        _within(self, ("responsible_person", "lead_unit"), committee.code)
 
 
 class CarryOverForm(BootstrapFormMixin, forms.Form):
@@ -176,11 +185,12 @@ class ContentLinkForm(BootstrapFormMixin, forms.Form):
 
 
 class TeamForm(BootstrapFormMixin, forms.Form):
-    leader = PersonCodeField(label="Trưởng đoàn (số thẻ đảng viên)", lookup="card_number")
-    team_members = CodesField(label="Thành viên đoàn (số thẻ, cách nhau bởi dấu phẩy)", lookup="card_number")
+    leader = _person_field("Trưởng đoàn")
+    team_members = _people_field("Thành viên đoàn")
 
     def __init__(self, *args, committee: Organization, **kwargs):
         super().__init__(*args, **kwargs)
         tree_people = Person.objects.filter(organization__path__startswith=f"/{committee.ancestor_ids[0]}/")
         model_choice_field(self, "leader").queryset = tree_people
         model_choice_field(self, "team_members").queryset = tree_people
+        _within(self, ("leader", "team_members"), _root_code(committee))

@@ -400,7 +400,7 @@ def document_upload_to(instance: "Document", filename: str) -> str:
     return f"inspections/{instance.inspection_id}/{uuid.uuid4().hex}.{suffix}"
 
 
-class DocumentQuerySet(SoftDeleteQuerySet):
+class InspectionDocumentQuerySet(SoftDeleteQuerySet):
     pass
 
 
@@ -415,7 +415,7 @@ class Document(TimeStampedModel, SoftDeleteModel):
     size = models.PositiveBigIntegerField("dung lượng")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    objects = DocumentQuerySet.as_manager()
+    objects = InspectionDocumentQuerySet.as_manager()
 
     # Shown on the inspection's own history: the inspection itself goes without saying.
     audit_hidden_fields = ("inspection", "step", "file", "size", "uploaded_by", "deleted_by")

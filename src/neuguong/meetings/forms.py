@@ -207,8 +207,7 @@ class DocumentForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # The checker does not see DocumentQuerySet.visible_to (documents' own selectors meet the same).
-        model_choice_field(self, "document").queryset = Document.objects.visible_to(user)  # type: ignore[attr-defined]
+        model_choice_field(self, "document").queryset = Document.objects.visible_to(user)
 
 
 class ReplyForm(BootstrapFormMixin, forms.Form):

@@ -729,8 +729,7 @@ def document_add(
     title = _text(title, label="Tên tài liệu", limit=255, field="title")
     row = MeetingDocument(meeting=meeting, added_by=actor)
     if document is not None:
-        # The checker does not see DocumentQuerySet.visible_to (documents' own selectors meet the same).
-        readable = Document.objects.visible_to(actor)  # type: ignore[attr-defined]
+        readable = Document.objects.visible_to(actor)
         if not readable.filter(pk=document.pk).exists():
             raise BusinessError(MSG_DOCUMENT_NOT_FOUND, field="document")
         row.document = document

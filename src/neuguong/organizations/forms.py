@@ -3,6 +3,7 @@ import datetime as dt
 from django import forms
 
 from neuguong.core.forms import BootstrapFormMixin, model_choice_field
+from neuguong.core.widgets import PickerWidget
 
 from .models import Organization, OrgKind
 
@@ -31,27 +32,34 @@ class OrganizationEditForm(BootstrapFormMixin, DecisionFields):
     has_branch_committee = forms.BooleanField(label="Có chi ủy", required=False)
 
 
-class OrganizationChoiceField(forms.CharField):
-    """An organisation chosen by code, resolved only among those the user may see (a forged code is an error)."""
+MSG_ORGANIZATION_NOT_FOUND = (
+    "Không tìm thấy tổ chức này trong phạm vi của bạn: gõ tên rồi chọn trong danh sách."
+)
 
-    def __init__(self, *args, queryset=None, **kwargs):
-        self.queryset = queryset
-        super().__init__(*args, max_length=32, **kwargs)
 
-    def clean(self, value):
-        code = super().clean(value)
-        if not code:
-            return None
-        found = self.queryset.filter(code=code).first() if self.queryset is not None else None
-        if found is None:
-            raise forms.ValidationError(
-                "Không tìm thấy tổ chức có mã «%(code)s» trong phạm vi của bạn.", params={"code": code[:32]}
-            )
-        return found
+class OrganizationChoiceField(forms.ModelChoiceField):
+    """An organisation chosen by name (search-as-you-type picker), resolved only among the queryset the
+    form sets (what the user may see or write in: a forged value is an error). The value sent is the
+    organisation's code, so addresses and scripts keep `org=CODE`; nobody has to type it."""
+
+    def __init__(self, *args, queryset=None, kinds: str = "", writable: bool = False, **kwargs):
+        params = {"by": "code"}
+        if kinds:
+            params["kinds"] = kinds
+        if writable:
+            params["writable"] = "1"
+        kwargs.setdefault("widget", PickerWidget("organization", params=params))
+        kwargs.setdefault("error_messages", {"invalid_choice": MSG_ORGANIZATION_NOT_FOUND})
+        super().__init__(queryset, *args, to_field_name="code", **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\x00", "").strip()[:32]
+        return super().to_python(value)
 
 
 class OrganizationMoveForm(BootstrapFormMixin, DecisionFields):
-    new_parent = OrganizationChoiceField(label="Mã tổ chức cấp trên mới")
+    new_parent = OrganizationChoiceField(label="Tổ chức cấp trên mới")
 
     def __init__(self, *args, queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,7 +67,7 @@ class OrganizationMoveForm(BootstrapFormMixin, DecisionFields):
 
 
 class OrganizationMergeForm(BootstrapFormMixin, DecisionFields):
-    target = OrganizationChoiceField(label="Sáp nhập vào tổ chức (mã)")
+    target = OrganizationChoiceField(label="Sáp nhập vào tổ chức")
 
     def __init__(self, *args, queryset=None, **kwargs):
         super().__init__(*args, **kwargs)

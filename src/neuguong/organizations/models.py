@@ -19,6 +19,14 @@ def _fold_names(objs) -> None:
         obj.name_folded = fold(obj.name)
 
 
+def _with_folded_name(kwargs: dict) -> None:
+    """A save limited to some fields that include the name writes the folded name too (search by name
+    finds nothing when only the name is written)."""
+    fields = kwargs.get("update_fields")
+    if fields is not None and "name" in fields and "name_folded" not in fields:
+        kwargs["update_fields"] = [*fields, "name_folded"]
+
+
 class OrgKind(models.TextChoices):
     SUPERIOR = "superior", "Đảng bộ cấp trên cơ sở"
     GRASSROOTS_COMMITTEE = "grassroots_committee", "Đảng bộ cơ sở"
@@ -143,6 +151,7 @@ class Organization(TimeStampedModel):
     def save(self, *args, **kwargs):
         self.name = normalize_text(self.name)
         self.name_folded = fold(self.name)
+        _with_folded_name(kwargs)
         super().save(*args, **kwargs)
 
     @property
@@ -258,4 +267,5 @@ class Agency(TimeStampedModel):
     def save(self, *args, **kwargs):
         self.name = normalize_text(self.name)
         self.name_folded = fold(self.name)
+        _with_folded_name(kwargs)
         super().save(*args, **kwargs)

@@ -24,11 +24,17 @@ def path_labels(organizations: Iterable[Organization], *, levels: int = PATH_LEV
     return {pk: " — ".join(names[i] for i in ids if i in names) for pk, ids in above.items()}
 
 
-def organization_options(organizations: Iterable[Organization]) -> list[PickerOption]:
+def organization_options(
+    organizations: Iterable[Organization], *, by_code: bool = False
+) -> list[PickerOption]:
     organizations = list(organizations)
     labels = path_labels(organizations)
     return [
-        PickerOption(value=str(o.pk), label=o.name, detail=labels.get(o.pk, "") or o.get_kind_display())
+        PickerOption(
+            value=o.code if by_code else str(o.pk),
+            label=o.name,
+            detail=labels.get(o.pk, "") or o.get_kind_display(),
+        )
         for o in organizations
     ]
 
@@ -36,7 +42,8 @@ def organization_options(organizations: Iterable[Organization]) -> list[PickerOp
 def search_organizations(user, query: str, params: dict[str, str]) -> list[PickerOption]:
     """Organisations the user may see (or write in, with `writable=1`) whose name matches, best first
     (`organization_search`), optionally inside the subtree of `within` (a code) and of the given kinds
-    (`kinds=branch,grassroots_branch`)."""
+    (`kinds=branch,grassroots_branch`). With `by=code` an option's value is the organisation's code
+    (filters keep `?org=CODE` in the address, but nobody types it)."""
     from .selectors import organization_search
 
     root = None
@@ -53,7 +60,7 @@ def search_organizations(user, query: str, params: dict[str, str]) -> list[Picke
         writable=bool(params.get("writable")),
         kinds=kinds or None,
     )
-    return organization_options(found)
+    return organization_options(found, by_code=params.get("by") == "code")
 
 
 def register() -> None:

@@ -71,7 +71,7 @@ class PersonEditForm(PersonForm):
 
 
 class PersonCreateForm(PersonForm):
-    organization = OrganizationChoiceField(label="Mã tổ chức đảng")
+    organization = OrganizationChoiceField(label="Tổ chức đảng")
 
     field_order = ["organization"]
 
@@ -81,7 +81,7 @@ class PersonCreateForm(PersonForm):
 
 
 class PersonTransferForm(BootstrapFormMixin, forms.Form):
-    target = OrganizationChoiceField(label="Chuyển đến tổ chức (mã)")
+    target = OrganizationChoiceField(label="Chuyển đến tổ chức")
     moved_on = forms.DateField(label="Ngày chuyển")
     note = forms.CharField(label="Ghi chú", max_length=255, required=False)
 

@@ -193,9 +193,13 @@ BATCH = 5_000
 
 
 def _name(rng: random.Random, sex: str) -> str:
-    if sex == Sex.MALE:
-        return f"{rng.choice(SURNAMES)} {rng.choice(MALE_MIDDLE)} {rng.choice(MALE_GIVEN)}"
-    return f"{rng.choice(SURNAMES)} {rng.choice(FEMALE_MIDDLE)} {rng.choice(FEMALE_GIVEN)}"
+    """A plausible name: never the same word twice in a row ("Bùi Đình Đình" becomes the next given name;
+    the random draws stay the same, so every other seeded name is unchanged)."""
+    middles, givens = (MALE_MIDDLE, MALE_GIVEN) if sex == Sex.MALE else (FEMALE_MIDDLE, FEMALE_GIVEN)
+    surname, middle, given = rng.choice(SURNAMES), rng.choice(middles), rng.choice(givens)
+    if given == middle:
+        given = givens[(givens.index(given) + 1) % len(givens)]
+    return f"{surname} {middle} {given}"
 
 
 DISTRICTS = [

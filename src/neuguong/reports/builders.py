@@ -4,13 +4,15 @@ Figures come only from `selectors.report_figures`; nothing here counts anything.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Sized
 
 from django.conf import settings
+from openpyxl.utils import get_column_letter
 
 from neuguong.commitments.status import (
     DONE_LATE,
     DONE_ON_TIME,
+    ON_TIME_RATE_LABEL,
     OPEN_ON_TIME,
     OPEN_OVERDUE,
     STATUS_CODES,
@@ -378,8 +380,11 @@ def _counts_sheet(
             Column("Hoàn thành quá hạn", kind="int", total=True),
             Column("Chưa hoàn thành trong hạn", kind="int", total=True),
             Column("Chưa hoàn thành quá hạn", kind="int", total=True),
+            # The one on-time rate (commitments.status.on_time_rate): D / (D + E + G).
             Column(
-                "Tỷ lệ đúng hạn", kind="percent", formula='=IF(D{row}+E{row}=0,"",D{row}/(D{row}+E{row}))'
+                ON_TIME_RATE_LABEL,
+                kind="percent",
+                formula='=IF(D{row}+E{row}+G{row}=0,"",D{row}/(D{row}+E{row}+G{row}))',
             ),
         ]
         data = ([i + 1, row.label, *_gov_values(row.counts)[:5], None] for i, row in enumerate(rows))
@@ -389,14 +394,18 @@ def _counts_sheet(
             Column(label_header, width=42),
             *[Column(STATUS_LABELS[code], kind="int", total=True, width=13) for code in STATUS_CODES],
             Column("Tổng số", kind="int", total=True),
-            Column(
-                "Tỷ lệ đúng hạn",
-                kind="percent",
-                formula='=IF(E{row}+F{row}=0,"",E{row}/(E{row}+F{row}))',
-            ),
+            Column("Trong đó chờ xử lý đã quá hạn", kind="int", total=True, width=14),
+            Column(ON_TIME_RATE_LABEL, kind="percent", formula=_rate_formula()),
         ]
         data = (
-            [i + 1, row.label, *[row.counts.counts[c] for c in STATUS_CODES], row.counts.total, None]
+            [
+                i + 1,
+                row.label,
+                *[row.counts.counts[c] for c in STATUS_CODES],
+                row.counts.total,
+                row.counts.pending_past_deadline,
+                None,
+            ]
             for i, row in enumerate(rows)
         )
     return AnnexSheet(
@@ -404,8 +413,18 @@ def _counts_sheet(
         heading=heading,
         columns=columns,
         rows=data,
-        row_count=len(rows) if count is None else count,
+        row_count=count if count is not None else len(rows) if isinstance(rows, Sized) else 0,
     )
+
+
+def _rate_formula() -> str:
+    """The on-time rate over the status columns (STT, label, then STATUS_CODES, total, pending past):
+    done on time / (done on time + done late + open overdue + pending past deadline)."""
+    letter = {code: get_column_letter(3 + i) for i, code in enumerate(STATUS_CODES)}
+    pending = get_column_letter(3 + len(STATUS_CODES) + 1)
+    on_time, late, overdue = letter[DONE_ON_TIME], letter[DONE_LATE], letter[OPEN_OVERDUE]
+    counted = f"{on_time}{{row}}+{late}{{row}}+{overdue}{{row}}+{pending}{{row}}"
+    return f'=IF({counted}=0,"",{on_time}{{row}}/({counted}))'
 
 
 def annex_sheets(kind: str, figures: Figures) -> list[AnnexSheet]:

@@ -15,7 +15,7 @@ class ReportChoiceForm(BootstrapFormMixin, forms.Form):
         label="Loại báo cáo",
         choices=[(k, label) for k, label in ReportKind.choices if k in ORGANIZATION_REPORT_KINDS],
     )
-    org = OrganizationChoiceField(label="Mã tổ chức")
+    org = OrganizationChoiceField(label="Tổ chức")
     period = forms.ChoiceField(label="Kỳ báo cáo", choices=list(PERIOD_KINDS.items()), initial="year")
     year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100, required=False)
     part = forms.ChoiceField(

@@ -46,6 +46,8 @@ from neuguong.commitments.status import (
     STATUS_CODES,
     STATUS_LABELS,
     SUSPENDED,
+    on_time_rate,
+    on_time_share_of_done,
     status_case,
     status_q,
 )
@@ -119,12 +121,20 @@ class StatusCounts:
 
     @property
     def overdue(self) -> int:
-        return self.counts[OPEN_OVERDUE]
+        """Open and past the deadline, those waiting on a decision included (as in the on-time rate)."""
+        return self.counts[OPEN_OVERDUE] + self.pending_past_deadline
 
     @property
     def on_time_rate(self) -> float | None:
-        """Percent of completed commitments completed on time (as `commitments.selectors.on_time_rate`)."""
-        return round(100 * self.counts[DONE_ON_TIME] / self.done, 1) if self.done else None
+        """The on-time rate in percent, from the one definition (`commitments.status.on_time_rate`)."""
+        rate = on_time_rate(self.counts, pending_past_deadline=self.pending_past_deadline)
+        return None if rate is None else round(100 * rate, 1)
+
+    @property
+    def on_time_share_of_done(self) -> float | None:
+        """Percent of the completed ones completed on time (labelled "… trong số đã hoàn thành")."""
+        share = on_time_share_of_done(self.counts)
+        return None if share is None else round(100 * share, 1)
 
     @property
     def completion_rate(self) -> float | None:
@@ -151,6 +161,7 @@ class StatusCounts:
             "open": self.open,
             "overdue": self.overdue,
             "on_time_rate": self.on_time_rate,
+            "on_time_share_of_done": self.on_time_share_of_done,
             "completion_rate": self.completion_rate,
             "gov": self.gov(),
         }

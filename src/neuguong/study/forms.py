@@ -27,9 +27,9 @@ class CampaignForm(BootstrapFormMixin, forms.Form):
         help_text="Ví dụ 165-KH/ĐUK: liên kết đợt học tập với văn bản đã vào sổ.",
     )
     level = forms.ChoiceField(label="Cấp tổ chức học tập", choices=CampaignLevel.choices)
-    organizer = OrganizationChoiceField(label="Mã đơn vị tổ chức")
+    organizer = OrganizationChoiceField(label="Đơn vị tổ chức")
     audience_root = OrganizationChoiceField(
-        label="Mã tổ chức được triệu tập (gồm cấp dưới)",
+        label="Tổ chức được triệu tập (gồm cấp dưới)",
         required=False,
         help_text="Để trống: cả đơn vị tổ chức.",
     )
@@ -241,7 +241,7 @@ class QuizRoundForm(BootstrapFormMixin, forms.Form):
 class CourseForm(BootstrapFormMixin, forms.Form):
     title = forms.CharField(label="Tên lớp", max_length=255)
     kind = forms.ChoiceField(label="Loại lớp", choices=CourseKind.choices)
-    organizer = OrganizationChoiceField(label="Mã đơn vị mở lớp")
+    organizer = OrganizationChoiceField(label="Đơn vị mở lớp")
     starts_on = forms.DateField(label="Khai giảng", initial=dt.date.today)
     ends_on = forms.DateField(label="Bế giảng")
 

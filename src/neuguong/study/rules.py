@@ -15,6 +15,8 @@ WEEKLY_CLOSE = dt.time(17, 30)
 SUBMIT_GRACE = dt.timedelta(seconds=20)
 # The QR check-in token is the shared attendance rule's (people/attendance.py), signed for this purpose.
 CHECKIN_PURPOSE = "study"
+# The QR page fetches a new code this often: well inside CHECKIN_MAX_AGE.
+QR_RENEW_SECONDS = 600
 
 
 def window_is_open(opens_at: dt.datetime, closes_at: dt.datetime, now: dt.datetime) -> bool:

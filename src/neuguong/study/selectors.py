@@ -37,6 +37,7 @@ from .models import (
     Invitee,
     PlanItem,
     PositionRequirement,
+    Question,
     QuizAttempt,
     QuizRound,
     Reflection,
@@ -484,6 +485,39 @@ def attempt_get(*, user: "User", attempt_id) -> QuizAttempt:
         )
     except (QuizAttempt.DoesNotExist, *_NOT_FOUND) as exc:
         raise Http404 from exc
+
+
+def attempt_review(*, attempt: QuizAttempt, now: dt.datetime) -> list[dict]:
+    """A submitted attempt, question by question, in the order it was shown: the member's choices and
+    whether each answer was right. The right options are shown only once the round has closed (while it
+    is open another attempt could use them)."""
+    from . import rules
+
+    show_correct = now >= attempt.round.closes_at
+    by_id = {
+        q.pk: q
+        for q in Question.objects.filter(pk__in=attempt.question_ids).only("pk", "text", "options", "correct")
+    }
+    review = []
+    for number, qid in enumerate((q for q in attempt.question_ids if q in by_id), start=1):
+        question = by_id[qid]
+        chosen = set((attempt.answers or {}).get(str(qid), []))
+        right = set(question.correct)
+        review.append(
+            {
+                "number": number,
+                "text": question.text,
+                "answered": bool(chosen),
+                "is_correct": rules.is_answer_correct(sorted(chosen), question.correct),
+                "options": [
+                    {"text": text, "chosen": index in chosen, "correct": show_correct and index in right}
+                    for index, text in rules.options_in_order(
+                        question.options, attempt.option_orders.get(str(qid))
+                    )
+                ],
+            }
+        )
+    return review
 
 
 # --- training ----------------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def _year_default() -> int:
 
 
 class IndicatorForm(BootstrapFormMixin, forms.Form):
-    organization = OrganizationChoiceField(label="Mã cấp ủy ban hành (ví dụ DUK)")
+    organization = OrganizationChoiceField(label="Cấp ủy ban hành")
     code = forms.CharField(label="Mã chỉ tiêu", max_length=32)
     name = forms.CharField(label="Tên chỉ tiêu", max_length=500)
     unit = forms.CharField(label="Đơn vị tính", max_length=64, help_text="Ví dụ: %, hồ sơ, ngày")
@@ -115,7 +115,7 @@ class ActualForm(BootstrapFormMixin, forms.Form):
 
 
 class XlsxImportForm(BootstrapFormMixin, forms.Form):
-    organization = OrganizationChoiceField(label="Mã cấp ủy")
+    organization = OrganizationChoiceField(label="Cấp ủy")
     file = forms.FileField(label="Tệp Excel (.xlsx)")
 
     def __init__(self, *args, org_queryset=None, **kwargs):
@@ -154,7 +154,7 @@ def users_by_names(text: str) -> list:
 
 
 class CycleForm(BootstrapFormMixin, forms.Form):
-    organization = OrganizationChoiceField(label="Mã cấp ủy tổ chức đánh giá")
+    organization = OrganizationChoiceField(label="Cấp ủy tổ chức đánh giá")
     scoring_set = forms.ModelChoiceField(label="Bộ chỉ số (đã ban hành)", queryset=ScoringSet.objects.none())
     name = forms.CharField(label="Tên đợt đánh giá", max_length=255)
     year = forms.IntegerField(label="Năm đánh giá", min_value=2000, max_value=2100, initial=_year_default)

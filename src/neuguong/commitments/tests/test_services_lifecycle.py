@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.urls import reverse
 
 from neuguong.audit.models import AuditEvent
 from neuguong.commitments import services
@@ -140,6 +141,33 @@ def test_deleting_evidence_only_marks_it(tree, commitment):
     assert evidence.deleted_by == tree.member_a
     assert Evidence.objects.alive().count() == 0
     assert Evidence.objects.count() == 1
+    # The file stays in storage and the removal is in the history.
+    assert evidence.file.storage.exists(evidence.file.name)
+    assert AuditEvent.objects.filter(action=CommitmentEvent.EVIDENCE_DELETED).count() == 1
+
+
+def test_evidence_of_an_accepted_report_cannot_be_deleted_and_has_no_delete_button(tree, commitment, client):
+    report = services.progress_report_submit(
+        actor=tree.member_a, commitment=commitment, percent=60, text="x", files=[pdf()], today=TODAY
+    )
+    services.report_accept(actor=tree.secretary_a, report=report)
+    evidence = report.evidence.get()
+    for actor in (tree.member_a, tree.secretary_a):
+        with pytest.raises(BusinessError) as exc:
+            services.evidence_delete(actor=actor, evidence=evidence)
+        assert exc.value.message == services.MSG_EVIDENCE_ACCEPTED
+    evidence.refresh_from_db()
+    assert evidence.deleted_at is None
+    assert not AuditEvent.objects.filter(action=CommitmentEvent.EVIDENCE_DELETED).exists()
+    client.force_login(tree.secretary_a)
+    page = client.get(reverse("commitments:detail", args=[commitment.pk])).content.decode()
+    assert evidence.original_name in page
+    assert reverse("commitments:evidence_delete", args=[evidence.pk]) not in page
+    detail = reverse("commitments:detail", args=[commitment.pk])
+    response = client.post(
+        reverse("commitments:evidence_delete", args=[evidence.pk]), HTTP_REFERER=detail, follow=True
+    )
+    assert services.MSG_EVIDENCE_ACCEPTED in response.content.decode()
 
 
 def test_supervisor_returns_a_report_and_the_commitment_shows_returned_until_a_new_report(tree, commitment):

@@ -1,9 +1,13 @@
 import datetime as dt
 
 import pytest
+from django.db import IntegrityError, transaction
 
+from neuguong.audit.models import AuditEvent
 from neuguong.commitments import services
-from neuguong.commitments.models import DEFAULT_PLEDGE_ITEMS, Commitment, SourceKind
+from neuguong.commitments.events import CommitmentEvent
+from neuguong.commitments.models import DEFAULT_PLEDGE_ITEMS, Commitment, Pledge, SourceKind
+from neuguong.commitments.tests.factories import CommitmentFactory
 from neuguong.core.errors import BusinessError, OutOfScope
 
 TODAY = dt.date(2026, 1, 15)
@@ -67,8 +71,9 @@ def test_member_registers_her_pledge_from_the_organisations_edited_template(tree
     assert items == ["Nêu gương học tập", "Không vi phạm"]
     pledge = services.pledge_register(
         actor=tree.member_a, person=tree.person_a, year=2026, items=items, today=TODAY
-    )
+    ).pledge
     assert not pledge.is_proxy_entry
+    assert pledge.template.organization == tree.org_a
     commitments = Commitment.objects.filter(source_kind=SourceKind.PLEDGE)
     assert commitments.count() == 2
     assert {c.deadline for c in commitments} == {dt.date(2026, 12, 31)}
@@ -78,13 +83,43 @@ def test_member_registers_her_pledge_from_the_organisations_edited_template(tree
 def test_secretary_enters_a_pledge_for_a_member_as_a_proxy_entry(tree):
     pledge = services.pledge_register(
         actor=tree.secretary_a, person=tree.person_a2, year=2026, items=["Hoàn thành nhiệm vụ"], today=TODAY
+    ).pledge
+    assert pledge.is_proxy_entry and pledge.template is None
+
+
+def test_registering_the_pledge_again_updates_it_without_duplicating_a_commitment(tree):
+    first = services.pledge_register(
+        actor=tree.member_a, person=tree.person_a, year=2026, items=["Nêu gương", "Học tập"], today=TODAY
     )
-    assert pledge.is_proxy_entry
-    with pytest.raises(BusinessError) as exc:
-        services.pledge_register(
-            actor=tree.secretary_a, person=tree.person_a2, year=2026, items=["x"], today=TODAY
-        )
-    assert exc.value.message == services.MSG_PLEDGE_EXISTS.format(year=2026)
+    # The member already had this one (assigned by the chi bộ): it is not created a second time.
+    CommitmentFactory(responsible_person=tree.person_a, title="Không vi phạm", deadline=dt.date(2026, 6, 30))
+    again = services.pledge_register(
+        actor=tree.member_a,
+        person=tree.person_a,
+        year=2026,
+        items=["nêu gương ", "Học tập", "Không vi phạm", "Rèn luyện sức khỏe", "Rèn luyện sức khỏe"],
+        today=TODAY,
+    )
+    assert first.created and not again.created and again.pledge.pk == first.pledge.pk
+    assert again.added == ["Rèn luyện sức khỏe"]
+    assert again.kept == ["nêu gương", "Học tập", "Không vi phạm"]
+    assert Pledge.objects.count() == 1
+    titles = sorted(
+        Commitment.objects.filter(responsible_person=tree.person_a).values_list("title", flat=True)
+    )
+    assert titles == ["Học tập", "Không vi phạm", "Nêu gương", "Rèn luyện sức khỏe"]
+    assert AuditEvent.objects.filter(action=CommitmentEvent.PLEDGE_UPDATED).count() == 1
+
+
+def test_the_database_refuses_a_second_copy_of_a_pledge_item(tree):
+    pledge = services.pledge_register(
+        actor=tree.member_a, person=tree.person_a, year=2026, items=["Nêu gương"], today=TODAY
+    ).pledge
+    copy = Commitment.objects.filter(source_kind=SourceKind.PLEDGE).get()
+    copy.pk = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        copy.save()
+    assert pledge.commitments_titles() == ["Nêu gương"]
 
 
 def test_member_cannot_register_a_pledge_for_someone_else(tree):

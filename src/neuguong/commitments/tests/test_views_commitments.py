@@ -251,9 +251,9 @@ def test_calendar_and_summary_render(tree, board, login):
 
 def test_home_shows_my_open_commitments(tree, board, login):
     body = login(tree.member_a).get("/").content.decode()
-    assert "Việc của tôi: 1 việc đang làm" in body
+    assert "Việc giao cho cá nhân tôi: 1 việc đang làm" in body
     assert "Nhiệm vụ của A" in body
-    assert "Việc của tôi:" not in login(tree.outsider).get("/").content.decode()
+    assert "Việc giao cho cá nhân tôi:" not in login(tree.outsider).get("/").content.decode()
 
 
 def test_calendar_query_count_does_not_grow(tree, login, django_assert_max_num_queries):

@@ -438,15 +438,14 @@ def test_a_second_program_for_the_year_is_refused_next_to_the_year(tree, work, l
     assert WorkProgram.objects.count() == 1
 
 
-def test_a_second_pledge_for_the_year_is_refused(tree, login):
+def test_registering_the_pledge_a_second_time_updates_it(tree, login):
     client = login(tree.member_a)
     assert client.post(reverse("commitments:pledge"), {"items": "Nêu gương"}).status_code == 302
-    response = client.post(reverse("commitments:pledge"), {"items": "Lần nữa"})
-    assert response.status_code == 200
-    assert response.context["form"].non_field_errors() == [
-        services.MSG_PLEDGE_EXISTS.format(year=local_today().year)
-    ]
+    response = client.post(reverse("commitments:pledge"), {"items": "Nêu gương\nLần nữa"}, follow=True)
+    assert "Đã cập nhật bản cam kết năm" in response.content.decode()
+    assert "1 nội dung mới thành nhiệm vụ; 1 nội dung đã có được giữ nguyên" in response.content.decode()
     assert Pledge.objects.count() == 1
+    assert Pledge.objects.get().commitments_titles() == ["Nêu gương", "Lần nữa"]
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -329,3 +329,17 @@ def test_organisation_rows_cannot_move_or_dissolve(tree):
         xlsx_bytes({"Tổ chức": [ORG_HEADERS, ["A1", "Chi bộ Phòng Ngân sách", "", "B"]]}), tree.staff
     )
     assert problems == ["dòng 2, cột «Mã tổ chức cấp trên»: " + im.MSG_PARENT_CHANGE]
+
+
+def test_imported_and_renamed_organisations_are_found_by_their_folded_names(tree):
+    from neuguong.organizations.models import Organization
+
+    header = ["Mã tổ chức", "Tên tổ chức", "Loại tổ chức", "Mã tổ chức cấp trên"]
+    run(
+        xlsx_bytes({"Tổ chức": [header, ["A7", "Chi bộ Phòng Thanh tra", "Chi bộ trực thuộc", "A"]]}),
+        tree.staff,
+    )
+    assert list(Organization.objects.search("phong thanh tra").values_list("code", flat=True)) == ["A7"]
+    renamed = [header, ["A7", "Chi bộ Phòng Pháp chế", "Chi bộ trực thuộc", "A"]]
+    run(xlsx_bytes({"Tổ chức": renamed}), tree.staff)
+    assert Organization.objects.get(code="A7").name_folded == "chi bo phong phap che"

@@ -13,7 +13,7 @@ from neuguong.commitments import services as commitment_services
 from neuguong.core.dates import local_today
 from neuguong.core.office_sheet import FIRST_DATA_ROW
 from neuguong.core.tests.factories import PersonFactory
-from neuguong.inspections import services
+from neuguong.inspections import forms, services
 from neuguong.inspections.followup import commitment_for
 from neuguong.inspections.models import Inspection, InspectionState, Program, Recommendation
 from neuguong.inspections.selectors import breaches_for
@@ -56,12 +56,12 @@ def test_the_whole_life_cycle_through_the_pages(tree, client):
             "title": "Kiểm tra trách nhiệm nêu gương",
             "planned_start": dt.date(today.year, 1, 1).isoformat(),
             "planned_end": today.isoformat(),
-            "subject_organizations": "A, KHONGCO",
-            "leader": "99990001",
+            "subject_organizations": ["A", "KHONGCO"],
+            "leader": leader.pk,
         },
     )
     assert response.status_code == 200
-    assert "Không tìm thấy trong phạm vi của cấp ủy: KHONGCO." in response.content.decode()
+    assert forms.MSG_ORGANIZATIONS_NOT_FOUND in response.content.decode()
     _post(
         client,
         reverse("inspections:create", args=[program.pk]),
@@ -71,8 +71,8 @@ def test_the_whole_life_cycle_through_the_pages(tree, client):
             "planned_start": dt.date(today.year, 1, 1).isoformat(),
             "planned_end": today.isoformat(),
             "subject_organizations": "A",
-            "leader": "99990001",
-            "team_members": "99990002",
+            "leader": leader.pk,
+            "team_members": member.pk,
         },
     )
     inspection = Inspection.objects.get()
@@ -119,7 +119,7 @@ def test_the_whole_life_cycle_through_the_pages(tree, client):
     _post(
         client,
         reverse("inspections:breach_add", args=[inspection.pk]),
-        {"person": tree.person_a.card_number, "description": "Không gương mẫu thực hiện nhiệm vụ được giao"},
+        {"person": tree.person_a.pk, "description": "Không gương mẫu thực hiện nhiệm vụ được giao"},
     )
     _post(
         client,

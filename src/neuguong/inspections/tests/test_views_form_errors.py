@@ -70,7 +70,7 @@ def test_an_edit_outside_the_programs_year_is_refused_on_the_start_date(tree, st
             tree,
             planned_start=dt.date(TODAY.year + 1, 1, 1).isoformat(),
             planned_end=dt.date(TODAY.year + 1, 2, 1).isoformat(),
-            leader=inspection.leader.card_number,
+            leader=inspection.leader.pk,
         ),
     )
     _field_error(response, "planned_start", services.MSG_PERIOD_YEAR)
@@ -118,7 +118,7 @@ def test_a_finding_returning_a_commitment_outside_the_committee_is_refused_on_th
 def test_a_breach_by_someone_not_under_the_subjects_is_refused_on_the_person(tree, staff, examining):
     response = staff.post(
         reverse("inspections:breach_add", args=[examining.pk]),
-        {"person": tree.person_b.card_number, "description": "Vi phạm"},
+        {"person": tree.person_b.pk, "description": "Vi phạm"},
     )
     _field_error(response, "person", services.MSG_BREACH_PERSON)
 
@@ -143,7 +143,7 @@ def test_carrying_over_before_the_conclusion_is_refused_above_the_form(tree, sta
 
 
 def test_a_team_whose_leader_is_also_a_member_is_refused_on_the_members(tree, staff, examining):
-    leader = examining.leader.card_number
+    leader = examining.leader.pk
     response = staff.post(
         reverse("inspections:team", args=[examining.pk]), {"leader": leader, "team_members": leader}
     )

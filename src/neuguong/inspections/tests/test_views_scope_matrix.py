@@ -11,6 +11,7 @@ from neuguong.core.dates import local_today
 from neuguong.core.tests.factories import PersonFactory
 from neuguong.inspections import services
 from neuguong.inspections.models import InspectionState, Program, ProgramBody, StepKind
+from neuguong.organizations.forms import MSG_ORGANIZATION_NOT_FOUND
 
 from .factories import advance, make_inspection, make_program, pdf
 
@@ -188,9 +189,7 @@ def test_a_member_of_org_as_commission_plans_only_for_org_a(tree, login):
     data = {"body": "commission", "year": local_today().year, "title": "Chương trình của UBKT"}
     response = client.post(url, {**data, "organization": "DUK"})
     assert response.status_code == 200
-    assert response.context["form"].errors == {
-        "organization": ["Không tìm thấy tổ chức có mã «DUK» trong phạm vi của bạn."]
-    }
+    assert response.context["form"].errors == {"organization": [MSG_ORGANIZATION_NOT_FOUND]}
     assert client.post(url, {**data, "organization": "A"}).status_code == 302
     assert Program.objects.get().organization == tree.org_a
 

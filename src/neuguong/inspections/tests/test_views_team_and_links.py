@@ -28,7 +28,7 @@ def test_the_committee_changes_the_team_and_the_new_member_becomes_an_insider(tr
     client = login(tree.staff)
     response = client.post(
         reverse("inspections:team", args=[inspection.pk]),
-        {"leader": inspection.leader.card_number, "team_members": "77770001"},
+        {"leader": inspection.leader.pk, "team_members": newcomer.pk},
     )
     assert response.status_code == 302
     assert list(inspection.team_members.all()) == [newcomer]
@@ -76,8 +76,8 @@ def test_a_planned_item_is_edited_and_a_decided_one_is_not(tree, login):
         "title": "Giám sát chuyên đề nêu gương",
         "planned_start": inspection.planned_start.isoformat(),
         "planned_end": inspection.planned_end.isoformat(),
-        "subject_organizations": "A, B",
-        "leader": inspection.leader.card_number,
+        "subject_organizations": ["A", "B"],
+        "leader": inspection.leader.pk,
     }
     assert client.get(url).status_code == 200
     assert client.post(url, data).status_code == 302

@@ -112,9 +112,7 @@ def test_the_preferences_page_lists_every_kind_by_module_and_saves(tree, login):
 def test_the_preferences_form_keeps_the_input_and_says_what_is_wrong(tree, login):
     response = login(tree.member_a).post(reverse("notifications:preferences"), {"tests.ping": "sms"})
     assert response.status_code == 200
-    assert "Hãy chọn một lựa chọn hợp lệ. sms không phải là một trong các lựa chọn khả thi." in (
-        response.content.decode()
-    )
+    assert "Lựa chọn không hợp lệ: «sms» không có trong danh sách." in (response.content.decode())
     assert not Preference.objects.exists()
 
 

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from neuguong.organizations.forms import MSG_ORGANIZATION_NOT_FOUND
 from neuguong.organizations.models import Organization
 
 
@@ -72,7 +73,7 @@ def test_moving_to_a_forged_parent_code_is_a_form_error(tree, login):
         reverse("organizations:move", args=["A1"]), {"new_parent": "NOPE", "decided_on": "10/01/2026"}
     )
     assert response.status_code == 200
-    assert "Không tìm thấy tổ chức có mã «NOPE» trong phạm vi của bạn." in response.content.decode()
+    assert MSG_ORGANIZATION_NOT_FOUND in response.content.decode()
 
 
 def test_dissolving_a_non_empty_organisation_shows_the_reason(tree, login):

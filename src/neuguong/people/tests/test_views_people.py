@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from neuguong.audit.models import AuditEvent, SensitiveAccess
 from neuguong.core.tests.factories import PersonFactory
+from neuguong.organizations.forms import MSG_ORGANIZATION_NOT_FOUND
 from neuguong.people.events import PersonEvent
 from neuguong.people.models import Person
 
@@ -161,7 +162,7 @@ def test_forged_organisation_code_in_the_create_form_is_refused(tree, login):
         },
     )
     assert response.status_code == 200
-    assert "Không tìm thấy tổ chức có mã «B» trong phạm vi của bạn." in response.content.decode()
+    assert MSG_ORGANIZATION_NOT_FOUND in response.content.decode()
     assert not Person.objects.filter(full_name="Người Lạ").exists()
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from neuguong.audit.models import SensitiveAccess
+from neuguong.organizations.forms import MSG_ORGANIZATION_NOT_FOUND
 from neuguong.people import services
 from neuguong.people.models import Person
 
@@ -87,9 +88,7 @@ def test_a_transfer_to_an_organisation_one_may_only_read_is_a_form_error(tree, l
         reverse("people:transfer", args=[tree.person_a.pk]), {"target": "B", "moved_on": "01/02/2026"}
     )
     assert response.status_code == 200
-    assert response.context["form"].errors == {
-        "target": ["Không tìm thấy tổ chức có mã «B» trong phạm vi của bạn."]
-    }
+    assert response.context["form"].errors == {"target": [MSG_ORGANIZATION_NOT_FOUND]}
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,14 @@
 from django import template
 
-from neuguong.commitments.status import STATUS_CODES, STATUS_LABELS
+from neuguong.commitments.status import ON_TIME_RATE_HELP, STATUS_CODES, STATUS_LABELS
 
 register = template.Library()
+
+
+@register.simple_tag
+def on_time_rate_help() -> str:
+    """How the one on-time rate is computed, said beside every figure of it."""
+    return ON_TIME_RATE_HELP
 
 
 @register.filter

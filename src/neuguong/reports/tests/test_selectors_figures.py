@@ -57,7 +57,9 @@ def test_totals_match_the_status_function_row_by_row(tree, data):
             expected[code] = expected.get(code, 0) + 1
     assert {k: v for k, v in figures.totals.counts.items() if v} == expected
     assert figures.totals.total == 7
-    assert figures.totals.done == 3 and figures.totals.on_time_rate == pytest.approx(66.7)
+    # The one on-time rate: 2 on time ÷ (2 on time + 1 late + 1 open overdue + 1 returned past its deadline).
+    assert figures.totals.done == 3 and figures.totals.on_time_rate == pytest.approx(40.0)
+    assert figures.totals.on_time_share_of_done == pytest.approx(66.7)
     assert figures.totals.live == 6 and figures.totals.completion_rate == 50.0
 
 

@@ -14,6 +14,7 @@ from neuguong.audit.events import label_for
 from neuguong.audit.models import AuditEvent
 from neuguong.core.dates import local_today
 from neuguong.docengine import docformat
+from neuguong.organizations.forms import MSG_ORGANIZATION_NOT_FOUND
 from neuguong.reports import services
 from neuguong.reports.events import ReportEvent
 from neuguong.reports.models import ReportDraft, ReportJob, ReportTemplate
@@ -149,7 +150,7 @@ def test_the_choice_form_puts_a_reversed_period_on_the_end_date_and_a_foreign_co
     assert MSG_PERIOD_REVERSED in response.content.decode()
     assert 'name="start" value="' in response.content.decode()
     assert _form_errors(client.get(url, base | {"org": "B", "end": f"{YEAR}-06-01"})) == {
-        "org": ["Không tìm thấy tổ chức có mã «B» trong phạm vi của bạn."]
+        "org": [MSG_ORGANIZATION_NOT_FOUND]
     }
     response = client.get(url, base | {"end": f"{YEAR}-06-01"})
     assert response.status_code == 302

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -10,6 +11,7 @@ from openpyxl import load_workbook
 from neuguong.access.services import api_token_create
 from neuguong.core.office_sheet import FIRST_DATA_ROW
 from neuguong.core.tests.factories import PersonFactory
+from neuguong.organizations.forms import MSG_ORGANIZATION_NOT_FOUND
 from neuguong.study import rules, services
 from neuguong.study.models import Attendance, Invitee, Reflection
 
@@ -205,6 +207,21 @@ def test_qr_page_shows_a_code_and_the_phone_link_checks_in(tree, setup, login):
     assert Attendance.objects.get().method == "qr"
 
 
+def test_the_qr_page_renews_its_code_by_itself_before_it_expires(tree, setup, login):
+    campaign, session, _ = setup
+    client = login(tree.secretary_a)
+    url = reverse("study:session_qr", args=[campaign.pk, session.pk])
+    page = client.get(url).content.decode()
+    # The code's block asks for a fresh one every few minutes, far inside the code's lifetime.
+    assert f'hx-get="{url}" hx-trigger="every {rules.QR_RENEW_SECONDS}s" hx-swap="outerHTML"' in page
+    assert rules.CHECKIN_MAX_AGE.total_seconds() >= rules.QR_RENEW_SECONDS * 2
+    fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.startswith('<div id="qr-code"') and "<html" not in fragment
+    assert 'src="data:image/svg+xml' in fragment and "Mã tự làm mới mỗi 10 phút" in fragment
+    token = re.search(r"\?t=([^\"<]+)", fragment).group(1)
+    rules.checkin_token_check(token.replace("&amp;", "&"), campaign_id=campaign.pk, session_id=session.pk)
+
+
 def test_qr_link_of_another_session_shows_the_error(tree, setup, login):
     campaign, session, _ = setup
     other = make_session(tree.secretary_a, campaign, title="Buổi 2")
@@ -331,7 +348,7 @@ def test_campaign_form_creates_a_campaign_linked_to_a_document_by_its_number(tre
     assert campaign.reflection_questions == ["Câu 1", "Câu 2"]
     form["organizer"] = "B"
     response = client.post(reverse("study:campaign_create"), form)
-    assert "Không tìm thấy tổ chức có mã «B» trong phạm vi của bạn." in response.content.decode()
+    assert MSG_ORGANIZATION_NOT_FOUND in response.content.decode()
 
 
 def test_member_home_shows_the_reflection_to_write_and_person_page_the_record(tree, setup, login):
@@ -382,7 +399,7 @@ def test_organiser_edits_the_campaign_and_others_cannot(tree, setup, login):
     )
     assert campaign.includes_exempt
     form["audience_root"] = "B"
-    assert "Không tìm thấy tổ chức có mã «B»" in client.post(url, form).content.decode()
+    assert MSG_ORGANIZATION_NOT_FOUND in client.post(url, form).content.decode()
 
 
 def test_campaign_list_filters_sorts_and_exports_what_is_shown(tree, login):

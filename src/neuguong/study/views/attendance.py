@@ -70,7 +70,7 @@ def session_attendance_view(request, campaign_id: int, session_id: int):
 
 @login_required
 def session_qr_view(request, campaign_id: int, session_id: int):
-    """The QR code shown in the room; reloading the page issues a fresh link."""
+    """The QR code shown in the room; the page renews it by itself (and reloading issues a fresh link)."""
     import segno
 
     campaign = selectors.campaign_get(user=request.user, campaign_id=campaign_id)
@@ -83,15 +83,19 @@ def session_qr_view(request, campaign_id: int, session_id: int):
     )
     qr = segno.make(url, error="m")
     expires_at = timezone.now() + rules.CHECKIN_MAX_AGE
+    # The page fetches a fresh code by itself (HTMX) long before the shown one expires: the screen in the
+    # room is never left with a dead code.
+    template = "study/_qr_code.html" if request.headers.get("HX-Request") else "study/qr.html"
     return render(
         request,
-        "study/qr.html",
+        template,
         {
             "campaign": campaign,
             "session": session,
             "qr_uri": qr.svg_data_uri(scale=8, border=2),
             "checkin_url": url,
             "expires_at": expires_at,
+            "renew_seconds": rules.QR_RENEW_SECONDS,
         },
     )
 

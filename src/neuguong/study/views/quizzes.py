@@ -127,14 +127,22 @@ def attempt_view(request, attempt_id: int):
                 f"Đã nộp bài: {scored.correct_count}/{len(scored.question_ids)} câu đúng, "
                 f"{str(scored.score).rstrip('0').rstrip('.').replace('.', ',')} điểm.",
             )
-        else:
-            messages.error(request, first_error(form))
+            # The member sees what they answered (the review) right after submitting.
+            return redirect("study:attempt", attempt_id=attempt.pk)
+        messages.error(request, first_error(form))
         return redirect(
             "study:round_detail", campaign_id=attempt.round.campaign_id, round_id=attempt.round_id
         )
     if attempt.submitted_at is not None:
-        return redirect(
-            "study:round_detail", campaign_id=attempt.round.campaign_id, round_id=attempt.round_id
+        now = timezone.now()
+        return render(
+            request,
+            "study/attempt_review.html",
+            {
+                "attempt": attempt,
+                "review": selectors.attempt_review(attempt=attempt, now=now),
+                "shows_correct": now >= attempt.round.closes_at,
+            },
         )
     by_id = {
         q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids).only("pk", "text", "options")

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from neuguong.access.services import api_token_create
+from neuguong.organizations.forms import MSG_ORGANIZATION_NOT_FOUND
 from neuguong.targets import services
 from neuguong.targets.models import AnnualTarget, Component, Indicator, ScoringSet
 
@@ -35,7 +36,7 @@ def test_indicator_create_and_edit_through_the_pages(tree, client):
     assert "Mã chỉ tiêu «CT1» đã có." in again.content.decode()
     # She cannot create one for the bloc (not in her write scope): the code is not found for her.
     outside = client.post(reverse("targets:indicator_create"), {**data, "organization": "DUK", "code": "CT2"})
-    assert "Không tìm thấy tổ chức có mã «DUK» trong phạm vi của bạn." in outside.content.decode()
+    assert MSG_ORGANIZATION_NOT_FOUND in outside.content.decode()
     edit = client.post(
         reverse("targets:indicator_edit", args=[indicator.pk]),
         {
@@ -160,6 +161,22 @@ def test_home_panel_lists_the_assessment_an_agency_head_must_do(tree, client):
     assert cycle.name in page and "Phòng Ngân sách" in page
     client.force_login(tree.secretary_b)
     assert cycle.name not in client.get("/").content.decode()
+
+
+def test_the_office_home_groups_and_counts_many_assessments_with_a_link_to_the_list(tree, client):
+    from neuguong.organizations.models import Agency
+
+    agencies = [
+        Agency.objects.create(code=f"CQ{i:02d}", name=f"Cơ quan số {i:02d}", organization=tree.org_a)
+        for i in range(23)
+    ]
+    cycle = open_cycle(tree, agencies)
+    client.force_login(tree.staff)
+    page = client.get("/").content.decode()
+    assert "23 cơ quan chờ chấm điểm" in page
+    assert page.count("data-cchc-group") == 1 and "<strong>23</strong> cơ quan" in page
+    assert reverse("targets:cycle", args=[cycle.pk]) in page
+    assert "Cơ quan số 07" not in page  # not 23 rows on the home page
 
 
 def test_not_xlsx_file_is_refused_clearly(tree, client):

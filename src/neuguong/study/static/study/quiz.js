@@ -14,3 +14,26 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   tick();
 });
+
+// Before submitting with unanswered questions: say which, and submit only when "Nộp bài" is pressed again.
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("form[data-quiz]");
+  if (!form) return;
+  const warning = form.querySelector("[data-quiz-warning]");
+  let warned = "";
+  form.addEventListener("submit", (event) => {
+    const unanswered = [...form.querySelectorAll(".quiz-question")]
+      .map((fieldset, i) => (fieldset.querySelector("input:checked") ? null : i + 1))
+      .filter((n) => n !== null);
+    const key = unanswered.join(",");
+    if (!unanswered.length || warned === key) return;
+    event.preventDefault();
+    warned = key;
+    warning.textContent =
+      `Còn ${unanswered.length} câu chưa trả lời: câu ${unanswered.join(", ")}. ` +
+      "Câu chưa trả lời được tính là sai. Bấm «Nộp bài» lần nữa để nộp, hoặc trả lời tiếp.";
+    warning.classList.remove("d-none");
+    warning.scrollIntoView({ block: "center" });
+    warning.focus();
+  });
+});

@@ -1,0 +1,33 @@
+"""Forms speak Vietnamese, Django's own messages included (issue 13.2: no English leftovers)."""
+
+from django import forms
+
+from neuguong.organizations.models import Organization
+
+
+class _Form(forms.Form):
+    name = forms.CharField()
+    number = forms.IntegerField()
+    amount = forms.DecimalField()
+    kind = forms.ChoiceField(choices=[("a", "Một")])
+    organization = forms.ModelChoiceField(queryset=Organization.objects.none())
+    organizations = forms.ModelMultipleChoiceField(queryset=Organization.objects.none())
+
+
+def test_django_messages_read_in_vietnamese(db):
+    form = _Form({"number": "x", "amount": "y", "kind": "z", "organization": "1", "organizations": "q"})
+    assert not form.is_valid()
+    assert form.errors == {
+        "name": ["Trường này là bắt buộc."],
+        "number": ["Hãy nhập một số nguyên."],
+        "amount": ["Hãy nhập một số."],
+        "kind": ["Lựa chọn không hợp lệ: «z» không có trong danh sách."],
+        "organization": ["Lựa chọn không hợp lệ: hãy chọn trong danh sách."],
+        "organizations": ["Hãy chọn một hay nhiều mục."],
+    }
+
+
+def test_a_choice_field_starts_with_a_vietnamese_empty_option(db):
+    field = forms.ModelChoiceField(queryset=Organization.objects.none())
+    assert field.empty_label == "— Chọn —"
+    assert "Select" not in field.widget.render("x", "")
