@@ -4,7 +4,7 @@ Figures come only from `selectors.report_figures`; nothing here counts anything.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Sized
 
 from django.conf import settings
 
@@ -404,7 +404,7 @@ def _counts_sheet(
         heading=heading,
         columns=columns,
         rows=data,
-        row_count=len(rows) if count is None else count,
+        row_count=count if count is not None else len(rows) if isinstance(rows, Sized) else 0,
     )
 
 
