@@ -406,7 +406,7 @@ $fn$""",
                 low = word[: -len(head)] + key
                 high = _after_prefix(low) or low + _TOP
 
-                def keep(tail, folded):
+                def keep(tail, folded, word=word):
                     return True
             else:
                 # The word itself, or the word and a space: [word, word + '!') holds both ('!' follows ' ').
@@ -456,7 +456,7 @@ class RankedResults(Sequence):
             return None
         return int(float(f"{estimate:.2g}"))
 
-    def count(self) -> int:
+    def count(self, value: object = None, /) -> int:  # what Paginator calls (no value): how many
         return len(self.ids)
 
     def __len__(self) -> int:

@@ -58,7 +58,8 @@ def send_outbox[R: OutboxRow, D: (dt.date, None)](
             status == OutboxStatus.READY or claimed_at is None or claimed_at <= now - retry_after * attempts
         )
 
-    handled, after = 0, 0
+    handled = 0
+    after: int | None = 0
     while handled < BATCH:
         pks, after = _claim(
             model, due.filter(pk__gt=after), now=now, may_send=may_send, limit=min(CLAIM, BATCH - handled)

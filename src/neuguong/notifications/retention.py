@@ -27,6 +27,6 @@ def prune_notifications(*, now: dt.datetime | None = None, keep_days: int | None
     deleted = dict.fromkeys(old, 0)
     for name, queryset in old.items():
         while ids := list(queryset.values_list("pk", flat=True)[:PRUNE_BATCH]):
-            queryset.model.objects.filter(pk__in=ids).delete()
+            queryset.model._default_manager.filter(pk__in=ids).delete()
             deleted[name] += len(ids)
     return deleted

@@ -59,7 +59,7 @@ def organization_search_results(
     organizations = (
         Organization.objects.writable_by(user) if writable else Organization.objects.visible_to(user)
     )
-    conditions = []
+    conditions: list[tuple[str, list[object]]] = []
     if not include_dissolved:
         organizations = organizations.active()
         conditions.append(("s.dissolved_on IS NULL", []))

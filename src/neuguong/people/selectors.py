@@ -105,7 +105,7 @@ def person_search_results(
     people = Person.objects.visible_to(user)
     if organization is not None:
         people = people.filter(organization__path__startswith=organization.path)
-    conditions = [
+    conditions: list[tuple[str, list[object]]] = [
         (f"s.{name} = %s", [value])
         for name, value in (("status", status), ("theory_level", theory_level))
         if value

@@ -690,7 +690,7 @@ def _compute_figures(
         heads_source=partial(_heads_in_subtree, organization.pk, period.start, period.end, today),
         children_total=children_total,
         children_source=None
-        if children_total is None
+        if children_total is None or months is None
         else partial(_tally_child_pages, organization.pk, months, period.start, period.end, today),
     )
 
