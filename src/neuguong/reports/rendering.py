@@ -7,11 +7,7 @@ Below `services` and `tasks`: the job's task (`tasks.make_report_job`) runs `job
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -20,6 +16,9 @@ from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError
 from neuguong.core.text import fold
 from neuguong.docengine.docformat import render_party_document
+
+# The PDF conversion lives in the document engine (every module offers PDFs); re-exported for callers here.
+from neuguong.docengine.pdf import MSG_PDF_FAILED, MSG_PDF_UNAVAILABLE, docx_to_pdf, pdf_available  # noqa: F401
 from neuguong.docengine.xlsx import build_workbook
 from neuguong.organizations.models import Organization
 
@@ -30,8 +29,6 @@ from .selectors import draft_get, report_figures, template_for
 
 MSG_KIND = "Loại báo cáo không hợp lệ."
 MSG_FORMAT = "Định dạng tệp không hợp lệ (chỉ DOCX, XLSX hoặc PDF)."
-MSG_PDF_UNAVAILABLE = "Máy chủ chưa cài LibreOffice nên chưa xuất được PDF; hãy tải bản DOCX."
-MSG_PDF_FAILED = "Không chuyển được sang PDF; hãy tải bản DOCX."
 FORMATS = ("docx", "xlsx", "pdf")
 
 
@@ -100,38 +97,6 @@ def report_render(
             data = docx_to_pdf(data)
     progress(100, "Xong")
     return Rendered(data, report_filename(kind, organization, period, fmt), CONTENT_TYPES[fmt])
-
-
-def pdf_available() -> bool:
-    return shutil.which("soffice") is not None
-
-
-def docx_to_pdf(data: bytes, timeout: int = 120) -> bytes:
-    """DOCX → PDF with LibreOffice headless, in a private profile and directory (safe to run in parallel)."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        raise BusinessError(MSG_PDF_UNAVAILABLE, field="format")
-    with tempfile.TemporaryDirectory(prefix="ng-pdf-") as tmp:
-        source = Path(tmp) / "bao-cao.docx"
-        source.write_bytes(data)
-        command = [
-            soffice,
-            f"-env:UserInstallation=file://{tmp}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            tmp,
-            str(source),
-        ]
-        try:
-            subprocess.run(command, capture_output=True, timeout=timeout, check=False)  # noqa: S603
-        except subprocess.TimeoutExpired as exc:
-            raise BusinessError(MSG_PDF_FAILED, field="format") from exc
-        target = Path(tmp) / "bao-cao.pdf"
-        if not target.exists():
-            raise BusinessError(MSG_PDF_FAILED, field="format")
-        return target.read_bytes()
 
 
 def job_run(*, job: ReportJob) -> None:

@@ -407,9 +407,10 @@ def test_pdf_through_libreoffice_has_the_document_text(client, tree, data, tmp_p
 
 
 def test_without_libreoffice_pdf_is_refused_and_docx_offered(client, tree, data, monkeypatch):
+    from neuguong.docengine import pdf
     from neuguong.reports import rendering
 
-    monkeypatch.setattr(rendering.shutil, "which", lambda name: None)
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
     client.force_login(tree.staff)
     response = client.get(_download("pdf"))
     assert response.status_code == 400 and rendering.MSG_PDF_UNAVAILABLE in response.content.decode()
