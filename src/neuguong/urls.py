@@ -16,5 +16,6 @@ urlpatterns = [
     path("kiem-tra/", include("neuguong.inspections.urls")),
     path("hoc-tap/", include("neuguong.study.urls")),
     path("chi-tieu/", include("neuguong.targets.urls")),
+    path("du-thao/", include("neuguong.consultation.urls")),
     path("", include("neuguong.core.urls")),
 ]

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "neuguong.inspections",
     "neuguong.study",
     "neuguong.targets",
+    "neuguong.consultation",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,11 @@
+"""Background work (run by `manage.py db_worker`; enqueued by `manage.py run_scheduler`)."""
+
+from django.tasks import task
+
+
+@task
+def close_due_drafts() -> dict:
+    """Record as closed the drafts whose window has passed (pages already show them closed)."""
+    from .services import close_due
+
+    return {"closed": close_due()}
