@@ -14,7 +14,7 @@ class ConsultationConfig(AppConfig):
         from .tasks import close_due_drafts
 
         # Not limited to organisation roles: members find here the drafts put to them.
-        registry.add_nav("Lấy ý kiến dự thảo", "consultation:list", order=55)
+        registry.add_nav("Dự thảo", "consultation:list", order=55)
         if consultation_home_panel not in registry.HOME_PANELS:
             registry.HOME_PANELS.append(consultation_home_panel)
         if adopted_draft_panel not in registry.DOCUMENT_PANELS:

@@ -121,7 +121,8 @@ HEADING_KINDS = (
     _kind("article", 3, r"^((?:Điều|ĐIỀU)\s+\d{1,3}\.?)(?:[:\-–]\s*|\s+|$)(.*)$"),
     _kind("roman", 4, r"^(" + _ROMAN + r"[.\-–])\s+(.*)$"),
     _kind("arabic", 5, r"^(\d{1,3}[.)])\s+(.*)$"),
-    _kind("decimal", 6, r"^(\d{1,3}\.\d{1,3}\.?)\s+(.*)$"),
+    # Two digits at most after the dot: "1.000 cán bộ" is a number written with a thousands separator.
+    _kind("decimal", 6, r"^(\d{1,2}\.\d{1,2}\.?)\s+(.*)$"),
     _kind("letter", 7, r"^([a-zđ]\))\s+(.*)$", title_is_text=True),
 )
 
@@ -340,3 +341,27 @@ def from_nested(items: list, depth: int = 0) -> list[Node]:
             raise BusinessError(MSG_TOO_LONG.format(label=title[:60], limit=MAX_TITLE), field="sections")
         nodes.append(Node(number=number, title=title, text=text, children=from_nested(children, depth + 1)))
     return nodes
+
+
+# ------------------------------------------------------------------------------------------ form input
+MSG_DOCX_ONLY = "Chỉ nhận tệp Word (.docx) để chia dự thảo thành chương, điều, điểm."
+
+
+def outline_from_input(*, text: str = "", upload=None) -> Outline:
+    """The outline of what a form received: an uploaded DOCX (checked like every upload, then split by its
+    headings) or pasted text; nothing at all is an empty outline (a draft may be written section by section).
+    Errors name the field they concern ("file" or "text")."""
+    from neuguong.core.uploads import check_upload
+
+    if upload is not None:
+        if not (upload.name or "").lower().endswith(".docx"):
+            raise BusinessError(MSG_DOCX_ONLY, field="file")
+        check_upload(upload, field="file")
+        upload.seek(0)
+        try:
+            return parse_docx(upload.read())
+        except BusinessError as error:
+            raise BusinessError(error.message, field="file") from error
+    if text and text.strip():
+        return require_sections(parse_text(text))
+    return Outline(preamble="", sections=[])

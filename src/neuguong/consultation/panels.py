@@ -26,7 +26,9 @@ def adopted_draft_panel(user, document) -> dict | None:
     """On the registered document's page: the draft it was adopted from (for those who may open it)."""
     from .models import Draft
 
-    drafts = list(Draft.objects.visible_to(user).filter(adopted_document=document).select_related("organization"))
+    drafts = list(
+        Draft.objects.visible_to(user).filter(adopted_document=document).select_related("organization")
+    )
     if not drafts:
         return None
     draft = drafts[0]

@@ -384,7 +384,8 @@ def draft_summary(draft: Draft) -> Summary:
         stance[row["stance"]] += n
         disposition[answer] += n
         kinds[row["commenter_kind"]] += n
-        on_paper += n if row["on_paper"] else 0
+        # Paper forms of members (an organisation's written submission is counted with the collective ones).
+        on_paper += n if row["on_paper"] and row["commenter_kind"] != CommenterKind.ORGANIZATION else 0
         participants += row["p"] or 0
     return Summary(
         draft=draft,
@@ -719,3 +720,99 @@ def awaiting_answers(*, user, limit: int = 5) -> list[Draft]:
         .select_related("organization")
         .order_by("closes_at")[:limit]
     )
+
+
+# ------------------------------------------------------------------------------------------- the page
+@dataclass
+class DraftPage:
+    """What the draft's page shows to this user (one selector; the view only renders it)."""
+
+    draft: Draft
+    version: DraftVersion | None
+    versions: list[DraftVersion]
+    sections: list[Section]
+    state: tuple[str, str]
+    manage: bool
+    oversees: bool
+    accepting: bool
+    editable: bool
+    comment_as: str | None  # the user's own commenter kind, if in the audience
+    organizations: list[Organization]
+    may_enter_paper: bool
+    mine: list[Comment]
+    mine_by_section: dict[int | None, Comment]
+    counts: dict[int | None, int]
+    summary: Summary | None
+    synthesis_readable: bool
+    audience: dict
+    time_left: str
+
+
+def draft_page(*, user, draft: Draft, now: dt.datetime, version_number=None) -> DraftPage:
+    from neuguong.access.scope import scope_for
+
+    from . import rules
+
+    manage = access.can_manage(user, draft)
+    oversees = access.oversees(user, draft)
+    versions = list(draft.versions.order_by("number")) if oversees else []
+    version = draft.consulted_version or draft.current_version
+    if oversees:
+        version = draft.current_version
+        if version_number is not None:
+            version = next((v for v in versions if str(v.number) == str(version_number)), None)
+            if version is None:
+                raise Http404
+    elif draft.state == DraftState.ADOPTED:
+        version = draft.current_version  # the adopted text is the audience's to read too
+    facts = access.audience_facts(user)
+    comment_as = None
+    if facts.person_id and draft.opened_at:
+        person = Person.objects.select_related("organization").get(pk=facts.person_id)
+        comment_as = access.person_commenter_kind(draft, person)
+    organizations = list(access.commenting_organizations(user, draft)[:50]) if draft.opened_at else []
+    mine = list(my_comments(user=user, draft=draft)) if draft.opened_at else []
+    if oversees:
+        # The committee reads every comment on its own page; here only what the user said as a member.
+        mine = [c for c in mine if c.person_id and c.person_id == facts.person_id]
+    editable = False
+    if manage and version is not None and version.pk == draft.current_version_id:
+        editable = draft.state in (DraftState.DRAFTING, DraftState.CLOSED, DraftState.SYNTHESIS) and (
+            draft.consulted_version_id != version.pk
+        )
+    scope = scope_for(user)
+    return DraftPage(
+        draft=draft,
+        version=version,
+        versions=versions,
+        sections=sections_of(version) if version else [],
+        state=rules.display_state(draft, now),
+        manage=manage,
+        oversees=oversees,
+        accepting=rules.accepts_comments(draft, now),
+        editable=editable,
+        comment_as=comment_as,
+        organizations=organizations,
+        may_enter_paper=bool(scope.write_paths) and draft.opened_at is not None,
+        mine=mine,
+        mine_by_section={c.section_id: c for c in mine if c.commenter_kind != CommenterKind.ORGANIZATION},
+        counts=comment_counts_by_section(draft) if oversees else {},
+        summary=draft_summary(draft) if oversees and draft.opened_at else None,
+        synthesis_readable=access.may_read_synthesis(user, draft) and draft.opened_at is not None,
+        audience=audience_size(draft) if oversees else {},
+        time_left=rules.time_left(draft.closes_at, now) if draft.state == DraftState.OPEN else "",
+    )
+
+
+def paper_people(*, user, draft: Draft):
+    """The members a secretary may enter paper comments for: the audience's members in their subtrees."""
+    from neuguong.access.scope import scope_for
+
+    scope = scope_for(user)
+    people = Person.objects.filter(scope.write_q("organization__path")).select_related("organization")
+    audience = Q(pk__in=draft.delegates.values("pk"))
+    if draft.audience_root_id and draft.invited_statuses:
+        audience |= Q(
+            organization__path__startswith=draft.audience_root.path, status__in=draft.invited_statuses
+        )
+    return people.filter(audience)

@@ -87,8 +87,14 @@ def test_a_comment_on_a_section_of_another_version_is_refused(tree):
     draft.state = "open"
     draft.save(update_fields=["state"])
     with pytest.raises(BusinessError) as error:
-        _comment(tree, draft, actor=tree.secretary_b, organization=tree.org_b, participant_count=5,
-                 section=section(draft, "2. Chỉ tiêu", version=version))
+        _comment(
+            tree,
+            draft,
+            actor=tree.secretary_b,
+            organization=tree.org_b,
+            participant_count=5,
+            section=section(draft, "2. Chỉ tiêu", version=version),
+        )
     assert error.value.message == services.MSG_SECTION_OTHER_VERSION.format(number=2, consulted=1)
 
 
@@ -149,7 +155,12 @@ def test_a_second_comment_on_the_same_section_is_an_edit_instead(tree):
 def test_a_secretary_enters_a_members_paper_comment_recorded_as_such(tree):
     draft = open_draft(tree)
     comment = _comment(
-        tree, draft, actor=tree.secretary_a, person=tree.person_a2, stance=Stance.DISAGREE, text="Chưa sát thực tế."
+        tree,
+        draft,
+        actor=tree.secretary_a,
+        person=tree.person_a2,
+        stance=Stance.DISAGREE,
+        text="Chưa sát thực tế.",
     )
     assert comment.on_paper and comment.person == tree.person_a2 and comment.entered_by == tree.secretary_a
     from neuguong.audit.models import AuditEvent
@@ -175,16 +186,22 @@ def test_a_collective_comment_counts_the_members_who_took_part(tree):
 def test_a_comment_is_edited_until_the_window_closes_and_only_by_its_author(tree):
     draft = open_draft(tree)
     comment = _comment(tree, draft, stance=Stance.PARTLY, text="Ý kiến đầu.")
-    services.comment_edit(actor=tree.member_a, comment=comment, stance=Stance.DISAGREE, text="Không nên.", now=DURING)
+    services.comment_edit(
+        actor=tree.member_a, comment=comment, stance=Stance.DISAGREE, text="Không nên.", now=DURING
+    )
     comment.refresh_from_db()
     assert comment.stance == Stance.DISAGREE and comment.text == "Không nên."
     with pytest.raises(OutOfScope):
-        services.comment_edit(actor=tree.secretary_b, comment=comment, stance=Stance.AGREE, text="", now=DURING)
+        services.comment_edit(
+            actor=tree.secretary_b, comment=comment, stance=Stance.AGREE, text="", now=DURING
+        )
     with pytest.raises(BusinessError) as error:
         services.comment_edit(actor=tree.member_a, comment=comment, stance=Stance.AGREE, text="", now=AFTER)
     assert error.value.message.startswith("Đã hết thời gian góp ý")
     with pytest.raises(BusinessError) as error:
-        services.comment_edit(actor=tree.member_a, comment=comment, stance=Stance.DISAGREE, text="", now=DURING)
+        services.comment_edit(
+            actor=tree.member_a, comment=comment, stance=Stance.DISAGREE, text="", now=DURING
+        )
     assert error.value.message == services.MSG_REASON_REQUIRED
     comment.refresh_from_db()
     assert comment.text == "Không nên."

@@ -90,7 +90,12 @@ def test_the_whole_life_of_a_draft(tree):
     assert sum(n for k, n in draft.invited_counts.items() if k != "delegates") == 3
     goal = section(draft, "2. Chỉ tiêu")
     member = services.comment_submit(
-        actor=tree.member_a, draft=draft, section=goal, stance=Stance.PARTLY, text="Nên nêu chỉ tiêu theo năm.", now=DURING
+        actor=tree.member_a,
+        draft=draft,
+        section=goal,
+        stance=Stance.PARTLY,
+        text="Nên nêu chỉ tiêu theo năm.",
+        now=DURING,
     )
     assert member.commenter_kind == CommenterKind.MEMBER and member.organization == tree.branch_a
     collective = services.comment_submit(
@@ -113,7 +118,9 @@ def test_the_whole_life_of_a_draft(tree):
     services.section_update(
         actor=tree.staff, draft=draft, section=revised, number="2.", title="Chỉ tiêu đến năm 2025", text=""
     )
-    services.comment_dispose(actor=tree.staff, comment=member, kind=DispositionKind.ACCEPTED, text="Đã sửa.", now=AFTER)
+    services.comment_dispose(
+        actor=tree.staff, comment=member, kind=DispositionKind.ACCEPTED, text="Đã sửa.", now=AFTER
+    )
     member.refresh_from_db()
     assert member.revised_section == revised  # the commented section's successor, by default
     with pytest.raises(BusinessError) as error:
@@ -141,16 +148,14 @@ def test_the_whole_life_of_a_draft(tree):
     assert "NGHỊ QUYẾT" in text and "2. Chỉ tiêu đến năm 2025" in text
     # The adopted text never changes.
     with pytest.raises(BusinessError) as error:
-        services.section_update(actor=tree.staff, draft=draft, section=revised, number="2.", title="X", text="")
+        services.section_update(
+            actor=tree.staff, draft=draft, section=revised, number="2.", title="X", text=""
+        )
     assert error.value.message == services.MSG_ADOPTED_IMMUTABLE
     with pytest.raises(BusinessError) as error:
         services.version_create(actor=tree.staff, draft=draft, now=AFTER)
     assert error.value.message == services.MSG_ADOPTED_IMMUTABLE
-    actions = list(
-        AuditEvent.objects.for_object(draft)
-        .order_by("id")
-        .values_list("action", flat=True)
-    )
+    actions = list(AuditEvent.objects.for_object(draft).order_by("id").values_list("action", flat=True))
     assert actions == [
         "consultation.draft_created",
         "consultation.audience_changed",
