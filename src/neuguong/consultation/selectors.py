@@ -766,10 +766,7 @@ def draft_page(*, user, draft: Draft, now: dt.datetime, version_number=None) -> 
     elif draft.state == DraftState.ADOPTED:
         version = draft.current_version  # the adopted text is the audience's to read too
     facts = access.audience_facts(user)
-    comment_as = None
-    if facts.person_id and draft.opened_at:
-        person = Person.objects.select_related("organization").get(pk=facts.person_id)
-        comment_as = access.person_commenter_kind(draft, person)
+    comment_as = own_commenter_kind(user=user, draft=draft)
     organizations = list(access.commenting_organizations(user, draft)[:50]) if draft.opened_at else []
     mine = list(my_comments(user=user, draft=draft)) if draft.opened_at else []
     if oversees:
@@ -802,6 +799,15 @@ def draft_page(*, user, draft: Draft, now: dt.datetime, version_number=None) -> 
         audience=audience_size(draft) if oversees else {},
         time_left=rules.time_left(draft.closes_at, now) if draft.state == DraftState.OPEN else "",
     )
+
+
+def own_commenter_kind(*, user, draft: Draft) -> str | None:
+    """As whom the user may comment on the draft in person (member or delegate), or None."""
+    facts = access.audience_facts(user)
+    if not facts.person_id or not draft.opened_at:
+        return None
+    person = Person.objects.select_related("organization").get(pk=facts.person_id)
+    return access.person_commenter_kind(draft, person)
 
 
 def paper_people(*, user, draft: Draft):

@@ -50,6 +50,7 @@ from .selectors import (
     draft_summary,
     group_disposition,
     groups_of,
+    own_commenter_kind,
     paper_people,
     section_get,
     sections_of,
@@ -458,6 +459,8 @@ def _chosen_section(request, draft):
 @login_required
 def comment_create_view(request, draft_id: int):
     draft = draft_get(user=request.user, draft_id=draft_id)
+    if own_commenter_kind(user=request.user, draft=draft) is None:
+        raise Http404  # not asked in person (an organisation's secretary uses the collective form)
     section = _chosen_section(request, draft)
     form = CommentForm(request.POST or None, draft=draft, initial={"section": section})
     if request.method == "POST" and (

@@ -66,3 +66,20 @@ def section(draft, label_start: str, version=None):
     """The section of the consulted (or given) version whose label starts with `label_start`."""
     version = version or draft.consulted_version or draft.current_version
     return next(s for s in version.sections.order_by("position") if s.label.startswith(label_start))
+
+
+def live_draft(tree, *, opened: bool = True, **kwargs):
+    """A draft whose window is open now (from yesterday to a week ahead), by org A's secretary to org A's
+    subtree unless told otherwise."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    kwargs.setdefault("actor", tree.secretary_a)
+    kwargs.setdefault("organization", tree.org_a)
+    kwargs.setdefault("opens_at", now - dt.timedelta(days=1))
+    kwargs.setdefault("closes_at", now + dt.timedelta(days=7))
+    draft = make_draft(tree, now=now - dt.timedelta(days=1, minutes=5), **kwargs)
+    if opened:
+        services.draft_open(actor=kwargs["actor"], draft=draft, now=now - dt.timedelta(days=1, minutes=1))
+        draft.refresh_from_db()
+    return draft
