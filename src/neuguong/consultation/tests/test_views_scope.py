@@ -155,7 +155,7 @@ def test_shared_comments_are_read_by_the_audience_when_the_draft_says_so(tree, c
 
 
 def test_a_missing_or_malformed_address_is_404(tree, client, consultation):
-    draft, goal, _member_comment, _collective = consultation
+    draft, _goal, _member_comment, _collective = consultation
     client.force_login(tree.secretary_a)
     for url in (
         "/du-thao/999999/",
