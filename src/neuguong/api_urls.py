@@ -5,10 +5,10 @@ from importlib.util import find_spec
 
 from django.apps import apps
 
-from neuguong.core.api import api
+from neuguong.portal.api import api
 
 for app_config in apps.get_app_configs():
-    if not app_config.name.startswith("neuguong.") or app_config.name == "neuguong.core":
+    if not app_config.name.startswith("neuguong.") or app_config.name in ("neuguong.core", "neuguong.portal"):
         continue
     module_name = f"{app_config.name}.api"
     if find_spec(module_name) is not None:

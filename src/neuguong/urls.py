@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from neuguong.api_urls import api
-from neuguong.core.views import healthz
+from neuguong.portal.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -18,4 +18,5 @@ urlpatterns = [
     path("chi-tieu/", include("neuguong.targets.urls")),
     path("du-thao/", include("neuguong.consultation.urls")),
     path("", include("neuguong.core.urls")),
+    path("", include("neuguong.portal.urls")),
 ]

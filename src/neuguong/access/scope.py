@@ -6,6 +6,7 @@ person record. Pages, API, exports, search and reports all filter through `Scope
 
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db.models import Q
 
 from .models import Role
@@ -48,8 +49,8 @@ def _paths_q(paths: tuple[str, ...], lookup: str, is_global: bool) -> Q:
     for path in paths:
         path_filter |= Q(path__startswith=path)
     if lookup.endswith("__path"):
-        from neuguong.organizations.models import Organization
-
+        # By the app registry, not an import: organizations (and people) sit above this rule and use it.
+        Organization = apps.get_model("organizations", "Organization")
         relation = lookup.removesuffix("__path")
         return Q(**{f"{relation}__in": Organization.objects.filter(path_filter).values("pk")})
     q = Q()
@@ -122,8 +123,7 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_neuguong_scope", None)
     if cached is not None:
         return cached
-    from neuguong.people.models import Person
-
+    Person = apps.get_model("people", "Person")
     assignments = list(user.role_assignments.select_related("organization").all())
     by_role: dict[str, set[str]] = {}
     for assignment in assignments:

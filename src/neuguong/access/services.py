@@ -1,5 +1,6 @@
 import datetime as dt
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -7,9 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from neuguong.core.errors import BusinessError
-from neuguong.organizations.models import Organization
 
 from . import events
+
+if TYPE_CHECKING:  # organizations sit above access (they use its scope rule)
+    from neuguong.organizations.models import Organization
+
 from .models import AccountState, ApiToken, LoginAttempt, Role, RoleAssignment, hash_token
 
 MSG_UNKNOWN_ROLE = "Vai trò «{role}» không tồn tại. Chọn một trong: {choices}."
@@ -17,7 +21,7 @@ MSG_TOO_MANY_ATTEMPTS = "Bạn đã đăng nhập sai quá nhiều lần. Vui l�
 
 
 @transaction.atomic
-def role_grant(*, actor, username: str, role: str, organization: Organization, password: str | None = None):
+def role_grant(*, actor, username: str, role: str, organization: "Organization", password: str | None = None):
     """Give `username` a role over an organisation's subtree, creating the account if needed."""
     if role not in Role.values:
         raise BusinessError(MSG_UNKNOWN_ROLE.format(role=role, choices=", ".join(Role.values)), field="role")

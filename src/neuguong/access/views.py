@@ -33,7 +33,7 @@ def login_view(request):
                 login(request, user)
                 target = request.GET.get("next", "")
                 if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-                    target = "core:home"
+                    target = "portal:home"
                 return redirect(target)
     return render(
         request,
@@ -57,7 +57,7 @@ def password_change_view(request):
         update_session_auth_hash(request, user)
         password_change_done(user)
         messages.success(request, "Đã đổi mật khẩu.")
-        return redirect("core:home")
+        return redirect("portal:home")
     return render(request, "access/password_change.html", {"form": form})
 
 

@@ -9,11 +9,6 @@ class AuditEventQuerySet(models.QuerySet):
             target_type=ContentType.objects.get_for_model(type(obj)), target_id=str(obj.pk)
         ).select_related("actor")
 
-    def visible_to(self, user):
-        from neuguong.access.scope import scope_for
-
-        return self.filter(scope_for(user).read_q("org_path"))
-
 
 class AuditEvent(models.Model):
     """One change to one record: who, when, what (old and new values). Append-only."""

@@ -1,6 +1,6 @@
 from django import forms
 
-from neuguong.core.forms import BootstrapFormMixin
+from neuguong.core.forms import BootstrapFormMixin, model_choice_field
 
 from .models import CommitmentCategory, SourceKind
 from .status import STATUS_LABELS
@@ -82,9 +82,9 @@ class CommitmentForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, people_qs, units_qs, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = people_qs
-        self.fields["lead_unit"].queryset = units_qs
-        self.fields["co_units"].queryset = units_qs
+        model_choice_field(self, "people").queryset = people_qs
+        model_choice_field(self, "lead_unit").queryset = units_qs
+        model_choice_field(self, "co_units").queryset = units_qs
 
 
 class ReportForm(BootstrapFormMixin, forms.Form):
@@ -152,4 +152,4 @@ class ProgramItemForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, people_qs, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible_person"].queryset = people_qs
+        model_choice_field(self, "responsible_person").queryset = people_qs

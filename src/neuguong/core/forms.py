@@ -74,3 +74,11 @@ def submit_form[T](form: forms.BaseForm, run: Callable[[dict[str, Any]], T]) -> 
     except BusinessError as error:
         apply_business_error(form, error)
         return None
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's model-choice field `name`, typed, so its queryset can be narrowed to what the user may pick."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name} is not a model choice field")
+    return field

@@ -4,8 +4,5 @@ from . import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("tim-kiem/", views.search, name="search"),
-    path("_floor/", views.floor, name="floor"),
     path("chon/<slug:kind>/", views.picker, name="picker"),
 ]

@@ -1,52 +1,11 @@
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+"""Shared endpoints every module's pages use (the site's own pages live in `portal`)."""
 
-from neuguong.organizations.selectors import organization_list
-from neuguong.people.selectors import person_list
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
 
 from .pickers import MAX_OPTIONS, MIN_QUERY_LENGTH, picker_kind
 from .text import search_key
-
-
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
-
-
-@login_required
-def home(request):
-    from .home import home_context
-
-    return render(request, "core/home.html", home_context(request.user))
-
-
-@login_required
-def floor(request):
-    """Renders only the base template: the framework floor the benchmarks compare pages with."""
-    return render(request, "base.html", {})
-
-
-@login_required
-def search(request):
-    """One box for people and organisations; diacritics, case and Unicode form are ignored."""
-    query = request.GET.get("q", "")
-    key = search_key(query)
-    people = organizations = []
-    if key:
-        people = list(person_list(user=request.user, query=query)[:50])
-        organizations = list(organization_list(user=request.user, query=query)[:20])
-        if len(people) == 1 and not organizations and request.GET.get("go"):
-            return redirect("people:detail", person_id=people[0].pk)
-    return render(
-        request,
-        "core/search.html",
-        {
-            "query": query[:100],
-            "people": people,
-            "organizations": organizations,
-            "searched": bool(key),
-        },
-    )
 
 
 @login_required

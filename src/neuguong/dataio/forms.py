@@ -1,6 +1,6 @@
 from django import forms
 
-from neuguong.core.forms import BootstrapFormMixin
+from neuguong.core.forms import BootstrapFormMixin, model_choice_field
 from neuguong.organizations.forms import OrganizationChoiceField
 
 from .models import UsernameScheme
@@ -16,7 +16,7 @@ class UploadForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = queryset
+        model_choice_field(self, "organization").queryset = queryset
 
 
 class AccountsForm(BootstrapFormMixin, forms.Form):

@@ -3,7 +3,7 @@ import re
 from django import forms
 
 from neuguong.core.dates import local_today
-from neuguong.core.forms import BootstrapFormMixin
+from neuguong.core.forms import BootstrapFormMixin, model_choice_field
 from neuguong.organizations.forms import OrganizationChoiceField
 from neuguong.organizations.models import Organization
 from neuguong.people.models import Person
@@ -61,7 +61,7 @@ class ProgramForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = queryset
+        model_choice_field(self, "organization").queryset = queryset
         self.fields["year"].initial = local_today().year
 
 
@@ -84,16 +84,16 @@ class InspectionForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, committee: Organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subject_organizations"].queryset = Organization.objects.filter(
+        model_choice_field(self, "subject_organizations").queryset = Organization.objects.filter(
             path__startswith=committee.path
         )
         people = _committee_people(committee)
         for name in ("subject_people", "leader", "team_members"):
-            self.fields[name].queryset = people
+            model_choice_field(self, name).queryset = people
         # The team may come from the committee's own apparatus or elsewhere in the tree above.
         tree_people = Person.objects.filter(organization__path__startswith=f"/{committee.ancestor_ids[0]}/")
-        self.fields["leader"].queryset = tree_people
-        self.fields["team_members"].queryset = tree_people
+        model_choice_field(self, "leader").queryset = tree_people
+        model_choice_field(self, "team_members").queryset = tree_people
 
 
 class StepForm(BootstrapFormMixin, forms.Form):
@@ -129,7 +129,7 @@ class BreachForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, committee: Organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = _committee_people(committee)
+        model_choice_field(self, "person").queryset = _committee_people(committee)
 
 
 class RecommendationForm(BootstrapFormMixin, forms.Form):
@@ -140,8 +140,10 @@ class RecommendationForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, committee: Organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible_person"].queryset = _committee_people(committee)
-        self.fields["lead_unit"].queryset = Organization.objects.filter(path__startswith=committee.path)
+        model_choice_field(self, "responsible_person").queryset = _committee_people(committee)
+        model_choice_field(self, "lead_unit").queryset = Organization.objects.filter(
+            path__startswith=committee.path
+        )
 
 
 class CarryOverForm(BootstrapFormMixin, forms.Form):
@@ -178,5 +180,5 @@ class TeamForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, committee: Organization, **kwargs):
         super().__init__(*args, **kwargs)
         tree_people = Person.objects.filter(organization__path__startswith=f"/{committee.ancestor_ids[0]}/")
-        self.fields["leader"].queryset = tree_people
-        self.fields["team_members"].queryset = tree_people
+        model_choice_field(self, "leader").queryset = tree_people
+        model_choice_field(self, "team_members").queryset = tree_people

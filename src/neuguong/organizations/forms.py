@@ -2,7 +2,7 @@ import datetime as dt
 
 from django import forms
 
-from neuguong.core.forms import BootstrapFormMixin
+from neuguong.core.forms import BootstrapFormMixin, model_choice_field
 
 from .models import Organization, OrgKind
 
@@ -55,7 +55,7 @@ class OrganizationMoveForm(BootstrapFormMixin, DecisionFields):
 
     def __init__(self, *args, queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_parent"].queryset = queryset
+        model_choice_field(self, "new_parent").queryset = queryset
 
 
 class OrganizationMergeForm(BootstrapFormMixin, DecisionFields):
@@ -63,7 +63,7 @@ class OrganizationMergeForm(BootstrapFormMixin, DecisionFields):
 
     def __init__(self, *args, queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = queryset
+        model_choice_field(self, "target").queryset = queryset
 
 
 class OrganizationDissolveForm(BootstrapFormMixin, DecisionFields):

@@ -1,6 +1,6 @@
 from django import forms
 
-from neuguong.core.forms import BootstrapFormMixin
+from neuguong.core.forms import BootstrapFormMixin, model_choice_field
 from neuguong.organizations.forms import OrganizationChoiceField
 
 from .models import CredentialKind, PersonStatus, Sex, TheoryLevel
@@ -47,7 +47,7 @@ class PersonCreateForm(PersonForm):
 
     def __init__(self, *args, queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = queryset
+        model_choice_field(self, "organization").queryset = queryset
 
 
 class PersonTransferForm(BootstrapFormMixin, forms.Form):
@@ -57,4 +57,4 @@ class PersonTransferForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = queryset
+        model_choice_field(self, "target").queryset = queryset

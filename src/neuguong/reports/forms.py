@@ -1,6 +1,6 @@
 from django import forms
 
-from neuguong.core.forms import BootstrapFormMixin
+from neuguong.core.forms import BootstrapFormMixin, model_choice_field
 from neuguong.organizations.forms import OrganizationChoiceField
 from neuguong.organizations.models import Organization
 
@@ -31,7 +31,7 @@ class ReportChoiceForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Only organisations the user may report on (a hidden one reads like a missing one).
-        self.fields["org"].queryset = Organization.objects.visible_to(user)
+        model_choice_field(self, "org").queryset = Organization.objects.visible_to(user)
 
 
 class DraftForm(BootstrapFormMixin, forms.Form):

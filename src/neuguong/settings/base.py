@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "neuguong.study",
     "neuguong.targets",
     "neuguong.consultation",
+    "neuguong.portal",
 ]
 
 MIDDLEWARE = [
@@ -98,7 +99,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "access:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "access:login"
 # Login throttling: after this many failures for one username or one address within the window,
 # further attempts are refused until the window passes.

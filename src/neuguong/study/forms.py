@@ -3,7 +3,7 @@ import datetime as dt
 from django import forms
 
 from neuguong.core.dates import LOCAL_ZONE
-from neuguong.core.forms import BootstrapFormMixin
+from neuguong.core.forms import BootstrapFormMixin, model_choice_field
 from neuguong.organizations.forms import OrganizationChoiceField
 from neuguong.people.models import ACTIVE_MEMBER_STATUSES, PersonStatus, PositionTitle, TheoryLevel
 
@@ -54,8 +54,8 @@ class CampaignForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, queryset=None, document_queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organizer"].queryset = queryset
-        self.fields["audience_root"].queryset = queryset
+        model_choice_field(self, "organizer").queryset = queryset
+        model_choice_field(self, "audience_root").queryset = queryset
         self.document_queryset = document_queryset
         for name in ("audience_statuses", "audience_positions"):
             self.fields[name].widget.attrs["class"] = ""
@@ -244,7 +244,7 @@ class CourseForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organizer"].queryset = queryset
+        model_choice_field(self, "organizer").queryset = queryset
 
 
 MSG_NO_SUCH_CARD = "Không tìm thấy đảng viên có số thẻ này trong phạm vi của bạn."

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from neuguong.core.dates import local_today
-from neuguong.core.forms import BootstrapFormMixin
+from neuguong.core.forms import BootstrapFormMixin, model_choice_field
 from neuguong.organizations.forms import OrganizationChoiceField
 from neuguong.organizations.models import Agency
 
@@ -74,7 +74,7 @@ class IndicatorForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, org_queryset=None, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = org_queryset
+        model_choice_field(self, "organization").queryset = org_queryset
         if editing:
             for name in ("organization", "code", "frequency"):
                 del self.fields[name]
@@ -89,8 +89,12 @@ class AnnualTargetForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, indicators=None, agencies=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = indicators if indicators is not None else Indicator.objects.none()
-        self.fields["agency"].queryset = agencies if agencies is not None else Agency.objects.none()
+        model_choice_field(self, "indicator").queryset = (
+            indicators if indicators is not None else Indicator.objects.none()
+        )
+        model_choice_field(self, "agency").queryset = (
+            agencies if agencies is not None else Agency.objects.none()
+        )
 
 
 class ActualForm(BootstrapFormMixin, forms.Form):
@@ -112,7 +116,7 @@ class XlsxImportForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, org_queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = org_queryset
+        model_choice_field(self, "organization").queryset = org_queryset
 
 
 class ScoringSetImportForm(XlsxImportForm):
@@ -158,8 +162,10 @@ class CycleForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, org_queryset=None, sets=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = org_queryset
-        self.fields["scoring_set"].queryset = sets if sets is not None else ScoringSet.objects.none()
+        model_choice_field(self, "organization").queryset = org_queryset
+        model_choice_field(self, "scoring_set").queryset = (
+            sets if sets is not None else ScoringSet.objects.none()
+        )
 
     def clean_team(self) -> list:
         return users_by_names(self.cleaned_data["team"])

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TypedDict
 
 from neuguong.core.errors import BusinessError
 
@@ -98,9 +99,16 @@ def reporting_state(deadline: dt.date, reported_on: dt.date | None, today: dt.da
 # ------------------------------------------------------------------------------------------ numbers
 MSG_NOT_A_NUMBER = "«{value}» không phải là một số."
 MSG_NUMBER_TOO_LARGE = "Số «{value}» quá lớn: tối đa {digits} chữ số trước dấu phẩy."
+
+
 # What the columns hold: an indicator's values (targets, actuals, baselines) and scoring points.
-VALUE = {"max_digits": 18, "decimal_places": 4}
-POINTS = {"max_digits": 8, "decimal_places": 2}
+class DecimalShape(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+VALUE: DecimalShape = {"max_digits": 18, "decimal_places": 4}
+POINTS: DecimalShape = {"max_digits": 8, "decimal_places": 2}
 _PLAIN = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:(?P<sep>[.,])\d{3})+(?:(?P<dec>[.,])\d+)?$")
 MAX_NUMBER_LENGTH = 40

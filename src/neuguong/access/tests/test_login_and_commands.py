@@ -28,7 +28,7 @@ def test_login_is_throttled_after_repeated_failures(client, tree):
 def test_successful_login_redirects_home(client, tree):
     response = client.post(reverse("access:login"), {"username": "staff", "password": "Matkhau@123"})
     assert response.status_code == 302
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("portal:home")).status_code == 200
 
 
 def test_open_redirect_after_login_is_ignored(client, tree):
@@ -36,7 +36,7 @@ def test_open_redirect_after_login_is_ignored(client, tree):
         reverse("access:login") + "?next=https://evil.example/",
         {"username": "staff", "password": "Matkhau@123"},
     )
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("portal:home")
 
 
 def test_forced_password_change_blocks_other_pages(client, tree):

@@ -31,7 +31,7 @@ def test_menu_text_on_the_red_bar_reaches_4_5_to_1():
 
 
 def test_the_menu_shows_the_persons_name_not_the_login(tree, login):
-    html = login(tree.member_a).get(reverse("core:home")).content.decode()
+    html = login(tree.member_a).get(reverse("portal:home")).content.decode()
     assert "Nguyễn Nam Đình</button>" in html
     assert "Tên đăng nhập: member_a" in html
 
@@ -40,7 +40,7 @@ def test_the_current_section_is_marked(tree, login):
     html = login(tree.staff).get(reverse("commitments:board")).content.decode()
     assert re.search(r'class="nav-link dropdown-toggle active"[^>]*>Công việc<', html)
     assert 'aria-current="page">Nhiệm vụ<' in html
-    home = login(tree.staff).get(reverse("core:home")).content.decode()
+    home = login(tree.staff).get(reverse("portal:home")).content.decode()
     assert re.search(r'class="nav-link active" href="/" aria-current="page">Trang chủ<', home)
 
 
@@ -49,9 +49,9 @@ def test_larger_text_is_switched_on_and_off_for_this_device(tree, login):
     response = client.post(reverse("access:text_size"), HTTP_REFERER="http://testserver/cam-ket/cua-toi/")
     assert response.status_code == 302 and response["Location"] == "http://testserver/cam-ket/cua-toi/"
     assert client.cookies[TEXT_SIZE_COOKIE].value == "large"
-    assert '<html lang="vi" class="text-large">' in client.get(reverse("core:home")).content.decode()
+    assert '<html lang="vi" class="text-large">' in client.get(reverse("portal:home")).content.decode()
     client.post(reverse("access:text_size"))
-    assert '<html lang="vi">' in client.get(reverse("core:home")).content.decode()
+    assert '<html lang="vi">' in client.get(reverse("portal:home")).content.decode()
 
 
 def test_the_login_form_uses_the_sites_styling(client):

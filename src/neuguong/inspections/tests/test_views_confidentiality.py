@@ -194,11 +194,11 @@ def test_the_inspection_list_is_scoped_and_has_bounded_queries(tree, login, djan
 def test_the_home_page_lists_the_subjects_inspections_and_the_nav_links_them(tree, login):
     inspection = make_inspection(tree)
     client = login(tree.secretary_a)
-    assert inspection.title not in client.get(reverse("core:home")).content.decode()
+    assert inspection.title not in client.get(reverse("portal:home")).content.decode()
     advance(tree, inspection, InspectionState.NOTIFIED)
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("portal:home")).content.decode()
     assert inspection.title in home and reverse("inspections:list") in home
-    assert inspection.title not in login(tree.secretary_b).get(reverse("core:home")).content.decode()
+    assert inspection.title not in login(tree.secretary_b).get(reverse("portal:home")).content.decode()
 
 
 def test_the_list_export_holds_exactly_the_filtered_visible_rows(tree, login):

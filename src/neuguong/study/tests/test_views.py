@@ -335,7 +335,7 @@ def test_campaign_form_creates_a_campaign_linked_to_a_document_by_its_number(tre
 
 def test_member_home_shows_the_reflection_to_write_and_person_page_the_record(tree, setup, login):
     campaign = setup[0]
-    home = login(tree.member_a).get(reverse("core:home")).content.decode()
+    home = login(tree.member_a).get(reverse("portal:home")).content.decode()
     assert "Viết thu hoạch" in home and campaign.title in home
     page = login(tree.secretary_a).get(reverse("people:detail", args=[tree.person_a.pk])).content.decode()
     assert "Học tập nghị quyết, bồi dưỡng LLCT" in page and "chưa dự học" in page

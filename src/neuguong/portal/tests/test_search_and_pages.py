@@ -12,18 +12,18 @@ from django.urls import reverse
     "query", ["nguyen nam dinh", "Nguyen Nam Dinh", unicodedata.normalize("NFD", "Nguyễn Nam Đình"), "đình"]
 )
 def test_global_search_ignores_diacritics_case_and_form(tree, login, query):
-    response = login(tree.secretary_a).get(reverse("core:search"), {"q": query})
+    response = login(tree.secretary_a).get(reverse("portal:search"), {"q": query})
     assert [p.full_name for p in response.context["people"]] == ["Nguyễn Nam Đình"]
 
 
 def test_global_search_does_not_leak_other_organisations(tree, login):
-    response = login(tree.secretary_b).get(reverse("core:search"), {"q": "nguyen"})
+    response = login(tree.secretary_b).get(reverse("portal:search"), {"q": "nguyen"})
     assert [p.full_name for p in response.context["people"]] == ["Nguyễn Văn Bình"]
     assert [o.code for o in response.context["organizations"]] == []
 
 
 def test_search_with_a_huge_query_is_fine(tree, login):
-    assert login(tree.staff).get(reverse("core:search"), {"q": "đ" * 10_000}).status_code == 200
+    assert login(tree.staff).get(reverse("portal:search"), {"q": "đ" * 10_000}).status_code == 200
 
 
 def test_pages_require_login(client):
@@ -32,7 +32,7 @@ def test_pages_require_login(client):
 
 
 def test_pages_are_vietnamese_and_send_security_headers(tree, login):
-    response = login(tree.staff).get(reverse("core:home"))
+    response = login(tree.staff).get(reverse("portal:home"))
     assert response["Content-Language"] == "vi"
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
@@ -77,11 +77,11 @@ def test_deploy_checklist_passes_with_production_settings():
     ],
 )
 def test_search_with_odd_input_never_crashes(tree, login, params):
-    assert login(tree.secretary_a).get(reverse("core:search"), params).status_code in (200, 302)
+    assert login(tree.secretary_a).get(reverse("portal:search"), params).status_code in (200, 302)
 
 
 def test_the_home_page_and_floor_open_for_every_role(tree, login):
     for user in (tree.staff, tree.secretary_a, tree.inspector_a, tree.member_a, tree.outsider):
         client = login(user)
-        assert client.get(reverse("core:home")).status_code == 200
-        assert client.get(reverse("core:floor")).status_code == 200
+        assert client.get(reverse("portal:home")).status_code == 200
+        assert client.get(reverse("portal:floor")).status_code == 200

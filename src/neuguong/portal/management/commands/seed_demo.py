@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from neuguong.core.demo import SIZES, create_demo_accounts
-from neuguong.core.demo import seed as seed_data
 from neuguong.core.registry import DEMO_SEEDERS
 from neuguong.organizations.models import Organization
+from neuguong.portal.demo import SIZES, create_demo_accounts
+from neuguong.portal.demo import seed as seed_data
 
 
 class Command(BaseCommand):

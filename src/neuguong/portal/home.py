@@ -1,10 +1,9 @@
 """What the home page shows; domain apps add panels through `core.registry.HOME_PANELS`."""
 
 from neuguong.access.scope import scope_for
+from neuguong.core.registry import HOME_PANELS
 from neuguong.organizations.models import Organization
 from neuguong.people.models import Person
-
-from .registry import HOME_PANELS
 
 
 def home_context(user) -> dict:

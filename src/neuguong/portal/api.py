@@ -1,0 +1,73 @@
+"""The API root (/api/v1/): bearer-token auth and Vietnamese errors. Apps add routers (`neuguong.api_urls`)."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer
+
+from neuguong.access.services import api_token_user
+from neuguong.core.api import MSG_INVALID, MSG_NOT_FOUND, MSG_UNAUTHENTICATED
+from neuguong.core.errors import BusinessError, OutOfScope
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token: str):
+        user = api_token_user(token[:200])
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Nêu Gương API",
+    version="1",
+    urls_namespace="api",
+    auth=BearerToken(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, {"detail": MSG_NOT_FOUND}, status=404)
+
+
+@api.exception_handler(OutOfScope)
+def _forbidden_as_missing(request, exc):
+    return api.create_response(request, {"detail": MSG_NOT_FOUND}, status=404)
+
+
+@api.exception_handler(BusinessError)
+def _business_error(request, exc: BusinessError):
+    return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=400)
+
+
+@api.exception_handler(DjangoValidationError)
+def _django_validation(request, exc):
+    return api.create_response(request, {"detail": "; ".join(exc.messages)}, status=400)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return api.create_response(request, {"detail": MSG_UNAUTHENTICATED}, status=401)
+
+
+def _field_name(loc: list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("query", "body", "path", "payload")]
+    return ".".join(parts)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    problems = [
+        {
+            "field": _field_name(error.get("loc", [])),
+            "message": f"Giá trị không hợp lệ cho «{_field_name(error.get('loc', []))}».",
+        }
+        for error in exc.errors
+    ]
+    return api.create_response(request, {"detail": MSG_INVALID, "errors": problems}, status=422)
