@@ -101,7 +101,7 @@ class DraftQuerySet(models.QuerySet):
         to (a member or named delegate; the writers of an organisation that may comment collectively)."""
         from neuguong.access.scope import scope_for
 
-        from .access import audience_facts
+        from .facts import audience_facts
 
         scope = scope_for(user)
         if scope.is_global:
