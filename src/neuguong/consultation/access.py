@@ -79,7 +79,7 @@ def commenting_organizations(user, draft: Draft):
         return Organization.objects.none()
     writable = Organization.objects.writable_by(user)
     q = Q(pk__in=draft.invited_organizations.values("pk"))
-    if draft.audience_root_id:
+    if draft.audience_root is not None:
         q |= Q(path__startswith=draft.audience_root.path)
     return writable.filter(q).exclude(pk=draft.organization_id)
 

@@ -158,13 +158,17 @@ def draft_out(draft: Draft, *, with_sections: bool = False, version=None) -> dic
         "state_label": label,
         "opens_at": _local(draft.opens_at),
         "closes_at": _local(draft.closes_at),
-        "version": draft.current_version.number if draft.current_version_id else None,
-        "adopted_document": draft.adopted_document.number_text if draft.adopted_document_id else None,
+        "version": draft.current_version.number if draft.current_version is not None else None,
+        "adopted_document": draft.adopted_document.number_text
+        if draft.adopted_document is not None
+        else None,
     }
     if with_sections:
         version = version or draft.current_version
         data |= {
-            "consulted_version": draft.consulted_version.number if draft.consulted_version_id else None,
+            "consulted_version": draft.consulted_version.number
+            if draft.consulted_version is not None
+            else None,
             "comments_visibility": draft.comments_visibility,
             "publish_synthesis": draft.publish_synthesis,
             "preamble": version.preamble if version else "",
@@ -202,9 +206,8 @@ def comment_out(comment, *, with_disposition: bool) -> dict:
     }
 
 
-def _organization(request, code: str | None, *, field: str, writable: bool = False) -> Organization | None:
-    if code is None:
-        return None
+def _organization(request, code: str, *, field: str, writable: bool = False) -> Organization:
+    """The organisation named by code among those the caller sees (or writes in), else a 400 naming it."""
     qs = (
         Organization.objects.writable_by(request.user)
         if writable
@@ -216,14 +219,15 @@ def _organization(request, code: str | None, *, field: str, writable: bool = Fal
     return organization
 
 
-def _person(request, person_id: int | None, *, field: str) -> Person | None:
-    if person_id is None:
-        return None
-    person = (
-        Person.objects.visible_to(request.user).select_related("organization").filter(pk=person_id).first()
-        if 0 < person_id < 2**62
-        else None
-    )
+def _person(request, person_id: int, *, field: str) -> Person:
+    person = None
+    if 0 < person_id < 2**62:
+        person = (
+            Person.objects.visible_to(request.user)
+            .select_related("organization")
+            .filter(pk=person_id)
+            .first()
+        )
     if person is None:
         raise BusinessError(MSG_PERSON_UNKNOWN.format(id=person_id), field=field)
     return person
@@ -231,7 +235,12 @@ def _person(request, person_id: int | None, *, field: str) -> Person | None:
 
 @router.get("/drafts", response=DraftPage)
 def list_drafts(
-    request, q: str = "", state: str = "", kind: str = "", org: str = "", paging: Query[PageParams] = None
+    request,
+    q: str = "",
+    state: str = "",
+    kind: str = "",
+    org: str = "",
+    paging: Query[PageParams] | None = None,
 ):
     organization = None
     if org:
@@ -264,7 +273,9 @@ def create_draft(request, payload: DraftIn):
         publish_synthesis=payload.publish_synthesis,
         sections=nodes,
         preamble=payload.preamble,
-        audience_root=_organization(request, payload.audience_root, field="audience_root"),
+        audience_root=_organization(request, payload.audience_root, field="audience_root")
+        if payload.audience_root is not None
+        else None,
         invite_official=payload.invite_official,
         invite_probationary=payload.invite_probationary,
         invite_exempt=payload.invite_exempt,
@@ -302,7 +313,7 @@ def open_draft(request, draft_id: int):
 
 @router.get("/drafts/{draft_id}/comments", response=CommentPage)
 def list_comments(
-    request, draft_id: int, stance: str = "", disposition: str = "", paging: Query[PageParams] = None
+    request, draft_id: int, stance: str = "", disposition: str = "", paging: Query[PageParams] | None = None
 ):
     """The comments the caller may read (every one for the drafting committee and those above; else their
     own, and everyone's when the draft lets its audience read one another's)."""
@@ -327,9 +338,11 @@ def submit_comment(request, draft_id: int, payload: CommentIn):
         section=section,
         stance=payload.stance,
         text=payload.text,
-        organization=_organization(request, payload.organization, field="organization"),
+        organization=_organization(request, payload.organization, field="organization")
+        if payload.organization is not None
+        else None,
         participant_count=payload.participant_count,
-        person=_person(request, payload.person, field="person"),
+        person=_person(request, payload.person, field="person") if payload.person is not None else None,
     )
     comment = comment_get(user=request.user, draft=draft, comment_id=comment.pk)
     return Status(201, comment_out(comment, with_disposition=False))

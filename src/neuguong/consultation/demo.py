@@ -138,7 +138,7 @@ REMARKS = {
     ],
 }
 # The drafting committee's revisions in the new version (by label start: new title, new text or None).
-REVISIONS = {
+REVISIONS: dict[str, tuple[str | None, str | None]] = {
     "3. Chỉ tiêu đến năm 2025": ("Chỉ tiêu đến năm 2025 (lộ trình từng năm tại Phụ lục kèm theo)", None),
     "a) 100% cấp ủy cơ sở": (
         None,
@@ -151,7 +151,7 @@ REVISIONS = {
         "dụng công nghệ thông tin.",
     ),
 }
-EXPLANATIONS = {
+EXPLANATIONS: dict[str, str] = {
     Stance.DISAGREE: "Giữ như dự thảo: chỉ tiêu là mục tiêu đến năm 2025; Văn phòng Đảng ủy Khối sẽ hỗ trợ các chi bộ còn khó khăn.",
     Stance.PARTLY: "Nội dung này đã được thể hiện trong kế hoạch thực hiện; không đưa vào nghị quyết để bảo đảm ngắn gọn.",
 }
@@ -235,7 +235,7 @@ def _resolution_2021(root, actor, rng):
     )
     services.draft_open(actor=actor, draft=draft, now=_vn(2021, 3, 19, 9))
     draft.refresh_from_db()
-    sections = list(draft.consulted_version.sections.order_by("position"))
+    sections = list(draft.consulted.sections.order_by("position"))
     organizations = list(Organization.objects.filter(parent=root, dissolved_on__isnull=True).order_by("code"))
     during = [_vn(2021, 3, 22, 8) + dt.timedelta(days=d, hours=h) for d in range(14) for h in (0, 2, 5, 7)]
     made: list[tuple[Comment, dt.datetime]] = []
@@ -295,6 +295,8 @@ def _resolution_2021(root, actor, rng):
     revised = list(version.sections.order_by("position"))
     for start, (title, text) in REVISIONS.items():
         section = _section_by_start(revised, start)
+        if section is None:
+            continue
         services.section_update(
             actor=actor,
             draft=draft,
@@ -327,10 +329,11 @@ def _resolution_2021(root, actor, rng):
         .order_by("id")
     )
     for comment in waiting[: len(waiting) // 3]:
-        start = next(
-            (s for s in REVISIONS if comment.section_id and comment.section.label.startswith(s)), None
+        revised_start = next(
+            (s for s in REVISIONS if comment.section is not None and comment.section.label.startswith(s)),
+            None,
         )
-        if start is not None:
+        if revised_start is not None:
             services.comment_dispose(
                 actor=actor,
                 comment=comment,

@@ -3,7 +3,7 @@ next to its field by `core.forms.submit_form`)."""
 
 from django import forms
 
-from neuguong.core.forms import BootstrapFormMixin
+from neuguong.core.forms import BootstrapFormMixin, model_choice_field
 from neuguong.core.widgets import PickerMultipleWidget, PickerWidget
 from neuguong.documents.numbers import DocumentType
 from neuguong.organizations.models import Organization
@@ -11,6 +11,7 @@ from neuguong.people.models import ACTIVE_MEMBER_STATUSES, Person
 
 from .models import (
     DOCUMENT_TYPES_OF_KIND,
+    Comment,
     CommenterKind,
     CommentVisibility,
     DispositionKind,
@@ -112,7 +113,7 @@ class DraftCreateForm(BootstrapFormMixin, TextInputMixin):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.writable_by(user)
+        model_choice_field(self, "organization").queryset = Organization.objects.writable_by(user)
 
 
 class DraftEditForm(BootstrapFormMixin, forms.Form):
@@ -163,11 +164,11 @@ class AudienceForm(BootstrapFormMixin, forms.Form):
         subtree = Organization.objects.subtree_of(organization).active()
         # A picker's widget reads its field's choices: set the widget first, then the queryset.
         self.fields["audience_root"].widget = PickerWidget("organization", params=within)
-        self.fields["audience_root"].queryset = subtree
+        model_choice_field(self, "audience_root").queryset = subtree
         self.fields["invited_organizations"].widget = PickerMultipleWidget("organization", params=within)
-        self.fields["invited_organizations"].queryset = subtree
+        model_choice_field(self, "invited_organizations").queryset = subtree
         self.fields["delegates"].widget = PickerMultipleWidget("person", params={"within": organization.code})
-        self.fields["delegates"].queryset = Person.objects.filter(
+        model_choice_field(self, "delegates").queryset = Person.objects.filter(
             organization__path__startswith=organization.path, status__in=ACTIVE_MEMBER_STATUSES
         )
 
@@ -202,7 +203,7 @@ class CommentForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, draft, **kwargs):
         super().__init__(*args, **kwargs)
         version = draft.consulted_version or draft.current_version
-        self.fields["section"].queryset = (
+        model_choice_field(self, "section").queryset = (
             version.sections.order_by("position") if version else Section.objects.none()
         )
 
@@ -221,7 +222,7 @@ class CollectiveCommentForm(CommentForm):
             self.fields["organization"].widget = PickerWidget("organization", params={"writable": "1"})
         else:
             self.fields["organization"].widget.attrs["class"] = "form-select"
-        self.fields["organization"].queryset = organizations
+        model_choice_field(self, "organization").queryset = organizations
 
 
 class PaperCommentForm(CommentForm):
@@ -234,7 +235,7 @@ class PaperCommentForm(CommentForm):
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people
+        model_choice_field(self, "person").queryset = people
 
 
 class CommentEditForm(BootstrapFormMixin, forms.Form):
@@ -252,6 +253,11 @@ class CommentEditForm(BootstrapFormMixin, forms.Form):
             del self.fields["participant_count"]
 
 
+class RevisedSectionChoiceField(SectionChoiceField):
+    def label_from_instance(self, obj):
+        return f"Lần {obj.version.number}: {section_choice_label(obj)}"
+
+
 class DispositionForm(BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(label="Xử lý", choices=DispositionKind.choices, widget=forms.RadioSelect)
     text = forms.CharField(
@@ -261,7 +267,7 @@ class DispositionForm(BootstrapFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Bắt buộc khi giải trình hoặc tiếp thu một phần.",
     )
-    revised_section = SectionChoiceField(
+    revised_section = RevisedSectionChoiceField(
         label="Phần đã sửa (bản dự thảo mới)",
         queryset=Section.objects.none(),
         required=False,
@@ -271,23 +277,22 @@ class DispositionForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, draft, **kwargs):
         super().__init__(*args, **kwargs)
         consulted = draft.consulted_version.number if draft.consulted_version else 0
-        self.fields["revised_section"].queryset = (
+        model_choice_field(self, "revised_section").queryset = (
             Section.objects.filter(version__draft=draft, version__number__gt=consulted)
             .select_related("version")
             .order_by("-version__number", "position")
         )
-        self.fields["revised_section"].label_from_instance = lambda s: (
-            f"Lần {s.version.number}: {section_choice_label(s)}"
-        )
 
 
 class GroupForm(BootstrapFormMixin, forms.Form):
-    comments = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple)
+    comments = forms.ModelMultipleChoiceField(
+        queryset=Comment.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
     summary = forms.CharField(label="Nội dung chung của nhóm ý kiến", max_length=1000)
 
     def __init__(self, *args, draft, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["comments"].queryset = draft.comments.all()
+        model_choice_field(self, "comments").queryset = draft.comments.all()
 
 
 class AdoptForm(BootstrapFormMixin, forms.Form):
@@ -305,7 +310,7 @@ class AdoptForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, draft, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["doc_type"].choices = [
+        self.fields["doc_type"].choices = [  # type: ignore[attr-defined]
             (t, DocumentType(t).label) for t in DOCUMENT_TYPES_OF_KIND[draft.kind]
         ]
 

@@ -74,7 +74,7 @@ class DispositionKind(models.TextChoices):
 
 
 # The member statuses an audience may invite, each a column of the draft (so the audience is SQL).
-INVITABLE_STATUSES = {
+INVITABLE_STATUSES: dict[str, str] = {
     PersonStatus.OFFICIAL: "invite_official",
     PersonStatus.PROBATIONARY: "invite_probationary",
     PersonStatus.EXEMPT: "invite_exempt",
@@ -265,6 +265,20 @@ class Draft(TimeStampedModel):
     @property
     def org_path(self) -> str:
         return self.organization.path
+
+    @property
+    def current(self) -> "DraftVersion":
+        """The version being written or adopted (every draft has one from its creation)."""
+        version = self.current_version
+        assert version is not None, "a draft has a current version from its creation"
+        return version
+
+    @property
+    def consulted(self) -> "DraftVersion":
+        """The version put to comment (every draft has one once opened: a database constraint)."""
+        version = self.consulted_version
+        assert version is not None, "a draft put to comment has its consulted version"
+        return version
 
     @property
     def invited_statuses(self) -> list[str]:
@@ -508,6 +522,6 @@ class Comment(TimeStampedModel):
     def commenter_name(self) -> str:
         if self.commenter_kind == CommenterKind.ORGANIZATION:
             return self.organization.name
-        return self.person.full_name if self.person_id else ""
+        return self.person.full_name if self.person is not None else ""
 
     audit_field_labels = {"section": "Phần góp ý", "revised_section": "Phần đã sửa (bản mới)"}

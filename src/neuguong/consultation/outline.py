@@ -202,13 +202,13 @@ def parse_text(text: str) -> Outline:
     return builder.result()
 
 
-def _parent_depth(stack: list[tuple[object, Node]], kind: HeadingKind) -> int:
+def _parent_depth(stack: list[tuple[object, Node]], kind: HeadingKind) -> int:  # keys: kind names
     """How many open levels stay above a heading of `kind`: its earlier sibling's parents when the kind is
     open already; else every open level more general than it."""
     for index, (name, _node) in enumerate(stack):
         if name == kind.name:
             return index
-    ranks = {k.name: k.rank for k in HEADING_KINDS}
+    ranks: dict[object, int] = {k.name: k.rank for k in HEADING_KINDS}
     depth = len(stack)
     while depth and ranks.get(stack[depth - 1][0], -1) >= kind.rank:
         depth -= 1

@@ -147,7 +147,7 @@ def _participation_table(summary: Summary) -> Table:
 
 
 def report_body(draft: Draft, summary: Summary, blocks: list[SynthesisBlock]) -> list:
-    version = draft.consulted_version
+    version = draft.consulted
     total = summary.total
     stance, answer = summary.stance, summary.disposition
     organizations = summary.commenter_kind[CommenterKind.ORGANIZATION]

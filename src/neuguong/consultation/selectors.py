@@ -178,7 +178,7 @@ def nested_sections(version: DraftVersion) -> list[dict]:
 def _invited_people(draft: Draft):
     """Members of the audience's subtree with an invited status (named delegates are counted apart)."""
     statuses = draft.invited_statuses
-    if draft.audience_root_id is None or not statuses:
+    if draft.audience_root is None or not statuses:
         return Person.objects.none()
     return Person.objects.filter(
         organization__path__startswith=draft.audience_root.path, status__in=statuses
@@ -564,8 +564,8 @@ def synthesis(draft: Draft, summary: Summary | None = None) -> list[SynthesisBlo
         groups: dict[int, tuple[CommentGroup, list[Comment]]] = {}
         alone = []
         for comment in items:
-            if comment.group_id:
-                groups.setdefault(comment.group_id, (comment.group, []))[1].append(comment)
+            if comment.group is not None:
+                groups.setdefault(comment.group.pk, (comment.group, []))[1].append(comment)
             else:
                 alone.append(comment)
         blocks.append(SynthesisBlock(figures=figures, groups=list(groups.values()), comments=alone))
@@ -685,7 +685,7 @@ def _origin_map(old: DraftVersion, new: DraftVersion) -> dict[int, int]:
     current = dict(new.sections.values_list("pk", "origin_id"))
     if new.number - old.number <= 1:
         return {pk: origin for pk, origin in current.items() if origin}
-    mapping = dict(current)
+    mapping: dict[int, int | None] = dict(current)
     for _ in range(new.number - old.number - 1):
         origins = dict(
             Section.objects.filter(pk__in=[o for o in mapping.values() if o]).values_list("pk", "origin_id")
@@ -817,7 +817,7 @@ def paper_people(*, user, draft: Draft):
     scope = scope_for(user)
     people = Person.objects.filter(scope.write_q("organization__path")).select_related("organization")
     audience = Q(pk__in=draft.delegates.values("pk"))
-    if draft.audience_root_id and draft.invited_statuses:
+    if draft.audience_root is not None and draft.invited_statuses:
         audience |= Q(
             organization__path__startswith=draft.audience_root.path, status__in=draft.invited_statuses
         )

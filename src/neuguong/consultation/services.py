@@ -688,7 +688,7 @@ def draft_open(*, actor, draft: Draft, now: dt.datetime | None = None) -> Draft:
     draft = _lock(draft)
     _require_manage(actor, draft)
     _require_state(draft, "open", S.DRAFTING)
-    if not draft.current_version.sections.exists():
+    if not draft.current.sections.exists():
         raise BusinessError(MSG_NO_SECTIONS, field="text")
     if not _has_audience(draft):
         raise BusinessError(MSG_NO_AUDIENCE, field="audience_root")
@@ -786,7 +786,7 @@ def version_create(*, actor, draft: Draft, note: str = "", now: dt.datetime | No
     if draft.state in (S.APPROVED, S.ADOPTED, S.WITHDRAWN):
         _editable_version(draft)  # says why
     _ensure_synthesis(draft, actor, now)
-    old = draft.current_version
+    old = draft.current
     version = DraftVersion.objects.create(
         draft=draft,
         number=old.number + 1,
@@ -800,7 +800,7 @@ def version_create(*, actor, draft: Draft, note: str = "", now: dt.datetime | No
         rows = [
             Section(
                 version=version,
-                parent=copies[s.parent_id] if s.parent_id else None,
+                parent=copies[s.parent_id] if s.parent_id is not None else None,
                 position=s.position,
                 depth=s.depth,
                 number=s.number,
@@ -812,8 +812,8 @@ def version_create(*, actor, draft: Draft, note: str = "", now: dt.datetime | No
             if s.depth == depth
         ]
         Section.objects.bulk_create(rows)
-        for row in rows:
-            copies[row.origin_id] = row
+        for row, source in zip(rows, (s for s in sections if s.depth == depth), strict=True):
+            copies[source.pk] = row
     draft.current_version = version
     draft.save(update_fields=["current_version", "updated_at"])
     events.version_created(actor=actor, draft=draft, version=version, copied_from=old)
@@ -849,7 +849,7 @@ def _check_section(draft: Draft, section: Section | None) -> None:
         raise BusinessError(MSG_SECTION_UNKNOWN, field="section")
     if section.version_id != draft.consulted_version_id:
         raise BusinessError(
-            MSG_SECTION_OTHER_VERSION.format(number=version.number, consulted=draft.consulted_version.number),
+            MSG_SECTION_OTHER_VERSION.format(number=version.number, consulted=draft.consulted.number),
             field="section",
         )
 
@@ -907,6 +907,8 @@ def comment_submit(
     now = _now(now)
     draft = _lock(draft)
     _check_window_open(draft, now)
+    kind: str
+    commenter: Person | None
     if organization is not None:
         if not access.organization_in_audience(draft, organization):
             raise BusinessError(MSG_ORG_NOT_IN_AUDIENCE.format(name=organization.name), field="organization")
@@ -935,8 +937,8 @@ def comment_submit(
         kind, count, commenting_org = found, None, commenter.organization
     _check_section(draft, section)
     text = _checked_content(stance, text)
-    duplicate = Comment.objects.filter(version=draft.consulted_version, section=section)
-    if kind == CommenterKind.ORGANIZATION:
+    duplicate = Comment.objects.filter(version=draft.consulted, section=section)
+    if commenter is None:
         duplicate = duplicate.filter(commenter_kind=kind, organization=commenting_org)
         message = MSG_DUPLICATE_ORG.format(name=commenting_org.name, where=_where(section))
     else:
@@ -948,7 +950,7 @@ def comment_submit(
         with transaction.atomic():
             comment = Comment.objects.create(
                 draft=draft,
-                version=draft.consulted_version,
+                version=draft.consulted,
                 section=section,
                 stance=stance,
                 text=text,
@@ -962,7 +964,9 @@ def comment_submit(
     except IntegrityError as exc:  # the same commenter twice at once
         raise BusinessError(message, field="section") from exc
     events.comment_submitted(
-        actor=actor, comment=comment, on_behalf_of=commenter.full_name if on_paper and commenter else ""
+        actor=actor,
+        comment=comment,
+        on_behalf_of=commenter.full_name if on_paper and commenter is not None else "",
     )
     return comment
 
@@ -1004,11 +1008,8 @@ def comment_edit(
     if comment.commenter_kind == CommenterKind.ORGANIZATION and participant_count is not None:
         comment.participant_count = _checked_participants(participant_count)
     comment.save(update_fields=["stance", "text", "participant_count", "updated_at"])
-    proxy = (
-        comment.person.full_name
-        if comment.person_id and comment.person_id != scope_for(actor).person_id
-        else ""
-    )
+    person = comment.person
+    proxy = person.full_name if person is not None and person.pk != scope_for(actor).person_id else ""
     events.comment_edited(actor=actor, comment=comment, before=before, on_behalf_of=proxy)
     return comment
 
@@ -1051,8 +1052,8 @@ def _checked_disposition(
         return text, None
     commented_number = comment.version.number
     if kind in (DispositionKind.ACCEPTED, DispositionKind.PARTLY_ACCEPTED):
-        if linked is None and comment.section_id and draft.current_version.number > commented_number:
-            linked = successor_in(draft.current_version, comment.section)
+        if linked is None and comment.section is not None and draft.current.number > commented_number:
+            linked = successor_in(draft.current, comment.section)
         if linked is None and kind == DispositionKind.ACCEPTED and comment.section_id:
             raise BusinessError(MSG_ACCEPT_NEEDS_REVISION, field="revised_section")
         if linked is not None and linked.version.number <= commented_number:
@@ -1144,7 +1145,7 @@ def comment_ungroup(*, actor, comment: Comment, now: dt.datetime | None = None) 
     _require_manage(actor, draft)
     _ensure_synthesis(draft, actor, now)
     comment = _draft_comment(draft, comment)
-    if comment.group_id:
+    if comment.group is not None:
         summary = comment.group.summary
         comment.group = None
         comment.save(update_fields=["group"])
@@ -1297,7 +1298,7 @@ def draft_adopt(
     )
     data = adopted_text_docx(
         draft=draft,
-        version=draft.current_version,
+        version=draft.current,
         doc_type=doc_type,
         number_text=number_text,
         issued_on=issued_on,

@@ -175,7 +175,7 @@ def draft_detail_view(request, draft_id: int):
     )
 
 
-def _actions(page) -> list[dict]:
+def _actions(page) -> list[dict[str, object]]:
     """The steps the committee may take now, as buttons (each a POST to `step_view`, or a form page)."""
     if not page.manage:
         return []
@@ -183,7 +183,7 @@ def _actions(page) -> list[dict]:
     closed = state in (DraftState.CLOSED, DraftState.SYNTHESIS) or (
         state == DraftState.OPEN and page.state[0] == DraftState.CLOSED
     )
-    actions = []
+    actions: list[dict[str, object]] = []
     if state == DraftState.DRAFTING:
         actions.append(
             {
@@ -468,7 +468,8 @@ def comment_create_view(request, draft_id: int):
             form, lambda data: services.comment_submit(actor=request.user, draft=draft, **data)
         )
     ):
-        where = done.result.section.label if done.result.section_id else "toàn bộ dự thảo"
+        section = done.result.section
+        where = section.label if section is not None else "toàn bộ dự thảo"
         messages.success(
             request,
             f"Đã gửi ý kiến «{done.result.get_stance_display()}» về {where}. Có thể sửa đến {rules.local_time(draft.closes_at)}.",
@@ -522,9 +523,7 @@ def paper_comment_view(request, draft_id: int):
             form, lambda data: services.comment_submit(actor=request.user, draft=draft, on_paper=True, **data)
         )
     ):
-        messages.success(
-            request, f"Đã nhập ý kiến của đồng chí {done.result.person.full_name} từ phiếu góp ý."
-        )
+        messages.success(request, f"Đã nhập ý kiến của đồng chí {done.result.commenter_name} từ phiếu góp ý.")
         return _see_other(reverse("consultation:paper_comment", args=[draft.pk]))
     return render(
         request,
