@@ -40,13 +40,17 @@ def section_blocks(version: DraftVersion) -> list:
     """The version's text as body blocks: top-level sections as level-1 headings, their children as
     level-2, deeper ones with a title as level-3; untitled points as paragraphs starting with their number."""
     blocks: list = _paragraphs(version.preamble)
-    for section in sections_of(version):
+    sections = sections_of(version)
+    parents = {s.parent_id for s in sections}
+    for section in sections:
         head = " ".join(part for part in (section.number, section.title) if part)
-        if section.title or section.depth == 0:
+        # A heading has something under it; a numbered sentence alone ("1. Các tổ chức … thực hiện.") is text.
+        is_heading = section.depth == 0 or (section.title and (section.text or section.pk in parents))
+        if is_heading:
             blocks.append(Heading(head, level=min(section.depth + 1, 3)))
             blocks += _paragraphs(section.text)
             continue
-        lines = [line for line in section.text.split("\n") if line.strip()] or [""]
+        lines = [line for line in (section.text or section.title).split("\n") if line.strip()] or [""]
         blocks.append(Paragraph(" ".join(part for part in (section.number, lines[0]) if part)))
         blocks += [Paragraph(line) for line in lines[1:]]
     return blocks
@@ -208,8 +212,8 @@ def report_body(draft: Draft, summary: Summary, blocks: list[SynthesisBlock]) ->
         )
     )
     body.append(Heading("III. TIẾP THU, GIẢI TRÌNH Ý KIẾN GÓP Ý"))
-    for index, block in enumerate(blocks, 1):
-        body.append(Heading(f"{index}. {block.figures.label}", level=2))
+    for block in blocks:
+        body.append(Heading(block.figures.full_label, level=2))
         for group, comments in block.groups:
             names = "; ".join(sorted({_commenter(c).split(" (")[0] for c in comments}))
             body.append(Paragraph(f"- {group.summary} ({len(comments)} ý kiến: {names})."))
@@ -299,6 +303,7 @@ SHARE = "=IF(C{row}=0,0,D{row}/C{row})"
 
 def annex_sheets(*, draft: Draft, summary: Summary, comments) -> list[AnnexSheet]:
     title = report_summary_line(draft)
+    labels = {row.section.pk: row.full_label for row in summary.sections if row.section is not None}
     participation = AnnexSheet(
         title="PL1 Tham gia",
         heading=["PHỤ LỤC 1", "Tham gia góp ý theo tổ chức", title],
@@ -347,7 +352,9 @@ def annex_sheets(*, draft: Draft, summary: Summary, comments) -> list[AnnexSheet
         rows.append(
             [
                 i,
-                _cell(c.section.label if c.section_id else "Toàn bộ dự thảo"),
+                _cell(
+                    labels.get(c.section_id, c.section.label) if c.section is not None else "Toàn bộ dự thảo"
+                ),
                 _cell(c.commenter_name),
                 CommenterKind(c.commenter_kind).label,
                 c.participant_count,

@@ -151,6 +151,21 @@ def sections_of(version: DraftVersion) -> list[Section]:
     return list(version.sections.order_by("position", "pk"))
 
 
+def full_labels(sections: list[Section]) -> dict[int, str]:
+    """Each section named with the numbers of the sections above it, so that two "1." read apart:
+    "II › 1. Quan điểm", "III › 1. Nâng cao nhận thức…", "Chương I › Điều 1. Phạm vi điều chỉnh"."""
+    by_pk = {s.pk: s for s in sections}
+    labels: dict[int, str] = {}
+    for section in sections:
+        numbers = []
+        parent = by_pk.get(section.parent_id) if section.parent_id else None
+        while parent is not None:
+            numbers.append(parent.number.rstrip(".") or parent.label[:40])
+            parent = by_pk.get(parent.parent_id) if parent.parent_id else None
+        labels[section.pk] = " › ".join([*reversed(numbers), section.label])
+    return labels
+
+
 def nested_sections(version: DraftVersion) -> list[dict]:
     """The sections as given: [{id, number, title, text, children}] (the API's shape)."""
     rows: dict[int | None, list[dict]] = defaultdict(list)
@@ -315,6 +330,7 @@ class SectionFigures:
     section: Section | None  # None: the whole draft
     label: str
     depth: int = 0
+    full_label: str = "Toàn bộ dự thảo"  # with the numbers of the sections above it
     total: int = 0
     stance: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Stance.values, 0))
     disposition: dict[str, int] = field(
@@ -361,7 +377,11 @@ def draft_summary(draft: Draft) -> Summary:
     version = draft.consulted_version or draft.current_version
     sections = sections_of(version) if version else []
     whole = SectionFigures(section=None, label="Toàn bộ dự thảo")
+    labels = full_labels(sections)
     rows = {None: whole} | {s.pk: SectionFigures(section=s, label=s.label, depth=s.depth) for s in sections}
+    for pk, figures in rows.items():
+        if pk is not None:
+            figures.full_label = labels[pk]
     stance = dict.fromkeys(Stance.values, 0)
     disposition = dict.fromkeys([*DispositionKind.values, UNDISPOSED], 0)
     kinds = dict.fromkeys(CommenterKind.values, 0)

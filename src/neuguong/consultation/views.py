@@ -48,6 +48,7 @@ from .selectors import (
     draft_list,
     draft_page,
     draft_summary,
+    full_labels,
     group_disposition,
     groups_of,
     own_commenter_kind,
@@ -582,11 +583,13 @@ def comment_list_view(request, draft_id: int):
         response["Content-Disposition"] = f'attachment; filename="y-kien-du-thao-{draft.pk}.xlsx"'
         return response
     version = draft.consulted_version
+    sections = sections_of(version) if version else []
     context = {
         "draft": draft,
+        "labels": full_labels(sections),
         "filters": filters,
         "filter_form": CommentFilterForm(request.GET),
-        "sections": [(s.pk, section_choice_label(s)) for s in sections_of(version)] if version else [],
+        "sections": [(s.pk, section_choice_label(s)) for s in sections],
         "manage": access.can_manage(request.user, draft),
         "synthesis_open": draft.state in (DraftState.CLOSED, DraftState.SYNTHESIS)
         or (draft.state == DraftState.OPEN and rules.window_has_closed(draft, timezone.now())),
