@@ -91,7 +91,11 @@ def audience_state(draft, delegates, organizations) -> dict:
 
 
 def audience_changed(*, actor, draft, before: dict, after: dict) -> AuditEvent | None:
-    changes = diff(before, after)
+    changes = {
+        name: change
+        for name, change in diff(before, after).items()
+        if change["old"] not in (None, "") or change["new"] not in (None, "")
+    }
     if not changes:
         return None
     return audit_record(actor=actor, action=E.AUDIENCE_CHANGED, target=draft, changes=changes)

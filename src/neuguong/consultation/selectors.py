@@ -166,6 +166,18 @@ def full_labels(sections: list[Section]) -> dict[int, str]:
     return labels
 
 
+def section_descendants(section: Section) -> list[Section]:
+    """The sections inside `section`, in reading order (one query)."""
+    sections = sections_of(section.version)
+    inside: set[int] = {section.pk}
+    found = []
+    for item in sections:
+        if item.parent_id in inside:
+            inside.add(item.pk)
+            found.append(item)
+    return found
+
+
 def nested_sections(version: DraftVersion) -> list[dict]:
     """The sections as given: [{id, number, title, text, children}] (the API's shape)."""
     rows: dict[int | None, list[dict]] = defaultdict(list)

@@ -53,6 +53,7 @@ from .selectors import (
     groups_of,
     own_commenter_kind,
     paper_people,
+    section_descendants,
     section_get,
     sections_of,
     synthesis,
@@ -444,6 +445,8 @@ def _comment_context(request, draft, form, title: str, section=None) -> dict:
         "draft": draft,
         "title": title,
         "section": section,
+        # What the section holds, so the commenter reads what they comment on (its points, at most 12).
+        "inside": section_descendants(section)[:12] if section is not None else [],
         "closes": rules.local_time(draft.closes_at),
     }
 
