@@ -10,13 +10,13 @@ PORT ?= 8000
 # Test processes (pytest-xdist); "auto" uses every core.
 TEST_WORKERS ?= auto
 
-.PHONY: run test test-fast test-browser lint format install migrate demo worker scheduler bench check-deploy
+.PHONY: run serve cluster loadtest test test-fast test-browser lint format install migrate demo worker scheduler bench check-deploy
 
 install: .venv/.installed
 
 .venv/.installed: pyproject.toml uv.lock
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --python $(PYTHON) --reinstall-package neuguong
 	@touch $@
 
 migrate: install
@@ -32,6 +32,21 @@ run: demo
 	  $(PY) manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & \
 	  $(PY) manage.py run_scheduler >var/scheduler.log 2>&1 & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
+
+# As a deployment runs it (production settings, gunicorn + task worker + scheduler): deploy/serve.sh.
+serve: install
+	deploy/serve.sh
+
+# Two app servers behind nginx, a PostgreSQL primary and streaming replica, worker and scheduler, all on
+# loopback: started, checked (health, replica routing, a server killed) and torn down. Needs root (or the
+# postgres user) for PostgreSQL, and nginx.
+cluster: install
+	$(PY) deploy/cluster.py check $(CLUSTER_ARGS)
+
+# The same cluster at bloc size under a bounded locust load, with one app server killed half-way.
+LOADTEST_ARGS ?= --size bloc --users 20 --run-time 60
+loadtest: install
+	$(PY) deploy/cluster.py loadtest $(LOADTEST_ARGS)
 
 worker: install
 	$(PY) manage.py db_worker --queue-name '*'

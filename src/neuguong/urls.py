@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("tai-khoan/", include("neuguong.access.urls")),
+    path("thong-bao/", include("neuguong.notifications.urls")),
     path("to-chuc/", include("neuguong.organizations.urls")),
     path("dang-vien/", include("neuguong.people.urls")),
     path("du-lieu/", include("neuguong.dataio.urls")),

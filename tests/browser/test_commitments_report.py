@@ -41,7 +41,9 @@ def test_head_reports_progress_with_evidence_from_a_phone(phone_page, browser_pa
     page.goto(f"{page.base_url}/cam-ket/")
     expect(page.locator("h1")).to_have_text("Việc của tôi")
     assert _no_horizontal_overflow(page)
-    page.click("text=Nêu gương đối thoại với cán bộ, đảng viên")
+    page.locator(
+        ".list-group-item-action", has_text="Nêu gương đối thoại với cán bộ, đảng viên"
+    ).first.click()
     expect(page.locator("h1")).to_contain_text("Nêu gương đối thoại")
     page.click("text=Báo cáo tiến độ")
     page.fill("input[name=percent]", "60")

@@ -210,3 +210,15 @@ def complete_commitment(request, commitment_id: int, payload: CompleteIn):
         actor=request.user, commitment=commitment, completed_on=payload.completed_on, note=payload.note
     )
     return commitment_out(commitment_get(user=request.user, commitment_id=commitment_id), local_today())
+
+
+class ConfirmIn(Schema):
+    note: str = ""
+
+
+@router.post("/commitments/{commitment_id}/confirm", response=CommitmentOut)
+def confirm_completion(request, commitment_id: int, payload: ConfirmIn):
+    """The reviewer confirms a completion awaiting confirmation (status `awaiting_confirmation`)."""
+    commitment = commitment_get(user=request.user, commitment_id=commitment_id)
+    services.completion_confirm(actor=request.user, commitment=commitment, note=payload.note)
+    return commitment_out(commitment_get(user=request.user, commitment_id=commitment_id), local_today())

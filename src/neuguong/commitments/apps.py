@@ -21,6 +21,15 @@ class CommitmentsConfig(AppConfig):
         if seed_commitments not in registry.DEMO_SEEDERS:
             registry.DEMO_SEEDERS.append(seed_commitments)
 
+        from neuguong.notifications.queue import register_provider
+
+        from .waiting import waiting_for
+
+        register_provider(waiting_for)
+
+        if ("Xác nhận hoàn thành nhiệm vụ", "commitments:completion_policy") not in registry.ORG_LINKS:
+            registry.ORG_LINKS.append(("Xác nhận hoàn thành nhiệm vụ", "commitments:completion_policy"))
+
         registry.add_nav("Việc của tôi", "commitments:mine", order=20)
         registry.add_nav("Nhiệm vụ", "commitments:board", needs_org_role=True, order=21)
         # Hourly: planning is idempotent (unique outbox rows), so a missed or doubled run is harmless.

@@ -68,9 +68,9 @@ def _life(rng: random.Random, commitment: Commitment, today: dt.date) -> Commitm
         else:
             commitment.progress = rng.choice([20, 40, 60, 80])
     else:
-        if roll < 0.1:
-            commitment.extension_pending = True
-        elif roll < 0.15:
+        # No pending extension: its request needs the user who asked (demo accounts come later), and a
+        # flag without its request could never be decided (it showed "Đề nghị gia hạn" for good).
+        if roll < 0.15:
             commitment.deadline = commitment.deadline + dt.timedelta(days=30)  # extension granted
         commitment.progress = rng.choice([0, 0, 10, 30, 50])
     return commitment

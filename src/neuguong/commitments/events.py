@@ -24,6 +24,8 @@ class CommitmentEvent(models.TextChoices):
     REPORT_RETURNED = "commitments.report_returned", "Trả lại báo cáo tiến độ"
     COMPLETED = "commitments.completed", "Ghi nhận hoàn thành"
     COMPLETION_RETURNED = "commitments.completion_returned", "Trả lại kết quả hoàn thành"
+    COMPLETION_CONFIRMED = "commitments.completion_confirmed", "Xác nhận kết quả hoàn thành"
+    COMPLETION_POLICY_SET = "commitments.completion_policy_set", "Quy định xác nhận hoàn thành"
     EXTENSION_REQUESTED = "commitments.extension_requested", "Đề nghị gia hạn"
     EXTENSION_GRANTED = "commitments.extension_granted", "Đồng ý gia hạn"
     EXTENSION_REFUSED = "commitments.extension_refused", "Không đồng ý gia hạn"
@@ -137,6 +139,26 @@ def commitment_completed(
 def completion_returned(*, actor, commitment, before: dict[str, Any], note: str) -> AuditEvent | None:
     return audit_update(
         actor=actor, target=commitment, before=before, action=CommitmentEvent.COMPLETION_RETURNED, note=note
+    )
+
+
+def completion_confirmed(*, actor, commitment, before: dict[str, Any], note: str) -> AuditEvent | None:
+    return audit_update(
+        actor=actor, target=commitment, before=before, action=CommitmentEvent.COMPLETION_CONFIRMED, note=note
+    )
+
+
+def completion_policy_set(*, actor, policy, before: dict[str, Any] | None) -> AuditEvent | None:
+    """`before` is None for an organisation's first rule."""
+    if before is None:
+        return audit_record(
+            actor=actor,
+            action=CommitmentEvent.COMPLETION_POLICY_SET,
+            target=policy,
+            changes=_created(snapshot(policy, ["organization", "needs_confirmation"])),
+        )
+    return audit_update(
+        actor=actor, target=policy, before=before, action=CommitmentEvent.COMPLETION_POLICY_SET
     )
 
 

@@ -10,6 +10,8 @@ class BoardFilterForm(forms.Form):
     """Board filters; anything malformed is ignored (never a 500)."""
 
     q = forms.CharField(required=False, max_length=200)
+    # "Chờ tôi xử lý": only what waits for the user's decision.
+    waiting = forms.BooleanField(required=False)
     org = forms.CharField(required=False, max_length=32)
     status = forms.ChoiceField(required=False, choices=[("", "Mọi trạng thái"), *STATUS_LABELS.items()])
     category = forms.ChoiceField(required=False, choices=[("", "Mọi nhóm"), *CommitmentCategory.choices])
@@ -108,7 +110,19 @@ class ReportForm(BootstrapFormMixin, forms.Form):
 
 class CompleteForm(BootstrapFormMixin, forms.Form):
     completed_on = forms.DateField(label="Ngày hoàn thành")
-    note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label="Kết quả, ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    files = MultiFileField(label="Minh chứng (ảnh, PDF, Word, Excel)", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.webp,.heic,.docx,.xlsx,image/*"
+
+
+class CompletionPolicyForm(BootstrapFormMixin, forms.Form):
+    needs_confirmation = forms.BooleanField(
+        label="Kết quả hoàn thành do người thực hiện tự báo cáo phải được cấp ủy xác nhận",
+        required=False,
+    )
 
 
 class ExtensionRequestForm(BootstrapFormMixin, forms.Form):

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 
 from neuguong.core.models import SoftDeleteModel, SoftDeleteQuerySet, TimeStampedModel
 from neuguong.core.text import fold, search_key
+from neuguong.notifications.models import OutboxRow
 
 
 class CommitmentCategory(models.TextChoices):
@@ -143,6 +144,8 @@ class Commitment(TimeStampedModel):
     # Facts the status function reads; maintained only by services.
     extension_pending = models.BooleanField("đang đề nghị gia hạn", default=False)
     is_returned = models.BooleanField("báo cáo bị trả lại", default=False)
+    # The responsible person marked it done; the reviewer has not confirmed it yet (`CompletionPolicy`).
+    completion_pending = models.BooleanField("hoàn thành chờ xác nhận", default=False)
     halt = models.CharField("hủy/tạm dừng", max_length=16, choices=Halt.choices, blank=True, default="")
     halt_reason = models.CharField("lý do hủy/tạm dừng", max_length=500, blank=True)
     halted_by = models.ForeignKey(
@@ -190,6 +193,10 @@ class Commitment(TimeStampedModel):
                 condition=Q(halt="") | (~Q(halt_reason="") & Q(halted_by__isnull=False)),
                 name="commitment_halt_has_reason_and_decider",
             ),
+            models.CheckConstraint(
+                condition=Q(completion_pending=False) | Q(completed_on__isnull=False),
+                name="commitment_pending_completion_has_date",
+            ),
         ]
         indexes = [
             models.Index(fields=["organization", "deadline"], name="commitment_org_deadline_idx"),
@@ -197,6 +204,12 @@ class Commitment(TimeStampedModel):
             models.Index(fields=["deadline", "id"], name="commitment_deadline_id_idx"),
             models.Index(fields=["responsible_person", "deadline"], name="commitment_person_deadline_idx"),
             models.Index(fields=["source_type", "source_id"], name="commitment_source_idx"),
+            # The reviewers' queues: the few commitments waiting on a decision.
+            models.Index(
+                fields=["organization"],
+                condition=Q(completion_pending=True) | Q(extension_pending=True),
+                name="commitment_waiting_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -254,6 +267,12 @@ class ProgressReport(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_max_100"),
+        ]
+        indexes = [
+            # The reviewers' queue: reports still waiting, oldest first.
+            models.Index(
+                fields=["created_at"], condition=Q(review_state="pending"), name="report_pending_idx"
+            )
         ]
 
     def __str__(self) -> str:
@@ -329,6 +348,31 @@ class ExtensionRequest(models.Model):
     @property
     def org_path(self) -> str:
         return self.commitment.organization.path
+
+
+class CompletionPolicy(models.Model):
+    """Whether a responsible person's own "done" waits for the reviewer's confirmation, set by an
+    organisation for its subtree (the nearest setting up the tree applies; none anywhere: the setting
+    COMMITMENT_COMPLETION_NEEDS_CONFIRMATION, default yes). A reviewer's own completion never waits."""
+
+    organization = models.OneToOneField(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="completion_policy"
+    )
+    needs_confirmation = models.BooleanField(
+        "hoàn thành của người thực hiện cần cấp ủy xác nhận", default=True
+    )
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "quy định xác nhận hoàn thành"
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {'cần' if self.needs_confirmation else 'không cần'} xác nhận"
+
+    @property
+    def org_path(self) -> str:
+        return self.organization.path
 
 
 class WorkProgramQuerySet(models.QuerySet):
@@ -463,50 +507,10 @@ class Pledge(TimeStampedModel):
         return self.organization.path
 
 
-class Notification(models.Model):
-    """The in-app notification list (thông báo) of a user."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    title = models.CharField(max_length=255)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
-
-
 class ReminderKind(models.TextChoices):
     BEFORE = "before", "Nhắc trước hạn"
     OVERDUE = "overdue", "Nhắc quá hạn"
     ESCALATION = "escalation", "Báo cáo cấp trên (quá hạn)"
-
-
-class OutboxStatus(models.TextChoices):
-    READY = "ready", "Chờ gửi"
-    SENDING = "sending", "Đang gửi"
-    SENT = "sent", "Đã gửi"
-    FAILED = "failed", "Lỗi"
-    CANCELLED = "cancelled", "Đã hủy"
-
-
-class OutboxRow(models.Model):
-    """What every outbox row carries for `outbox.send_outbox`: its sending state (the row's own fields,
-    `due_on` among them, say what it is about)."""
-
-    status = models.CharField(max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.READY)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        abstract = True
 
 
 class Reminder(OutboxRow):

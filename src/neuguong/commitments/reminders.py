@@ -2,8 +2,9 @@
 
 `plan_reminders(today=...)` writes one `Reminder` row per (recipient, commitment, kind, due date); the
 unique constraint makes planning idempotent, so running the scheduler twice, or twice a day, sends
-nothing twice. `send_due_reminders(now=...)` claims ready rows one by one (ready → sending), sends the
-e-mail and the in-app notification, and marks them sent — or failed, to be retried up to MAX_ATTEMPTS.
+nothing twice. `send_due_reminders(now=...)` claims ready rows one by one (ready → sending), turns each into a
+notification (in the app, and by e-mail through the notifications outbox as the recipient chose), and
+marks them sent — or failed, to be retried up to MAX_ATTEMPTS.
 Both take the date/time explicitly: tests drive them with a fake clock; the task passes the real one.
 
 Policy (configurable with the setting COMMITMENT_REMINDERS): remind 7 and 1 days before the deadline,
@@ -13,15 +14,14 @@ weekly while overdue, and escalate to the secretaries of the organisation above 
 import datetime as dt
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.urls import reverse
 from django.utils import timezone
 
 from neuguong.access.models import Role, RoleAssignment
 from neuguong.core.dates import format_vn
+from neuguong.notifications.outbox import BATCH, send_outbox
 
-from .models import Commitment, Notification, Reminder, ReminderKind
-from .outbox import BATCH, send_outbox
+from . import notices
+from .models import Commitment, Reminder, ReminderKind
 
 DEFAULT_POLICY = {"days_before": (7, 1), "overdue_every_days": 7, "escalate_after_days": 14}
 
@@ -157,16 +157,16 @@ def _still_relevant(reminder: Reminder) -> bool:
 
 
 def _deliver(reminder: Reminder, today: dt.date) -> None:
+    """The reminder becomes a notification: in the app, and by e-mail as the recipient chose (the
+    notifications outbox sends it)."""
     title, body = _message(reminder, today)
-    url = reverse("commitments:detail", args=[reminder.commitment_id])
-    Notification.objects.create(recipient_id=reminder.recipient_id, title=title[:255], body=body, url=url)
-    address = reminder.recipient.email or (
-        reminder.commitment.responsible_person.email
-        if reminder.kind != ReminderKind.ESCALATION and reminder.commitment.responsible_person
-        else ""
+    notices.reminder(
+        recipient_id=reminder.recipient_id,
+        commitment=reminder.commitment,
+        escalation=reminder.kind == ReminderKind.ESCALATION,
+        title=title,
+        text=body,
     )
-    if address:
-        send_mail(title, body + f"\nXem chi tiết: {url}\n", None, [address])
 
 
 def send_due_reminders(*, now: dt.datetime, today: dt.date) -> dict[str, int]:

@@ -45,6 +45,7 @@ def commitment_list(
     query: str = "",
     sort: str = "deadline",
     annotate_status: bool = True,
+    waiting_for=None,
 ):
     """Commitments the user may see, filtered; organisation and person joined (no query per row), each
     annotated with `status_code` computed in SQL by the same rule as `commitment_status` (unless
@@ -75,6 +76,10 @@ def commitment_list(
         qs = qs.filter(deadline__lte=due_to)
     if query:
         qs = qs.search(query)
+    if waiting_for is not None:
+        from .waiting import waiting_q
+
+        qs = qs.filter(waiting_q(waiting_for))
     if annotate_status:
         qs = qs.annotate(status_code=status_case(today))
     return qs.order_by(*SORTS.get(sort, SORTS["deadline"]))
@@ -183,6 +188,7 @@ def board_status_counts(
     due_from: dt.date | None = None,
     due_to: dt.date | None = None,
     query: str = "",
+    waiting_for=None,
     **ignored,
 ) -> dict[str, int]:
     """{status code: count} of the board's commitments for these filters (any status).
@@ -192,7 +198,7 @@ def board_status_counts(
     from neuguong.access.scope import scope_for
 
     scope = scope_for(user)
-    live_only = bool(person_id or due_from or due_to or query)
+    live_only = bool(person_id or due_from or due_to or query or waiting_for)
     if not live_only and tally_ready(today):
         if organization is not None:
             roots = [organization.pk] if scope.can_read_path(organization.path) else None
@@ -230,6 +236,7 @@ def board_status_counts(
         due_from=due_from,
         due_to=due_to,
         query=query,
+        waiting_for=waiting_for,
     )
     return status_counts(qs, today)
 
@@ -320,6 +327,7 @@ def deadline_groups(commitments) -> list[tuple[str, str, list]]:
         "returned",
         "open_on_time",
         "extension_requested",
+        "awaiting_confirmation",
         "suspended",
         "done_late",
         "done_on_time",

@@ -18,20 +18,21 @@ from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
 from neuguong.core.uploads import check_upload
+from neuguong.notifications.models import OutboxStatus
 from neuguong.organizations.models import Organization
 from neuguong.people.models import Person
 
-from . import events
+from . import events, notices
 from .models import (
     DEFAULT_PLEDGE_ITEMS,
     Commitment,
     CommitmentCategory,
     CommitmentSeries,
+    CompletionPolicy,
     Evidence,
     ExtensionRequest,
     ExtensionState,
     Halt,
-    OutboxStatus,
     Pledge,
     PledgeTemplate,
     ProgressReport,
@@ -84,6 +85,8 @@ MSG_ITEM_PERIOD = "Mỗi nội dung thuộc đúng một tháng (1–12) hoặc 
 MSG_PLEDGE_EXISTS = "Đảng viên đã đăng ký bản cam kết năm {year}."
 MSG_PLEDGE_EMPTY = "Bản cam kết cần ít nhất một nội dung."
 MSG_TEMPLATE_EMPTY = "Mẫu bản cam kết cần ít nhất một nội dung."
+MSG_NOTHING_TO_CONFIRM = "Nhiệm vụ này không có kết quả hoàn thành nào chờ xác nhận."
+COMPLETION_REPORT_TEXT = "Báo cáo hoàn thành"
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -241,6 +244,10 @@ def _new_commitment(
         co_units=co_units,
         on_behalf_of=on_behalf_of.full_name if on_behalf_of else "",
     )
+    # Not announced: each occurrence of a series (one notice per month), and what the member wrote
+    # themselves (the items of their pledge or of their application plan).
+    if series is None and source_kind not in (SourceKind.PLEDGE, SourceKind.STUDY_PLAN):
+        notices.assigned(actor=actor, commitment=commitment)
     return commitment
 
 
@@ -610,6 +617,7 @@ def progress_report_submit(
     events.progress_reported(
         actor=actor, report=report, old_progress=old_progress, on_behalf_of=proxy.full_name if proxy else ""
     )
+    notices.report_submitted(actor=actor, report=report)
     return report
 
 
@@ -643,12 +651,26 @@ def report_accept(*, actor, report: ProgressReport, note: str = "") -> ProgressR
     report.review_note = normalize_text(note or "")[:500]
     report.save()
     events.report_accepted(actor=actor, report=report)
+    if report.commitment.completion_pending:
+        # Accepting the report of a completion awaiting confirmation accepts the completion.
+        _confirm_completion(actor=actor, commitment=_locked(report.commitment), note=report.review_note)
+    notices.report_reviewed(actor=actor, report=report)
     return report
 
 
 @transaction.atomic
 def report_return(*, actor, report: ProgressReport, note: str) -> ProgressReport:
-    """A supervisor returns a report (unsupported, insufficient evidence): the commitment is `returned`."""
+    """A supervisor returns a report (unsupported, insufficient evidence): the commitment is `returned`
+    (a completion it reported, awaiting confirmation, is returned with it)."""
+    if Commitment.objects.filter(pk=report.commitment_id, completion_pending=True).exists():
+        commitment_return(actor=actor, commitment=report.commitment, note=note, report=report)
+        return ProgressReport.objects.get(pk=report.pk)
+    report = _report_return(actor=actor, report=report, note=note)
+    notices.report_reviewed(actor=actor, report=report)
+    return report
+
+
+def _report_return(*, actor, report: ProgressReport, note: str) -> ProgressReport:
     report = (
         ProgressReport.objects.select_for_update()
         .select_related("commitment__organization")
@@ -687,16 +709,20 @@ def commitment_return(
     if report is None:
         report = commitment.reports.filter(review_state=ReviewState.PENDING).first()
     if report is not None:
-        report_return(actor=actor, report=report, note=note)
+        report = _report_return(actor=actor, report=report, note=note)
         commitment.refresh_from_db()
     if commitment.completed_on is not None:
-        before = snapshot(commitment, ["completed_on", "is_returned"])
+        before = snapshot(commitment, ["completed_on", "is_returned", "completion_pending"])
         commitment.completed_on = None
         commitment.is_returned = True
-        commitment.save(update_fields=["completed_on", "is_returned", "updated_at"])
+        commitment.completion_pending = False
+        commitment.save(update_fields=["completed_on", "is_returned", "completion_pending", "updated_at"])
         events.completion_returned(actor=actor, commitment=commitment, before=before, note=note)
+        notices.completion_returned(actor=actor, commitment=commitment, note=note)
     elif report is None:
         raise BusinessError(MSG_NOTHING_TO_RETURN)
+    else:
+        notices.report_reviewed(actor=actor, report=report)
     return commitment
 
 
@@ -704,12 +730,38 @@ def commitment_return(
 # Completion
 
 
+def needs_confirmation(organization: Organization) -> bool:
+    """Whether a responsible person's own completion on this board waits for the reviewer: the nearest
+    `CompletionPolicy` up the tree, else the setting COMMITMENT_COMPLETION_NEEDS_CONFIRMATION (default
+    yes). One query."""
+    from django.conf import settings
+
+    ids = organization.ancestor_ids
+    policies = dict(
+        CompletionPolicy.objects.filter(organization_id__in=ids).values_list(
+            "organization_id", "needs_confirmation"
+        )
+    )
+    for org_id in reversed(ids):
+        if org_id in policies:
+            return policies[org_id]
+    return bool(getattr(settings, "COMMITMENT_COMPLETION_NEEDS_CONFIRMATION", True))
+
+
 @transaction.atomic
 def commitment_complete(
-    *, actor, commitment: Commitment, completed_on: dt.date, note: str = "", today: dt.date | None = None
+    *,
+    actor,
+    commitment: Commitment,
+    completed_on: dt.date,
+    note: str = "",
+    files: Sequence = (),
+    today: dt.date | None = None,
 ) -> Commitment:
-    """Mark done on `completed_on` (on the deadline date is on time). The responsible person or a
-    supervisor may do it; a supervisor can still return it."""
+    """Mark done on `completed_on` (on the deadline date is on time), with optional evidence (kept on a
+    100 % report). A reviewer's completion is final (they can still return it); the responsible person's
+    waits for the reviewer's confirmation ("Chờ xác nhận") where the organisation requires it
+    (`needs_confirmation`), and is then dated by `completed_on`."""
     today = today or local_today()
     commitment = _locked(commitment)
     _require_manage_or_own(actor, commitment)
@@ -722,18 +774,84 @@ def commitment_complete(
         raise BusinessError(MSG_COMPLETED_FUTURE, field="completed_on")
     if commitment.start_on and completed_on < commitment.start_on:
         raise BusinessError(MSG_COMPLETED_BEFORE_START, field="completed_on")
-    before = snapshot(commitment, ["completed_on", "progress", "is_returned", "completion_note"])
+    files = list(files or [])
+    if len(files) > MAX_FILES_PER_REPORT:
+        raise BusinessError(MSG_TOO_MANY_FILES.format(limit=MAX_FILES_PER_REPORT), field="files")
+    for upload in files:  # check every file before writing anything
+        check_upload(upload)
+    pending = not can_manage(actor, commitment.organization) and needs_confirmation(commitment.organization)
+    before = snapshot(
+        commitment, ["completed_on", "progress", "is_returned", "completion_note", "completion_pending"]
+    )
     commitment.completed_on = completed_on
     commitment.progress = 100
     commitment.is_returned = False
+    commitment.completion_pending = pending
     commitment.completion_note = (note or "").strip()
     commitment.save()
     _cancel_pending_reminders(commitment)
     proxy = _proxy_for(actor, commitment)
+    if files:
+        report = ProgressReport.objects.create(
+            commitment=commitment,
+            reported_on=today,
+            percent=100,
+            text=commitment.completion_note or COMPLETION_REPORT_TEXT,
+            reported_by=actor,
+            on_behalf_of=proxy,
+            # A reviewer's own completion needs nobody's review of its evidence.
+            review_state=ReviewState.PENDING if pending else ReviewState.ACCEPTED,
+        )
+        _store_evidence(actor=actor, report=report, files=files)
     events.commitment_completed(
         actor=actor, commitment=commitment, before=before, on_behalf_of=proxy.full_name if proxy else ""
     )
+    if pending:
+        notices.completion_submitted(actor=actor, commitment=commitment)
     return commitment
+
+
+def _confirm_completion(*, actor, commitment: Commitment, note: str) -> None:
+    before = snapshot(commitment, ["completion_pending"])
+    commitment.completion_pending = False
+    commitment.save(update_fields=["completion_pending", "updated_at"])
+    events.completion_confirmed(actor=actor, commitment=commitment, before=before, note=note[:500])
+
+
+@transaction.atomic
+def completion_confirm(*, actor, commitment: Commitment, note: str = "") -> Commitment:
+    """The reviewer confirms a completion awaiting confirmation: done on time or late by the date the
+    member gave; its pending reports are accepted with it."""
+    commitment = _locked(commitment)
+    _require_manage(actor, commitment.organization)
+    if not commitment.completion_pending:
+        raise BusinessError(MSG_NOTHING_TO_CONFIRM)
+    note = normalize_text(note or "")[:500]
+    _confirm_completion(actor=actor, commitment=commitment, note=note)
+    ProgressReport.objects.filter(commitment=commitment, review_state=ReviewState.PENDING).update(
+        review_state=ReviewState.ACCEPTED, reviewed_by=actor, reviewed_at=timezone.now(), review_note=note
+    )
+    notices.completion_confirmed(actor=actor, commitment=commitment)
+    return commitment
+
+
+@transaction.atomic
+def completion_policy_set(*, actor, organization: Organization, needs_confirmation: bool) -> CompletionPolicy:
+    """Whether the completions of this organisation's subtree wait for the reviewer's confirmation."""
+    _require_manage(actor, organization)
+    policy = CompletionPolicy.objects.select_for_update().filter(organization=organization).first()
+    if policy is None:
+        policy = CompletionPolicy.objects.create(
+            organization=organization, needs_confirmation=needs_confirmation, updated_by=actor
+        )
+        events.completion_policy_set(actor=actor, policy=policy, before=None)
+        return policy
+    before = snapshot(policy, ["needs_confirmation"])
+    policy.needs_confirmation = needs_confirmation
+    policy.updated_by = actor
+    policy.save(update_fields=["needs_confirmation", "updated_by", "updated_at"])
+    events.completion_policy_set(actor=actor, policy=policy, before=before)
+    return policy
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -774,6 +892,7 @@ def extension_request(
     events.extension_requested(
         actor=actor, extension=extension, on_behalf_of=proxy.full_name if proxy else ""
     )
+    notices.extension_requested(actor=actor, extension=extension)
     return extension
 
 
@@ -798,6 +917,7 @@ def extension_decide(*, actor, extension: ExtensionRequest, grant: bool, note: s
     commitment.save(update_fields=["deadline", "extension_pending", "updated_at"])
     extension.commitment = commitment
     events.extension_decided(actor=actor, extension=extension, before=before)
+    notices.extension_decided(actor=actor, extension=extension)
     return extension
 
 

@@ -37,7 +37,7 @@ from .models import LeadUnitTally, OrgTally, StatusTally, TallyState
 from .status import against_original_default
 
 # Bump when the tables or the SQL change: `ensure_installed` (after every migrate) then rebuilds.
-TALLY_VERSION = 1
+TALLY_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -92,19 +92,21 @@ def _tables() -> list[Grain]:
 STATUS_SQL = """CASE
     WHEN c.halt = 'cancelled' THEN 'cancelled'
     WHEN c.halt = 'suspended' THEN 'suspended'
+    WHEN c.completed_on IS NOT NULL AND c.completion_pending THEN 'awaiting_confirmation'
     WHEN c.completed_on IS NOT NULL
          AND c.completed_on <= (CASE WHEN s.against_original THEN c.original_deadline ELSE c.deadline END)
          THEN 'done_on_time'
     WHEN c.completed_on IS NOT NULL THEN 'done_late'
-    WHEN c.extension_pending THEN 'extension_requested'
     WHEN c.is_returned THEN 'returned'
+    WHEN c.extension_pending THEN 'extension_requested'
     WHEN (CASE WHEN s.against_original THEN c.original_deadline ELSE c.deadline END) >= s.as_of
          THEN 'open_on_time'
     ELSE 'open_overdue'
 END"""
+# An open commitment waiting on a decision (`status.PENDING_STATUSES`) whose deadline has passed.
 PAST_SQL = (
-    "(c.halt = '' AND c.completed_on IS NULL AND (c.extension_pending OR c.is_returned)"
-    " AND c.deadline < s.as_of)"
+    "(c.halt = '' AND ((c.completed_on IS NULL AND (c.extension_pending OR c.is_returned))"
+    " OR (c.completed_on IS NOT NULL AND c.completion_pending)) AND c.deadline < s.as_of)"
 )
 COMMITMENT_COLUMNS = (
     "organization_id",
@@ -114,6 +116,7 @@ COMMITMENT_COLUMNS = (
     "halt",
     "extension_pending",
     "is_returned",
+    "completion_pending",
     "category",
     "source_kind",
     "lead_unit_id",
@@ -282,14 +285,15 @@ def rebuild(today: dt.date) -> None:
 
 @transaction.atomic
 def advance(today: dt.date) -> bool:
-    """Re-date the tallies to `today`: only open commitments whose deadline (current or original) lies
-    between the old day and `today` can change status. Returns whether anything was re-dated."""
+    """Re-date the tallies to `today`: only open commitments (a completion awaiting confirmation among
+    them) whose deadline (current or original) lies between the old day and `today` can change status or
+    `past`. Returns whether anything was re-dated."""
     state = _locked_state()
     if state.as_of is None or state.as_of == today:
         return False
     low, high = sorted((state.as_of, today))
     window = (
-        "c.halt = '' AND c.completed_on IS NULL AND ("
+        "c.halt = '' AND (c.completed_on IS NULL OR c.completion_pending) AND ("
         f"(c.deadline >= {_literal(low)} AND c.deadline < {_literal(high)}) OR "
         f"(c.original_deadline >= {_literal(low)} AND c.original_deadline < {_literal(high)}))"
     )
@@ -401,10 +405,10 @@ def tally_rows(
 def tally_by_organization(model, organization_ids, **filters) -> dict[int, tuple[dict[str, int], int]]:
     """{organisation id: ({status: count}, pending past deadline)} — one row per organisation (the
     statuses pivoted in SQL), so 1,500 children are 1,500 rows, not one per status and month."""
-    from .status import EXTENSION_REQUESTED, RETURNED, STATUS_CODES
+    from .status import PENDING_STATUSES, STATUS_CODES
 
     aggregates = {f"s_{code}": Sum("n", filter=Q(status=code)) for code in STATUS_CODES}
-    aggregates["pending_past"] = Sum("n", filter=Q(past=True, status__in=(RETURNED, EXTENSION_REQUESTED)))
+    aggregates["pending_past"] = Sum("n", filter=Q(past=True, status__in=PENDING_STATUSES))
     rows = (
         _of_organizations(model, organization_ids)
         .filter(**filters)

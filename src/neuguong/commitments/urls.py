@@ -14,6 +14,8 @@ urlpatterns = [
     path("<int:commitment_id>/bao-cao/", views.report_create_view, name="report"),
     path("<int:commitment_id>/hoan-thanh/", views.complete_view, name="complete"),
     path("<int:commitment_id>/tra-lai/", views.return_completion_view, name="return"),
+    path("<int:commitment_id>/xac-nhan/", views.completion_confirm_view, name="confirm"),
+    path("to-chuc/<str:code>/xac-nhan-hoan-thanh/", views.completion_policy_view, name="completion_policy"),
     path("<int:commitment_id>/gia-han/", views.extension_request_view, name="extension_request"),
     path(
         "<int:commitment_id>/gia-han/<int:extension_id>/<str:decision>/",

@@ -5,10 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, SuspiciousOperation
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from neuguong.access.scope import scope_for
@@ -16,15 +15,17 @@ from neuguong.audit.selectors import history_for
 from neuguong.core.dates import local_today
 from neuguong.core.forms import submit_form
 from neuguong.core.paging import paginate
+from neuguong.notifications.selectors import notification_list
 from neuguong.organizations.models import Organization
 from neuguong.organizations.selectors import organization_for_write, organization_get, top_organization
 from neuguong.people.models import ACTIVE_MEMBER_STATUSES, Person
 
-from . import exports, services
+from . import exports, notices, services
 from .forms import (
     BoardFilterForm,
     CommitmentForm,
     CompleteForm,
+    CompletionPolicyForm,
     DecisionNoteForm,
     ExtensionRequestForm,
     HaltForm,
@@ -34,7 +35,7 @@ from .forms import (
     ProgramItemForm,
     ReportForm,
 )
-from .models import Evidence, ExtensionRequest, ExtensionState, Notification, ProgressReport, WorkProgram
+from .models import Evidence, ExtensionRequest, ExtensionState, ProgressReport, WorkProgram
 from .selectors import (
     board_status_counts,
     commitment_get,
@@ -75,6 +76,7 @@ def board_filters(request) -> dict:
         "year": data.get("year"),
         "query": data.get("q", ""),
         "sort": data.get("sort") or "deadline",
+        "waiting_for": request.user if data.get("waiting") else None,
     }
 
 
@@ -90,7 +92,7 @@ def my_commitments_view(request):
         "groups": deadline_groups(commitments),
         "today": today,
         "has_person": scope_for(request.user).person_id is not None,
-        "notifications": Notification.objects.filter(recipient=request.user, read_at__isnull=True)[:5],
+        "notifications": list(notification_list(user=request.user, unread_only=True)[:5]),
     }
     return render(request, "commitments/mine.html", context)
 
@@ -294,7 +296,7 @@ def _action(request, commitment, run, *, form_class, form_key: str, success, not
     again (400) with the message next to that field of the form that was sent (`note_on` and `where` say
     which of the page's note forms it was); an error about the commitment's state (already decided, not
     halted…) is a message on the page as it now is, where that form may no longer be offered."""
-    form = form_class(request.POST)
+    form = form_class(request.POST, request.FILES)
     if done := submit_form(form, run):
         messages.success(request, success(done.result) if callable(success) else success)
         return redirect("commitments:detail", commitment_id=commitment.pk)
@@ -315,11 +317,34 @@ def complete_view(request, commitment_id: int):
         request,
         commitment,
         lambda d: services.commitment_complete(
-            actor=request.user, commitment=commitment, completed_on=d["completed_on"], note=d["note"]
+            actor=request.user,
+            commitment=commitment,
+            completed_on=d["completed_on"],
+            note=d["note"],
+            files=d["files"],
         ),
         form_class=CompleteForm,
         form_key="complete_form",
-        success=lambda c: f"Đã ghi nhận hoàn thành «{c.title}» ngày {c.completed_on:%d/%m/%Y}.",
+        success=lambda c: (
+            f"Đã báo cáo hoàn thành «{c.title}» ngày {c.completed_on:%d/%m/%Y}, chờ cấp ủy xác nhận."
+            if c.completion_pending
+            else f"Đã ghi nhận hoàn thành «{c.title}» ngày {c.completed_on:%d/%m/%Y}."
+        ),
+    )
+
+
+@login_required
+@require_POST
+def completion_confirm_view(request, commitment_id: int):
+    commitment = commitment_get(user=request.user, commitment_id=commitment_id)
+    return _action(
+        request,
+        commitment,
+        lambda d: services.completion_confirm(actor=request.user, commitment=commitment, note=d["note"]),
+        form_class=DecisionNoteForm,
+        form_key="note_form",
+        success=lambda c: f"Đã xác nhận hoàn thành «{c.title}» của {notices.who_of(c)}.",
+        note_on="confirm",
     )
 
 
@@ -676,10 +701,41 @@ def pledge_template_view(request):
 # Notifications
 
 
-@login_required
 def notifications_view(request):
-    qs = Notification.objects.filter(recipient=request.user)
-    if request.method == "POST":
-        qs.filter(read_at__isnull=True).update(read_at=timezone.now())
-        return redirect("commitments:notifications")
-    return render(request, "commitments/notifications.html", paginate(request, qs))
+    """The old address of the notification list (now the notifications module's)."""
+    return redirect("notifications:list", permanent=True)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Whether completions wait for confirmation
+
+
+@login_required
+def completion_policy_view(request, code: str):
+    """An organisation says whether its subtree's completions wait for the reviewer's confirmation."""
+    organization = organization_for_write(user=request.user, code=code)
+    current = services.needs_confirmation(organization)
+    # (An unticked box posts nothing: the form is bound on any POST.)
+    form = CompletionPolicyForm(
+        request.POST if request.method == "POST" else None, initial={"needs_confirmation": current}
+    )
+    if request.method == "POST" and (
+        done := submit_form(
+            form,
+            lambda d: services.completion_policy_set(
+                actor=request.user, organization=organization, needs_confirmation=d["needs_confirmation"]
+            ),
+        )
+    ):
+        rule = "cần cấp ủy xác nhận" if done.result.needs_confirmation else "không cần xác nhận"
+        messages.success(
+            request, f"Đã lưu: hoàn thành do người thực hiện báo cáo {rule} ({organization.name})."
+        )
+        return HttpResponseRedirect(
+            reverse("commitments:completion_policy", args=[organization.code]), status=303
+        )
+    return render(
+        request,
+        "commitments/completion_policy.html",
+        {"form": form, "organization": organization, "current": current},
+    )

@@ -5,3 +5,9 @@ class CoreConfig(AppConfig):
     name = "neuguong.core"
     label = "core"
     verbose_name = "Chung"
+
+    def ready(self):
+        from . import scheduler
+        from .tasks import purge_idempotency_keys
+
+        scheduler.register("core.purge_idempotency_keys", 86400, purge_idempotency_keys.enqueue)

@@ -1,10 +1,14 @@
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, cast
 
 from django import forms
 
 from .errors import BusinessError, OutOfScope
+
+
+class ChoosesFromQueryset(Protocol):
+    queryset: Any
 
 
 class BootstrapFormMixin:
@@ -76,9 +80,10 @@ def submit_form[T](form: forms.BaseForm, run: Callable[[dict[str, Any]], T]) -> 
         return None
 
 
-def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
-    """The form's model-choice field `name`, typed, so its queryset can be narrowed to what the user may pick."""
+def model_choice_field(form: forms.BaseForm, name: str) -> ChoosesFromQueryset:
+    """The form's field `name` that chooses among a queryset (a model-choice field, or a field of ours
+    such as OrganizationChoiceField), typed, so the queryset can be narrowed to what the user may pick."""
     field = form.fields[name]
-    if not isinstance(field, forms.ModelChoiceField):
-        raise TypeError(f"{name} is not a model choice field")
-    return field
+    if not hasattr(field, "queryset"):
+        raise TypeError(f"{name} does not choose from a queryset")
+    return cast(ChoosesFromQueryset, field)

@@ -18,3 +18,9 @@ class InspectionsConfig(AppConfig):
             HOME_PANELS.append(subject_panel)
         if seed_inspections not in DEMO_SEEDERS:
             DEMO_SEEDERS.append(seed_inspections)
+
+        from neuguong.notifications.queue import register_provider
+
+        from .waiting import waiting_for
+
+        register_provider(waiting_for)

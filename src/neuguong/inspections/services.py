@@ -21,7 +21,7 @@ from neuguong.core.uploads import check_upload
 from neuguong.organizations.models import Organization
 from neuguong.people.models import Person
 
-from . import access, events
+from . import access, events, notices
 from .events import InspectionEvent
 from .followup import recommendation_progress, return_commitment, track_recommendation
 from .models import (
@@ -519,6 +519,7 @@ def inspection_transition(
         number=step.number,
         on_behalf_of=step.on_behalf_of,
     )
+    notices.step_taken(actor=actor, inspection=inspection, action=action, note=note)
     return step
 
 

@@ -1,6 +1,7 @@
 """The site shell: the home page, the one search box, the health check and the benchmarks' floor."""
 
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
@@ -12,6 +13,12 @@ from .home import home_context
 
 
 def healthz(request):
+    """For the load balancer and monitoring: 200 when this server answers and reaches the database."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable", content_type="text/plain", status=503)
     return HttpResponse("ok", content_type="text/plain")
 
 

@@ -89,7 +89,7 @@ def lead_unit_chart(figures: Figures) -> BarChart:
 
 
 def status_chart(figures: Figures) -> BarChart:
-    patterns = ("solid", "diagonal", "dots", "cross", "horizontal", "outline", "solid", "diagonal")
+    patterns = ("solid", "diagonal", "dots", "cross", "horizontal", "outline", "dots", "solid", "diagonal")
     return BarChart(
         title="Số cam kết theo trạng thái",
         bars=[

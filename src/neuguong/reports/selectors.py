@@ -39,10 +39,9 @@ from neuguong.commitments.status import (
     DONE_LATE,
     DONE_ON_TIME,
     DONE_STATUSES,
-    EXTENSION_REQUESTED,
     OPEN_ON_TIME,
     OPEN_OVERDUE,
-    RETURNED,
+    PENDING_STATUSES,
     STATUS_CODES,
     STATUS_LABELS,
     SUSPENDED,
@@ -77,13 +76,14 @@ class StatusCounts:
     """Counts by status code, with the rates every page and document uses."""
 
     counts: dict[str, int] = field(default_factory=_empty)
-    # Open commitments in the "returned" or "extension requested" state whose deadline has passed: the
-    # four government statuses count them as overdue, the others as open on time.
+    # Open commitments waiting on a decision (returned, extension requested, completion awaiting
+    # confirmation) whose deadline has passed: the four government statuses count them as overdue, the
+    # others as open on time.
     pending_past_deadline: int = 0
 
     def add(self, code: str, n: int, past_deadline: bool = False) -> None:
         self.counts[code] = self.counts.get(code, 0) + n
-        if past_deadline and code in (RETURNED, EXTENSION_REQUESTED):
+        if past_deadline and code in PENDING_STATUSES:
             self.pending_past_deadline += n
 
     def merge(self, other: StatusCounts) -> None:
@@ -128,9 +128,10 @@ class StatusCounts:
         return round(100 * self.done / self.live, 1) if self.live else None
 
     def gov(self) -> dict[str, int]:
-        """The four government statuses (cancelled and suspended left out): a returned report or a pending
-        extension is 'not completed', on time or overdue by its deadline."""
-        pending = self.counts[RETURNED] + self.counts[EXTENSION_REQUESTED]
+        """The four government statuses (cancelled and suspended left out): a returned report, a pending
+        extension or a completion awaiting confirmation is 'not completed', on time or overdue by its
+        deadline."""
+        pending = sum(self.counts[code] for code in PENDING_STATUSES)
         return {
             OPEN_ON_TIME: self.counts[OPEN_ON_TIME] + pending - self.pending_past_deadline,
             OPEN_OVERDUE: self.counts[OPEN_OVERDUE] + self.pending_past_deadline,

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import bootstrap as bootstrap_assets
 
-from .env import database_config, env_bool, env_int, env_list, env_str
+from .env import database_config, env_bool, env_int, env_list, env_str, replica_database_config
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 SRC_DIR = BASE_DIR / "src" / "neuguong"
@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "neuguong.organizations",
     "neuguong.people",
     "neuguong.access",
+    "neuguong.notifications",
     "neuguong.dataio",
     "neuguong.docengine",
     "neuguong.documents",
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "neuguong.core.dbrouter.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -51,6 +53,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "neuguong.access.middleware.ForcePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A POST resent by the load balancer (its app server died) is carried out once (core/idempotency.py).
+    "neuguong.core.idempotency.IdempotentPostMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -73,12 +77,35 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "neuguong.access.context_processors.navigation",
+                "neuguong.notifications.context_processors.unread_notifications",
             ],
         },
     }
 ]
 
 DATABASES = {"default": database_config(BASE_DIR)}
+# A read replica (DATABASE_REPLICA_URL): dashboards, reports and exports read from it (core/dbrouter.py),
+# except for a user who wrote in the last READ_YOUR_WRITES_SECONDS (they read the primary).
+if replica := replica_database_config():
+    DATABASES["replica"] = replica
+DATABASE_READ_REPLICA = "replica" if "replica" in DATABASES else ""
+DATABASE_ROUTERS = ["neuguong.core.dbrouter.ReadReplicaRouter"]
+READ_YOUR_WRITES_SECONDS = env_int("READ_YOUR_WRITES_SECONDS", 10)
+# GET pages that may read the replica (URL names): dashboards, report pages and files, exports.
+DATABASE_REPLICA_VIEWS = frozenset(
+    {
+        "reports:dashboard",
+        "reports:panel",
+        "reports:detail",
+        "reports:download",
+        "commitments:board_export",
+        "dataio:export_people",
+        "dataio:export_organizations",
+        "dataio:quality_xlsx",
+        "study:campaign_list_xlsx",
+        "study:campaign_xlsx",
+    }
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by every app server (stateless servers): the database is the only shared state.
@@ -94,7 +121,7 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "neuguong.access.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -165,6 +192,8 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "neuguong@localhost")
+# The site's address, put before the links in e-mails (https://neuguong.example.vn); empty: relative links.
+SITE_URL = env_str("SITE_URL", "")
 
 # Content Security Policy (Django's built-in middleware): only our own assets, no inline script.
 from django.utils.csp import CSP  # noqa: E402

@@ -30,17 +30,23 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def _server_database(url: str) -> dict:
+    config: dict = dict(dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60)))
+    config["CONN_HEALTH_CHECKS"] = True
+    if config["ENGINE"].endswith("postgresql"):
+        # JIT compilation costs seconds on the aggregate queries of reports and dashboards and saves
+        # nothing at these sizes.
+        config.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+        # Behind PgBouncer in transaction pooling a cursor cannot outlive its transaction (docs/deployment.md).
+        config["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
+    return config
+
+
 def database_config(base_dir: Path) -> dict:
     """SQLite in the project folder unless DATABASE_URL names another database."""
     url = os.environ.get("DATABASE_URL")
     if url:
-        config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
-        config["CONN_HEALTH_CHECKS"] = True
-        if config["ENGINE"].endswith("postgresql"):
-            # JIT compilation costs seconds on the aggregate queries of reports and dashboards and saves
-            # nothing at these sizes.
-            config.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
-        return config
+        return _server_database(url)
     sqlite_path = Path(os.environ.get("SQLITE_PATH", str(base_dir / "var" / "neuguong.sqlite3")))
     # A fresh clone has no var/ yet; SQLite creates the file but not its folder.
     sqlite_path.parent.mkdir(parents=True, exist_ok=True)
@@ -53,3 +59,12 @@ def database_config(base_dir: Path) -> dict:
             "timeout": 20,
         },
     }
+
+
+def replica_database_config() -> dict | None:
+    """The read replica named by DATABASE_REPLICA_URL (a streaming standby of DATABASE_URL), if any.
+    In tests it mirrors the default database."""
+    url = os.environ.get("DATABASE_REPLICA_URL")
+    if not url:
+        return None
+    return {**_server_database(url), "TEST": {"MIRROR": "default"}}

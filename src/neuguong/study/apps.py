@@ -23,5 +23,10 @@ class StudyConfig(AppConfig):
         ):
             if hook not in registry:
                 registry.append(hook)
+        from neuguong.notifications.queue import register_provider
+
+        from .waiting import waiting_for
+
+        register_provider(waiting_for)
         # Hourly: planning is idempotent (unique outbox rows), so a missed or doubled run is harmless.
         scheduler.register("study.reflection_reminders", 3600, send_reflection_reminders.enqueue)

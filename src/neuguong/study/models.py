@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from neuguong.commitments.models import OutboxRow
 from neuguong.core.models import TimeStampedModel
+from neuguong.notifications.models import OutboxRow
 from neuguong.people.models import PersonStatus, PositionTitle, TheoryLevel
 
 
@@ -576,7 +576,7 @@ class ReflectionReminder(OutboxRow):
     """Outbox row: one reminder to one invitee about the reflection due date, for one day, sent once.
 
     Planning writes rows with `ignore_conflicts`; the unique constraint makes a doubled or repeated run
-    harmless. Its sending state is the commitments outbox's (`commitments.models.OutboxRow`).
+    harmless. Its sending state is the shared outbox's (`notifications.models.OutboxRow`).
     """
 
     invitee = models.ForeignKey(Invitee, on_delete=models.CASCADE, related_name="reflection_reminders")

@@ -2,9 +2,9 @@
 
 `plan_reminders(today=...)` writes one `ReflectionReminder` row per (invitee, kind, due date, reminder
 day); the unique constraint makes planning idempotent, so a doubled or repeated run sends nothing twice.
-`send_due_reminders(now=..., today=...)` claims ready rows one by one (ready → sending), writes the
-in-app notification (the commitments module's `Notification` list) and sends the e-mail, then marks
-them sent, or failed to be retried up to MAX_ATTEMPTS. Both take the clock explicitly (tests fake it).
+`send_due_reminders(now=..., today=...)` claims ready rows one by one (ready → sending), turns each into a
+notification (in the app, and by e-mail through the notifications outbox as the member chose), then
+marks them sent, or failed to be retried up to MAX_ATTEMPTS. Both take the clock explicitly (tests fake it).
 
 Who is reminded: invitees of a campaign with a `reflection_due` whose reflection is missing, a draft
 or returned (not submitted, graded or excused), whose person is still an active member and has an
@@ -20,16 +20,14 @@ day is the most recent one that has come; an overdue reminder is not planned mor
 import datetime as dt
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
-from neuguong.commitments.models import Notification
-from neuguong.commitments.outbox import BATCH, send_outbox
 from neuguong.core.dates import LOCAL_ZONE, format_vn
+from neuguong.notifications.outbox import BATCH, send_outbox
 from neuguong.people.models import ACTIVE_MEMBER_STATUSES
 
+from . import notices
 from .models import Invitee, ReflectionReminder, ReflectionReminderKind, ReflectionStatus
 
 DEFAULT_POLICY = {"days_before": (3, 1), "overdue_within_days": 7}
@@ -128,11 +126,9 @@ def _message(reminder: ReflectionReminder, today: dt.date) -> tuple[str, str]:
 
 def _deliver(reminder: ReflectionReminder, today: dt.date) -> None:
     title, body = _message(reminder, today)
-    url = reverse("study:reflection_mine", args=[reminder.invitee.campaign_id])
-    Notification.objects.create(recipient_id=reminder.recipient_id, title=title[:255], body=body, url=url)
-    address = reminder.recipient.email or reminder.invitee.person.email
-    if address:
-        send_mail(title, body + f"\nNộp bài tại: {url}\n", None, [address])
+    notices.reflection_reminder(
+        recipient_id=reminder.recipient_id, invitee=reminder.invitee, title=title, text=body
+    )
 
 
 def send_due_reminders(*, now: dt.datetime, today: dt.date) -> dict[str, int]:

@@ -19,3 +19,9 @@ class TargetsConfig(AppConfig):
             HOME_PANELS.append(home_panel)
         if seed_targets not in DEMO_SEEDERS:
             DEMO_SEEDERS.append(seed_targets)
+
+        from neuguong.notifications.queue import register_provider
+
+        from .waiting import waiting_for
+
+        register_provider(waiting_for)

@@ -131,4 +131,12 @@ def test_report_and_complete(tree, commitment, api):
     today = local_today().isoformat()
     response = member.post(f"/api/v1/commitments/{commitment.pk}/complete", {"completed_on": today})
     assert response.status_code == 200
+    # The member's own completion waits for the reviewer (the default), then is on time by its date.
+    assert response.json()["status"] == "awaiting_confirmation"
+    assert member.post(f"/api/v1/commitments/{commitment.pk}/confirm", {}).status_code == 404
+    assert api(tree.secretary_b).post(f"/api/v1/commitments/{commitment.pk}/confirm", {}).status_code == 404
+    response = api(tree.secretary_a).post(f"/api/v1/commitments/{commitment.pk}/confirm", {"note": "Đạt"})
+    assert response.status_code == 200
     assert response.json()["status"] == "done_on_time"
+    again = api(tree.secretary_a).post(f"/api/v1/commitments/{commitment.pk}/confirm", {})
+    assert (again.status_code, again.json()["detail"]) == (400, services.MSG_NOTHING_TO_CONFIRM)

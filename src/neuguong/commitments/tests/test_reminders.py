@@ -8,10 +8,12 @@ from django.test import override_settings
 from django.utils import timezone
 
 from neuguong.commitments import reminders, services
-from neuguong.commitments.models import Notification, OutboxStatus, Reminder, ReminderKind
+from neuguong.commitments.models import Reminder, ReminderKind
 from neuguong.commitments.tasks import send_commitment_reminders
 from neuguong.core.scheduler import SCHEDULED_JOBS
 from neuguong.core.tests.factories import UserFactory
+from neuguong.notifications import mail as notification_mail
+from neuguong.notifications.models import EmailDelivery, Notification, OutboxStatus
 
 DEADLINE = dt.date(2026, 4, 30)
 NOW = timezone.make_aware(dt.datetime(2026, 4, 1, 8, 0))
@@ -22,10 +24,14 @@ def day(offset: int) -> dt.date:
 
 
 def tick(offset: int) -> dict:
-    """One scheduler run on the day `offset` days from the deadline (a fake clock)."""
+    """One scheduler run on the day `offset` days from the deadline (a fake clock), then the
+    notifications' e-mail sender (run after the commit, or by the scheduler)."""
     today = day(offset)
+    now = NOW + dt.timedelta(days=(today - NOW.date()).days)
     reminders.plan_reminders(today=today)
-    return reminders.send_due_reminders(now=NOW + dt.timedelta(days=(today - NOW.date()).days), today=today)
+    result = reminders.send_due_reminders(now=now, today=today)
+    notification_mail.send_emails(now=now)
+    return result
 
 
 @pytest.fixture
@@ -52,7 +58,7 @@ def test_reminders_arrive_7_and_1_days_before_once_each(tree, commitment):
     assert len(mail.outbox) == 2
     assert mail.outbox[0].to == ["dinh@example.vn"]
     assert mail.outbox[0].subject.startswith("Nhắc việc: còn 7 ngày đến hạn")
-    assert Notification.objects.filter(recipient=tree.member_a).count() == 2
+    assert Notification.objects.filter(recipient=tree.member_a, kind="commitments.reminder").count() == 2
 
 
 def test_missed_runs_send_only_the_latest_reminder(tree, commitment):
@@ -101,7 +107,7 @@ def test_reassignment_cancels_pending_and_the_new_person_is_reminded(tree, commi
     assert Reminder.objects.get(recipient=tree.member_a).status == OutboxStatus.CANCELLED
     assert tick(-7)["sent"] == 1
     assert Reminder.objects.get(status=OutboxStatus.SENT).recipient == new_user
-    assert not Notification.objects.filter(recipient=tree.member_a).exists()
+    assert not Notification.objects.filter(recipient=tree.member_a, kind="commitments.reminder").exists()
 
 
 def test_rescheduled_commitment_drops_reminders_for_the_old_deadline(tree, commitment):
@@ -115,16 +121,17 @@ def test_rescheduled_commitment_drops_reminders_for_the_old_deadline(tree, commi
 
 
 def test_failures_are_retried_and_sent_once(tree, commitment):
-    with mock.patch("neuguong.commitments.reminders.send_mail", side_effect=OSError("SMTP down")):
-        assert tick(-7) == {"sent": 0, "failed": 1, "cancelled": 0}
-    reminder = Reminder.objects.get()
-    assert reminder.status == OutboxStatus.FAILED
-    assert reminder.last_error == "SMTP down"
-    assert not Notification.objects.exists()  # the notification rolled back with the failed send
-    assert tick(-6)["sent"] == 1
+    with mock.patch("neuguong.notifications.mail._send", side_effect=OSError("SMTP down")):
+        assert tick(-7) == {"sent": 1, "failed": 0, "cancelled": 0}
+    assert Reminder.objects.get().status == OutboxStatus.SENT  # told in the app...
+    assert Notification.objects.filter(recipient=tree.member_a, kind="commitments.reminder").count() == 1
+    email = EmailDelivery.objects.get()  # ...while the e-mail waits to be retried
+    assert (email.status, email.last_error) == (OutboxStatus.FAILED, "SMTP down")
     assert tick(-6)["sent"] == 0
-    reminder.refresh_from_db()
-    assert (reminder.status, reminder.attempts) == (OutboxStatus.SENT, 2)
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (OutboxStatus.SENT, 2)
+    assert len(mail.outbox) == 1
+    assert tick(-5)["sent"] == 0
     assert len(mail.outbox) == 1
 
 

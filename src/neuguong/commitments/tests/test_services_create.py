@@ -5,10 +5,11 @@ import pytest
 from neuguong.audit.models import AuditEvent
 from neuguong.commitments import services
 from neuguong.commitments.events import CommitmentEvent
-from neuguong.commitments.models import Commitment, CommitmentCategory, OutboxStatus, Reminder, SourceKind
+from neuguong.commitments.models import Commitment, CommitmentCategory, Reminder, SourceKind
 from neuguong.commitments.selectors import heads_of_agencies
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.tests.factories import PersonFactory
+from neuguong.notifications.models import OutboxStatus
 from neuguong.organizations.models import Agency
 
 TODAY = dt.date(2026, 3, 10)

@@ -178,7 +178,11 @@ def test_completion_on_the_deadline_is_on_time_and_a_returned_completion_reopens
         today=dt.date(2026, 5, 2),
     )
     commitment.refresh_from_db()
-    assert st.commitment_status(commitment, dt.date(2026, 5, 2)) == st.DONE_ON_TIME
+    # The member's own completion waits for the reviewer; confirmed later, it is on time by its date.
+    assert st.commitment_status(commitment, dt.date(2026, 5, 2)) == st.AWAITING_CONFIRMATION
+    services.completion_confirm(actor=tree.secretary_a, commitment=commitment)
+    commitment.refresh_from_db()
+    assert st.commitment_status(commitment, dt.date(2026, 5, 9)) == st.DONE_ON_TIME
     services.commitment_return(actor=tree.secretary_a, commitment=commitment, note="Chưa có sản phẩm")
     commitment.refresh_from_db()
     assert commitment.completed_on is None

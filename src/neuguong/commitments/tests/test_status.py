@@ -21,6 +21,7 @@ def facts(**kw):
         "halt": "",
         "extension_pending": False,
         "is_returned": False,
+        "completion_pending": False,
     }
     return SimpleNamespace(**(base | kw))
 
@@ -38,6 +39,21 @@ def test_open_commitment_is_on_time_through_the_deadline_date_and_overdue_the_da
     assert s.commitment_status(facts(), DAY + dt.timedelta(days=1)) == s.OPEN_OVERDUE
 
 
+def test_a_completion_awaiting_confirmation_is_open_until_confirmed_then_dated_by_its_completion():
+    claimed = facts(completed_on=DAY, completion_pending=True)
+    assert s.commitment_status(claimed, DAY) == s.AWAITING_CONFIRMATION
+    assert s.commitment_status(claimed, DAY + dt.timedelta(days=30)) == s.AWAITING_CONFIRMATION
+    assert s.AWAITING_CONFIRMATION in s.OPEN_STATUSES and s.AWAITING_CONFIRMATION in s.PENDING_STATUSES
+    confirmed = facts(completed_on=DAY, completion_pending=False)
+    assert s.commitment_status(confirmed, DAY + dt.timedelta(days=30)) == s.DONE_ON_TIME
+
+
+def test_a_returned_report_shows_as_returned_even_while_an_extension_waits():
+    # The member must act: the reviewer still finds the extension request in their queue.
+    assert s.commitment_status(facts(is_returned=True, extension_pending=True), DAY) == s.RETURNED
+    assert s.commitment_status(facts(extension_pending=True), DAY) == s.EXTENSION_REQUESTED
+
+
 def test_extended_commitment_counts_against_the_original_deadline_when_configured():
     extended = facts(deadline=DAY + dt.timedelta(days=10), completed_on=DAY + dt.timedelta(days=5))
     assert s.commitment_status(extended, DAY, against_original=False) == s.DONE_ON_TIME
@@ -51,11 +67,12 @@ def test_extended_commitment_counts_against_the_original_deadline_when_configure
     halt=st.sampled_from(["", "cancelled", "suspended"]),
     pending=st.booleans(),
     returned=st.booleans(),
+    awaiting=st.booleans(),
     today=dates,
     against_original=st.booleans(),
 )
 def test_status_rules_hold_for_any_facts(
-    deadline, extra, completed, halt, pending, returned, today, against_original
+    deadline, extra, completed, halt, pending, returned, awaiting, today, against_original
 ):
     c = facts(
         original_deadline=deadline,
@@ -64,22 +81,25 @@ def test_status_rules_hold_for_any_facts(
         halt=halt,
         extension_pending=pending,
         is_returned=returned,
+        completion_pending=awaiting and completed is not None,
     )
     code = s.commitment_status(c, today, against_original=against_original)
     assert code in s.STATUS_CODES
     counted = c.original_deadline if against_original else c.deadline
     if halt:
         assert code == halt
+    elif completed is not None and awaiting:
+        assert code == s.AWAITING_CONFIRMATION
     elif completed is not None:
         assert code == (s.DONE_ON_TIME if completed <= counted else s.DONE_LATE)
         # completion does not depend on today
         assert code == s.commitment_status(
             c, today + dt.timedelta(days=400), against_original=against_original
         )
-    elif pending:
-        assert code == s.EXTENSION_REQUESTED
     elif returned:
         assert code == s.RETURNED
+    elif pending:
+        assert code == s.EXTENSION_REQUESTED
     else:
         assert code == (s.OPEN_ON_TIME if today <= counted else s.OPEN_OVERDUE)
 
@@ -102,6 +122,7 @@ def test_an_open_commitment_never_becomes_on_time_again_as_days_pass(deadline, t
             st.sampled_from(["", "cancelled", "suspended"]),
             st.booleans(),
             st.booleans(),
+            st.booleans(),
         ),
         min_size=1,
         max_size=12,
@@ -113,7 +134,7 @@ def test_sql_status_agrees_with_the_pure_function(rows, tree):
     Commitment.objects.all().delete()
     today = DAY
     made = []
-    for offset, extra, completed, halt, pending, returned in rows:
+    for offset, extra, completed, halt, pending, returned, awaiting in rows:
         original = today + dt.timedelta(days=offset)
         made.append(
             Commitment.objects.create(
@@ -128,6 +149,7 @@ def test_sql_status_agrees_with_the_pure_function(rows, tree):
                 halt_reason="lý do" if halt else "",
                 extension_pending=pending,
                 is_returned=returned,
+                completion_pending=awaiting and completed is not None,
             )
         )
     expected = dict.fromkeys(s.STATUS_CODES, 0)

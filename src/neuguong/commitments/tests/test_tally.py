@@ -16,11 +16,7 @@ from hypothesis import strategies as st
 
 from neuguong.commitments import tally
 from neuguong.commitments.models import Commitment, LeadUnitTally, OrgTally, StatusTally, TallyState
-from neuguong.commitments.status import (
-    EXTENSION_REQUESTED,
-    RETURNED,
-    commitment_status,
-)
+from neuguong.commitments.status import PENDING_STATUSES, commitment_status
 from neuguong.organizations.models import Organization
 
 from .factories import CommitmentFactory
@@ -36,6 +32,7 @@ commitment_facts = st.fixed_dictionaries(
         "halt": st.sampled_from(["", "", "", "cancelled", "suspended"]),
         "extension_pending": st.booleans(),
         "is_returned": st.booleans(),
+        "completion_pending": st.booleans(),
         "category": st.sampled_from(["exemplary", "political", "other"]),
         "source_kind": st.sampled_from(["pledge", "document"]),
         "lead": st.sampled_from([None, 0, 3]),
@@ -49,7 +46,7 @@ def expected(today: dt.date) -> tuple[Counter, Counter, Counter]:
     by_org: Counter = Counter()
     for c in Commitment.objects.select_related("organization"):
         code = commitment_status(c, today)
-        past = code in (RETURNED, EXTENSION_REQUESTED) and c.deadline < today
+        past = code in PENDING_STATUSES and c.deadline < today
         month = c.deadline.year * 100 + c.deadline.month
         for ancestor in c.organization.ancestor_ids:
             by_status[(ancestor, month, c.category, c.source_kind, code, past)] += 1
@@ -89,6 +86,7 @@ def make(tree, facts: dict) -> Commitment:
         halted_by=tree.staff if facts["halt"] else None,
         extension_pending=facts["extension_pending"],
         is_returned=facts["is_returned"],
+        completion_pending=facts["completion_pending"] and completed is not None,
         category=facts["category"],
         source_kind=facts["source_kind"],
     )
@@ -150,6 +148,10 @@ def test_tallies_follow_every_write_and_every_day(tree, initial, changes, later)
                     Commitment.objects.filter(pk=target.pk).update(
                         is_returned=facts["is_returned"], extension_pending=facts["extension_pending"]
                     )
+                    # A completion awaiting confirmation is confirmed, or a completed one reopened for it.
+                    Commitment.objects.filter(pk=target.pk, completed_on__isnull=False).update(
+                        completion_pending=facts["completion_pending"]
+                    )
                 elif action == "complete":
                     Commitment.objects.filter(organization=target.organization).update(completed_on=DAY)
                 else:
@@ -178,6 +180,7 @@ def test_rebuild_matches_the_rule(tree):
             "halt": "",
             "extension_pending": False,
             "is_returned": True,
+            "completion_pending": False,
             "category": "other",
             "source_kind": "pledge",
             "lead": 1,
@@ -190,8 +193,22 @@ def test_rebuild_matches_the_rule(tree):
             "halt": "",
             "extension_pending": False,
             "is_returned": False,
+            "completion_pending": False,
             "category": "political",
             "source_kind": "document",
+            "lead": None,
+        },
+        {  # completed, awaiting confirmation past its deadline
+            "org": 2,
+            "deadline": -3,
+            "extended_by": 0,
+            "completed": -1,
+            "halt": "",
+            "extension_pending": False,
+            "is_returned": False,
+            "completion_pending": True,
+            "category": "exemplary",
+            "source_kind": "pledge",
             "lead": None,
         },
     ]:
@@ -264,6 +281,7 @@ def test_board_counts_and_summary_from_tallies_equal_live_counts(tree):
                 "halt": ("", "", "", "", "cancelled", "suspended")[i % 6],
                 "extension_pending": i % 5 == 0,
                 "is_returned": i % 7 == 0,
+                "completion_pending": i % 2 == 0,
                 "category": ("exemplary", "political", "other")[i % 3],
                 "source_kind": ("pledge", "document")[i % 2],
                 "lead": (None, 0, 3)[i % 3],

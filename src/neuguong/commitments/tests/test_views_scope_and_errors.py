@@ -473,7 +473,7 @@ def test_a_second_pledge_for_the_year_is_refused(tree, login):
         ("commitments:programs", {"org": "\x00", "page": "x"}),
         ("commitments:pledge_template", {"org": "x" * 200}),
         ("commitments:mine", {"page": "x"}),
-        ("commitments:notifications", {"page": "9" * 30}),
+        ("notifications:list", {"page": "9" * 30, "chua-doc": "x"}),
     ],
 )
 def test_malformed_parameters_never_crash(tree, work, login, name, params):

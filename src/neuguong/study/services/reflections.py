@@ -12,7 +12,7 @@ from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
 from neuguong.core.uploads import check_upload
 
-from .. import events
+from .. import events, notices
 from ..models import (
     Invitee,
     PlanItem,
@@ -131,6 +131,8 @@ def reflection_save(
     events.reflection_saved(
         actor=actor, reflection=reflection, before=before, submitted=submit, on_behalf_of=on_behalf_of
     )
+    if submit:
+        notices.reflection_submitted(actor=actor, reflection=reflection)
     return reflection
 
 
@@ -183,6 +185,7 @@ def reflection_grade(*, actor, reflection: Reflection, grade: str, note: str = "
     reflection.save()
     events.reflection_graded(actor=actor, reflection=reflection, before=before)
     _plan_items_to_commitments(actor, reflection)
+    notices.reflection_reviewed(actor=actor, reflection=reflection)
     return reflection
 
 
@@ -200,6 +203,7 @@ def reflection_return(*, actor, reflection: Reflection, note: str) -> Reflection
     reflection.reviewed_at = timezone.now()
     reflection.save()
     events.reflection_returned(actor=actor, reflection=reflection, before=before)
+    notices.reflection_reviewed(actor=actor, reflection=reflection)
     return reflection
 
 

@@ -6,9 +6,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from neuguong.commitments.models import Notification, OutboxStatus
 from neuguong.core import dates, scheduler
 from neuguong.core.tests.factories import UserFactory
+from neuguong.notifications import mail as notification_mail
+from neuguong.notifications.models import EmailDelivery, Notification, OutboxStatus
 from neuguong.study import reminders, services
 from neuguong.study.models import Invitee, ReflectionReminder, ReflectionReminderKind
 from neuguong.study.tasks import send_reflection_reminders
@@ -42,9 +43,12 @@ def day(offset: int) -> dt.date:
 
 
 def run_on(today: dt.date) -> dict:
-    """The task's work on a fake day, at 09:00 local time."""
+    """The task's work on a fake day, at 09:00 local time, then the notifications' e-mail sender (run
+    after the commit, or by the scheduler)."""
     now = dt.datetime.combine(today, dt.time(9), tzinfo=dates.LOCAL_ZONE)
-    return reminders.run(now=now)
+    result = reminders.run(now=now)
+    notification_mail.send_emails(now=now)
+    return result
 
 
 def sent_days(user) -> list[tuple[str, dt.date]]:
@@ -76,7 +80,9 @@ def test_reminders_3_and_1_days_before_and_the_day_after_the_due_date_once_each(
     ]
     to_a2 = [m for m in mail.outbox if m.to == ["member_a2@example.vn"]]
     assert [m.subject for m in to_a2] == titles
-    assert f"/hoc-tap/{campaign.pk}/thu-hoach/" in to_a2[0].body
+    first = Notification.objects.filter(recipient=user).order_by("id").first()
+    assert first.url == f"/hoc-tap/{campaign.pk}/thu-hoach/"
+    assert f"/thong-bao/{first.pk}/" in to_a2[0].body  # opens (and marks read) the notification
     assert "Hạn nộp bài thu hoạch và kế hoạch vận dụng: " + DUE.strftime("%d/%m/%Y") in to_a2[0].body
 
 
@@ -155,21 +161,21 @@ def test_no_due_date_no_reminders_and_people_without_an_account_are_skipped(tree
     assert ReflectionReminder.objects.get().recipient == tree.member_a
 
 
-def test_a_failed_delivery_is_retried_and_then_sent_once(tree, campaign, monkeypatch):
-    calls = []
-
+def test_a_failed_email_is_retried_later_and_then_sent_once(tree, campaign, monkeypatch):
     def broken(*args, **kwargs):
-        calls.append(args)
         raise ConnectionError("SMTP down")
 
-    monkeypatch.setattr(reminders, "send_mail", broken)
-    result = run_on(day(-3))
-    assert result["failed"] == 3
-    assert not Notification.objects.exists()  # the notification is rolled back with the failed send
+    monkeypatch.setattr(notification_mail, "_send", broken)
+    assert run_on(day(-3))["sent"] == 3  # the reminders became notifications (in the app)...
+    assert Notification.objects.filter(recipient=tree.member_a).count() == 1
+    assert set(EmailDelivery.objects.values_list("status", flat=True)) == {OutboxStatus.FAILED}
+    assert mail.outbox == []  # ...and their e-mails wait in the notifications outbox
     monkeypatch.undo()
-    result = run_on(day(-3))
-    assert result["sent"] == 3
+    later = dt.datetime.combine(day(-3), dt.time(10), tzinfo=dates.LOCAL_ZONE)
+    assert notification_mail.send_emails(now=later)["sent"] == 3
+    assert notification_mail.send_emails(now=later)["sent"] == 0
     assert run_on(day(-3))["sent"] == 0
+    assert len([m for m in mail.outbox if m.to == ["member_a@example.vn"]]) == 1
     assert Notification.objects.filter(recipient=tree.member_a).count() == 1
 
 

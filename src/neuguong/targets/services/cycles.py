@@ -15,7 +15,7 @@ from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
 from neuguong.organizations.models import Agency, Organization
 
-from .. import events, importers, rules
+from .. import events, importers, notices, rules
 from ..models import (
     AgencyAssessment,
     AssessmentStatus,
@@ -270,6 +270,7 @@ def assessment_submit(
     assessment.recommendations = (recommendations or "").strip()[:10000]
     assessment.save()
     events.assessment_submitted(actor=actor, assessment=assessment, before=before)
+    notices.assessment_submitted(actor=actor, assessment=assessment)
     return assessment
 
 
@@ -299,6 +300,7 @@ def assessment_reopen(
     assessment.reopened_until = until
     assessment.save(update_fields=["reopened_until", "updated_at"])
     events.assessment_reopened(actor=actor, assessment=assessment, before=before, reason=reason)
+    notices.reopened(actor=actor, assessment=assessment, reason=reason)
     return assessment
 
 
@@ -365,6 +367,7 @@ def appraisal_send_for_response(
     assessment.status = AssessmentStatus.AWAITING_RESPONSE
     assessment.save(update_fields=["status", "updated_at"])
     events.sent_for_response(actor=actor, assessment=assessment, before=before)
+    notices.sent_for_response(actor=actor, assessment=assessment)
     return assessment
 
 
@@ -394,6 +397,7 @@ def assessment_respond(
     assessment.responded_at = timezone.now()
     assessment.save(update_fields=["status", "response_text", "responded_at", "updated_at"])
     events.assessment_responded(actor=actor, assessment=assessment, before=before)
+    notices.responded(actor=actor, assessment=assessment)
     return assessment
 
 
@@ -412,6 +416,7 @@ def assessment_finalise(*, actor, assessment: AgencyAssessment) -> AgencyAssessm
     assessment.finalised_at = timezone.now()
     assessment.save(update_fields=["status", "finalised_at", "updated_at"])
     events.assessment_finalised(actor=actor, assessment=assessment, before=before)
+    notices.finalised(actor=actor, assessment=assessment)
     return assessment
 
 

@@ -1,4 +1,5 @@
-"""Sending an outbox of reminders (commitments' `Reminder`, study's `ReflectionReminder`: both `OutboxRow`).
+"""Sending an outbox: any `OutboxRow` model (notification e-mails and digests here; commitments' `Reminder`
+and study's `ReflectionReminder`). One sender for every module.
 
 Rows are claimed one by one (ready → sending) so two workers never send the same row; a row is checked
 once more just before sending (`still_relevant`), delivered inside a transaction, and marked sent, or
@@ -26,21 +27,33 @@ def send_outbox(
     model,
     *,
     now: dt.datetime,
-    today: dt.date,
+    today: dt.date | None,
     related: tuple[str, ...],
     still_relevant: Callable[[object], bool],
-    deliver: Callable[[object, dt.date], None],
+    deliver: Callable[[object, dt.date | None], None],
+    retry_after: dt.timedelta = dt.timedelta(0),
 ) -> dict[str, int]:
-    """Send every ready (or retryable failed) row of `model` due by `today`. Returns counts by outcome."""
+    """Send every ready (or retryable failed) row of `model` due by `today` (None: rows without a due
+    date, due as soon as written). Returns counts by outcome.
+
+    A failed row is tried again once `retry_after` × its attempts so far has passed since its last try
+    (0: on the next run), so a mail server down for an hour does not use up every attempt in minutes."""
     result = {"sent": 0, "failed": 0, "cancelled": 0}
     model.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
         status=OutboxStatus.FAILED, last_error="Quá thời gian gửi"
     )
     due = model.objects.filter(
-        Q(status=OutboxStatus.READY) | Q(status=OutboxStatus.FAILED, attempts__lt=MAX_ATTEMPTS),
-        due_on__lte=today,
-    ).values_list("pk", flat=True)
-    for pk in list(due[:BATCH]):
+        Q(status=OutboxStatus.READY) | Q(status=OutboxStatus.FAILED, attempts__lt=MAX_ATTEMPTS)
+    )
+    if today is not None:
+        due = due.filter(due_on__lte=today)
+    due = due.values_list("pk", "status", "attempts", "claimed_at")
+    pks = [
+        pk
+        for pk, status, attempts, claimed_at in due.order_by("pk")[:BATCH]
+        if status == OutboxStatus.READY or claimed_at is None or claimed_at <= now - retry_after * attempts
+    ]
+    for pk in pks:
         # Claim: only the worker whose UPDATE changes the row sends it.
         claimed = model.objects.filter(
             Q(status=OutboxStatus.READY) | Q(status=OutboxStatus.FAILED), pk=pk

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.notification_list_view, name="list"),
+    path("da-doc-het/", views.mark_all_read_view, name="mark_all_read"),
+    path("<int:notification_id>/", views.notification_open_view, name="open"),
+    path("cach-nhan/", views.preferences_view, name="preferences"),
+    path("viec-cho-toi/", views.queue_view, name="queue"),
+]
