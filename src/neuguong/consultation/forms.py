@@ -8,6 +8,7 @@ from neuguong.core.widgets import PickerMultipleWidget, PickerWidget
 from neuguong.documents.numbers import DocumentType
 from neuguong.organizations.models import Organization
 from neuguong.people.models import ACTIVE_MEMBER_STATUSES, Person
+from neuguong.targets.models import Direction, Frequency
 
 from .models import (
     DOCUMENT_TYPES_OF_KIND,
@@ -339,3 +340,74 @@ class CommentFilterForm(forms.Form):
     kind = forms.ChoiceField(required=False, choices=[("", "Mọi người góp ý"), *CommenterKind.choices])
     q = forms.CharField(required=False, max_length=100)
     sort = forms.CharField(required=False, max_length=16)
+
+
+class ImplementForm(BootstrapFormMixin, forms.Form):
+    """After adoption: which sections become indicators (targets module), with their code, name, unit and
+    direction; one row of fields per section not yet made into an indicator (`<field>_<section id>`)."""
+
+    frequency = forms.ChoiceField(
+        label="Kỳ báo cáo của các chỉ tiêu", choices=Frequency.choices, initial=Frequency.YEARLY
+    )
+
+    def __init__(self, *args, rows, code_prefix: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = [row for row in rows if row.indicator is None]
+        ordered = [r for r in self.rows if r.target] + [r for r in self.rows if not r.target]
+        codes = {row.section.pk: f"{code_prefix}.{n}"[:32] for n, row in enumerate(ordered, start=1)}
+        for row in self.rows:
+            pk = row.section.pk
+            self.fields[f"indicator_{pk}"] = forms.BooleanField(
+                label=row.label, required=False, initial=row.target
+            )
+            self.fields[f"code_{pk}"] = forms.CharField(
+                label="Mã chỉ tiêu", max_length=32, required=False, initial=codes[pk]
+            )
+            self.fields[f"name_{pk}"] = forms.CharField(
+                label="Tên chỉ tiêu", max_length=500, required=False, initial=row.name
+            )
+            self.fields[f"unit_{pk}"] = forms.CharField(
+                label="Đơn vị tính", max_length=64, required=False, initial=row.unit
+            )
+            self.fields[f"direction_{pk}"] = forms.ChoiceField(
+                label="Chiều đánh giá", choices=Direction.choices, initial=Direction.HIGHER
+            )
+        # BootstrapFormMixin styled the fields present when it ran; the rows' fields are styled here (small).
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = (
+                "form-check-input"
+                if isinstance(widget, forms.CheckboxInput)
+                else "form-select form-select-sm"
+                if isinstance(widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+            if name != "frequency":
+                widget.attrs["class"] = css
+
+    def _fields(self, rows):
+        names = ("indicator", "code", "name", "unit", "direction")
+        return [(row, *(self[f"{name}_{row.section.pk}"] for name in names)) for row in rows]
+
+    def target_fields(self):
+        """[(row, checkbox, code, name, unit, direction)] of the points under a "Chỉ tiêu" heading."""
+        return self._fields([row for row in self.rows if row.target])
+
+    def other_fields(self):
+        """The same for the other sections (a target the reading did not recognise)."""
+        return self._fields([row for row in self.rows if not row.target])
+
+    def indicators(self, data: dict) -> list[dict]:
+        """The checked rows as `adopted_implement`'s indicator specs."""
+        return [
+            {
+                "section": row.section,
+                "code": data[f"code_{row.section.pk}"],
+                "name": data[f"name_{row.section.pk}"],
+                "unit": data[f"unit_{row.section.pk}"],
+                "direction": data[f"direction_{row.section.pk}"],
+                "frequency": data["frequency"],
+            }
+            for row in self.rows
+            if data.get(f"indicator_{row.section.pk}")
+        ]

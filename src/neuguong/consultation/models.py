@@ -525,3 +525,28 @@ class Comment(TimeStampedModel):
         return self.person.full_name if self.person is not None else ""
 
     audit_field_labels = {"section": "Phần góp ý", "revised_section": "Phần đã sửa (bản mới)"}
+
+
+class AdoptedIndicator(models.Model):
+    """An indicator of the targets module made from a section of the adopted text (point 5): the link back
+    from the indicator to the article it came from. One indicator per section."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.PROTECT, related_name="adopted_indicators")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="+")
+    indicator = models.OneToOneField(
+        "targets.Indicator", on_delete=models.PROTECT, related_name="adopted_from", verbose_name="chỉ tiêu"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "chỉ tiêu từ văn bản thông qua"
+        ordering = ["draft", "section__position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "section"], name="adopted_indicator_unique_section"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.indicator)

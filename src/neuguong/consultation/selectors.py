@@ -854,3 +854,71 @@ def paper_people(*, user, draft: Draft):
             organization__path__startswith=draft.audience_root.path, status__in=draft.invited_statuses
         )
     return people.filter(audience)
+
+
+# ------------------------------------------------------------------------------------------ after adoption
+TARGET_HEADINGS = ("chi tieu",)
+TASK_HEADINGS = ("nhiem vu", "giai phap")
+
+
+@dataclass
+class AdoptedRow:
+    """A section of the adopted text on the "after adoption" page: whether it reads like a target (a point
+    under a "Chỉ tiêu" heading) or a task (an item under "Nhiệm vụ, giải pháp"), and what it already became."""
+
+    section: Section
+    label: str
+    name: str
+    unit: str
+    target: bool
+    task: bool
+    indicator: object | None
+
+
+def _under(section: Section, by_pk: dict[int, Section], words: tuple[str, ...], *, itself: bool) -> bool:
+    from neuguong.core.text import fold
+
+    node: Section | None = section if itself else by_pk.get(section.parent_id or 0)
+    while node is not None:
+        if fold(node.title).startswith(words):
+            return True
+        node = by_pk.get(node.parent_id or 0)
+    return False
+
+
+def _is_task(section: Section, by_pk: dict[int, Section]) -> bool:
+    """An item right under a "Nhiệm vụ, giải pháp" heading."""
+    from neuguong.core.text import fold
+
+    parent = by_pk.get(section.parent_id or 0)
+    return parent is not None and fold(parent.title).startswith(TASK_HEADINGS)
+
+
+def adopted_rows(draft: Draft) -> list[AdoptedRow]:
+    """The adopted version's sections in reading order, with what each suggests and what it became (two
+    queries)."""
+    from .models import AdoptedIndicator
+
+    sections = sections_of(draft.current)
+    by_pk = {s.pk: s for s in sections}
+    parents = {s.parent_id for s in sections if s.parent_id}
+    labels = full_labels(sections)
+    made = {
+        link.section_id: link.indicator
+        for link in AdoptedIndicator.objects.filter(draft=draft).select_related("indicator")
+    }
+    rows = []
+    for section in sections:
+        words = section.title or section.text.split("\n", 1)[0]
+        rows.append(
+            AdoptedRow(
+                section=section,
+                label=labels[section.pk],
+                name=words[:500],
+                unit="%" if "%" in f"{section.title} {section.text}" else "",
+                target=section.pk not in parents and _under(section, by_pk, TARGET_HEADINGS, itself=True),
+                task=_is_task(section, by_pk),
+                indicator=made.get(section.pk),
+            )
+        )
+    return rows

@@ -1323,3 +1323,88 @@ def draft_adopt(
         actor=actor, draft=draft, event=E.ADOPTED, before=before, note=f"Số văn bản: {document.number_text}"
     )
     return document
+
+
+# ------------------------------------------------------------------------------------------ after adoption
+MSG_NOT_ADOPTED = "Chỉ chuyển thành chỉ tiêu, kế hoạch thực hiện sau khi văn bản đã được thông qua, vào sổ."
+MSG_NOTHING_CHOSEN = "Chọn ít nhất một phần của văn bản để chuyển thành chỉ tiêu hoặc nhiệm vụ của kế hoạch."
+MSG_SECTION_NOT_ADOPTED = "Phần «{label}» không thuộc văn bản đã thông qua."
+MSG_SECTION_HAS_INDICATOR = "Phần «{label}» đã được chuyển thành chỉ tiêu {code}."
+MSG_IN_SECTION = "«{label}»: {message}"
+
+
+def _adopted_source(draft: Draft, label: str) -> str:
+    """'Nghị quyết 01-NQ/ĐUK, I › 2. Chỉ tiêu › a) 100% cơ quan …' (the indicator's source, 255 at most)."""
+    document = draft.adopted_document
+    assert document is not None
+    return f"{document.get_doc_type_display()} {document.number_text}, {label}"[:255]
+
+
+@transaction.atomic
+def adopted_implement(
+    *,
+    actor,
+    draft: Draft,
+    indicators: Sequence[dict] = (),
+    today: dt.date | None = None,
+) -> list:
+    """In one step, turn sections of the adopted text into indicators of the targets module (each keeps
+    its article: `AdoptedIndicator`, and the indicator's source names the document and the section).
+
+    `indicators`: dicts with `section` (a Section of the adopted version) and `indicator_create`'s
+    `code`, `name`, `unit`, optional `direction`, `frequency`, `baseline`, `baseline_year`. A refusal of the
+    targets module names the section it concerns and the form field `<field>_<section id>`; nothing is
+    written unless everything is. Returns the indicators made."""
+    from neuguong.targets.services import indicator_create
+
+    from .models import AdoptedIndicator
+    from .selectors import full_labels
+
+    draft = _lock(draft)
+    _require_manage(actor, draft)
+    if draft.state != S.ADOPTED or draft.adopted_document is None:
+        raise BusinessError(MSG_NOT_ADOPTED, field="state")
+    if not indicators:
+        raise BusinessError(MSG_NOTHING_CHOSEN)
+    version = draft.current
+    labels = full_labels(list(version.sections.order_by("position", "pk")))
+    taken = {
+        link.section_id: link.indicator.code
+        for link in AdoptedIndicator.objects.filter(draft=draft).select_related("indicator")
+    }
+    made = []
+    for spec in indicators:
+        values = dict(spec)
+        section = values.pop("section")
+        if section.version_id != version.pk:
+            raise BusinessError(MSG_SECTION_NOT_ADOPTED.format(label=section.label), field="section")
+        label = labels[section.pk]
+        if section.pk in taken:
+            raise BusinessError(
+                MSG_SECTION_HAS_INDICATOR.format(label=label, code=taken[section.pk]),
+                field=f"indicator_{section.pk}",
+            )
+        try:
+            indicator = indicator_create(
+                actor=actor,
+                organization=draft.organization,
+                source=_adopted_source(draft, label),
+                **values,
+            )
+        except OutOfScope:
+            raise
+        except BusinessError as error:
+            raise BusinessError(
+                MSG_IN_SECTION.format(label=label, message=error.message),
+                field=f"{error.field}_{section.pk}" if error.field else None,
+            ) from error
+        AdoptedIndicator.objects.create(
+            draft=draft,
+            section=section,
+            indicator=indicator,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+        taken[section.pk] = indicator.code
+        made.append(indicator)
+    events.implemented(actor=actor, draft=draft, indicators=made, plan=None)
+    return made

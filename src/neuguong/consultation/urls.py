@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:draft_id>/ban-moi/", views.new_version_view, name="new_version"),
     path("<int:draft_id>/rut/", views.withdraw_view, name="withdraw"),
     path("<int:draft_id>/thong-qua/", views.adopt_view, name="adopt"),
+    path("<int:draft_id>/thuc-hien/", views.implement_view, name="implement"),
     path("<int:draft_id>/gop-y/", views.comment_create_view, name="comment_create"),
     path("<int:draft_id>/gop-y-tap-the/", views.collective_comment_view, name="collective_comment"),
     path("<int:draft_id>/nhap-phieu/", views.paper_comment_view, name="paper_comment"),

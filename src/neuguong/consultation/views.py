@@ -19,6 +19,7 @@ from neuguong.organizations.models import Organization
 from . import access, exports, rules, services
 from .forms import (
     AdoptForm,
+    ImplementForm,
     AudienceForm,
     CollectiveCommentForm,
     CommentEditForm,
@@ -40,6 +41,7 @@ from .models import DOCUMENT_TYPES_OF_KIND, CommentGroup, DraftState
 from .outline import outline_from_input
 from .selectors import (
     CHANGE_LABELS,
+    adopted_rows,
     comment_get,
     comment_list,
     draft_for_manage,
@@ -223,6 +225,13 @@ def _actions(page) -> list[dict[str, object]]:
             {"url": reverse("consultation:adopt", args=[draft.pk]), "label": "Thông qua, vào sổ văn bản"}
         )
         actions.append({"step": "reopen", "label": "Mở lại tổng hợp", "outline": True})
+    if state == DraftState.ADOPTED:
+        actions.append(
+            {
+                "url": reverse("consultation:implement", args=[draft.pk]),
+                "label": "Chuyển thành chỉ tiêu, kế hoạch thực hiện",
+            }
+        )
     if state not in (DraftState.ADOPTED, DraftState.WITHDRAWN):
         actions.append(
             {"url": reverse("consultation:withdraw", args=[draft.pk]), "label": "Rút dự thảo", "danger": True}
@@ -805,5 +814,43 @@ def diff_view(request, draft_id: int):
             "show_all": show_all,
             "counts": counts,
             "labels": CHANGE_LABELS,
+        },
+    )
+
+
+@login_required
+def implement_view(request, draft_id: int):
+    """After adoption, in one step: the sections chosen become indicators of the targets module, each
+    keeping its article (the link back to the adopted text)."""
+    draft = draft_for_manage(user=request.user, draft_id=draft_id)
+    if draft.state != DraftState.ADOPTED or draft.adopted_document is None:
+        raise Http404
+    rows = adopted_rows(draft)
+    prefix = draft.adopted_document.number_text.split("/", 1)[0]
+    form = ImplementForm(request.POST or None, rows=rows, code_prefix=prefix)
+    if request.method == "POST" and (
+        done := submit_form(
+            form,
+            lambda data: services.adopted_implement(
+                actor=request.user, draft=draft, indicators=form.indicators(data)
+            ),
+        )
+    ):
+        made = done.result
+        messages.success(
+            request,
+            f"Đã chuyển {len(made)} phần của văn bản {draft.adopted_document.number_text} thành chỉ tiêu: "
+            + ", ".join(indicator.code for indicator in made)
+            + ".",
+        )
+        return _see_other(reverse("consultation:implement", args=[draft.pk]))
+    return render(
+        request,
+        "consultation/implement.html",
+        {
+            "draft": draft,
+            "form": form,
+            "made": [row for row in rows if row.indicator is not None],
+            "title": f"Chuyển thành chỉ tiêu, kế hoạch thực hiện — {draft.adopted_document.number_text}",
         },
     )
