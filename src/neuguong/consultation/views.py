@@ -19,7 +19,6 @@ from neuguong.organizations.models import Organization
 from . import access, exports, rules, services
 from .forms import (
     AdoptForm,
-    ImplementForm,
     AudienceForm,
     CollectiveCommentForm,
     CommentEditForm,
@@ -30,6 +29,7 @@ from .forms import (
     DraftEditForm,
     DraftFilterForm,
     GroupForm,
+    ImplementForm,
     PaperCommentForm,
     SectionForm,
     TextForm,
