@@ -407,11 +407,11 @@ def draft_summary(draft: Draft) -> Summary:
     for row in grouped:
         n = row["n"]
         answer = row["disposition"] or UNDISPOSED
-        figures = rows.get(row["section_id"])
-        if figures is not None:
-            figures.total += n
-            figures.stance[row["stance"]] += n
-            figures.disposition[answer] += n
+        of_section = rows.get(row["section_id"])
+        if of_section is not None:
+            of_section.total += n
+            of_section.stance[row["stance"]] += n
+            of_section.disposition[answer] += n
         total += n
         stance[row["stance"]] += n
         disposition[answer] += n
