@@ -11,7 +11,7 @@ class ConsultationConfig(AppConfig):
 
         from .demo import seed_consultation
         from .panels import adopted_draft_panel, consultation_home_panel
-        from .tasks import close_due_drafts
+        from .tasks import close_due_drafts, remind_closing_drafts
 
         # Not limited to organisation roles: members find here the drafts put to them.
         registry.add_nav("Dự thảo", "consultation:list", order=55)
@@ -23,3 +23,11 @@ class ConsultationConfig(AppConfig):
             registry.DEMO_SEEDERS.append(seed_consultation)
         # Every 5 minutes: drafts whose window has passed are recorded as closed (idempotent).
         scheduler.register("consultation.close_due", 300, close_due_drafts.enqueue)
+        # Every hour: the audience that has not commented is reminded two days before the window closes.
+        scheduler.register("consultation.remind_closing", 3600, remind_closing_drafts.enqueue)
+
+        from neuguong.notifications.queue import register_provider
+
+        from .waiting import waiting_for
+
+        register_provider(waiting_for)

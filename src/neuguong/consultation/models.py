@@ -204,6 +204,8 @@ class Draft(TimeStampedModel):
     approved_at = models.DateTimeField("duyệt báo cáo tổng hợp lúc", null=True, blank=True, editable=False)
     adopted_at = models.DateTimeField("thông qua lúc", null=True, blank=True, editable=False)
     withdrawn_at = models.DateTimeField("rút dự thảo lúc", null=True, blank=True, editable=False)
+    # When the audience was reminded that the window closes soon (once per draft; `notices`).
+    reminded_at = models.DateTimeField("nhắc hạn góp ý lúc", null=True, blank=True, editable=False)
     withdrawal_reason = models.CharField("lý do rút", max_length=500, blank=True)
     adopted_document = models.ForeignKey(
         "documents.Document",
@@ -220,7 +222,13 @@ class Draft(TimeStampedModel):
 
     objects = DraftQuerySet.as_manager()
 
-    audit_hidden_fields = ("title_folded", "current_version", "consulted_version", "invited_counts")
+    audit_hidden_fields = (
+        "title_folded",
+        "current_version",
+        "consulted_version",
+        "invited_counts",
+        "reminded_at",
+    )
     audit_field_labels = {
         "audience": "Đối tượng lấy ý kiến",
         "version": "Bản dự thảo",

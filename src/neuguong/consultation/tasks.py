@@ -9,3 +9,11 @@ def close_due_drafts() -> dict:
     from .services import close_due
 
     return {"closed": close_due()}
+
+
+@task
+def remind_closing_drafts() -> dict:
+    """Remind the audience that has not commented when a draft's window closes within two days (once)."""
+    from .notices import remind_closing
+
+    return {"reminded": remind_closing()}
