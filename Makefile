@@ -10,7 +10,7 @@ PORT ?= 8000
 # Test processes (pytest-xdist); "auto" uses every core.
 TEST_WORKERS ?= auto
 
-.PHONY: run serve cluster loadtest test test-fast test-browser lint format install migrate demo worker scheduler bench check-deploy
+.PHONY: run serve cluster loadtest test test-fast test-browser test-api lint format install migrate demo worker scheduler bench check-deploy
 
 install: .venv/.installed
 
@@ -64,6 +64,10 @@ test-fast: install
 
 test-browser: install
 	$(PY) -m pytest -q -m browser $(PYTEST_ARGS)
+
+# Schemathesis against the OpenAPI (bounded; also part of `make test`): no 5xx, documented codes and bodies.
+test-api: install
+	$(PY) -m pytest -q -n 0 src/neuguong/core/tests/test_openapi_fuzz.py $(PYTEST_ARGS)
 
 lint: install
 	$(PY) -m ruff check .

@@ -121,7 +121,7 @@ def test_secretary_checks_figures_writes_the_report_and_exports_it(browser_page,
     Document(str(docx_path))  # opens as a Word document
 
     # 3b. The same DOCX made as a background job: progress page, then its download link.
-    page.click("a:has-text('Tạo trong nền')")
+    page.click("button:has-text('Tạo trong nền')")
     expect(page.locator("#job")).to_contain_text("DOCX")
     job = ReportJob.objects.get(requested_by=tree.secretary_a)
     expect(page.locator("#job a.btn")).to_be_visible()

@@ -25,3 +25,36 @@ def role_granted(*, actor, assignment) -> AuditEvent:
             "organization": {"old": None, "new": assignment.organization_id},
         },
     )
+
+
+@register
+class TokenEvent(models.TextChoices):
+    CREATED = "access.api_token_created", "Tạo mã truy cập API"
+    REVOKED = "access.api_token_revoked", "Thu hồi mã truy cập API"
+
+
+def api_token_created(*, actor, token) -> AuditEvent:
+    """A token was made (its prefix and end, never the token)."""
+    return audit_record(
+        actor=actor,
+        action=TokenEvent.CREATED,
+        target=token,
+        org_path="",
+        changes={
+            "prefix": {"old": None, "new": token.prefix},
+            "name": {"old": None, "new": token.name},
+            "expires_at": {"old": None, "new": token.expires_at.isoformat()},
+        },
+    )
+
+
+def api_token_revoked(*, actor, token, reason: str) -> AuditEvent:
+    """A token was revoked, and why (by its owner, by an administrator, by a password change)."""
+    return audit_record(
+        actor=actor,
+        action=TokenEvent.REVOKED,
+        target=token,
+        org_path="",
+        changes={"revoked_at": {"old": None, "new": token.revoked_at.isoformat()}},
+        note=reason,
+    )

@@ -55,29 +55,24 @@ def hash_token(raw: str) -> str:
 
 
 class ApiToken(models.Model):
-    """Bearer token for the API; only its hash is stored."""
+    """Bearer token for the API; only its hash is stored. It ends at `expires_at` (API_TOKEN_DAYS after it
+    was made) or when revoked: by its owner, by `revoke_api_token`, or by a change of the owner's password."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("tên gợi nhớ", max_length=64, blank=True)
     key_hash = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=8)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    prefix = models.CharField("mã (đầu)", max_length=8)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    expires_at = models.DateTimeField("hết hạn lúc")
+    last_used_at = models.DateTimeField("dùng lần cuối", null=True, blank=True)
+    revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
 
     class Meta:
         verbose_name = "mã truy cập API"
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
 
-
-class LoginAttempt(models.Model):
-    """Failed and successful logins, kept in the database so every app server sees the same throttle."""
-
-    username = models.CharField(max_length=150, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    attempted_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    succeeded = models.BooleanField(default=False)
-
-    class Meta:
-        verbose_name = "lần đăng nhập"
+    def is_active(self, now) -> bool:
+        return self.revoked_at is None and self.expires_at > now

@@ -4,6 +4,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,10 +16,12 @@ from . import events
 if TYPE_CHECKING:  # organizations sit above access (they use its scope rule)
     from neuguong.organizations.models import Organization
 
-from .models import AccountState, ApiToken, LoginAttempt, Role, RoleAssignment, hash_token
+from .models import AccountState, ApiToken, Role, RoleAssignment, hash_token
 
 MSG_UNKNOWN_ROLE = "Vai trò «{role}» không tồn tại. Chọn một trong: {choices}."
-MSG_TOO_MANY_ATTEMPTS = "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút."
+REASON_BY_OWNER = "Người dùng tự thu hồi"
+REASON_COMMAND = "Thu hồi bằng lệnh revoke_api_token"
+REASON_PASSWORD = "Mật khẩu đã thay đổi"
 
 
 @transaction.atomic
@@ -26,10 +30,17 @@ def role_grant(*, actor, username: str, role: str, organization: "Organization",
     if role not in Role.values:
         raise BusinessError(MSG_UNKNOWN_ROLE.format(role=role, choices=", ".join(Role.values)), field="role")
     user_model = get_user_model()
+    if password:
+        password_check(
+            password,
+            user=user_model.objects.filter(username=username).first() or user_model(username=username),
+        )
     user, created = user_model.objects.get_or_create(username=username)
     if password:
         user.set_password(password)
         user.save()
+        if not created:  # a new password ends every token made with the old one
+            api_tokens_revoke(actor=actor, user=user, reason=REASON_PASSWORD)
     elif created:
         user.set_unusable_password()
         user.save()
@@ -43,41 +54,67 @@ def role_grant(*, actor, username: str, role: str, organization: "Organization",
     return user, assignment
 
 
-def api_token_create(*, user) -> str:
-    """Create a bearer token; the raw value is returned once and only its hash is kept."""
+def password_check(password: str, *, user) -> None:
+    """The password rules (settings.AUTH_PASSWORD_VALIDATORS, access/passwords.py) as a BusinessError."""
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise BusinessError(" ".join(exc.messages), field="password") from exc
+
+
+def api_token_create(*, user, name: str = "", actor=None) -> str:
+    """Create a bearer token that ends API_TOKEN_DAYS from now; the raw value is returned once and only its
+    hash is kept."""
     raw = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, key_hash=hash_token(raw), prefix=raw[:8])
+    token = ApiToken.objects.create(
+        user=user,
+        name=(name or "").strip()[:64],
+        key_hash=hash_token(raw),
+        prefix=raw[:8],
+        expires_at=timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS),
+    )
+    events.api_token_created(actor=actor or user, token=token)
     return raw
 
 
 def api_token_user(raw: str):
+    """The active user a bearer token belongs to, or None (unknown, revoked, expired or inactive user)."""
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
         .first()
     )
     if token is None:
         return None
-    now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 
-def login_is_throttled(*, username: str, ip_address: str | None) -> bool:
-    """Too many recent failures for this username or from this address (shared by all app servers)."""
-    since = timezone.now() - dt.timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
-    recent = LoginAttempt.objects.filter(attempted_at__gte=since, succeeded=False)
-    limit = settings.LOGIN_FAILURE_LIMIT
-    if recent.filter(username=username.lower()).count() >= limit:
-        return True
-    return bool(ip_address) and recent.filter(ip_address=ip_address).count() >= limit * 4
+@transaction.atomic
+def api_token_revoke(*, actor, token: ApiToken, reason: str = REASON_BY_OWNER) -> ApiToken:
+    """Revoke one token (a token already revoked stays as it was)."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        events.api_token_revoked(actor=actor, token=token, reason=reason)
+    return token
 
 
-def login_attempt_record(*, username: str, ip_address: str | None, succeeded: bool) -> None:
-    LoginAttempt.objects.create(username=username.lower()[:150], ip_address=ip_address, succeeded=succeeded)
-    if succeeded:
-        LoginAttempt.objects.filter(username=username.lower(), succeeded=False).delete()
+@transaction.atomic
+def api_tokens_revoke(*, actor, user, reason: str) -> int:
+    """Revoke every token of `user` that still works; returns how many."""
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    for token in tokens:
+        api_token_revoke(actor=actor, token=token, reason=reason)
+    return len(tokens)
+
+
+def api_tokens_of(user):
+    """The tokens a user sees on their account page, newest first (never another user's)."""
+    return ApiToken.objects.filter(user=user)
 
 
 def password_change_required(user) -> bool:
@@ -85,9 +122,8 @@ def password_change_required(user) -> bool:
     return bool(state and state.must_change_password)
 
 
+@transaction.atomic
 def password_change_done(user) -> None:
+    """After a user chose a new password: no forced change any more, and no token made before it works."""
     AccountState.objects.filter(user=user).update(must_change_password=False)
-
-
-def throttle_message() -> str:
-    return MSG_TOO_MANY_ATTEMPTS.format(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
+    api_tokens_revoke(actor=user, user=user, reason=REASON_PASSWORD)

@@ -20,4 +20,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("co-chu/", views.text_size_view, name="text_size"),
+    path("", views.account_view, name="account"),
+    path("ma-api/tao/", views.token_create_view, name="token_create"),
+    path("ma-api/<int:token_id>/thu-hoi/", views.token_revoke_view, name="token_revoke"),
 ]

@@ -5,7 +5,7 @@ import datetime as dt
 from django.http import Http404
 from ninja import Query, Router, Schema, Status
 
-from neuguong.core.api import PageParams, paginate_queryset
+from neuguong.core.api import Id, PageParams, Year, paginate_queryset
 from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError
 from neuguong.organizations.models import Organization
@@ -50,7 +50,7 @@ class CommitmentIn(Schema):
     title: str
     organization: str
     deadline: dt.date
-    responsible_person: int | None = None
+    responsible_person: Id | None = None
     lead_unit: str | None = None
     expected_result: str = ""
     category: str = "other"
@@ -114,8 +114,8 @@ def list_commitments(
     request,
     org: str = "",
     status: str = "",
-    person: int | None = None,
-    year: int | None = None,
+    person: Id | None = None,
+    year: Year | None = None,
     q: str = "",
     paging: Query[PageParams] = None,
 ):
@@ -175,12 +175,12 @@ def create_commitment(request, payload: CommitmentIn):
 
 
 @router.get("/commitments/{commitment_id}", response=CommitmentOut)
-def get_commitment(request, commitment_id: int):
+def get_commitment(request, commitment_id: Id):
     return commitment_out(commitment_get(user=request.user, commitment_id=commitment_id), local_today())
 
 
 @router.post("/commitments/{commitment_id}/reports", response={201: ReportOut})
-def report_progress(request, commitment_id: int, payload: ReportIn):
+def report_progress(request, commitment_id: Id, payload: ReportIn):
     commitment = commitment_get(user=request.user, commitment_id=commitment_id)
     report = services.progress_report_submit(
         actor=request.user,
@@ -204,7 +204,7 @@ def report_progress(request, commitment_id: int, payload: ReportIn):
 
 
 @router.post("/commitments/{commitment_id}/complete", response=CommitmentOut)
-def complete_commitment(request, commitment_id: int, payload: CompleteIn):
+def complete_commitment(request, commitment_id: Id, payload: CompleteIn):
     commitment = commitment_get(user=request.user, commitment_id=commitment_id)
     services.commitment_complete(
         actor=request.user, commitment=commitment, completed_on=payload.completed_on, note=payload.note
@@ -217,7 +217,7 @@ class ConfirmIn(Schema):
 
 
 @router.post("/commitments/{commitment_id}/confirm", response=CommitmentOut)
-def confirm_completion(request, commitment_id: int, payload: ConfirmIn):
+def confirm_completion(request, commitment_id: Id, payload: ConfirmIn):
     """The reviewer confirms a completion awaiting confirmation (status `awaiting_confirmation`)."""
     commitment = commitment_get(user=request.user, commitment_id=commitment_id)
     services.completion_confirm(actor=request.user, commitment=commitment, note=payload.note)

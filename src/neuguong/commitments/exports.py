@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 
 from neuguong.core.dates import format_vn
+from neuguong.core.xlsx_cells import safe_row
 
 from .models import CommitmentCategory, SourceKind
 from .status import STATUS_LABELS
@@ -30,13 +31,6 @@ HEADERS = [
 WIDTHS = [8, 50, 30, 30, 26, 26, 22, 22, 24, 12, 12, 12, 12, 10, 26]
 
 
-def _safe(value):
-    # A text cell starting with = + - @ would be run as a formula by spreadsheet programs.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def board_xlsx(commitments, *, today) -> HttpResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Nhiệm vụ")
@@ -47,9 +41,9 @@ def board_xlsx(commitments, *, today) -> HttpResponse:
     sources = dict(SourceKind.choices)
     for c in commitments.iterator(chunk_size=2000):
         sheet.append(
-            [
-                _safe(value)
-                for value in (
+            safe_row(
+                sheet,
+                (
                     c.pk,
                     c.title,
                     c.expected_result,
@@ -65,8 +59,8 @@ def board_xlsx(commitments, *, today) -> HttpResponse:
                     format_vn(c.completed_on),
                     c.progress,
                     STATUS_LABELS[c.status_code],
-                )
-            ]
+                ),
+            )
         )
     buffer = io.BytesIO()
     workbook.save(buffer)

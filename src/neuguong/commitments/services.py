@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import snapshot
-from neuguong.core.dates import local_today
+from neuguong.core.dates import check_date, format_vn, local_date_of, local_today
 from neuguong.core.errors import BusinessError, OutOfScope
+from neuguong.core.limits import check_lengths
 from neuguong.core.text import normalize_text
 from neuguong.core.uploads import check_upload
 from neuguong.notifications.models import OutboxStatus
@@ -67,7 +68,7 @@ MSG_CANCELLED = "Nhiệm vụ đã bị hủy: không thể đánh dấu hoàn t
 MSG_ALREADY_DONE = "Nhiệm vụ đã hoàn thành."
 MSG_NOT_DONE = "Nhiệm vụ chưa hoàn thành."
 MSG_COMPLETED_FUTURE = "Ngày hoàn thành không được sau ngày hôm nay."
-MSG_COMPLETED_BEFORE_START = "Ngày hoàn thành không được trước ngày bắt đầu."
+MSG_COMPLETED_RANGE = "Ngày hoàn thành phải từ ngày {earliest} ({since}) đến hôm nay ({today})."
 MSG_REPORT_DECIDED = "Báo cáo này đã được xem xét."
 MSG_NOTHING_TO_RETURN = "Không có báo cáo hay kết quả hoàn thành nào để trả lại."
 MSG_RETURN_NOTE = "Cần ghi ý kiến khi trả lại báo cáo."
@@ -159,6 +160,7 @@ def _validate_new(
     title = normalize_text(title or "")
     if not title:
         raise BusinessError(MSG_TITLE_REQUIRED, field="title")
+    check_lengths(Commitment, title=title, created_reason=normalize_text(reason or ""))
     if not organization.is_active:
         raise BusinessError(MSG_ORG_CLOSED.format(name=organization.name), field="organization")
     if responsible_person is None and lead_unit is None:
@@ -170,6 +172,9 @@ def _validate_new(
     for unit in [lead_unit, *co_units]:
         if unit is not None and not unit.path.startswith(organization.path):
             raise BusinessError(MSG_UNIT_OUTSIDE, field="lead_unit")
+    check_date(start_on, field="start_on", label="Ngày bắt đầu")
+    if today is not None:  # the deadline is being set
+        check_date(deadline, field="deadline", label="Thời hạn", required=True)
     if start_on is not None and deadline < start_on:
         raise BusinessError(MSG_DEADLINE_BEFORE_START, field="deadline")
     if today is not None and deadline < today and not normalize_text(reason or ""):
@@ -214,6 +219,11 @@ def _new_commitment(
         source_kind=source_kind,
         reason=reason,
         today=today,
+    )
+    check_lengths(
+        Commitment,
+        expected_result=(expected_result or "").strip(),
+        source_note=normalize_text(source_note or ""),
     )
     commitment = Commitment(
         title=title,
@@ -327,7 +337,9 @@ def commitment_assign_many(
 
 
 def _check_period(starts_on: dt.date, ends_on: dt.date, *, field: str) -> None:
-    """A recurring commitment runs forwards, for at most five years."""
+    """A recurring commitment runs forwards, for at most five years, within the dates people may enter."""
+    check_date(starts_on, field="starts_on", label="Ngày bắt đầu", required=True)
+    check_date(ends_on, field="ends_on", label="Ngày kết thúc", required=True)
     if ends_on < starts_on or (ends_on - starts_on).days > 366 * 5:
         raise BusinessError(MSG_PERIOD, field=field)
 
@@ -522,6 +534,7 @@ def commitment_update(*, actor, commitment: Commitment, **values) -> Commitment:
     if unknown:  # a programming error, not a user's: the deadline moves only through an extension
         raise TypeError(f"commitment_update cannot change {sorted(unknown)}")
     merged = {name: getattr(commitment, name) for name in EDITABLE_FIELDS} | values
+    check_lengths(Commitment, expected_result=merged["expected_result"], source_note=merged["source_note"])
     merged["title"] = _validate_new(
         organization=commitment.organization,
         title=merged["title"],
@@ -592,9 +605,11 @@ def progress_report_submit(
     text = (text or "").strip()
     if not text:
         raise BusinessError(MSG_REPORT_TEXT, field="text")
+    check_lengths(ProgressReport, text=text)
     reported_on = reported_on or today
     if reported_on > today:
         raise BusinessError(MSG_REPORT_FUTURE, field="reported_on")
+    check_date(reported_on, field="reported_on", label="Ngày báo cáo", latest=today)
     files = list(files or [])
     if len(files) > MAX_FILES_PER_REPORT:
         raise BusinessError(MSG_TOO_MANY_FILES.format(limit=MAX_FILES_PER_REPORT), field="files")
@@ -772,8 +787,16 @@ def commitment_complete(
         raise BusinessError(MSG_ALREADY_DONE)
     if completed_on is None or completed_on > today:
         raise BusinessError(MSG_COMPLETED_FUTURE, field="completed_on")
-    if commitment.start_on and completed_on < commitment.start_on:
-        raise BusinessError(MSG_COMPLETED_BEFORE_START, field="completed_on")
+    # Not before the commitment existed (a member "completed" theirs on 01/01/2000 and it became on time),
+    # or, for one recorded after the fact (a reporting duty of a period already under way), its start.
+    earliest = commitment.start_on or local_date_of(commitment.created_at)
+    if completed_on < earliest:
+        since = "ngày bắt đầu nhiệm vụ" if commitment.start_on else "ngày giao nhiệm vụ"
+        raise BusinessError(
+            MSG_COMPLETED_RANGE.format(earliest=format_vn(earliest), since=since, today=format_vn(today)),
+            field="completed_on",
+        )
+    check_lengths(Commitment, completion_note=(note or "").strip())
     files = list(files or [])
     if len(files) > MAX_FILES_PER_REPORT:
         raise BusinessError(MSG_TOO_MANY_FILES.format(limit=MAX_FILES_PER_REPORT), field="files")
@@ -870,7 +893,8 @@ def extension_request(
         raise BusinessError(MSG_ALREADY_DONE)
     if commitment.extension_pending:
         raise BusinessError(MSG_EXTENSION_PENDING)
-    if requested_deadline is None or requested_deadline <= commitment.deadline:
+    check_date(requested_deadline, field="requested_deadline", label="Thời hạn đề nghị", required=True)
+    if requested_deadline <= commitment.deadline:
         raise BusinessError(
             MSG_EXTENSION_LATER.format(deadline=commitment.deadline.strftime("%d/%m/%Y")),
             field="requested_deadline",

@@ -1,7 +1,12 @@
-"""Login accounts for an organisation's members in bulk, with one-time passwords to hand out."""
+"""Login accounts for an organisation's members in bulk, with one-time passwords to hand out.
 
+The one-time passwords are kept (in the batch's rows) only until the batch file is downloaded once, the
+secretary clears them, or ACCOUNT_PASSWORD_DAYS pass (a daily job); they must be changed at first login."""
+
+import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -24,8 +29,9 @@ ELIGIBLE_STATUSES = (PersonStatus.OFFICIAL, PersonStatus.PROBATIONARY)
 _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-def one_time_password(length: int = 10) -> str:
-    """Readable (no 0/O, 1/l/I) and strong enough for a first login that must change it."""
+def one_time_password(length: int = 14) -> str:
+    """Readable (no 0/O, 1/l/I), random, and within the password rules (12 characters or more); the first
+    login must change it anyway."""
     while True:
         value = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(length))
         if (
@@ -109,10 +115,44 @@ def account_batch_run(*, batch: AccountBatch) -> AccountBatch:
     return batch
 
 
+def _forget(batch: AccountBatch) -> None:
+    batch.rows = [[name, org, username, ""] for name, org, username, _ in batch.rows]
+    batch.cleared_at = timezone.now()
+    batch.save(update_fields=["rows", "cleared_at", "updated_at"])
+
+
+@transaction.atomic
 def account_batch_clear(*, actor, batch: AccountBatch) -> None:
     """Forget the printed one-time passwords."""
     if batch.actor_id != actor.pk:
         raise OutOfScope(MSG_NO_RIGHT)
-    batch.rows = [[name, org, username, ""] for name, org, username, _ in batch.rows]
-    batch.cleared_at = timezone.now()
-    batch.save(update_fields=["rows", "cleared_at", "updated_at"])
+    batch = AccountBatch.objects.select_for_update().get(pk=batch.pk)
+    _forget(batch)
+
+
+@transaction.atomic
+def account_batch_download(*, actor, batch: AccountBatch) -> list[list[str]]:
+    """The rows for the batch file. The first download carries the one-time passwords and forgets them
+    (they are kept only until then, or ACCOUNT_PASSWORD_DAYS); later downloads carry the usernames only."""
+    if batch.actor_id != actor.pk:
+        raise OutOfScope(MSG_NO_RIGHT)
+    batch = AccountBatch.objects.select_for_update().get(pk=batch.pk)
+    rows = [list(row) for row in batch.rows]
+    if batch.cleared_at is None:
+        _forget(batch)
+    return rows
+
+
+def account_passwords_forget(*, now=None) -> int:
+    """Daily: forget the one-time passwords of batches older than ACCOUNT_PASSWORD_DAYS not yet cleared."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.ACCOUNT_PASSWORD_DAYS)
+    forgotten = 0
+    for batch_id in AccountBatch.objects.filter(cleared_at__isnull=True, created_at__lt=cutoff).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            batch = AccountBatch.objects.select_for_update().get(pk=batch_id)
+            if batch.cleared_at is None:
+                _forget(batch)
+                forgotten += 1
+    return forgotten

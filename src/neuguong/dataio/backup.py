@@ -20,11 +20,13 @@ from pathlib import Path
 import django
 from django.apps import apps
 from django.core import serializers
+from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
+from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
 FORMAT_VERSION = 1
@@ -41,6 +43,17 @@ MSG_MISSING_FILE = "Bản sao lưu thiếu tệp {name}."
 MSG_FORMAT = "Bản sao lưu định dạng {found}; phiên bản này đọc định dạng {expected}."
 MSG_UNKNOWN_MODEL = "Bản sao lưu chứa bảng {label} không có trong phiên bản phần mềm này."
 MSG_DIR_NOT_EMPTY = "Thư mục {path} đã có dữ liệu; hãy chọn một thư mục trống."
+MSG_MANIFEST_BROKEN = (
+    "Tệp manifest.json trong {path} bị hỏng hoặc không đầy đủ (có thể do sao chép dở dang). "
+    "Chưa có dữ liệu nào được khôi phục; hãy dùng một bản sao lưu khác."
+)
+MSG_BROKEN_DATA = "Tệp {file} trong bản sao lưu bị hỏng ({detail}). Chưa có dữ liệu nào được khôi phục."
+MSG_BROKEN_REFERENCE = (
+    "Bản sao lưu có dữ liệu tham chiếu tới bản ghi không có trong bản sao lưu (bảng {label}{detail}). "
+    "Chưa có dữ liệu nào được khôi phục; bản sao lưu có thể đã bị sửa."
+)
+# A backup holds every member's data (CCCD included): readable by the account that runs it, nobody else.
+DIR_MODE, FILE_MODE = 0o700, 0o600
 
 
 class ExactJSONEncoder(DjangoJSONEncoder):
@@ -105,8 +118,11 @@ def backup_create(directory: str | os.PathLike, *, log: Callable[[str], None] = 
     root = Path(directory)
     if root.exists() and any(root.iterdir()):
         raise BackupError(MSG_DIR_NOT_EMPTY.format(path=root))
-    (root / "data").mkdir(parents=True, exist_ok=True)
-    (root / "files").mkdir(exist_ok=True)
+    root.mkdir(parents=True, exist_ok=True)
+    # The folder is closed to others before anything is written into it (whatever the umask).
+    root.chmod(DIR_MODE)
+    (root / "data").mkdir(mode=DIR_MODE, exist_ok=True)
+    (root / "files").mkdir(mode=DIR_MODE, exist_ok=True)
     manifest: dict = {
         "format": FORMAT_VERSION,
         "created_at": dt.datetime.now(dt.UTC).isoformat(),
@@ -157,7 +173,7 @@ def backup_create(directory: str | os.PathLike, *, log: Callable[[str], None] = 
             log(f"{label}: {count}")
         for name in sorted(file_names):
             target = root / "files" / name
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
             try:
                 with default_storage.open(name, "rb") as source, target.open("wb") as out:
                     for chunk in iter(lambda s=source: s.read(1 << 20), b""):
@@ -167,7 +183,15 @@ def backup_create(directory: str | os.PathLike, *, log: Callable[[str], None] = 
                 continue
             manifest["files"].append({"name": name, "size": target.stat().st_size, "sha256": _sha256(target)})
     (root / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    _owner_only(root)
     return manifest
+
+
+def _owner_only(root: Path) -> None:
+    for dirpath, _dirnames, filenames in os.walk(root):
+        os.chmod(dirpath, DIR_MODE)
+        for name in filenames:
+            os.chmod(os.path.join(dirpath, name), FILE_MODE)
 
 
 def _pk_batches(queryset):
@@ -183,14 +207,59 @@ def _pk_batches(queryset):
         last = getattr(rows[-1], pk if pk != "id" else "pk")
 
 
+def _relative(name) -> bool:
+    """A name inside the backup folder (a tampered manifest must not make restore read elsewhere)."""
+    if not isinstance(name, str) or not name:
+        return False
+    parts = Path(name).parts
+    return not Path(name).is_absolute() and ".." not in parts and "\\" not in name
+
+
+def _well_formed(manifest) -> bool:
+    if not isinstance(manifest, dict):
+        return False
+    models_ = manifest.get("models")
+    files = manifest.get("files")
+    if not isinstance(models_, list) or not isinstance(files, list):
+        return False
+    for entry in models_:
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("model"), str)
+            and entry["model"].count(".") == 1
+            and _relative(entry.get("file"))
+            and isinstance(entry.get("sha256"), str)
+        ):
+            return False
+    return all(
+        isinstance(entry, dict) and _relative(entry.get("name")) and isinstance(entry.get("sha256"), str)
+        for entry in files
+    )
+
+
 def read_manifest(directory: str | os.PathLike) -> dict:
     path = Path(directory) / "manifest.json"
     if not path.is_file():
         raise BackupError(MSG_NO_MANIFEST.format(path=directory))
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    if manifest.get("format") != FORMAT_VERSION:
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:  # truncated or not JSON
+        raise BackupError(MSG_MANIFEST_BROKEN.format(path=directory)) from exc
+    if isinstance(manifest, dict) and manifest.get("format") != FORMAT_VERSION:
         raise BackupError(MSG_FORMAT.format(found=manifest.get("format"), expected=FORMAT_VERSION))
+    if not _well_formed(manifest):
+        raise BackupError(MSG_MANIFEST_BROKEN.format(path=directory))
     return manifest
+
+
+def _reference_error(exc: Exception) -> BackupError:
+    """An IntegrityError of the final constraint check, said with the model it concerns."""
+    import re
+
+    found = re.search(r"table '?\"?(\w+)", str(exc))
+    tables = {m._meta.db_table: m._meta.label_lower for m in apps.get_models()}
+    label = tables.get(found.group(1), found.group(1)) if found else "?"
+    return BackupError(MSG_BROKEN_REFERENCE.format(label=label, detail=""))
 
 
 def verify(directory: str | os.PathLike, manifest: dict) -> None:
@@ -209,6 +278,31 @@ def _check(path: Path, name: str, expected: str) -> None:
         raise BackupError(MSG_MISSING_FILE.format(name=name))
     if _sha256(path) != expected:
         raise BackupError(MSG_CHECKSUM.format(name=name))
+
+
+def _load(root: Path, entry: dict) -> int:
+    """Insert one model's rows; whatever is wrong with the file is a BackupError naming it (the caller's
+    transaction then leaves the database as it was)."""
+    count = 0
+    deferred = []
+    try:
+        with transaction.atomic():
+            with (root / entry["file"]).open(encoding="utf-8") as source:
+                for obj in serializers.deserialize("jsonl", source, handle_forward_references=True):
+                    obj.save(force_insert=True)
+                    if obj.deferred_fields:
+                        deferred.append(obj)
+                    count += 1
+            for obj in deferred:
+                obj.save_deferred_fields()
+    except IntegrityError as exc:
+        raise BackupError(
+            MSG_BROKEN_REFERENCE.format(label=entry["model"], detail=f", dòng {count + 1}")
+        ) from exc
+    except (DeserializationError, ValidationError, ValueError, TypeError, KeyError, DatabaseError) as exc:
+        detail = f"dòng {count + 1}: {type(exc.__cause__ or exc).__name__}"
+        raise BackupError(MSG_BROKEN_DATA.format(file=entry["file"], detail=detail)) from exc
+    return count
 
 
 def database_rows() -> dict[str, int]:
@@ -243,19 +337,13 @@ def restore(
                     cursor.execute(sql)
         with connection.constraint_checks_disabled():
             for entry in manifest["models"]:
-                count = 0
-                deferred = []
-                with (root / entry["file"]).open(encoding="utf-8") as source:
-                    for obj in serializers.deserialize("jsonl", source, handle_forward_references=True):
-                        obj.save(force_insert=True)
-                        if obj.deferred_fields:
-                            deferred.append(obj)
-                        count += 1
-                for obj in deferred:
-                    obj.save_deferred_fields()
-                loaded[entry["model"]] = count
-                log(f"{entry['model']}: {count}")
-        connection.check_constraints(table_names=[m._meta.db_table for m in model_list])
+                loaded[entry["model"]] = _load(root, entry)
+                log(f"{entry['model']}: {loaded[entry['model']]}")
+        try:
+            with transaction.atomic():
+                connection.check_constraints(table_names=[m._meta.db_table for m in model_list])
+        except IntegrityError as exc:  # a foreign key to a row the backup does not have
+            raise _reference_error(exc) from exc
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), model_list):
                 cursor.execute(sql)

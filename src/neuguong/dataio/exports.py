@@ -2,10 +2,10 @@
 workbook helpers shared by the other sheets of this app (accounts, data-quality report).
 
 Exports use openpyxl's write-only mode and the queryset's iterator, so a 200,000-row list never sits in
-memory. An exported file can be edited and imported again (same headers, same value spellings).
+memory. An exported file can be edited and imported again (same headers, same value spellings). Every sheet
+made by `add_sheet` writes its values through `neuguong.core.xlsx_cells` (text stays text, never a formula).
 """
 
-import datetime as dt
 import tempfile
 
 from django.http import FileResponse
@@ -14,11 +14,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from neuguong.audit.models import SensitiveAccess
+from neuguong.core.xlsx_cells import SafeSheet, cell_value
 
 from .columns import CHOICE_LABELS, ORG_COLUMNS, PEOPLE_COLUMNS, Column
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DATE_FORMAT = "DD/MM/YYYY"
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="B71C1C")
 
@@ -27,7 +27,9 @@ def new_workbook() -> Workbook:
     return Workbook(write_only=True)
 
 
-def add_sheet(workbook: Workbook, title: str, headers: list[str], widths: list[int] | None = None):
+def add_sheet(
+    workbook: Workbook, title: str, headers: list[str], widths: list[int] | None = None
+) -> SafeSheet:
     sheet = workbook.create_sheet(title=title[:31])
     for index, width in enumerate(widths or [max(12, len(h) + 4) for h in headers]):
         sheet.column_dimensions[_letter(index)].width = width
@@ -38,7 +40,7 @@ def add_sheet(workbook: Workbook, title: str, headers: list[str], widths: list[i
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
         row.append(cell)
     sheet.append(row)
-    return sheet
+    return SafeSheet(sheet)
 
 
 def _letter(index: int) -> str:
@@ -48,12 +50,8 @@ def _letter(index: int) -> str:
 
 
 def cell(sheet, value):
-    """A value as a cell: dates get the Vietnamese display format, text stays text."""
-    if isinstance(value, dt.date):
-        out = WriteOnlyCell(sheet, value=value)
-        out.number_format = DATE_FORMAT
-        return out
-    return value
+    """A value as a cell: dates get the Vietnamese display format, text stays text (never a formula)."""
+    return cell_value(sheet, value)
 
 
 def xlsx_response(workbook: Workbook, filename: str) -> FileResponse:

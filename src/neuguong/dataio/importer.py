@@ -27,9 +27,9 @@ from openpyxl.utils.datetime import from_excel
 
 from neuguong.access.scope import Scope, scope_for
 from neuguong.audit.models import AuditEvent
-from neuguong.core.dates import local_today
+from neuguong.core.dates import EARLIEST_BIRTH_DATE, EARLIEST_DATE, format_vn, local_today
 from neuguong.core.errors import BusinessError
-from neuguong.core.text import fold, normalize_text
+from neuguong.core.text import fold, normalize_code, normalize_text
 from neuguong.organizations.models import Agency, DecisionKind, Organization, StructureDecision
 from neuguong.people.models import Membership, Person, PersonStatus, TheoryLevel
 
@@ -62,7 +62,7 @@ MSG_NO_ROWS = "Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu n
 
 MSG_REQUIRED = "thiếu giá trị bắt buộc."
 MSG_DATE_INVALID = "«{value}» không phải ngày hợp lệ (ghi dd/mm/yyyy, ví dụ 17/05/1980)."
-MSG_DATE_RANGE = "ngày {value} không hợp lý (trước năm 1900 hoặc sau hôm nay)."
+MSG_DATE_RANGE = "ngày {value} không hợp lý: phải trong khoảng {earliest} – {latest} (hôm nay)."
 MSG_OFFICIAL_BEFORE_ADMISSION = "ngày chính thức trước ngày vào Đảng."
 MSG_UNKNOWN_ORG = "mã tổ chức «{code}» không tồn tại hoặc không thuộc phạm vi bạn được nhập."
 MSG_ORG_DISSOLVED = "tổ chức «{code}» đã giải thể hoặc sáp nhập."
@@ -189,8 +189,9 @@ class CellError(Exception):
         self.message = message
 
 
-def parse_date(value, today: dt.date | None = None) -> dt.date | None:
-    """dd/mm/yyyy, d/m/yyyy, yyyy-mm-dd, an Excel date cell or an Excel serial number."""
+def parse_date(value, today: dt.date | None = None, *, earliest: dt.date = EARLIEST_DATE) -> dt.date | None:
+    """dd/mm/yyyy, d/m/yyyy, yyyy-mm-dd, an Excel date cell or an Excel serial number, between `earliest`
+    (01/01/1930; birth dates 01/01/1900, core/dates.py) and today: every date of these lists is past."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -219,8 +220,13 @@ def parse_date(value, today: dt.date | None = None) -> dt.date | None:
                 raise CellError(MSG_DATE_INVALID.format(value=text[:40]))
         except ValueError as exc:
             raise CellError(MSG_DATE_INVALID.format(value=text[:40])) from exc
-    if day.year < 1900 or day > (today or local_today()):
-        raise CellError(MSG_DATE_RANGE.format(value=day.strftime("%d/%m/%Y")))
+    latest = today or local_today()
+    if not earliest <= day <= latest:
+        raise CellError(
+            MSG_DATE_RANGE.format(
+                value=format_vn(day), earliest=format_vn(earliest), latest=format_vn(latest)
+            )
+        )
     return day
 
 
@@ -244,7 +250,8 @@ def parse_cell(column, value, today: dt.date | None = None):
     if isinstance(value, Formula):
         raise CellError(MSG_FORMULA.format(formula=str(value)[:40]))
     if column.kind == "date":
-        return parse_date(value, today)
+        earliest = EARLIEST_BIRTH_DATE if column.key == "date_of_birth" else EARLIEST_DATE
+        return parse_date(value, today, earliest=earliest)
     text = cell_text(value)
     if not text:
         return None
@@ -258,7 +265,7 @@ def parse_cell(column, value, today: dt.date | None = None):
             )
         return table[key]
     if column.kind == "code":
-        return text.replace(" ", "")
+        text = normalize_code(text)
     if column.max_length and len(text) > column.max_length:
         raise CellError(MSG_TOO_LONG.format(max=column.max_length))
     return text

@@ -107,5 +107,14 @@ class AccountBatch(TimeStampedModel):
         return f"Cấp tài khoản — {self.organization}"
 
     @property
+    def passwords_kept_until(self):
+        """When the daily job forgets the one-time passwords if nobody downloaded the file."""
+        import datetime as dt
+
+        from django.conf import settings as django_settings
+
+        return self.created_at + dt.timedelta(days=django_settings.ACCOUNT_PASSWORD_DAYS)
+
+    @property
     def org_path(self) -> str:
         return self.organization.path

@@ -1,5 +1,7 @@
 """Reading spreadsheets row by row, whatever they are: XLSX (openpyxl read-only) or CSV in UTF-8, UTF-8
-with BOM or CP1258. Nothing is loaded whole: a 200,000-row province file streams in bounded memory.
+with BOM or CP1258. Nothing is loaded whole: a 200,000-row province file streams in bounded memory. Before
+parsing, the file's rows (IMPORT_MAX_ROWS) and, for XLSX, the uncompressed size of every part are bounded
+(`neuguong.core.xlsx_guard`): a zip bomb is refused in a second, not after minutes of CPU.
 
 Every problem with the file itself (not a spreadsheet, password-protected, formulas, merged header cells,
 undecodable bytes) is raised as `ImportFileError` with a Vietnamese message; callers never see anything
@@ -15,6 +17,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from neuguong.core import xlsx_guard
 from neuguong.core.errors import BusinessError
 
 MSG_EMPTY = "Tệp rỗng: không có dữ liệu để nhập."
@@ -62,6 +65,7 @@ class Table:
     header_row: int
     headers: list[str]
     rows: Iterator[tuple[int, list]]
+    file_rows: int = 0  # rows of the whole file as counted before parsing (for a progress bar)
 
 
 def column_letter(index: int) -> str:
@@ -98,9 +102,36 @@ def open_tables(stream) -> list[Table]:
     kind = detect_format(head)
     if kind == "protected":
         raise ImportFileError(MSG_PROTECTED)
-    if kind == "xlsx":
-        return _xlsx_tables(stream)
-    return [_csv_table(stream, head)]
+    try:
+        if kind == "xlsx":
+            file_rows = xlsx_guard.check_xlsx(stream)
+        else:
+            file_rows = _csv_line_count(stream)
+            xlsx_guard.check_rows(file_rows)
+    except ImportFileError:
+        raise
+    except BusinessError as exc:
+        raise ImportFileError(exc.message) from exc
+    tables = _xlsx_tables(stream) if kind == "xlsx" else [_csv_table(stream, head)]
+    for table in tables:
+        table.file_rows = file_rows
+    return tables
+
+
+def _csv_line_count(stream) -> int:
+    """Lines of a CSV file (an upper bound of its records), counted on bytes; the stream is rewound."""
+    lines, last = 0, b""
+    while chunk := stream.read(1 << 20):
+        lines += chunk.count(b"\n")
+        last = chunk[-1:]
+    stream.seek(0)
+    return lines + (1 if last not in (b"", b"\n") else 0)
+
+
+def _too_many_rows(number: int) -> None:
+    # Also checked while reading, whatever the file claimed before.
+    if number > xlsx_guard.max_rows():
+        raise ImportFileError(xlsx_guard.too_many_rows_message())
 
 
 # --- CSV ------------------------------------------------------------------------------------------------
@@ -166,6 +197,7 @@ def _csv_table(stream, head: bytes) -> Table:
         try:
             for record in reader:
                 number += 1
+                _too_many_rows(number)
                 # CP1258 writes Vietnamese tones as combining marks: store NFC.
                 yield number, [unicodedata.normalize("NFC", cell) for cell in record]
         except UnicodeDecodeError as exc:
@@ -218,6 +250,7 @@ def _xlsx_tables(stream) -> list[Table]:
 def _xlsx_rows(sheet) -> Iterator[tuple[int, list]]:
     try:
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            _too_many_rows(number)
             yield number, [_formula_marked(v) for v in values]
     except ImportFileError:
         raise

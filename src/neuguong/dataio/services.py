@@ -45,17 +45,19 @@ def import_upload(*, actor, uploaded: UploadedFile, organization: Organization |
     if uploaded.size > IMPORT_MAX_BYTES:
         raise BusinessError(MSG_TOO_LARGE.format(mb=IMPORT_MAX_BYTES // (1024 * 1024)), field="file")
     try:
-        tables = [
-            {"name": t.name, "headers": [str(h) for h in t.headers], "header_row": t.header_row}
-            for t in open_tables(uploaded)
-        ]
+        opened = open_tables(uploaded)  # bounded: rows and XLSX part sizes (core/xlsx_guard.py)
     except ImportFileError as exc:
         # What is wrong with the file is said next to the file field.
         raise BusinessError(exc.message, field="file") from exc
+    tables = [
+        {"name": t.name, "headers": [str(h) for h in t.headers], "header_row": t.header_row} for t in opened
+    ]
     uploaded.seek(0)
     suffix = ".xlsx" if tables[0]["name"] != "CSV" else ".csv"
     run = ImportRun(actor=actor, organization=organization, original_name=Path(uploaded.name).name[:255])
     run.tables = tables
+    # About how many data rows the checking step will read (its progress bar); the exact count replaces it.
+    run.total_rows = max(0, opened[0].file_rows - sum(t.header_row for t in opened))
     run.file.save(f"import{suffix}", uploaded, save=False)
     run.save()
     return run

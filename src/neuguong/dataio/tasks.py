@@ -39,6 +39,14 @@ def create_accounts(batch_id: int) -> None:
 
 
 @task
+def forget_account_passwords() -> dict:
+    """Daily: one-time passwords of account batches not downloaded within ACCOUNT_PASSWORD_DAYS are forgotten."""
+    from .accounts import account_passwords_forget
+
+    return {"forgotten": account_passwords_forget()}
+
+
+@task
 def purge_import_files() -> dict:
     """Daily: remove uploaded files of finished imports older than IMPORT_FILE_RETENTION_DAYS."""
     from .retention import purge_import_files as purge

@@ -26,6 +26,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 
+from neuguong.core.xlsx_cells import write
+
 FONT_NAME = "Times New Roman"
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -93,14 +95,14 @@ def _add_data_styles(wb: Workbook) -> None:
 def _write_sheet(ws, sheet: AnnexSheet) -> None:
     ncols = len(sheet.columns)
     for i, line in enumerate(sheet.heading, start=1):
-        ws.cell(row=i, column=1, value=line).font = Font(name=FONT_NAME, size=13, bold=True)
+        write(ws, i, 1, line).font = Font(name=FONT_NAME, size=13, bold=True)
         ws.cell(row=i, column=1).alignment = Alignment(horizontal="center")
         if ncols > 1:
             ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=ncols)
     header_row, first, totals_row = layout(sheet)
     last = totals_row - 1
     for c, column in enumerate(sheet.columns, start=1):
-        cell = ws.cell(row=header_row, column=c, value=column.header)
+        cell = write(ws, header_row, c, column.header)
         cell.font = Font(name=FONT_NAME, size=12, bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = BOX
@@ -111,17 +113,19 @@ def _write_sheet(ws, sheet: AnnexSheet) -> None:
     for r, values in enumerate(sheet.rows, start=first):
         for c, column in enumerate(sheet.columns, start=1):
             value = values[c - 1] if c - 1 < len(values) else None
-            if column.formula:
+            if column.formula:  # ours: written as a formula on purpose
                 total = total_refs.get(c) or next(iter(total_refs.values()), "0")
-                value = column.formula.format(row=r, total=total)
+                cell = ws.cell(row=r, column=c, value=column.formula.format(row=r, total=total))
+            else:  # data, including user text: never a formula
+                cell = write(ws, r, c, value)
             # One named style per kind (font, box, number format, alignment), set by name: building
             # four style objects per cell made a 1,500-row annex take seconds.
-            ws.cell(row=r, column=c, value=value).style = _data_style(column.kind)
+            cell.style = _data_style(column.kind)
     if sheet.has_totals:
         for c, column in enumerate(sheet.columns, start=1):
             letter = get_column_letter(c)
             if c == 1:
-                value = sheet.total_label
+                value = sheet.total_label  # ours
             elif column.total:
                 value = f"=SUM({letter}{first}:{letter}{last})" if sheet.rows else 0
             elif column.formula and column.kind == "percent":
@@ -133,9 +137,7 @@ def _write_sheet(ws, sheet: AnnexSheet) -> None:
             cell.border = BOX
             cell.number_format = NUMBER_FORMATS[column.kind]
     if sheet.note:
-        ws.cell(row=totals_row + 2, column=1, value=sheet.note).font = Font(
-            name=FONT_NAME, size=11, italic=True
-        )
+        write(ws, totals_row + 2, 1, sheet.note).font = Font(name=FONT_NAME, size=11, italic=True)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = "landscape"

@@ -5,7 +5,7 @@ import datetime as dt
 from django.http import Http404
 from ninja import Query, Router, Schema, Status
 
-from neuguong.core.api import PageParams, paginate_queryset
+from neuguong.core.api import Id, PageParams, Year, paginate_queryset
 from neuguong.core.errors import BusinessError
 from neuguong.organizations.models import Organization
 
@@ -69,7 +69,7 @@ def list_documents(
     q: str = "",
     org: str = "",
     type: str = "",
-    year: int | None = None,
+    year: Year | None = None,
     paging: Query[PageParams] = None,
 ):
     organization = None
@@ -85,7 +85,7 @@ def list_documents(
 
 
 @router.get("/documents/{document_id}", response=DocumentOut)
-def get_document(request, document_id: int):
+def get_document(request, document_id: Id):
     return document_out(document_get(user=request.user, document_id=document_id))
 
 

@@ -90,8 +90,10 @@ class Document(TimeStampedModel):
         verbose_name_plural = "văn bản"
         ordering = ["-issued_on", "-id"]
         constraints = [
+            # Numbered per issuing organisation and term: many organisations sign as «ĐU».
             models.UniqueConstraint(
-                fields=["issuer", "doc_type", "term_key", "number"], name="document_unique_number"
+                fields=["organization", "issuer", "doc_type", "term_key", "number"],
+                name="document_unique_number",
             ),
             # Classified documents must never be stored (domain notes, section 3).
             models.CheckConstraint(condition=Q(classification=""), name="document_not_classified"),

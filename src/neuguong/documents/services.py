@@ -1,5 +1,6 @@
-"""Writes about the document register: numbers validated, unique per issuer, type and term; classified
-documents refused (they must never be stored: domain notes, section 3)."""
+"""Writes about the document register: numbers validated, unique per organisation, issuer, type and term
+(many organisations sign as «ĐU»: each has its own 01-KH/ĐU); classified documents refused (they must never
+be stored: domain notes, section 3)."""
 
 import datetime as dt
 import io
@@ -10,7 +11,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from neuguong.access.scope import scope_for
+from neuguong.core.dates import check_date
 from neuguong.core.errors import BusinessError, OutOfScope
+from neuguong.core.limits import check_lengths
 from neuguong.core.text import normalize_text
 from neuguong.core.uploads import check_upload
 from neuguong.organizations.models import Organization, Term
@@ -50,11 +53,11 @@ def term_key_for(organization: Organization, issued_on: dt.date) -> str:
     return str(issued_on.year)
 
 
-def next_free_number(*, issuer: str, doc_type: str, term_key: str) -> int:
-    """The number to propose: one after the highest used for this issuer, type and term."""
-    highest = Document.objects.filter(issuer=issuer, doc_type=doc_type, term_key=term_key).aggregate(
-        n=Max("number")
-    )["n"]
+def next_free_number(*, organization: Organization, issuer: str, doc_type: str, term_key: str) -> int:
+    """The number to propose: one after the highest the organisation used for this issuer, type and term."""
+    highest = Document.objects.filter(
+        organization=organization, issuer=issuer, doc_type=doc_type, term_key=term_key
+    ).aggregate(n=Max("number"))["n"]
     return (highest or 0) + 1
 
 
@@ -62,7 +65,9 @@ def propose_number(*, organization: Organization, doc_type: str, issued_on: dt.d
     if not organization.abbreviation or doc_type not in DocumentType.values:
         return ""
     term = term_key_for(organization, issued_on)
-    number = next_free_number(issuer=organization.abbreviation, doc_type=doc_type, term_key=term)
+    number = next_free_number(
+        organization=organization, issuer=organization.abbreviation, doc_type=doc_type, term_key=term
+    )
     return format_number(number, ABBREVIATION[DocumentType(doc_type)], organization.abbreviation)
 
 
@@ -120,9 +125,17 @@ def document_register(
     summary = normalize_text(summary or "")
     if not summary:
         raise BusinessError(MSG_SUMMARY_REQUIRED, field="summary")
+    check_date(issued_on, field="issued_on", label="Ngày ban hành", required=True)
     if issued_on > (today or local_today()):
         raise BusinessError(MSG_ISSUED_FUTURE, field="issued_on")
     number_text = normalize_text(number_text or "")
+    check_lengths(
+        Document,
+        summary=summary,
+        number_text=number_text,
+        signer=normalize_text(signer or ""),
+        recipients=(recipients or "").strip(),
+    )
     if not number_text:
         if not organization.abbreviation:
             raise BusinessError(MSG_NO_ISSUER, field="number")
@@ -138,9 +151,13 @@ def document_register(
             raise BusinessError(MSG_CLASSIFIED_FILE.format(mark=mark), field="file")
     term_key = term_key_for(organization, issued_on)
     if Document.objects.filter(
-        issuer=parsed.issuer, doc_type=doc_type, term_key=term_key, number=parsed.number
+        organization=organization,
+        issuer=parsed.issuer,
+        doc_type=doc_type,
+        term_key=term_key,
+        number=parsed.number,
     ).exists():
-        raise _taken(parsed, doc_type, term_key)
+        raise _taken(organization, parsed, doc_type, term_key)
     document = Document(
         organization=organization,
         doc_type=doc_type,
@@ -160,12 +177,12 @@ def document_register(
         with transaction.atomic():
             document.save()
     except IntegrityError as exc:  # two clerks taking the same number at once
-        raise _taken(parsed, doc_type, term_key) from exc
+        raise _taken(organization, parsed, doc_type, term_key) from exc
     events.document_registered(actor=actor, document=document)
     return document
 
 
-def _taken(parsed, doc_type: str, term_key: str) -> BusinessError:
+def _taken(organization: Organization, parsed, doc_type: str, term_key: str) -> BusinessError:
     return BusinessError(
         MSG_NUMBER_TAKEN.format(
             number=str(parsed),
@@ -173,7 +190,9 @@ def _taken(parsed, doc_type: str, term_key: str) -> BusinessError:
             issuer=parsed.issuer,
             term=term_key,
             next=format_number(
-                next_free_number(issuer=parsed.issuer, doc_type=doc_type, term_key=term_key),
+                next_free_number(
+                    organization=organization, issuer=parsed.issuer, doc_type=doc_type, term_key=term_key
+                ),
                 parsed.abbreviation,
                 parsed.issuer,
             ),

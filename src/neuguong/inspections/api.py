@@ -5,7 +5,7 @@ import datetime as dt
 from django.http import Http404
 from ninja import Query, Router, Schema
 
-from neuguong.core.api import PageParams, paginate_queryset
+from neuguong.core.api import Id, PageParams, Year, paginate_queryset
 from neuguong.core.dates import local_today
 from neuguong.organizations.models import Organization
 
@@ -83,7 +83,7 @@ def inspection_out(inspection) -> dict:
 def list_inspections(
     request,
     q: str = "",
-    year: int | None = None,
+    year: Year | None = None,
     state: str = "",
     kind: str = "",
     org: str = "",
@@ -107,7 +107,7 @@ def list_inspections(
 
 
 @router.get("/inspections/{inspection_id}", response=InspectionDetailOut)
-def get_inspection(request, inspection_id: int):
+def get_inspection(request, inspection_id: Id):
     inspection, level = inspection_get(user=request.user, inspection_id=inspection_id)
     shows_conclusion = level == Level.INSIDER or (
         level == Level.OVERSEER and inspection.state in ISSUED_STATES
@@ -120,7 +120,7 @@ def get_inspection(request, inspection_id: int):
 
 
 @router.get("/inspections/{inspection_id}/recommendations", response=list[RecommendationOut])
-def list_recommendations(request, inspection_id: int):
+def list_recommendations(request, inspection_id: Id):
     inspection, level = inspection_get(user=request.user, inspection_id=inspection_id)
     rows = recommendation_progress(recommendations_visible(inspection, level), today=local_today())
     return [

@@ -5,11 +5,13 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from neuguong.core.xlsx_cells import SafeSheet
+
 YES, NO = "Có", "Chưa"
 
 
 def _sheet(workbook, title: str, header: list[str], rows: list[list]) -> None:
-    sheet = workbook.create_sheet(title)
+    sheet = SafeSheet(workbook.create_sheet(title))
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -14,7 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from neuguong.audit.services import snapshot
-from neuguong.core.dates import local_today
+from neuguong.core.dates import check_date, local_today
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
 from neuguong.core.uploads import check_upload
@@ -254,6 +254,8 @@ def _checked_item(
         raise BusinessError(MSG_TITLE_REQUIRED, field="title")
     if kind not in InspectionKind.values:
         raise BusinessError(MSG_TITLE_REQUIRED, field="kind")
+    check_date(planned_start, field="planned_start", label="Ngày bắt đầu", required=True)
+    check_date(planned_end, field="planned_end", label="Ngày kết thúc", required=True)
     if planned_end < planned_start:
         raise BusinessError(MSG_PERIOD_ORDER, field="planned_end")
     if planned_start.year != program.year:
@@ -431,6 +433,7 @@ def available_transitions(actor, inspection: Inspection) -> list[Transition]:
 
 
 def _check_date(inspection: Inspection, happened_on: dt.date) -> None:
+    check_date(happened_on, field="happened_on", label="Ngày", required=True)
     if happened_on > local_today():
         raise BusinessError(MSG_DATE_FUTURE, field="happened_on")
     previous = inspection.steps.exclude(kind=StepKind.WORKING_NOTE).order_by("-happened_on").first()
@@ -718,6 +721,7 @@ def recommendation_add(
         raise BusinessError(MSG_OWNER_OUTSIDE, field="lead_unit")
     if responsible_person is not None and not _in_committee(committee, responsible_person.organization.path):
         raise BusinessError(MSG_OWNER_OUTSIDE, field="responsible_person")
+    check_date(deadline, field="deadline", label="Thời hạn", required=True)
     if deadline < local_today():
         raise BusinessError(MSG_DEADLINE_PAST, field="deadline")
     recommendation = Recommendation.objects.create(

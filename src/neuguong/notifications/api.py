@@ -4,7 +4,7 @@ import datetime as dt
 
 from ninja import Query, Router, Schema
 
-from neuguong.core.api import PageParams, paginate_queryset
+from neuguong.core.api import Id, PageParams, paginate_queryset
 
 from . import services
 from .kinds import label_for
@@ -89,7 +89,7 @@ def list_notifications(request, filters: Query[NotificationFilters]):
 
 
 @router.post("/notifications/{notification_id}/read", response=NotificationOut, summary="Đánh dấu đã đọc")
-def read_notification(request, notification_id: int):
+def read_notification(request, notification_id: Id):
     notification = notification_get(user=request.user, notification_id=notification_id)
     return _out(services.notification_open(user=request.user, notification=notification))
 

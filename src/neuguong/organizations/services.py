@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import snapshot
+from neuguong.core.dates import check_date
 from neuguong.core.errors import BusinessError, OutOfScope
-from neuguong.core.text import normalize_text
+from neuguong.core.text import normalize_code, normalize_text
 
 from . import events
 from .models import DecisionKind, Organization, OrgKind, StructureDecision
@@ -34,7 +35,7 @@ _ALLOWED_CODE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456
 
 
 def _check_code(code: str) -> str:
-    code = (code or "").strip()
+    code = normalize_code(code or "")
     if not code or len(code) > 32 or not set(code) <= _ALLOWED_CODE:
         raise BusinessError(MSG_CODE_INVALID, field="code")
     if Organization.objects.filter(code__iexact=code).exists():
@@ -58,6 +59,7 @@ def _require_active(organization: Organization) -> None:
 
 
 def _decide(actor, organization, kind, decided_on, decision_number, **details) -> StructureDecision:
+    check_date(decided_on, field="decided_on", label="Ngày quyết định")
     return StructureDecision.objects.create(
         organization=organization,
         kind=kind,

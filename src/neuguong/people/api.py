@@ -3,7 +3,7 @@ import datetime as dt
 from django.http import Http404
 from ninja import Query, Router, Schema
 
-from neuguong.core.api import PageParams, paginate_queryset
+from neuguong.core.api import Id, PageParams, paginate_queryset
 from neuguong.organizations.models import Organization
 
 from .selectors import person_get, person_list
@@ -54,5 +54,5 @@ def list_people(request, q: str = "", org: str = "", status: str = "", paging: Q
 
 
 @router.get("/people/{person_id}", response=PersonOut)
-def get_person(request, person_id: int):
+def get_person(request, person_id: Id):
     return person_out(person_get(user=request.user, person_id=person_id), request.user)

@@ -7,6 +7,10 @@ class PeopleConfig(AppConfig):
     verbose_name = "Đảng viên"
 
     def ready(self) -> None:
+        from neuguong.core.registry import PEOPLE_LIST_LINKS
+
         from .pickers import register
 
         register()
+        if ("Nhật ký xem CCCD", "people:sensitive_access") not in PEOPLE_LIST_LINKS:
+            PEOPLE_LIST_LINKS.append(("Nhật ký xem CCCD", "people:sensitive_access"))

@@ -40,6 +40,36 @@ class PersonForm(BootstrapFormMixin, forms.Form):
     )
 
 
+class PersonEditForm(PersonForm):
+    """The edit form never shows the full CCCD: it shows the masked number and takes a new one (logged)."""
+
+    citizen_id = forms.CharField(label="Số CCCD mới", max_length=12, required=False)
+    citizen_id_clear = forms.BooleanField(label="Xóa số CCCD đã lưu", required=False)
+
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = person.masked_citizen_id if person is not None else ""
+        self.fields["citizen_id"].help_text = (
+            f"Đang lưu: {current}. Để trống nếu không đổi." if current else "Chưa có số CCCD."
+        )
+        if not current:
+            del self.fields["citizen_id_clear"]
+        else:  # the tick box right under the number it removes
+            order = [name for name in self.fields if name != "citizen_id_clear"]
+            order.insert(order.index("citizen_id") + 1, "citizen_id_clear")
+            self.order_fields(order)
+
+    def changes(self) -> dict:
+        """The values to save: the CCCD only when a new one is typed or removal is ticked."""
+        values = dict(self.cleaned_data)
+        clear = values.pop("citizen_id_clear", False)
+        if clear:
+            values["citizen_id"] = ""
+        elif not values.get("citizen_id"):
+            values.pop("citizen_id", None)
+        return values
+
+
 class PersonCreateForm(PersonForm):
     organization = OrganizationChoiceField(label="Mã tổ chức đảng")
 
@@ -58,3 +88,9 @@ class PersonTransferForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
         model_choice_field(self, "target").queryset = queryset
+
+
+class SensitiveAccessFilterForm(BootstrapFormMixin, forms.Form):
+    q = forms.CharField(label="Đảng viên", required=False, max_length=200)
+    since = forms.DateField(label="Từ ngày", required=False)
+    until = forms.DateField(label="Đến ngày", required=False)

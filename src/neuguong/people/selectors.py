@@ -4,6 +4,9 @@ from dataclasses import dataclass
 from django.db.models.functions import Lower
 from django.http import Http404
 
+from neuguong.access.scope import scope_for
+from neuguong.audit.models import SensitiveAccess
+from neuguong.core.text import search_key
 from neuguong.docengine.issuers import Issuer, party_issuer
 from neuguong.organizations.models import Organization
 
@@ -107,3 +110,17 @@ def document_issuer(
         # Not the secretary's name under "PHÓ BÍ THƯ" (nor the reverse): blank, to be written in.
         signer_name=signer.full_name if signer and signer.deputy == deputy else "",
     )
+
+
+def sensitive_access_list(*, user, query: str = "", since=None, until=None):
+    """Reveals of sensitive values (CCCD) of the people `user` may see, newest first: who saw whose, when
+    and why. The values themselves are never part of the log."""
+    scope = scope_for(user)
+    qs = SensitiveAccess.objects.filter(scope.read_q("person__organization__path"))
+    if query:
+        qs = qs.filter(person__name_folded__contains=search_key(query))
+    if since:
+        qs = qs.filter(at__date__gte=since)
+    if until:
+        qs = qs.filter(at__date__lte=until)
+    return qs.select_related("user", "person", "person__organization").order_by("-at", "-pk")

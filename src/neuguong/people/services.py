@@ -9,8 +9,10 @@ from django.db.models import Q
 from neuguong.access.scope import scope_for
 from neuguong.audit.models import SensitiveAccess
 from neuguong.audit.services import snapshot
+from neuguong.core.dates import EARLIEST_BIRTH_DATE, check_date, local_today
 from neuguong.core.errors import BusinessError, OutOfScope
-from neuguong.core.text import normalize_text
+from neuguong.core.limits import check_lengths
+from neuguong.core.text import normalize_code, normalize_text
 from neuguong.organizations.models import Organization
 
 from . import events
@@ -25,6 +27,7 @@ MSG_SAME_ORG = "Đảng viên đã sinh hoạt tại tổ chức này."
 MSG_ORG_CLOSED = "Tổ chức «{name}» đã giải thể hoặc sáp nhập."
 MSG_CITIZEN_ID = "Số CCCD gồm 12 chữ số."
 MSG_POSITION_DATES = "Ngày kết thúc chức vụ không được trước ngày bắt đầu."
+PURPOSE_CITIZEN_ID_CHANGED = "Sửa số CCCD"
 
 EDITABLE_FIELDS = (
     "full_name",
@@ -55,21 +58,31 @@ def _validate(values: dict[str, Any], *, person_id: int | None = None) -> dict[s
         values["full_name"] = normalize_text(values["full_name"])
         if not values["full_name"]:
             raise BusinessError(MSG_NAME_REQUIRED, field="full_name")
-    card = (values.get("card_number") or "").strip()
+    card = normalize_code(values.get("card_number") or "")
     if "card_number" in values:
         values["card_number"] = card
         if card and Person.objects.filter(card_number=card).exclude(pk=person_id).exists():
             raise BusinessError(MSG_CARD_TAKEN.format(card=card), field="card_number")
-    citizen_id = (values.get("citizen_id") or "").strip()
+    citizen_id = normalize_code(values.get("citizen_id") or "")
     if "citizen_id" in values:
         values["citizen_id"] = citizen_id
         if citizen_id and (len(citizen_id) != 12 or not citizen_id.isdigit()):
             raise BusinessError(MSG_CITIZEN_ID, field="citizen_id")
+    today = local_today()
+    check_date(values.get("admitted_on"), field="admitted_on", label="Ngày vào Đảng", latest=today)
+    check_date(values.get("official_on"), field="official_on", label="Ngày chính thức", latest=today)
+    for name in ("phone", "job_title"):
+        if isinstance(values.get(name), str):
+            values[name] = normalize_text(values[name])
+    check_lengths(
+        Person,
+        **{k: values[k] for k in ("full_name", "card_number", "phone", "email", "job_title") if k in values},
+    )
     admitted, official = values.get("admitted_on"), values.get("official_on")
     if admitted and official and official < admitted:
         raise BusinessError(MSG_OFFICIAL_BEFORE_ADMISSION, field="official_on")
     born = values.get("date_of_birth")
-    if born and (born > dt.date.today() or born.year < 1900):
+    if born and not EARLIEST_BIRTH_DATE <= born <= today:
         raise BusinessError(MSG_BIRTH_IN_FUTURE, field="date_of_birth")
     return values
 
@@ -108,6 +121,11 @@ def person_update(*, actor, person: Person, note: str = "", **values) -> Person:
     for name, value in values.items():
         setattr(person, name, value)
     person.save()
+    if "citizen_id" in values and values["citizen_id"] != before["citizen_id"]:
+        # Whoever sets or removes a CCCD handles the number: it goes into the sensitive-access log.
+        SensitiveAccess.objects.create(
+            user=actor, person=person, field_name="citizen_id", purpose=PURPOSE_CITIZEN_ID_CHANGED
+        )
     events.person_updated(actor=actor, person=person, before=before, note=note)
     return person
 
@@ -123,6 +141,7 @@ def person_transfer(
         raise BusinessError(MSG_ORG_CLOSED.format(name=target.name), field="target")
     if target.pk == person.organization_id:
         raise BusinessError(MSG_SAME_ORG, field="target")
+    check_date(moved_on, field="moved_on", label="Ngày chuyển", required=True)
     source = person.organization
     Membership.objects.filter(person=person, ended_on__isnull=True).update(ended_on=moved_on)
     Membership.objects.create(person=person, organization=target, started_on=moved_on, note=note)
@@ -163,6 +182,8 @@ def position_add(
     ended_on: dt.date | None = None,
 ) -> Position:
     _require_write(actor, person.organization)
+    check_date(started_on, field="started_on", label="Ngày bắt đầu", required=True)
+    check_date(ended_on, field="ended_on", label="Ngày kết thúc")
     if ended_on and ended_on < started_on:
         raise BusinessError(MSG_POSITION_DATES, field="ended_on")
     position = Position.objects.create(
@@ -175,6 +196,7 @@ def position_add(
 @transaction.atomic
 def position_end(*, actor, position: Position, ended_on: dt.date) -> Position:
     _require_write(actor, position.person.organization)
+    check_date(ended_on, field="ended_on", label="Ngày kết thúc", required=True)
     if ended_on < position.started_on:
         raise BusinessError(MSG_POSITION_DATES, field="ended_on")
     position.ended_on = ended_on

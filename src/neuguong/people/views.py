@@ -13,8 +13,15 @@ from neuguong.core.registry import PEOPLE_LIST_LINKS, PERSON_PANELS
 from neuguong.organizations.models import Organization
 
 from . import services
-from .forms import PersonCreateForm, PersonFilterForm, PersonForm, PersonTransferForm
-from .selectors import SORTS, person_get, person_list
+from .forms import (
+    PersonCreateForm,
+    PersonEditForm,
+    PersonFilterForm,
+    PersonForm,
+    PersonTransferForm,
+    SensitiveAccessFilterForm,
+)
+from .selectors import SORTS, person_get, person_list, sensitive_access_list
 
 
 def people_filters(request) -> dict:
@@ -104,10 +111,11 @@ def _person_for_write(request, person_id: int):
 @login_required
 def person_edit_view(request, person_id: int):
     person = _person_for_write(request, person_id)
-    initial = {name: getattr(person, name) for name in PersonForm.base_fields}
-    form = PersonForm(request.POST or None, initial=initial)
+    # The CCCD is not put back into the form (it would print in full): the form shows it masked.
+    initial = {name: getattr(person, name) for name in PersonForm.base_fields if name != "citizen_id"}
+    form = PersonEditForm(request.POST or None, initial=initial, person=person)
     if request.method == "POST" and submit_form(
-        form, lambda d: services.person_update(actor=request.user, person=person, **d)
+        form, lambda _data: services.person_update(actor=request.user, person=person, **form.changes())
     ):
         messages.success(request, f"Đã lưu hồ sơ của {person.full_name}.")
         return redirect("people:detail", person_id=person.pk)
@@ -132,3 +140,20 @@ def person_transfer_view(request, person_id: int):
         "people/form.html",
         {"form": form, "title": f"Chuyển sinh hoạt: {person.full_name}", "person": person},
     )
+
+
+@login_required
+def sensitive_access_view(request):
+    """Nhật ký xem số CCCD: who saw whose CCCD in the user's subtree (XLSX: exactly what is shown)."""
+    if not scope_for(request.user).has_org_role:
+        raise Http404
+    form = SensitiveAccessFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    rows = sensitive_access_list(
+        user=request.user, query=data.get("q") or "", since=data.get("since"), until=data.get("until")
+    )
+    if request.GET.get("format") == "xlsx":
+        from .exports import sensitive_access_xlsx
+
+        return sensitive_access_xlsx(rows)
+    return render(request, "people/sensitive_access.html", {"form": form, **paginate(request, rows)})

@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from neuguong.core.dates import format_vn
+from neuguong.core.dates import check_date, format_vn
 from neuguong.core.errors import BusinessError
 
 MSG_PERIOD_REVERSED = "Ngày kết thúc kỳ báo cáo không được trước ngày bắt đầu."
@@ -73,6 +73,8 @@ def quarter_period(year: int, quarter: int) -> Period:
 def custom_period(start: dt.date | None, end: dt.date | None) -> Period:
     if start is None or end is None:
         raise BusinessError(MSG_PERIOD_DATES, field="start")
+    check_date(start, field="start", label="Ngày bắt đầu kỳ báo cáo")
+    check_date(end, field="end", label="Ngày kết thúc kỳ báo cáo")
     if end < start:
         raise BusinessError(MSG_PERIOD_REVERSED, field="end")
     if (end - start).days > 3660:

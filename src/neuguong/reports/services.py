@@ -148,7 +148,7 @@ def propose_number(organization: Organization, issued_on: dt.date) -> ProposedNu
     except ImportError:  # pragma: no cover - the documents module is part of the product
         return ProposedNumber("", "Chưa có sổ văn bản: để trống số, điền khi ban hành.")
     term = organization.terms.filter(start_year__lte=issued_on.year, end_year__gte=issued_on.year).first()
-    same = Document.objects.filter(issuer=issuer, doc_type=DocumentType.REPORT)
+    same = Document.objects.filter(organization=organization, issuer=issuer, doc_type=DocumentType.REPORT)
     if term is not None:
         same = same.filter(issued_on__year__gte=term.start_year, issued_on__year__lte=term.end_year)
     else:

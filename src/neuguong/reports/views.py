@@ -6,10 +6,10 @@ with its message; on a form → next to its field through `core.forms.submit_for
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from neuguong.access.scope import scope_for
 from neuguong.core.dates import local_today
@@ -154,14 +154,22 @@ def detail_view(request, kind: str, code: str):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def download_view(request, kind: str, code: str, fmt: str):
-    """The file, made now; for a large subtree (or on request) a background job and its progress page."""
+    """GET: the file, made now. POST: a background job and its progress page. A GET never changes state:
+    for a large subtree (or ?background=1) it offers the POST button instead of making the file."""
     kind = _kind(kind)
     if fmt not in rendering.FORMATS:
         raise Http404
     organization = report_organization(user=request.user, code=code)
     today = local_today()
     period = _period(request)
+    if request.method == "POST":
+        job = services.job_start(
+            actor=request.user, kind=kind, organization=organization, period=period, fmt=fmt
+        )
+        # 303: the browser follows with a GET of the progress page (a reload does not post again).
+        return HttpResponseRedirect(reverse("reports:job", kwargs={"job_id": job.pk}), status=303)
     big = request.GET.get("background") == "1" or (
         period_commitments(user=request.user, organization=organization, period=period)[
             : SYNC_MAX_COMMITMENTS + 1
@@ -169,10 +177,13 @@ def download_view(request, kind: str, code: str, fmt: str):
         > SYNC_MAX_COMMITMENTS
     )
     if big:
-        job = services.job_start(
-            actor=request.user, kind=kind, organization=organization, period=period, fmt=fmt
-        )
-        return redirect("reports:job", job_id=job.pk)
+        context = {
+            "kind": kind,
+            "kind_label": ReportKind(kind).label,
+            "organization": organization,
+            "period": period,
+        }
+        return render(request, "reports/job_start.html", context)
     rendered = rendering.report_render(
         user=request.user, kind=kind, organization=organization, period=period, fmt=fmt, today=today
     )

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values that differ per deployment come from env.py."""
 
+import datetime as dt
 from pathlib import Path
 
 import bootstrap as bootstrap_assets
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "neuguong.targets",
     "neuguong.consultation",
     "neuguong.portal",
+    # After neuguong.access, whose locale/ holds the Vietnamese for axes' labels and messages.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Turns a throttled login (from any login form) into the Vietnamese 429 page.
+    "axes.middleware.AxesMiddleware",
     # Last, so its process_exception sees a view's error first (messages and request.htmx are ready).
     "neuguong.core.middleware.ServiceErrorMiddleware",
 ]
@@ -119,19 +124,48 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Wherever a password is set (access/passwords.py): 12 characters or more, not common, not name-based.
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "neuguong.access.passwords.LengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "neuguong.access.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "neuguong.access.passwords.NameBasedValidator"},
 ]
 LOGIN_URL = "access:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "access:login"
-# Login throttling: after this many failures for one username or one address within the window,
-# further attempts are refused until the window passes.
+# Login throttling (access/throttle.py on django-axes' tables; README "Bảo mật"). Per username and client
+# address: LOGIN_FAILURE_LIMIT failures are free, then each attempt waits LOGIN_DELAY_SECONDS, doubled with
+# every further failure up to LOGIN_DELAY_MAX_MINUTES; never a lock that someone else can set off. Per client
+# address (all usernames): LOGIN_ADDRESS_FAILURE_LIMIT failures within LOGIN_FAILURE_WINDOW_MINUTES.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_DELAY_SECONDS = env_int("LOGIN_DELAY_SECONDS", 60)
+LOGIN_DELAY_MAX_MINUTES = env_int("LOGIN_DELAY_MAX_MINUTES", 60)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 100)
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed; empty: REMOTE_ADDR only.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+# API bearer tokens end after this many days (access/services.py); revoked earlier by their owner (account
+# page), by `manage.py revoke_api_token USERNAME`, or when the owner's password changes.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "neuguong.access.throttle.LoginThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "neuguong.access.throttle.client_ip"
+AXES_USERNAME_CALLABLE = "neuguong.access.throttle.normalized_username"
+AXES_LOCKOUT_CALLABLE = "neuguong.access.views.lockout_response"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+# How long failures are remembered after the last one (then a username at an address starts afresh).
+AXES_COOLOFF_TIME = dt.timedelta(hours=env_int("LOGIN_FAILURE_MEMORY_HOURS", 24))
+AXES_RESET_ON_SUCCESS = False  # the handler clears only that username at that address
+AXES_COOLOFF_MESSAGE = "Đăng nhập sai nhiều lần: vui lòng chờ ít phút rồi thử lại."
+AXES_PERMALOCK_MESSAGE = AXES_COOLOFF_MESSAGE
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
@@ -175,6 +209,13 @@ if env_str("S3_BUCKET", ""):
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Imports (core/xlsx_guard.py): at most this many rows per file (a province is ~200,000 members), and the
+# uncompressed size of each part of an XLSX (worksheets are streamed; other parts are read whole).
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 500_000)
+IMPORT_MAX_SHEET_MB = env_int("IMPORT_MAX_SHEET_MB", 512)
+IMPORT_MAX_PART_MB = env_int("IMPORT_MAX_PART_MB", 64)
+# Days the one-time passwords of an account batch are kept when its file is not downloaded (dataio.accounts).
+ACCOUNT_PASSWORD_DAYS = env_int("ACCOUNT_PASSWORD_DAYS", 7)
 # Days an uploaded import file is kept after its import run finished (the run record itself is kept).
 IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 90)
 

@@ -2,7 +2,7 @@
 
 from ninja import Query, Router, Schema
 
-from neuguong.core.api import PageParams, paginate_queryset
+from neuguong.core.api import Id, PageParams, paginate_queryset
 
 from .selectors import campaign_get, campaign_list, campaign_org_stats
 
@@ -64,7 +64,7 @@ def list_campaigns(request, q: str = "", paging: Query[PageParams] = None):
 
 
 @router.get("/study/campaigns/{campaign_id}", response=CampaignDetailOut)
-def get_campaign(request, campaign_id: int):
+def get_campaign(request, campaign_id: Id):
     campaign = campaign_get(user=request.user, campaign_id=campaign_id)
     rows = campaign_org_stats(user=request.user, campaign=campaign)
     return {

@@ -128,7 +128,12 @@ def read_xlsx_rows(content: bytes) -> list[tuple]:
 
     from openpyxl import load_workbook
 
+    from neuguong.core.xlsx_guard import check_xlsx
+
     try:
+        check_xlsx(
+            io.BytesIO(content), broken=MSG_NOT_XLSX
+        )  # part sizes and rows bounded before openpyxl reads anything
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (BadZipFile, OSError, KeyError, ValueError) as exc:
         raise ValueError(MSG_NOT_XLSX) from exc

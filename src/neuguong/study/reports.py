@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from neuguong.core.dates import local_today
+from neuguong.core.xlsx_cells import SafeSheet
 from neuguong.docengine.docformat import Heading, Paragraph, PartyDocument, Table, render_party_document
 from neuguong.docengine.titles import join_title
 from neuguong.people.selectors import document_issuer
@@ -70,7 +71,7 @@ def _bold_header(sheet, columns: list[str]) -> None:
 
 def campaign_list_xlsx(campaigns) -> bytes:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Đợt học tập")
+    sheet = SafeSheet(workbook.create_sheet("Đợt học tập"))
     sheet.append(
         ["Nghị quyết / nội dung", "Cấp", "Đơn vị tổ chức", "Triệu tập", "Dự học", "Thu hoạch nộp", "Đã chấm"]
     )
@@ -94,7 +95,7 @@ def campaign_list_xlsx(campaigns) -> bytes:
 def campaign_annex_xlsx(*, user, campaign: Campaign) -> bytes:
     """Phụ lục: one sheet per organisation totals, one with every visible invitee."""
     workbook = Workbook()
-    summary = workbook.active
+    summary = SafeSheet(workbook.active)
     summary.title = "Tổng hợp"
     summary.append([f"PHỤ LỤC: KẾT QUẢ HỌC TẬP, QUÁN TRIỆT {campaign.title.upper()}"])
     summary["A1"].font = Font(bold=True)
@@ -108,7 +109,7 @@ def campaign_annex_xlsx(*, user, campaign: Campaign) -> bytes:
         cell.font = Font(bold=True)
     summary.column_dimensions["B"].width = 40
 
-    people = workbook.create_sheet("Danh sách")
+    people = SafeSheet(workbook.create_sheet("Danh sách"))
     sessions = list(campaign.sessions.all())
     _bold_header(
         people,

@@ -7,7 +7,7 @@ from django.http import Http404
 from ninja import Query, Router, Schema
 
 from neuguong.access.scope import scope_for
-from neuguong.core.api import PageParams, paginate_queryset
+from neuguong.core.api import Id, PageParams, Year, paginate_queryset
 from neuguong.core.dates import local_today
 from neuguong.organizations.models import Organization
 
@@ -85,7 +85,7 @@ def _org(user, code: str):
 
 @router.get("/targets", response=TargetPage)
 def list_targets(
-    request, year: int | None = None, org: str = "", q: str = "", paging: Query[PageParams] = None
+    request, year: Year | None = None, org: str = "", q: str = "", paging: Query[PageParams] = None
 ):
     qs = selectors.annual_target_list(
         user=request.user, year=year, organization=_org(request.user, org), query=q[:100]
@@ -96,13 +96,13 @@ def list_targets(
 
 
 @router.get("/targets/{target_id}", response=TargetOut)
-def get_target(request, target_id: int):
+def get_target(request, target_id: Id):
     target = selectors.annual_target_get(user=request.user, target_id=target_id)
     return _target_out(target, local_today())
 
 
 @router.post("/targets/{target_id}/actuals", response={201: TargetOut})
-def post_actual(request, target_id: int, payload: ActualIn):
+def post_actual(request, target_id: Id, payload: ActualIn):
     target = selectors.annual_target_get(user=request.user, target_id=target_id)
     services.actual_record(
         actor=request.user,
@@ -201,7 +201,7 @@ def list_sets(request):
 
 
 @router.get("/scoring/sets/{set_id}", response=SetDetailOut)
-def get_set(request, set_id: int):
+def get_set(request, set_id: Id):
     s = selectors.scoring_set_get(user=request.user, set_id=set_id)
     areas = list(s.areas.prefetch_related("criteria__components"))
     out = _set_out(s, sum(len(c.components.all()) for a in areas for c in a.criteria.all()))
@@ -256,7 +256,7 @@ def list_cycles(request):
 
 
 @router.get("/scoring/cycles/{cycle_id}/assessments", response=list[AssessmentOut])
-def list_assessments(request, cycle_id: int):
+def list_assessments(request, cycle_id: Id):
     cycle = selectors.cycle_get(user=request.user, cycle_id=cycle_id)
     assessments = list(selectors.cycle_assessments(user=request.user, cycle=cycle))
     totals = selectors.assessment_totals([a.pk for a in assessments])
@@ -283,7 +283,7 @@ def list_assessments(request, cycle_id: int):
 
 
 @router.get("/scoring/cycles/{cycle_id}/ranking", response=RankingOut)
-def get_ranking(request, cycle_id: int):
+def get_ranking(request, cycle_id: Id):
     cycle = selectors.cycle_get(user=request.user, cycle_id=cycle_id)
     ranking = selectors.cycle_ranking(user=request.user, cycle=cycle)
     return {

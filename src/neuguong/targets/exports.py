@@ -6,6 +6,8 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from neuguong.core.xlsx_cells import SafeSheet
+
 from . import rules
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -19,7 +21,7 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
 
 def _book(title: str, heading: str, columns: list[tuple[str, int]], rows: list[list]) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = SafeSheet(workbook.active)
     sheet.title = title[:31]
     sheet.append([heading])
     sheet["A1"].font = Font(name="Times New Roman", bold=True, size=13)
@@ -86,7 +88,7 @@ def set_workbook(scoring_set) -> bytes:
             for component in criterion.components.all():
                 rows.append([component.code, component.name, component.max_points, component.guide])
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = SafeSheet(workbook.active)
     sheet.title = "Bộ chỉ số"
     sheet.append(["Mã", "Nội dung", "Điểm tối đa", "Hướng dẫn chấm"])
     for row in rows:

@@ -58,8 +58,11 @@ def read_rows(upload) -> list[tuple[int, tuple]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from neuguong.core.xlsx_guard import check_xlsx
+
     try:
         upload.seek(0)
+        check_xlsx(upload, broken=MSG_NOT_XLSX)  # part sizes and rows bounded before openpyxl reads anything
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise BusinessError(MSG_NOT_XLSX, field="file") from exc

@@ -11,7 +11,7 @@ from neuguong.commitments import reminders, services
 from neuguong.commitments.models import Reminder, ReminderKind
 from neuguong.commitments.tasks import send_commitment_reminders
 from neuguong.core.scheduler import SCHEDULED_JOBS
-from neuguong.core.tests.factories import UserFactory
+from neuguong.core.tests.factories import UserFactory, created_on
 from neuguong.notifications import mail as notification_mail
 from neuguong.notifications.models import EmailDelivery, Notification, OutboxStatus
 
@@ -38,7 +38,7 @@ def tick(offset: int) -> dict:
 def commitment(tree):
     tree.member_a.email = "dinh@example.vn"
     tree.member_a.save()
-    return services.commitment_create(
+    made = services.commitment_create(
         actor=tree.secretary_a,
         organization=tree.branch_a,
         title="Viết bài thu hoạch",
@@ -46,6 +46,7 @@ def commitment(tree):
         responsible_person=tree.person_a,
         today=dt.date(2026, 4, 1),
     )
+    return created_on(made, dt.date(2026, 4, 1))
 
 
 def test_reminders_arrive_7_and_1_days_before_once_each(tree, commitment):

@@ -10,6 +10,7 @@ from neuguong.commitments import status as st
 from neuguong.commitments.events import CommitmentEvent
 from neuguong.commitments.models import Evidence, ProgressReport, ReviewState
 from neuguong.core.errors import BusinessError, OutOfScope
+from neuguong.core.tests.factories import created_on
 from neuguong.core.uploads import MSG_FILE_CONTENT, MSG_FILE_SIZE, MSG_FILE_TYPE
 
 TODAY = dt.date(2026, 3, 10)
@@ -19,7 +20,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 @pytest.fixture
 def commitment(tree):
-    return services.commitment_create(
+    made = services.commitment_create(
         actor=tree.secretary_a,
         organization=tree.org_a,
         title="Viết bài thu hoạch",
@@ -27,6 +28,7 @@ def commitment(tree):
         responsible_person=tree.person_a,
         today=TODAY,
     )
+    return created_on(made, TODAY)
 
 
 def pdf(name="minh-chung.pdf", content=PDF):

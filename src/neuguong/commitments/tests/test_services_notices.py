@@ -11,6 +11,7 @@ from neuguong.commitments import services
 from neuguong.commitments import status as st
 from neuguong.commitments.models import Evidence, ProgressReport, ReviewState
 from neuguong.core.errors import BusinessError, OutOfScope
+from neuguong.core.tests.factories import created_on
 from neuguong.notifications.models import Notification
 
 TODAY = dt.date(2026, 3, 10)
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def commitment(tree):
-    return services.commitment_create(
+    return _created(
         actor=tree.secretary_a,
         organization=tree.branch_a,
         title="Đối thoại với cán bộ",
@@ -29,6 +30,11 @@ def commitment(tree):
         responsible_person=tree.person_a,
         today=TODAY,
     )
+
+
+def _created(**fields):
+    """A commitment created on TODAY: completions are refused before the day a commitment was assigned."""
+    return created_on(services.commitment_create(**fields), TODAY)
 
 
 def told(user, kind: str | None = None) -> list[str]:
@@ -163,7 +169,7 @@ def test_a_reviewers_completion_is_final_and_the_policy_is_set_per_subtree(tree,
     assert services.needs_confirmation(tree.org_b)
     with pytest.raises(OutOfScope):
         services.completion_policy_set(actor=tree.member_a, organization=tree.org_a, needs_confirmation=True)
-    other = services.commitment_create(
+    other = _created(
         actor=tree.secretary_a,
         organization=tree.branch_a,
         title="Việc khác",

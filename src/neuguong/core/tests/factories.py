@@ -69,10 +69,22 @@ class PersonFactory(factory.django.DjangoModelFactory):
             )
 
 
+def created_on(obj, day: dt.date):
+    """Make a record created on `day` (noon, Vietnam time), for tests that pass a simulated `today`."""
+    from django.utils import timezone
+
+    from neuguong.core.dates import LOCAL_ZONE
+
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(12)), LOCAL_ZONE)
+    type(obj).objects.filter(pk=obj.pk).update(created_at=moment)
+    obj.created_at = moment
+    return obj
+
+
 def grant(user, role: str, organization: Organization) -> None:
     RoleAssignment.objects.create(user=user, role=role, organization=organization)
     if hasattr(user, "_neuguong_scope"):
         del user._neuguong_scope
 
 
-__all__ = ["OrganizationFactory", "PersonFactory", "Role", "UserFactory", "grant"]
+__all__ = ["OrganizationFactory", "PersonFactory", "Role", "UserFactory", "created_on", "grant"]

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from neuguong.audit.models import AuditEvent
+from neuguong.core.dates import format_vn, local_today
 from neuguong.dataio import importer as im
 from neuguong.dataio.events import DataioEvent
 from neuguong.dataio.importer import ImportInvalid, import_file
@@ -126,7 +127,10 @@ def test_dates_in_future_or_before_1900_are_refused(tree):
         csv_bytes([PEOPLE_HEADERS, person_row(full_name="X", date_of_birth="01/01/1899", organization="A1")]),
         tree.staff,
     )
-    assert problems == ["dòng 2, cột «Ngày sinh»: " + im.MSG_DATE_RANGE.format(value="01/01/1899")]
+    assert problems == [
+        "dòng 2, cột «Ngày sinh»: "
+        + im.MSG_DATE_RANGE.format(value="01/01/1899", earliest="01/01/1900", latest=format_vn(local_today()))
+    ]
 
 
 def test_secretary_gets_the_same_error_for_out_of_scope_and_unknown_codes(tree):

@@ -71,7 +71,7 @@ def test_another_users_account_batch_is_404_and_its_passwords_stay(tree, login, 
     batch.save()
     client = login(getattr(tree, name))
     assert client.get(f"/du-lieu/tai-khoan/dot/{batch.pk}/").status_code == 404
-    assert client.get(f"/du-lieu/tai-khoan/dot/{batch.pk}/xlsx/").status_code == 404
+    assert client.post(f"/du-lieu/tai-khoan/dot/{batch.pk}/xlsx/").status_code == 404
     assert client.post(f"/du-lieu/tai-khoan/dot/{batch.pk}/xoa/").status_code == 404
     batch.refresh_from_db()
     assert batch.rows[0][3] == "MatKhau" and batch.cleared_at is None

@@ -78,7 +78,7 @@ def test_the_subject_gets_the_recommendations_once_notified_of_the_conclusion(tr
 def test_bad_filters_and_ids_answer_cleanly(tree, client, drafted):
     headers = _auth(tree.staff)
     assert client.get("/api/v1/inspections?org=NOPE", **headers).status_code == 404
-    assert client.get("/api/v1/inspections?page=0", **headers).status_code == 400
+    assert client.get("/api/v1/inspections?page=0", **headers).status_code == 422
     assert client.get("/api/v1/inspections/999999", **headers).status_code == 404
     assert client.get("/api/v1/inspections/abc", **headers).status_code == 422
     assert client.get("/api/v1/inspections").status_code == 401

@@ -89,7 +89,7 @@ def test_paging_and_the_actor_is_named(api, everyone_told):
     body = api(everyone_told.member_a).get("/api/v1/notifications", {"page_size": 1, "page": 2}).json()
     assert body["count"] == 2 and len(body["items"]) == 1
     assert body["items"][0]["actor"] == "staff"
-    assert api(everyone_told.member_a).get("/api/v1/notifications", {"page_size": 0}).status_code == 400
+    assert api(everyone_told.member_a).get("/api/v1/notifications", {"page_size": 0}).status_code == 422
 
 
 def test_the_api_needs_a_token(client):

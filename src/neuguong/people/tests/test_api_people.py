@@ -40,9 +40,9 @@ def test_api_organizations_carry_parent_codes(client, tree):
 @pytest.mark.parametrize(
     ("params", "status"),
     [
-        ({"page_size": 501}, 400),
-        ({"page_size": 0}, 400),
-        ({"page": 0}, 400),
+        ({"page_size": 501}, 422),
+        ({"page_size": 0}, 422),
+        ({"page": 0}, 422),
         ({"page": "x"}, 422),
         ({"q": "y" * 10_000}, 200),
     ],

@@ -271,9 +271,9 @@ def test_background_job_makes_the_file_and_shows_a_download_link(
 ):
     client.force_login(tree.staff)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(_download("xlsx") + "&background=1")
+        response = client.post(_download("xlsx"))
     job = ReportJob.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse(
+    assert response.status_code == 303 and response["Location"] == reverse(
         "reports:job", kwargs={"job_id": job.pk}
     )
     page = client.get(response["Location"]).content.decode()

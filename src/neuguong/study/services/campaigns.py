@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
 
 from neuguong.audit.services import snapshot
-from neuguong.core.dates import local_today
+from neuguong.core.dates import check_date, local_today
 from neuguong.core.errors import BusinessError
 from neuguong.core.text import normalize_text
 from neuguong.core.uploads import check_upload
@@ -98,6 +98,7 @@ def campaign_create(
     title = normalize_text(title)[:255]
     if not title:
         raise BusinessError(MSG_TITLE_REQUIRED, field="title")
+    check_date(reflection_due, field="reflection_due", label="Hạn nộp thu hoạch")
     if level not in CampaignLevel.values:
         raise BusinessError("Cấp tổ chức không hợp lệ.", field="level")
     if not organizer.is_active:
@@ -137,6 +138,7 @@ def campaign_update(*, actor, campaign: Campaign, **values: Any) -> Campaign:
         "reflection_due",
         "description",
     }
+    check_date(values.get("reflection_due"), field="reflection_due", label="Hạn nộp thu hoạch")
     if set(values) - allowed:
         raise ValueError(f"not editable: {sorted(set(values) - allowed)}")
     before = snapshot(campaign, sorted(allowed))
@@ -198,6 +200,7 @@ def session_add(
     is_makeup: bool = False,
 ) -> Session:
     require_write(actor, campaign.organizer.path)
+    check_date(held_on, field="held_on", label="Ngày học", required=True)
     title = normalize_text(title)[:255] or ("Buổi học bù" if is_makeup else "Buổi học")
     place = normalize_text(place)[:255]
     if not place and not online_link:

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import snapshot
+from neuguong.core.dates import check_date, local_today
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
 from neuguong.organizations.models import Organization
@@ -49,6 +50,8 @@ def course_create(
         raise BusinessError("Tên lớp không được để trống.", field="title")
     if kind not in CourseKind.values:
         raise BusinessError("Loại lớp không hợp lệ.", field="kind")
+    check_date(starts_on, field="starts_on", label="Ngày khai giảng", required=True)
+    check_date(ends_on, field="ends_on", label="Ngày bế giảng", required=True)
     if ends_on < starts_on:
         raise BusinessError(MSG_COURSE_DATES, field="ends_on")
     course = Course.objects.create(
@@ -82,6 +85,7 @@ def enrolment_complete(
     require_write(actor, person.organization.path)
     if passed and not completed_on:
         raise BusinessError(MSG_COMPLETED_DATE, field="completed_on")
+    check_date(completed_on, field="completed_on", label="Ngày hoàn thành", latest=local_today())
     before = snapshot(enrolment, ["status", "completed_on", "certificate_number"])
     enrolment.status = EnrolmentStatus.COMPLETED if passed else EnrolmentStatus.FAILED
     enrolment.completed_on = completed_on if passed else None

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import snapshot
-from neuguong.core.dates import format_vn, local_today
+from neuguong.core.dates import check_date, format_vn, local_today
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
 from neuguong.organizations.models import Agency, Organization
@@ -80,6 +80,7 @@ def cycle_create(
 ) -> ScoringCycle:
     """Open a year's assessment for every agency under `organization` (or the given ones)."""
     require_write(actor, organization.path)
+    check_date(self_deadline, field="self_deadline", label="Hạn tự chấm", required=True)
     if not scoring_set.is_published:
         raise BusinessError(MSG_SET_NOT_PUBLISHED, field="scoring_set")
     survey_max = rules.parse_number(survey_max_points, field="survey_max_points", **rules.POINTS)
@@ -291,6 +292,7 @@ def assessment_reopen(
         raise BusinessError(MSG_REOPEN_STATE)
     if not rules.is_locked(assessment.cycle.self_deadline, assessment.reopened_until, today):
         raise BusinessError(MSG_REOPEN_NOT_LOCKED)
+    check_date(until, field="until", label="Hạn mở lại", required=True)
     if until < today:
         raise BusinessError(MSG_REOPEN_UNTIL, field="until")
     reason = normalize_text(reason or "")[:500]

@@ -9,8 +9,9 @@ from django.db import transaction
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import snapshot
 from neuguong.commitments import services as commitment_services
-from neuguong.core.dates import local_today
+from neuguong.core.dates import check_date, local_today
 from neuguong.core.errors import BusinessError
+from neuguong.core.limits import check_lengths
 from neuguong.core.text import normalize_text
 from neuguong.organizations.models import Agency, Organization
 
@@ -270,6 +271,7 @@ def actual_record(
 ) -> Actual:
     """Record (or correct) the value reached in one period, with evidence files."""
     require_write(actor, annual_target.agency.organization.path)
+    check_lengths(Actual, note=normalize_text(note or ""))
     indicator = annual_target.indicator
     count = rules.period_count(indicator.frequency)
     try:
@@ -283,6 +285,7 @@ def actual_record(
     reported_on = reported_on or today
     if reported_on > today:
         raise BusinessError(MSG_REPORTED_FUTURE, field="reported_on")
+    check_date(reported_on, field="reported_on", label="Ngày báo cáo", latest=today)
     # A period is reported once it has started; the end-of-period value may be entered on its last days.
     period_start = rules.period_start(annual_target.year, indicator.frequency, period)
     if reported_on < period_start:

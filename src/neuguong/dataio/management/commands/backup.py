@@ -20,3 +20,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Đã sao lưu {rows} dòng của {len(manifest['models'])} bảng và {len(manifest['files'])} tệp vào {directory}."
         )
+        missing = manifest.get("missing_files", [])
+        if missing:
+            # The rows still point at these files: the backup is written but not complete (exit code 1).
+            self.stderr.write(
+                f"CẢNH BÁO: {len(missing)} tệp được dữ liệu tham chiếu nhưng không có trong kho lưu trữ:"
+            )
+            for name in missing:
+                self.stderr.write(f"  {name}")
+            raise CommandError(
+                f"Bản sao lưu thiếu {len(missing)} tệp (danh sách ở trên và trong manifest.json, mục missing_files)."
+            )
