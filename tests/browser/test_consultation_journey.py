@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from neuguong.consultation.models import Comment, Draft, DraftState
 from neuguong.documents.models import Document
+from neuguong.targets.models import Indicator
 
 from .conftest import login_in_browser
 
@@ -169,6 +170,19 @@ def test_a_draft_from_writing_to_adoption(browser, browser_page, phone_page, liv
     draft.refresh_from_db()
     assert draft.state == DraftState.ADOPTED and draft.adopted_document == document
     _shot(office, "journey_07_adopted_1366")
+
+    # In one step, the targets of the adopted text become indicators keeping their article.
+    office.click("text=Chuyển thành chỉ tiêu, kế hoạch thực hiện")
+    office.wait_for_load_state("networkidle")
+    expect(office.locator("main")).to_contain_text("Các chỉ tiêu trong văn bản (2)")
+    _shot(office, "journey_07b_implement_1366")
+    _submit(office)
+    expect(office.locator(".alert-success")).to_contain_text(
+        "Đã chuyển 2 phần của văn bản 01-NQ/ĐUK thành chỉ tiêu: 01-NQ.1, 01-NQ.2."
+    )
+    indicator = Indicator.objects.get(code="01-NQ.1")
+    assert indicator.source.startswith("Nghị quyết 01-NQ/ĐUK, I › 2 › a) 100% cơ quan")
+    assert indicator.adopted_from.draft == draft
 
     # The member reads the adopted text on the phone.
     phone.goto(f"{phone.base_url}/du-thao/{draft.pk}/")
