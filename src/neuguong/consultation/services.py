@@ -998,7 +998,7 @@ def comment_edit(
         raise OutOfScope(MSG_NO_RIGHT)
     _check_window_open(draft, now)
     comment = (
-        Comment.objects.select_for_update()
+        Comment.objects.select_for_update(of=("self",))
         .select_related("organization", "person", "section")
         .get(pk=comment.pk)
     )
