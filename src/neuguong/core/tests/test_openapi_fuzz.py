@@ -7,7 +7,9 @@ import datetime as dt
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -26,6 +28,19 @@ CHECKS = [not_a_server_error, status_code_conformance, response_schema_conforman
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
 schema.app = get_wsgi_application()
+
+
+@pytest.fixture(autouse=True)
+def _connection_kept_for_the_test():
+    """Schemathesis calls the WSGI application itself, so each request ends with Django's
+    close_old_connections, which closes the test's connection (inside its transaction) once CONN_MAX_AGE has
+    passed since it was opened: on a loaded machine the next request then fails on a closed connection.
+    Django's own test client disconnects that handler around its requests; do the same here."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
