@@ -2,13 +2,15 @@
 organisations; a member comments from a 390 px phone; an organisation's secretary sends its collective
 comment from a PC; the drafting committee ends the consultation, revises the text in a new version, answers
 every comment, approves, prints the synthesis report and adopts the text (registered in the documents
-register). Screenshots at 1366 and 390 px go to /work/shots/consultation when that folder exists."""
+register), then in one step makes its targets indicators and its tasks a plan on the adopted document.
+Screenshots at 1366 and 390 px go to /work/shots/consultation when that folder exists."""
 
 import io
 import os
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from docx import Document as DocxDocument
 from playwright.sync_api import expect
 
@@ -47,6 +49,17 @@ def _no_sideways_scroll(page) -> None:
 def _submit(page):
     page.click("main form button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def _plan_made(office, document) -> None:
+    """In the same step the tasks became the items of a plan on the adopted document (plans module)."""
+    expect(office.locator(".alert-success").nth(1)).to_contain_text("với 2 mục từ văn bản")
+    plan = apps.get_model("plans", "Plan").objects.get()
+    assert plan.document == document
+    assert list(plan.items.order_by("position").values_list("number", flat=True)) == ["II.1", "II.2"]
+    office.click("main .alert-info a")
+    expect(office.locator("main")).to_contain_text("Nâng cao nhận thức của cấp ủy, người đứng đầu")
+    _shot(office, "journey_07c_plan_1366")
 
 
 def test_a_draft_from_writing_to_adoption(browser, browser_page, phone_page, live_server, tree):
@@ -177,12 +190,14 @@ def test_a_draft_from_writing_to_adoption(browser, browser_page, phone_page, liv
     expect(office.locator("main")).to_contain_text("Các chỉ tiêu trong văn bản (2)")
     _shot(office, "journey_07b_implement_1366")
     _submit(office)
-    expect(office.locator(".alert-success")).to_contain_text(
+    expect(office.locator(".alert-success").first).to_contain_text(
         "Đã chuyển 2 phần của văn bản 01-NQ/ĐUK thành chỉ tiêu: 01-NQ.1, 01-NQ.2."
     )
     indicator = Indicator.objects.get(code="01-NQ.1")
     assert indicator.source.startswith("Nghị quyết 01-NQ/ĐUK, I › 2 › a) 100% cơ quan")
     assert indicator.adopted_from.draft == draft
+    if apps.is_installed("neuguong.plans"):
+        _plan_made(office, document)
 
     # The member reads the adopted text on the phone.
     phone.goto(f"{phone.base_url}/du-thao/{draft.pk}/")

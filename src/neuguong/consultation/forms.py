@@ -350,9 +350,23 @@ class ImplementForm(BootstrapFormMixin, forms.Form):
         label="Kỳ báo cáo của các chỉ tiêu", choices=Frequency.choices, initial=Frequency.YEARLY
     )
 
-    def __init__(self, *args, rows, code_prefix: str, **kwargs):
+    plan_title = forms.CharField(label="Tên kế hoạch thực hiện", max_length=500, required=False)
+    plan_starts_on = forms.DateField(label="Thực hiện từ ngày", required=False, widget=forms.DateInput)
+    plan_ends_on = forms.DateField(label="Đến ngày", required=False, widget=forms.DateInput)
+
+    def __init__(self, *args, rows, code_prefix: str, with_plan: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        self.all_rows = list(rows)
         self.rows = [row for row in rows if row.indicator is None]
+        self.with_plan = with_plan
+        if not with_plan:
+            for name in ("plan_title", "plan_starts_on", "plan_ends_on"):
+                del self.fields[name]
+        else:
+            for row in self.all_rows:
+                self.fields[f"task_{row.section.pk}"] = forms.BooleanField(
+                    label=row.label, required=False, initial=row.task
+                )
         ordered = [r for r in self.rows if r.target] + [r for r in self.rows if not r.target]
         codes = {row.section.pk: f"{code_prefix}.{n}"[:32] for n, row in enumerate(ordered, start=1)}
         for row in self.rows:
@@ -370,7 +384,7 @@ class ImplementForm(BootstrapFormMixin, forms.Form):
                 label="Đơn vị tính", max_length=64, required=False, initial=row.unit
             )
             self.fields[f"direction_{pk}"] = forms.ChoiceField(
-                label="Chiều đánh giá", choices=Direction.choices, initial=Direction.HIGHER
+                label="Chiều đánh giá", choices=Direction.choices, initial=Direction.HIGHER, required=False
             )
         # BootstrapFormMixin styled the fields present when it ran; the rows' fields are styled here (small).
         for name, field in self.fields.items():
@@ -382,7 +396,7 @@ class ImplementForm(BootstrapFormMixin, forms.Form):
                 if isinstance(widget, forms.Select)
                 else "form-control form-control-sm"
             )
-            if name != "frequency":
+            if name.split("_", 1)[0] in ("indicator", "code", "name", "unit", "direction", "task"):
                 widget.attrs["class"] = css
 
     def _fields(self, rows):
@@ -397,6 +411,27 @@ class ImplementForm(BootstrapFormMixin, forms.Form):
         """The same for the other sections (a target the reading did not recognise)."""
         return self._fields([row for row in self.rows if not row.target])
 
+    def task_fields(self):
+        """[(row, checkbox)] for the plan's items: the items under "Nhiệm vụ, giải pháp" first."""
+        if not self.with_plan:
+            return [], []
+        pairs = [(row, self[f"task_{row.section.pk}"]) for row in self.all_rows]
+        return [p for p in pairs if p[0].task], [p for p in pairs if not p[0].task]
+
+    def plan(self, data: dict) -> dict | None:
+        """The plan to make (`adopted_implement`'s `plan`), or None when no section is chosen for it."""
+        if not self.with_plan:
+            return None
+        sections = [row.section for row in self.all_rows if data.get(f"task_{row.section.pk}")]
+        if not sections:
+            return None
+        return {
+            "title": data["plan_title"],
+            "starts_on": data["plan_starts_on"],
+            "ends_on": data["plan_ends_on"],
+            "sections": sections,
+        }
+
     def indicators(self, data: dict) -> list[dict]:
         """The checked rows as `adopted_implement`'s indicator specs."""
         return [
@@ -405,7 +440,7 @@ class ImplementForm(BootstrapFormMixin, forms.Form):
                 "code": data[f"code_{row.section.pk}"],
                 "name": data[f"name_{row.section.pk}"],
                 "unit": data[f"unit_{row.section.pk}"],
-                "direction": data[f"direction_{row.section.pk}"],
+                "direction": data[f"direction_{row.section.pk}"] or Direction.HIGHER,
                 "frequency": data["frequency"],
             }
             for row in self.rows

@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -1333,11 +1335,60 @@ MSG_SECTION_HAS_INDICATOR = "Phần «{label}» đã được chuyển thành ch
 MSG_IN_SECTION = "«{label}»: {message}"
 
 
+@dataclass
+class Implemented:
+    """What `adopted_implement` made: the indicators, and the plan (or None)."""
+
+    indicators: list
+    plan: Any  # a plans.Plan, or None
+
+
 def _adopted_source(draft: Draft, label: str) -> str:
     """'Nghị quyết 01-NQ/ĐUK, I › 2. Chỉ tiêu › a) 100% cơ quan …' (the indicator's source, 255 at most)."""
     document = draft.adopted_document
     assert document is not None
     return f"{document.get_doc_type_display()} {document.number_text}, {label}"[:255]
+
+
+def _item_number(section: Section, by_pk: dict[int, Section]) -> str:
+    """The plan item's number from the article's: 'III.1' (the numbers above it too, so two '1.' differ);
+    empty (numbered by the plan) when it would not fit the plan's form of numbers."""
+    numbers = []
+    node: Section | None = section
+    while node is not None:
+        if node.number:
+            numbers.append(node.number.strip().rstrip(".)").strip())
+        node = by_pk.get(node.parent_id or 0)
+    number = ".".join(reversed([n for n in numbers if n]))
+    allowed = set("0123456789.-–/ ()")
+    return number if len(number) <= 24 and all(ch.isalpha() or ch in allowed for ch in number) else ""
+
+
+def plan_items(sections: Sequence[Section], chosen: Iterable[Section]) -> list[dict]:
+    """The chosen sections as the plan's items, nested as in the text (a chosen section inside another
+    chosen one is its child item): number, title (the heading, or the first line), expected result (the
+    words under the heading)."""
+    by_pk = {s.pk: s for s in sections}
+    chosen_ids = {s.pk for s in chosen}
+    nodes: dict[int, dict] = {}
+    roots: list[dict] = []
+    for section in sections:
+        if section.pk not in chosen_ids:
+            continue
+        first, _, rest = section.text.partition("\n")
+        title = section.title or first
+        spec = {
+            "number": _item_number(section, by_pk),
+            "title": title[:500],
+            "expected_result": section.text if section.title else rest.strip(),
+            "children": [],
+        }
+        ancestor = by_pk.get(section.parent_id or 0)
+        while ancestor is not None and ancestor.pk not in chosen_ids:
+            ancestor = by_pk.get(ancestor.parent_id or 0)
+        (nodes[ancestor.pk]["children"] if ancestor is not None else roots).append(spec)
+        nodes[section.pk] = spec
+    return roots
 
 
 @transaction.atomic
@@ -1346,15 +1397,21 @@ def adopted_implement(
     actor,
     draft: Draft,
     indicators: Sequence[dict] = (),
+    plan: dict | None = None,
     today: dt.date | None = None,
-) -> list:
+) -> Implemented:
     """In one step, turn sections of the adopted text into indicators of the targets module (each keeps
     its article: `AdoptedIndicator`, and the indicator's source names the document and the section).
 
     `indicators`: dicts with `section` (a Section of the adopted version) and `indicator_create`'s
     `code`, `name`, `unit`, optional `direction`, `frequency`, `baseline`, `baseline_year`. A refusal of the
     targets module names the section it concerns and the form field `<field>_<section id>`; nothing is
-    written unless everything is. Returns the indicators made."""
+    written unless everything is.
+
+    `plan`: `title`, `starts_on`, `ends_on` and `sections` (of the adopted version): a plan of the plans
+    module on the adopted document (`plan_create_from_document`: the plan's document is the adopted text,
+    the link back), its items the chosen sections nested as in the text (`plan_items`). Its refusals name
+    the form field `plan_<field>`. Returns what was made."""
     from neuguong.targets.services import indicator_create
 
     from .models import AdoptedIndicator
@@ -1364,7 +1421,7 @@ def adopted_implement(
     _require_manage(actor, draft)
     if draft.state != S.ADOPTED or draft.adopted_document is None:
         raise BusinessError(MSG_NOT_ADOPTED, field="state")
-    if not indicators:
+    if not indicators and not (plan and plan.get("sections")):
         raise BusinessError(MSG_NOTHING_CHOSEN)
     version = draft.current
     labels = full_labels(list(version.sections.order_by("position", "pk")))
@@ -1406,5 +1463,35 @@ def adopted_implement(
         )
         taken[section.pk] = indicator.code
         made.append(indicator)
-    events.implemented(actor=actor, draft=draft, indicators=made, plan=None)
-    return made
+    made_plan = None
+    if plan is not None and plan.get("sections"):
+        made_plan = _plan_from_adopted(actor, draft, version, dict(plan), today)
+    events.implemented(actor=actor, draft=draft, indicators=made, plan=made_plan)
+    return Implemented(indicators=made, plan=made_plan)
+
+
+def _plan_from_adopted(actor, draft: Draft, version: DraftVersion, values: dict, today: dt.date | None):
+    # The plans module (issue 14) is imported by name while it lands on main beside this one; once both are
+    # there this becomes `from neuguong.plans.services import plan_create_from_document` (a layer below).
+    import importlib
+
+    plan_create_from_document = importlib.import_module("neuguong.plans.services").plan_create_from_document
+
+    chosen = list(values.pop("sections"))
+    for section in chosen:
+        if section.version_id != version.pk:
+            raise BusinessError(MSG_SECTION_NOT_ADOPTED.format(label=section.label), field="plan_sections")
+    items = plan_items(list(version.sections.order_by("position", "pk")), chosen)
+    try:
+        return plan_create_from_document(
+            actor=actor,
+            document=draft.adopted_document,
+            organization=draft.organization,
+            items=items,
+            today=today,
+            **values,
+        )
+    except OutOfScope:
+        raise
+    except BusinessError as error:
+        raise BusinessError(error.message, field=f"plan_{error.field}" if error.field else None) from error

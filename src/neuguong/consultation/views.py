@@ -3,6 +3,8 @@
 action is the 404 page and a business error is shown next to its field (`core.forms.submit_form`) or,
 outside a form, as a message (`core.middleware`)."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -820,29 +822,55 @@ def diff_view(request, draft_id: int):
 
 @login_required
 def implement_view(request, draft_id: int):
-    """After adoption, in one step: the sections chosen become indicators of the targets module, each
-    keeping its article (the link back to the adopted text)."""
+    """After adoption, in one step: the sections chosen become indicators of the targets module (each
+    keeping its article) and the items of a plan on the adopted document (the plans module), the plan's
+    document being the adopted text: the link back."""
+    from django.apps import apps
+
     draft = draft_for_manage(user=request.user, draft_id=draft_id)
-    if draft.state != DraftState.ADOPTED or draft.adopted_document is None:
+    document = draft.adopted_document
+    if draft.state != DraftState.ADOPTED or document is None:
         raise Http404
     rows = adopted_rows(draft)
-    prefix = draft.adopted_document.number_text.split("/", 1)[0]
-    form = ImplementForm(request.POST or None, rows=rows, code_prefix=prefix)
+    # The plan part needs the plans module (issue 14): without it the page makes indicators only.
+    plans_installed = apps.is_installed("neuguong.plans")
+    plan_model: str = "plans.Plan"  # by name (not a literal the type checker resolves) until plans lands
+    plan = apps.get_model(plan_model).objects.filter(document=document).first() if plans_installed else None
+    today = local_today()
+    issued = document.issued_on or today
+    initial = {
+        "plan_title": f"Kế hoạch thực hiện {document.get_doc_type_display()} số {document.number_text} "
+        f"{draft.title[:300]}",
+        "plan_starts_on": max(issued, today),
+        "plan_ends_on": dt.date(max(issued, today).year + 4, 12, 31),
+    }
+    form = ImplementForm(
+        request.POST or None,
+        rows=rows,
+        code_prefix=document.number_text.split("/", 1)[0],
+        with_plan=plans_installed and plan is None,
+        initial=initial,
+    )
     if request.method == "POST" and (
         done := submit_form(
             form,
             lambda data: services.adopted_implement(
-                actor=request.user, draft=draft, indicators=form.indicators(data)
+                actor=request.user, draft=draft, indicators=form.indicators(data), plan=form.plan(data)
             ),
         )
     ):
         made = done.result
-        messages.success(
-            request,
-            f"Đã chuyển {len(made)} phần của văn bản {draft.adopted_document.number_text} thành chỉ tiêu: "
-            + ", ".join(indicator.code for indicator in made)
-            + ".",
-        )
+        if made.indicators:
+            messages.success(
+                request,
+                f"Đã chuyển {len(made.indicators)} phần của văn bản {document.number_text} thành chỉ tiêu: "
+                + ", ".join(indicator.code for indicator in made.indicators)
+                + ".",
+            )
+        if made.plan is not None:
+            messages.success(
+                request, f"Đã lập kế hoạch «{made.plan.title}» với {made.plan.items.count()} mục từ văn bản."
+            )
         return _see_other(reverse("consultation:implement", args=[draft.pk]))
     return render(
         request,
@@ -850,7 +878,8 @@ def implement_view(request, draft_id: int):
         {
             "draft": draft,
             "form": form,
+            "plan": plan,
             "made": [row for row in rows if row.indicator is not None],
-            "title": f"Chuyển thành chỉ tiêu, kế hoạch thực hiện — {draft.adopted_document.number_text}",
+            "title": f"Chuyển thành chỉ tiêu, kế hoạch thực hiện — {document.number_text}",
         },
     )
