@@ -11,7 +11,6 @@ import time
 
 from common import report, setup_django
 
-
 # Broad queries (a million matches at national size), narrow ones, one typed with diacritics that no name
 # has (the exact-diacritics tier finds nothing), one inside a word, and the organisation searches.
 SEARCHES = [

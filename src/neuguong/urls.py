@@ -13,11 +13,13 @@ urlpatterns = [
     path("du-lieu/", include("neuguong.dataio.urls")),
     path("van-ban/", include("neuguong.documents.urls")),
     path("cam-ket/", include("neuguong.commitments.urls")),
+    path("ke-hoach/", include("neuguong.plans.urls")),
     path("bao-cao/", include("neuguong.reports.urls")),
     path("kiem-tra/", include("neuguong.inspections.urls")),
     path("hoc-tap/", include("neuguong.study.urls")),
     path("chi-tieu/", include("neuguong.targets.urls")),
     path("du-thao/", include("neuguong.consultation.urls")),
+    path("danh-gia/", include("neuguong.evaluation.urls")),
     path("", include("neuguong.core.urls")),
     path("", include("neuguong.portal.urls")),
 ]

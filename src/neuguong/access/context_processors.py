@@ -15,6 +15,7 @@ GROUP_OF_NAMESPACE = {
     "dataio": "Tổ chức, đảng viên",
     "commitments": "Công việc",
     "documents": "Công việc",
+    "plans": "Công việc",
     "study": "Học tập",
 }
 

@@ -5,6 +5,7 @@ import datetime as dt
 from django.http import Http404
 from ninja import Query, Router, Schema, Status
 
+from neuguong.core import registry
 from neuguong.core.api import Id, PageParams, Year, paginate_queryset
 from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError
@@ -19,6 +20,9 @@ router = Router(tags=["commitments"])
 
 MSG_ORG_UNKNOWN = "Không tìm thấy tổ chức «{code}»."
 MSG_PERSON_UNKNOWN = "Không tìm thấy đảng viên có mã {id} trong phạm vi của bạn."
+MSG_ID_RANGE = "Mã «{name}» không hợp lệ."
+MAX_ID = 2**63
+MSG_PLAN_ITEM_UNKNOWN = "Không tìm thấy mục kế hoạch có mã {id} trong phạm vi của bạn."
 MSG_STATUS_UNKNOWN = "Trạng thái không hợp lệ: dùng một trong " + ", ".join(STATUS_CODES) + "."
 
 
@@ -34,10 +38,12 @@ class CommitmentOut(Schema):
     deadline: dt.date
     original_deadline: dt.date
     completed_on: dt.date | None
+    outcome: str
     progress: int
     category: str
     source_kind: str
     source_note: str
+    plan_item: int | None
     status: str
 
 
@@ -58,6 +64,7 @@ class CommitmentIn(Schema):
     source_note: str = ""
     start_on: dt.date | None = None
     reason: str = ""
+    plan_item: int | None = None
 
 
 class ReportIn(Schema):
@@ -79,6 +86,7 @@ class ReportOut(Schema):
 class CompleteIn(Schema):
     completed_on: dt.date
     note: str = ""
+    outcome: str = "met"  # exceeded | met | not_met
 
 
 def commitment_out(c, today: dt.date) -> dict:
@@ -94,10 +102,12 @@ def commitment_out(c, today: dt.date) -> dict:
         "deadline": c.deadline,
         "original_deadline": c.original_deadline,
         "completed_on": c.completed_on,
+        "outcome": c.outcome,
         "progress": c.progress,
         "category": c.category,
         "source_kind": c.source_kind,
         "source_note": c.source_note,
+        "plan_item": c.plan_item_id,
         "status": getattr(c, "status_code", None) or commitment_status(c, today),
     }
 
@@ -117,11 +127,16 @@ def list_commitments(
     person: Id | None = None,
     year: Year | None = None,
     q: str = "",
+    plan: Id | None = None,
+    plan_item: Id | None = None,
     paging: Query[PageParams] = None,
 ):
     today = local_today()
     if status and status not in STATUS_CODES:
         raise BusinessError(MSG_STATUS_UNKNOWN, field="status")
+    for name, value in (("plan", plan), ("plan_item", plan_item)):
+        if value is not None and not 0 < value < MAX_ID:
+            raise BusinessError(MSG_ID_RANGE.format(name=name), field=name)
     organization = None
     if org:
         organization = Organization.objects.visible_to(request.user).filter(code=org[:32]).first()
@@ -135,6 +150,8 @@ def list_commitments(
         person_id=person,
         year=year,
         query=q[:200],
+        plan_id=plan,
+        plan_item_ids=None if plan_item is None else [plan_item],
     )
     items, count = paginate_queryset(qs, paging or PageParams())
     return {"items": [commitment_out(c, today) for c in items], "count": count}
@@ -157,6 +174,15 @@ def create_commitment(request, payload: CommitmentIn):
                 MSG_PERSON_UNKNOWN.format(id=payload.responsible_person), field="responsible_person"
             )
     lead_unit = _visible_org(request, payload.lead_unit, field="lead_unit") if payload.lead_unit else None
+    plan_item = None
+    if payload.plan_item is not None:
+        plan_item = (
+            None
+            if not 0 < payload.plan_item < MAX_ID
+            else registry.plan_items_for(request.user).filter(pk=payload.plan_item).first()
+        )
+        if plan_item is None:
+            raise BusinessError(MSG_PLAN_ITEM_UNKNOWN.format(id=payload.plan_item), field="plan_item")
     commitment = services.commitment_create(
         actor=request.user,
         organization=organization,
@@ -170,6 +196,7 @@ def create_commitment(request, payload: CommitmentIn):
         source_note=payload.source_note,
         start_on=payload.start_on,
         reason=payload.reason,
+        plan_item=plan_item,
     )
     return Status(201, commitment_out(commitment, local_today()))
 
@@ -207,7 +234,11 @@ def report_progress(request, commitment_id: Id, payload: ReportIn):
 def complete_commitment(request, commitment_id: Id, payload: CompleteIn):
     commitment = commitment_get(user=request.user, commitment_id=commitment_id)
     services.commitment_complete(
-        actor=request.user, commitment=commitment, completed_on=payload.completed_on, note=payload.note
+        actor=request.user,
+        commitment=commitment,
+        completed_on=payload.completed_on,
+        note=payload.note,
+        outcome=payload.outcome[:16],
     )
     return commitment_out(commitment_get(user=request.user, commitment_id=commitment_id), local_today())
 

@@ -42,7 +42,7 @@ class CommitmentsConfig(AppConfig):
         organization_moved.connect(_move_tallies, dispatch_uid="commitments.tally.move")
         post_migrate.connect(_install_tallies, sender=self, dispatch_uid="commitments.tally.install")
         tally_models = {"commitments.tallystate", "commitments.statustally", "commitments.leadunittally"}
-        tally_models.add("commitments.orgtally")
+        tally_models |= {"commitments.orgtally", "commitments.planitemtally", "commitments.plantally"}
         if all(labels != tally_models for labels, _ in registry.DERIVED_DATA):
             registry.DERIVED_DATA.append((tally_models, _rebuild_tallies))
 

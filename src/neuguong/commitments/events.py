@@ -37,6 +37,7 @@ class CommitmentEvent(models.TextChoices):
     PLEDGE_TEMPLATE_CREATED = "commitments.pledge_template_created", "Lập mẫu bản cam kết"
     PLEDGE_TEMPLATE_UPDATED = "commitments.pledge_template_updated", "Sửa mẫu bản cam kết"
     PLEDGE_REGISTERED = "commitments.pledge_registered", "Đăng ký bản cam kết"
+    LINKED = "commitments.linked", "Gắn với mục kế hoạch, văn bản nguồn"
 
 
 # What the history of a new commitment says: rõ việc, rõ người, rõ thời gian and where it comes from.
@@ -54,6 +55,7 @@ CREATED_FIELDS = (
     "source_kind",
     "source_note",
     "series",
+    "plan_item",
     "created_reason",
 )
 
@@ -76,6 +78,21 @@ def commitment_created(
         note=commitment.created_reason,
         on_behalf_of=on_behalf_of,
     )
+
+
+def commitment_linked(
+    *, actor, commitment, before: dict[str, Any], before_source: str, after_source: str
+) -> AuditEvent | None:
+    changes = {
+        name: {"old": before[name], "new": value}
+        for name, value in snapshot(commitment, list(before)).items()
+        if value != before[name]
+    }
+    if before_source != after_source:
+        changes["source"] = {"old": before_source or None, "new": after_source or None}
+    if not changes:
+        return None
+    return audit_record(actor=actor, action=CommitmentEvent.LINKED, target=commitment, changes=changes)
 
 
 def commitment_updated(*, actor, commitment, before: dict[str, Any]) -> AuditEvent | None:

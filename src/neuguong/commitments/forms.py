@@ -1,8 +1,9 @@
 from django import forms
 
 from neuguong.core.forms import BootstrapFormMixin, model_choice_field
+from neuguong.core.widgets import PickerWidget
 
-from .models import CommitmentCategory, SourceKind
+from .models import CommitmentCategory, Outcome, SourceKind
 from .status import STATUS_LABELS
 
 
@@ -76,17 +77,26 @@ class CommitmentForm(BootstrapFormMixin, forms.Form):
     category = forms.ChoiceField(
         label="Nhóm", choices=CommitmentCategory.choices, initial=CommitmentCategory.EXEMPLARY
     )
+    plan_item: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Thực hiện mục của kế hoạch, chương trình, đề án",
+        queryset=None,
+        required=False,
+        help_text="Chọn mục: văn bản nguồn là văn bản của kế hoạch, không cần ghi tay.",
+    )
     source_kind = forms.ChoiceField(label="Nguồn", choices=SourceKind.choices, initial=SourceKind.DOCUMENT)
     source_note = forms.CharField(
         label="Văn bản, mục (ví dụ: KH 165-KH/ĐUK, mục II.3)", max_length=255, required=False
     )
     reason = forms.CharField(label="Lý do (bắt buộc nếu thời hạn đã qua)", max_length=500, required=False)
 
-    def __init__(self, *args, people_qs, units_qs, **kwargs):
+    def __init__(self, *args, people_qs, units_qs, plan_items_qs, organization_code: str, **kwargs):
         super().__init__(*args, **kwargs)
         model_choice_field(self, "people").queryset = people_qs
         model_choice_field(self, "lead_unit").queryset = units_qs
         model_choice_field(self, "co_units").queryset = units_qs
+        # Items of the plans that apply to this board's organisation (the plans module's picker).
+        self.fields["plan_item"].widget = PickerWidget("plan_item", params={"for": organization_code})
+        model_choice_field(self, "plan_item").queryset = plan_items_qs
 
 
 class ReportForm(BootstrapFormMixin, forms.Form):
@@ -110,12 +120,22 @@ class ReportForm(BootstrapFormMixin, forms.Form):
 
 class CompleteForm(BootstrapFormMixin, forms.Form):
     completed_on = forms.DateField(label="Ngày hoàn thành")
+    outcome = forms.ChoiceField(
+        label="Kết quả so với yêu cầu",
+        choices=[c for c in Outcome.choices if c[0]],
+        initial=Outcome.MET,
+        required=False,
+        help_text="Dùng khi đánh giá, xếp loại cuối năm (tỷ lệ nhiệm vụ vượt yêu cầu).",
+    )
     note = forms.CharField(label="Kết quả, ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     files = MultiFileField(label="Minh chứng (ảnh, PDF, Word, Excel)", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["files"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.webp,.heic,.docx,.xlsx,image/*"
+
+    def clean_outcome(self) -> str:
+        return self.cleaned_data.get("outcome") or Outcome.MET
 
 
 class CompletionPolicyForm(BootstrapFormMixin, forms.Form):

@@ -41,6 +41,16 @@ class Halt(models.TextChoices):
     CANCELLED = "cancelled", "Hủy"
 
 
+class Outcome(models.TextChoices):
+    """The result a completed commitment reached (recorded at completion): the year-end review counts the
+    share that exceeded requirements (Quy định 366-QĐ/TW, art. 11: ≥ 30 % for HTXSNV)."""
+
+    NONE = "", "Chưa đánh giá"
+    EXCEEDED = "exceeded", "Vượt yêu cầu"
+    MET = "met", "Đạt yêu cầu"
+    NOT_MET = "not_met", "Không đạt yêu cầu"
+
+
 class Recurrence(models.TextChoices):
     MONTHLY = "monthly", "Hằng tháng"
     QUARTERLY = "quarterly", "Hằng quý"
@@ -138,9 +148,24 @@ class Commitment(TimeStampedModel):
     series = models.ForeignKey(
         CommitmentSeries, null=True, blank=True, on_delete=models.PROTECT, related_name="occurrences"
     )
+    # The plan item the commitment serves. It keeps its own source (a meeting, an inspection, a pledge…);
+    # without one, the plan's document becomes its source. The plans module checks the link
+    # (core.registry.PLAN_ITEM_LINK): this app never imports it.
+    plan_item = models.ForeignKey(
+        "plans.PlanItem",
+        verbose_name="mục kế hoạch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        db_index=False,  # the partial index below serves the plans' lists and the PROTECT check
+    )
     batch = models.CharField("đợt giao", max_length=32, blank=True, db_index=True)
     completed_on = models.DateField("ngày hoàn thành", null=True, blank=True)
     completion_note = models.TextField("ghi chú hoàn thành", blank=True)
+    outcome = models.CharField(
+        "kết quả so với yêu cầu", max_length=16, choices=Outcome.choices, blank=True, default=""
+    )
     # Facts the status function reads; maintained only by services.
     extension_pending = models.BooleanField("đang đề nghị gia hạn", default=False)
     is_returned = models.BooleanField("báo cáo bị trả lại", default=False)
@@ -170,6 +195,7 @@ class Commitment(TimeStampedModel):
         "requested_deadline": "Thời hạn đề nghị",
         "report": "Báo cáo tiến độ",
         "evidence": "Minh chứng",
+        "source": "Văn bản nguồn",
     }
 
     class Meta:
@@ -194,6 +220,10 @@ class Commitment(TimeStampedModel):
                 name="commitment_halt_has_reason_and_decider",
             ),
             models.CheckConstraint(
+                condition=Q(outcome="") | Q(completed_on__isnull=False),
+                name="commitment_outcome_when_completed",
+            ),
+            models.CheckConstraint(
                 condition=Q(completion_pending=False) | Q(completed_on__isnull=False),
                 name="commitment_pending_completion_has_date",
             ),
@@ -204,6 +234,12 @@ class Commitment(TimeStampedModel):
             models.Index(fields=["deadline", "id"], name="commitment_deadline_id_idx"),
             models.Index(fields=["responsible_person", "deadline"], name="commitment_person_deadline_idx"),
             models.Index(fields=["source_type", "source_id"], name="commitment_source_idx"),
+            # A plan's commitments by deadline; most commitments serve no plan item and stay out of it.
+            models.Index(
+                fields=["plan_item", "deadline"],
+                condition=Q(plan_item__isnull=False),
+                name="commitment_plan_item_idx",
+            ),
             # The reviewers' queues: the few commitments waiting on a decision.
             models.Index(
                 fields=["organization"],
@@ -609,5 +645,37 @@ class OrgTally(TallyRow):
                 fields=["period", "organization"],
                 include=["status", "past", "n"],
                 name="org_tally_period_org_idx",
+            )
+        ]
+
+
+class PlanItemTally(TallyRow):
+    """As `StatusTally`, for the commitments serving a plan item (`Commitment.plan_item`): per plan item
+    (its id; the plans module owns the items), deadline month and category. A plan's progress is the
+    rows of its items at the organisations whose subtrees the reader sees."""
+
+    plan_item_key = models.BigIntegerField()
+    month = models.PositiveIntegerField()
+    category = models.CharField(max_length=16)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "plan_item_key"], name="plan_tally_org_item_idx")]
+
+
+class PlanTally(TallyRow):
+    """The commitments serving any item of a plan (the item's plan: `plan_key`), per organisation subtree
+    and status at three resolutions like `OrgTally` (`period` 0, yyyy00, yyyymm): a plan's figures by
+    subtree read one row per organisation and status, whatever the number of items."""
+
+    plan_key = models.BigIntegerField()
+    period = models.PositiveIntegerField()
+
+    class Meta:
+        # Covering (PostgreSQL): the 1,500 children of a province root for one plan, one index-only scan.
+        indexes = [
+            models.Index(
+                fields=["plan_key", "period", "organization"],
+                include=["status", "past", "n"],
+                name="plan_tally_plan_period_org_idx",
             )
         ]

@@ -1,6 +1,7 @@
 """Reads about commitments, always scoped through `Commitment.objects.visible_to(user)`."""
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import Count
@@ -45,11 +46,14 @@ def commitment_list(
     query: str = "",
     sort: str = "deadline",
     annotate_status: bool = True,
+    plan_id: int | None = None,
+    plan_item_ids: Collection[int] | None = None,
     waiting_for=None,
 ):
     """Commitments the user may see, filtered; organisation and person joined (no query per row), each
     annotated with `status_code` computed in SQL by the same rule as `commitment_status` (unless
-    `annotate_status` is False: a page of 50 rows computes it in Python with the rule itself)."""
+    `annotate_status` is False: a page of 50 rows computes it in Python with the rule itself). `plan_id`
+    and `plan_item_ids` keep those serving a plan (any of its items) or these items."""
     qs = Commitment.objects.visible_to(user).select_related("organization", "responsible_person", "lead_unit")
     if organization is not None:
         qs = qs.filter(organization__path__startswith=organization.path)
@@ -76,6 +80,10 @@ def commitment_list(
         qs = qs.filter(deadline__lte=due_to)
     if query:
         qs = qs.search(query)
+    if plan_id is not None:
+        qs = qs.filter(plan_item__plan_id=plan_id)
+    if plan_item_ids is not None:
+        qs = qs.filter(plan_item_id__in=list(plan_item_ids))
     if waiting_for is not None:
         from .waiting import waiting_q
 
@@ -138,7 +146,12 @@ def commitment_get(*, user, commitment_id) -> Commitment:
         return (
             Commitment.objects.visible_to(user)
             .select_related(
-                "organization", "responsible_person__organization", "lead_unit", "halted_by", "series"
+                "organization",
+                "responsible_person__organization",
+                "lead_unit",
+                "halted_by",
+                "series",
+                "plan_item__plan__document",
             )
             .get(pk=commitment_id)
         )
@@ -348,6 +361,14 @@ def status_of(commitment: Commitment, today: dt.date) -> str:
 def heads_of_agencies(*, user, organization: Organization) -> list:
     """Heads (người đứng đầu) of every agency in `organization`'s subtree that the user may see, plus
     people holding a current head-of-agency post there."""
+    from neuguong.people.models import Person
+
+    head_ids = head_of_agency_ids(user=user, organization=organization)
+    return list(Person.objects.filter(pk__in=head_ids).select_related("organization").order_by("name_folded"))
+
+
+def head_of_agency_ids(*, user, organization: Organization) -> set[int]:
+    """The ids of `heads_of_agencies` (what a page that counts their commitments needs first)."""
     from neuguong.core.dates import local_today
     from neuguong.organizations.models import Agency
     from neuguong.people.models import Person, PositionTitle
@@ -368,4 +389,4 @@ def heads_of_agencies(*, user, organization: Organization) -> list:
         .exclude(positions__ended_on__lt=today)
         .values_list("pk", flat=True)
     )
-    return list(Person.objects.filter(pk__in=head_ids).select_related("organization").order_by("name_folded"))
+    return head_ids

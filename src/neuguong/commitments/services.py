@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import snapshot
+from neuguong.core import registry
 from neuguong.core.dates import check_date, format_vn, local_date_of, local_today
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.limits import check_lengths
@@ -34,6 +35,7 @@ from .models import (
     ExtensionRequest,
     ExtensionState,
     Halt,
+    Outcome,
     Pledge,
     PledgeTemplate,
     ProgressReport,
@@ -69,6 +71,7 @@ MSG_ALREADY_DONE = "Nhiệm vụ đã hoàn thành."
 MSG_NOT_DONE = "Nhiệm vụ chưa hoàn thành."
 MSG_COMPLETED_FUTURE = "Ngày hoàn thành không được sau ngày hôm nay."
 MSG_COMPLETED_RANGE = "Ngày hoàn thành phải từ ngày {earliest} ({since}) đến hôm nay ({today})."
+MSG_OUTCOME = "Chọn kết quả so với yêu cầu: vượt, đạt hoặc không đạt yêu cầu."
 MSG_REPORT_DECIDED = "Báo cáo này đã được xem xét."
 MSG_NOTHING_TO_RETURN = "Không có báo cáo hay kết quả hoàn thành nào để trả lại."
 MSG_RETURN_NOTE = "Cần ghi ý kiến khi trả lại báo cáo."
@@ -205,6 +208,7 @@ def _new_commitment(
     on_behalf_of: Person | None = None,
     series: CommitmentSeries | None = None,
     batch: str = "",
+    plan_item=None,
     today: dt.date,
 ) -> Commitment:
     title = _validate_new(
@@ -220,6 +224,12 @@ def _new_commitment(
         reason=reason,
         today=today,
     )
+    if plan_item is not None:
+        # The plans module says whether the item takes work of this organisation (BusinessError if not).
+        linked = registry.plan_item_link(plan_item, organization)
+        if source_object is None and source_kind in (SourceKind.DOCUMENT, SourceKind.OTHER):
+            # No other source: the plan's registered document and the item, not free text.
+            source_kind, source_object, source_note = SourceKind.DOCUMENT, linked.document, linked.note
     check_lengths(
         Commitment,
         expected_result=(expected_result or "").strip(),
@@ -239,6 +249,7 @@ def _new_commitment(
         source_note=normalize_text(source_note or "")[:255],
         series=series,
         batch=batch,
+        plan_item=plan_item,
         created_reason=normalize_text(reason or "")[:500],
         created_by=actor if getattr(actor, "pk", None) else None,
     )
@@ -279,9 +290,11 @@ def commitment_create(
     reason: str = "",
     on_behalf_of: Person | None = None,
     co_units: Sequence[Organization] = (),
+    plan_item=None,
     today: dt.date | None = None,
 ) -> Commitment:
-    """Put one commitment on `organization`'s board (rõ việc, rõ người, rõ thời gian)."""
+    """Put one commitment on `organization`'s board (rõ việc, rõ người, rõ thời gian), serving
+    `plan_item` when given."""
     _require_manage(actor, organization)
     return _new_commitment(
         actor=actor,
@@ -299,6 +312,7 @@ def commitment_create(
         start_on=start_on,
         reason=reason,
         on_behalf_of=on_behalf_of,
+        plan_item=plan_item,
         today=today or local_today(),
     )
 
@@ -436,6 +450,7 @@ def commitment_assign(
     source_object=None,
     source_note: str = "",
     reason: str = "",
+    plan_item=None,
     today: dt.date | None = None,
 ) -> Assignment:
     """Assign work as the assignment form asks: to one person or unit, to several people (one commitment
@@ -460,6 +475,7 @@ def commitment_assign(
         "source_note": source_note,
         "co_units": list(co_units),
         "lead_unit": lead_unit,
+        "plan_item": plan_item,
     }
     if recurrence:
         _check_period(start_on or today, deadline, field="deadline")  # the form's names for the period
@@ -558,6 +574,50 @@ def commitment_update(*, actor, commitment: Commitment, **values) -> Commitment:
         _cancel_pending_reminders(commitment)
     events.commitment_updated(actor=actor, commitment=commitment, before=before)
     return commitment
+
+
+@transaction.atomic
+def commitment_link_plan_item(*, actor, commitment: Commitment, plan_item=None, document=None) -> Commitment:
+    """Name the plan item an existing commitment serves (None: it serves none), or, for a source written
+    as free text, the registered `document` that text names. Without another source the commitment's
+    source becomes that document (the plan's, for an item); the free text stays as it was written."""
+    commitment = _locked(commitment)
+    _require_manage(actor, commitment.organization)
+    before = snapshot(commitment, ["plan_item", "source_kind"])
+    before_source = _source_label(commitment)
+    if plan_item is not None:
+        # An existing commitment may be linked to a plan whatever its state (its history is tidied up).
+        document = registry.plan_item_link(plan_item, commitment.organization, new_work=False).document
+    commitment.plan_item = plan_item
+    fields = ["plan_item", "updated_at"]
+    if (
+        document is not None
+        and commitment.source_type_id is None
+        and commitment.source_kind
+        in (
+            SourceKind.DOCUMENT,
+            SourceKind.OTHER,
+        )
+    ):
+        commitment.source_kind = SourceKind.DOCUMENT
+        commitment.source_type = ContentType.objects.get_for_model(type(document))
+        commitment.source_id = document.pk
+        fields += ["source_kind", "source_type", "source_id"]
+    commitment.save(update_fields=fields)
+    events.commitment_linked(
+        actor=actor,
+        commitment=commitment,
+        before=before,
+        before_source=before_source,
+        after_source=_source_label(commitment),
+    )
+    return commitment
+
+
+def _source_label(commitment: Commitment) -> str:
+    """The source object as the history names it (a document's number and date), else ''."""
+    source = commitment.source if commitment.source_type_id else None
+    return getattr(source, "reference", None) or (str(source) if source is not None else "")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -727,11 +787,14 @@ def commitment_return(
         report = _report_return(actor=actor, report=report, note=note)
         commitment.refresh_from_db()
     if commitment.completed_on is not None:
-        before = snapshot(commitment, ["completed_on", "is_returned", "completion_pending"])
+        before = snapshot(commitment, ["completed_on", "is_returned", "completion_pending", "outcome"])
         commitment.completed_on = None
         commitment.is_returned = True
         commitment.completion_pending = False
-        commitment.save(update_fields=["completed_on", "is_returned", "completion_pending", "updated_at"])
+        commitment.outcome = Outcome.NONE
+        commitment.save(
+            update_fields=["completed_on", "is_returned", "completion_pending", "outcome", "updated_at"]
+        )
         events.completion_returned(actor=actor, commitment=commitment, before=before, note=note)
         notices.completion_returned(actor=actor, commitment=commitment, note=note)
     elif report is None:
@@ -770,14 +833,18 @@ def commitment_complete(
     commitment: Commitment,
     completed_on: dt.date,
     note: str = "",
+    outcome: str = Outcome.MET,
     files: Sequence = (),
     today: dt.date | None = None,
 ) -> Commitment:
-    """Mark done on `completed_on` (on the deadline date is on time), with optional evidence (kept on a
-    100 % report). A reviewer's completion is final (they can still return it); the responsible person's
-    waits for the reviewer's confirmation ("Chờ xác nhận") where the organisation requires it
-    (`needs_confirmation`), and is then dated by `completed_on`."""
+    """Mark done on `completed_on` (on the deadline date is on time), with the result against what was
+    required (vượt / đạt / không đạt) and optional evidence (kept on a 100 % report). A reviewer's
+    completion is final (they can still return it); the responsible person's waits for the reviewer's
+    confirmation ("Chờ xác nhận") where the organisation requires it (`needs_confirmation`), and is then
+    dated by `completed_on`."""
     today = today or local_today()
+    if outcome not in (Outcome.EXCEEDED, Outcome.MET, Outcome.NOT_MET):
+        raise BusinessError(MSG_OUTCOME, field="outcome")
     commitment = _locked(commitment)
     _require_manage_or_own(actor, commitment)
     if commitment.halt == Halt.CANCELLED:
@@ -804,9 +871,11 @@ def commitment_complete(
         check_upload(upload)
     pending = not can_manage(actor, commitment.organization) and needs_confirmation(commitment.organization)
     before = snapshot(
-        commitment, ["completed_on", "progress", "is_returned", "completion_note", "completion_pending"]
+        commitment,
+        ["completed_on", "progress", "is_returned", "completion_note", "completion_pending", "outcome"],
     )
     commitment.completed_on = completed_on
+    commitment.outcome = outcome
     commitment.progress = 100
     commitment.is_returned = False
     commitment.completion_pending = pending

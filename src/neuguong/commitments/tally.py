@@ -16,6 +16,9 @@ How it stays right:
   today advances first if the job is late, and a reader asking for any other day counts live.
 - The status expression here is the SQL form of `status.commitment_status`; tests check the tallies
   against live counts on generated data and after every kind of change.
+- `PlanItemTally` counts only the commitments serving a plan item (`Commitment.plan_item`), per item,
+  deadline month and category: a plan's progress over a province reads its items' rows; `PlanTally` the
+  same per plan (the item's plan) at three resolutions, for a plan's figures by subtree.
 - Moving an organisation moves its subtree's counts from the old ancestors to the new ones
   (`organization_moved` signal). `rebuild()` recomputes everything (`manage.py tally_rebuild`).
 - With `COMMITMENT_ON_TIME_AGAINST_ORIGINAL` changed since the last build, the tallies are not used
@@ -27,24 +30,28 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from neuguong.organizations.models import path_ids
 
-from .models import LeadUnitTally, OrgTally, StatusTally, TallyState
+from .models import Commitment, LeadUnitTally, OrgTally, PlanItemTally, PlanTally, StatusTally, TallyState
 from .status import against_original_default
 
 # Bump when the tables or the SQL change: `ensure_installed` (after every migrate) then rebuilds.
-TALLY_VERSION = 2
+TALLY_VERSION = 3  # 2: awaiting confirmation; 3: PlanItemTally, PlanTally
 
 
 @dataclass(frozen=True)
 class Grain:
-    model: type
+    model: type[models.Model]
     # (column, SQL expression over the commitment row `c`)
     dims: tuple[tuple[str, str], ...]
+    # Which commitments the grain counts (SQL over `c`); all of them when empty.
+    where: str = ""
+    # A table joined to the commitment row for the dimensions (the plan of its item).
+    join: str = ""
 
     @property
     def table(self) -> str:
@@ -77,7 +84,24 @@ def _grains() -> tuple[Grain, ...]:
         Grain(OrgTally, (("period", "0"),)),
         Grain(OrgTally, (("period", _year_sql("c.deadline")),)),
         Grain(OrgTally, (("period", month),)),
+        # Only the commitments serving a plan item: a plan's progress reads its items' rows, and its
+        # figures by subtree the plan's rows (the item's plan, joined by the item's primary key).
+        Grain(
+            PlanItemTally,
+            (("plan_item_key", "c.plan_item_id"), ("month", month), ("category", "c.category")),
+            where="c.plan_item_id IS NOT NULL",
+        ),
+        *(
+            Grain(PlanTally, (("plan_key", "pi.plan_id"), ("period", period)), join=_plan_item_join())
+            for period in ("0", _year_sql("c.deadline"), month)
+        ),
     )
+
+
+def _plan_item_join() -> str:
+    """The plan items' table (the plans module's; named through the relation, never imported)."""
+    table = Commitment._meta.get_field("plan_item").related_model._meta.db_table
+    return f"JOIN {table} pi ON pi.id = c.plan_item_id"
 
 
 def _tables() -> list[Grain]:
@@ -120,6 +144,7 @@ COMMITMENT_COLUMNS = (
     "category",
     "source_kind",
     "lead_unit_id",
+    "plan_item_id",
 )
 
 
@@ -133,12 +158,13 @@ def _keys_select(grain: Grain, source: str, sign: int, where: str = "") -> str:
         ancestors = "JOIN organizations_organization a ON substr(o.path, 1, length(a.path)) = a.path"
         ancestor_id = "a.id"
     dims = ", ".join(f"{expr} AS {column}" for column, expr in grain.dims)
+    where = " AND ".join(f"({condition})" for condition in (grain.where, where) if condition)
     # Only this module's own SQL fragments and integers are interpolated; nothing comes from a user.
     return (
         f"SELECT {ancestor_id} AS organization_id, {dims}, {STATUS_SQL} AS status, {PAST_SQL} AS past, "  # noqa: S608
         f"{sign} AS n FROM {source} c "
         "JOIN organizations_organization o ON o.id = c.organization_id "
-        f"{ancestors} JOIN commitments_tallystate s ON s.id = 1 AND s.as_of IS NOT NULL"
+        f"{grain.join} {ancestors} JOIN commitments_tallystate s ON s.id = 1 AND s.as_of IS NOT NULL"
         + (f" WHERE {where}" if where else "")
     )
 
@@ -274,7 +300,7 @@ def rebuild(today: dt.date) -> None:
     """Recompute every tally from the commitments, as of `today` with the configured on-time rule."""
     state = _locked_state()
     for grain in _tables():
-        grain.model.objects.all().delete()
+        grain.model._default_manager.all().delete()
     state.as_of = today
     state.against_original = against_original_default()
     state.version = TALLY_VERSION

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.selectors import history_for
+from neuguong.core import registry
 from neuguong.core.dates import local_today
 from neuguong.core.forms import submit_form
 from neuguong.core.paging import paginate
@@ -321,6 +322,7 @@ def complete_view(request, commitment_id: int):
             commitment=commitment,
             completed_on=d["completed_on"],
             note=d["note"],
+            outcome=d["outcome"],
             files=d["files"],
         ),
         form_class=CompleteForm,
@@ -505,6 +507,12 @@ def _source_document(request):
     return Document.objects.visible_to(request.user).filter(pk=int(document_id)).first()
 
 
+def _source_plan_item(request, plan_items_qs):
+    """The plan item the assignment serves (?plan_item=id), when the user may choose it."""
+    item_id = request.GET.get("plan_item", "")
+    return plan_items_qs.filter(pk=int(item_id)).first() if item_id.isdigit() else None
+
+
 def _assigned_message(assignment: services.Assignment) -> str:
     first = assignment.commitments[0]
     if assignment.series:
@@ -531,10 +539,29 @@ def commitment_create_view(request):
     )
     units_qs = Organization.objects.active().subtree_of(organization).order_by("path")
     document = _source_document(request)
+    plan_items_qs = registry.plan_items_for(request.user)
     initial = {"deadline": local_today()}
     if document is not None:
         initial |= {"source_kind": "document", "source_note": document.number_text}
-    form = CommitmentForm(request.POST or None, people_qs=people_qs, units_qs=units_qs, initial=initial)
+    plan_item = _source_plan_item(request, plan_items_qs)
+    if plan_item is not None:
+        # Opened from a plan item ("Giao nhiệm vụ theo mục này"): what it asks, by when, for every head.
+        initial |= {
+            "plan_item": plan_item.pk,
+            "title": plan_item.title,
+            "expected_result": plan_item.expected_result,
+            "deadline": max(plan_item.deadline, local_today()),
+            "start_on": plan_item.starts_on,
+            "all_heads": True,
+        }
+    form = CommitmentForm(
+        request.POST or None,
+        people_qs=people_qs,
+        units_qs=units_qs,
+        plan_items_qs=plan_items_qs,
+        organization_code=organization.code,
+        initial=initial,
+    )
     if request.method == "POST" and (
         done := submit_form(
             form,

@@ -114,6 +114,11 @@ class Document(TimeStampedModel):
         return self.organization.path
 
     @property
+    def reference(self) -> str:
+        """How the document is cited: 'Kế hoạch số 165-KH/ĐUK ngày 31/10/2019'."""
+        return f"{self.get_doc_type_display()} số {self.number_text} ngày {self.issued_on:%d/%m/%Y}"
+
+    @property
     def abbreviation(self) -> str:
         from .numbers import ABBREVIATION
 

@@ -19,3 +19,8 @@ class ReportsConfig(AppConfig):
             registry.HOME_PANELS.append(home_panel)
         if seed_reports not in registry.DEMO_SEEDERS:
             registry.DEMO_SEEDERS.append(seed_reports)
+
+        from .plan_report import plan_report_action
+
+        if plan_report_action not in registry.PLAN_ACTIONS:
+            registry.PLAN_ACTIONS.append(plan_report_action)

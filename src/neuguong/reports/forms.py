@@ -4,14 +4,17 @@ from neuguong.core.forms import BootstrapFormMixin, model_choice_field
 from neuguong.organizations.forms import OrganizationChoiceField
 from neuguong.organizations.models import Organization
 
-from .models import NARRATIVE_SECTIONS, ReportKind
+from .models import NARRATIVE_SECTIONS, ORGANIZATION_REPORT_KINDS, ReportKind
 from .periods import PERIOD_KINDS
 
 
 class ReportChoiceForm(BootstrapFormMixin, forms.Form):
     """Which report, for which organisation and period (GET)."""
 
-    kind = forms.ChoiceField(label="Loại báo cáo", choices=ReportKind.choices)
+    kind = forms.ChoiceField(
+        label="Loại báo cáo",
+        choices=[(k, label) for k, label in ReportKind.choices if k in ORGANIZATION_REPORT_KINDS],
+    )
     org = OrganizationChoiceField(label="Mã tổ chức")
     period = forms.ChoiceField(label="Kỳ báo cáo", choices=list(PERIOD_KINDS.items()), initial="year")
     year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100, required=False)

@@ -8,11 +8,18 @@ from django.db import models
 from django.db.models import F, Q
 
 from neuguong.core.models import TimeStampedModel
+from neuguong.plans.report_sections import NARRATIVE_SECTIONS as PLAN_NARRATIVE_SECTIONS
 
 
 class ReportKind(models.TextChoices):
     COMMITMENTS = "commitments", "Báo cáo kết quả thực hiện trách nhiệm nêu gương"
     TASKS = "tasks", "Báo cáo tình hình thực hiện nhiệm vụ"
+    # Of one plan (plans.report): its page is the plan's, its draft names the plan.
+    PLAN = "plan", "Báo cáo kết quả thực hiện kế hoạch, chương trình, đề án"
+
+
+# The reports of an organisation (the report list and its pages); the plan report is made from a plan.
+ORGANIZATION_REPORT_KINDS = (ReportKind.COMMITMENTS, ReportKind.TASKS)
 
 
 # The editable parts of each report, in document order: (field, heading in the document).
@@ -29,6 +36,7 @@ NARRATIVE_SECTIONS = {
         ("limitations", "Tồn tại, hạn chế và nguyên nhân"),
         ("next_steps", "Nhiệm vụ trọng tâm thời gian tới"),
     ],
+    ReportKind.PLAN: PLAN_NARRATIVE_SECTIONS,
 }
 
 
@@ -51,6 +59,15 @@ class ReportDraft(TimeStampedModel):
     kind = models.CharField("loại báo cáo", max_length=16, choices=ReportKind.choices)
     period_start = models.DateField("từ ngày")
     period_end = models.DateField("đến ngày")
+    # The plan a plan report is about (kind "plan"); None for an organisation's own reports.
+    plan = models.ForeignKey(
+        "plans.Plan",
+        verbose_name="kế hoạch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="report_drafts",
+    )
     narrative = models.JSONField("nội dung viết tay", default=dict, blank=True)
     number = models.CharField("số, ký hiệu", max_length=64, blank=True)
     # Blank: the signing authority of the organisation's kind (docengine.issuers).
@@ -71,7 +88,14 @@ class ReportDraft(TimeStampedModel):
         verbose_name = "bản thảo báo cáo"
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "kind", "period_start", "period_end"], name="report_draft_unique"
+                fields=["organization", "kind", "period_start", "period_end"],
+                condition=Q(plan__isnull=True),
+                name="report_draft_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "plan", "period_start", "period_end"],
+                condition=Q(plan__isnull=False),
+                name="report_draft_plan_unique",
             ),
             models.CheckConstraint(
                 condition=Q(period_end__gte=F("period_start")), name="report_draft_period"

@@ -23,7 +23,7 @@ from neuguong.docengine.xlsx import build_workbook
 from neuguong.organizations.models import Organization
 
 from . import builders
-from .models import JobStatus, ReportJob, ReportKind
+from .models import ORGANIZATION_REPORT_KINDS, JobStatus, ReportJob, ReportKind
 from .periods import Period, custom_period
 from .selectors import draft_get, report_figures, template_for
 
@@ -34,6 +34,13 @@ FORMATS = ("docx", "xlsx", "pdf")
 
 def check_kind(kind: str) -> str:
     if kind not in ReportKind.values:
+        raise BusinessError(MSG_KIND, field="kind")
+    return kind
+
+
+def check_organization_kind(kind: str) -> str:
+    """An organisation's report (a plan's is made by `plan_report`, from the plan)."""
+    if kind not in ORGANIZATION_REPORT_KINDS:
         raise BusinessError(MSG_KIND, field="kind")
     return kind
 
@@ -76,7 +83,7 @@ def report_render(
     progress=None,
 ) -> Rendered:
     """Build a report file from live data: DOCX (Party format), XLSX (annex) or PDF (via LibreOffice)."""
-    check_kind(kind)
+    check_organization_kind(kind)
     check_format(fmt)
     if fmt == "pdf" and not pdf_available():
         raise BusinessError(MSG_PDF_UNAVAILABLE, field="format")

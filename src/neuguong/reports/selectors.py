@@ -254,9 +254,10 @@ class Figures:
         }
 
 
-def draft_get(*, organization: Organization, kind: str, period: Period) -> ReportDraft | None:
+def draft_get(*, organization: Organization, kind: str, period: Period, plan=None) -> ReportDraft | None:
+    """The draft of an organisation's report for a period (of its report on one plan, with `plan`)."""
     return ReportDraft.objects.filter(
-        organization=organization, kind=kind, period_start=period.start, period_end=period.end
+        organization=organization, kind=kind, period_start=period.start, period_end=period.end, plan=plan
     ).first()
 
 

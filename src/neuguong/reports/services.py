@@ -16,9 +16,9 @@ from neuguong.docengine.docformat import validate_template
 from neuguong.organizations.models import Organization
 
 from . import events
-from .models import NARRATIVE_SECTIONS, ReportDraft, ReportJob, ReportTemplate
+from .models import NARRATIVE_SECTIONS, ReportDraft, ReportJob, ReportKind, ReportTemplate
 from .periods import Period
-from .rendering import FORMATS, MSG_FORMAT, MSG_KIND, check_format, check_kind
+from .rendering import FORMATS, MSG_FORMAT, MSG_KIND, check_format, check_kind, check_organization_kind
 from .tasks import make_report_job
 
 MSG_NO_RIGHT = "Bạn không có quyền soạn báo cáo của tổ chức này."
@@ -49,16 +49,22 @@ def draft_save(
     signer_position: str = "",
     signer_name: str = "",
     recipients: str = "",
+    plan=None,
 ) -> ReportDraft:
-    """Save the editable text of a report (only the narrative sections of its kind; figures are never saved)."""
+    """Save the editable text of a report (only the narrative sections of its kind; figures are never saved).
+    A plan's report (`kind` "plan") is the draft of `organization`'s report on `plan`."""
     # The draft's row, locked: two secretaries saving at once write one after the other.
     draft = (
         ReportDraft.objects.select_for_update()
-        .filter(organization=organization, kind=kind, period_start=period.start, period_end=period.end)
+        .filter(
+            organization=organization, kind=kind, period_start=period.start, period_end=period.end, plan=plan
+        )
         .first()
     )
     _check_write(actor, organization)
     check_kind(kind)
+    if (kind == ReportKind.PLAN) != (plan is not None):
+        raise BusinessError(MSG_KIND, field="kind")
     allowed = [name for name, _ in NARRATIVE_SECTIONS[kind]]
     clean = {name: (narrative.get(name) or "").strip() for name in allowed}
     if any(len(text) > NARRATIVE_MAX_CHARS for text in clean.values()):
@@ -66,7 +72,7 @@ def draft_save(
     created = draft is None
     if draft is None:
         draft = ReportDraft(
-            organization=organization, kind=kind, period_start=period.start, period_end=period.end
+            organization=organization, kind=kind, period_start=period.start, period_end=period.end, plan=plan
         )
     before = snapshot(draft, DRAFT_FIELDS)
     draft.narrative = clean
@@ -167,7 +173,7 @@ def job_start(*, actor, kind: str, organization: Organization, period: Period, f
     """Queue a report to be made in the background (for large subtrees); the page polls its progress."""
     if not scope_for(actor).can_read_path(organization.path):
         raise OutOfScope(MSG_NO_RIGHT)
-    check_kind(kind)
+    check_organization_kind(kind)
     check_format(fmt)
     job = ReportJob.objects.create(
         organization=organization,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import plan_report, views
 
 app_name = "reports"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("tong-quan/<str:code>/khung/", views.panel_view, name="panel"),
     path("viec/<int:job_id>/", views.job_view, name="job"),
     path("viec/<int:job_id>/tai/", views.job_download_view, name="job_download"),
+    path("ke-hoach/<int:plan_id>/", plan_report.plan_report_view, name="plan"),
+    path("ke-hoach/<int:plan_id>/tai.<str:fmt>", plan_report.plan_download_view, name="plan_download"),
     path("<str:kind>/<str:code>/", views.detail_view, name="detail"),
     path("<str:kind>/<str:code>/tai.<str:fmt>", views.download_view, name="download"),
 ]

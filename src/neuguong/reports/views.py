@@ -20,7 +20,7 @@ from neuguong.organizations.selectors import organization_for_write, top_organiz
 
 from . import builders, rendering, services
 from .forms import DraftForm, ReportChoiceForm, TemplateUploadForm
-from .models import NARRATIVE_SECTIONS, ReportJob, ReportKind, ReportTemplate
+from .models import NARRATIVE_SECTIONS, ORGANIZATION_REPORT_KINDS, ReportJob, ReportKind, ReportTemplate
 from .periods import Period, period_from_params
 from .selectors import (
     GENERATION_CACHE_SECONDS,
@@ -40,8 +40,8 @@ MSG_TEMPLATE_SAVED = "Đã tải lên mẫu văn bản."
 
 
 def _kind(kind: str) -> str:
-    if kind not in ReportKind.values:
-        raise Http404
+    if kind not in ORGANIZATION_REPORT_KINDS:
+        raise Http404  # a plan's report is made from the plan (plan_report.py)
     return kind
 
 

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "neuguong.inspections",
     "neuguong.study",
     "neuguong.targets",
+    "neuguong.plans",
+    "neuguong.evaluation",
     "neuguong.consultation",
     "neuguong.portal",
     # After neuguong.access, whose locale/ holds the Vietnamese for axes' labels and messages.

@@ -76,6 +76,16 @@ class Campaign(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="study_campaigns",
     )
+    # The plan item the campaign carries out (a đề án's solution on resolution study), if any: the plan's
+    # report then reads the campaign's figures. The plans module checks the link (core.registry).
+    plan_item = models.ForeignKey(
+        "plans.PlanItem",
+        verbose_name="thực hiện mục kế hoạch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="study_campaigns",
+    )
     level = models.CharField("cấp tổ chức", max_length=16, choices=CampaignLevel.choices)
     organizer = models.ForeignKey(
         "organizations.Organization",

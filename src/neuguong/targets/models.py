@@ -239,12 +239,24 @@ class SetStatus(models.TextChoices):
     PUBLISHED = "published", "Đã ban hành"
 
 
+class SetPurpose(models.TextChoices):
+    """Who owns a tree: targets' PAR-index scoring, or the criteria of an evaluation rule set (the
+    `evaluation` app keeps its criteria in this same tree instead of a copy of these models)."""
+
+    CCHC = "cchc", "Chấm điểm cải cách hành chính"
+    EVALUATION = "evaluation", "Tiêu chí đánh giá, xếp loại chất lượng"
+
+
 class ScoringSetQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Sets are read by everyone with a role in the organising committee's tree (above or below)."""
         from neuguong.access.scope import scope_for
 
         return self.filter(_tree_q(scope_for(user)))
+
+    def cchc(self):
+        """The PAR-index sets: what the targets pages, cycles and API work with."""
+        return self.filter(purpose=SetPurpose.CCHC)
 
 
 class ScoringSet(TimeStampedModel):
@@ -264,6 +276,9 @@ class ScoringSet(TimeStampedModel):
     copied_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="copies", verbose_name="sao từ"
     )
+    purpose = models.CharField(
+        "dùng cho", max_length=16, choices=SetPurpose.choices, default=SetPurpose.CCHC, editable=False
+    )
 
     objects = ScoringSetQuerySet.as_manager()
 
@@ -273,8 +288,11 @@ class ScoringSet(TimeStampedModel):
         verbose_name = "bộ chỉ số chấm điểm"
         ordering = ["-year", "-version"]
         constraints = [
+            # Versions number the PAR-index sets; an evaluation rule set versions its own criteria trees.
             models.UniqueConstraint(
-                fields=["organization", "year", "version"], name="scoring_set_unique_version"
+                fields=["organization", "year", "version"],
+                condition=Q(purpose="cchc"),
+                name="scoring_set_unique_version",
             ),
         ]
 

@@ -247,22 +247,26 @@ def overdue_reports(*, user, today: dt.date, organization: Organization | None =
 
 # --------------------------------------------------------------------------------------------- scoring
 def scoring_set_list(*, user):
+    """The PAR-index sets the user may read (evaluation criteria trees live in `evaluation`)."""
     return (
         ScoringSet.objects.visible_to(user)
+        .cchc()
         .select_related("organization")
         .annotate(component_count=Count("areas__criteria__components"))
     )
 
 
 def scoring_set_get(*, user, set_id) -> ScoringSet:
-    return _get(ScoringSet.objects.visible_to(user).select_related("organization", "copied_from"), set_id)
+    return _get(
+        ScoringSet.objects.visible_to(user).cchc().select_related("organization", "copied_from"), set_id
+    )
 
 
 def component_for_edit(*, user, component_id) -> Component:
     """A component of a draft set the user may change, or 404 (a published set is frozen)."""
     component = _get(
         Component.objects.select_related("criterion__area__scoring_set__organization").filter(
-            criterion__area__scoring_set__in=ScoringSet.objects.visible_to(user)
+            criterion__area__scoring_set__in=ScoringSet.objects.visible_to(user).cchc()
         ),
         component_id,
     )

@@ -15,7 +15,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from neuguong.commitments import tally
-from neuguong.commitments.models import Commitment, LeadUnitTally, OrgTally, StatusTally, TallyState
+from neuguong.commitments.models import (
+    Commitment,
+    LeadUnitTally,
+    OrgTally,
+    PlanItemTally,
+    PlanTally,
+    StatusTally,
+    TallyState,
+)
 from neuguong.commitments.status import PENDING_STATUSES, commitment_status
 from neuguong.organizations.models import Organization
 
@@ -36,15 +44,18 @@ commitment_facts = st.fixed_dictionaries(
         "category": st.sampled_from(["exemplary", "political", "other"]),
         "source_kind": st.sampled_from(["pledge", "document"]),
         "lead": st.sampled_from([None, 0, 3]),
+        "plan_item": st.sampled_from([None, None, 0, 1]),
     }
 )
 
 
-def expected(today: dt.date) -> tuple[Counter, Counter, Counter]:
+def expected(today: dt.date) -> tuple[Counter, Counter, Counter, Counter, Counter]:
     by_status: Counter = Counter()
     by_lead: Counter = Counter()
     by_org: Counter = Counter()
-    for c in Commitment.objects.select_related("organization"):
+    by_item: Counter = Counter()
+    by_plan: Counter = Counter()
+    for c in Commitment.objects.select_related("organization", "plan_item"):
         code = commitment_status(c, today)
         past = code in PENDING_STATUSES and c.deadline < today
         month = c.deadline.year * 100 + c.deadline.month
@@ -53,10 +64,14 @@ def expected(today: dt.date) -> tuple[Counter, Counter, Counter]:
             by_lead[(ancestor, month, c.lead_unit_id or 0, code, past)] += 1
             for period in (0, c.deadline.year * 100, month):
                 by_org[(ancestor, period, code, past)] += 1
-    return by_status, by_lead, by_org
+            if c.plan_item_id:
+                by_item[(ancestor, c.plan_item_id, month, c.category, code, past)] += 1
+                for period in (0, c.deadline.year * 100, month):
+                    by_plan[(ancestor, c.plan_item.plan_id, period, code, past)] += 1
+    return by_status, by_lead, by_org, by_item, by_plan
 
 
-def stored() -> tuple[Counter, Counter, Counter]:
+def stored() -> tuple[Counter, Counter, Counter, Counter, Counter]:
     def read(model, columns):
         rows = model.objects.values(*columns).annotate(total=Sum("n")).exclude(total=0).order_by()
         return Counter({tuple(row[c] for c in columns): row["total"] for row in rows})
@@ -65,10 +80,43 @@ def stored() -> tuple[Counter, Counter, Counter]:
         read(StatusTally, ["organization_id", "month", "category", "source_kind", "status", "past"]),
         read(LeadUnitTally, ["organization_id", "month", "lead_unit_key", "status", "past"]),
         read(OrgTally, ["organization_id", "period", "status", "past"]),
+        read(PlanItemTally, ["organization_id", "plan_item_key", "month", "category", "status", "past"]),
+        read(PlanTally, ["organization_id", "plan_key", "period", "status", "past"]),
     )
 
 
-def make(tree, facts: dict) -> Commitment:
+def plan_items(tree) -> list:
+    """Two items of a plan, written straight to their tables (this app never imports the plans module:
+    its models are reached through the relation)."""
+    from neuguong.documents.models import Document
+
+    item_model = Commitment._meta.get_field("plan_item").related_model
+    plan_model = item_model._meta.get_field("plan").related_model
+    document = Document.objects.create(
+        organization=tree.root,
+        doc_type="plan",
+        number=165,
+        issuer="ĐUK",
+        term_key="t",
+        issued_on=DAY,
+        summary="KH",
+    )
+    plan = plan_model.objects.create(
+        document=document,
+        title="Kế hoạch",
+        organization=tree.root,
+        applies_to=tree.root,
+        owner=tree.root,
+        starts_on=DAY,
+        ends_on=DAY,
+    )
+    return [
+        item_model.objects.create(plan=plan, title=f"Mục {i}", lead_unit=tree.root, deadline=DAY)
+        for i in (1, 2)
+    ]
+
+
+def make(tree, facts: dict, items: list | None = None) -> Commitment:
     orgs = [tree.root, tree.org_a, tree.branch_a, tree.org_b]
     people = {0: tree.person_b, 1: tree.person_a, 2: tree.person_a, 3: tree.person_b}
     original = DAY + dt.timedelta(days=facts["deadline"])
@@ -89,6 +137,7 @@ def make(tree, facts: dict) -> Commitment:
         completion_pending=facts["completion_pending"] and completed is not None,
         category=facts["category"],
         source_kind=facts["source_kind"],
+        plan_item=None if facts["plan_item"] is None or not items else items[facts["plan_item"]],
     )
 
 
@@ -119,7 +168,8 @@ def test_tallies_follow_every_write_and_every_day(tree, initial, changes, later)
     try:
         with transaction.atomic():
             tally.rebuild(DAY)
-            made = [make(tree, facts) for facts in initial]
+            items = plan_items(tree)
+            made = [make(tree, facts, items) for facts in initial]
             # bulk_create goes through the same triggers
             Commitment.objects.bulk_create(
                 [
@@ -143,6 +193,7 @@ def test_tallies_follow_every_write_and_every_day(tree, initial, changes, later)
                     )
                     target.category = facts["category"]
                     target.organization = tree.org_a
+                    target.plan_item = None if facts["plan_item"] is None else items[facts["plan_item"]]
                     target.save()
                 elif action == "update":
                     Commitment.objects.filter(pk=target.pk).update(
@@ -171,6 +222,7 @@ def test_tallies_follow_every_write_and_every_day(tree, initial, changes, later)
 
 
 def test_rebuild_matches_the_rule(tree):
+    items = plan_items(tree)
     for facts in [
         {
             "org": 2,
@@ -184,6 +236,7 @@ def test_rebuild_matches_the_rule(tree):
             "category": "other",
             "source_kind": "pledge",
             "lead": 1,
+            "plan_item": 0,
         },
         {
             "org": 1,
@@ -197,6 +250,7 @@ def test_rebuild_matches_the_rule(tree):
             "category": "political",
             "source_kind": "document",
             "lead": None,
+            "plan_item": 1,
         },
         {  # completed, awaiting confirmation past its deadline
             "org": 2,
@@ -210,9 +264,10 @@ def test_rebuild_matches_the_rule(tree):
             "category": "exemplary",
             "source_kind": "pledge",
             "lead": None,
+            "plan_item": 0,
         },
     ]:
-        make(tree, facts)
+        make(tree, facts, items)
     tally.rebuild(DAY)
     assert stored() == expected(DAY)
     tally.rebuild(DAY + dt.timedelta(days=20))
@@ -223,8 +278,11 @@ def test_moving_an_organisation_moves_its_counts(tree):
     from neuguong.organizations.services import organization_move
 
     tally.rebuild(DAY)
+    item = plan_items(tree)[0]
     for offset in (-5, 0, 5):
-        CommitmentFactory(responsible_person=tree.person_a, deadline=DAY + dt.timedelta(days=offset))
+        CommitmentFactory(
+            responsible_person=tree.person_a, deadline=DAY + dt.timedelta(days=offset), plan_item=item
+        )
     organization_move(actor=tree.staff, organization=tree.branch_a, new_parent=tree.org_b, decided_on=DAY)
     assert stored() == expected(DAY)
     assert Organization.objects.get(pk=tree.branch_a.pk).path.startswith(tree.org_b.path)
@@ -285,6 +343,7 @@ def test_board_counts_and_summary_from_tallies_equal_live_counts(tree):
                 "category": ("exemplary", "political", "other")[i % 3],
                 "source_kind": ("pledge", "document")[i % 2],
                 "lead": (None, 0, 3)[i % 3],
+                "plan_item": None,
             },
         )
     CommitmentFactory(responsible_person=tree.person_b, deadline=dt.date(2025, 12, 31))
@@ -349,6 +408,16 @@ def test_check_command_finds_a_drift_and_rebuild_repairs_it(tree):
         call_command("tally_rebuild", "--check")
     call_command("tally_rebuild")
     call_command("tally_rebuild", "--check")
+    item = plan_items(tree)[0]
+    CommitmentFactory(responsible_person=tree.person_a, deadline=DAY, plan_item=item)
+    call_command("tally_rebuild", "--check")
+    PlanItemTally.objects.create(
+        organization=tree.root, plan_item_key=item.pk, month=202606, category="other", status="done_late", n=1
+    )
+    with pytest.raises(CommandError, match="1 chỗ lệch"):
+        call_command("tally_rebuild", "--check")
+    call_command("tally_rebuild")
+    call_command("tally_rebuild", "--check")
 
 
 def test_the_scheduled_job_redates_the_tallies_after_midnight(tree, monkeypatch):
@@ -369,15 +438,16 @@ def test_compaction_folds_only_keys_with_several_rows(tree):
     from django.db.models import Max
 
     tally.rebuild(DAY)
-    c = CommitmentFactory(responsible_person=tree.person_a, deadline=DAY + dt.timedelta(days=3))
+    c = CommitmentFactory(
+        responsible_person=tree.person_a, deadline=DAY + dt.timedelta(days=3), plan_item=plan_items(tree)[0]
+    )
     Commitment.objects.filter(pk=c.pk).update(completed_on=DAY)
     Commitment.objects.filter(pk=c.pk).update(completed_on=None)
     tally.compact()
     assert stored() == expected(DAY)
     assert StatusTally.objects.filter(organization=tree.root).count() == 1  # +1 −1 +1 folded, zeros gone
-    newest = [model.objects.aggregate(m=Max("id"))["m"] for model in (StatusTally, LeadUnitTally, OrgTally)]
+    tally_models = (StatusTally, LeadUnitTally, OrgTally, PlanItemTally, PlanTally)
+    newest = [model.objects.aggregate(m=Max("id"))["m"] for model in tally_models]
     tally.compact()  # nothing left to fold: no row is rewritten
-    assert [
-        model.objects.aggregate(m=Max("id"))["m"] for model in (StatusTally, LeadUnitTally, OrgTally)
-    ] == newest
+    assert [model.objects.aggregate(m=Max("id"))["m"] for model in tally_models] == newest
     assert stored() == expected(DAY)

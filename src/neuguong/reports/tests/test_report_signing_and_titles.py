@@ -12,7 +12,7 @@ from neuguong.docengine.docformat import document_text
 from neuguong.docengine.titles import doubled_phrases
 from neuguong.people.models import Position, PositionTitle
 from neuguong.reports import builders
-from neuguong.reports.models import ReportDraft, ReportKind
+from neuguong.reports.models import ORGANIZATION_REPORT_KINDS, ReportDraft
 from neuguong.reports.periods import custom_period, half_period, quarter_period, year_period
 from neuguong.reports.selectors import report_figures
 
@@ -58,7 +58,7 @@ def test_a_draft_saved_without_an_authority_follows_the_rule_and_a_deputy_signs_
     assert lines[-4:] == ["T/M ĐẢNG ỦY", "K/T BÍ THƯ", "PHÓ BÍ THƯ", "Trần Thị Hoa"]
 
 
-@pytest.mark.parametrize("kind", ReportKind.values)
+@pytest.mark.parametrize("kind", ORGANIZATION_REPORT_KINDS)
 def test_no_title_of_either_report_says_a_word_twice(tree, kind):
     today = local_today()
     periods = [

@@ -125,6 +125,23 @@ def campaign_create(
 
 
 @transaction.atomic
+def campaign_link_plan_item(*, actor, campaign: Campaign, plan_item=None) -> Campaign:
+    """Say which plan item the campaign carries out (None: none). The plans module checks that the item's
+    plan applies to the organiser (core.registry.PLAN_ITEM_LINK); this module never imports it."""
+    from neuguong.core import registry
+
+    campaign = Campaign.objects.select_for_update().select_related("organizer").get(pk=campaign.pk)
+    require_write(actor, campaign.organizer.path)
+    if plan_item is not None:
+        registry.plan_item_link(plan_item, campaign.organizer, new_work=False)
+    before = snapshot(campaign, ["plan_item"])
+    campaign.plan_item = plan_item
+    campaign.save(update_fields=["plan_item", "updated_at"])
+    events.campaign_updated(actor=actor, campaign=campaign, before=before)
+    return campaign
+
+
+@transaction.atomic
 def campaign_update(*, actor, campaign: Campaign, **values: Any) -> Campaign:
     """Change a campaign's title, questions, due date, notes or audience (the invited list is kept)."""
     require_write(actor, campaign.organizer.path)

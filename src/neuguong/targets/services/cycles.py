@@ -24,6 +24,7 @@ from ..models import (
     ScoreEvidence,
     ScoringCycle,
     ScoringSet,
+    SetPurpose,
 )
 from .common import (
     MSG_AGENCY_OUTSIDE,
@@ -81,7 +82,7 @@ def cycle_create(
     """Open a year's assessment for every agency under `organization` (or the given ones)."""
     require_write(actor, organization.path)
     check_date(self_deadline, field="self_deadline", label="Hạn tự chấm", required=True)
-    if not scoring_set.is_published:
+    if not scoring_set.is_published or scoring_set.purpose != SetPurpose.CCHC:
         raise BusinessError(MSG_SET_NOT_PUBLISHED, field="scoring_set")
     survey_max = rules.parse_number(survey_max_points, field="survey_max_points", **rules.POINTS)
     if survey_max < 0:

@@ -33,12 +33,13 @@ MSG_MAX_POSITIVE = "Điểm tối đa phải lớn hơn 0."
 
 # --------------------------------------------------------------------------------------------- scoring sets
 def _next_version(organization: Organization, year: int) -> int:
-    last = ScoringSet.objects.filter(organization=organization, year=year).order_by("-version").first()
+    last = ScoringSet.objects.cchc().filter(organization=organization, year=year).order_by("-version").first()
     return (last.version + 1) if last else 1
 
 
-def _create_tree(scoring_set: ScoringSet, areas: list[importers.SetNode]) -> None:
-    """Three bulk inserts for a whole set (areas, criteria, components)."""
+def create_tree(scoring_set: ScoringSet, areas: list[importers.SetNode]) -> None:
+    """Three bulk inserts for a whole set (areas, criteria, components); also how `evaluation` writes and
+    copies its criteria trees."""
     area_rows = Area.objects.bulk_create(
         [
             Area(scoring_set=scoring_set, order=i, code=a.code, name=a.name, max_points=a.max_points)
@@ -79,7 +80,7 @@ def scoring_set_import(*, actor, organization: Organization, name: str, year: in
     scoring_set = ScoringSet.objects.create(
         organization=organization, name=name[:255], year=year, version=_next_version(organization, year)
     )
-    _create_tree(scoring_set, areas)
+    create_tree(scoring_set, areas)
     events.scoring_set_imported(
         actor=actor,
         scoring_set=scoring_set,
@@ -132,7 +133,7 @@ def scoring_set_copy(*, actor, source: ScoringSet, year: int | None = None, name
         version=_next_version(source.organization, year),
         copied_from=source,
     )
-    _create_tree(copy, set_tree(source))
+    create_tree(copy, set_tree(source))
     events.scoring_set_copied(actor=actor, copy=copy)
     return copy
 

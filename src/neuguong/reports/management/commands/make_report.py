@@ -1,4 +1,5 @@
-"""python manage.py make_report KIND --org CODE --from YYYY-MM-DD --to YYYY-MM-DD --out FILE [--user NAME]"""
+"""python manage.py make_report KIND --org CODE --from YYYY-MM-DD --to YYYY-MM-DD --out FILE [--user NAME]
+python manage.py make_report plan --plan ID --from YYYY-MM-DD --to YYYY-MM-DD --out FILE [--user NAME]"""
 
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from neuguong.reports.selectors import report_organization
 MSG_EXTENSION = "Tệp kết quả phải có đuôi .docx, .xlsx hoặc .pdf."
 MSG_ORG = "Không tìm thấy tổ chức «{code}» (hoặc người dùng không có quyền xem)."
 MSG_USER = "Không tìm thấy người dùng «{name}»."
+MSG_PLAN = "Không tìm thấy kế hoạch có mã «{id}» (hoặc người dùng không có quyền xem)."
+MSG_PLAN_REQUIRED = "Báo cáo kế hoạch cần --plan (mã kế hoạch)."
+MSG_ORG_REQUIRED = "Cần --org (mã tổ chức)."
 
 
 def _system_user():
@@ -30,7 +34,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=ReportKind.values)
-        parser.add_argument("--org", required=True, help="mã tổ chức, ví dụ DUK")
+        parser.add_argument("--org", default="", help="mã tổ chức, ví dụ DUK (báo cáo của tổ chức)")
+        parser.add_argument("--plan", default="", help="mã kế hoạch (báo cáo kết quả thực hiện kế hoạch)")
         parser.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD")
         parser.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD")
         parser.add_argument("--out", required=True)
@@ -49,13 +54,32 @@ class Command(BaseCommand):
             user = _system_user()
         try:
             period = custom_period(parse_date(options["start"]), parse_date(options["end"]))
-            organization = report_organization(user=user, code=options["org"])
-            rendered = report_render(
-                user=user, kind=options["kind"], organization=organization, period=period, fmt=fmt
-            )
-        except Http404 as exc:
-            raise CommandError(MSG_ORG.format(code=options["org"])) from exc
+            if options["kind"] == ReportKind.PLAN:
+                rendered = self._plan_report(user, options["plan"], period, fmt)
+            else:
+                if not options["org"]:
+                    raise CommandError(MSG_ORG_REQUIRED)
+                try:
+                    organization = report_organization(user=user, code=options["org"])
+                except Http404 as exc:
+                    raise CommandError(MSG_ORG.format(code=options["org"])) from exc
+                rendered = report_render(
+                    user=user, kind=options["kind"], organization=organization, period=period, fmt=fmt
+                )
         except BusinessError as exc:
             raise CommandError(exc.message) from exc
         out.write_bytes(rendered.data)
         self.stdout.write(f"Đã ghi {out} ({len(rendered.data):,} byte).")
+
+    def _plan_report(self, user, plan_id: str, period, fmt: str):
+        from neuguong.plans.selectors import plan_get
+
+        from ...plan_report import plan_report_render
+
+        if not plan_id:
+            raise CommandError(MSG_PLAN_REQUIRED)
+        try:
+            plan = plan_get(user=user, plan_id=int(plan_id) if plan_id.isdigit() else None)
+        except Http404 as exc:
+            raise CommandError(MSG_PLAN.format(id=plan_id)) from exc
+        return plan_report_render(user=user, plan=plan, period=period, fmt=fmt)
