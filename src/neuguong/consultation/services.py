@@ -1471,11 +1471,7 @@ def adopted_implement(
 
 
 def _plan_from_adopted(actor, draft: Draft, version: DraftVersion, values: dict, today: dt.date | None):
-    # The plans module (issue 14) is imported by name while it lands on main beside this one; once both are
-    # there this becomes `from neuguong.plans.services import plan_create_from_document` (a layer below).
-    import importlib
-
-    plan_create_from_document = importlib.import_module("neuguong.plans.services").plan_create_from_document
+    from neuguong.plans.services import plan_create_from_document
 
     chosen = list(values.pop("sections"))
     for section in chosen:

@@ -827,6 +827,8 @@ def implement_view(request, draft_id: int):
     document being the adopted text: the link back."""
     from django.apps import apps
 
+    from neuguong.plans.models import Plan
+
     draft = draft_for_manage(user=request.user, draft_id=draft_id)
     document = draft.adopted_document
     if draft.state != DraftState.ADOPTED or document is None:
@@ -834,8 +836,7 @@ def implement_view(request, draft_id: int):
     rows = adopted_rows(draft)
     # The plan part needs the plans module (issue 14): without it the page makes indicators only.
     plans_installed = apps.is_installed("neuguong.plans")
-    plan_model: str = "plans.Plan"  # by name (not a literal the type checker resolves) until plans lands
-    plan = apps.get_model(plan_model).objects.filter(document=document).first() if plans_installed else None
+    plan = Plan.objects.filter(document=document).first() if plans_installed else None
     today = local_today()
     issued = document.issued_on or today
     initial = {
