@@ -73,6 +73,7 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	.venv/bin/lint-imports
+	.venv/bin/mypy src/neuguong
 
 format: install
 	$(PY) -m ruff format .

@@ -64,7 +64,7 @@ def navigation(request):
         "nav_scope": scope,
         "nav_has_org_role": scope.has_org_role,
         "nav_menu": _menu(entries, current),
-        "nav_home_active": bool(match) and match.view_name == "portal:home",
+        "nav_home_active": match is not None and match.view_name == "portal:home",
         # The person's name, not the login name: "Trần Hữu Thắng", not "dangvien".
         "nav_user_name": scope.person_name or user.get_full_name() or user.username,
         "text_large": text_large,

@@ -149,8 +149,13 @@ def scope_for(user) -> Scope:
         person_name=person_name,
         roles=frozenset(by_role),
     )
-    user._neuguong_scope = scope
+    remember_scope(user, scope)
     return scope
+
+
+def remember_scope(user, scope: Scope) -> None:
+    """Keep `scope` on the user object for the rest of the request (or of a command run as that user)."""
+    user._neuguong_scope = scope
 
 
 def forget_scope(user) -> None:

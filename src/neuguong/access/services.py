@@ -13,6 +13,9 @@ from neuguong.core.errors import BusinessError
 
 from . import events
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 if TYPE_CHECKING:  # organizations sit above access (they use its scope rule)
     from neuguong.organizations.models import Organization
 
@@ -25,7 +28,14 @@ REASON_PASSWORD = "Mật khẩu đã thay đổi"
 
 
 @transaction.atomic
-def role_grant(*, actor, username: str, role: str, organization: "Organization", password: str | None = None):
+def role_grant(
+    *,
+    actor: "User | None",
+    username: str,
+    role: str,
+    organization: "Organization",
+    password: str | None = None,
+):
     """Give `username` a role over an organisation's subtree, creating the account if needed."""
     if role not in Role.values:
         raise BusinessError(MSG_UNKNOWN_ROLE.format(role=role, choices=", ".join(Role.values)), field="role")
@@ -54,7 +64,7 @@ def role_grant(*, actor, username: str, role: str, organization: "Organization",
     return user, assignment
 
 
-def password_check(password: str, *, user) -> None:
+def password_check(password: str, *, user: "User") -> None:
     """The password rules (settings.AUTH_PASSWORD_VALIDATORS, access/passwords.py) as a BusinessError."""
     try:
         validate_password(password, user=user)
@@ -62,7 +72,7 @@ def password_check(password: str, *, user) -> None:
         raise BusinessError(" ".join(exc.messages), field="password") from exc
 
 
-def api_token_create(*, user, name: str = "", actor=None) -> str:
+def api_token_create(*, user: "User", name: str = "", actor=None) -> str:
     """Create a bearer token that ends API_TOKEN_DAYS from now; the raw value is returned once and only its
     hash is kept."""
     raw = secrets.token_urlsafe(32)
@@ -93,7 +103,7 @@ def api_token_user(raw: str):
 
 
 @transaction.atomic
-def api_token_revoke(*, actor, token: ApiToken, reason: str = REASON_BY_OWNER) -> ApiToken:
+def api_token_revoke(*, actor: "User | None", token: ApiToken, reason: str = REASON_BY_OWNER) -> ApiToken:
     """Revoke one token (a token already revoked stays as it was)."""
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:
@@ -104,7 +114,7 @@ def api_token_revoke(*, actor, token: ApiToken, reason: str = REASON_BY_OWNER) -
 
 
 @transaction.atomic
-def api_tokens_revoke(*, actor, user, reason: str) -> int:
+def api_tokens_revoke(*, actor: "User | None", user: "User", reason: str) -> int:
     """Revoke every token of `user` that still works; returns how many."""
     tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
     for token in tokens:
@@ -112,18 +122,18 @@ def api_tokens_revoke(*, actor, user, reason: str) -> int:
     return len(tokens)
 
 
-def api_tokens_of(user):
+def api_tokens_of(user: "User"):
     """The tokens a user sees on their account page, newest first (never another user's)."""
     return ApiToken.objects.filter(user=user)
 
 
-def password_change_required(user) -> bool:
+def password_change_required(user: "User") -> bool:
     state = AccountState.objects.filter(user=user).first()
     return bool(state and state.must_change_password)
 
 
 @transaction.atomic
-def password_change_done(user) -> None:
+def password_change_done(user: "User") -> None:
     """After a user chose a new password: no forced change any more, and no token made before it works."""
     AccountState.objects.filter(user=user).update(must_change_password=False)
     api_tokens_revoke(actor=user, user=user, reason=REASON_PASSWORD)

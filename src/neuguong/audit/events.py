@@ -22,7 +22,8 @@ class UnlabelledAuditAction(ValueError):
 
 def register[C: type[models.TextChoices]](choices: C) -> C:
     """Class decorator: the actions of `choices` may be written, and read with their labels."""
-    for value, label in choices.choices:
+    declared: type[models.TextChoices] = choices  # the plugin reads `.choices` on the class, not on C
+    for value, label in declared.choices:
         existing = _LABELS.get(value)
         if existing is not None and existing != str(label):
             raise ValueError(f"Audit action {value!r} is declared twice with different labels.")
@@ -44,12 +45,6 @@ def declared_actions() -> dict[str, str]:
 
 
 def check_declared(action: str) -> None:
-    from django.conf import settings
-
-    # TEMPORARY, while the apps move their free-text actions into events.py (issue 12): removed with
-    # the last conversion, after which every undeclared action raises.
-    if getattr(settings, "AUDIT_UNDECLARED_ACTIONS_ALLOWED", False):
-        return
     if action not in _LABELS:
         raise UnlabelledAuditAction(
             f"Audit action {action!r} is not declared: add it to the app's events.py with a Vietnamese label."

@@ -75,7 +75,9 @@ def _decimal_text(value: Any) -> str:
     return f"{sign}{whole},{fraction}" if fraction else f"{sign}{whole}"
 
 
-def format_value(field: models.Field | None, value: Any, names: dict[tuple[type, str], str]) -> str | None:
+def format_value(
+    field: models.Field | None, value: Any, names: dict[tuple[type[models.Model], str], str]
+) -> str | None:
     """One stored value as a reader should see it."""
     if value is None or value == "" or value == []:
         return None
@@ -117,10 +119,12 @@ def _field_map(model: type[models.Model]) -> dict[str, models.Field]:
     return fields
 
 
-def _related_names(model: type[models.Model], events: list[AuditEvent]) -> dict[tuple[type, str], str]:
+def _related_names(
+    model: type[models.Model], events: list[AuditEvent]
+) -> dict[tuple[type[models.Model], str], str]:
     """Names of every record the events refer to by id: one query per related model, not per value."""
     fields = _field_map(model)
-    wanted: dict[type, set[str]] = defaultdict(set)
+    wanted: dict[type[models.Model], set[str]] = defaultdict(set)
     for event in events:
         for name, change in event.changes.items():
             field = fields.get(name)
@@ -130,7 +134,7 @@ def _related_names(model: type[models.Model], events: list[AuditEvent]) -> dict[
                 for item in value if isinstance(value, list) else [value]:
                     if isinstance(item, int) or (isinstance(item, str) and item.isdigit()):
                         wanted[field.related_model].add(str(item))
-    names: dict[tuple[type, str], str] = {}
+    names: dict[tuple[type[models.Model], str], str] = {}
     for related, ids in wanted.items():
         for obj in related._base_manager.filter(pk__in=list(ids)):
             full_name = getattr(obj, "get_full_name", None)

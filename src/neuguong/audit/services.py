@@ -2,13 +2,16 @@
 
 import datetime as dt
 import decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from .events import AuditAction, check_declared
 from .models import AuditEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def _plain(value: Any) -> Any:
@@ -44,7 +47,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, A
 
 def audit_event(
     *,
-    actor,
+    actor: "User | None",
     action: str,
     target: models.Model,
     changes: dict[str, Any] | None = None,
@@ -76,7 +79,7 @@ def audit_event(
 
 def audit_record(
     *,
-    actor,
+    actor: "User | None",
     action: str,
     target: models.Model,
     changes: dict[str, Any] | None = None,
@@ -99,7 +102,12 @@ def audit_record(
 
 
 def audit_create(
-    *, actor, target: models.Model, note: str = "", on_behalf_of: str = "", action: str = AuditAction.CREATED
+    *,
+    actor: "User | None",
+    target: models.Model,
+    note: str = "",
+    on_behalf_of: str = "",
+    action: str = AuditAction.CREATED,
 ) -> AuditEvent:
     after = snapshot(target)
     return audit_record(
@@ -114,7 +122,7 @@ def audit_create(
 
 def audit_update(
     *,
-    actor,
+    actor: "User | None",
     target: models.Model,
     before: dict[str, Any],
     action: str = AuditAction.UPDATED,

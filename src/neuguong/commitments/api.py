@@ -6,7 +6,7 @@ from django.http import Http404
 from ninja import Query, Router, Schema, Status
 
 from neuguong.core import registry
-from neuguong.core.api import Id, PageParams, Year, paginate_queryset
+from neuguong.core.api import FIRST_PAGE, Id, PageParams, Year, paginate_queryset
 from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError
 from neuguong.organizations.models import Organization
@@ -129,7 +129,7 @@ def list_commitments(
     q: str = "",
     plan: Id | None = None,
     plan_item: Id | None = None,
-    paging: Query[PageParams] = None,
+    paging: Query[PageParams] = FIRST_PAGE,
 ):
     today = local_today()
     if status and status not in STATUS_CODES:
@@ -153,7 +153,7 @@ def list_commitments(
         plan_id=plan,
         plan_item_ids=None if plan_item is None else [plan_item],
     )
-    items, count = paginate_queryset(qs, paging or PageParams())
+    items, count = paginate_queryset(qs, paging)
     return {"items": [commitment_out(c, today) for c in items], "count": count}
 
 

@@ -156,7 +156,7 @@ def seed_commitments(*, root: Organization, size: str, log=print, today: dt.date
         item_type = ContentType.objects.get_for_model(WorkProgramItem)
         program_org = {p.pk: p.organization_id for p in programs}
         for item in items:
-            if not item.is_exemplary:
+            if not item.is_exemplary or item.quarter is None:
                 continue
             deadline = _month_end(year, item.quarter * 3)
             made.append(

@@ -12,6 +12,7 @@ from django.db import models
 from neuguong.audit.events import register
 from neuguong.audit.models import AuditEvent
 from neuguong.audit.services import audit_record, audit_update, snapshot
+from neuguong.organizations.models import Organization
 
 
 @register
@@ -65,7 +66,7 @@ def _created(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def commitment_created(
-    *, actor, commitment, co_units: Sequence[models.Model] = (), on_behalf_of: str = ""
+    *, actor, commitment, co_units: Sequence[Organization] = (), on_behalf_of: str = ""
 ) -> AuditEvent:
     changes = _created(snapshot(commitment, list(CREATED_FIELDS)))
     if co_units:

@@ -1,71 +1,60 @@
-"""XLSX export of exactly what the board shows (same filters, same scope)."""
-
-import io
+"""XLSX export of exactly what the board shows (same filters, same scope), as an office file
+(core/office_sheet.py: title, organisation, date, STT, real dates, print set-up)."""
 
 from django.http import HttpResponse
-from openpyxl import Workbook
 
-from neuguong.core.dates import format_vn
-from neuguong.core.xlsx_cells import safe_row
+from neuguong.core.office_sheet import Column, office_sheet, xlsx_response
 
 from .models import CommitmentCategory, SourceKind
 from .status import STATUS_LABELS
 
-HEADERS = [
-    "Mã",
-    "Nội dung công việc",
-    "Kết quả dự kiến",
-    "Tổ chức",
-    "Người chịu trách nhiệm",
-    "Đơn vị chủ trì",
-    "Nhóm",
-    "Nguồn",
-    "Ghi chú nguồn",
-    "Ngày bắt đầu",
-    "Thời hạn",
-    "Thời hạn ban đầu",
-    "Ngày hoàn thành",
-    "Tiến độ (%)",
-    "Trạng thái",
+COLUMNS = [
+    Column("Nội dung công việc", 50),
+    Column("Kết quả dự kiến", 30),
+    Column("Tổ chức", 30),
+    Column("Người chịu trách nhiệm", 26),
+    Column("Đơn vị chủ trì", 26),
+    Column("Nhóm", 22),
+    Column("Nguồn", 22),
+    Column("Ghi chú nguồn", 24),
+    Column("Ngày bắt đầu", 13, "date"),
+    Column("Thời hạn", 13, "date"),
+    Column("Thời hạn ban đầu", 13, "date"),
+    Column("Ngày hoàn thành", 13, "date"),
+    Column("Tiến độ (%)", 10, "int"),
+    Column("Trạng thái", 26),
 ]
-WIDTHS = [8, 50, 30, 30, 26, 26, 22, 22, 24, 12, 12, 12, 12, 10, 26]
+HEADERS = [c.header for c in COLUMNS]
 
 
-def board_xlsx(commitments, *, today) -> HttpResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Nhiệm vụ")
-    for index, width in enumerate(WIDTHS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.append(HEADERS)
+def board_xlsx(commitments, *, today, organization: str = "") -> HttpResponse:
     categories = dict(CommitmentCategory.choices)
     sources = dict(SourceKind.choices)
-    for c in commitments.iterator(chunk_size=2000):
-        sheet.append(
-            safe_row(
-                sheet,
-                (
-                    c.pk,
-                    c.title,
-                    c.expected_result,
-                    c.organization.name,
-                    c.responsible_person.full_name if c.responsible_person else "",
-                    c.lead_unit.name if c.lead_unit else "",
-                    categories.get(c.category, c.category),
-                    sources.get(c.source_kind, c.source_kind),
-                    c.source_note,
-                    format_vn(c.start_on),
-                    format_vn(c.deadline),
-                    format_vn(c.original_deadline),
-                    format_vn(c.completed_on),
-                    c.progress,
-                    STATUS_LABELS[c.status_code],
-                ),
-            )
+    rows = (
+        (
+            c.title,
+            c.expected_result,
+            c.organization.name,
+            c.responsible_person.full_name if c.responsible_person else "",
+            c.lead_unit.name if c.lead_unit else "",
+            categories.get(c.category, c.category),
+            sources.get(c.source_kind, c.source_kind),
+            c.source_note,
+            c.start_on,
+            c.deadline,
+            c.original_deadline,
+            c.completed_on,
+            c.progress,
+            STATUS_LABELS[c.status_code],
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        for c in commitments.iterator(chunk_size=2000)
     )
-    response["Content-Disposition"] = f'attachment; filename="nhiem-vu-{today:%Y%m%d}.xlsx"'
-    return response
+    data = office_sheet(
+        title="Bảng theo dõi nhiệm vụ",
+        organization=organization,
+        columns=COLUMNS,
+        rows=rows,
+        sheet_name="Nhiệm vụ",
+        made_on=today,
+    )
+    return xlsx_response(data, f"nhiem-vu-{today:%Y%m%d}.xlsx")

@@ -2,6 +2,8 @@ from django import forms
 
 from neuguong.core.forms import BootstrapFormMixin, model_choice_field
 from neuguong.core.widgets import PickerWidget
+from neuguong.organizations.models import Organization
+from neuguong.people.models import Person
 
 from .models import CommitmentCategory, Outcome, SourceKind
 from .status import STATUS_LABELS
@@ -51,7 +53,7 @@ class CommitmentForm(BootstrapFormMixin, forms.Form):
     expected_result = forms.CharField(
         label="Kết quả, sản phẩm dự kiến", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    people = forms.ModelMultipleChoiceField(
+    people: "forms.ModelMultipleChoiceField[Person]" = forms.ModelMultipleChoiceField(
         label="Người chịu trách nhiệm (rõ người)",
         queryset=None,
         required=False,
@@ -62,8 +64,10 @@ class CommitmentForm(BootstrapFormMixin, forms.Form):
         label="Giao cho tất cả người đứng đầu cơ quan, đơn vị trong tổ chức và các tổ chức trực thuộc",
         required=False,
     )
-    lead_unit = forms.ModelChoiceField(label="Đơn vị chủ trì", queryset=None, required=False)
-    co_units = forms.ModelMultipleChoiceField(
+    lead_unit: "forms.ModelChoiceField[Organization]" = forms.ModelChoiceField(
+        label="Đơn vị chủ trì", queryset=None, required=False
+    )
+    co_units: "forms.ModelMultipleChoiceField[Organization]" = forms.ModelMultipleChoiceField(
         label="Đơn vị phối hợp", queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 4})
     )
     start_on = forms.DateField(label="Ngày bắt đầu", required=False)
@@ -107,7 +111,9 @@ class ReportForm(BootstrapFormMixin, forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     text = forms.CharField(label="Nội dung báo cáo", widget=forms.Textarea(attrs={"rows": 4}))
-    files = MultiFileField(
+    # The form metaclass moves declared fields into base_fields: the instance's `files` (the uploaded
+    # data) is not shadowed, whatever the type checker reads from the class body.
+    files = MultiFileField(  # type: ignore[assignment]
         label="Tệp minh chứng",
         required=False,
         help_text="PDF, ảnh (JPG, PNG, HEIC), Word, Excel; có thể chụp ảnh bằng điện thoại.",
@@ -128,7 +134,8 @@ class CompleteForm(BootstrapFormMixin, forms.Form):
         help_text="Dùng khi đánh giá, xếp loại cuối năm (tỷ lệ nhiệm vụ vượt yêu cầu).",
     )
     note = forms.CharField(label="Kết quả, ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    files = MultiFileField(label="Minh chứng (ảnh, PDF, Word, Excel)", required=False)
+    # As above: the instance's `files` stays the uploaded data.
+    files = MultiFileField(label="Minh chứng (ảnh, PDF, Word, Excel)", required=False)  # type: ignore[assignment]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -181,7 +188,9 @@ class ProgramItemForm(BootstrapFormMixin, forms.Form):
         + [(f"q{q}", f"Quý {q}") for q in range(1, 5)],
     )
     is_exemplary = forms.BooleanField(label="Trách nhiệm nêu gương (tạo nhiệm vụ theo dõi)", required=False)
-    responsible_person = forms.ModelChoiceField(label="Người chịu trách nhiệm", queryset=None, required=False)
+    responsible_person: "forms.ModelChoiceField[Person]" = forms.ModelChoiceField(
+        label="Người chịu trách nhiệm", queryset=None, required=False
+    )
     expected_result = forms.CharField(label="Kết quả dự kiến", required=False)
 
     def __init__(self, *args, people_qs, **kwargs):

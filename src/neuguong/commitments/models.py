@@ -273,6 +273,9 @@ class ReviewState(models.TextChoices):
 class ProgressReport(models.Model):
     """A progress report (percent, text, evidence); a supervisor accepts or returns it."""
 
+    # Filled by `selectors.commitment_timeline` with the report's live evidence (one query for all reports).
+    evidence_files: list["Evidence"]
+
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="reports")
     reported_on = models.DateField("ngày báo cáo")
     percent = models.PositiveSmallIntegerField("tiến độ (%)")

@@ -40,10 +40,9 @@ def _before_due_on(deadline: dt.date, today: dt.date, days_before) -> dt.date | 
     return max(due) if due and today <= deadline else None
 
 
-def _overdue_due_on(deadline: dt.date, today: dt.date, every: int) -> dt.date | None:
-    """The day after the deadline, then every `every` days."""
-    if today <= deadline:
-        return None
+def _overdue_due_on(deadline: dt.date, today: dt.date, every: int) -> dt.date:
+    """The day after the deadline, then every `every` days (the latest such day by `today`, which is past
+    the deadline: only overdue commitments are asked about)."""
     late = (today - deadline).days - 1
     return deadline + dt.timedelta(days=1 + (late // every) * every)
 

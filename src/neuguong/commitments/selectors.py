@@ -3,13 +3,14 @@
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count
 from django.http import Http404
 
 from neuguong.organizations.models import Organization, path_ids
 
-from .models import Commitment, Evidence, ExtensionRequest, OrgTally, ProgressReport, StatusTally
+from .models import Commitment, Evidence, ExtensionRequest, OrgTally, Pledge, ProgressReport, StatusTally
 from .status import (
     DONE_ON_TIME,
     DONE_STATUSES,
@@ -22,6 +23,9 @@ from .status import (
 )
 from .tally import tally_ready, tally_rows
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 SORTS = {
     "deadline": ("deadline", "id"),
     "-deadline": ("-deadline", "-id"),
@@ -33,7 +37,7 @@ SORTS = {
 
 def commitment_list(
     *,
-    user,
+    user: "User",
     today: dt.date,
     organization: Organization | None = None,
     status: str = "",
@@ -106,7 +110,7 @@ def _subtree_ids(organization: Organization) -> list[int] | None:
     return ids if len(ids) <= SUBTREE_HINT_MAX else None
 
 
-def _scope_hint(qs, user):
+def _scope_hint(qs, user: "User"):
     """The same rows as `visible_to`, restated with the ids of the readable organisations when they
     are few (see `commitment_list`)."""
     from django.db.models import Q
@@ -125,7 +129,7 @@ def _scope_hint(qs, user):
     return qs.filter(hint)
 
 
-def my_commitments(*, user, today: dt.date):
+def my_commitments(*, user: "User", today: dt.date):
     """'Việc của tôi': the user's own commitments, due soon first."""
     from neuguong.access.scope import scope_for
 
@@ -140,7 +144,7 @@ def my_commitments(*, user, today: dt.date):
     )
 
 
-def commitment_get(*, user, commitment_id) -> Commitment:
+def commitment_get(*, user: "User", commitment_id) -> Commitment:
     """A commitment the user may see, or 404 — the same answer as for one that does not exist."""
     try:
         return (
@@ -191,7 +195,7 @@ def status_counts(queryset, today: dt.date) -> dict[str, int]:
 
 def board_status_counts(
     *,
-    user,
+    user: "User",
     today: dt.date,
     organization: Organization | None = None,
     category: str = "",
@@ -225,7 +229,7 @@ def board_status_counts(
             }
             months = (year * 100 + 1, year * 100 + 12) if year else None
             counts = dict.fromkeys(STATUS_CODES, 0)
-            for row in tally_rows(StatusTally, roots, months=months, **filters):
+            for row in tally_rows(StatusTally, roots, group=(), months=months, **filters):
                 counts[row["status"]] += row["total"]
             if organization is None and scope.person_id and not scope.reads_everything:
                 # The user's own commitments outside the subtrees they read (visible to them as well).
@@ -284,7 +288,7 @@ def summary_children(organization: Organization):
 
 
 def subtree_summary(
-    *, user, organization: Organization, today: dt.date, children: list[Organization] | None = None
+    *, user: "User", organization: Organization, today: dt.date, children: list[Organization] | None = None
 ) -> tuple[SummaryRow, list[SummaryRow]]:
     """Counts per status for `organization` (whole subtree) and for each direct child's subtree (all the
     active children, or the page of them given as `children`).
@@ -322,18 +326,18 @@ def subtree_summary(
     if len(child_of) <= SUBTREE_HINT_MAX:
         qs = qs.filter(organization_id__in=list(child_of))
     rows = qs.order_by().values("organization_id").annotate(**aggregates)
-    total = dict.fromkeys(STATUS_CODES, 0)
+    totals = dict.fromkeys(STATUS_CODES, 0)
     per_child: dict[int, dict[str, int]] = {child.pk: dict.fromkeys(STATUS_CODES, 0) for child in children}
     for row in rows:
         child_id = child_of.get(row["organization_id"])
         for code in STATUS_CODES:
-            total[code] += row[code]
+            totals[code] += row[code]
             if child_id in per_child:
                 per_child[child_id][code] += row[code]
-    return SummaryRow(organization, total), [SummaryRow(child, per_child[child.pk]) for child in children]
+    return SummaryRow(organization, totals), [SummaryRow(child, per_child[child.pk]) for child in children]
 
 
-def deadline_groups(commitments) -> list[tuple[str, str, list]]:
+def deadline_groups(commitments) -> list[tuple[str, str, list, str]]:
     """Group 'my commitments' by status for display, in the order a person should act on them."""
     order = [
         "open_overdue",
@@ -358,7 +362,7 @@ def status_of(commitment: Commitment, today: dt.date) -> str:
     return getattr(commitment, "status_code", None) or commitment_status(commitment, today)
 
 
-def heads_of_agencies(*, user, organization: Organization) -> list:
+def heads_of_agencies(*, user: "User", organization: Organization) -> list:
     """Heads (người đứng đầu) of every agency in `organization`'s subtree that the user may see, plus
     people holding a current head-of-agency post there."""
     from neuguong.people.models import Person
@@ -390,3 +394,18 @@ def head_of_agency_ids(*, user, organization: Organization) -> set[int]:
         .values_list("pk", flat=True)
     )
     return head_ids
+
+
+def pledge_items(pledge: Pledge) -> list[str]:
+    """The items of a registered pledge, in the order they were written (they became commitments)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return list(
+        Commitment.objects.filter(
+            source_type=ContentType.objects.get_for_model(Pledge),
+            source_id=pledge.pk,
+            responsible_person=pledge.person,
+        )
+        .order_by("pk")
+        .values_list("title", flat=True)
+    )

@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -46,6 +47,9 @@ from .models import (
     WorkProgram,
     WorkProgramItem,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 MSG_TOO_MANY_FILES = "Mỗi lần báo cáo gửi tối đa {limit} tệp minh chứng."
 MAX_FILES_PER_REPORT = 10
@@ -97,28 +101,28 @@ COMPLETION_REPORT_TEXT = "Báo cáo hoàn thành"
 # Rights
 
 
-def can_manage(actor, organization: Organization) -> bool:
+def can_manage(actor: "User", organization: Organization) -> bool:
     """Staff and secretaries manage the boards of their subtree."""
     return scope_for(actor).can_write_path(organization.path)
 
 
-def is_responsible(actor, commitment: Commitment) -> bool:
+def is_responsible(actor: "User", commitment: Commitment) -> bool:
     person_id = scope_for(actor).person_id
     return person_id is not None and person_id == commitment.responsible_person_id
 
 
-def _require_manage(actor, organization: Organization) -> None:
+def _require_manage(actor: "User", organization: Organization) -> None:
     if not can_manage(actor, organization):
         raise OutOfScope(MSG_NO_RIGHT)
 
 
-def _require_manage_or_own(actor, commitment: Commitment) -> None:
+def _require_manage_or_own(actor: "User", commitment: Commitment) -> None:
     if not (is_responsible(actor, commitment) or can_manage(actor, commitment.organization)):
         # Pages and API answer 404 (the member cannot see it); the message is for service callers.
         raise OutOfScope(MSG_NOT_YOURS if scope_for(actor).person_id else MSG_NO_RIGHT)
 
 
-def _proxy_for(actor, commitment: Commitment) -> Person | None:
+def _proxy_for(actor: "User", commitment: Commitment) -> Person | None:
     """The responsible person when someone else (a secretary) enters for them: recorded as proxy entry."""
     if commitment.responsible_person_id and not is_responsible(actor, commitment):
         return commitment.responsible_person
@@ -191,7 +195,7 @@ def _validate_new(
 
 def _new_commitment(
     *,
-    actor,
+    actor: "User",
     organization: Organization,
     title: str,
     deadline: dt.date,
@@ -275,7 +279,7 @@ def _new_commitment(
 @transaction.atomic
 def commitment_create(
     *,
-    actor,
+    actor: "User",
     organization: Organization,
     title: str,
     deadline: dt.date,
@@ -320,7 +324,7 @@ def commitment_create(
 @transaction.atomic
 def commitment_assign_many(
     *,
-    actor,
+    actor: "User",
     organization: Organization,
     people: Iterable[Person],
     title: str,
@@ -382,7 +386,7 @@ def _period_ends(recurrence: str, starts_on: dt.date, ends_on: dt.date) -> list[
 @transaction.atomic
 def commitment_create_recurring(
     *,
-    actor,
+    actor: "User",
     organization: Organization,
     title: str,
     recurrence: str,
@@ -434,7 +438,7 @@ class Assignment:
 @transaction.atomic
 def commitment_assign(
     *,
-    actor,
+    actor: "User",
     organization: Organization,
     title: str,
     deadline: dt.date,
@@ -479,6 +483,8 @@ def commitment_assign(
     }
     if recurrence:
         _check_period(start_on or today, deadline, field="deadline")  # the form's names for the period
+        # One series per person chosen; none chosen: one series with no responsible person (a unit's task).
+        responsibles: list[Person | None] = [*chosen] or [None]
         series = [
             commitment_create_recurring(
                 actor=actor,
@@ -491,7 +497,7 @@ def commitment_assign(
                 today=today,
                 **common,
             )
-            for person in chosen or [None]
+            for person in responsibles
         ]
         occurrences = Commitment.objects.filter(series__in=series).order_by("deadline", "id")
         return Assignment(commitments=list(occurrences), people=chosen, series=series)
@@ -540,7 +546,7 @@ EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def commitment_update(*, actor, commitment: Commitment, **values) -> Commitment:
+def commitment_update(*, actor: "User", commitment: Commitment, **values) -> Commitment:
     """Edit what/who of a commitment; a change of responsible person cancels its pending reminders.
     The deadline changes only through an extension."""
     commitment = _locked(commitment)
@@ -624,7 +630,7 @@ def _source_label(commitment: Commitment) -> str:
 # Progress reports and evidence
 
 
-def _store_evidence(*, actor, report: ProgressReport, files: Sequence) -> list[Evidence]:
+def _store_evidence(*, actor: "User", report: ProgressReport, files: Sequence) -> list[Evidence]:
     stored = []
     for upload in files:
         content_type = check_upload(upload)
@@ -645,7 +651,7 @@ def _store_evidence(*, actor, report: ProgressReport, files: Sequence) -> list[E
 @transaction.atomic
 def progress_report_submit(
     *,
-    actor,
+    actor: "User",
     commitment: Commitment,
     percent: int,
     text: str,
@@ -697,7 +703,7 @@ def progress_report_submit(
 
 
 @transaction.atomic
-def evidence_delete(*, actor, evidence: Evidence) -> Evidence:
+def evidence_delete(*, actor: "User", evidence: Evidence) -> Evidence:
     """Soft-delete an evidence file: the row and the file stay, marked with who and when."""
     commitment = evidence.report.commitment
     _require_manage_or_own(actor, commitment)
@@ -710,7 +716,7 @@ def evidence_delete(*, actor, evidence: Evidence) -> Evidence:
 
 
 @transaction.atomic
-def report_accept(*, actor, report: ProgressReport, note: str = "") -> ProgressReport:
+def report_accept(*, actor: "User", report: ProgressReport, note: str = "") -> ProgressReport:
     """A supervisor accepts a progress report."""
     report = (
         ProgressReport.objects.select_for_update()
@@ -734,7 +740,7 @@ def report_accept(*, actor, report: ProgressReport, note: str = "") -> ProgressR
 
 
 @transaction.atomic
-def report_return(*, actor, report: ProgressReport, note: str) -> ProgressReport:
+def report_return(*, actor: "User", report: ProgressReport, note: str) -> ProgressReport:
     """A supervisor returns a report (unsupported, insufficient evidence): the commitment is `returned`
     (a completion it reported, awaiting confirmation, is returned with it)."""
     if Commitment.objects.filter(pk=report.commitment_id, completion_pending=True).exists():
@@ -745,7 +751,7 @@ def report_return(*, actor, report: ProgressReport, note: str) -> ProgressReport
     return report
 
 
-def _report_return(*, actor, report: ProgressReport, note: str) -> ProgressReport:
+def _report_return(*, actor: "User", report: ProgressReport, note: str) -> ProgressReport:
     report = (
         ProgressReport.objects.select_for_update()
         .select_related("commitment__organization")
@@ -772,7 +778,7 @@ def _report_return(*, actor, report: ProgressReport, note: str) -> ProgressRepor
 
 @transaction.atomic
 def commitment_return(
-    *, actor, commitment: Commitment, note: str, report: ProgressReport | None = None
+    *, actor: "User", commitment: Commitment, note: str, report: ProgressReport | None = None
 ) -> Commitment:
     """Return the commitment's pending report — or, when it was marked complete, its completion — to the
     responsible person: the status becomes `returned` (counts as not completed)."""
@@ -829,7 +835,7 @@ def needs_confirmation(organization: Organization) -> bool:
 @transaction.atomic
 def commitment_complete(
     *,
-    actor,
+    actor: "User",
     commitment: Commitment,
     completed_on: dt.date,
     note: str = "",
@@ -903,7 +909,7 @@ def commitment_complete(
     return commitment
 
 
-def _confirm_completion(*, actor, commitment: Commitment, note: str) -> None:
+def _confirm_completion(*, actor: "User", commitment: Commitment, note: str) -> None:
     before = snapshot(commitment, ["completion_pending"])
     commitment.completion_pending = False
     commitment.save(update_fields=["completion_pending", "updated_at"])
@@ -911,7 +917,7 @@ def _confirm_completion(*, actor, commitment: Commitment, note: str) -> None:
 
 
 @transaction.atomic
-def completion_confirm(*, actor, commitment: Commitment, note: str = "") -> Commitment:
+def completion_confirm(*, actor: "User", commitment: Commitment, note: str = "") -> Commitment:
     """The reviewer confirms a completion awaiting confirmation: done on time or late by the date the
     member gave; its pending reports are accepted with it."""
     commitment = _locked(commitment)
@@ -928,7 +934,9 @@ def completion_confirm(*, actor, commitment: Commitment, note: str = "") -> Comm
 
 
 @transaction.atomic
-def completion_policy_set(*, actor, organization: Organization, needs_confirmation: bool) -> CompletionPolicy:
+def completion_policy_set(
+    *, actor: "User", organization: Organization, needs_confirmation: bool
+) -> CompletionPolicy:
     """Whether the completions of this organisation's subtree wait for the reviewer's confirmation."""
     _require_manage(actor, organization)
     policy = CompletionPolicy.objects.select_for_update().filter(organization=organization).first()
@@ -952,7 +960,7 @@ def completion_policy_set(*, actor, organization: Organization, needs_confirmati
 
 @transaction.atomic
 def extension_request(
-    *, actor, commitment: Commitment, requested_deadline: dt.date, reason: str
+    *, actor: "User", commitment: Commitment, requested_deadline: dt.date, reason: str
 ) -> ExtensionRequest:
     """Ask for a later deadline; the commitment shows `extension_requested` until a supervisor decides."""
     commitment = _locked(commitment)
@@ -990,7 +998,9 @@ def extension_request(
 
 
 @transaction.atomic
-def extension_decide(*, actor, extension: ExtensionRequest, grant: bool, note: str = "") -> ExtensionRequest:
+def extension_decide(
+    *, actor: "User", extension: ExtensionRequest, grant: bool, note: str = ""
+) -> ExtensionRequest:
     """Grant (the deadline moves, the original deadline stays on record) or refuse an extension."""
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
     commitment = _locked(extension.commitment)
@@ -1020,7 +1030,7 @@ def extension_decide(*, actor, extension: ExtensionRequest, grant: bool, note: s
 
 @transaction.atomic
 def commitment_halt(
-    *, actor, commitment: Commitment, halt: str, reason: str, today: dt.date | None = None
+    *, actor: "User", commitment: Commitment, halt: str, reason: str, today: dt.date | None = None
 ) -> Commitment:
     """Cancel or suspend, with the reason and who decided."""
     commitment = _locked(commitment)
@@ -1046,7 +1056,7 @@ def commitment_halt(
 
 
 @transaction.atomic
-def commitment_resume(*, actor, commitment: Commitment, note: str = "") -> Commitment:
+def commitment_resume(*, actor: "User", commitment: Commitment, note: str = "") -> Commitment:
     """Resume a suspended commitment (a cancelled one stays cancelled)."""
     commitment = _locked(commitment)
     _require_manage(actor, commitment.organization)
@@ -1070,7 +1080,7 @@ def commitment_resume(*, actor, commitment: Commitment, note: str = "") -> Commi
 
 @transaction.atomic
 def work_program_create(
-    *, actor, organization: Organization, year: int, title: str, document=None
+    *, actor: "User", organization: Organization, year: int, title: str, document=None
 ) -> WorkProgram:
     _require_manage(actor, organization)
     if WorkProgram.objects.filter(organization=organization, year=year).exists():
@@ -1082,14 +1092,19 @@ def work_program_create(
 
 
 def period_end(year: int, *, month: int | None = None, quarter: int | None = None) -> dt.date:
-    last_month = month if month else quarter * 3
+    if month:
+        last_month = month
+    elif quarter:
+        last_month = quarter * 3
+    else:
+        raise ValueError("period_end needs a month or a quarter")
     return dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
 
 
 @transaction.atomic
 def work_program_item_add(
     *,
-    actor,
+    actor: "User",
     program: WorkProgram,
     title: str,
     month: int | None = None,
@@ -1160,7 +1175,9 @@ def pledge_template_for(organization: Organization, year: int) -> list[str]:
 
 
 @transaction.atomic
-def pledge_template_save(*, actor, organization: Organization, year: int, items: list[str]) -> PledgeTemplate:
+def pledge_template_save(
+    *, actor: "User", organization: Organization, year: int, items: list[str]
+) -> PledgeTemplate:
     _require_manage(actor, organization)
     items = [normalize_text(item)[:500] for item in items if normalize_text(item or "")]
     if not items:
@@ -1180,7 +1197,7 @@ def pledge_template_save(*, actor, organization: Organization, year: int, items:
 
 @transaction.atomic
 def pledge_register(
-    *, actor, person: Person, year: int, items: list[str], today: dt.date | None = None
+    *, actor: "User", person: Person, year: int, items: list[str], today: dt.date | None = None
 ) -> Pledge:
     """A member registers the annual pledge (or a secretary enters it for them: a proxy entry); each item
     becomes an exemplary commitment due on 31/12 of that year."""

@@ -30,13 +30,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from neuguong.organizations.models import path_ids
 
-from .models import Commitment, LeadUnitTally, OrgTally, PlanItemTally, PlanTally, StatusTally, TallyState
+from .models import (
+    Commitment,
+    LeadUnitTally,
+    OrgTally,
+    PlanItemTally,
+    PlanTally,
+    StatusTally,
+    TallyRow,
+    TallyState,
+)
 from .status import against_original_default
 
 # Bump when the tables or the SQL change: `ensure_installed` (after every migrate) then rebuilds.
@@ -45,7 +54,7 @@ TALLY_VERSION = 3  # 2: awaiting confirmation; 3: PlanItemTally, PlanTally
 
 @dataclass(frozen=True)
 class Grain:
-    model: type[models.Model]
+    model: type[TallyRow]
     # (column, SQL expression over the commitment row `c`)
     dims: tuple[tuple[str, str], ...]
     # Which commitments the grain counts (SQL over `c`); all of them when empty.
@@ -300,7 +309,7 @@ def rebuild(today: dt.date) -> None:
     """Recompute every tally from the commitments, as of `today` with the configured on-time rule."""
     state = _locked_state()
     for grain in _tables():
-        grain.model._default_manager.all().delete()
+        grain.model._default_manager.all().delete()  # the tallies' plain `objects`
     state.as_of = today
     state.against_original = against_original_default()
     state.version = TALLY_VERSION
@@ -418,7 +427,7 @@ def tally_rows(
     *,
     group: tuple[str, ...] = (),
     months: tuple[int, int] | None = None,
-    **filters,
+    **filters: object,
 ) -> list[dict]:
     """Summed tally rows of the given organisations (each one's whole subtree), grouped by `group` plus
     status and past; keys that sum to zero are left out. One query."""

@@ -1,6 +1,7 @@
 import calendar
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, SuspiciousOperation
@@ -15,7 +16,7 @@ from neuguong.audit.selectors import history_for
 from neuguong.core import registry
 from neuguong.core.dates import local_today
 from neuguong.core.forms import submit_form
-from neuguong.core.paging import paginate
+from neuguong.core.paging import is_print_view, paginate
 from neuguong.notifications.selectors import notification_list
 from neuguong.organizations.models import Organization
 from neuguong.organizations.selectors import organization_for_write, organization_get, top_organization
@@ -44,6 +45,7 @@ from .selectors import (
     commitment_timeline,
     deadline_groups,
     my_commitments,
+    pledge_items,
     subtree_summary,
     summary_children,
 )
@@ -143,6 +145,9 @@ def board_view(request):
         "colours": STATUS_COLOURS,
         "today": today,
         "can_create": bool(scope_for(request.user).write_paths) or scope_for(request.user).is_global,
+        # Named on the paper: the organisation filtered on, else the top of what the user sees.
+        "print_organization": filters["organization"]
+        or (top_organization(request.user) if is_print_view(request) else None),
         **paginate(request, qs, count=shown),
     }
     template = "commitments/_board_table.html" if request.htmx else "commitments/board.html"
@@ -155,7 +160,10 @@ def board_export_view(request):
     today = local_today()
     filters = board_filters(request)
     qs = commitment_list(user=request.user, today=today, **filters)
-    return exports.board_xlsx(qs[:EXPORT_MAX_ROWS], today=today)
+    organization = filters["organization"] or top_organization(request.user)
+    return exports.board_xlsx(
+        qs[:EXPORT_MAX_ROWS], today=today, organization=organization.name if organization else ""
+    )
 
 
 @login_required
@@ -521,7 +529,10 @@ def _assigned_message(assignment: services.Assignment) -> str:
             f"cho {len(assignment.series)} người/đơn vị."
         )
     if len(assignment.commitments) == 1:
-        who = first.responsible_person.full_name if first.responsible_person else first.lead_unit.name
+        if first.responsible_person is not None:
+            who = first.responsible_person.full_name
+        else:  # a commitment without a person is a unit's (the form requires one or the other)
+            who = first.lead_unit.name if first.lead_unit is not None else ""
         return f"Đã giao nhiệm vụ «{first.title}» cho {who}."
     return f"Đã giao nhiệm vụ «{first.title}» cho {len(assignment.commitments)} người/đơn vị."
 
@@ -540,7 +551,7 @@ def commitment_create_view(request):
     units_qs = Organization.objects.active().subtree_of(organization).order_by("path")
     document = _source_document(request)
     plan_items_qs = registry.plan_items_for(request.user)
-    initial = {"deadline": local_today()}
+    initial: dict[str, object] = {"deadline": local_today()}
     if document is not None:
         initial |= {"source_kind": "document", "source_note": document.number_text}
     plan_item = _source_plan_item(request, plan_items_qs)
@@ -598,10 +609,14 @@ def program_list_view(request):
         organization = organization_for_write(user=request.user, code=request.GET.get("org", ""))
     if request.method == "POST" and organization is None:
         raise Http404  # a reader of the programs may not draw one up
-    if request.method == "POST" and (
-        done := submit_form(
-            form,
-            lambda d: services.work_program_create(actor=request.user, organization=organization, **d),
+    if (
+        request.method == "POST"
+        and organization is not None
+        and (
+            done := submit_form(
+                form,
+                lambda d: services.work_program_create(actor=request.user, organization=organization, **d),
+            )
         )
     ):
         messages.success(request, f"Đã lập {done.result.title} của {organization.name}.")
@@ -669,10 +684,8 @@ def pledge_view(request):
     )
     year = today.year
     existing = person.pledges.filter(year=year).first()
-    form = PledgeForm(
-        request.POST or None,
-        initial={"items": "\n".join(services.pledge_template_for(person.organization, year))},
-    )
+    template_items = services.pledge_template_for(person.organization, year)
+    form = PledgeForm(request.POST or None, initial={"items": "\n".join(template_items)})
     if request.method == "POST" and (
         done := submit_form(
             form,
@@ -696,6 +709,9 @@ def pledge_view(request):
             "year": year,
             "existing": existing,
             "is_proxy": person.pk != scope.person_id,
+            # The one-page paper to sign: the registered items, else the template's.
+            "pledge_items": pledge_items(existing) if existing else template_items,
+            "place_name": settings.DOCUMENT_PLACE_NAME,
         },
     )
 

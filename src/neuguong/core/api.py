@@ -42,7 +42,7 @@ class ValidationErrorOut(Schema):
     errors: list[Problem]
 
 
-ERROR_RESPONSES = {
+ERROR_RESPONSES: dict[int, tuple[str, type[Schema]]] = {
     400: ("Yêu cầu bị từ chối theo quy tắc nghiệp vụ (lời nhắn tiếng Việt, kèm trường liên quan).", ErrorOut),
     401: ("Thiếu hoặc sai mã truy cập (Authorization: Bearer …), hoặc mã đã hết hạn, bị thu hồi.", ErrorOut),
     404: ("Không tìm thấy, hoặc nằm ngoài phạm vi của bạn (hai trường hợp trả lời như nhau).", ErrorOut),
@@ -53,6 +53,10 @@ ERROR_RESPONSES = {
 class PageParams(Schema):
     page: Annotated[int, Field(ge=1, le=MAX_PAGE)] = 1
     page_size: Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)] = 50
+
+
+# The default of every list endpoint's `paging` (ninja fills it from the query string; never changed).
+FIRST_PAGE = PageParams()
 
 
 def paginate_queryset(queryset, params: PageParams) -> tuple[list, int]:

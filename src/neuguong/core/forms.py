@@ -1,6 +1,6 @@
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django import forms
 
@@ -11,7 +11,14 @@ class ChoosesFromQueryset(Protocol):
     queryset: Any
 
 
-class BootstrapFormMixin:
+# The mixin is only ever put before a Django form class; for mypy it is one, at run time a plain mixin.
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class BootstrapFormMixin(_FormBase):
     """Give every widget Bootstrap's classes, and mark invalid fields for screen readers."""
 
     def __init__(self, *args, **kwargs):
@@ -44,7 +51,7 @@ def mark_invalid(form: forms.BaseForm, name: str) -> None:
         attrs["aria-invalid"] = "true"
 
 
-def apply_business_error(form: forms.Form, error: BusinessError) -> None:
+def apply_business_error(form: forms.BaseForm, error: BusinessError) -> None:
     """Show a service's BusinessError next to the field it names (or on top of the form).
 
     A form whose field is named otherwise than the service's says so in `business_error_fields`

@@ -18,7 +18,9 @@ MSG_TOO_LONG = "{label} dài quá giới hạn: tối đa {limit:,} ký tự (đ
 
 def limit_of(model: type[models.Model], name: str) -> int | None:
     field = model._meta.get_field(name)
-    if getattr(field, "max_length", None):
+    if not isinstance(field, models.Field):  # a reverse relation holds no text
+        return None
+    if field.max_length:
         return field.max_length
     return TEXT_MAX if isinstance(field, models.TextField) else None
 
@@ -30,6 +32,7 @@ def check_lengths(model: type[models.Model], **values) -> None:
             continue
         limit = limit_of(model, name)
         if limit is not None and len(value) > limit:
-            label = capfirst(str(model._meta.get_field(name).verbose_name))
+            field = model._meta.get_field(name)
+            label = capfirst(str(field.verbose_name if isinstance(field, models.Field) else name))
             message = MSG_TOO_LONG.format(label=label, limit=limit, length=len(value)).replace(",", ".")
             raise BusinessError(message, field=name)

@@ -1,8 +1,20 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 DEFAULT_PAGE_SIZE = 50
 COUNT_CAP = 1_000
+# A print view (?print=1) drops the paging so a list prints whole, up to this many rows: beyond it the page
+# says so (PRINT_TRUNCATED) and asks for a narrower filter or the XLSX.
+PRINT_MAX_ROWS = 2_000
+PRINT_TRUNCATED = (
+    "Danh sách có hơn {limit} dòng: bản in chỉ gồm {limit} dòng đầu. Hãy lọc hẹp hơn hoặc tải tệp Excel."
+)
+
+
+def is_print_view(request) -> bool:
+    """The page is asked for as a print view: the whole filtered list, laid out for paper."""
+    return request.GET.get("print") == "1"
 
 
 class CappedPaginator(Paginator):
@@ -13,7 +25,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        capped = self.object_list[: self.cap + 1]
+        # A queryset counts in the database (reading at most cap + 1 rows); a list is simply measured.
+        return capped.count() if isinstance(capped, QuerySet) else len(capped)
 
     @property
     def is_capped(self) -> bool:
@@ -24,7 +38,10 @@ def paginate(
     request, queryset, *, per_page: int = DEFAULT_PAGE_SIZE, capped: bool = False, count: int | None = None
 ) -> dict:
     """Page of results plus the query string to keep filters across pages; a bad page number is page 1.
-    `count`, when the caller already knows how many rows there are, saves the COUNT query."""
+    `count`, when the caller already knows how many rows there are, saves the COUNT query.
+    In a print view the one page holds the whole list (at most PRINT_MAX_ROWS rows)."""
+    if is_print_view(request):
+        return _print_page(request, queryset)
     paginator = (CappedPaginator if capped else Paginator)(queryset, per_page)
     if count is not None:
         paginator.count = count  # a cached_property: setting it replaces the query
@@ -38,3 +55,23 @@ def paginate(
     params.pop("page", None)
     encoded = params.urlencode()
     return {"page_obj": page_obj, "querystring_without_page": f"{encoded}&" if encoded else ""}
+
+
+def _print_page(request, queryset) -> dict:
+    rows = list(queryset[: PRINT_MAX_ROWS + 1])
+    truncated = len(rows) > PRINT_MAX_ROWS
+    paginator = Paginator(rows[:PRINT_MAX_ROWS], PRINT_MAX_ROWS)
+    params = request.GET.copy()
+    for key in ("page", "print"):
+        params.pop(key, None)
+    encoded = params.urlencode()
+    return {
+        "page_obj": paginator.page(1),
+        "querystring_without_page": f"{encoded}&" if encoded else "",
+        "print_view": True,
+        "print_rows": min(len(rows), PRINT_MAX_ROWS),
+        "print_truncated": PRINT_TRUNCATED.format(limit=f"{PRINT_MAX_ROWS:,}".replace(",", "."))
+        if truncated
+        else "",
+        "print_back_url": f"{request.path}?{encoded}" if encoded else request.path,
+    }

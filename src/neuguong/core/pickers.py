@@ -8,8 +8,7 @@ may be chosen, so a forged value is refused by validation and scoping like any o
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-
-from django.db import models
+from typing import Any
 
 MIN_QUERY_LENGTH = 2
 MAX_OPTIONS = 20
@@ -25,8 +24,9 @@ class PickerOption:
 
 # kind -> (user, query, params) -> options. `params` are the widget's own parameters (e.g. `within`).
 PickerSearch = Callable[[object, str, dict[str, str]], list[PickerOption]]
-# kind -> (objects) -> options, to show what is already chosen when a form is rendered again.
-PickerLabels = Callable[[Iterable[models.Model]], list[PickerOption]]
+# kind -> (objects) -> options, to show what is already chosen when a form is rendered again. The objects are
+# the kind's own model (Person for "person"…): a registry keyed by a string cannot say which, hence Any.
+PickerLabels = Callable[[Iterable[Any]], list[PickerOption]]
 
 
 @dataclass(frozen=True)

@@ -32,3 +32,9 @@ def picker(request, kind: str):
             "min_length": MIN_QUERY_LENGTH,
         },
     )
+
+
+def csrf_failure(request, reason: str = ""):
+    """A form sent with a missing or stale security token (a page left open past its session, cookies
+    refused): the site's 403 page in Vietnamese saying what to do, instead of Django's English one."""
+    return render(request, "403_csrf.html", status=403)

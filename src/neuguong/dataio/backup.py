@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 
@@ -176,7 +177,7 @@ def backup_create(directory: str | os.PathLike, *, log: Callable[[str], None] = 
             target.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
             try:
                 with default_storage.open(name, "rb") as source, target.open("wb") as out:
-                    for chunk in iter(lambda s=source: s.read(1 << 20), b""):
+                    for chunk in iter(partial(source.read, 1 << 20), b""):
                         out.write(chunk)
             except FileNotFoundError:
                 manifest.setdefault("missing_files", []).append(name)
@@ -327,10 +328,10 @@ def restore(
         if existing:
             tables = [m._meta.db_table for m in backup_models()]
             tables += [
-                f.remote_field.through._meta.db_table
+                through._meta.db_table
                 for m in backup_models()
                 for f in m._meta.local_many_to_many
-                if f.remote_field.through._meta.auto_created
+                if (through := f.remote_field.through) is not None and through._meta.auto_created
             ]
             with connection.cursor() as cursor:
                 for sql in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):

@@ -7,6 +7,7 @@ database (CSDL đảng viên) exports.
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from neuguong.core.text import fold
 from neuguong.organizations.models import OrgKind
@@ -229,7 +230,7 @@ IGNORED_HEADERS = {header_key(h) for h in ("STT", "TT", "Số TT", "Ghi chú")}
 
 
 def _index(columns) -> dict[str, str]:
-    index = {}
+    index: dict[str, str] = {}
     for column in columns:
         for text in (column.header, *column.aliases):
             index.setdefault(header_key(text), column.key)
@@ -292,7 +293,7 @@ def choice_lookup(choices, extra: dict[str, str] | None = None) -> dict[str, str
     return table
 
 
-CHOICES = {
+CHOICES: dict[str, dict[str, Any]] = {
     "sex": choice_lookup(Sex.choices, {"nữ": Sex.FEMALE, "nu": Sex.FEMALE}),
     "status": choice_lookup(
         PersonStatus.choices,

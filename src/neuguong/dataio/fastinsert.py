@@ -12,7 +12,7 @@ from django.db import connection, models
 MAX_PARAMS = 30_000
 
 
-def insert_rows(model: type[models.Model], objs: list[models.Model]) -> list[models.Model]:
+def insert_rows[M: models.Model](model: type[M], objs: list[M]) -> list[M]:
     """Insert `objs` and set their primary keys; returns them."""
     if not objs:
         return objs
@@ -22,10 +22,10 @@ def insert_rows(model: type[models.Model], objs: list[models.Model]) -> list[mod
         f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
     }
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
+    columns = ", ".join(quote(_column(f)) for f in fields)
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     per_statement = max(1, MAX_PARAMS // len(fields))
-    pk_column = quote(meta.pk.column)
+    pk_column = quote(_column(meta.pk))
     with connection.cursor() as cursor:
         for start in range(0, len(objs), per_statement):
             chunk = objs[start : start + per_statement]
@@ -48,3 +48,9 @@ def insert_rows(model: type[models.Model], objs: list[models.Model]) -> list[mod
                 obj._state.adding = False
                 obj._state.db = connection.alias
     return objs
+
+
+def _column(field: models.Field) -> str:
+    # Only a field that is not stored (a virtual one) has no column; concrete fields and primary keys do.
+    assert field.column is not None, f"{field} has no database column"
+    return field.column

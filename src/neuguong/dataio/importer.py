@@ -122,7 +122,7 @@ class ImportInvalid(BusinessError):
 @dataclass
 class Problem:
     row: int
-    column: str
+    column: str | None  # the header as written in the file; None (or "") when the row as a whole is wrong
     message: str
 
     def __str__(self) -> str:
@@ -412,12 +412,12 @@ class Importer:
         """Check every row and plan creates/updates; nothing is written."""
         return self._run(write=False)
 
-    def apply(self, *, finalize: Callable[[Report], None] | None = None) -> Report:
+    def apply(self, *, finalize: Callable[[Report], object] | None = None) -> Report:
         """Validate and write in one transaction; raises ImportInvalid (nothing written) on any problem.
 
         `finalize(report)` runs inside the same transaction (the summary audit event).
         """
-        self._spools: list | None = []
+        self._spools = []
         try:
             report = self.validate()
             if report.problem_count:
@@ -446,15 +446,15 @@ class Importer:
         self.people_seen: dict[int, int] = {}
         self.now = timezone.now()
         self.today = local_today()
-        spools = getattr(self, "_spools", None)
+        spools = self._spools
         replay = write and bool(spools)
         # The write pass replays the rows the validation pass read (spooled to a temporary file) instead
         # of parsing the spreadsheet a second time: the same values, half the parsing.
         stream = io.BytesIO() if replay else self.open_stream()
         try:
-            if replay:
+            if replay and spools:
                 sheets = [_replayed(sheet, spool) for sheet, spool in spools]
-                unknown = []
+                unknown: list[str] = []
             else:
                 sheets, unknown = prepare_sheets(open_tables(stream), self.mapping)
                 if spools is not None:
@@ -704,8 +704,8 @@ class Importer:
             candidates = Person.objects.filter(q, self.scope.write_q("organization__path")).select_related(
                 "organization"
             )
-            for person in candidates:
-                by_name[(person.name_folded, person.date_of_birth)].append(person)
+            for candidate in candidates:
+                by_name[(candidate.name_folded, candidate.date_of_birth)].append(candidate)
 
         creates: list[tuple[int, dict]] = []
         updates: list[tuple[int, Person, dict, str]] = []
@@ -875,7 +875,7 @@ class Importer:
         changed_people: list[Person] = []
         fields: set[str] = set()
         audited = []
-        moves: list[tuple[Person, OrgRef]] = []
+        moves: list[tuple[Person, int]] = []  # (person, the organisation moved to)
         for number, person, row, matched_by in updates:
             org = row.pop("organization")
             changes = {}
@@ -892,7 +892,7 @@ class Importer:
             if org.pk is not None and org.pk != person.organization_id:
                 changes["organization"] = {"old": person.organization.code, "new": org.code}
                 moved_from = person.organization_id
-                moves.append((person, org))
+                moves.append((person, org.pk))
             if matched_by == MATCH_NAME_BIRTH:
                 report.matched_by_name += 1
             item = {
@@ -927,12 +927,12 @@ class Importer:
             )
             Membership.objects.bulk_create(
                 [
-                    Membership(person=p, organization_id=org.pk, started_on=self.today, note="Nhập từ tệp")
-                    for p, org in moves
+                    Membership(person=p, organization_id=org_id, started_on=self.today, note="Nhập từ tệp")
+                    for p, org_id in moves
                 ]
             )
-            for person, org in moves:
-                person.organization_id = org.pk
+            for person, org_id in moves:
+                person.organization_id = org_id
             fields.add("organization_id")
         if changed_people:
             names = sorted({f.removesuffix("_id") for f in fields} | {"updated_at"})
@@ -978,7 +978,7 @@ def import_file(
     dry_run: bool = False,
     source_name: str = "",
     progress: Callable[[int], None] | None = None,
-    finalize: Callable[[Report], None] | None = None,
+    finalize: Callable[[Report], object] | None = None,
 ) -> Report:
     """Validate (dry run) or import a file; raises ImportFileError or ImportInvalid, nothing else."""
     opener = path_or_opener if callable(path_or_opener) else (lambda: open(path_or_opener, "rb"))  # noqa: SIM115

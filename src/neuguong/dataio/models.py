@@ -66,7 +66,7 @@ class ImportRun(TimeStampedModel):
 
     @property
     def org_path(self) -> str:
-        return self.organization.path if self.organization_id else ""
+        return self.organization.path if self.organization else ""
 
     @property
     def is_finished(self) -> bool:

@@ -34,7 +34,7 @@ def card_key(value: str) -> str:
 
 def card_key_expr(field: str = "card_number"):
     """The normalised card number as one SQL expression (same result on SQLite and PostgreSQL)."""
-    expr = F(field)
+    expr: F | Replace = F(field)
     for sep in CARD_SEPARATORS:
         expr = Replace(expr, Value(sep), Value(""))
     for wide, digit in FULLWIDTH_DIGITS:
@@ -179,14 +179,8 @@ def quality_summary(*, user, root: Organization | None = None) -> dict:
             group_id = parts[min(level, len(parts) - 1)] if parts else org_id
             groups.setdefault(group_id, dict.fromkeys(per_check, 0))[key] += n
     orgs = {o.pk: o for o in Organization.objects.filter(pk__in=groups)}
-    rows = sorted(
-        (
-            {"organization": orgs[g], "counts": [counts[c.key] for c in CHECKS]}
-            for g, counts in groups.items()
-            if g in orgs
-        ),
-        key=lambda r: r["organization"].path,
-    )
+    shown = sorted((g for g in groups if g in orgs), key=lambda g: orgs[g].path)
+    rows = [{"organization": orgs[g], "counts": [groups[g][c.key] for c in CHECKS]} for g in shown]
     return {
         "checks": [{"check": c, "total": sum(per_check[c.key].values())} for c in CHECKS],
         "rows": rows,

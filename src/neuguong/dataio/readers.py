@@ -158,7 +158,7 @@ def _is_text(sample: str) -> bool:
 
 def _delimiter(first_line: str) -> str:
     counts = {sep: first_line.count(sep) for sep in (",", ";", "\t")}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.__getitem__)
     return best if counts[best] else ","
 
 
@@ -169,13 +169,17 @@ class _KeepOpen(io.BufferedIOBase):
         super().__init__()
         self._raw = raw
 
+    @property
+    def name(self) -> str:
+        return getattr(self._raw, "name", "")
+
     def readable(self) -> bool:
         return True
 
-    def read(self, size=-1):
+    def read(self, size: int | None = -1, /) -> bytes:
         return self._raw.read(size)
 
-    def read1(self, size=-1):
+    def read1(self, size: int = -1, /) -> bytes:
         return self._raw.read(size if size and size > 0 else 1 << 16)
 
     def close(self) -> None:

@@ -2,6 +2,7 @@
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -16,6 +17,9 @@ from .importer import Importer, ImportInvalid, Report
 from .models import ImportRun, ImportStatus
 from .readers import ImportFileError, open_tables
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 log = logging.getLogger(__name__)
 
 MSG_TOO_LARGE = "Tệp lớn quá {mb} MB. Hãy chia nhỏ tệp hoặc dùng lệnh import_members trên máy chủ."
@@ -26,23 +30,25 @@ MSG_BUSY = "Lần nhập này đang được xử lý hoặc đã ghi xong: khô
 IMPORT_MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 100 * 1024 * 1024)
 
 
-def may_import(actor) -> bool:
+def may_import(actor: "User") -> bool:
     """Whoever may write somewhere in the tree may import (each row is then checked against the scope)."""
     scope = scope_for(actor)
     return scope.is_global or bool(scope.write_paths)
 
 
-def _require_importer(actor) -> None:
+def _require_importer(actor: "User") -> None:
     if not may_import(actor):
         raise OutOfScope(MSG_NO_RIGHT)
 
 
-def import_upload(*, actor, uploaded: UploadedFile, organization: Organization | None = None) -> ImportRun:
+def import_upload(
+    *, actor: "User", uploaded: UploadedFile, organization: Organization | None = None
+) -> ImportRun:
     """Keep an uploaded file for the next steps after checking it is a readable spreadsheet."""
     _require_importer(actor)
     if organization is not None and not scope_for(actor).can_write_path(organization.path):
         raise OutOfScope(MSG_NO_RIGHT)
-    if uploaded.size > IMPORT_MAX_BYTES:
+    if (uploaded.size or 0) > IMPORT_MAX_BYTES:
         raise BusinessError(MSG_TOO_LARGE.format(mb=IMPORT_MAX_BYTES // (1024 * 1024)), field="file")
     try:
         opened = open_tables(uploaded)  # bounded: rows and XLSX part sizes (core/xlsx_guard.py)
@@ -54,7 +60,9 @@ def import_upload(*, actor, uploaded: UploadedFile, organization: Organization |
     ]
     uploaded.seek(0)
     suffix = ".xlsx" if tables[0]["name"] != "CSV" else ".csv"
-    run = ImportRun(actor=actor, organization=organization, original_name=Path(uploaded.name).name[:255])
+    run = ImportRun(
+        actor=actor, organization=organization, original_name=Path(uploaded.name or "").name[:255]
+    )
     run.tables = tables
     # About how many data rows the checking step will read (its progress bar); the exact count replaces it.
     run.total_rows = max(0, opened[0].file_rows - sum(t.header_row for t in opened))
@@ -63,7 +71,7 @@ def import_upload(*, actor, uploaded: UploadedFile, organization: Organization |
     return run
 
 
-def import_set_mapping(*, actor, run: ImportRun, mapping: dict[str, str]) -> ImportRun:
+def import_set_mapping(*, actor: "User", run: ImportRun, mapping: dict[str, str]) -> ImportRun:
     if run.actor_id != getattr(actor, "pk", None):
         raise OutOfScope(MSG_NO_RIGHT)
     run.mapping = mapping
@@ -82,7 +90,7 @@ def _importer(run: ImportRun) -> Importer:
             ImportRun.objects.filter(pk=run.pk).update(processed_rows=rows)
 
     return Importer(
-        open_stream=lambda: run.file.storage.open(run.file.name, "rb"),
+        open_stream=lambda: run.file.storage.open(run.file.name or "", "rb"),  # "": no file, fails to open
         actor=run.actor,
         default_org=run.organization,
         mapping=run.mapping,
@@ -115,7 +123,7 @@ def import_validate(*, run: ImportRun) -> None:
     )
 
 
-def import_remap(*, actor, run: ImportRun) -> ImportRun:
+def import_remap(*, actor: "User", run: ImportRun) -> ImportRun:
     """Back to the mapping step (the columns are matched again; nothing was written)."""
     if run.actor_id != getattr(actor, "pk", None):
         raise OutOfScope(MSG_NO_RIGHT)
@@ -130,7 +138,7 @@ def import_remap(*, actor, run: ImportRun) -> ImportRun:
     return run
 
 
-def import_confirm(*, actor, run: ImportRun) -> ImportRun:
+def import_confirm(*, actor: "User", run: ImportRun) -> ImportRun:
     if run.actor_id != getattr(actor, "pk", None):
         raise OutOfScope(MSG_NO_RIGHT)
     updated = ImportRun.objects.filter(pk=run.pk, status=ImportStatus.VALID).update(
@@ -171,7 +179,7 @@ def import_apply(*, run: ImportRun) -> None:
 
 def import_run_record(
     *,
-    actor,
+    actor: "User | None",
     source_name: str,
     organization: Organization | None,
     report: Report,
@@ -193,6 +201,6 @@ def import_run_record(
     return run
 
 
-def _common_path(actor) -> str:
+def _common_path(actor: "User | None") -> str:
     paths = scope_for(actor).write_paths
     return paths[0] if len(paths) == 1 else ""

@@ -23,6 +23,7 @@ import textwrap
 import threading
 import xml.etree.ElementTree as ET
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -36,6 +37,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
+from matplotlib.typing import RcKeyType
 
 PATTERNS = ("solid", "diagonal", "dots", "cross", "horizontal", "outline")
 INK = "#212529"
@@ -65,7 +67,7 @@ XLINK_NS = "http://www.w3.org/1999/xlink"
 ET.register_namespace("", SVG_NS)
 ET.register_namespace("xlink", XLINK_NS)
 _RENDER_LOCK = threading.Lock()  # rcParams are process-wide: one drawing at a time
-_RC = {
+_RC: dict[RcKeyType, object] = {
     "svg.fonttype": "none",  # text stays <text>
     "svg.hashsalt": "neuguong",  # deterministic ids: the same figures give the same SVG
     "hatch.linewidth": 0.9,
@@ -108,6 +110,18 @@ def vn_number(value: float | Decimal, decimals: int = 1) -> str:
 
 class _Drawn:
     """A chart drawn once (`draw()`) and saved for the page (SVG) or the document (PNG)."""
+
+    title: str
+
+    def key(self) -> tuple:
+        """Everything the drawing depends on: the render cache's key."""
+        raise NotImplementedError
+
+    def draw(self, width_in: float = 6.4) -> Figure:
+        raise NotImplementedError
+
+    def alt_text(self) -> str:
+        raise NotImplementedError
 
     def svg(self, width: int = 640) -> str:
         return _render(self, "svg", width)
@@ -333,7 +347,7 @@ class LineChart(_Drawn):
 
     title: str
     labels: list[str]
-    series: list[tuple[str, list[float | Decimal | None]]]
+    series: Sequence[tuple[str, Sequence[float | Decimal | None]]]
     reference: tuple[str, float | Decimal] | None = None
     unit: str = ""
     value_format: object = None  # a callable (value) -> str
@@ -414,8 +428,8 @@ class LineChart(_Drawn):
             color=INK,
         )
         ax.yaxis.set_major_formatter(lambda value, _pos: self.fmt(value))
-        for label in ax.get_yticklabels():
-            label.set_fontproperties(_font(TICK_PT))
+        for tick in ax.get_yticklabels():
+            tick.set_fontproperties(_font(TICK_PT))
         ax.grid(axis="y", color=GRID, linewidth=0.6)
         ax.set_axisbelow(True)
         for side in ("top", "right"):
@@ -430,13 +444,11 @@ class LineChart(_Drawn):
 
 
 # ------------------------------------------------------------------------------------------- output
-Chart = BarChart | LineChart
-
 
 _CACHE: OrderedDict[tuple, str | bytes] = OrderedDict()
 
 
-def _render(chart: Chart, fmt: str, size: int):
+def _render(chart: _Drawn, fmt: str, size: int):
     """The chart as SVG (`size` = width in px) or PNG (`size` = scale), drawn once per content: pages
     draw the same figures on every request, a report draws them for each download."""
     key = (chart.key(), fmt, size)
@@ -467,7 +479,7 @@ _DECIMALS = re.compile(r"(\d\.\d{2})\d+")
 _GEOMETRY = {"d", "x", "y", "x1", "y1", "x2", "y2", "width", "height", "transform", "points", "viewBox"}
 
 
-def _page_svg(data: bytes, chart: Chart, key: tuple) -> str:
+def _page_svg(data: bytes, chart: _Drawn, key: tuple) -> str:
     """matplotlib's SVG made fit to sit inline in a page under the CSP: styles become presentation
     attributes, metadata and the <style> element go, ids are prefixed per chart, and it is labelled."""
     root = ET.fromstring(data)  # noqa: S314 - our own output, not user input
@@ -489,9 +501,9 @@ def _page_svg(data: bytes, chart: Chart, key: tuple) -> str:
             if ":" in declaration:
                 name, value = (part.strip() for part in declaration.split(":", 1))
                 element.set(name, CSS_FONTS if name == "font-family" else value)
-        if element.get("id") is not None:
-            if element.get("id") in referenced:
-                element.set("id", prefix + element.get("id"))
+        if (ident := element.get("id")) is not None:
+            if ident in referenced:
+                element.set("id", prefix + ident)
             else:
                 del element.attrib["id"]
         for name, value in list(element.attrib.items()):

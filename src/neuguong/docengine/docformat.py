@@ -559,7 +559,8 @@ def render_party_document(spec: PartyDocument, template: bytes | None = None) ->
         if BODY_FIELD in names:
             marker = p
         elif any(name in LIST_FIELDS for name in names):
-            _expand_list(p, values[names[0]] if names[0] in LIST_FIELDS else [])
+            items = values[names[0]] if names[0] in LIST_FIELDS else []
+            _expand_list(p, items if isinstance(items, list) else [items])
         else:
             _replace_in_paragraph(p, scalars)
     _build_body(document, marker, spec.body)

@@ -26,6 +26,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 
+from neuguong.core.office_sheet import LINE_HEIGHT, header_lines
 from neuguong.core.xlsx_cells import write
 
 FONT_NAME = "Times New Roman"
@@ -107,6 +108,11 @@ def _write_sheet(ws, sheet: AnnexSheet) -> None:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = BOX
         ws.column_dimensions[get_column_letter(c)].width = column.width
+    # Tall enough for the wrapped headings (Excel does not grow a row for wrapped text on its own, so a
+    # printed annex had its headings run into the first data row).
+    ws.row_dimensions[header_row].height = max(
+        LINE_HEIGHT * header_lines(column.header, column.width) + 4 for column in sheet.columns
+    )
     total_refs = {
         c: f"${get_column_letter(c)}${totals_row}" for c, col in enumerate(sheet.columns, 1) if col.total
     }

@@ -5,7 +5,7 @@ import datetime as dt
 from django.http import Http404
 from ninja import Query, Router, Schema, Status
 
-from neuguong.core.api import Id, PageParams, Year, paginate_queryset
+from neuguong.core.api import FIRST_PAGE, Id, PageParams, Year, paginate_queryset
 from neuguong.core.errors import BusinessError
 from neuguong.organizations.models import Organization
 
@@ -70,7 +70,7 @@ def list_documents(
     org: str = "",
     type: str = "",
     year: Year | None = None,
-    paging: Query[PageParams] = None,
+    paging: Query[PageParams] = FIRST_PAGE,
 ):
     organization = None
     if org:
@@ -80,7 +80,7 @@ def list_documents(
     qs = document_list(
         user=request.user, organization=organization, doc_type=type[:32], year=year, query=q[:200]
     )
-    items, count = paginate_queryset(qs, paging or PageParams())
+    items, count = paginate_queryset(qs, paging)
     return {"items": [document_out(d) for d in items], "count": count}
 
 

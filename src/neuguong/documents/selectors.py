@@ -1,13 +1,18 @@
+from typing import TYPE_CHECKING
+
 from django.http import Http404
 
 from neuguong.organizations.models import Organization
 
 from .models import Document
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 def document_list(
     *,
-    user,
+    user: "User",
     organization: Organization | None = None,
     doc_type: str = "",
     year: int | None = None,
@@ -26,7 +31,7 @@ def document_list(
     return qs.order_by("-issued_on", "-id")
 
 
-def document_get(*, user, document_id) -> Document:
+def document_get(*, user: "User", document_id) -> Document:
     try:
         return (
             Document.objects.visible_to(user).select_related("organization", "created_by").get(pk=document_id)

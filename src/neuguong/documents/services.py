@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import os
 import zipfile
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -21,6 +22,9 @@ from neuguong.organizations.models import Organization, Term
 from . import events
 from .models import Classification, Document
 from .numbers import ABBREVIATION, DocumentType, check_type, format_number, parse_number
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 MSG_NO_RIGHT = "Bạn không có quyền vào sổ văn bản của tổ chức này."
 MSG_CLASSIFIED = "Không được lưu văn bản mật (Mật, Tối mật, Tuyệt mật) trên phần mềm này."
@@ -44,7 +48,7 @@ def term_key_for(organization: Organization, issued_on: dt.date) -> str:
     terms = Term.objects.filter(
         organization_id__in=ids, start_year__lte=issued_on.year, end_year__gte=issued_on.year
     ).order_by("-start_year")
-    by_org = {}
+    by_org: dict[int, Term] = {}
     for term in terms:
         by_org.setdefault(term.organization_id, term)
     for org_id in reversed(ids):
@@ -100,7 +104,7 @@ def classification_mark(upload) -> str:
 @transaction.atomic
 def document_register(
     *,
-    actor,
+    actor: "User",
     organization: Organization,
     doc_type: str,
     issued_on: dt.date,

@@ -27,8 +27,7 @@ from neuguong.notifications.recipients import reviewers_of
 from neuguong.notifications.services import notify, settle
 
 
-# (the ignore: `notifications.kinds.register`'s overloads type the decorated class as Never, for every app)
-@register(defaults={"evaluation.self_assessed": Delivery.DIGEST})  # type: ignore[arg-type]
+@register(defaults={"evaluation.self_assessed": Delivery.DIGEST})
 class EvaluationNotice(models.TextChoices):
     SELF_ASSESSMENT_DUE = "evaluation.self_assessment_due", "Nhắc tự kiểm điểm, đánh giá cuối năm"
     SELF_ASSESSED = "evaluation.self_assessed", "Có bản tự kiểm điểm chờ chi bộ kiểm điểm, đề xuất"

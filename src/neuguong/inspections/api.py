@@ -5,7 +5,7 @@ import datetime as dt
 from django.http import Http404
 from ninja import Query, Router, Schema
 
-from neuguong.core.api import Id, PageParams, Year, paginate_queryset
+from neuguong.core.api import FIRST_PAGE, Id, PageParams, Year, paginate_queryset
 from neuguong.core.dates import local_today
 from neuguong.organizations.models import Organization
 
@@ -87,7 +87,7 @@ def list_inspections(
     state: str = "",
     kind: str = "",
     org: str = "",
-    paging: Query[PageParams] = None,
+    paging: Query[PageParams] = FIRST_PAGE,
 ):
     organization = None
     if org:
@@ -102,7 +102,7 @@ def list_inspections(
         kind=kind[:32],
         organization=organization,
     )
-    items, count = paginate_queryset(qs, paging or PageParams())
+    items, count = paginate_queryset(qs, paging)
     return {"items": [inspection_out(i) for i in items], "count": count}
 
 

@@ -1,29 +1,26 @@
-"""XLSX export of the coverage page: exactly what the page shows, one sheet per table."""
+"""XLSX exports of the coverage page and the inspection list: exactly what the pages show, one sheet per
+table, as office files (core/office_sheet.py)."""
 
-import io
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
-from neuguong.core.xlsx_cells import SafeSheet
+from neuguong.core.office_sheet import Column, OfficeSheet, office_workbook
 
 YES, NO = "Có", "Chưa"
+WIDTHS = (45, 30, 14, 14, 14, 14, 14)
+TITLES = {
+    "To chuc": "Tổ chức được kiểm tra, giám sát",
+    "Nguoi dung dau": "Người đứng đầu được kiểm tra, giám sát",
+    "Kien nghi qua han": "Kiến nghị quá hạn chưa thực hiện",
+    "Kiem tra giam sat": "Danh sách cuộc kiểm tra, giám sát",
+}
 
 
-def _sheet(workbook, title: str, header: list[str], rows: list[list]) -> None:
-    sheet = SafeSheet(workbook.create_sheet(title))
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    for column, width in zip("ABCDEFGH", (8, 45, 30, 14, 14, 14, 14, 14), strict=False):
-        sheet.column_dimensions[column].width = width
+def _sheet(sheets: list[OfficeSheet], name: str, header: list[str], rows: list[list]) -> None:
+    # The rows carry their STT first: the office sheet numbers them itself.
+    columns = [Column(h, w) for h, w in zip(header[1:], WIDTHS, strict=False)]
+    sheets.append(OfficeSheet(TITLES.get(name, name), columns, [row[1:] for row in rows], sheet_name=name))
 
 
 def coverage_workbook(report: dict) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook: list[OfficeSheet] = []
     term = report["term"].name if report["term"] else "—"
     _sheet(
         workbook,
@@ -64,7 +61,7 @@ def coverage_workbook(report: dict) -> bytes:
             for index, row in enumerate(report["heads"], start=1)
         ],
     )
-    overdue_rows = []
+    overdue_rows: list[list] = []
     for group in report["overdue"]:
         for item in group["items"]:
             recommendation = item["recommendation"]
@@ -84,20 +81,12 @@ def coverage_workbook(report: dict) -> bytes:
         ["STT", "Tổ chức", "Kiến nghị", "Cuộc kiểm tra, giám sát", "Thời hạn", "Tình trạng"],
         overdue_rows,
     )
-    for sheet in workbook.worksheets:
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if hasattr(cell.value, "year") and not isinstance(cell.value, int):
-                    cell.number_format = "DD/MM/YYYY"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return office_workbook(workbook)
 
 
 def inspections_workbook(inspections) -> bytes:
     """The inspection list as filtered on the page (all pages), one row per inspection."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook: list[OfficeSheet] = []
     rows = []
     for index, inspection in enumerate(inspections, start=1):
         subjects = "; ".join(
@@ -122,9 +111,4 @@ def inspections_workbook(inspections) -> bytes:
         ["STT", "Nội dung", "Hình thức", "Cấp ủy", "Đối tượng", "Từ ngày", "Đến ngày", "Trạng thái"],
         rows,
     )
-    for row in workbook.active.iter_rows(min_row=2, min_col=6, max_col=7):
-        for cell in row:
-            cell.number_format = "DD/MM/YYYY"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return office_workbook(workbook)

@@ -26,7 +26,7 @@ def commitments_by_recommendation(recommendations) -> dict[int, object]:
     if not ids:
         return {}
     rows = Commitment.objects.filter(source_type=_recommendation_type(), source_id__in=ids)
-    return {c.source_id: c for c in rows}
+    return {c.source_id: c for c in rows if c.source_id is not None}
 
 
 def commitment_for(recommendation: Recommendation):
@@ -48,7 +48,7 @@ def board_for(recommendation: Recommendation):
     person, unit = recommendation.responsible_person, recommendation.lead_unit
     if unit is not None and (person is None or person.organization.path.startswith(unit.path)):
         return unit
-    if unit is None:
+    if unit is None and person is not None:
         return person.organization
     return recommendation.inspection.program.organization
 

@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.db.models import QuerySet
 
 from neuguong.core.dates import local_today
 from neuguong.core.forms import BootstrapFormMixin, model_choice_field
@@ -23,7 +24,7 @@ class CodesField(forms.CharField):
 
     def __init__(self, *args, lookup: str, **kwargs):
         self.lookup = lookup
-        self.queryset = None
+        self.queryset: QuerySet | None = None  # set by the form, narrowed to what the user may name
         kwargs.setdefault("required", False)
         kwargs.setdefault("widget", forms.TextInput)
         super().__init__(*args, max_length=4000, **kwargs)
@@ -32,6 +33,7 @@ class CodesField(forms.CharField):
         codes = _codes(super().clean(value))
         if not codes:
             return []
+        assert self.queryset is not None, "the form sets the field's queryset before validating"
         found = {
             getattr(obj, self.lookup): obj for obj in self.queryset.filter(**{f"{self.lookup}__in": codes})
         }

@@ -96,7 +96,7 @@ class Level(models.TextChoices):
 
 
 # What each level sees of steps and documents: drafts, working notes and findings are insiders' only.
-STEP_KINDS_BY_LEVEL = {
+STEP_KINDS_BY_LEVEL: dict[str, tuple[str, ...]] = {
     Level.INSIDER: tuple(StepKind.values),
     Level.OVERSEER: (
         StepKind.DECISION,

@@ -11,7 +11,14 @@ from django.conf import settings
 
 from neuguong.core.dates import local_today
 from neuguong.core.text import fold
-from neuguong.docengine.docformat import Heading, Paragraph, PartyDocument, Table, render_party_document
+from neuguong.docengine.docformat import (
+    Block,
+    Heading,
+    Paragraph,
+    PartyDocument,
+    Table,
+    render_party_document,
+)
 from neuguong.docengine.issuers import Issuer
 from neuguong.docengine.titles import join_title
 from neuguong.people.selectors import document_issuer
@@ -141,7 +148,7 @@ def conclusion_notice_document(inspection) -> bytes:
     conclusion = _last_step(inspection, StepKind.CONCLUSION)
     decision = _last_step(inspection, StepKind.DECISION)
     text = step.note if step else ""
-    body = [
+    body: list[Block] = [
         Paragraph(
             f"Thực hiện Quyết định số {getattr(decision or conclusion, 'number', '') or '…'}"
             f", Đoàn {verb} đã tiến hành {verb} đối với {'; '.join(_subject_names(inspection))}."

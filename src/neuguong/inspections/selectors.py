@@ -1,6 +1,7 @@
 """Reads for inspection and supervision, always scoped to what the user may see (else 404)."""
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -34,6 +35,9 @@ from .models import (
     Step,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 INSPECTION_SORTS = {
     "start": ("planned_start", "id"),
     "-start": ("-planned_start", "-id"),
@@ -50,7 +54,7 @@ MSG_COMMITMENT_NOT_FOUND = "Không tìm thấy nhiệm vụ này trong phạm vi
 # --- organisations a user works with here -----------------------------------------------------------
 
 
-def committee_choices(*, user):
+def committee_choices(*, user: "User"):
     """Committees the user may pick on the inspection pages (filters, coverage): those they may read
     and those on whose commission or standing committee they sit."""
     facts = user_facts(user)
@@ -58,7 +62,7 @@ def committee_choices(*, user):
     return (Organization.objects.visible_to(user) | seats).active()
 
 
-def plannable_organizations(*, user):
+def plannable_organizations(*, user: "User"):
     """Committees whose program the user may plan (office staff over them, or a seat on their commission
     or standing committee): the same rule as `access.can_manage_committee`, in SQL."""
     facts = user_facts(user)
@@ -71,7 +75,7 @@ def plannable_organizations(*, user):
     return qs.filter(q)
 
 
-def coverage_committee(*, user, code: str = "") -> Organization:
+def coverage_committee(*, user: "User", code: str = "") -> Organization:
     """The committee whose coverage the user asks for (by code; else the highest they may pick), or 404."""
     facts = user_facts(user)
     if not facts.scope.has_org_role and not facts.committee_ids:
@@ -97,7 +101,7 @@ def returnable_commitment(*, inspection, commitment_id: int):
     return commitment
 
 
-def linkable_record(*, user, kind: str, record_id: int):
+def linkable_record(*, user: "User", kind: str, record_id: int):
     """A commitment, document or target the user may see, to link to an inspection (else a form error)."""
     app_label, model_name, _label = LINKABLE[kind]
     model = apps.get_model(app_label, model_name)
@@ -107,7 +111,7 @@ def linkable_record(*, user, kind: str, record_id: int):
     return target
 
 
-def program_list(*, user, year: int | None = None, organization: Organization | None = None):
+def program_list(*, user: "User", year: int | None = None, organization: Organization | None = None):
     qs = (
         Program.objects.visible_to(user)
         .select_related("organization")
@@ -120,7 +124,7 @@ def program_list(*, user, year: int | None = None, organization: Organization | 
     return qs.order_by("-year", "organization__path", "body")
 
 
-def program_get(*, user, program_id: int) -> Program:
+def program_get(*, user: "User", program_id: int) -> Program:
     try:
         return Program.objects.visible_to(user).select_related("organization").get(pk=program_id)
     except (Program.DoesNotExist, *BAD_ID) as exc:
@@ -129,7 +133,7 @@ def program_get(*, user, program_id: int) -> Program:
 
 def inspection_list(
     *,
-    user,
+    user: "User",
     query: str = "",
     year: int | None = None,
     state: str = "",
@@ -168,7 +172,7 @@ def inspection_list(
     return qs.order_by(*INSPECTION_SORTS.get(sort, INSPECTION_SORTS["start"]))
 
 
-def inspection_get(*, user, inspection_id: int) -> tuple[Inspection, str]:
+def inspection_get(*, user: "User", inspection_id: int) -> tuple[Inspection, str]:
     """The inspection and the level at which the user sees it; 404 if they may not see it at all."""
     try:
         inspection = (
@@ -226,7 +230,7 @@ def steps_for(inspection: Inspection, level: str):
     )
 
 
-def document_get(*, user, inspection_id: int, document_id: int) -> tuple[Document, str]:
+def document_get(*, user: "User", inspection_id: int, document_id: int) -> tuple[Document, str]:
     """A live document of a step kind the user's level may see; anything else is a 404."""
     inspection, level = inspection_get(user=user, inspection_id=inspection_id)
     try:

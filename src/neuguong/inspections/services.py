@@ -8,6 +8,7 @@ the change, saved field by field; the event (`events.py`)."""
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
@@ -39,6 +40,9 @@ from .models import (
     Step,
     StepKind,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 MSG_NO_RIGHT = "Bạn không có quyền thực hiện thao tác này."
 MSG_YEAR = "Năm phải từ 2000 đến 2100."
@@ -170,7 +174,7 @@ def _lock_inspection(inspection_or_id: Inspection | int) -> Inspection:
     )
 
 
-def _may(actor, inspection: Inspection, who: str) -> bool:
+def _may(actor: "User", inspection: Inspection, who: str) -> bool:
     if who == "manage":
         return access.can_manage(actor, inspection)
     if who == "work":
@@ -200,7 +204,7 @@ def _check_uploads(files) -> list:
 
 
 @transaction.atomic
-def program_create(*, actor, organization: Organization, body: str, year: int, title: str) -> Program:
+def program_create(*, actor: "User", organization: Organization, body: str, year: int, title: str) -> Program:
     """A committee's (or its commission's) yearly program."""
     _require(access.can_manage_committee(actor, organization))
     title = normalize_text(title)
@@ -278,7 +282,7 @@ def _set_subjects(inspection: Inspection, organizations: list[Organization], peo
 @transaction.atomic
 def inspection_create(
     *,
-    actor,
+    actor: "User",
     program: Program,
     kind: str,
     title: str,
@@ -328,7 +332,7 @@ def _current_subjects(inspection: Inspection) -> list:
 @transaction.atomic
 def inspection_update(
     *,
-    actor,
+    actor: "User",
     inspection: Inspection,
     kind: str,
     title: str,
@@ -380,7 +384,7 @@ def _team_state(inspection: Inspection, team: Iterable[Person]) -> dict:
 
 @transaction.atomic
 def inspection_set_team(
-    *, actor, inspection: Inspection, leader: Person | None, team_members: Iterable[Person]
+    *, actor: "User", inspection: Inspection, leader: Person | None, team_members: Iterable[Person]
 ) -> Inspection:
     """Change the team before the conclusion is issued."""
     inspection = _lock_inspection(inspection)
@@ -401,7 +405,7 @@ def inspection_set_team(
 
 
 @transaction.atomic
-def content_link_add(*, actor, inspection: Inspection, target, label: str = "") -> ContentLink:
+def content_link_add(*, actor: "User", inspection: Inspection, target, label: str = "") -> ContentLink:
     """Link what the inspection looks at (a commitment, a plan, a target...)."""
     inspection = _lock_inspection(inspection)
     _require(access.can_manage(actor, inspection))
@@ -425,7 +429,7 @@ def content_link_add(*, actor, inspection: Inspection, target, label: str = "") 
 # --- the state machine ----------------------------------------------------------------------------
 
 
-def available_transitions(actor, inspection: Inspection) -> list[Transition]:
+def available_transitions(actor: "User", inspection: Inspection) -> list[Transition]:
     """The transitions this actor may take now (for the page's buttons)."""
     return [
         t for t in TRANSITIONS.values() if inspection.state in t.sources and _may(actor, inspection, t.who)
@@ -444,7 +448,7 @@ def _check_date(inspection: Inspection, happened_on: dt.date) -> None:
         )
 
 
-def _store_files(actor, inspection: Inspection, step: Step, files) -> list[Document]:
+def _store_files(actor: "User", inspection: Inspection, step: Step, files) -> list[Document]:
     documents = []
     for upload in files:
         documents.append(
@@ -468,7 +472,7 @@ STEP_FIELDS = ["state", "decided_on", "concluded_on", "closed_on", "conclusion_t
 @transaction.atomic
 def inspection_transition(
     *,
-    actor,
+    actor: "User",
     inspection: Inspection,
     action: str,
     happened_on: dt.date,
@@ -526,7 +530,9 @@ def inspection_transition(
     return step
 
 
-def _apply(actor, inspection: Inspection, transition: Transition, happened_on: dt.date, note: str) -> None:
+def _apply(
+    actor: "User", inspection: Inspection, transition: Transition, happened_on: dt.date, note: str
+) -> None:
     """What a step does besides moving the state."""
     if transition.action == "decide":
         if inspection.leader_id is None:
@@ -552,7 +558,7 @@ def _apply(actor, inspection: Inspection, transition: Transition, happened_on: d
         inspection.closed_on = happened_on
 
 
-def _track_recommendations(actor, inspection: Inspection) -> None:
+def _track_recommendations(actor: "User", inspection: Inspection) -> None:
     for recommendation in inspection.recommendations.select_related(
         "responsible_person__organization", "lead_unit"
     ):
@@ -570,7 +576,7 @@ def open_recommendations(inspection: Inspection, *, today: dt.date) -> list[Reco
 
 @transaction.atomic
 def working_note_add(
-    *, actor, inspection: Inspection, happened_on: dt.date, note: str, files: Iterable = ()
+    *, actor: "User", inspection: Inspection, happened_on: dt.date, note: str, files: Iterable = ()
 ) -> Step:
     """The team's working notes (biên bản làm việc, ghi chép): confidential, do not change the state."""
     inspection = _lock_inspection(inspection)
@@ -598,7 +604,7 @@ def working_note_add(
     return step
 
 
-def may_attach(actor, inspection: Inspection, step: Step) -> bool:
+def may_attach(actor: "User", inspection: Inspection, step: Step) -> bool:
     """Whoever may take a step may add files to it (the subject to its self-report, before the conclusion)."""
     if step.kind == StepKind.SELF_REPORT:
         allowed = access.can_work(actor, inspection) or (
@@ -612,7 +618,7 @@ def may_attach(actor, inspection: Inspection, step: Step) -> bool:
 
 
 @transaction.atomic
-def document_add(*, actor, step: Step, upload) -> Document:
+def document_add(*, actor: "User", step: Step, upload) -> Document:
     """Attach one more file to a step, by whoever may take that step, while the inspection is open."""
     inspection = _lock_inspection(step.inspection_id)
     _require(may_attach(actor, inspection, step))
@@ -625,7 +631,7 @@ def document_add(*, actor, step: Step, upload) -> Document:
 
 
 @transaction.atomic
-def document_delete(*, actor, document: Document) -> Document:
+def document_delete(*, actor: "User", document: Document) -> Document:
     """Soft delete: the file stays in storage and on record, marked deleted with who and when."""
     inspection = _lock_inspection(document.inspection_id)
     document = _lock(document)
@@ -643,7 +649,7 @@ def document_delete(*, actor, document: Document) -> Document:
     return document
 
 
-def _working(actor, inspection: Inspection) -> Inspection:
+def _working(actor: "User", inspection: Inspection) -> Inspection:
     """Lock the inspection; the team (or the committee) may record findings only while it examines."""
     inspection = _lock_inspection(inspection)
     _require(access.can_work(actor, inspection))
@@ -654,7 +660,7 @@ def _working(actor, inspection: Inspection) -> Inspection:
 
 @transaction.atomic
 def finding_add(
-    *, actor, inspection: Inspection, text: str, returned_commitment=None, reason: str = ""
+    *, actor: "User", inspection: Inspection, text: str, returned_commitment=None, reason: str = ""
 ) -> Finding:
     """Record a finding; it may mark a commitment's report as unsupported (the commitment is returned)."""
     inspection = _working(actor, inspection)
@@ -674,13 +680,15 @@ def _subject_covers_person(inspection: Inspection, person: Person) -> bool:
     for subject in inspection.subjects.select_related("organization"):
         if subject.person_id == person.pk:
             return True
-        if subject.organization_id and person.organization.path.startswith(subject.organization.path):
+        if subject.organization is not None and person.organization.path.startswith(
+            subject.organization.path
+        ):
             return True
     return False
 
 
 @transaction.atomic
-def breach_add(*, actor, inspection: Inspection, person: Person, description: str) -> Breach:
+def breach_add(*, actor: "User", inspection: Inspection, person: Person, description: str) -> Breach:
     """Record, in the conclusion, a breach of exemplary responsibility by a subject (or a member of one)."""
     inspection = _working(actor, inspection)
     description = description.strip()
@@ -702,7 +710,7 @@ def breach_add(*, actor, inspection: Inspection, person: Person, description: st
 @transaction.atomic
 def recommendation_add(
     *,
-    actor,
+    actor: "User",
     inspection: Inspection,
     text: str,
     deadline: dt.date,
@@ -740,7 +748,9 @@ CARRY_FIELDS = ["carried_over_on", "carried_over_reason"]
 
 
 @transaction.atomic
-def recommendation_carry_over(*, actor, recommendation: Recommendation, reason: str) -> Recommendation:
+def recommendation_carry_over(
+    *, actor: "User", recommendation: Recommendation, reason: str
+) -> Recommendation:
     """Explicitly carry an unfinished recommendation over (to a later inspection or program)."""
     inspection = _lock_inspection(recommendation.inspection_id)
     recommendation = _lock(recommendation)

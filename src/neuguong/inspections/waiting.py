@@ -7,7 +7,10 @@ inspection, for whoever takes it (`services.TRANSITIONS`):
   conclusion of a submitted draft, and the notice of an issued conclusion.
 Three queries."""
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+import datetime as dt
+from typing import TYPE_CHECKING, TypedDict
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -24,8 +27,15 @@ CONCLUDE = ("inspections.conclusion_due", "Dự thảo kết luận chờ cấp 
 NOTICE = ("inspections.notice_due", "Kết luận chờ thông báo")
 S = InspectionState
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def _with_since(qs):
+
+class _Since(TypedDict):
+    since: dt.datetime
+
+
+def _with_since(qs: QuerySet[Inspection]) -> "QuerySet[WithAnnotations[Inspection, _Since]]":
     last_step = (
         Step.objects.filter(inspection=OuterRef("pk"))
         .exclude(kind=StepKind.WORKING_NOTE)
@@ -39,7 +49,7 @@ def _with_since(qs):
     )
 
 
-def _item(kind, inspection: Inspection, title: str) -> QueueItem:
+def _item(kind: tuple[str, str], inspection: "WithAnnotations[Inspection, _Since]", title: str) -> QueueItem:
     return QueueItem(
         kind=kind[0],
         kind_label=kind[1],

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from importlib.util import find_spec
+from typing import overload
 
 from django.apps import apps
 from django.db import models
@@ -49,6 +50,12 @@ def _group_of(choices: type) -> str:
     return str(config.verbose_name) if config else ""
 
 
+@overload
+def register[C: type[models.TextChoices]](choices: C, *, defaults: dict[str, str] | None = None) -> C: ...
+@overload
+def register[C: type[models.TextChoices]](
+    choices: None = None, *, defaults: dict[str, str] | None = None
+) -> Callable[[C], C]: ...
 def register[C: type[models.TextChoices]](
     choices: C | None = None, *, defaults: dict[str, str] | None = None
 ) -> C | Callable[[C], C]:
@@ -57,7 +64,8 @@ def register[C: type[models.TextChoices]](
 
     def wrap(cls: C) -> C:
         group = _group_of(cls)
-        for value, label in cls.choices:
+        declared: type[models.TextChoices] = cls  # the plugin reads `.choices` on the class, not on C
+        for value, label in declared.choices:
             existing = _KINDS.get(value)
             if existing is not None and existing.label != str(label):
                 raise ValueError(f"Notification kind {value!r} is declared twice with different labels.")

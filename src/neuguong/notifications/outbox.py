@@ -14,7 +14,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.db.models import F, Q
 
-from .models import OutboxStatus
+from .models import OutboxRow, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
@@ -23,14 +23,14 @@ STUCK_AFTER = dt.timedelta(minutes=30)
 BATCH = 2000
 
 
-def send_outbox(
-    model,
+def send_outbox[R: OutboxRow, D: (dt.date, None)](
+    model: type[R],
     *,
     now: dt.datetime,
-    today: dt.date | None,
+    today: D,
     related: tuple[str, ...],
-    still_relevant: Callable[[object], bool],
-    deliver: Callable[[object, dt.date | None], None],
+    still_relevant: Callable[[R], bool],
+    deliver: Callable[[R, D], None],
     retry_after: dt.timedelta = dt.timedelta(0),
 ) -> dict[str, int]:
     """Send every ready (or retryable failed) row of `model` due by `today` (None: rows without a due
@@ -39,30 +39,31 @@ def send_outbox(
     A failed row is tried again once `retry_after` × its attempts so far has passed since its last try
     (0: on the next run), so a mail server down for an hour does not use up every attempt in minutes."""
     result = {"sent": 0, "failed": 0, "cancelled": 0}
-    model.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
+    # `_default_manager` is each outbox model's plain `objects` (none declares another manager).
+    model._default_manager.filter(status=OutboxStatus.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
         status=OutboxStatus.FAILED, last_error="Quá thời gian gửi"
     )
-    due = model.objects.filter(
+    due = model._default_manager.filter(
         Q(status=OutboxStatus.READY) | Q(status=OutboxStatus.FAILED, attempts__lt=MAX_ATTEMPTS)
     )
     if today is not None:
         due = due.filter(due_on__lte=today)
-    due = due.values_list("pk", "status", "attempts", "claimed_at")
+    states = due.values_list("pk", "status", "attempts", "claimed_at")
     pks = [
         pk
-        for pk, status, attempts, claimed_at in due.order_by("pk")[:BATCH]
+        for pk, status, attempts, claimed_at in states.order_by("pk")[:BATCH]
         if status == OutboxStatus.READY or claimed_at is None or claimed_at <= now - retry_after * attempts
     ]
     for pk in pks:
         # Claim: only the worker whose UPDATE changes the row sends it.
-        claimed = model.objects.filter(
+        claimed = model._default_manager.filter(
             Q(status=OutboxStatus.READY) | Q(status=OutboxStatus.FAILED), pk=pk
         ).update(status=OutboxStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
         if not claimed:
             continue
-        row = model.objects.select_related(*related).get(pk=pk)
+        row = model._default_manager.select_related(*related).get(pk=pk)
         if not still_relevant(row):
-            model.objects.filter(pk=pk).update(status=OutboxStatus.CANCELLED)
+            model._default_manager.filter(pk=pk).update(status=OutboxStatus.CANCELLED)
             result["cancelled"] += 1
             continue
         try:
@@ -70,9 +71,9 @@ def send_outbox(
                 deliver(row, today)
         except Exception as exc:  # any delivery failure is retried on a later run
             logger.warning("%s %s failed: %s", model._meta.label, pk, exc)
-            model.objects.filter(pk=pk).update(status=OutboxStatus.FAILED, last_error=str(exc)[:500])
+            model._default_manager.filter(pk=pk).update(status=OutboxStatus.FAILED, last_error=str(exc)[:500])
             result["failed"] += 1
         else:
-            model.objects.filter(pk=pk).update(status=OutboxStatus.SENT, sent_at=now)
+            model._default_manager.filter(pk=pk).update(status=OutboxStatus.SENT, sent_at=now)
             result["sent"] += 1
     return result

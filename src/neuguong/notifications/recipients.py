@@ -57,5 +57,5 @@ def reviewer_q(user, org_lookup: str) -> Q:
             # The row's organisation lies at or under this writer's organisation.
             .filter(StartsWith(OuterRef(f"{org_lookup}__path"), F("organization__path")))
         )
-        q |= Q(**{f"{org_lookup}__path__startswith": path}) & ~Exists(nearer)
+        q |= Q(~Exists(nearer), **{f"{org_lookup}__path__startswith": path})
     return q

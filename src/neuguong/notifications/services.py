@@ -4,6 +4,7 @@ tells nobody, and the e-mails leave after the commit (a task enqueued with `tran
 scheduler runs the same sender every few minutes as a safety net)."""
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -17,6 +18,9 @@ from .events import NotificationEvent
 from .kinds import declared_kinds
 from .kinds import kind as kind_of
 from .models import Delivery, EmailDelivery, Notification, Preference
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 MSG_DELIVERY = "Cách nhận thông báo không hợp lệ."
 MSG_KIND = "Loại thông báo không có trong danh sách."
@@ -61,7 +65,7 @@ def notify(
     *,
     kind: str,
     recipients: Iterable,
-    actor,
+    actor: "User | None",
     target,
     title: str,
     text: str = "",
@@ -125,7 +129,7 @@ def settle(*, target, kinds) -> int:
 
 
 @transaction.atomic
-def notification_open(*, user, notification: Notification) -> Notification:
+def notification_open(*, user: "User", notification: Notification) -> Notification:
     """The user opens one of their notifications: it is read from now on."""
     if notification.recipient_id != user.pk:
         raise OutOfScope(MSG_NOT_YOURS)  # the selectors answer 404 before this
@@ -136,13 +140,13 @@ def notification_open(*, user, notification: Notification) -> Notification:
 
 
 @transaction.atomic
-def notifications_mark_all_read(*, user) -> int:
+def notifications_mark_all_read(*, user: "User") -> int:
     """Mark every unread notification of the user read; returns how many."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
 @transaction.atomic
-def preferences_save(*, actor, choices: dict[str, str]) -> int:
+def preferences_save(*, actor: "User", choices: dict[str, str]) -> int:
     """Save the user's delivery per kind (a kind set back to its default keeps no row). Returns how many
     kinds changed."""
     kinds = {k.code: k for k in declared_kinds()}

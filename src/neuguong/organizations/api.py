@@ -1,6 +1,6 @@
 from ninja import Query, Router, Schema
 
-from neuguong.core.api import PageParams, paginate_queryset
+from neuguong.core.api import FIRST_PAGE, PageParams, paginate_queryset
 
 from .selectors import organization_get, organization_list
 
@@ -33,10 +33,8 @@ def organization_out(org) -> dict:
 
 
 @router.get("/organizations", response=OrganizationPage)
-def list_organizations(request, q: str = "", paging: Query[PageParams] = None):
-    items, count = paginate_queryset(
-        organization_list(user=request.user, query=q[:200]), paging or PageParams()
-    )
+def list_organizations(request, q: str = "", paging: Query[PageParams] = FIRST_PAGE):
+    items, count = paginate_queryset(organization_list(user=request.user, query=q[:200]), paging)
     return {"items": [organization_out(o) for o in items], "count": count}
 
 

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Q
 from django.http import Http404
 
@@ -5,9 +7,12 @@ from neuguong.people.models import ACTIVE_MEMBER_STATUSES
 
 from .models import Organization, path_ids
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 def organization_list(
-    *, user, query: str = "", include_dissolved: bool = False, root: Organization | None = None
+    *, user: "User", query: str = "", include_dissolved: bool = False, root: Organization | None = None
 ):
     """Organisations the user may see, optionally searched and limited to a subtree."""
     qs = Organization.objects.visible_to(user).select_related("parent")
@@ -25,7 +30,7 @@ def _plausible(code: str) -> bool:
     return bool(code) and len(code) <= 32 and "\x00" not in code
 
 
-def organization_get(*, user, code: str) -> Organization:
+def organization_get(*, user: "User", code: str) -> Organization:
     """The organisation by code, or 404 when it does not exist or lies outside the user's scope."""
     if not _plausible(code):
         raise Http404
@@ -35,7 +40,7 @@ def organization_get(*, user, code: str) -> Organization:
         raise Http404 from exc
 
 
-def organization_for_write(*, user, code: str = "") -> Organization:
+def organization_for_write(*, user: "User", code: str = "") -> Organization:
     """The organisation (by code) where the user may create and change records, or 404.
 
     Without a code: the highest organisation the user may write in (their own committee or chi bộ), so a
@@ -67,14 +72,14 @@ def children_with_counts(*, organization: Organization):
     return children
 
 
-def breadcrumbs(*, user, organization: Organization) -> list[Organization]:
+def breadcrumbs(*, user: "User", organization: Organization) -> list[Organization]:
     """Ancestors the user may see, root first (one query)."""
     ids = organization.ancestor_ids[:-1]
     ancestors = {o.pk: o for o in Organization.objects.visible_to(user).filter(pk__in=ids)}
     return [ancestors[i] for i in ids if i in ancestors]
 
 
-def top_organization(user) -> Organization | None:
+def top_organization(user: "User") -> Organization | None:
     """The highest organisation the user reads (where their summary, board and dashboard start): the
     shallowest of their read paths, found by primary key. Sorting the whole visible tree to find it cost
     milliseconds on every page at province size."""

@@ -1,6 +1,7 @@
 """Changes to the organisation tree. Each is made by a decision with a date and is kept in history."""
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F, Value
@@ -16,6 +17,9 @@ from neuguong.core.text import normalize_code, normalize_text
 from . import events
 from .models import DecisionKind, Organization, OrgKind, StructureDecision
 from .signals import organization_moved
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 MSG_CODE_TAKEN = "Mã tổ chức «{code}» đã được dùng."
 MSG_CODE_INVALID = "Mã tổ chức chỉ gồm chữ không dấu, số, dấu gạch ngang hoặc gạch dưới (tối đa 32 ký tự)."
@@ -43,7 +47,7 @@ def _check_code(code: str) -> str:
     return code
 
 
-def _require_structure_right(actor, organization: Organization | None) -> None:
+def _require_structure_right(actor: "User", organization: Organization | None) -> None:
     scope = scope_for(actor)
     if organization is None:
         if not scope.is_global:
@@ -58,7 +62,7 @@ def _require_active(organization: Organization) -> None:
         raise BusinessError(MSG_DISSOLVED.format(name=organization.name))
 
 
-def _decide(actor, organization, kind, decided_on, decision_number, **details) -> StructureDecision:
+def _decide(actor: "User", organization, kind, decided_on, decision_number, **details) -> StructureDecision:
     check_date(decided_on, field="decided_on", label="Ngày quyết định")
     return StructureDecision.objects.create(
         organization=organization,
@@ -73,7 +77,7 @@ def _decide(actor, organization, kind, decided_on, decision_number, **details) -
 @transaction.atomic
 def organization_create(
     *,
-    actor,
+    actor: "User",
     code: str,
     name: str,
     kind: str,
@@ -119,7 +123,7 @@ def organization_create(
 @transaction.atomic
 def organization_update(
     *,
-    actor,
+    actor: "User",
     organization: Organization,
     decided_on: dt.date | None = None,
     decision_number: str = "",
@@ -165,7 +169,7 @@ def _repath_subtree(organization: Organization, new_parent: Organization) -> Non
 @transaction.atomic
 def organization_move(
     *,
-    actor,
+    actor: "User",
     organization: Organization,
     new_parent: Organization,
     decided_on: dt.date,
@@ -203,7 +207,12 @@ def organization_move(
 
 @transaction.atomic
 def organization_merge(
-    *, actor, source: Organization, target: Organization, decided_on: dt.date, decision_number: str = ""
+    *,
+    actor: "User",
+    source: Organization,
+    target: Organization,
+    decided_on: dt.date,
+    decision_number: str = "",
 ) -> Organization:
     """Merge `source` into `target`: children and members move to the target; the source is kept, closed."""
     from neuguong.people.services import person_transfer_all
@@ -240,7 +249,7 @@ def organization_merge(
 
 @transaction.atomic
 def organization_dissolve(
-    *, actor, organization: Organization, decided_on: dt.date, decision_number: str = ""
+    *, actor: "User", organization: Organization, decided_on: dt.date, decision_number: str = ""
 ) -> Organization:
     """Close an empty organisation. Its records stay and remain readable in history."""
     from neuguong.people.models import ACTIVE_MEMBER_STATUSES

@@ -3,7 +3,7 @@ import datetime as dt
 from django.http import Http404
 from ninja import Query, Router, Schema
 
-from neuguong.core.api import Id, PageParams, paginate_queryset
+from neuguong.core.api import FIRST_PAGE, Id, PageParams, paginate_queryset
 from neuguong.organizations.models import Organization
 
 from .selectors import person_get, person_list
@@ -42,14 +42,16 @@ def person_out(person, user) -> dict:
 
 
 @router.get("/people", response=PersonPage)
-def list_people(request, q: str = "", org: str = "", status: str = "", paging: Query[PageParams] = None):
+def list_people(
+    request, q: str = "", org: str = "", status: str = "", paging: Query[PageParams] = FIRST_PAGE
+):
     organization = None
     if org:
         organization = Organization.objects.visible_to(request.user).filter(code=org[:32]).first()
         if organization is None:
             raise Http404
     qs = person_list(user=request.user, query=q[:200], organization=organization, status=status[:16])
-    items, count = paginate_queryset(qs, paging or PageParams())
+    items, count = paginate_queryset(qs, paging)
     return {"items": [person_out(p, request.user) for p in items], "count": count}
 
 

@@ -1,6 +1,8 @@
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from django.db.models import OrderBy
 from django.db.models.functions import Lower
 from django.http import Http404
 
@@ -11,6 +13,9 @@ from neuguong.docengine.issuers import Issuer, party_issuer
 from neuguong.organizations.models import Organization
 
 from .models import Person, Position, PositionTitle
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 SORTS = {
     "name": ("name_folded", "id"),
@@ -25,7 +30,7 @@ SORTS = {
 
 def person_list(
     *,
-    user,
+    user: "User",
     query: str = "",
     organization: Organization | None = None,
     status: str = "",
@@ -40,20 +45,21 @@ def person_list(
         qs = qs.filter(status=status)
     if theory_level:
         qs = qs.filter(theory_level=theory_level)
-    ordering = SORTS.get(sort, SORTS["name"])
+    sort_fields = SORTS.get(sort, SORTS["name"])
+    ordering: tuple[str | OrderBy, ...] = sort_fields
     if query:
         qs = qs.search(query)
-        if ordering[0].lstrip("-") == "name_folded":
+        if sort_fields[0].lstrip("-") == "name_folded":
             # name_folded is already lower case, so Lower() keeps the order; being unindexed, it stops
             # PostgreSQL from walking the whole name index hoping to meet 50 matches early (matches of a
             # common name cluster late in the alphabet). The trigram index finds matches, then they are sorted.
-            descending = ordering[0].startswith("-")
+            descending = sort_fields[0].startswith("-")
             key = Lower("name_folded")
             ordering = (key.desc() if descending else key.asc(), "-id" if descending else "id")
     return qs.order_by(*ordering)
 
 
-def person_get(*, user, person_id: int) -> Person:
+def person_get(*, user: "User", person_id: int) -> Person:
     """A person the user may see, or 404 — the same answer as for a person who does not exist."""
     try:
         return (
@@ -99,7 +105,7 @@ def document_issuer(
     signer = None if commission else document_signer(organization=organization, on=on)
     if deputy is None:
         deputy = bool(signer and signer.deputy)
-    superior = organization.superior_body or (organization.parent.name if organization.parent_id else "")
+    superior = organization.superior_body or (organization.parent.name if organization.parent else "")
     return party_issuer(
         kind=organization.kind,
         name=organization.name,
@@ -112,7 +118,7 @@ def document_issuer(
     )
 
 
-def sensitive_access_list(*, user, query: str = "", since=None, until=None):
+def sensitive_access_list(*, user: "User", query: str = "", since=None, until=None):
     """Reveals of sensitive values (CCCD) of the people `user` may see, newest first: who saw whose, when
     and why. The values themselves are never part of the log."""
     scope = scope_for(user)

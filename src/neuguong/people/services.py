@@ -1,7 +1,7 @@
 """Writes about people: every one checks the actor's scope and leaves an audit event."""
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -17,6 +17,9 @@ from neuguong.organizations.models import Organization
 
 from . import events
 from .models import Membership, Person, PersonStatus, Position
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 MSG_NO_RIGHT = "Bạn không có quyền thay đổi thông tin đảng viên của tổ chức này."
 MSG_NAME_REQUIRED = "Họ và tên không được để trống."
@@ -47,7 +50,7 @@ EDITABLE_FIELDS = (
 )
 
 
-def _require_write(actor, organization: Organization) -> None:
+def _require_write(actor: "User", organization: Organization) -> None:
     if not scope_for(actor).can_write_path(organization.path):
         raise OutOfScope(MSG_NO_RIGHT)
 
@@ -61,7 +64,10 @@ def _validate(values: dict[str, Any], *, person_id: int | None = None) -> dict[s
     card = normalize_code(values.get("card_number") or "")
     if "card_number" in values:
         values["card_number"] = card
-        if card and Person.objects.filter(card_number=card).exclude(pk=person_id).exists():
+        holders = Person.objects.filter(card_number=card)
+        if person_id is not None:
+            holders = holders.exclude(pk=person_id)
+        if card and holders.exists():
             raise BusinessError(MSG_CARD_TAKEN.format(card=card), field="card_number")
     citizen_id = normalize_code(values.get("citizen_id") or "")
     if "citizen_id" in values:
@@ -89,7 +95,12 @@ def _validate(values: dict[str, Any], *, person_id: int | None = None) -> dict[s
 
 @transaction.atomic
 def person_create(
-    *, actor, organization: Organization, joined_on: dt.date | None = None, on_behalf_of: str = "", **values
+    *,
+    actor: "User",
+    organization: Organization,
+    joined_on: dt.date | None = None,
+    on_behalf_of: str = "",
+    **values,
 ) -> Person:
     """Add a person to an organisation, starting their membership history there."""
     _require_write(actor, organization)
@@ -107,7 +118,7 @@ def person_create(
 
 
 @transaction.atomic
-def person_update(*, actor, person: Person, note: str = "", **values) -> Person:
+def person_update(*, actor: "User", person: Person, note: str = "", **values) -> Person:
     """Change a person's details; the audit event keeps old and new values."""
     _require_write(actor, person.organization)
     unknown = set(values) - set(EDITABLE_FIELDS)
@@ -132,7 +143,7 @@ def person_update(*, actor, person: Person, note: str = "", **values) -> Person:
 
 @transaction.atomic
 def person_transfer(
-    *, actor, person: Person, target: Organization, moved_on: dt.date, note: str = ""
+    *, actor: "User", person: Person, target: Organization, moved_on: dt.date, note: str = ""
 ) -> Person:
     """Move a person to another organisation; the old membership is closed, not rewritten."""
     _require_write(actor, person.organization)
@@ -152,7 +163,7 @@ def person_transfer(
 
 
 def person_transfer_all(
-    *, actor, source: Organization, target: Organization, moved_on: dt.date, note: str = ""
+    *, actor: "User", source: Organization, target: Organization, moved_on: dt.date, note: str = ""
 ) -> int:
     """Move every person of `source` to `target` in bulk (a merge): history rows, one update, one event."""
     people_ids = list(Person.objects.filter(organization=source).values_list("pk", flat=True))
@@ -174,7 +185,7 @@ def person_transfer_all(
 @transaction.atomic
 def position_add(
     *,
-    actor,
+    actor: "User",
     person: Person,
     title: str,
     organization: Organization,
@@ -194,7 +205,7 @@ def position_add(
 
 
 @transaction.atomic
-def position_end(*, actor, position: Position, ended_on: dt.date) -> Position:
+def position_end(*, actor: "User", position: Position, ended_on: dt.date) -> Position:
     _require_write(actor, position.person.organization)
     check_date(ended_on, field="ended_on", label="Ngày kết thúc", required=True)
     if ended_on < position.started_on:
@@ -205,7 +216,7 @@ def position_end(*, actor, position: Position, ended_on: dt.date) -> Position:
     return position
 
 
-def citizen_id_reveal(*, actor, person: Person, purpose: str = "") -> str:
+def citizen_id_reveal(*, actor: "User", person: Person, purpose: str = "") -> str:
     """Show the full CCCD to a permitted role and log the access; others are refused."""
     if not scope_for(actor).can_see_sensitive(person.organization.path):
         raise OutOfScope("Bạn không có quyền xem số CCCD.")

@@ -380,10 +380,11 @@ def _flush(people: list[Person]) -> list[Person]:
         p.full_name = normalize_text(p.full_name)
         p.name_folded = fold(p.full_name)
     created = Person.objects.bulk_create(people, batch_size=BATCH)
-    Membership.objects.bulk_create(
-        [Membership(person=p, organization_id=p.organization_id, started_on=p.admitted_on) for p in created],
-        batch_size=BATCH,
-    )
+    memberships = []
+    for p in created:
+        assert p.admitted_on is not None  # every demo member is given an admission date above
+        memberships.append(Membership(person=p, organization_id=p.organization_id, started_on=p.admitted_on))
+    Membership.objects.bulk_create(memberships, batch_size=BATCH)
     return created
 
 
@@ -466,7 +467,11 @@ def create_demo_accounts(root: Organization) -> list[tuple[str, str, str]]:
     """Accounts a new user can log in with; returned as (username, password, what it can do)."""
     user_model = get_user_model()
     grassroots = Organization.objects.filter(parent=root).order_by("code").first()
+    if grassroots is None:
+        raise ValueError("The demo tree has no organisation under its root.")
+    # The deepest organisation under it (itself at worst).
     branch = Organization.objects.filter(path__startswith=grassroots.path).order_by("-depth", "code").first()
+    assert branch is not None
     member = Person.objects.filter(organization=branch, status=PersonStatus.OFFICIAL).order_by("id").first()
     secretary_person = Person.objects.filter(organization=grassroots.pk).order_by("id").first() or member
     accounts = [
@@ -484,7 +489,7 @@ def create_demo_accounts(root: Organization) -> list[tuple[str, str, str]]:
             is_superuser=username == "admin",
             is_staff=username == "admin",
         )
-        if role:
+        if role and org is not None:
             RoleAssignment.objects.create(user=user, role=role, organization=org)
         out.append((username, DEMO_PASSWORD, label))
     if member:

@@ -16,14 +16,14 @@ from neuguong.commitments.status import (
 from neuguong.core.dates import format_vn
 from neuguong.core.text import fold
 from neuguong.docengine.charts import Bar, BarChart
-from neuguong.docengine.docformat import Heading, Image, Paragraph, PartyDocument, Table, format_cell
+from neuguong.docengine.docformat import Block, Heading, Image, Paragraph, PartyDocument, Table, format_cell
 from neuguong.docengine.xlsx import AnnexSheet, Column
 from neuguong.people.selectors import document_issuer
 
 from .models import NARRATIVE_SECTIONS, ReportKind
 from .selectors import Figures, GroupRow
 
-TITLES = {
+TITLES: dict[str, str] = {
     ReportKind.COMMITMENTS: "Kết quả thực hiện trách nhiệm nêu gương {period}",
     ReportKind.TASKS: "Tình hình thực hiện nhiệm vụ {period}",
 }
@@ -210,8 +210,8 @@ def lead_unit_table(figures: Figures) -> Table:
 
 
 # -------------------------------------------------------------------------------------- documents
-def _narrative_blocks(kind: str, narrative: dict, numbers: list[str]) -> list:
-    blocks = []
+def _narrative_blocks(kind: str, narrative: dict, numbers: list[str]) -> list[Block]:
+    blocks: list[Block] = []
     for name, heading in NARRATIVE_SECTIONS[kind]:
         text = (narrative.get(name) or "").strip()
         if not text:

@@ -23,7 +23,7 @@ ORGANIZATION_REPORT_KINDS = (ReportKind.COMMITMENTS, ReportKind.TASKS)
 
 
 # The editable parts of each report, in document order: (field, heading in the document).
-NARRATIVE_SECTIONS = {
+NARRATIVE_SECTIONS: dict[str, list[tuple[str, str]]] = {
     ReportKind.COMMITMENTS: [
         ("intro", "Công tác lãnh đạo, chỉ đạo, quán triệt"),
         ("notable_examples", "Những tập thể, cá nhân tiêu biểu"),

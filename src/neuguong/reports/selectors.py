@@ -18,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -63,6 +64,9 @@ from .models import ReportDraft, ReportTemplate
 from .periods import Period
 
 # The four statuses of government task tracking (domain notes, section 4).
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 GOV_STATUSES = (DONE_ON_TIME, DONE_LATE, OPEN_ON_TIME, OPEN_OVERDUE)
 NO_LEAD_UNIT = "Giao cho cá nhân (không có đơn vị chủ trì)"
 
@@ -277,7 +281,7 @@ def template_for(organization: Organization, kind: str) -> bytes | None:
         return handle.read()
 
 
-def report_organization(*, user, code: str) -> Organization:
+def report_organization(*, user: User, code: str) -> Organization:
     """An organisation the user may report on (an organisation role reading its path), or 404."""
     organization = Organization.objects.filter(code=code).first()
     if organization is None or not scope_for(user).can_read_path(organization.path):
@@ -285,7 +289,7 @@ def report_organization(*, user, code: str) -> Organization:
     return organization
 
 
-def period_commitments(*, user, organization: Organization, period: Period):
+def period_commitments(*, user: User, organization: Organization, period: Period):
     """The commitments a report covers: visible to the user, in the subtree, due in the period."""
     return Commitment.objects.visible_to(user).filter(
         organization__path__startswith=organization.path,
@@ -433,7 +437,7 @@ def _cache_key(scope, organization: Organization, period: Period, today: dt.date
     return "reports:figures:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def report_figures(*, user, organization: Organization, period: Period, today: dt.date) -> Figures:
+def report_figures(*, user: User, organization: Organization, period: Period, today: dt.date) -> Figures:
     """Every figure of the dashboard, the reports, the annex and the API (a few aggregate queries).
 
     Figures read from the status tallies are cached under a key that follows every change (`_generation`).
@@ -493,10 +497,10 @@ def _tally_grouped(organization: Organization, months: tuple[int, int]) -> tuple
         per_child[pk] = StatusCounts(counts, pending_past)
     # Commitments on the organisation itself: its subtree less its children's subtrees.
     direct = StatusCounts()
-    for counts in grouped["category"].values():
-        direct.merge(counts)
-    for counts in per_child.values():
-        direct.subtract(counts)
+    for category_counts in grouped["category"].values():
+        direct.merge(category_counts)
+    for child_counts in per_child.values():
+        direct.subtract(child_counts)
     rows = [
         GroupRow(code, name, per_child[pk])
         for pk, code, name, dissolved_on in children
@@ -510,7 +514,7 @@ def _tally_grouped(organization: Organization, months: tuple[int, int]) -> tuple
 
 
 def _compute_figures(
-    *, user, organization: Organization, period: Period, today: dt.date, use_tally: bool | None = None
+    *, user: User, organization: Organization, period: Period, today: dt.date, use_tally: bool | None = None
 ) -> Figures:
     """Figures from the status tallies when they are current and the period is whole months (the
     organisation's whole subtree is visible to the user: `report_figures` checked it); else counted live.
@@ -612,7 +616,7 @@ def _heads_overdue(qs, organization: Organization, today: dt.date) -> list[HeadR
 
 
 def most_overdue(
-    *, user, organization: Organization, period: Period, today: dt.date, limit: int = 10
+    *, user: User, organization: Organization, period: Period, today: dt.date, limit: int = 10
 ) -> list:
     """The commitments of the period most overdue today (oldest deadline first), joined for display."""
     return list(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -21,6 +22,9 @@ from .periods import Period
 from .rendering import FORMATS, MSG_FORMAT, MSG_KIND, check_format, check_kind, check_organization_kind
 from .tasks import make_report_job
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 MSG_NO_RIGHT = "Bạn không có quyền soạn báo cáo của tổ chức này."
 MSG_TEMPLATE_TOO_BIG = "Tệp mẫu quá lớn (tối đa 5 MB)."
 MSG_TEXT_TOO_LONG = "Nội dung mỗi phần không quá 20.000 ký tự."
@@ -30,7 +34,7 @@ NARRATIVE_MAX_CHARS = 20_000
 __all__ = ["FORMATS", "MSG_FORMAT", "MSG_KIND"]
 
 
-def _check_write(actor, organization: Organization) -> None:
+def _check_write(actor: User, organization: Organization) -> None:
     if not scope_for(actor).can_write_path(organization.path):
         raise OutOfScope(MSG_NO_RIGHT)
 
@@ -39,7 +43,7 @@ def _check_write(actor, organization: Organization) -> None:
 @transaction.atomic
 def draft_save(
     *,
-    actor,
+    actor: User,
     organization: Organization,
     kind: str,
     period: Period,
@@ -100,7 +104,7 @@ DRAFT_FIELDS = ["narrative", "number", "signing_authority", "signer_position", "
 
 # ------------------------------------------------------------------------------------------- templates
 @transaction.atomic
-def template_upload(*, actor, organization: Organization, kind: str, uploaded) -> ReportTemplate:
+def template_upload(*, actor: User, organization: Organization, kind: str, uploaded) -> ReportTemplate:
     """Store an organisation's own DOCX template after checking every field is there and spelt right; it
     replaces the organisation's active template for the same use."""
     _check_write(actor, organization)
@@ -126,7 +130,7 @@ def template_upload(*, actor, organization: Organization, kind: str, uploaded) -
 
 
 @transaction.atomic
-def template_deactivate(*, actor, template: ReportTemplate) -> ReportTemplate:
+def template_deactivate(*, actor: User, template: ReportTemplate) -> ReportTemplate:
     """Stop using a template (it is kept, with its history); reports fall back to the one above."""
     template.refresh_from_db(from_queryset=ReportTemplate.objects.select_for_update(of=("self",)))
     _check_write(actor, template.organization)
@@ -169,7 +173,7 @@ def propose_number(organization: Organization, issued_on: dt.date) -> ProposedNu
 
 # ------------------------------------------------------------------------------------------------ jobs
 @transaction.atomic
-def job_start(*, actor, kind: str, organization: Organization, period: Period, fmt: str) -> ReportJob:
+def job_start(*, actor: User, kind: str, organization: Organization, period: Period, fmt: str) -> ReportJob:
     """Queue a report to be made in the background (for large subtrees); the page polls its progress."""
     if not scope_for(actor).can_read_path(organization.path):
         raise OutOfScope(MSG_NO_RIGHT)

@@ -278,11 +278,12 @@ def dashboard_context(user, organization: Organization, period: Period) -> dict:
         }
 
     # Charts are drawn from the figures only: kept with them when they are kept.
-    charts = (
+    cached = (
         cache.get_or_set(f"{figures.cache_key}:dashboard-charts", draw, GENERATION_CACHE_SECONDS)
         if figures.cache_key
-        else draw()
+        else None
     )
+    charts: dict[str, str] = cached if cached is not None else draw()
     return {
         "organization": organization,
         "period": period,

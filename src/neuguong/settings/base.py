@@ -2,6 +2,7 @@
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import bootstrap as bootstrap_assets
 
@@ -188,7 +189,7 @@ STATICFILES_DIRS = [("bootstrap", Path(bootstrap_assets.__path__[0]))]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
 
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
@@ -220,9 +221,6 @@ IMPORT_MAX_PART_MB = env_int("IMPORT_MAX_PART_MB", 64)
 ACCOUNT_PASSWORD_DAYS = env_int("ACCOUNT_PASSWORD_DAYS", 7)
 # Days an uploaded import file is kept after its import run finished (the run record itself is kept).
 IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 90)
-
-# TEMPORARY (issue 12): free-text audit actions still written by apps not yet moved to events.py.
-AUDIT_UNDECLARED_ACTIONS_ALLOWED = True
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -259,6 +257,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 CSRF_COOKIE_HTTPONLY = False
+# A refused form (stale or missing CSRF token) gets the site's Vietnamese page, not Django's English one.
+CSRF_FAILURE_VIEW = "neuguong.core.views.csrf_failure"
 
 LOGGING = {
     "version": 1,

@@ -2,7 +2,7 @@
 
 from ninja import Query, Router, Schema
 
-from neuguong.core.api import Id, PageParams, paginate_queryset
+from neuguong.core.api import FIRST_PAGE, Id, PageParams, paginate_queryset
 
 from .selectors import campaign_get, campaign_list, campaign_org_stats
 
@@ -58,8 +58,8 @@ def campaign_out(campaign) -> dict:
 
 
 @router.get("/study/campaigns", response=CampaignPage)
-def list_campaigns(request, q: str = "", paging: Query[PageParams] = None):
-    items, count = paginate_queryset(campaign_list(user=request.user, query=q[:100]), paging or PageParams())
+def list_campaigns(request, q: str = "", paging: Query[PageParams] = FIRST_PAGE):
+    items, count = paginate_queryset(campaign_list(user=request.user, query=q[:100]), paging)
     return {"items": [campaign_out(c) for c in items], "count": count}
 
 

@@ -61,7 +61,8 @@ class CampaignForm(BootstrapFormMixin, forms.Form):
             self.fields[name].widget.attrs["class"] = ""
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         number = (data.pop("document_number", "") or "").strip()
         data["document"] = None
         if number:
@@ -96,7 +97,8 @@ class CampaignEditForm(CampaignForm):
         del self.fields["document_number"]
 
     def clean(self):
-        data = forms.Form.clean(self)
+        forms.Form.clean(self)
+        data = self.cleaned_data
         if not data.get("title"):
             self.add_error("title", "Tên nghị quyết / nội dung học tập không được để trống.")
         return data
@@ -223,7 +225,8 @@ class QuizRoundForm(BootstrapFormMixin, forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("week_of"):
             data["opens_at"], data["closes_at"] = rules.weekly_window(data["week_of"])
         elif data.get("opens_at") and data.get("closes_at"):
@@ -261,7 +264,8 @@ class EnrolForm(BootstrapFormMixin, forms.Form):
         self.people = people
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         card_number = (cleaned.get("card_number") or "").strip()
         if card_number:
             cleaned["person"] = self.people.filter(card_number=card_number).first()

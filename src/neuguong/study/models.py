@@ -177,6 +177,9 @@ class Material(TimeStampedModel):
 class Session(TimeStampedModel):
     """Buổi học: in a room and/or online; a make-up session (học bù) is for those who missed one."""
 
+    # Set by the campaign page for the templates: the viewer's own attendance at this session.
+    my_mark: "Attendance | None"
+
     campaign = models.ForeignKey(
         Campaign, verbose_name="đợt học tập", on_delete=models.CASCADE, related_name="sessions"
     )
@@ -218,6 +221,10 @@ class InviteeQuerySet(models.QuerySet):
 
 class Invitee(models.Model):
     """One person invited to a campaign; `organization` and `joined_on` are taken at invitation time."""
+
+    # Set by `panels` for the templates: a reflection still to write, present at a session.
+    to_write: bool
+    was_present: bool
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="invitees")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="study_invitations")
@@ -469,7 +476,7 @@ class CourseKind(models.TextChoices):
 
 
 # A level course completed raises the person's theory level to at least this.
-COURSE_AWARDS = {
+COURSE_AWARDS: dict[str, TheoryLevel] = {
     CourseKind.PRIMARY: TheoryLevel.PRIMARY,
     CourseKind.INTERMEDIATE: TheoryLevel.INTERMEDIATE,
     CourseKind.ADVANCED: TheoryLevel.ADVANCED,

@@ -11,13 +11,30 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from neuguong.core.dates import local_today
+from neuguong.core.office_sheet import Column as OfficeColumn
+from neuguong.core.office_sheet import office_sheet
 from neuguong.core.xlsx_cells import SafeSheet
-from neuguong.docengine.docformat import Heading, Paragraph, PartyDocument, Table, render_party_document
+from neuguong.docengine.docformat import (
+    Block,
+    Heading,
+    Paragraph,
+    PartyDocument,
+    Table,
+    render_party_document,
+)
 from neuguong.docengine.titles import join_title
 from neuguong.people.selectors import document_issuer
 
 from . import selectors
-from .models import Attendance, Campaign, QuizAttempt, Reflection, ReflectionGrade
+from .models import (
+    Attendance,
+    AttendanceStatus,
+    Campaign,
+    QuizAttempt,
+    Reflection,
+    ReflectionGrade,
+    ReflectionStatus,
+)
 
 ORG_COLUMNS = [
     "Mã",
@@ -62,6 +79,17 @@ def _org_values(row: selectors.OrgRow) -> list:
     ]
 
 
+CAMPAIGN_LIST_COLUMNS = [
+    OfficeColumn("Nghị quyết / nội dung", 50),
+    OfficeColumn("Cấp", 14),
+    OfficeColumn("Đơn vị tổ chức", 30),
+    OfficeColumn("Triệu tập", 11, "int"),
+    OfficeColumn("Dự học", 11, "int"),
+    OfficeColumn("Thu hoạch nộp", 11, "int"),
+    OfficeColumn("Đã chấm", 11, "int"),
+]
+
+
 def _bold_header(sheet, columns: list[str]) -> None:
     sheet.append(columns)
     for cell in sheet[sheet.max_row]:
@@ -69,27 +97,27 @@ def _bold_header(sheet, columns: list[str]) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
 
 
-def campaign_list_xlsx(campaigns) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = SafeSheet(workbook.create_sheet("Đợt học tập"))
-    sheet.append(
-        ["Nghị quyết / nội dung", "Cấp", "Đơn vị tổ chức", "Triệu tập", "Dự học", "Thu hoạch nộp", "Đã chấm"]
-    )
-    for c in campaigns.iterator(chunk_size=500):
-        sheet.append(
-            [
-                c.title,
-                c.get_level_display(),
-                c.organizer.name,
-                c.invited_count,
-                c.attended_count,
-                c.submitted_count,
-                c.graded_count,
-            ]
+def campaign_list_xlsx(campaigns, *, organization: str = "") -> bytes:
+    """The campaign list as filtered on the page, as an office file (core/office_sheet.py)."""
+    rows = (
+        (
+            c.title,
+            c.get_level_display(),
+            c.organizer.name,
+            c.invited_count,
+            c.attended_count,
+            c.submitted_count,
+            c.graded_count,
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        for c in campaigns.iterator(chunk_size=500)
+    )
+    return office_sheet(
+        title="Danh sách đợt học tập, quán triệt nghị quyết",
+        organization=organization,
+        columns=CAMPAIGN_LIST_COLUMNS,
+        rows=rows,
+        sheet_name="Đợt học tập",
+    )
 
 
 def campaign_annex_xlsx(*, user, campaign: Campaign) -> bytes:
@@ -142,15 +170,15 @@ def campaign_annex_xlsx(*, user, campaign: Campaign) -> bytes:
         invitee__in=invitees.values("pk")
     ).values_list("invitee_id", "session_id", "status"):
         marks[(invitee_id, session_id)] = label
-    status_labels = dict(Attendance._meta.get_field("status").choices)
-    reflection_labels = dict(Reflection._meta.get_field("status").choices)
+    status_labels = dict(AttendanceStatus.choices)
+    reflection_labels = dict(ReflectionStatus.choices)
     grade_labels = dict(ReflectionGrade.choices)
     for pk, name, org_name, reflection_status, grade, best_score in invitees.iterator(chunk_size=2000):
         people.append(
             [
                 name,
                 org_name,
-                *[status_labels.get(marks.get((pk, s.pk)), "") for s in sessions],
+                *[status_labels.get(marks.get((pk, s.pk), ""), "") for s in sessions],
                 reflection_labels.get(reflection_status, "") if reflection_status else "Chưa viết",
                 grade_labels.get(grade, "") if grade else "",
                 float(best_score) if best_score is not None else None,
@@ -203,7 +231,7 @@ def campaign_report_docx(*, user, campaign: Campaign) -> bytes:
         .annotate(n=Count("pk"))
         .values_list("grade", "n")
     )
-    body = [
+    body: list[Block] = [
         Heading("I. CÔNG TÁC TRIỂN KHAI"),
         Paragraph(
             f"Thực hiện kế hoạch học tập, quán triệt {campaign.title}, {organizer.name} đã tổ chức "

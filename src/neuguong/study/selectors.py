@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import (
@@ -43,6 +44,9 @@ from .models import (
     Session,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 _NOT_FOUND = (ValueError, TypeError, OverflowError)
 
 
@@ -64,7 +68,7 @@ CAMPAIGN_SORTS = {
 }
 
 
-def campaign_list(*, user, query: str = "", level: str = "", sort: str = "new"):
+def campaign_list(*, user: "User", query: str = "", level: str = "", sort: str = "new"):
     """Campaigns the user may see, with invited, attended and reflection counts (one query)."""
     qs = Campaign.objects.visible_to(user).select_related("organizer")
     key = search_key(query)
@@ -77,7 +81,7 @@ def campaign_list(*, user, query: str = "", level: str = "", sort: str = "new"):
     )
 
 
-def _campaign_count_annotations(user) -> dict:
+def _campaign_count_annotations(user: "User") -> dict:
     """Counts restricted to the invitees the user may see (a secretary sees their own members' numbers)."""
     visible = Invitee.objects.visible_to(user).filter(campaign=OuterRef("pk"))
 
@@ -99,7 +103,7 @@ def _campaign_count_annotations(user) -> dict:
     }
 
 
-def campaign_get(*, user, campaign_id) -> Campaign:
+def campaign_get(*, user: "User", campaign_id) -> Campaign:
     try:
         return (
             Campaign.objects.visible_to(user)
@@ -130,7 +134,7 @@ def checkin_session(*, campaign_id, session_id) -> Session | None:
         return None
 
 
-def invitee_list(*, user, campaign: Campaign, query: str = "", writable_only: bool = False):
+def invitee_list(*, user: "User", campaign: Campaign, query: str = "", writable_only: bool = False):
     """The invited people of a campaign that the user may see (or change)."""
     scope = scope_for(user)
     qs = Invitee.objects.visible_to(user).filter(campaign=campaign)
@@ -141,7 +145,7 @@ def invitee_list(*, user, campaign: Campaign, query: str = "", writable_only: bo
     return qs.select_related("person", "organization", "reflection")
 
 
-def invitee_get(*, user, campaign: Campaign, invitee_id) -> Invitee:
+def invitee_get(*, user: "User", campaign: Campaign, invitee_id) -> Invitee:
     try:
         return (
             Invitee.objects.visible_to(user)
@@ -152,7 +156,7 @@ def invitee_get(*, user, campaign: Campaign, invitee_id) -> Invitee:
         raise Http404 from exc
 
 
-def own_invitee(*, user, campaign: Campaign) -> Invitee | None:
+def own_invitee(*, user: "User", campaign: Campaign) -> Invitee | None:
     person_id = scope_for(user).person_id
     if person_id is None:
         return None
@@ -163,11 +167,11 @@ def own_invitee(*, user, campaign: Campaign) -> Invitee | None:
     )
 
 
-def can_manage(user, campaign: Campaign) -> bool:
+def can_manage(user: "User", campaign: Campaign) -> bool:
     return scope_for(user).can_write_path(campaign.organizer.path)
 
 
-def can_mark_any(user, campaign: Campaign) -> bool:
+def can_mark_any(user: "User", campaign: Campaign) -> bool:
     """May mark attendance for at least some invitees (the organiser, or a secretary of invited members)."""
     scope = scope_for(user)
     if scope.can_write_path(campaign.organizer.path):
@@ -292,7 +296,7 @@ def _attendance_rows(invitees, first_day: dt.date | None) -> list[dict]:
         ]
 
 
-def campaign_org_stats(*, user, campaign: Campaign) -> list[OrgRow]:
+def campaign_org_stats(*, user: "User", campaign: Campaign) -> list[OrgRow]:
     """Per organisation: invited, expected, attended, made up, excused, absent, reflections, plans, quiz.
 
     Three grouped SQL queries whatever the number of people. A member who joined after the first regular
@@ -373,7 +377,7 @@ def totals_of(rows: list[OrgRow]) -> OrgRow:
 
 def session_sheet(
     *,
-    user,
+    user: "User",
     session: Session,
     writable_only: bool = True,
     query: str = "",
@@ -398,7 +402,7 @@ def session_sheet(
     return qs
 
 
-def session_counts(*, user, session: Session) -> dict:
+def session_counts(*, user: "User", session: Session) -> dict:
     invitees = Invitee.objects.visible_to(user).filter(campaign=session.campaign)
     expected = invitees.filter(Q(joined_on__isnull=True) | Q(joined_on__lte=session.held_on))
     marks = Attendance.objects.filter(session=session, invitee__in=invitees.values("pk"))
@@ -415,7 +419,7 @@ def session_counts(*, user, session: Session) -> dict:
 # --- reflections -------------------------------------------------------------------------------------
 
 
-def reflection_list(*, user, campaign: Campaign, status: str = ""):
+def reflection_list(*, user: "User", campaign: Campaign, status: str = ""):
     qs = invitee_list(user=user, campaign=campaign).order_by("organization__path", "person__name_folded")
     if status == "none":
         qs = qs.filter(reflection__isnull=True)
@@ -438,7 +442,7 @@ def quiz_round_get(*, campaign: Campaign, round_id) -> QuizRound:
         raise Http404 from exc
 
 
-def quiz_results_by_org(*, user, quiz_round: QuizRound) -> list[dict]:
+def quiz_results_by_org(*, user: "User", quiz_round: QuizRound) -> list[dict]:
     """Per organisation: invited, participants, average and best of the best score of each person (SQL)."""
     best = (
         QuizAttempt.objects.filter(invitee=OuterRef("pk"), round=quiz_round, score__isnull=False)
@@ -462,16 +466,18 @@ def quiz_results_by_org(*, user, quiz_round: QuizRound) -> list[dict]:
     )
 
 
-def my_attempts(*, user, quiz_round: QuizRound) -> list[QuizAttempt]:
+def my_attempts(*, user: "User", quiz_round: QuizRound) -> list[QuizAttempt]:
     person_id = scope_for(user).person_id
     if person_id is None:
         return []
     return list(QuizAttempt.objects.filter(round=quiz_round, invitee__person_id=person_id).order_by("number"))
 
 
-def attempt_get(*, user, attempt_id) -> QuizAttempt:
+def attempt_get(*, user: "User", attempt_id) -> QuizAttempt:
     """Only the person taking it sees an attempt's page."""
     person_id = scope_for(user).person_id
+    if person_id is None:  # not a member: no attempt is theirs
+        raise Http404
     try:
         return QuizAttempt.objects.select_related("round__campaign", "invitee").get(
             pk=attempt_id, invitee__person_id=person_id
@@ -483,7 +489,7 @@ def attempt_get(*, user, attempt_id) -> QuizAttempt:
 # --- training ----------------------------------------------------------------------------------------
 
 
-def course_list(*, user):
+def course_list(*, user: "User"):
     return (
         Course.objects.visible_to(user)
         .select_related("organizer")
@@ -495,14 +501,14 @@ def course_list(*, user):
     )
 
 
-def course_get(*, user, course_id) -> Course:
+def course_get(*, user: "User", course_id) -> Course:
     try:
         return Course.objects.visible_to(user).select_related("organizer").get(pk=course_id)
     except (Course.DoesNotExist, *_NOT_FOUND) as exc:
         raise Http404 from exc
 
 
-def enrolment_list(*, user, course: Course):
+def enrolment_list(*, user: "User", course: Course):
     scope = scope_for(user)
     q = scope.read_q("person__organization__path")
     if scope.person_id and not scope.is_global:
@@ -518,7 +524,7 @@ def _rank_case(field: str) -> Case:
     )
 
 
-def theory_gap_list(*, user, on: dt.date | None = None):
+def theory_gap_list(*, user: "User", on: dt.date | None = None):
     """Current holders of a post whose required theory level (PositionRequirement) is above their own."""
     day = on or local_today()
     requirements = PositionRequirement.objects.filter(title=OuterRef("title"))

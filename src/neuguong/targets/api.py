@@ -7,7 +7,7 @@ from django.http import Http404
 from ninja import Query, Router, Schema
 
 from neuguong.access.scope import scope_for
-from neuguong.core.api import Id, PageParams, Year, paginate_queryset
+from neuguong.core.api import FIRST_PAGE, Id, PageParams, Year, paginate_queryset
 from neuguong.core.dates import local_today
 from neuguong.organizations.models import Organization
 
@@ -85,12 +85,12 @@ def _org(user, code: str):
 
 @router.get("/targets", response=TargetPage)
 def list_targets(
-    request, year: Year | None = None, org: str = "", q: str = "", paging: Query[PageParams] = None
+    request, year: Year | None = None, org: str = "", q: str = "", paging: Query[PageParams] = FIRST_PAGE
 ):
     qs = selectors.annual_target_list(
         user=request.user, year=year, organization=_org(request.user, org), query=q[:100]
     )
-    items, count = paginate_queryset(qs, paging or PageParams())
+    items, count = paginate_queryset(qs, paging)
     today = local_today()
     return {"items": [_target_out(t, today) for t in items], "count": count}
 

@@ -4,8 +4,8 @@ import io
 
 from django.http import HttpResponse
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
+from neuguong.core.office_sheet import Column, office_sheet
 from neuguong.core.xlsx_cells import SafeSheet
 
 from . import rules
@@ -20,26 +20,13 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
 
 
 def _book(title: str, heading: str, columns: list[tuple[str, int]], rows: list[list]) -> bytes:
-    workbook = Workbook()
-    sheet = SafeSheet(workbook.active)
-    sheet.title = title[:31]
-    sheet.append([heading])
-    sheet["A1"].font = Font(name="Times New Roman", bold=True, size=13)
-    sheet.append([])
-    sheet.append([name for name, _ in columns])
-    for cell in sheet[3]:
-        cell.font = Font(name="Times New Roman", bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for index, (_, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[sheet.cell(row=3, column=index).column_letter].width = width
-    for row in rows:
-        sheet.append([float(v) if isinstance(v, rules.Decimal) else v for v in row])
-    sheet.freeze_panes = "A4"
-    sheet.page_setup.orientation = "landscape"
-    sheet.print_title_rows = "3:3"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """An office file (core/office_sheet.py): the heading as its title, real numbers, real dates."""
+    return office_sheet(
+        title=heading,
+        columns=[Column(name, width) for name, width in columns],
+        rows=([float(v) if isinstance(v, rules.Decimal) else v for v in row] for row in rows),
+        sheet_name=title,
+    )
 
 
 def rollup_workbook(indicator, year: int, rollup: dict) -> bytes:
@@ -70,7 +57,7 @@ def overdue_workbook(rows: list[dict]) -> bytes:
             r["target"].agency.name,
             r["target"].indicator.name,
             r["cell"].label,
-            r["cell"].deadline.strftime("%d/%m/%Y"),
+            r["cell"].deadline,
             r["days_late"],
         ]
         for r in rows

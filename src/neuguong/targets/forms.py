@@ -103,11 +103,15 @@ class ActualForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(
         label="Thuyết minh", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    files = MultipleFileField(label="Tài liệu kiểm chứng (PDF, Word, Excel, ảnh)")
+    # The form metaclass moves declared fields into base_fields: the instance's `files` (the uploaded
+    # data) is not shadowed, whatever the type checker reads from the class body.
+    files = MultipleFileField(label="Tài liệu kiểm chứng (PDF, Word, Excel, ảnh)")  # type: ignore[assignment]
 
     def __init__(self, *args, periods=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = list(periods)
+        period = self.fields["period"]
+        assert isinstance(period, forms.ChoiceField)
+        period.choices = list(periods)
 
 
 class XlsxImportForm(BootstrapFormMixin, forms.Form):
@@ -192,7 +196,7 @@ class SelfScoreForm(BootstrapFormMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    files = MultipleFileField(label="Tài liệu kiểm chứng")
+    files = MultipleFileField(label="Tài liệu kiểm chứng")  # type: ignore[assignment]  # as in ActualForm
 
 
 class AppraisalForm(BootstrapFormMixin, forms.Form):

@@ -3,8 +3,10 @@ totals are summed from component scores (SQL for lists and rankings, Python for 
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
@@ -31,6 +33,9 @@ from .models import (
     SetStatus,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 ZERO = Decimal("0.00")
 
 
@@ -42,7 +47,7 @@ def _get(queryset, pk):
 
 
 # --------------------------------------------------------------------------------------------- targets
-def indicator_list(*, user, query: str = ""):
+def indicator_list(*, user: "User", query: str = ""):
     qs = Indicator.objects.visible_to(user).select_related("organization")
     if query:
         from neuguong.core.text import search_key
@@ -52,11 +57,11 @@ def indicator_list(*, user, query: str = ""):
     return qs.order_by("organization__path", "code")
 
 
-def indicator_get(*, user, indicator_id) -> Indicator:
+def indicator_get(*, user: "User", indicator_id) -> Indicator:
     return _get(Indicator.objects.visible_to(user).select_related("organization"), indicator_id)
 
 
-def indicator_for_write(*, user, indicator_id) -> Indicator:
+def indicator_for_write(*, user: "User", indicator_id) -> Indicator:
     """The indicator, when the user may change it (write scope over its committee); else 404."""
     indicator = indicator_get(user=user, indicator_id=indicator_id)
     if not scope_for(user).can_write_path(indicator.organization.path):
@@ -64,7 +69,7 @@ def indicator_for_write(*, user, indicator_id) -> Indicator:
     return indicator
 
 
-def annual_target_get(*, user, target_id) -> AnnualTarget:
+def annual_target_get(*, user: "User", target_id) -> AnnualTarget:
     return _get(
         AnnualTarget.objects.visible_to(user).select_related(
             "indicator__organization", "agency__organization"
@@ -73,7 +78,7 @@ def annual_target_get(*, user, target_id) -> AnnualTarget:
     )
 
 
-def annual_target_page(*, user, target_id) -> AnnualTarget:
+def annual_target_page(*, user: "User", target_id) -> AnnualTarget:
     """The target with what its page shows: actuals with their evidence, indicator and agency."""
     return _get(
         AnnualTarget.objects.visible_to(user)
@@ -88,7 +93,7 @@ def target_history(target: AnnualTarget) -> list[dict]:
     return history_for_records([target, *target.actuals.all()])
 
 
-def actual_evidence_get(*, user, evidence_id) -> ActualEvidence:
+def actual_evidence_get(*, user: "User", evidence_id) -> ActualEvidence:
     """A live evidence file of an actual the user may see, or 404."""
     return _get(
         ActualEvidence.objects.alive().filter(
@@ -100,7 +105,7 @@ def actual_evidence_get(*, user, evidence_id) -> ActualEvidence:
 
 def annual_target_list(
     *,
-    user,
+    user: "User",
     year: int | None = None,
     indicator: Indicator | None = None,
     organization: Organization | None = None,
@@ -202,7 +207,7 @@ class RollupPeriod:
 
 
 def indicator_rollup(
-    *, user, indicator: Indicator, year: int, organization: Organization | None, today: dt.date
+    *, user: "User", indicator: Indicator, year: int, organization: Organization | None, today: dt.date
 ):
     """Per period, how many agencies of the subtree exceeded / met / missed the target or did not report,
     with the sum and mean of reported values. Two queries whatever the number of agencies."""
@@ -231,7 +236,9 @@ def indicator_rollup(
     return {"periods": periods, "rows": rows, "agencies": len(targets)}
 
 
-def overdue_reports(*, user, today: dt.date, organization: Organization | None = None, limit: int = 500):
+def overdue_reports(
+    *, user: "User", today: dt.date, organization: Organization | None = None, limit: int = 500
+):
     """Periods whose reporting deadline has passed without a value (this year and last)."""
     out = []
     targets = annual_target_list(user=user, organization=organization).filter(
@@ -246,7 +253,7 @@ def overdue_reports(*, user, today: dt.date, organization: Organization | None =
 
 
 # --------------------------------------------------------------------------------------------- scoring
-def scoring_set_list(*, user):
+def scoring_set_list(*, user: "User"):
     """The PAR-index sets the user may read (evaluation criteria trees live in `evaluation`)."""
     return (
         ScoringSet.objects.visible_to(user)
@@ -256,13 +263,13 @@ def scoring_set_list(*, user):
     )
 
 
-def scoring_set_get(*, user, set_id) -> ScoringSet:
+def scoring_set_get(*, user: "User", set_id) -> ScoringSet:
     return _get(
         ScoringSet.objects.visible_to(user).cchc().select_related("organization", "copied_from"), set_id
     )
 
 
-def component_for_edit(*, user, component_id) -> Component:
+def component_for_edit(*, user: "User", component_id) -> Component:
     """A component of a draft set the user may change, or 404 (a published set is frozen)."""
     component = _get(
         Component.objects.select_related("criterion__area__scoring_set__organization").filter(
@@ -285,16 +292,16 @@ def set_maximum(scoring_set_id: int) -> Decimal:
     )["total"]
 
 
-def cycle_list(*, user):
+def cycle_list(*, user: "User"):
     """Cycles the user may see: organisers' tree (above or below) — an agency sees the cycles it is in."""
     return ScoringCycle.objects.visible_to(user).select_related("organization", "scoring_set")
 
 
-def cycle_get(*, user, cycle_id) -> ScoringCycle:
+def cycle_get(*, user: "User", cycle_id) -> ScoringCycle:
     return _get(ScoringCycle.objects.visible_to(user).select_related("organization", "scoring_set"), cycle_id)
 
 
-def assessment_get(*, user, assessment_id) -> AgencyAssessment:
+def assessment_get(*, user: "User", assessment_id) -> AgencyAssessment:
     return _get(
         AgencyAssessment.objects.visible_to(user).select_related(
             "cycle__organization",
@@ -315,7 +322,7 @@ def assessment_component(*, assessment: AgencyAssessment, component_id) -> Compo
     )
 
 
-def score_evidence_get(*, user, evidence_id) -> ScoreEvidence:
+def score_evidence_get(*, user: "User", evidence_id) -> ScoreEvidence:
     """A live evidence file of a self-score in an assessment the user may see, or 404."""
     return _get(
         ScoreEvidence.objects.alive().filter(score__assessment__in=AgencyAssessment.objects.visible_to(user)),
@@ -323,7 +330,8 @@ def score_evidence_get(*, user, evidence_id) -> ScoreEvidence:
     )
 
 
-def assessment_totals(assessment_ids) -> dict[int, dict[str, Decimal]]:
+def assessment_totals(assessment_ids) -> dict[int, Mapping[str, Any]]:
+    # {assessment id: {"self_total", "appraised_total": Decimal, "scored", "appraised": int}}
     """Self and appraised totals per assessment, summed in SQL from component scores (one query)."""
     decimal = DecimalField(max_digits=12, decimal_places=2)
     rows = (
@@ -339,7 +347,7 @@ def assessment_totals(assessment_ids) -> dict[int, dict[str, Decimal]]:
     return {row["assessment_id"]: row for row in rows}
 
 
-def cycle_assessments(*, user, cycle: ScoringCycle):
+def cycle_assessments(*, user: "User", cycle: ScoringCycle):
     """The cycle's assessments the user may see, with agency loaded."""
     return (
         AgencyAssessment.objects.visible_to(user)
@@ -361,7 +369,7 @@ class RankRow:
     band: str
 
 
-def cycle_ranking(*, user, cycle: ScoringCycle) -> dict:
+def cycle_ranking(*, user: "User", cycle: ScoringCycle) -> dict:
     """Final score, rank and band of every finalised agency. Ranks are computed over the whole cycle, so an
     agency's rank is the same whoever asks; only the rows the user may see are returned (three queries)."""
     finalised = list(
@@ -405,7 +413,7 @@ def assessment_breakdown(assessment: AgencyAssessment, *, show_appraisal: bool) 
     for item in ScoreEvidence.objects.alive().filter(score__assessment=assessment).order_by("uploaded_at"):
         evidence[item.score_id].append(item)
     self_total = appraised_total = max_total = ZERO
-    area_rows = []
+    area_rows: list[dict[str, Any]] = []
     for area in areas:
         area_self = area_appraised = area_max = ZERO
         criterion_rows = []

@@ -6,8 +6,7 @@ from neuguong.audit.models import AuditEvent
 from neuguong.audit.selectors import history_for
 
 
-def test_a_role_grant_is_recorded_with_names_and_labels(tree, settings):
-    settings.AUDIT_UNDECLARED_ACTIONS_ALLOWED = False
+def test_a_role_grant_is_recorded_with_names_and_labels(tree):
     _, assignment = role_grant(actor=tree.staff, username="bt_b", role="secretary", organization=tree.org_b)
     event = AuditEvent.objects.get(action=AccessEvent.ROLE_GRANTED)
     assert (event.actor, event.org_path) == (tree.staff, tree.org_b.path)

@@ -29,8 +29,7 @@ def test_the_same_code_cannot_be_declared_with_two_labels():
 
 
 @pytest.mark.django_db
-def test_writing_an_undeclared_action_fails(tree, settings):
-    settings.AUDIT_UNDECLARED_ACTIONS_ALLOWED = False
+def test_writing_an_undeclared_action_fails(tree):
     with pytest.raises(UnlabelledAuditAction):
         audit_record(actor=None, action="something_new", target=tree.root)
     assert not AuditEvent.objects.filter(action="something_new").exists()

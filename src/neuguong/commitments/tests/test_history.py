@@ -130,10 +130,9 @@ def test_the_other_events_of_a_commitment_read_in_vietnamese(tree, assigned, log
     assert not re.search(r"\d{4}-\d{2}-\d{2}", html)
 
 
-def test_every_action_written_by_commitments_is_declared(tree, settings):
+def test_every_action_written_by_commitments_is_declared(tree):
     """With undeclared actions refused, every event of the life cycle is written (none raises) and
     each stored action has a label."""
-    settings.AUDIT_UNDECLARED_ACTIONS_ALLOWED = False
     today = local_today()
     head = PersonFactory(organization=tree.org_a)
     made = services.commitment_assign(

@@ -109,9 +109,9 @@ def test_export_has_exactly_the_filtered_rows(tree, board, login):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][1] == "Nội dung công việc"
-    assert [row[1] for row in rows[1:]] == ["Nhiệm vụ của B"]
-    assert rows[1][-1] == "Chưa hoàn thành – quá hạn"
+    assert rows[4][:2] == ("STT", "Nội dung công việc")  # under the title, organisation and date rows
+    assert [row[1] for row in rows[5:]] == ["Nhiệm vụ của B"]
+    assert rows[5][0] == 1 and rows[5][-1] == "Chưa hoàn thành – quá hạn"
 
 
 @pytest.mark.parametrize(("user", "status"), [("secretary_b", 200), ("secretary_a", 200), ("member_a", 404)])
@@ -121,7 +121,7 @@ def test_export_is_scoped(tree, board, login, user, status):
     if status == 200:
         titles = [
             r[1]
-            for r in list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))[1:]
+            for r in list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))[5:]
         ]
         assert titles == (["Nhiệm vụ của B"] if user == "secretary_b" else ["Nhiệm vụ của A"])
 

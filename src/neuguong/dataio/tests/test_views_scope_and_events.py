@@ -153,8 +153,7 @@ def test_a_run_being_written_cannot_be_mapped_again(tree, secretary_run):
 # --- typed events --------------------------------------------------------------------------------------
 
 
-def test_an_import_through_the_pages_writes_only_declared_events(tree, login, settings, secretary_run):
-    settings.AUDIT_UNDECLARED_ACTIONS_ALLOWED = False
+def test_an_import_through_the_pages_writes_only_declared_events(tree, login, secretary_run):
     client = login(tree.secretary_a)
     client.post(f"/du-lieu/nhap/{secretary_run.pk}/xac-nhan/")
     secretary_run.refresh_from_db()
@@ -188,10 +187,9 @@ def test_a_member_moved_by_an_import_is_recorded_by_organisation_not_by_code(tre
     ]
 
 
-def test_bulk_accounts_write_a_declared_event_per_person(tree, settings):
+def test_bulk_accounts_write_a_declared_event_per_person(tree):
     from neuguong.dataio.accounts import account_batch_run
 
-    settings.AUDIT_UNDECLARED_ACTIONS_ALLOWED = False
     batch = account_batch_run(
         batch=account_batch_start(actor=tree.staff, organization=tree.org_b, scheme="card")
     )

@@ -25,9 +25,8 @@ TODAY = local_today()
 
 
 @pytest.fixture
-def lived(tree, settings):
+def lived(tree):
     """An inspection taken through every kind of event, with undeclared actions refused."""
-    settings.AUDIT_UNDECLARED_ACTIONS_ALLOWED = False
     member = PersonFactory(full_name="Lê Thị Thành Viên", organization=tree.root)
     inspection = make_inspection(tree)
     services.inspection_update(

@@ -11,6 +11,7 @@ from neuguong.commitments import services as commitment_services
 from neuguong.commitments.status import OPEN_ON_TIME, RETURNED
 from neuguong.core.dates import local_today
 from neuguong.core.errors import BusinessError
+from neuguong.core.office_sheet import FIRST_DATA_ROW
 from neuguong.core.tests.factories import PersonFactory
 from neuguong.inspections import exports, services
 from neuguong.inspections.followup import (
@@ -166,9 +167,11 @@ def test_coverage_shows_who_was_inspected_this_year_and_term_and_who_never(tree)
     assert report["term"].name == "2025–2030"
 
     workbook = load_workbook(io.BytesIO(exports.coverage_workbook(report)))
-    rows = list(workbook["To chuc"].iter_rows(min_row=2, values_only=True))
+    rows = list(workbook["To chuc"].iter_rows(min_row=FIRST_DATA_ROW, values_only=True))
     assert sorted((r[2], r[3]) for r in rows) == [("A", "Kiểm tra"), ("B", "Chưa")]
-    heads = {r[1]: r[3] for r in workbook["Nguoi dung dau"].iter_rows(min_row=2, values_only=True)}
+    heads = {
+        r[1]: r[3] for r in workbook["Nguoi dung dau"].iter_rows(min_row=FIRST_DATA_ROW, values_only=True)
+    }
     assert heads == {"Thủ Trưởng A": "Kiểm tra", "Thủ Trưởng B": "Chưa"}
 
 
@@ -187,7 +190,7 @@ def test_coverage_lists_overdue_recommendations_by_organisation(tree):
     report = coverage(committee=tree.root, year=later.year, today=later)
     assert {group["organization"].code for group in report["overdue"]} == {"A1"}
     workbook = load_workbook(io.BytesIO(exports.coverage_workbook(report)))
-    overdue = list(workbook["Kien nghi qua han"].iter_rows(min_row=2, values_only=True))
+    overdue = list(workbook["Kien nghi qua han"].iter_rows(min_row=FIRST_DATA_ROW, values_only=True))
     assert len(overdue) == 1 and overdue[0][1] == tree.branch_a.name
 
 

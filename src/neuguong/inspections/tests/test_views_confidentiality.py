@@ -206,6 +206,8 @@ def test_the_list_export_holds_exactly_the_filtered_visible_rows(tree, login):
 
     from openpyxl import load_workbook
 
+    from neuguong.core.office_sheet import FIRST_DATA_ROW
+
     from .factories import make_program
 
     program = make_program(tree)
@@ -214,7 +216,7 @@ def test_the_list_export_holds_exactly_the_filtered_visible_rows(tree, login):
     advance(tree, first, InspectionState.NOTIFIED)
     client = login(tree.staff)
     rows = lambda response: list(  # noqa: E731
-        load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True)
+        load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=FIRST_DATA_ROW, values_only=True)
     )
     assert len(rows(client.get(reverse("inspections:list"), {"export": "xlsx"}))) == 2
     only_notified = rows(client.get(reverse("inspections:list"), {"export": "xlsx", "state": "notified"}))

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from neuguong.commitments import services as commitment_services
 from neuguong.core.dates import local_today
+from neuguong.core.office_sheet import FIRST_DATA_ROW
 from neuguong.core.tests.factories import PersonFactory
 from neuguong.inspections import services
 from neuguong.inspections.followup import commitment_for
@@ -168,7 +169,11 @@ def test_the_whole_life_cycle_through_the_pages(tree, client):
     assert "1</strong> tổ chức" in page
     export = client.get(reverse("inspections:coverage") + f"?org=DUK&year={today.year}&export=xlsx")
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
-    rows = list(load_workbook(io.BytesIO(export.content))["To chuc"].iter_rows(min_row=2, values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(export.content))["To chuc"].iter_rows(
+            min_row=FIRST_DATA_ROW, values_only=True
+        )
+    )
     assert sorted((r[2], r[3]) for r in rows) == [("A", "Kiểm tra"), ("B", "Chưa")]
     # The timeline (insiders only) shows each step with its author.
     page = client.get(reverse("inspections:detail", args=[inspection.pk])).content.decode()

@@ -213,8 +213,7 @@ def test_a_bad_period_posted_to_a_draft_comes_back_as_a_message(tree, login):
 # --- typed events --------------------------------------------------------------------------------------
 
 
-def test_drafts_and_templates_write_declared_events_with_old_and_new_values(tree, settings):
-    settings.AUDIT_UNDECLARED_ACTIONS_ALLOWED = False
+def test_drafts_and_templates_write_declared_events_with_old_and_new_values(tree):
     period = year_period(YEAR)
     draft = services.draft_save(
         actor=tree.staff,

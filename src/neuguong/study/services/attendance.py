@@ -1,5 +1,7 @@
 """Attendance at study sessions: marked by the secretary (one or many) or by the member's own QR check-in."""
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 
 from neuguong.access.scope import scope_for
@@ -24,6 +26,9 @@ from .common import (
     MSG_NOT_INVITED,
     require_write,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 MSG_NOT_IN_AUDIENCE = "«{name}» không có trong danh sách được triệu tập của đợt học tập này."
 MSG_REASON_REQUIRED = "Vắng có lý do thì phải ghi lý do."
@@ -68,7 +73,9 @@ def _check_mark(session: Session, invitee: Invitee, status: str, reason: str) ->
             raise BusinessError(MSG_MAKEUP_NOT_NEEDED.format(name=name), field="status")
 
 
-def _write_mark(*, actor, session, invitee, status, reason, method, on_behalf_of: str = "") -> Attendance:
+def _write_mark(
+    *, actor: "User", session, invitee, status, reason, method, on_behalf_of: str = ""
+) -> Attendance:
     existing = Attendance.objects.filter(session=session, invitee=invitee).first()
     before = {"status": existing.status, "reason": existing.reason} if existing else {}
     attendance, _ = Attendance.objects.update_or_create(
@@ -82,7 +89,9 @@ def _write_mark(*, actor, session, invitee, status, reason, method, on_behalf_of
 
 
 @transaction.atomic
-def attendance_mark(*, actor, session: Session, person: Person, status: str, reason: str = "") -> Attendance:
+def attendance_mark(
+    *, actor: "User", session: Session, person: Person, status: str, reason: str = ""
+) -> Attendance:
     """Mark one invited person present, excused (with reason) or absent for a session."""
     invitee = _invitee_for(session.campaign, person)
     require_write(actor, invitee.organization.path)
@@ -99,7 +108,7 @@ def attendance_mark(*, actor, session: Session, person: Person, status: str, rea
 
 
 @transaction.atomic
-def attendance_mark_many(*, actor, session: Session, marks: dict[int, tuple[str, str]]) -> int:
+def attendance_mark_many(*, actor: "User", session: Session, marks: dict[int, tuple[str, str]]) -> int:
     """Mark several invitees (by invitee id) at once; every mark is checked before any is written."""
     invitees = {
         inv.pk: inv
@@ -143,7 +152,7 @@ def checkin_link_problem(token: str, *, session: Session) -> str | None:
 
 
 @transaction.atomic
-def attendance_self_checkin(*, user, session: Session, token: str) -> Attendance:
+def attendance_self_checkin(*, user: "User", session: Session, token: str) -> Attendance:
     """Check oneself in by the QR code shown in the room (a signed, expiring link for this session)."""
     problem = checkin_link_problem(token, session=session)
     if problem:

@@ -2,7 +2,7 @@
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -35,6 +35,9 @@ from .common import (
     MSG_BAD_POSITION,
     require_write,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 MSG_FILE_TOO_LARGE = "Tệp quá lớn (tối đa {limit} MB)."
 MSG_TITLE_REQUIRED = "Tên nghị quyết / nội dung học tập không được để trống."
@@ -75,7 +78,7 @@ def _clean_questions(questions: Iterable[str]) -> list[str]:
 @transaction.atomic
 def campaign_create(
     *,
-    actor,
+    actor: "User",
     title: str,
     level: str,
     organizer: Organization,
@@ -125,7 +128,7 @@ def campaign_create(
 
 
 @transaction.atomic
-def campaign_link_plan_item(*, actor, campaign: Campaign, plan_item=None) -> Campaign:
+def campaign_link_plan_item(*, actor: "User", campaign: Campaign, plan_item=None) -> Campaign:
     """Say which plan item the campaign carries out (None: none). The plans module checks that the item's
     plan applies to the organiser (core.registry.PLAN_ITEM_LINK); this module never imports it."""
     from neuguong.core import registry
@@ -142,7 +145,7 @@ def campaign_link_plan_item(*, actor, campaign: Campaign, plan_item=None) -> Cam
 
 
 @transaction.atomic
-def campaign_update(*, actor, campaign: Campaign, **values: Any) -> Campaign:
+def campaign_update(*, actor: "User", campaign: Campaign, **values: Any) -> Campaign:
     """Change a campaign's title, questions, due date, notes or audience (the invited list is kept)."""
     require_write(actor, campaign.organizer.path)
     allowed = {
@@ -185,7 +188,7 @@ def _check_file_size(upload, *, limit: int, message: str, field: str) -> None:
 
 
 @transaction.atomic
-def material_add(*, actor, campaign: Campaign, title: str, file=None, url: str = "") -> Material:
+def material_add(*, actor: "User", campaign: Campaign, title: str, file=None, url: str = "") -> Material:
     require_write(actor, campaign.organizer.path)
     title = normalize_text(title)[:255]
     if not title:
@@ -207,7 +210,7 @@ def material_add(*, actor, campaign: Campaign, title: str, file=None, url: str =
 @transaction.atomic
 def session_add(
     *,
-    actor,
+    actor: "User",
     campaign: Campaign,
     title: str,
     held_on: dt.date,
@@ -251,7 +254,7 @@ def audience_queryset(campaign: Campaign, *, on: dt.date | None = None):
 
 
 @transaction.atomic
-def invitees_generate(*, actor, campaign: Campaign) -> int:
+def invitees_generate(*, actor: "User", campaign: Campaign) -> int:
     """Add everyone in the audience who is not invited yet, in bulk; returns how many were added."""
     require_write(actor, campaign.organizer.path)
     current_membership = (

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import random
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +27,9 @@ from .common import (
     require_write,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 MSG_ROUND_WINDOW = "Thời điểm đóng phải sau thời điểm mở."
 MSG_ROUND_NUMBERS = "Số câu, thời gian làm bài và số lần thi phải từ 1 trở lên."
 MSG_NOT_ENOUGH_QUESTIONS = "Ngân hàng câu hỏi chỉ có {count} câu, ít hơn số câu của đợt thi."
@@ -45,7 +49,7 @@ def _fmt(value: dt.datetime) -> str:
 
 
 @transaction.atomic
-def questions_import(*, actor, campaign: Campaign, content: bytes) -> int:
+def questions_import(*, actor: "User", campaign: Campaign, content: bytes) -> int:
     """Import a question bank from XLSX: all rows are checked first; any error and nothing is written."""
     require_write(actor, campaign.organizer.path)
     if len(content) > importer.MAX_FILE_BYTES:
@@ -76,7 +80,7 @@ class QuestionImportError(BusinessError):
 @transaction.atomic
 def quiz_round_create(
     *,
-    actor,
+    actor: "User",
     campaign: Campaign,
     title: str,
     opens_at: dt.datetime,
@@ -106,7 +110,7 @@ def quiz_round_create(
     return quiz_round
 
 
-def _own_invitee(user, campaign_id: int) -> Invitee:
+def _own_invitee(user: "User", campaign_id: int) -> Invitee:
     person_id = scope_for(user).person_id
     if person_id is None:
         raise BusinessError(MSG_NO_PERSON)
@@ -127,7 +131,7 @@ def _check_window(quiz_round: QuizRound, now: dt.datetime) -> None:
 
 @transaction.atomic
 def quiz_start(
-    *, user, quiz_round: QuizRound, now: dt.datetime | None = None, rng: random.Random | None = None
+    *, user: "User", quiz_round: QuizRound, now: dt.datetime | None = None, rng: random.Random | None = None
 ) -> QuizAttempt:
     """Start (or resume) an attempt: questions drawn at random, each question's options shuffled for
     this attempt (stored, so a reload shows the same order), the clock kept by the server.
@@ -163,7 +167,7 @@ def quiz_start(
 
 @transaction.atomic
 def quiz_submit(
-    *, user, attempt: QuizAttempt, answers: dict[int, list[int]], now: dt.datetime | None = None
+    *, user: "User", attempt: QuizAttempt, answers: dict[int, list[int]], now: dt.datetime | None = None
 ) -> QuizAttempt:
     """Score an attempt on the server. Refused after the window, after the time limit, or a second time."""
     now = now or timezone.now()

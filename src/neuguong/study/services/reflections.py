@@ -1,6 +1,9 @@
 """Reflections (bài thu hoạch) and application plans: written by the member or on their behalf, reviewed,
 graded (the plan's items become commitments), returned or excused."""
 
+import datetime as dt
+from typing import TYPE_CHECKING, TypedDict
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,12 +28,17 @@ from .common import (
     require_write,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 MSG_REFLECTION_TOO_LARGE = (
     "Bài thu hoạch quá dài: tối đa {chars} ký tự cho phần trả lời và {mb} MB cho tệp đính kèm."
 )
 MSG_REFLECTION_LOCKED = "Bài thu hoạch đã nộp hoặc đã chấm, không sửa được nữa."
 MSG_ANSWER_REQUIRED = "Cần trả lời tất cả câu hỏi trước khi nộp."
 MSG_ANSWER_COUNT = "Số câu trả lời không khớp số câu hỏi."
+
+
 MSG_PLAN_REQUIRED = "Kế hoạch vận dụng cần ít nhất một việc làm cụ thể."
 MSG_PLAN_ITEM_INCOMPLETE = "Mỗi việc trong kế hoạch cần nội dung và thời hạn (rõ việc, rõ thời gian)."
 MSG_PLAN_DEADLINE_PAST = "Thời hạn của việc «{title}» đã qua."
@@ -48,6 +56,12 @@ MAX_PLAN_ITEMS = 20
 # --- reflections and application plans --------------------------------------------------------------
 
 
+class PlanItemValues(TypedDict):
+    title: str
+    expected_result: str
+    deadline: dt.date | None
+
+
 def reflection_too_large() -> BusinessError:
     return BusinessError(
         MSG_REFLECTION_TOO_LARGE.format(
@@ -57,7 +71,7 @@ def reflection_too_large() -> BusinessError:
     )
 
 
-def _actor_for_invitee(actor, invitee: Invitee) -> str:
+def _actor_for_invitee(actor: "User", invitee: Invitee) -> str:
     """'' when the member writes their own; their name when a secretary enters it on their behalf."""
     scope = scope_for(actor)
     if scope.person_id == invitee.person_id:
@@ -70,7 +84,7 @@ def _actor_for_invitee(actor, invitee: Invitee) -> str:
 @transaction.atomic
 def reflection_save(
     *,
-    actor,
+    actor: "User",
     invitee: Invitee,
     answers: list[str],
     plan_items: list[dict],
@@ -94,7 +108,7 @@ def reflection_save(
         check_upload(attachment, field="attachment")
     if len(answers) != len(questions):
         raise BusinessError(MSG_ANSWER_COUNT, field="answers")
-    items = [
+    items: list[PlanItemValues] = [
         {
             "title": normalize_text(item.get("title") or "")[:500],
             "expected_result": normalize_text(item.get("expected_result") or "")[:500],
@@ -114,7 +128,8 @@ def reflection_save(
             raise BusinessError(MSG_PLAN_REQUIRED, field="plan")
         today = local_today()
         for item in items:
-            if item["deadline"] < today:
+            deadline = item["deadline"]
+            if deadline is not None and deadline < today:  # (none is missing: checked above)
                 raise BusinessError(MSG_PLAN_DEADLINE_PAST.format(title=item["title"]), field="plan")
     before = snapshot(reflection, ["answers", "status", "entered_on_behalf"])
     reflection.answers = answers
@@ -136,7 +151,7 @@ def reflection_save(
     return reflection
 
 
-def _lock_for_review(actor, reflection: Reflection) -> Reflection:
+def _lock_for_review(actor: "User", reflection: Reflection) -> Reflection:
     require_write(actor, reflection.invitee.organization.path)
     reflection = (
         Reflection.objects.select_for_update()
@@ -148,7 +163,7 @@ def _lock_for_review(actor, reflection: Reflection) -> Reflection:
     return reflection
 
 
-def _plan_items_to_commitments(actor, reflection: Reflection) -> int:
+def _plan_items_to_commitments(actor: "User", reflection: Reflection) -> int:
     """Each plan item becomes a commitment of the author (rõ việc, rõ người, rõ thời gian)."""
     created = 0
     person = reflection.invitee.person
@@ -171,7 +186,7 @@ def _plan_items_to_commitments(actor, reflection: Reflection) -> int:
 
 
 @transaction.atomic
-def reflection_grade(*, actor, reflection: Reflection, grade: str, note: str = "") -> Reflection:
+def reflection_grade(*, actor: "User", reflection: Reflection, grade: str, note: str = "") -> Reflection:
     """Grade a submitted reflection; its plan items become tracked commitments."""
     reflection = _lock_for_review(actor, reflection)
     if grade not in ReflectionGrade.values:
@@ -190,7 +205,7 @@ def reflection_grade(*, actor, reflection: Reflection, grade: str, note: str = "
 
 
 @transaction.atomic
-def reflection_return(*, actor, reflection: Reflection, note: str) -> Reflection:
+def reflection_return(*, actor: "User", reflection: Reflection, note: str) -> Reflection:
     """Send a submitted reflection back to its author with a note saying what to fix."""
     reflection = _lock_for_review(actor, reflection)
     note = note.strip()[:5000]
@@ -208,7 +223,7 @@ def reflection_return(*, actor, reflection: Reflection, note: str) -> Reflection
 
 
 @transaction.atomic
-def reflection_excuse(*, actor, invitee: Invitee, reason: str) -> Reflection:
+def reflection_excuse(*, actor: "User", invitee: Invitee, reason: str) -> Reflection:
     """Excuse an exempt or elderly member from writing a reflection (with the reason on record)."""
     require_write(actor, invitee.organization.path)
     reason = normalize_text(reason)[:255]

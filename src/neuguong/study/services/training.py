@@ -1,6 +1,7 @@
 """Political-theory training: courses, enrolments and results, and the theory level each post requires."""
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -31,6 +32,9 @@ from .common import (
     require_write,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 MSG_COURSE_DATES = "Ngày bế giảng không được trước ngày khai giảng."
 MSG_ALREADY_ENROLLED = "«{name}» đã có trong danh sách lớp."
 MSG_COMPLETED_DATE = "Cần ngày hoàn thành."
@@ -42,7 +46,7 @@ MSG_NO_REQUIREMENT_RIGHT = "Chỉ cán bộ cơ quan tham mưu được đặt y
 
 @transaction.atomic
 def course_create(
-    *, actor, title: str, kind: str, organizer: Organization, starts_on: dt.date, ends_on: dt.date
+    *, actor: "User", title: str, kind: str, organizer: Organization, starts_on: dt.date, ends_on: dt.date
 ) -> Course:
     require_write(actor, organizer.path)
     title = normalize_text(title)[:255]
@@ -62,7 +66,7 @@ def course_create(
 
 
 @transaction.atomic
-def enrolment_add(*, actor, course: Course, person: Person) -> Enrolment:
+def enrolment_add(*, actor: "User", course: Course, person: Person) -> Enrolment:
     require_write(actor, person.organization.path)
     if Enrolment.objects.filter(course=course, person=person).exists():
         raise BusinessError(MSG_ALREADY_ENROLLED.format(name=person.full_name), field="person")
@@ -74,7 +78,7 @@ def enrolment_add(*, actor, course: Course, person: Person) -> Enrolment:
 @transaction.atomic
 def enrolment_complete(
     *,
-    actor,
+    actor: "User",
     enrolment: Enrolment,
     passed: bool,
     completed_on: dt.date | None,
@@ -108,7 +112,7 @@ def enrolment_complete(
 
 
 @transaction.atomic
-def position_requirement_set(*, actor, title: str, required_level: str) -> PositionRequirement:
+def position_requirement_set(*, actor: "User", title: str, required_level: str) -> PositionRequirement:
     """Set the theory level a post requires (a configuration kept by the superior committee's staff)."""
     scope = scope_for(actor)
     if not (scope.is_global or scope.structure_paths):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from neuguong.access.services import api_token_create
+from neuguong.core.office_sheet import FIRST_DATA_ROW
 from neuguong.core.tests.factories import PersonFactory
 from neuguong.study import rules, services
 from neuguong.study.models import Attendance, Invitee, Reflection
@@ -394,8 +395,8 @@ def test_campaign_list_filters_sorts_and_exports_what_is_shown(tree, login):
     page = client.get(reverse("study:campaign_list"), {"level": "bloc", "sort": "title"}).content.decode()
     assert page.index("Nghị quyết A") < page.index("Nghị quyết B") and "Chỉ thị C" not in page
     content = client.get(reverse("study:campaign_list_xlsx"), {"level": "bloc", "sort": "title"}).content
-    rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(min_row=2, values_only=True))
-    assert [r[0] for r in rows] == ["Nghị quyết A", "Nghị quyết B"]
+    rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(min_row=FIRST_DATA_ROW, values_only=True))
+    assert [r[1] for r in rows] == ["Nghị quyết A", "Nghị quyết B"]
     assert "Nghị quyết của B" not in client.get(reverse("study:campaign_list")).content.decode()
 
 

@@ -12,6 +12,7 @@ from neuguong.audit.selectors import history_for_records
 from neuguong.core.forms import submit_form
 from neuguong.core.paging import paginate
 from neuguong.organizations.models import Organization
+from neuguong.organizations.selectors import top_organization
 
 from .. import forms, reports, selectors, services
 from ..models import (
@@ -52,8 +53,10 @@ def campaign_list_view(request):
 @login_required
 def campaign_list_xlsx_view(request):
     """Exactly the list shown (same filters, same scope), every page."""
+    top = top_organization(request.user)
     content = reports.campaign_list_xlsx(
-        selectors.campaign_list(user=request.user, **_campaign_filters(request))
+        selectors.campaign_list(user=request.user, **_campaign_filters(request)),
+        organization=top.name if top else "",
     )
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -4,6 +4,7 @@ finalisation and the survey scores."""
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -34,6 +35,9 @@ from .common import (
     require_write,
     required_text,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 MSG_SET_NOT_PUBLISHED = "Chỉ dùng được bộ chỉ số đã ban hành."
 MSG_NO_AGENCIES = "Không có cơ quan, đơn vị nào thuộc cấp ủy này để đánh giá."
@@ -68,7 +72,7 @@ MSG_SURVEY_FINALISED = (
 @transaction.atomic
 def cycle_create(
     *,
-    actor,
+    actor: "User",
     organization: Organization,
     scoring_set: ScoringSet,
     name: str,
@@ -124,7 +128,7 @@ def cycle_create(
 
 
 @transaction.atomic
-def cycle_team_set(*, actor, cycle: ScoringCycle, users: Sequence) -> None:
+def cycle_team_set(*, actor: "User", cycle: ScoringCycle, users: Sequence) -> None:
     """Name the appraisal team (tổ thẩm định)."""
     require_write(actor, cycle.organization.path)
     old = list(cycle.team.all())
@@ -132,11 +136,11 @@ def cycle_team_set(*, actor, cycle: ScoringCycle, users: Sequence) -> None:
     events.cycle_team_set(actor=actor, cycle=cycle, old=old, new=users)
 
 
-def is_team_member(user, cycle: ScoringCycle) -> bool:
+def is_team_member(user: "User", cycle: ScoringCycle) -> bool:
     return bool(user and user.pk) and cycle.team.filter(pk=user.pk).exists()
 
 
-def can_self_score(user, assessment: AgencyAssessment) -> bool:
+def can_self_score(user: "User", assessment: AgencyAssessment) -> bool:
     """The agency's committee (write scope) or the agency's head."""
     scope = scope_for(user)
     head_id = assessment.agency.head_id
@@ -145,7 +149,7 @@ def can_self_score(user, assessment: AgencyAssessment) -> bool:
     )
 
 
-def can_see_appraisal(user, assessment: AgencyAssessment) -> bool:
+def can_see_appraisal(user: "User", assessment: AgencyAssessment) -> bool:
     """Appraisal scores are hidden from the agency until the result is finalised; the team and the
     organising committee see them all along."""
     if assessment.is_finalised:
@@ -190,7 +194,7 @@ def _check_score_range(value: Decimal, component: Component, field: str) -> None
 @transaction.atomic
 def self_score_save(
     *,
-    actor,
+    actor: "User",
     assessment: AgencyAssessment,
     component: Component,
     score,
@@ -246,7 +250,7 @@ def incomplete_components(assessment: AgencyAssessment) -> list[str]:
 @transaction.atomic
 def assessment_submit(
     *,
-    actor,
+    actor: "User",
     assessment: AgencyAssessment,
     difficulties: str = "",
     recommendations: str = "",
@@ -276,14 +280,14 @@ def assessment_submit(
     return assessment
 
 
-def _require_team(actor, assessment: AgencyAssessment) -> None:
+def _require_team(actor: "User", assessment: AgencyAssessment) -> None:
     if not is_team_member(actor, assessment.cycle):
         raise BusinessError(MSG_NOT_IN_TEAM)
 
 
 @transaction.atomic
 def assessment_reopen(
-    *, actor, assessment: AgencyAssessment, until: dt.date, reason: str, today: dt.date | None = None
+    *, actor: "User", assessment: AgencyAssessment, until: dt.date, reason: str, today: dt.date | None = None
 ) -> AgencyAssessment:
     """The appraisal team lets a locked, unsubmitted agency score and submit late, until a date (recorded)."""
     assessment = _lock_assessment(assessment)
@@ -319,7 +323,7 @@ def _check_appraisal_open(assessment: AgencyAssessment, today: dt.date) -> None:
 @transaction.atomic
 def appraisal_save(
     *,
-    actor,
+    actor: "User",
     assessment: AgencyAssessment,
     component: Component,
     score,
@@ -352,7 +356,7 @@ def appraisal_missing(assessment: AgencyAssessment) -> list[str]:
 
 @transaction.atomic
 def appraisal_send_for_response(
-    *, actor, assessment: AgencyAssessment, today: dt.date | None = None
+    *, actor: "User", assessment: AgencyAssessment, today: dt.date | None = None
 ) -> AgencyAssessment:
     """The team sends its comments to the agency, which may then respond once (giải trình)."""
     assessment = _lock_assessment(assessment)
@@ -376,7 +380,11 @@ def appraisal_send_for_response(
 
 @transaction.atomic
 def assessment_respond(
-    *, actor, assessment: AgencyAssessment, response_text: str, responses: dict[int, str] | None = None
+    *,
+    actor: "User",
+    assessment: AgencyAssessment,
+    response_text: str,
+    responses: dict[int, str] | None = None,
 ) -> AgencyAssessment:
     """The agency's one response to the team's comments: a general text and, optionally, per component."""
     assessment = _lock_assessment(assessment)
@@ -405,7 +413,7 @@ def assessment_respond(
 
 
 @transaction.atomic
-def assessment_finalise(*, actor, assessment: AgencyAssessment) -> AgencyAssessment:
+def assessment_finalise(*, actor: "User", assessment: AgencyAssessment) -> AgencyAssessment:
     """The team closes the assessment: scores become final and visible to the agency."""
     assessment = _lock_assessment(assessment)
     _require_team(actor, assessment)
@@ -424,7 +432,7 @@ def assessment_finalise(*, actor, assessment: AgencyAssessment) -> AgencyAssessm
 
 
 @transaction.atomic
-def survey_scores_import(*, actor, cycle: ScoringCycle, upload) -> int:
+def survey_scores_import(*, actor: "User", cycle: ScoringCycle, upload) -> int:
     """Survey (điều tra xã hội học) scores per agency from XLSX (Mã cơ quan | Điểm): all rows or none."""
     if not (is_team_member(actor, cycle) or scope_for(actor).can_write_path(cycle.organization.path)):
         raise BusinessError(MSG_NOT_IN_TEAM)

@@ -3,8 +3,10 @@ each reminded through a commitment on the agency's board)."""
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import models, transaction
 
 from neuguong.access.scope import scope_for
 from neuguong.audit.services import snapshot
@@ -34,6 +36,9 @@ from .common import (
     required_text,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 MSG_CODE_EXISTS = "Mã chỉ tiêu «{code}» đã có."
 MSG_DIRECTION = "Chiều đánh giá không hợp lệ."
 MSG_FREQUENCY = "Kỳ báo cáo không hợp lệ."
@@ -46,7 +51,7 @@ MSG_PERIOD_NOT_STARTED = "{label} chưa bắt đầu, chưa báo cáo được."
 @transaction.atomic
 def indicator_create(
     *,
-    actor,
+    actor: "User",
     organization: Organization,
     code: str,
     name: str,
@@ -86,7 +91,7 @@ def indicator_create(
 
 
 @transaction.atomic
-def indicator_update(*, actor, indicator: Indicator, **fields) -> Indicator:
+def indicator_update(*, actor: "User", indicator: Indicator, **fields) -> Indicator:
     """Change an indicator's wording, unit, baseline or source (its code and owner stay)."""
     require_write(actor, indicator.organization.path)
     before = snapshot(indicator)
@@ -94,9 +99,9 @@ def indicator_update(*, actor, indicator: Indicator, **fields) -> Indicator:
         if name in fields:
             value = normalize_text(fields[name] or "")
             if name != "source" and not value:
-                raise BusinessError(
-                    MSG_REQUIRED.format(label=Indicator._meta.get_field(name).verbose_name), field=name
-                )
+                field = Indicator._meta.get_field(name)
+                label = field.verbose_name if isinstance(field, models.Field) else name
+                raise BusinessError(MSG_REQUIRED.format(label=label), field=name)
             setattr(indicator, name, value)
     if "direction" in fields:
         if fields["direction"] not in Direction.values:
@@ -123,7 +128,7 @@ def _check_agency_under(indicator: Indicator, agency: Agency) -> None:
 
 @transaction.atomic
 def annual_target_set(
-    *, actor, indicator: Indicator, agency: Agency, year: int, target_value, note: str = ""
+    *, actor: "User", indicator: Indicator, agency: Agency, year: int, target_value, note: str = ""
 ) -> AnnualTarget:
     """Create or change an agency's target for a year; its reporting duties follow the indicator's periods."""
     require_write(actor, agency.organization.path)
@@ -148,7 +153,7 @@ def annual_target_set(
 
 
 @transaction.atomic
-def annual_targets_import(*, actor, organization: Organization, upload) -> list[AnnualTarget]:
+def annual_targets_import(*, actor: "User", organization: Organization, upload) -> list[AnnualTarget]:
     """XLSX (Mã chỉ tiêu | Mã cơ quan | Năm | Chỉ tiêu năm | Ghi chú) for indicators of `organization`:
     all rows or none; every problem reported with its row."""
     require_write(actor, organization.path)
@@ -176,7 +181,10 @@ def annual_targets_import(*, actor, organization: Organization, upload) -> list[
             indicator__in=indicators.values(), agency__in=agencies.values(), year__in={r.year for r in rows}
         )
     }
-    saved, created, changed = [], [], []
+    saved: list[AnnualTarget] = []
+    created: list[AnnualTarget] = []
+    # (target, old value, old note, new value, new note)
+    changed: list[tuple[AnnualTarget, Decimal | None, str, Decimal, str]] = []
     for row in rows:
         indicator, agency = indicators[row.indicator_code], agencies[row.agency_code]
         target = existing.get((indicator.pk, agency.pk, row.year))
@@ -201,7 +209,7 @@ def annual_targets_import(*, actor, organization: Organization, upload) -> list[
     return saved
 
 
-def _create_duties(*, actor, targets: Iterable[AnnualTarget]) -> None:
+def _create_duties(*, actor: "User", targets: Iterable[AnnualTarget]) -> None:
     """One reporting duty per period, each reminded through a commitment on the agency's board
     (source_kind 'target') that the period's report completes."""
     duties = []
@@ -219,7 +227,7 @@ def _create_duties(*, actor, targets: Iterable[AnnualTarget]) -> None:
         _remind_through_commitment(actor=actor, duty=duty)
 
 
-def _remind_through_commitment(*, actor, duty: ReportingDuty) -> None:
+def _remind_through_commitment(*, actor: "User", duty: ReportingDuty) -> None:
     target = duty.annual_target
     label = rules.period_label(target.year, target.indicator.frequency, duty.period)
     today = local_today()
@@ -243,7 +251,7 @@ def _remind_through_commitment(*, actor, duty: ReportingDuty) -> None:
     duty.save(update_fields=["commitment"])
 
 
-def _complete_commitment(*, actor, duty: ReportingDuty | None, completed_on: dt.date) -> None:
+def _complete_commitment(*, actor: "User", duty: ReportingDuty | None, completed_on: dt.date) -> None:
     """The period's report completes its reminder, unless it is already done or was halted (a suspended or
     cancelled reminder is left as it is: the report is recorded all the same)."""
     commitment = duty.commitment if duty is not None else None
@@ -261,7 +269,7 @@ def _complete_commitment(*, actor, duty: ReportingDuty | None, completed_on: dt.
 @transaction.atomic
 def actual_record(
     *,
-    actor,
+    actor: "User",
     annual_target: AnnualTarget,
     period: int,
     value,

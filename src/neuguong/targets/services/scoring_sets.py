@@ -1,6 +1,7 @@
 """Scoring sets (bộ chỉ số): import, copy, publication, draft edits. Published sets are frozen."""
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +25,9 @@ from .common import (
     require_write,
     required_text,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 MSG_SET_PUBLISHED = "Bộ chỉ số đã ban hành thì không sửa được; hãy tạo phiên bản mới."
 MSG_SET_INVALID = "Bộ chỉ số chưa hợp lệ, chưa ban hành được: {problems}"
@@ -68,7 +72,9 @@ def create_tree(scoring_set: ScoringSet, areas: list[importers.SetNode]) -> None
 
 
 @transaction.atomic
-def scoring_set_import(*, actor, organization: Organization, name: str, year: int, upload) -> ScoringSet:
+def scoring_set_import(
+    *, actor: "User", organization: Organization, name: str, year: int, upload
+) -> ScoringSet:
     """A new draft set from XLSX (Mã | Nội dung | Điểm tối đa | Hướng dẫn chấm): all or nothing."""
     require_write(actor, organization.path)
     name = required_text(name, "Tên bộ chỉ số", "name")
@@ -120,7 +126,9 @@ def set_tree(scoring_set: ScoringSet) -> list[importers.SetNode]:
 
 
 @transaction.atomic
-def scoring_set_copy(*, actor, source: ScoringSet, year: int | None = None, name: str = "") -> ScoringSet:
+def scoring_set_copy(
+    *, actor: "User", source: ScoringSet, year: int | None = None, name: str = ""
+) -> ScoringSet:
     """A new draft from an existing set: 'copy from last year' (another year) or a new version (same year)."""
     require_write(actor, source.organization.path)
     year = int(year or source.year)
@@ -160,7 +168,7 @@ def set_problems(scoring_set: ScoringSet) -> list[str]:
 
 
 @transaction.atomic
-def scoring_set_publish(*, actor, scoring_set: ScoringSet) -> ScoringSet:
+def scoring_set_publish(*, actor: "User", scoring_set: ScoringSet) -> ScoringSet:
     """Freeze a draft set (its sums must add up); from now on a change needs a new version."""
     scoring_set = ScoringSet.objects.select_for_update().get(pk=scoring_set.pk)
     require_write(actor, scoring_set.organization.path)
@@ -178,7 +186,9 @@ def scoring_set_publish(*, actor, scoring_set: ScoringSet) -> ScoringSet:
 
 
 @transaction.atomic
-def component_update(*, actor, component: Component, name: str, max_points, guide: str = "") -> Component:
+def component_update(
+    *, actor: "User", component: Component, name: str, max_points, guide: str = ""
+) -> Component:
     """Edit a component of a draft set; the criterion's maximum follows (sums are checked at publication)."""
     component = Component.objects.select_related("criterion__area__scoring_set__organization").get(
         pk=component.pk

@@ -84,7 +84,7 @@ def flash_errors(request, form: forms.BaseForm) -> None:
     """A decision posted from another page (publish, team, survey) says why it was refused there."""
     for errors in form.errors.values():
         for error in errors:
-            messages.error(request, error)
+            messages.error(request, str(error))
 
 
 def query_param(request, name: str, limit: int) -> str:

@@ -196,14 +196,6 @@ def _visible_history(assessment, show_appraisal: bool) -> list[dict]:
     return [row for row in rows if row["event"].action not in events.APPRAISAL_SIDE_EVENTS]
 
 
-def _visible_history(assessment, show_appraisal: bool) -> list[dict]:
-    rows = history_for(assessment)
-    if show_appraisal:
-        return rows
-    # Events that carry appraisal-side values (the survey score import): hidden like the scores themselves.
-    return [row for row in rows if row["event"].action not in events.APPRAISAL_SIDE_EVENTS]
-
-
 @login_required
 def assessment_view(request, assessment_id: int):
     assessment = selectors.assessment_get(user=request.user, assessment_id=assessment_id)
@@ -358,7 +350,7 @@ def assessment_action_view(request, assessment_id: int, action: str):
         return redirect("targets:assessment", assessment_id=assessment.pk)
     # A refusal of the step itself (not of one field) is said once, above the actions, whether or not the
     # form it came from is still on the page (a locked assessment no longer shows the submit form).
-    action_errors = form.errors.pop(NON_FIELD_ERRORS, [])
+    action_errors = list(form.errors.pop(NON_FIELD_ERRORS, []))
     context = _assessment_context(request, assessment, forms={place: form})
     return render(request, "targets/assessment.html", {**context, "action_errors": action_errors}, status=400)
 

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
-from neuguong.access.scope import Scope
+from neuguong.access.scope import Scope, remember_scope
 from neuguong.core.errors import BusinessError
 from neuguong.reports.models import ReportKind
 from neuguong.reports.periods import custom_period, parse_date
@@ -25,7 +25,7 @@ MSG_ORG_REQUIRED = "Cần --org (mã tổ chức)."
 def _system_user():
     """The command runs with the whole tree in scope unless --user names someone."""
     user = get_user_model()(username="make_report", is_active=True, is_superuser=True)
-    user._neuguong_scope = Scope(user_id=None, is_global=True)
+    remember_scope(user, Scope(user_id=None, is_global=True))
     return user
 
 
