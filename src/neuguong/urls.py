@@ -19,6 +19,7 @@ urlpatterns = [
     path("hoc-tap/", include("neuguong.study.urls")),
     path("sinh-hoat/", include("neuguong.meetings.urls")),
     path("chi-tieu/", include("neuguong.targets.urls")),
+    path("du-thao/", include("neuguong.consultation.urls")),
     path("danh-gia/", include("neuguong.evaluation.urls")),
     path("", include("neuguong.core.urls")),
     path("", include("neuguong.portal.urls")),

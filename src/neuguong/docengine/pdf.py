@@ -1,7 +1,8 @@
-"""DOCX → PDF through LibreOffice (headless), for every module that offers a PDF of a Party document.
+"""DOCX → PDF with LibreOffice headless, for every module that offers its documents as PDF.
 
-Each conversion runs in a private profile and directory, so conversions may run in parallel. Without
-LibreOffice on the server a PDF is refused with a message offering the DOCX."""
+In a private profile and directory per call, so conversions may run in parallel. When LibreOffice is not
+installed `pdf_available()` is False (pages hide the PDF button) and `docx_to_pdf` answers a Vietnamese
+message instead of a 500."""
 
 import shutil
 import subprocess
@@ -19,7 +20,7 @@ def pdf_available() -> bool:
 
 
 def docx_to_pdf(data: bytes, timeout: int = 120) -> bytes:
-    """DOCX → PDF with LibreOffice headless, in a private profile and directory (safe to run in parallel)."""
+    """The PDF of a DOCX document (BusinessError on field "format" when it cannot be made)."""
     soffice = shutil.which("soffice")
     if soffice is None:
         raise BusinessError(MSG_PDF_UNAVAILABLE, field="format")

@@ -17,8 +17,8 @@ from neuguong.core.errors import BusinessError
 from neuguong.core.text import fold
 from neuguong.docengine.docformat import render_party_document
 
-# The PDF converter is the document engine's, shared by every module (the names stay importable here).
-from neuguong.docengine.pdf import MSG_PDF_UNAVAILABLE, docx_to_pdf, pdf_available
+# The PDF conversion lives in the document engine (every module offers PDFs); re-exported for callers here.
+from neuguong.docengine.pdf import MSG_PDF_FAILED, MSG_PDF_UNAVAILABLE, docx_to_pdf, pdf_available  # noqa: F401
 from neuguong.docengine.xlsx import build_workbook
 from neuguong.organizations.models import Organization
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "neuguong.targets",
     "neuguong.plans",
     "neuguong.evaluation",
+    "neuguong.consultation",
     "neuguong.portal",
     # After neuguong.access, whose locale/ holds the Vietnamese for axes' labels and messages.
     "axes",
