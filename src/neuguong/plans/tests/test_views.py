@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from neuguong.commitments import tally
 from neuguong.commitments.tests.factories import CommitmentFactory
 from neuguong.core.dates import local_today
+from neuguong.core.office_sheet import FIRST_DATA_ROW
 from neuguong.plans import services
 from neuguong.plans.models import Plan, PlanState
 
@@ -212,7 +213,8 @@ def test_the_commitments_behind_a_figure_are_listed_with_the_same_count(tree, pl
     sheet = load_workbook(
         io.BytesIO(client.get(f"/ke-hoach/{bloc.pk}/nhiem-vu/xuat.xlsx?status=open_overdue").content)
     ).active
-    assert sum(1 for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]) == 2
+    # An office sheet: title, organisation and date rows, then the header, then the rows.
+    assert sum(1 for row in sheet.iter_rows(min_row=FIRST_DATA_ROW, values_only=True) if row[0]) == 2
     assert client.get(f"/ke-hoach/{bloc.pk}/nhiem-vu/?item=999999").status_code == 404
 
 
