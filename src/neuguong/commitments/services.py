@@ -339,6 +339,7 @@ def commitment_assign_many(
     co_units: Sequence[Organization] = (),
     on_behalf_of: Person | None = None,
     source_object=None,
+    plan_item=None,
     **fields,
 ) -> list[Commitment]:
     """One item assigned to many at once (e.g. every head of agency in the subtree): one commitment each,
@@ -385,6 +386,15 @@ def commitment_assign_many(
         reason=values["created_reason"],
         today=today,
     )
+    if plan_item is not None:
+        # As for one commitment (_new_commitment): the plans module says whether the item takes this work,
+        # and with no other source the plan's registered document and the item are the source.
+        linked = registry.plan_item_link(plan_item, organization)
+        if source_object is None and values["source_kind"] in (SourceKind.DOCUMENT, SourceKind.OTHER):
+            source_object = linked.document
+            values["source_kind"] = SourceKind.DOCUMENT
+            values["source_note"] = normalize_text(linked.note or "")[:255]
+    values["plan_item"] = plan_item
     source = {}
     if source_object is not None:
         source = {

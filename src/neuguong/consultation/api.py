@@ -10,7 +10,7 @@ import datetime as dt
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
-from neuguong.core.api import PageParams, paginate_queryset
+from neuguong.core.api import Id, PageParams, paginate_queryset
 from neuguong.core.errors import BusinessError
 from neuguong.organizations.models import Organization
 from neuguong.people.models import Person
@@ -289,7 +289,7 @@ def create_draft(request, payload: DraftIn):
 
 
 @router.get("/drafts/{draft_id}", response=DraftOut)
-def get_draft(request, draft_id: int, version: int | None = None):
+def get_draft(request, draft_id: Id, version: Id | None = None):
     """The draft with the sections as given, each with its id (the current version for the drafting
     committee, or `version`; the version put to comment for the audience, the adopted one once adopted)."""
     draft = draft_get(user=request.user, draft_id=draft_id)
@@ -305,7 +305,7 @@ def get_draft(request, draft_id: int, version: int | None = None):
 
 
 @router.post("/drafts/{draft_id}/open", response=DraftOut)
-def open_draft(request, draft_id: int):
+def open_draft(request, draft_id: Id):
     draft = draft_get(user=request.user, draft_id=draft_id)
     services.draft_open(actor=request.user, draft=draft)
     return draft_out(draft_get(user=request.user, draft_id=draft_id), with_sections=True)
@@ -313,7 +313,7 @@ def open_draft(request, draft_id: int):
 
 @router.get("/drafts/{draft_id}/comments", response=CommentPage)
 def list_comments(
-    request, draft_id: int, stance: str = "", disposition: str = "", paging: Query[PageParams] | None = None
+    request, draft_id: Id, stance: str = "", disposition: str = "", paging: Query[PageParams] | None = None
 ):
     """The comments the caller may read (every one for the drafting committee and those above; else their
     own, and everyone's when the draft lets its audience read one another's)."""
@@ -325,7 +325,7 @@ def list_comments(
 
 
 @router.post("/drafts/{draft_id}/comments", response={201: CommentOut})
-def submit_comment(request, draft_id: int, payload: CommentIn):
+def submit_comment(request, draft_id: Id, payload: CommentIn):
     draft = draft_get(user=request.user, draft_id=draft_id)
     section = None
     if payload.section is not None:
@@ -349,7 +349,7 @@ def submit_comment(request, draft_id: int, payload: CommentIn):
 
 
 @router.post("/drafts/{draft_id}/comments/{comment_id}/disposition", response=CommentOut)
-def dispose_comment(request, draft_id: int, comment_id: int, payload: DispositionIn):
+def dispose_comment(request, draft_id: Id, comment_id: Id, payload: DispositionIn):
     draft = draft_get(user=request.user, draft_id=draft_id)
     comment = comment_get(user=request.user, draft=draft, comment_id=comment_id)
     revised = None
@@ -366,14 +366,14 @@ def dispose_comment(request, draft_id: int, comment_id: int, payload: Dispositio
 
 
 @router.post("/drafts/{draft_id}/approve-synthesis", response=DraftOut)
-def approve_synthesis(request, draft_id: int):
+def approve_synthesis(request, draft_id: Id):
     draft = draft_get(user=request.user, draft_id=draft_id)
     services.synthesis_approve(actor=request.user, draft=draft)
     return draft_out(draft_get(user=request.user, draft_id=draft_id), with_sections=True)
 
 
 @router.get("/drafts/{draft_id}/summary")
-def get_summary(request, draft_id: int):
+def get_summary(request, draft_id: Id):
     """Counts per stance and per answer, per section and per organisation: the figures of the page and
     the report. The drafting committee's and those above it; the audience's once approved, if published."""
     draft = draft_get(user=request.user, draft_id=draft_id)

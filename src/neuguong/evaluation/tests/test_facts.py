@@ -89,12 +89,20 @@ def test_the_pledge_items_kept_and_broken(tree, period):
         "source_id": pledge.pk,
         "source_kind": "pledge",
     }
-    commitment(person, deadline=dt.date(YEAR, 6, 30), completed_on=dt.date(YEAR, 6, 1), **source)
+    # Each item of a pledge once (one commitment per item title: commitment_pledge_item_once).
     commitment(
-        person, deadline=dt.date(YEAR, 6, 30), completed_on=dt.date(YEAR, 6, 1), outcome="not_met", **source
+        person, title="Mục 1", deadline=dt.date(YEAR, 6, 30), completed_on=dt.date(YEAR, 6, 1), **source
     )
-    commitment(person, deadline=dt.date(YEAR, 7, 30), **source)  # overdue: broken
-    commitment(person, deadline=dt.date(YEAR, 12, 31), **source)  # not yet due
+    commitment(
+        person,
+        title="Mục 2",
+        deadline=dt.date(YEAR, 6, 30),
+        completed_on=dt.date(YEAR, 6, 1),
+        outcome="not_met",
+        **source,
+    )
+    commitment(person, title="Mục 3", deadline=dt.date(YEAR, 7, 30), **source)  # overdue: broken
+    commitment(person, title="Mục 4", deadline=dt.date(YEAR, 12, 31), **source)  # not yet due
     pledge_facts = _facts(period, person)["pledge"]
     assert pledge_facts["registered"]
     assert (pledge_facts["kept"], pledge_facts["broken"], pledge_facts["pending"]) == (1, 2, 1)

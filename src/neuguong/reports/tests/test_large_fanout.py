@@ -46,7 +46,7 @@ def test_the_annex_lists_every_child_read_page_by_page(many_children):
     figures = selectors.report_figures(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
     assert figures.children_total == 5 and len(figures.by_child) == 2
     rendered = report_render(
-        user=tree.staff, kind="commitments", organization=tree.root, period=YEAR, fmt="xlsx"
+        user=tree.staff, kind="commitments", organization=tree.root, period=YEAR, fmt="xlsx", today=TODAY
     )
     sheet = load_workbook(io.BytesIO(rendered.data)).worksheets[0]
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
@@ -65,7 +65,7 @@ def test_the_annex_lists_every_child_read_page_by_page(many_children):
 def test_the_docx_body_keeps_the_lowest_rates_and_points_to_the_annex(many_children):
     tree = many_children
     rendered = report_render(
-        user=tree.staff, kind="commitments", organization=tree.root, period=YEAR, fmt="docx"
+        user=tree.staff, kind="commitments", organization=tree.root, period=YEAR, fmt="docx", today=TODAY
     )
     text = document_text(rendered.data)
     assert "trong số 5 tổ chức trực thuộc tại Phụ lục 1" in text
