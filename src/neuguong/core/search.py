@@ -71,7 +71,9 @@ class SearchTerms:
 def parse_query(query: str) -> SearchTerms:
     key = search_key(query)
     exact = vi_lower(normalize_text(query[:400]).replace("\x00", ""))[:100]
-    return SearchTerms(key=key, exact=exact if exact and exact != key else "", code=query.replace("\x00", "").strip()[:32])
+    return SearchTerms(
+        key=key, exact=exact if exact and exact != key else "", code=query.replace("\x00", "").strip()[:32]
+    )
 
 
 def _tails(name: str) -> list[str]:
