@@ -145,16 +145,16 @@ MSG_TEAM_REQUIRED = "Cần ít nhất một thành viên tổ thẩm định."
 
 
 class _AccountsField(forms.ModelMultipleChoiceField):
-    def _check_values(self, value):
+    def clean(self, value):
         # A forged id beyond any database integer is refused like an unknown one (the database would raise).
-        for pk in value:
+        for pk in value if isinstance(value, list | tuple) else []:
             try:
                 in_range = -(2**63) <= int(str(pk)) < 2**63
             except ValueError:
                 in_range = False
             if not in_range:
                 raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super()._check_values(value)
+        return super().clean(value)
 
 
 def _team_field(*, required: bool) -> forms.ModelMultipleChoiceField:

@@ -56,12 +56,12 @@ def test_a_commitment_of_the_subtree_is_linked_and_a_foreign_id_refused(tree, lo
     inspection = make_inspection(tree)
     client = login(tree.staff)
     url = reverse("inspections:content_link", args=[inspection.pk])
-    response = client.post(url, {"kind": "commitment", "record_id": 999999})
+    response = client.post(url, {"commitment": 999999})
     assert MSG_RECORD_NOT_FOUND in response.content.decode()
-    assert client.post(url, {"kind": "commitment", "record_id": commitment.pk}).status_code == 302
+    assert client.post(url, {"commitment": commitment.pk}).status_code == 302
     page = client.get(reverse("inspections:detail", args=[inspection.pk])).content.decode()
     assert "Xây dựng kế hoạch nêu gương năm nay" in page
-    response = client.post(url, {"kind": "commitment", "record_id": commitment.pk})
+    response = client.post(url, {"commitment": commitment.pk})
     assert "Nội dung này đã được liên kết." in response.content.decode()
 
 
