@@ -65,6 +65,26 @@ def test_a_commitment_of_the_subtree_is_linked_and_a_foreign_id_refused(tree, lo
     assert "Nội dung này đã được liên kết." in response.content.decode()
 
 
+def test_an_annual_target_picked_by_name_is_linked(tree, login):
+    from neuguong.targets import services as target_services
+    from neuguong.targets.tests.factories import agencies_for
+
+    agency_a, _, _ = agencies_for(tree)
+    indicator = target_services.indicator_create(
+        actor=tree.staff, organization=tree.root, code="CT1", name="Tỷ lệ hồ sơ đúng hạn", unit="%"
+    )
+    target = target_services.annual_target_set(
+        actor=tree.staff, indicator=indicator, agency=agency_a, year=2026, target_value="95"
+    )
+    inspection = make_inspection(tree)
+    client = login(tree.staff)
+    url = reverse("inspections:content_link", args=[inspection.pk])
+    assert client.post(url, {"annual_target": target.pk}).status_code == 302
+    assert inspection.content_links.get().target_id == target.pk
+    page = client.get(url).content.decode()
+    assert "Số hiệu" not in page and "/chon/annual_target/" in page
+
+
 def test_a_planned_item_is_edited_and_a_decided_one_is_not(tree, login):
     from neuguong.inspections import services
 
