@@ -12,8 +12,10 @@ class CommitmentsConfig(AppConfig):
 
         from .demo import seed_commitments
         from .panels import document_commitments_panel, my_commitments_panel
+        from .pickers import register as register_pickers
         from .tasks import prune_reminders, refresh_status_tallies, send_commitment_reminders
 
+        register_pickers()
         if my_commitments_panel not in registry.HOME_PANELS:
             registry.HOME_PANELS.append(my_commitments_panel)
         if document_commitments_panel not in registry.DOCUMENT_PANELS:

@@ -1,5 +1,7 @@
 from django import forms
+from django.apps import apps
 
+from neuguong.commitments.models import Commitment
 from neuguong.core.dates import local_today
 from neuguong.core.forms import BootstrapFormMixin, model_choice_field
 from neuguong.core.widgets import PickerMultipleWidget, PickerWidget
@@ -8,7 +10,9 @@ from neuguong.organizations.models import Organization
 from neuguong.people.models import Person
 
 from .models import LINKABLE, InspectionKind, InspectionState, ProgramBody
+from .selectors import MSG_COMMITMENT_NOT_FOUND, MSG_RECORD_NOT_FOUND
 
+MSG_ONE_RECORD = "Chọn một nội dung để liên kết: một nhiệm vụ, một văn bản hoặc một chỉ tiêu năm."
 MSG_PERSON_NOT_FOUND = "Không tìm thấy người này trong phạm vi của cấp ủy: gõ tên rồi chọn trong danh sách."
 MSG_ORGANIZATIONS_NOT_FOUND = (
     "Không tìm thấy tổ chức này trong phạm vi của cấp ủy: gõ tên rồi chọn trong danh sách."
@@ -123,11 +127,20 @@ class WorkingNoteForm(BootstrapFormMixin, forms.Form):
 
 class FindingForm(BootstrapFormMixin, forms.Form):
     text = forms.CharField(label="Phát hiện", widget=forms.Textarea(attrs={"rows": 3}))
-    returned_commitment = forms.IntegerField(
-        label="Trả lại báo cáo của nhiệm vụ số (nếu kết quả báo cáo không có cơ sở)",
+    returned_commitment = forms.ModelChoiceField(
+        label="Trả lại báo cáo của nhiệm vụ (nếu kết quả báo cáo không có cơ sở)",
+        queryset=Commitment.objects.none(),
         required=False,
-        min_value=1,
+        widget=PickerWidget("commitment"),
+        error_messages={"invalid_choice": MSG_COMMITMENT_NOT_FOUND},
     )
+
+    def __init__(self, *args, committee: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A finding returns the report of a commitment tracked in the committee's subtree.
+        model_choice_field(self, "returned_commitment").queryset = Commitment.objects.filter(
+            organization__path__startswith=committee.path
+        ).select_related("organization", "responsible_person")
 
 
 class BreachForm(BootstrapFormMixin, forms.Form):
@@ -179,9 +192,34 @@ class CoverageForm(forms.Form):
     year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
 
 
+# The linkable kinds (models.LINKABLE) -> the form field (and picker kind) that chooses one by name.
+CONTENT_PICKERS = {"commitment": "commitment", "document": "document", "target": "annual_target"}
+
+
 class ContentLinkForm(BootstrapFormMixin, forms.Form):
-    kind = forms.ChoiceField(label="Loại nội dung", choices=[(k, v[2]) for k, v in LINKABLE.items()])
-    record_id = forms.IntegerField(label="Số hiệu (ID) của bản ghi", min_value=1)
+    """Exactly one commitment, document or annual target the user may see (`cleaned_data["record"]`)."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, (app_label, model_name, label) in LINKABLE.items():
+            model = apps.get_model(app_label, model_name)
+            self.fields[CONTENT_PICKERS[kind]] = forms.ModelChoiceField(
+                label=label,
+                queryset=model.objects.visible_to(user),
+                required=False,
+                widget=PickerWidget(CONTENT_PICKERS[kind]),
+                error_messages={"invalid_choice": MSG_RECORD_NOT_FOUND},
+            )
+
+    def clean(self):
+        super().clean()
+        cleaned = self.cleaned_data
+        chosen = [cleaned[name] for name in CONTENT_PICKERS.values() if cleaned.get(name) is not None]
+        if not self.errors and len(chosen) != 1:
+            raise forms.ValidationError(MSG_ONE_RECORD)
+        if chosen:
+            cleaned["record"] = chosen[0]
+        return cleaned
 
 
 class TeamForm(BootstrapFormMixin, forms.Form):

@@ -3,7 +3,6 @@
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
@@ -11,7 +10,6 @@ from django.http import Http404
 from neuguong.audit.models import AuditEvent
 from neuguong.audit.selectors import history_rows
 from neuguong.core.dates import local_today
-from neuguong.core.errors import BusinessError
 from neuguong.core.text import search_key
 from neuguong.organizations.models import Organization, Term
 from neuguong.people.models import Person, Position, PositionTitle
@@ -21,7 +19,6 @@ from .facts import user_facts
 from .models import (
     CARRIED_OUT_STATES,
     ISSUED_STATES,
-    LINKABLE,
     STEP_KINDS_BY_LEVEL,
     SUPERVISION_KINDS,
     Breach,
@@ -87,28 +84,6 @@ def coverage_committee(*, user: "User", code: str = "") -> Organization:
     if committee is None:
         raise Http404
     return committee
-
-
-def returnable_commitment(*, inspection, commitment_id: int):
-    """A commitment of the committee's subtree a finding may return (else a business error on the field)."""
-    from neuguong.commitments.models import Commitment
-
-    commitment = Commitment.objects.filter(
-        pk=commitment_id, organization__path__startswith=inspection.program.organization.path
-    ).first()
-    if commitment is None:
-        raise BusinessError(MSG_COMMITMENT_NOT_FOUND, field="returned_commitment")
-    return commitment
-
-
-def linkable_record(*, user: "User", kind: str, record_id: int):
-    """A commitment, document or target the user may see, to link to an inspection (else a form error)."""
-    app_label, model_name, _label = LINKABLE[kind]
-    model = apps.get_model(app_label, model_name)
-    target = model.objects.visible_to(user).filter(pk=record_id).first()
-    if target is None:
-        raise BusinessError(MSG_RECORD_NOT_FOUND, field="record_id")
-    return target
 
 
 def program_list(*, user: "User", year: int | None = None, organization: Organization | None = None):

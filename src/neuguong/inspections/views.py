@@ -43,12 +43,10 @@ from .selectors import (
     inspection_get,
     inspection_history,
     inspection_list,
-    linkable_record,
     plannable_organizations,
     program_get,
     program_list,
     recommendations_visible,
-    returnable_commitment,
     steps_for,
 )
 
@@ -261,14 +259,14 @@ def working_note_view(request, inspection_id: int):
 @login_required
 def finding_add_view(request, inspection_id: int):
     inspection = _insider_inspection(request, inspection_id)
-    form = FindingForm(request.POST or None)
+    form = FindingForm(request.POST or None, committee=inspection.program.organization)
 
     def add_finding(data):
-        returned = None
-        if data.get("returned_commitment"):
-            returned = returnable_commitment(inspection=inspection, commitment_id=data["returned_commitment"])
         return services.finding_add(
-            actor=request.user, inspection=inspection, text=data["text"], returned_commitment=returned
+            actor=request.user,
+            inspection=inspection,
+            text=data["text"],
+            returned_commitment=data.get("returned_commitment"),
         )
 
     if request.method == "POST" and (done := submit_form(form, add_finding)):
@@ -423,11 +421,10 @@ def team_edit_view(request, inspection_id: int):
 def content_link_view(request, inspection_id: int):
     """Link a commitment, a document (plan, program) or a target the inspection looks at."""
     inspection = _managed_inspection(request, inspection_id)
-    form = ContentLinkForm(request.POST or None)
+    form = ContentLinkForm(request.POST or None, user=request.user)
 
     def link(data):
-        target = linkable_record(user=request.user, kind=data["kind"], record_id=data["record_id"])
-        return services.content_link_add(actor=request.user, inspection=inspection, target=target)
+        return services.content_link_add(actor=request.user, inspection=inspection, target=data["record"])
 
     if request.method == "POST" and (done := submit_form(form, link)):
         return _done(request, inspection, f"Đã liên kết nội dung «{done.result.label}».")

@@ -2,12 +2,15 @@
 by organisation, position and year of birth."""
 
 from collections.abc import Iterable
+from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from neuguong.access.models import RoleAssignment
 from neuguong.core.dates import local_today
 from neuguong.core.pickers import MAX_OPTIONS, PickerOption, register_picker
-from neuguong.core.text import without_nul
+from neuguong.core.text import search_key, without_nul
 from neuguong.organizations.models import Organization
 from neuguong.organizations.pickers import path_labels
 
@@ -65,7 +68,52 @@ def search_people(user, query: str, params: dict[str, str]) -> list[PickerOption
     return person_options(people)
 
 
+def account_options(users: Iterable[Any]) -> list[PickerOption]:
+    """An account by its holder's name, told apart by the organisation (of the person, else of a role)."""
+    users = list(users)
+    people = {p.user_id: p for p in Person.objects.filter(user__in=users).select_related("organization")}
+    roles: dict[int, str] = {}
+    for assignment in RoleAssignment.objects.filter(user__in=users).select_related("organization"):
+        roles.setdefault(
+            assignment.user_id, f"{assignment.get_role_display()} — {assignment.organization.name}"
+        )
+    options = []
+    for user in users:
+        person = people.get(user.pk)
+        name = (person.full_name if person else "") or user.get_full_name() or user.username
+        where = person.organization.name if person and person.organization_id else ""
+        bits = [where, roles.get(user.pk, "")]
+        options.append(PickerOption(str(user.pk), name, " · ".join(b for b in bits if b)))
+    return options
+
+
+def search_accounts(user, query: str, params: dict[str, str]) -> list[PickerOption]:
+    """Active accounts whose holder's name matches, among the people the user may see and the accounts holding
+    a role over an organisation the user may see."""
+    key = search_key(query)
+    if not key:
+        return []
+    visible_people = Person.objects.visible_to(user).filter(name_folded__contains=key).values("user_id")
+    named = Q(first_name__icontains=query.strip()) | Q(last_name__icontains=query.strip())
+    with_role = RoleAssignment.objects.filter(organization__in=Organization.objects.visible_to(user)).values(
+        "user_id"
+    )
+    accounts = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(pk__in=visible_people) | (named & Q(pk__in=with_role)))
+        .order_by("last_name", "first_name", "id")
+    )
+    return account_options(accounts[: MAX_OPTIONS + 1])
+
+
 def register() -> None:
+    register_picker(
+        "account",
+        search=search_accounts,
+        labels=account_options,
+        placeholder="Gõ họ tên người có tài khoản…",
+    )
     register_picker(
         "person",
         search=search_people,

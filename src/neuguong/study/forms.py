@@ -4,8 +4,9 @@ from django import forms
 
 from neuguong.core.dates import LOCAL_ZONE
 from neuguong.core.forms import BootstrapFormMixin, model_choice_field
+from neuguong.core.widgets import PickerWidget
 from neuguong.organizations.forms import OrganizationChoiceField
-from neuguong.people.models import ACTIVE_MEMBER_STATUSES, PersonStatus, PositionTitle, TheoryLevel
+from neuguong.people.models import ACTIVE_MEMBER_STATUSES, Person, PersonStatus, PositionTitle, TheoryLevel
 
 from . import rules
 from .models import AttendanceStatus, CampaignLevel, CourseKind, ReflectionGrade
@@ -250,28 +251,22 @@ class CourseForm(BootstrapFormMixin, forms.Form):
         model_choice_field(self, "organizer").queryset = queryset
 
 
-MSG_NO_SUCH_CARD = "Không tìm thấy đảng viên có số thẻ này trong phạm vi của bạn."
+MSG_NO_SUCH_PERSON = "Không tìm thấy đảng viên này trong phạm vi của bạn: gõ tên rồi chọn trong danh sách."
 
 
 class EnrolForm(BootstrapFormMixin, forms.Form):
-    """A learner by card number, among the people the user may see (`cleaned_data["person"]`)."""
+    """A learner chosen by name, among the people the user may see (`cleaned_data["person"]`)."""
 
-    card_number = forms.CharField(label="Số thẻ đảng viên của học viên", max_length=32)
-    business_error_fields = {"person": "card_number"}  # the service speaks of the person the number names
+    person = forms.ModelChoiceField(
+        label="Học viên",
+        queryset=Person.objects.none(),
+        widget=PickerWidget("person"),
+        error_messages={"invalid_choice": MSG_NO_SUCH_PERSON},
+    )
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.people = people
-
-    def clean(self):
-        super().clean()
-        cleaned = self.cleaned_data
-        card_number = (cleaned.get("card_number") or "").strip()
-        if card_number:
-            cleaned["person"] = self.people.filter(card_number=card_number).first()
-            if cleaned["person"] is None:
-                self.add_error("card_number", MSG_NO_SUCH_CARD)
-        return cleaned
+        model_choice_field(self, "person").queryset = people.select_related("organization")
 
 
 class CompleteForm(BootstrapFormMixin, forms.Form):

@@ -11,6 +11,9 @@ class TargetsConfig(AppConfig):
 
         from .demo import seed_targets
         from .panels import home_panel
+        from .pickers import register as register_pickers
+
+        register_pickers()
 
         # One entry: the targets page links to scoring; agency heads without a role reach their
         # assessment from the home panel.

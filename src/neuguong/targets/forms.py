@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from neuguong.core.dates import local_today
 from neuguong.core.forms import BootstrapFormMixin, model_choice_field
+from neuguong.core.widgets import PickerMultipleWidget
 from neuguong.organizations.forms import OrganizationChoiceField
 from neuguong.organizations.models import Agency
 
@@ -139,18 +140,36 @@ class ComponentForm(BootstrapFormMixin, forms.Form):
     guide = forms.CharField(label="Hướng dẫn chấm", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-MSG_UNKNOWN_USERS = "Không có tài khoản: {names}."
+MSG_UNKNOWN_USERS = "Không tìm thấy tài khoản này: gõ họ tên rồi chọn trong danh sách."
 MSG_TEAM_REQUIRED = "Cần ít nhất một thành viên tổ thẩm định."
 
 
-def users_by_names(text: str) -> list:
-    """The active accounts named (by username, comma-separated); an unknown name is an error on the field."""
-    names = [n.strip() for n in (text or "").split(",") if n.strip()]
-    users = list(get_user_model().objects.filter(username__in=names, is_active=True))
-    missing = sorted(set(names) - {u.username for u in users})
-    if missing:
-        raise forms.ValidationError(MSG_UNKNOWN_USERS.format(names=", ".join(missing)))
-    return users
+class _AccountsField(forms.ModelMultipleChoiceField):
+    def clean(self, value):
+        # A forged id beyond any database integer is refused like an unknown one (the database would raise).
+        for pk in value if isinstance(value, list | tuple) else []:
+            try:
+                in_range = -(2**63) <= int(str(pk)) < 2**63
+            except ValueError:
+                in_range = False
+            if not in_range:
+                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().clean(value)
+
+
+def _team_field(*, required: bool) -> forms.ModelMultipleChoiceField:
+    """The appraisal team: accounts (a staff member need not be a party member on file), chosen by name."""
+    return _AccountsField(
+        label="Tổ thẩm định",
+        queryset=get_user_model().objects.filter(is_active=True),
+        required=required,
+        widget=PickerMultipleWidget("account"),
+        error_messages={
+            "invalid_choice": MSG_UNKNOWN_USERS,
+            "invalid_pk_value": MSG_UNKNOWN_USERS,
+            "required": MSG_TEAM_REQUIRED,
+        },
+    )
 
 
 class CycleForm(BootstrapFormMixin, forms.Form):
@@ -160,9 +179,7 @@ class CycleForm(BootstrapFormMixin, forms.Form):
     year = forms.IntegerField(label="Năm đánh giá", min_value=2000, max_value=2100, initial=_year_default)
     self_deadline = forms.DateField(label="Hạn tự chấm điểm", widget=forms.DateInput)
     survey_max_points = forms.CharField(label="Điểm điều tra xã hội học tối đa", max_length=20, initial="0")
-    team = forms.CharField(
-        label="Tổ thẩm định (tên đăng nhập, cách nhau bởi dấu phẩy)", max_length=1000, required=False
-    )
+    team = _team_field(required=False)
 
     def __init__(self, *args, org_queryset=None, sets=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -171,22 +188,9 @@ class CycleForm(BootstrapFormMixin, forms.Form):
             sets if sets is not None else ScoringSet.objects.none()
         )
 
-    def clean_team(self) -> list:
-        return users_by_names(self.cleaned_data["team"])
-
 
 class TeamForm(BootstrapFormMixin, forms.Form):
-    team = forms.CharField(
-        label="Tổ thẩm định (tên đăng nhập, cách nhau bởi dấu phẩy)",
-        max_length=1000,
-        error_messages={"required": MSG_TEAM_REQUIRED},
-    )
-
-    def clean_team(self) -> list:
-        users = users_by_names(self.cleaned_data["team"])
-        if not users:
-            raise forms.ValidationError(MSG_TEAM_REQUIRED)
-        return users
+    team = _team_field(required=True)
 
 
 class SelfScoreForm(BootstrapFormMixin, forms.Form):

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from neuguong.core.dates import local_today
-from neuguong.inspections import selectors, services
+from neuguong.inspections import forms, selectors, services
 from neuguong.inspections.models import InspectionState, Program, StepKind
 
 from .factories import advance, make_inspection, make_program, pdf
@@ -104,15 +104,46 @@ def test_an_empty_working_note_is_refused_on_the_note(tree, staff, examining):
     _field_error(response, "note", services.MSG_NOTE_REQUIRED)
 
 
+@pytest.mark.parametrize("forged", ["outside", "999999", "abc", "9" * 40])
 def test_a_finding_returning_a_commitment_outside_the_committee_is_refused_on_that_field(
-    tree, staff, examining
+    tree, staff, examining, forged
 ):
+    from neuguong.commitments.tests.factories import CommitmentFactory
+    from neuguong.core.tests.factories import OrganizationFactory, PersonFactory
+
+    if forged == "outside":  # another tree than the committee's (DUK)
+        elsewhere = PersonFactory(organization=OrganizationFactory(code="KHAC", name="Đảng bộ khác"))
+        forged = CommitmentFactory(organization=elsewhere.organization, responsible_person=elsewhere).pk
     response = staff.post(
         reverse("inspections:finding_add", args=[examining.pk]),
-        {"text": "Báo cáo không có cơ sở", "returned_commitment": 999999},
+        {"text": "Báo cáo không có cơ sở", "returned_commitment": forged},
     )
     _field_error(response, "returned_commitment", selectors.MSG_COMMITMENT_NOT_FOUND)
     assert not examining.findings.exists()
+
+
+def test_a_finding_returns_the_commitment_picked_by_title(tree, staff, examining):
+    from neuguong.commitments import services as commitment_services
+    from neuguong.commitments.status import commitment_status
+
+    commitment = commitment_services.commitment_create(
+        actor=tree.staff,
+        organization=tree.org_a,
+        title="Xây dựng kế hoạch nêu gương",
+        deadline=TODAY + dt.timedelta(days=10),
+        lead_unit=tree.org_a,
+    )
+    commitment_services.commitment_complete(actor=tree.staff, commitment=commitment, completed_on=TODAY)
+    picked = staff.get(reverse("core:picker", args=["commitment"]), {"q": "ke hoach neu guong"})
+    assert [o.value for o in picked.context["options"]] == [str(commitment.pk)]
+    response = staff.post(
+        reverse("inspections:finding_add", args=[examining.pk]),
+        {"text": "Báo cáo không có cơ sở", "returned_commitment": commitment.pk},
+    )
+    assert response.status_code in (302, 303)
+    assert examining.findings.get().returned_commitment == commitment
+    commitment.refresh_from_db()
+    assert commitment_status(commitment, TODAY) == "returned"
 
 
 def test_a_breach_by_someone_not_under_the_subjects_is_refused_on_the_person(tree, staff, examining):
@@ -150,23 +181,17 @@ def test_a_team_whose_leader_is_also_a_member_is_refused_on_the_members(tree, st
     _field_error(response, "team_members", services.MSG_LEADER_IN_TEAM)
 
 
-def test_linking_a_record_out_of_sight_is_refused_on_its_number_and_twice_above_the_form(tree, staff):
+@pytest.mark.parametrize("forged", ["999999", "abc", "9" * 40])
+def test_linking_a_record_out_of_sight_is_refused_on_its_picker_and_twice_above_the_form(tree, staff, forged):
     from neuguong.commitments.tests.factories import CommitmentFactory
 
     inspection = make_inspection(tree)
     url = reverse("inspections:content_link", args=[inspection.pk])
-    _field_error(
-        staff.post(url, {"kind": "commitment", "record_id": 999999}),
-        "record_id",
-        selectors.MSG_RECORD_NOT_FOUND,
-    )
+    _field_error(staff.post(url, {"commitment": forged}), "commitment", selectors.MSG_RECORD_NOT_FOUND)
+    _field_error(staff.post(url, {"commitment": "", "document": ""}), None, forms.MSG_ONE_RECORD)
     commitment = CommitmentFactory(organization=tree.org_a, responsible_person=tree.person_a)
-    assert staff.post(url, {"kind": "commitment", "record_id": commitment.pk}).status_code == 302
-    _field_error(
-        staff.post(url, {"kind": "commitment", "record_id": commitment.pk}),
-        None,
-        services.MSG_CONTENT_LINK_EXISTS,
-    )
+    assert staff.post(url, {"commitment": commitment.pk}).status_code == 302
+    _field_error(staff.post(url, {"commitment": commitment.pk}), None, services.MSG_CONTENT_LINK_EXISTS)
 
 
 def test_a_file_for_a_cancelled_inspection_is_refused_on_the_file(tree, staff):
@@ -216,7 +241,8 @@ def test_bad_ids_and_bad_input_answer_404_or_the_form_never_500(tree, staff, exa
         ):
             assert staff.get(url).status_code == 404, url
             assert staff.post(url, {}).status_code == 404, url
-    garbage = {"happened_on": "31/02/2026", "deadline": "x" * 5000, "text": "\x00" * 10, "record_id": "-1"}
+    garbage = {"happened_on": "31/02/2026", "deadline": "x" * 5000, "text": "\x00" * 10}
+    garbage |= {"returned_commitment": "9" * 40, "commitment": "-1", "document": "\x00", "annual_target": "x"}
     for url in (
         reverse("inspections:finding_add", args=[examining.pk]),
         reverse("inspections:recommendation_add", args=[examining.pk]),

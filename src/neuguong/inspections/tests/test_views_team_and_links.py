@@ -56,13 +56,33 @@ def test_a_commitment_of_the_subtree_is_linked_and_a_foreign_id_refused(tree, lo
     inspection = make_inspection(tree)
     client = login(tree.staff)
     url = reverse("inspections:content_link", args=[inspection.pk])
-    response = client.post(url, {"kind": "commitment", "record_id": 999999})
+    response = client.post(url, {"commitment": 999999})
     assert MSG_RECORD_NOT_FOUND in response.content.decode()
-    assert client.post(url, {"kind": "commitment", "record_id": commitment.pk}).status_code == 302
+    assert client.post(url, {"commitment": commitment.pk}).status_code == 302
     page = client.get(reverse("inspections:detail", args=[inspection.pk])).content.decode()
     assert "Xây dựng kế hoạch nêu gương năm nay" in page
-    response = client.post(url, {"kind": "commitment", "record_id": commitment.pk})
+    response = client.post(url, {"commitment": commitment.pk})
     assert "Nội dung này đã được liên kết." in response.content.decode()
+
+
+def test_an_annual_target_picked_by_name_is_linked(tree, login):
+    from neuguong.targets import services as target_services
+    from neuguong.targets.tests.factories import agencies_for
+
+    agency_a, _, _ = agencies_for(tree)
+    indicator = target_services.indicator_create(
+        actor=tree.staff, organization=tree.root, code="CT1", name="Tỷ lệ hồ sơ đúng hạn", unit="%"
+    )
+    target = target_services.annual_target_set(
+        actor=tree.staff, indicator=indicator, agency=agency_a, year=2026, target_value="95"
+    )
+    inspection = make_inspection(tree)
+    client = login(tree.staff)
+    url = reverse("inspections:content_link", args=[inspection.pk])
+    assert client.post(url, {"annual_target": target.pk}).status_code == 302
+    assert inspection.content_links.get().target_id == target.pk
+    page = client.get(url).content.decode()
+    assert "Số hiệu" not in page and "/chon/annual_target/" in page
 
 
 def test_a_planned_item_is_edited_and_a_decided_one_is_not(tree, login):

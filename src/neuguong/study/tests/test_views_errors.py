@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from neuguong.people.models import Person
 from neuguong.study import services
 from neuguong.study.models import Enrolment, Invitee, Reflection
 
@@ -153,13 +154,14 @@ def test_a_course_ending_before_it_starts_is_said_next_to_the_end(tree, client, 
     assert field_errors(response, "ends_on") == [services.MSG_COURSE_DATES]
 
 
-def test_enrolling_someone_twice_is_said_next_to_the_card_number(tree, client, env):
+def test_enrolling_someone_twice_is_said_next_to_the_learner(tree, client, env):
     client.force_login(tree.secretary_a)
+    person = Person.objects.get(card_number="11110001")
     response = client.post(
-        reverse("study:course_detail", args=[env["course"].pk]), {"enrol": "1", "card_number": "11110001"}
+        reverse("study:course_detail", args=[env["course"].pk]), {"enrol": "1", "person": person.pk}
     )
     message = services.MSG_ALREADY_ENROLLED.format(name="Nguyễn Nam Đình")
-    assert field_errors(response, "card_number", form="enrol_form") == [message]
+    assert field_errors(response, "person", form="enrol_form") == [message]
     assert message in response.content.decode()
 
 
@@ -243,7 +245,7 @@ def _bad_inputs(env):
     yield (
         "post",
         reverse("study:course_detail", args=[env["course"].pk]),
-        {"enrol": "1", "card_number": "9" * 300},
+        {"enrol": "1", "person": "9" * 300},
     )
     yield (
         "post",

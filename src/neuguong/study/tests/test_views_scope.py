@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from neuguong.audit.models import AuditEvent
+from neuguong.people.models import Person
 from neuguong.study import services
 from neuguong.study.models import Attendance, Enrolment, Invitee, QuizAttempt, Reflection
 
@@ -143,7 +144,7 @@ def writes(o) -> list[tuple[str, str, dict]]:
             },
         ),
         ("round_start", reverse("study:round_start", args=[o.campaign.pk, o.round.pk]), {}),
-        ("enrol", page["course"], {"enrol": "1", "card_number": "11110002"}),
+        ("enrol", page["course"], {"enrol": "1", "person": Person.objects.get(card_number="11110002").pk}),
         (
             "complete",
             reverse("study:enrolment_complete", args=[o.course.pk, o.enrolment.pk]),

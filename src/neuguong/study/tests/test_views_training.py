@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from neuguong.people.models import Position, PositionTitle
+from neuguong.people.models import Person, Position, PositionTitle
 from neuguong.study import services
+from neuguong.study.forms import MSG_NO_SUCH_PERSON
 from neuguong.study.models import Enrolment
 
 pytestmark = pytest.mark.django_db
@@ -48,12 +49,15 @@ def test_member_sees_only_their_own_enrolment(tree, course, login):
     assert "Nguyễn Nam Đình" in page and "Nguyễn Văn An" not in page
 
 
-def test_secretary_enrols_by_card_number_and_records_completion_with_certificate(tree, course, login):
+def test_secretary_enrols_by_name_and_records_completion_with_certificate(tree, course, login):
     client = login(tree.secretary_a)
     url = reverse("study:course_detail", args=[course.pk])
-    assert client.post(url, {"enrol": "1", "card_number": "11110002"}).status_code == 302
-    response = client.post(url, {"enrol": "1", "card_number": "22220001"})
-    assert "Không tìm thấy đảng viên có số thẻ này trong phạm vi của bạn." in response.content.decode()
+    assert client.post(url, {"enrol": "1", "person": tree.person_a2.pk}).status_code == 302
+    outsider = Person.objects.get(card_number="22220001")
+    for forged in (outsider.pk, "abc", "9" * 40):
+        response = client.post(url, {"enrol": "1", "person": forged})
+        assert response.status_code == 200
+        assert MSG_NO_SUCH_PERSON in response.content.decode()
     enrolment = Enrolment.objects.get(course=course, person=tree.person_a2)
     client.post(
         reverse("study:enrolment_complete", args=[course.pk, enrolment.pk]),

@@ -131,28 +131,30 @@ def test_a_cycle_with_a_negative_survey_maximum_or_without_agencies_is_refused_o
         "year": 2026,
         "self_deadline": "2026-12-15",
         "survey_max_points": "-1",
-        "team": "staff, khong-co",
+        "team": [tree.staff.pk, 999_999],
     }
     response = client.post(reverse("targets:cycle_create"), data)
-    assert field_errors(response, "team") == [MSG_UNKNOWN_USERS.format(names="khong-co")]
-    response = client.post(reverse("targets:cycle_create"), {**data, "team": "staff"})
+    assert field_errors(response, "team") == [MSG_UNKNOWN_USERS]
+    response = client.post(reverse("targets:cycle_create"), {**data, "team": tree.staff.pk})
     assert field_errors(response, "survey_max_points") == [services.MSG_SURVEY_MAX]
     OrganizationFactory(code="TRONG", name="Chi bộ chưa có cơ quan", parent=tree.root)
     response = client.post(
         reverse("targets:cycle_create"),
-        {**data, "team": "staff", "survey_max_points": "0", "organization": "TRONG"},
+        {**data, "team": tree.staff.pk, "survey_max_points": "0", "organization": "TRONG"},
     )
     assert response.context["form"].non_field_errors() == [services.MSG_NO_AGENCIES]
     assert ScoringCycle.objects.count() == 1
 
 
-def test_an_unknown_team_member_is_said_next_to_the_team_on_the_cycle_page(tree, client, env):
+@pytest.mark.parametrize("forged", ["999999", "abc", "9" * 40, "\x00"])
+def test_a_forged_team_member_is_said_next_to_the_team_on_the_cycle_page(tree, client, env, forged):
     client.force_login(tree.staff)
-    response = client.post(reverse("targets:cycle_team", args=[env["cycle"].pk]), {"team": "staff, khong-co"})
+    url = reverse("targets:cycle_team", args=[env["cycle"].pk])
+    response = client.post(url, {"team": [tree.staff.pk, forged]})
     assert response.status_code == 400
-    assert field_errors(response, "team", form="team_form") == [MSG_UNKNOWN_USERS.format(names="khong-co")]
+    assert field_errors(response, "team", form="team_form") == [MSG_UNKNOWN_USERS]
     assert 'id="team-errors"' in response.content.decode()
-    assert 'value="staff, khong-co"' in response.content.decode()
+    assert f'value="{tree.staff.pk}"' in response.content.decode()  # the chosen member is kept
 
 
 def test_survey_scores_with_problems_are_listed_on_the_cycle_page(tree, client, env):

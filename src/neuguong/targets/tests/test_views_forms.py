@@ -10,6 +10,7 @@ from django.urls import reverse
 from neuguong.access.services import api_token_create
 from neuguong.organizations.forms import MSG_ORGANIZATION_NOT_FOUND
 from neuguong.targets import services
+from neuguong.targets.forms import MSG_UNKNOWN_USERS
 from neuguong.targets.models import AnnualTarget, Component, Indicator, ScoringSet
 
 from .factories import SET_ROWS, agencies_for, open_cycle, published_set, xlsx
@@ -80,21 +81,20 @@ def test_giving_a_target_only_to_agencies_in_scope(tree, client):
     assert str(AnnualTarget.objects.get().target_value) == "90.5000"
 
 
-def test_team_is_named_by_usernames_and_unknown_names_are_refused(tree, client):
+def test_team_is_chosen_by_name_and_forged_accounts_are_refused(tree, client):
     agency_a, _, _ = agencies_for(tree)
     cycle = open_cycle(tree, [agency_a])
     client.force_login(tree.staff)
-    response = client.post(
-        reverse("targets:cycle_team", args=[cycle.pk]), {"team": "staff, khong-co"}, follow=True
-    )
-    assert "Không có tài khoản: khong-co." in response.content.decode()
-    client.post(reverse("targets:cycle_team", args=[cycle.pk]), {"team": "staff, inspector_a"})
+    url = reverse("targets:cycle_team", args=[cycle.pk])
+    response = client.post(url, {"team": [tree.staff.pk, 999_999]}, follow=True)
+    assert MSG_UNKNOWN_USERS in response.content.decode()
+    response = client.post(url, {"team": [tree.staff.pk, tree.inspector_a.pk]})
+    assert response.status_code == 302
     assert sorted(u.username for u in cycle.team.all()) == ["inspector_a", "staff"]
+    page = client.get(reverse("targets:cycle", args=[cycle.pk])).content.decode()
+    assert f'value="{tree.inspector_a.pk}"' in page  # the picker shows the team already chosen
     client.force_login(tree.secretary_a)  # reads the cycle, may not manage it
-    assert (
-        client.post(reverse("targets:cycle_team", args=[cycle.pk]), {"team": "secretary_a"}).status_code
-        == 404
-    )
+    assert client.post(url, {"team": tree.secretary_a.pk}).status_code == 404
 
 
 def test_draft_component_edit_and_publication_checks_the_sums(tree, client):

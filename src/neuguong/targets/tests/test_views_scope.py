@@ -5,6 +5,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from neuguong.audit.models import AuditEvent
@@ -119,7 +120,10 @@ def writes(objects) -> list[tuple[str, dict]]:
         (reverse("targets:set_publish", args=[o["draft"].pk]), {}),
         (reverse("targets:set_copy", args=[o["draft"].pk]), {"year": 2030}),
         (reverse("targets:component_edit", args=[o["draft_component"].pk]), {"name": "X", "max_points": "4"}),
-        (reverse("targets:cycle_team", args=[o["cycle"].pk]), {"team": "staff"}),
+        (
+            reverse("targets:cycle_team", args=[o["cycle"].pk]),
+            {"team": get_user_model().objects.get(username="staff").pk},
+        ),
         (reverse("targets:cycle_survey", args=[o["cycle"].pk]), {"file": xlsx([("Mã cơ quan", "Điểm")])}),
         (reverse("targets:self_score", args=[a, c]), {"score": "1", "explanation": "x"}),
         (reverse("targets:appraise", args=[a, c]), {"score": "1"}),

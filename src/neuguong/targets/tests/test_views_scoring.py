@@ -79,7 +79,7 @@ def test_full_yearly_cycle_through_the_pages(tree, client):
             "year": today.year,
             "self_deadline": (today + dt.timedelta(days=10)).isoformat(),
             "survey_max_points": "10",
-            "team": "staff",
+            "team": tree.staff.pk,
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]

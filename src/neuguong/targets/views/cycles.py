@@ -84,7 +84,7 @@ def _cycle_page(request, cycle, *, team_form=None, survey_form=None, survey_prob
         "is_team": is_team,
         "can_manage": scope.can_write_path(cycle.organization.path),
         "team": team,
-        "team_form": team_form or TeamForm(initial={"team": ", ".join(u.username for u in team)}),
+        "team_form": team_form or TeamForm(initial={"team": [u.pk for u in team]}),
         "survey_form": survey_form or SurveyImportForm(),
         "survey_problems": survey_problems,
         "today": today,

@@ -1,0 +1,36 @@
+"""The commitment picker: by the folded title, scoped, told apart by person, deadline and organisation."""
+
+import datetime as dt
+
+from django.urls import reverse
+
+from .factories import CommitmentFactory
+
+
+def _options(response) -> list[tuple[str, str, str]]:
+    assert response.status_code == 200
+    return [(o.value, o.label, o.detail) for o in response.context["options"]]
+
+
+def test_commitment_picker_finds_by_title_without_diacritics_with_person_deadline_and_organisation(
+    tree, login
+):
+    commitment = CommitmentFactory(
+        title="Xây dựng kế hoạch nêu gương", responsible_person=tree.person_a, deadline=dt.date(2026, 6, 30)
+    )
+    CommitmentFactory(title="Việc khác", responsible_person=tree.person_a)
+    response = login(tree.secretary_a).get(reverse("core:picker", args=["commitment"]), {"q": "ke hoach neu"})
+    assert _options(response) == [
+        (
+            str(commitment.pk),
+            "Xây dựng kế hoạch nêu gương",
+            f"{tree.person_a.full_name} · hạn 30/06/2026 · {tree.person_a.organization.name}",
+        )
+    ]
+
+
+def test_commitment_picker_never_offers_commitments_out_of_sight(tree, login):
+    CommitmentFactory(title="Kế hoạch của chi bộ A", responsible_person=tree.person_a)
+    CommitmentFactory(title="Kế hoạch của chi bộ B", responsible_person=tree.person_b)
+    response = login(tree.secretary_b).get(reverse("core:picker", args=["commitment"]), {"q": "ke hoach"})
+    assert [label for _, label, _ in _options(response)] == ["Kế hoạch của chi bộ B"]
