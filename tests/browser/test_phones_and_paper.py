@@ -155,7 +155,7 @@ def test_summary_and_member_list_print_whole(browser_page, demo, tmp_path):
     page.goto(page.base_url + "/cam-ket/tong-hop/?print=1")
     page.emulate_media(media="print")
     text, _ = _pdf_text(page, tmp_path, "summary")
-    assert "STT" in text and "Tỷ lệ đúng hạn" in text
+    assert "STT" in text and "Tỷ lệ hoàn thành đúng hạn" in text
 
 
 def test_attendance_prints_with_a_signature_column_and_the_pledge_on_one_page(browser_page, demo, tmp_path):
