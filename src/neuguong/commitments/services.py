@@ -195,6 +195,18 @@ def _validate_new(
     return title
 
 
+def _plan_item_source(
+    plan_item, organization: Organization, source_kind: str, source_object, source_note: str
+):
+    """The source of new work serving `plan_item`: the plans module says whether the item takes work of
+    this organisation (BusinessError if not); with no other source, the plan's registered document and the
+    item are the source, not free text. Returns (source_kind, source_object, source_note)."""
+    linked = registry.plan_item_link(plan_item, organization)
+    if source_object is None and source_kind in (SourceKind.DOCUMENT, SourceKind.OTHER):
+        return SourceKind.DOCUMENT, linked.document, linked.note
+    return source_kind, source_object, source_note
+
+
 def _new_commitment(
     *,
     actor: "User",
@@ -231,11 +243,9 @@ def _new_commitment(
         today=today,
     )
     if plan_item is not None:
-        # The plans module says whether the item takes work of this organisation (BusinessError if not).
-        linked = registry.plan_item_link(plan_item, organization)
-        if source_object is None and source_kind in (SourceKind.DOCUMENT, SourceKind.OTHER):
-            # No other source: the plan's registered document and the item, not free text.
-            source_kind, source_object, source_note = SourceKind.DOCUMENT, linked.document, linked.note
+        source_kind, source_object, source_note = _plan_item_source(
+            plan_item, organization, source_kind, source_object, source_note
+        )
     check_lengths(
         Commitment,
         expected_result=(expected_result or "").strip(),
@@ -387,13 +397,10 @@ def commitment_assign_many(
         today=today,
     )
     if plan_item is not None:
-        # As for one commitment (_new_commitment): the plans module says whether the item takes this work,
-        # and with no other source the plan's registered document and the item are the source.
-        linked = registry.plan_item_link(plan_item, organization)
-        if source_object is None and values["source_kind"] in (SourceKind.DOCUMENT, SourceKind.OTHER):
-            source_object = linked.document
-            values["source_kind"] = SourceKind.DOCUMENT
-            values["source_note"] = normalize_text(linked.note or "")[:255]
+        values["source_kind"], source_object, note = _plan_item_source(
+            plan_item, organization, values["source_kind"], source_object, values["source_note"]
+        )
+        values["source_note"] = normalize_text(note or "")[:255]
     values["plan_item"] = plan_item
     source = {}
     if source_object is not None:
