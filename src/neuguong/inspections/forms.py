@@ -11,9 +11,10 @@ from neuguong.people.models import Person
 
 from .models import LINKABLE, InspectionKind, InspectionState, ProgramBody
 from .selectors import MSG_COMMITMENT_NOT_FOUND, MSG_RECORD_NOT_FOUND
+from .services import MSG_TEAM_PERSON_NOT_FOUND
 
 MSG_ONE_RECORD = "Chọn một nội dung để liên kết: một nhiệm vụ, một văn bản hoặc một chỉ tiêu năm."
-MSG_PERSON_NOT_FOUND = "Không tìm thấy người này trong phạm vi của cấp ủy: gõ tên rồi chọn trong danh sách."
+MSG_PERSON_NOT_FOUND = MSG_TEAM_PERSON_NOT_FOUND
 MSG_ORGANIZATIONS_NOT_FOUND = (
     "Không tìm thấy tổ chức này trong phạm vi của cấp ủy: gõ tên rồi chọn trong danh sách."
 )
