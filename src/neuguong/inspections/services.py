@@ -282,16 +282,14 @@ def _checked_item(
 def _check_team(
     actor: "User", committee: Organization, leader: Person | None, team_members: list[Person], *, keep=()
 ) -> None:
-    """Each newly named leader or member is one the team picker offers the actor (`team_choices`); who is
-    already on the team may stay (named by someone who sees further). Anything else is refused like a
-    person that does not exist, next to its field."""
+    """Each newly named leader or member is of the committee's tree (`team_choices`, what the form offers);
+    who is already on the team may stay. Anything else is refused like a person that does not exist, next
+    to its field."""
     kept = {p.pk for p in keep if p is not None}
     named = {p.pk for p in [leader, *team_members] if p is not None} - kept
     if not named:
         return
-    allowed = set(
-        team_choices(user=actor, committee=committee).filter(pk__in=named).values_list("pk", flat=True)
-    )
+    allowed = set(team_choices(committee=committee).filter(pk__in=named).values_list("pk", flat=True))
     if leader is not None and leader.pk in named - allowed:
         raise BusinessError(MSG_TEAM_PERSON_NOT_FOUND, field="leader")
     if named - allowed:

@@ -1,4 +1,4 @@
-"""The services accept only what the forms' pickers offer: a team leader or member out of the actor's sight
+"""The services accept only what the forms offer: a team leader or member from outside the committee's tree
 (`selectors.team_choices`), or a commitment outside the committee's subtree, posted by hand, is refused like a
 missing record, next to its field, and nothing is written."""
 
@@ -25,10 +25,12 @@ def stranger():
     )
 
 
-def test_the_team_picker_and_the_service_share_one_rule(tree, stranger):
-    chosen = set(selectors.team_choices(user=tree.staff, committee=tree.org_a))
-    assert {tree.person_a, tree.person_b} <= chosen and stranger not in chosen
-    assert tree.person_b not in set(selectors.team_choices(user=tree.secretary_a, committee=tree.org_a))
+def test_the_team_form_and_the_service_share_one_rule(tree, stranger):
+    from neuguong.inspections.forms import TeamForm
+
+    chosen = set(selectors.team_choices(committee=tree.org_a))
+    assert {tree.person_a, tree.person_b} <= chosen and stranger not in chosen  # the tree above, not another
+    assert set(TeamForm(committee=tree.org_a).fields["team_members"].queryset) == chosen
 
 
 @pytest.mark.parametrize("role", ["leader", "team_members"])
