@@ -252,7 +252,7 @@ def _checked_item(
     subject_people: Iterable[Person],
     leader: Person | None,
     team_members: Iterable[Person],
-    keep: Iterable[Person] = (),
+    keep: Iterable[Person | None] = (),
 ) -> tuple[str, list[Organization], list[Person], list[Person]]:
     """The checks a program item passes on creation and on edit; returns the normalised title and the
     subjects and team as lists."""
