@@ -96,7 +96,8 @@ def search_accounts(user, query: str, params: dict[str, str]) -> list[PickerOpti
         return []
     typed = without_nul(query).strip()[:150]
     named = (
-        Q(pk__in=Person.objects.filter(name_folded__contains=key).values("user_id"))
+        # Among the people `user` sees (the subtree's path narrows the search first, as before).
+        Q(pk__in=Person.objects.visible_to(user).filter(name_folded__contains=key).values("user_id"))
         | Q(first_name__icontains=typed)
         | Q(last_name__icontains=typed)
     )

@@ -240,3 +240,10 @@ def account_choices(*, user: "User"):
     return (
         get_user_model().objects.filter(is_active=True).filter(Q(pk__in=visible_people) | Q(pk__in=with_role))
     )
+
+
+def account_holder_name(user) -> str:
+    """An account by its holder's name, as the account picker shows it: the person's, else the account's own
+    name, else the username. Select the users with `select_related("person")` to read it without a query."""
+    person = getattr(user, "person", None)
+    return (person.full_name if person else "") or user.get_full_name() or user.username

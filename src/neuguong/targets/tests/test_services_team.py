@@ -41,8 +41,10 @@ def test_the_picker_and_the_service_share_one_rule(tree):
     chosen = set(account_choices(user=tree.secretary_a))
     assert tree.secretary_a in chosen and tree.inspector_a in chosen and tree.member_a in chosen
     assert tree.secretary_b not in chosen and tree.staff not in chosen and tree.outsider not in chosen
-    offered = {int(o.value) for o in search_accounts(tree.secretary_a, "secretary", {})}
-    assert offered <= {u.pk for u in chosen}
+    # The picker offers from the same accounts: Nguyễn Nam Đình's (member_a) to org A's secretary, not B's.
+    assert [o.value for o in search_accounts(tree.secretary_a, "nguyen nam", {})] == [str(tree.member_a.pk)]
+    assert search_accounts(tree.secretary_b, "nguyen nam", {}) == []
+    assert tree.member_a not in set(account_choices(user=tree.secretary_b))
 
 
 def test_a_secretary_cannot_seat_an_account_of_another_subtree_when_opening_a_cycle(tree, agencies):
