@@ -242,7 +242,6 @@ def _check_subjects(committee: Organization, organizations: Iterable, people: It
 
 
 def _checked_item(
-    actor: "User",
     program,
     kind: str,
     title: str,
@@ -275,12 +274,12 @@ def _checked_item(
     _check_subjects(program.organization, subject_organizations, subject_people)
     if leader is not None and leader in team_members:
         raise BusinessError(MSG_LEADER_IN_TEAM, field="team_members")
-    _check_team(actor, program.organization, leader, team_members, keep=keep)
+    _check_team(program.organization, leader, team_members, keep=keep)
     return title, subject_organizations, subject_people, team_members
 
 
 def _check_team(
-    actor: "User", committee: Organization, leader: Person | None, team_members: list[Person], *, keep=()
+    committee: Organization, leader: Person | None, team_members: list[Person], *, keep=()
 ) -> None:
     """Each newly named leader or member is of the committee's tree (`team_choices`, what the form offers);
     who is already on the team may stay. Anything else is refused like a person that does not exist, next
@@ -322,7 +321,6 @@ def inspection_create(
     program = _lock(program, "organization")
     _require(access.can_manage_committee(actor, program.organization))
     title, subject_organizations, subject_people, team_members = _checked_item(
-        actor,
         program,
         kind,
         title,
@@ -375,7 +373,6 @@ def inspection_update(
     if inspection.state != S.PLANNED:
         raise BusinessError(MSG_EDIT_PLANNED_ONLY)
     title, subject_organizations, subject_people, team_members = _checked_item(
-        actor,
         inspection.program,
         kind,
         title,
@@ -422,7 +419,6 @@ def inspection_set_team(
     if leader is not None and leader in team_members:
         raise BusinessError(MSG_LEADER_IN_TEAM, field="team_members")
     _check_team(
-        actor,
         inspection.program.organization,
         leader,
         team_members,
