@@ -1,11 +1,14 @@
 """Reminders and escalation through an outbox.
 
 `plan_reminders(today=...)` writes one `Reminder` row per (recipient, commitment, kind, due date); the
-unique constraint makes planning idempotent, so running the scheduler twice, or twice a day, sends
-nothing twice. `send_due_reminders(now=...)` claims ready rows one by one (ready → sending), turns each into a
-notification (in the app, and by e-mail through the notifications outbox as the recipient chose), and
-marks them sent — or failed, to be retried up to MAX_ATTEMPTS.
-Both take the date/time explicitly: tests drive them with a fake clock; the task passes the real one.
+unique constraint makes planning idempotent, so running it twice, or twice a day, sends nothing twice.
+Planning reads every open commitment of the tree, so it runs once a day (`plan_reminders_once`, which the
+task `plan_commitment_reminders` calls hourly: one UPDATE once the day is planned); the hourly sending does
+not plan (docs/scaling.md, "The task queue"). `send_due_reminders(now=...)` claims ready rows (ready →
+sending), turns each into a notification (in the app, and by e-mail through the notifications outbox as
+the recipient chose; one e-mail task per batch), and marks them sent — or failed, to be retried up to
+MAX_ATTEMPTS. Both take the date/time explicitly: tests drive them with a fake clock; the tasks pass the
+real one.
 
 Policy (configurable with the setting COMMITMENT_REMINDERS): remind 7 and 1 days before the deadline,
 weekly while overdue, and escalate to the secretaries of the organisation above after 14 days overdue.
@@ -14,6 +17,8 @@ weekly while overdue, and escalate to the secretaries of the organisation above 
 import datetime as dt
 
 from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from neuguong.access.models import Role, RoleAssignment
@@ -22,7 +27,7 @@ from neuguong.notifications.models import OutboxStatus
 from neuguong.notifications.outbox import BATCH, send_outbox
 
 from . import notices
-from .models import Commitment, Reminder, ReminderKind
+from .models import Commitment, Reminder, ReminderKind, ReminderPlanning
 
 DEFAULT_POLICY = {"days_before": (7, 1), "overdue_every_days": 7, "escalate_after_days": 14}
 
@@ -90,6 +95,21 @@ def plan_reminders(*, today: dt.date) -> int:
     for start in range(0, len(rows), BATCH):
         Reminder.objects.bulk_create(rows[start : start + BATCH], ignore_conflicts=True)
     return Reminder.objects.count() - before
+
+
+def plan_reminders_once(*, today: dt.date) -> int | None:
+    """Plan `today`'s reminders unless that day (or a later one) is planned already: then None, at the
+    cost of one UPDATE. The day is claimed and planned in one transaction, so a second worker waits for
+    the first and then finds the day planned, and a run that failed leaves the day to the next run (a
+    missed day is caught up then: `_before_due_on` and the weekly overdue date look back)."""
+    ReminderPlanning.objects.get_or_create(pk=1)
+    with transaction.atomic():
+        claimed = ReminderPlanning.objects.filter(
+            Q(planned_on__isnull=True) | Q(planned_on__lt=today), pk=1
+        ).update(planned_on=today, planned_at=timezone.now())
+        if not claimed:
+            return None
+        return plan_reminders(today=today)
 
 
 def _escalations(*, today: dt.date, escalate_after: int) -> list[Reminder]:
@@ -184,16 +204,6 @@ def send_due_reminders(*, now: dt.datetime, today: dt.date) -> dict[str, int]:
         still_relevant=_still_relevant,
         deliver=_deliver,
     )
-
-
-def run(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """Plan and send, with the clock of Asia/Ho_Chi_Minh unless one is given."""
-    from neuguong.core.dates import LOCAL_ZONE
-
-    now = now or timezone.now()
-    today = now.astimezone(LOCAL_ZONE).date()
-    planned = plan_reminders(today=today)
-    return {"planned": planned, **send_due_reminders(now=now, today=today)}
 
 
 # How long sent reminders are kept: long enough to answer "was I reminded?" for a review period, short

@@ -169,10 +169,9 @@ def test_a_sender_committing_row_by_row_enqueues_the_email_task_once(tree):
         three_rows()
     assert alone.count(EMAIL_TASK) == 3  # the commits are real: one task each
     mail.outbox.clear()
-    with enqueued_tasks() as batched:
-        with services.emails_sent_once():
-            three_rows()
-            assert batched == []  # nothing before the batch ends
+    with enqueued_tasks() as batched, services.emails_sent_once():
+        three_rows()
+        assert batched == []  # nothing before the batch ends
     assert batched == [EMAIL_TASK]
     assert sorted((m.subject, m.to[0]) for m in mail.outbox) == sorted(
         (f"Lần {n}", address) for n in range(3) for address in ("bithu.a@example.vn", "bithu.b@example.vn")
