@@ -161,13 +161,17 @@ def test_a_day_is_planned_once_and_a_missed_day_is_caught_up(tree, commitment):
     assert ReminderPlanning.objects.get().planned_on == day(-1)
 
 
-def test_a_planning_that_failed_leaves_the_day_to_the_next_run(tree, commitment):
-    with (
-        mock.patch.object(reminders, "_escalations", side_effect=OSError("database gone")),
-        pytest.raises(OSError),
-    ):
+def test_a_planning_that_failed_leaves_the_day_to_the_next_run(tree, commitment, monkeypatch):
+    def broken(**kwargs):
+        raise OSError("database gone")
+        yield  # a generator, failing after the rows before it were written
+
+    monkeypatch.setattr(reminders, "BATCH", 1)  # the "7 days before" row is written first
+    monkeypatch.setattr(reminders, "_escalations", broken)
+    with pytest.raises(OSError):
         reminders.plan_reminders_once(today=day(-7))
-    assert not Reminder.objects.exists()
+    monkeypatch.undo()
+    assert not Reminder.objects.exists()  # rolled back with the claim
     assert ReminderPlanning.objects.get().planned_on is None  # the claim went with the rest
     assert reminders.plan_reminders_once(today=day(-7)) == 1
 
