@@ -246,11 +246,18 @@ class Commitment(TimeStampedModel):
                 condition=Q(plan_item__isnull=False),
                 name="commitment_plan_item_idx",
             ),
-            # The reviewers' queues: the few commitments waiting on a decision.
+            # The reviewers' queues: the few commitments waiting on a decision, one index per wait. One
+            # index over both made the completions' queue read every pending extension first (1.6 M of
+            # them in the national bench: 4.7 s for an empty queue).
             models.Index(
                 fields=["organization"],
-                condition=Q(completion_pending=True) | Q(extension_pending=True),
-                name="commitment_waiting_idx",
+                condition=Q(completion_pending=True),
+                name="commitment_completion_wait_idx",
+            ),
+            models.Index(
+                fields=["organization"],
+                condition=Q(extension_pending=True),
+                name="commitment_extension_wait_idx",
             ),
         ]
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:notification_id>/", views.notification_open_view, name="open"),
     path("cach-nhan/", views.preferences_view, name="preferences"),
     path("viec-cho-toi/", views.queue_view, name="queue"),
+    path("viec-cho-toi/khung/", views.queue_panel_view, name="queue_panel"),
 ]

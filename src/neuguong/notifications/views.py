@@ -8,7 +8,7 @@ marks them all read.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +20,7 @@ from neuguong.core.paging import paginate
 from . import services
 from .forms import PreferencesForm
 from .kinds import label_for
+from .panels import queue_panel_context
 from .queue import queue_for
 from .selectors import notification_get, notification_list, preferences_of
 
@@ -75,3 +76,12 @@ def preferences_view(request):
 def queue_view(request):
     """ "Việc chờ tôi xử lý": everything waiting for the user, oldest first."""
     return render(request, "notifications/queue.html", {"queue": queue_for(request.user)})
+
+
+@login_required
+def queue_panel_view(request):
+    """The home page's "Việc chờ tôi xử lý" panel (fetched by htmx), empty when nothing waits."""
+    panel = queue_panel_context(request.user)
+    if panel is None:
+        return HttpResponse("")
+    return render(request, "notifications/_queue_panel.html", {"panel": panel})

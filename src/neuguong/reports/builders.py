@@ -236,13 +236,40 @@ def child_table(figures: Figures, caption: str) -> Table:
     )
 
 
+# Above this many heads with overdue commitments the body lists the HEADS_IN_BODY most overdue and the
+# whole list is the annex (Phụ lục 4): at the national root that is 50,000 names, which made the DOCX
+# body 200,000 cells long (20 s of python-docx alone).
+HEADS_IN_BODY = 30
+
+
 def heads_table(figures: Figures) -> Table:
-    rows = [[i + 1, h.name, h.organization, h.overdue] for i, h in enumerate(figures.heads_overdue)]
+    heads = figures.heads_overdue
+    shown = heads[:HEADS_IN_BODY]
+    rows = [[i + 1, h.name, h.organization, h.overdue] for i, h in enumerate(shown)]
+    caption = "Bảng 4. Người đứng đầu cơ quan, đơn vị có cam kết quá hạn"
+    if len(shown) < len(heads):
+        caption = f"Bảng 4. {len(shown)} người đứng đầu cơ quan, đơn vị có nhiều cam kết quá hạn nhất"
     return Table(
-        ["STT", "Họ và tên", "Tổ chức đảng", "Số cam kết quá hạn"],
+        [
+            "STT (PL4)" if len(shown) < len(heads) else "STT",
+            "Họ và tên",
+            "Tổ chức đảng",
+            "Số cam kết quá hạn",
+        ],
         rows,
-        widths_mm=[12, 55, 68, 30],
-        caption="Bảng 4. Người đứng đầu cơ quan, đơn vị có cam kết quá hạn",
+        widths_mm=[14, 55, 66, 30],
+        caption=caption,
+    )
+
+
+def heads_paragraph(figures: Figures) -> Paragraph | None:
+    """When the body shows only the most overdue heads: how many there are, and where the list is."""
+    total = len(figures.heads_overdue)
+    if total <= HEADS_IN_BODY:
+        return None
+    return Paragraph(
+        f"Có {format_cell(total)} người đứng đầu cơ quan, đơn vị có cam kết quá hạn; danh sách đầy đủ tại "
+        f"Phụ lục 4 (tệp XLSX kèm theo). Dưới đây là {HEADS_IN_BODY} người có nhiều cam kết quá hạn nhất."
     )
 
 
@@ -305,6 +332,8 @@ def report_document(kind: str, figures: Figures, draft, *, issued_on, number: st
                 )
             body.append(Heading(f"{numbers.pop(0)}. Người đứng đầu có cam kết quá hạn", 2))
             if figures.heads_overdue:
+                if (pointer := heads_paragraph(figures)) is not None:
+                    body.append(pointer)
                 body.append(heads_table(figures))
             else:
                 body.append(Paragraph("Không có người đứng đầu cơ quan, đơn vị nào có cam kết quá hạn."))

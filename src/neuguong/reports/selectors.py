@@ -705,6 +705,9 @@ def _heads_in_subtree(organization_id: int, start: dt.date, end: dt.date, today:
     return _heads_overdue(qs, organization, today)
 
 
+HEADS_PER_QUERY = 10_000
+
+
 def _heads_overdue(qs, organization: Organization, today: dt.date) -> list[HeadRow]:
     """Heads of agencies in the subtree (agency head, or a current head-of-agency post) with overdue
     commitments in the period, most overdue first."""
@@ -726,16 +729,21 @@ def _heads_overdue(qs, organization: Organization, today: dt.date) -> list[HeadR
     )
     if not head_ids:
         return []
-    heads = Q(responsible_person_id__in=sorted(head_ids))
-    # Counted per person over the commitments alone; names and organisations for those found, after.
-    counts = dict(
-        qs.filter(heads)
-        .filter(status_q(OPEN_OVERDUE, today))
-        .values("responsible_person_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("responsible_person_id", "n")
-    )
+    # Counted per person over the commitments alone, HEADS_PER_QUERY heads at a time: each query is an
+    # index scan over those people's commitments. With the 52,000 heads of the nation in one IN list the
+    # planner read the whole commitments table instead (18 s; 4 s in chunks). Names and organisations for
+    # those found, after.
+    overdue = qs.filter(status_q(OPEN_OVERDUE, today))
+    ids = sorted(head_ids)
+    counts: dict[int, int] = {}
+    for first in range(0, len(ids), HEADS_PER_QUERY):
+        counts.update(
+            overdue.filter(responsible_person_id__in=ids[first : first + HEADS_PER_QUERY])
+            .values("responsible_person_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("responsible_person_id", "n")
+        )
     people = Person.objects.filter(pk__in=list(counts)).values_list("pk", "full_name", "organization__name")
     rows = [HeadRow(pk, name, organization_name or "", counts[pk]) for pk, name, organization_name in people]
     return sorted(rows, key=lambda row: (-row.overdue, row.name))

@@ -140,6 +140,7 @@ def detail_view(request, kind: str, code: str):
         "summary": builders.summary_sentence(figures),
         "chart_svg": chart.svg(),
         "chart": chart,
+        "heads_shown": figures.heads_overdue[: builders.HEADS_IN_BODY],
         "form": form,
         "can_write": _can_write(request.user, organization),
         "draft": draft,

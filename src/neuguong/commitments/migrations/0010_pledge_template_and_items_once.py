@@ -10,23 +10,31 @@ DUPLICATE_REASON = "Trùng nội dung của bản cam kết (đã đăng ký hai
 
 def cancel_duplicated_pledge_items(apps, schema_editor):
     """Before the constraint: a pledge registered twice left the same item twice. The oldest commitment
-    stays; each later copy is cancelled with the reason (never deleted: its history stays)."""
+    stays; each later copy is cancelled with the reason (never deleted: its history stays).
+
+    Set-based: one grouped query finds the duplicated items (few), then one UPDATE per group, so the
+    migration neither walks nor holds every commitment of a national database. Rows without a source
+    cannot collide (NULLs are distinct in the unique index) and are left alone."""
+    from django.db.models import Count, Min
+
     Commitment = apps.get_model("commitments", "Commitment")
     Pledge = apps.get_model("commitments", "Pledge")
-    seen: set[tuple] = set()
-    rows = (
-        Commitment.objects.filter(source_kind="pledge", halt="")
-        .order_by("source_type_id", "source_id", "title_folded", "id")
-        .values_list("pk", "source_type_id", "source_id", "title_folded")
+    live_items = Commitment.objects.filter(
+        source_kind="pledge", halt="", source_type__isnull=False, source_id__isnull=False
     )
-    entered_by = dict(Pledge.objects.values_list("pk", "entered_by_id"))
-    for pk, source_type, source_id, title in rows.iterator():
-        key = (source_type, source_id, title)
-        if key in seen:
-            Commitment.objects.filter(pk=pk).update(
-                halt="cancelled", halt_reason=DUPLICATE_REASON, halted_by_id=entered_by.get(source_id)
-            )
-        seen.add(key)
+    groups = (
+        live_items.values("source_type_id", "source_id", "title_folded")
+        .annotate(copies=Count("id"), kept=Min("id"))
+        .filter(copies__gt=1)
+        .order_by()
+    )
+    for group in groups.iterator():
+        entered_by = Pledge.objects.filter(pk=group["source_id"]).values_list("entered_by_id", flat=True).first()
+        if entered_by is None:  # the source is not a pledge: not ours to decide
+            continue
+        live_items.filter(
+            source_type_id=group["source_type_id"], source_id=group["source_id"], title_folded=group["title_folded"]
+        ).exclude(pk=group["kept"]).update(halt="cancelled", halt_reason=DUPLICATE_REASON, halted_by_id=entered_by)
 
 
 class Migration(migrations.Migration):

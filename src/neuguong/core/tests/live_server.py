@@ -75,7 +75,7 @@ def sqlite_server(tmp_path: Path, *, workers: int = 2, threads: int = 20):
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a loaded CI machine boots workers slowly
         while True:
             try:
                 with urllib.request.urlopen(f"{base_url}/healthz", timeout=2):

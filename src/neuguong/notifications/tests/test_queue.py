@@ -163,3 +163,30 @@ def test_the_number_of_queries_does_not_grow_with_the_items(tree, waiting, role)
         commitments.progress_report_submit(actor=tree.member_a, commitment=r, percent=5, text="Ít")
         commitments.commitment_return(actor=tree.secretary_a, commitment=r, note="Làm lại")
     assert _queries(user) == before
+
+
+def test_the_home_page_fetches_the_queue_after_it_is_shown_and_the_panel_lists_what_waits(
+    client, tree, waiting
+):
+    """The home page does not wait for the queue (a placeholder htmx fills); the fragment is the panel."""
+    from django.urls import reverse
+
+    client.force_login(tree.secretary_a)
+    home = client.get("/").content.decode()
+    url = reverse("notifications:queue_panel")
+    assert f'hx-get="{url}"' in home
+    assert "queue-panel-title" not in home
+    panel = client.get(url).content.decode()
+    assert "Việc chờ tôi xử lý: " in panel
+    assert "Viết báo cáo chuyên đề" not in panel  # returned to person A, not waiting for secretary A
+    assert "Đối thoại với cán bộ" in panel
+
+
+def test_the_queue_panel_is_empty_for_someone_nothing_waits_for_and_asks_to_sign_in(client, tree, waiting):
+    from django.urls import reverse
+
+    url = reverse("notifications:queue_panel")
+    assert client.get(url).status_code == 302  # to the sign-in page
+    client.force_login(tree.outsider)
+    response = client.get(url)
+    assert response.status_code == 200 and response.content == b""

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from neuguong.commitments import tally
@@ -75,3 +76,53 @@ def test_the_docx_body_keeps_the_lowest_rates_and_points_to_the_annex(many_child
     # The three done late (0 %) first, numbered as in the annex, then A (66.7 %).
     first = lines.index("Chi bộ Cơ quan 0")
     assert lines[first - 1] == "1" and "Đảng bộ Sở Tài chính" in lines[first:]
+
+
+def test_many_heads_overdue_are_counted_in_chunks_and_the_body_keeps_the_most_overdue(
+    client, tree, monkeypatch
+):
+    """The national root has 50,000 heads with overdue commitments: they are counted a chunk of heads at a
+    time (the same counts as one query), the DOCX body and the page keep the most overdue and point to
+    Phụ lục 4, which lists them all."""
+    from neuguong.organizations.models import Agency
+
+    heads = []
+    for i in range(3):
+        org = OrganizationFactory(code=f"H{i}", name=f"Đảng bộ Sở {i}", parent=tree.root)
+        head = PersonFactory(organization=org, full_name=f"Trần Văn {'ABC'[i]}")
+        Agency.objects.create(code=f"CQ{i}", name=f"Sở {i}", organization=org, head=head)
+        for _ in range(i + 1):  # C is the most overdue (3), then B (2), then A (1)
+            CommitmentFactory(organization=org, responsible_person=head, deadline=dt.date(2026, 5, 1))
+        heads.append(head)
+    tally.rebuild(TODAY)
+    monkeypatch.setattr(selectors, "HEADS_PER_QUERY", 2)
+    monkeypatch.setattr(builders, "HEADS_IN_BODY", 2)
+    figures = selectors.report_figures(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
+    assert [(h.name, h.overdue) for h in figures.heads_overdue] == [
+        ("Trần Văn C", 3),
+        ("Trần Văn B", 2),
+        ("Trần Văn A", 1),
+    ]
+    docx = report_render(
+        user=tree.staff, kind="commitments", organization=tree.root, period=YEAR, fmt="docx", today=TODAY
+    )
+    text = document_text(docx.data)
+    assert "Có 3 người đứng đầu cơ quan, đơn vị có cam kết quá hạn; danh sách đầy đủ tại Phụ lục 4" in text
+    assert "Bảng 4. 2 người đứng đầu cơ quan, đơn vị có nhiều cam kết quá hạn nhất" in text
+    assert "Trần Văn B" in text and "Trần Văn A" not in text
+    xlsx = report_render(
+        user=tree.staff, kind="commitments", organization=tree.root, period=YEAR, fmt="xlsx", today=TODAY
+    )
+    annex = load_workbook(io.BytesIO(xlsx.data))["PL4 Người đứng đầu"]
+    assert [row[1] for row in annex.iter_rows(values_only=True) if isinstance(row[0], int)] == [
+        "Trần Văn C",
+        "Trần Văn B",
+        "Trần Văn A",
+    ]
+    client.force_login(tree.staff)
+    page = client.get(
+        reverse("reports:detail", kwargs={"kind": "commitments", "code": tree.root.code})
+        + f"?start={YEAR.start:%Y-%m-%d}&end={YEAR.end:%Y-%m-%d}"
+    ).content.decode()
+    assert "Trên đây là 2 người có nhiều cam kết quá hạn nhất trong số 3 người" in page
+    assert "Trần Văn B" in page and "Trần Văn A" not in page
