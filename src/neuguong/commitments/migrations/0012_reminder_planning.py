@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0010_pledge_template_and_items_once'),
+        ('commitments', '0011_waiting_index_per_wait'),
     ]
 
     operations = [
