@@ -9,6 +9,7 @@
    (`send_notification_emails`) the notifications enqueued (one per batch, not one per reminder).
 3. With --plan: the daily planning task (`plan_commitment_reminders`) run twice over the database's open
    commitments: the first plans, the second finds the day planned. The reminders it wrote are removed.
+   With --count-planning (read only): how many commitments the planning would read, per kind of reminder.
 
 Run on a seeded PostgreSQL database (bloc or province; data is added and removed again; only reminder,
 notification, e-mail outbox and task rows are written, plus --plan's marker row):
@@ -231,6 +232,34 @@ def bench_reminders(rows: int, workers: int, env: dict[str, str]) -> None:
         DBTaskResult.objects.all().delete()
 
 
+def count_planning() -> None:
+    """Read only: the rows each part of the daily planning reads (its querysets, counted)."""
+    import datetime as dt
+
+    from neuguong.commitments import reminders
+
+    today = local_today()
+    open_ = reminders._open_commitments()
+    with_person = open_.filter(responsible_person__user__isnull=False)
+    after = int(reminders.policy()["escalate_after_days"])
+    for label, queryset in (
+        (
+            "due within 7 days, with an account",
+            with_person.filter(deadline__gte=today, deadline__lte=today + dt.timedelta(days=7)),
+        ),
+        ("overdue, with an account", with_person.filter(deadline__lt=today)),
+        (
+            f"overdue {after} days or more, with a parent",
+            open_.filter(deadline__lte=today - dt.timedelta(days=after), organization__parent__isnull=False),
+        ),
+    ):
+        started = time.perf_counter()
+        rows = queryset.count()
+        print(
+            f"planning reads: {label}: {rows} commitments (counted in {time.perf_counter() - started:.1f} s)"
+        )
+
+
 def bench_planning() -> None:
     """The daily planning task twice, in this process: the first plans, the second is one UPDATE."""
     last_reminder = Reminder.objects.aggregate(last=Max("id"))["last"] or 0
@@ -257,6 +286,7 @@ def main() -> None:
     parser.add_argument("--reminders", type=int, default=20000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--plan", action="store_true", help="time the daily planning task (writes reminders)")
+    parser.add_argument("--count-planning", action="store_true", help="count what planning reads (read only)")
     parser.add_argument("--pgbouncer", action="store_true")
     parser.add_argument("--server-side-cursors", action="store_true")
     args = parser.parse_args()
@@ -280,6 +310,8 @@ def main() -> None:
             bench_queue(args.tasks, args.workers, env)
         if args.reminders:
             bench_reminders(args.reminders, args.workers, env)
+        if args.count_planning:
+            count_planning()
         if args.plan:
             bench_planning()
     finally:
