@@ -28,23 +28,6 @@ SEARCHES = [
 ]
 
 
-# Broad queries (a million matches at national size), narrow ones, one typed with diacritics that no name
-# has (the exact-diacritics tier finds nothing), one inside a word, and the organisation searches.
-SEARCHES = [
-    ("people search 'thi'", "/dang-vien/?q=thi"),
-    ("people search 'tran thi'", "/dang-vien/?q=tran+thi"),
-    ("people search 'cao minh long' (narrow)", "/dang-vien/?q=cao+minh+long"),
-    ("people search 'Hường' (diacritics)", "/dang-vien/?q=H%C6%B0%E1%BB%9Dng"),
-    ("people search 'guyen' (inside a word)", "/dang-vien/?q=guyen"),
-    ("people search, page 3 of 'nguyen van'", "/dang-vien/?q=nguyen+van&page=3"),
-    ("global search 'thi'", "/tim-kiem/?q=thi"),
-    ("global search 'nguyen van'", "/tim-kiem/?q=nguyen+van"),
-    ("global search 'cao minh long' (narrow)", "/tim-kiem/?q=cao+minh+long"),
-    ("organisations search 'chi bo phong'", "/to-chuc/?q=chi+bo+phong"),
-    ("organisations search 'so y te'", "/to-chuc/?q=so+y+te"),
-]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", default="province")

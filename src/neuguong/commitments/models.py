@@ -259,6 +259,14 @@ class Commitment(TimeStampedModel):
                 condition=Q(extension_pending=True),
                 name="commitment_extension_wait_idx",
             ),
+            # The tallies' daily re-dating (`tally.advance`) reads the open commitments whose deadline or
+            # ORIGINAL deadline fell in the last day: without this index each of its queries read the
+            # whole table (18 scans of 27 M rows, 101 s, inside the first request after midnight).
+            models.Index(
+                fields=["original_deadline"],
+                condition=Q(halt="") & (Q(completed_on__isnull=True) | Q(completion_pending=True)),
+                name="commitment_open_orig_dl_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -105,5 +105,24 @@ def test_annex_data_that_looks_like_a_formula_stays_text():
     _, first, totals = layout(sheet)
     cell = ws.cell(row=first, column=1)
     assert (cell.value, cell.data_type) == (name, "s")
+    assert cell.quotePrefix and cell.border.left.style == "thin"  # marked as text, in the column's style
+    number = ws.cell(row=first, column=2)
+    assert number.border.left.style == "thin" and number.number_format == "#,##0"
     assert ws.cell(row=first, column=4).data_type == "f"  # ours: a formula on purpose
     assert ws.cell(row=totals, column=2).data_type == "f"
+
+
+def test_the_fast_row_writer_writes_the_same_sheet_as_openpyxl():
+    """`build_workbook` bypasses openpyxl's per-cell try/except for rows of styled cells; the sheet's XML
+    must stay byte for byte what openpyxl's own path writes (a guard for openpyxl upgrades)."""
+    import datetime as dt
+    import zipfile
+
+    rows = [["Chi bộ 1", 3, 2, None], ['=cmd|" /C calc"!A0', 0, 0, None], [dt.date(2026, 12, 1), 1, 1, None]]
+
+    def sheet_xml(fast_rows: bool) -> bytes:
+        data = build_workbook([_sheet(list(rows))], fast_rows=fast_rows)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return archive.read("xl/worksheets/sheet1.xml")
+
+    assert sheet_xml(True) == sheet_xml(False)
