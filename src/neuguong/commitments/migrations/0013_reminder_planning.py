@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0011_waiting_index_per_wait'),
+        ('commitments', '0012_open_original_deadline_index'),
     ]
 
     operations = [
