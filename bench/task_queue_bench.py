@@ -45,6 +45,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db.models import Count, Max, Min  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
@@ -202,7 +203,8 @@ def bench_reminders(rows: int, workers: int, env: dict[str, str]) -> None:
         )
         ready = mine.filter(status="ready").count()
         DBTaskResult.objects.all().delete()
-        tasks = max(1, min(SENDING_CHAINS, math.ceil(ready / BATCH)))  # what the day's planning enqueues
+        chains = getattr(settings, "COMMITMENT_REMINDER_SENDERS", SENDING_CHAINS)
+        tasks = max(1, min(chains, math.ceil(ready / BATCH)))  # what the day's planning enqueues
         for _ in range(tasks):
             send_due_commitment_reminders.enqueue()
         wall = run_workers(workers, env)

@@ -2,9 +2,10 @@
 
 from django.tasks import task
 
-# How many sending chains the day's planning starts: each sends a batch and, while batches come back
-# full, enqueues the next, so this many workers can drain the morning side by side (the deployment runs
-# two; a chain more than there are workers only waits in the queue, and ends at its first short batch).
+# How many sending chains the day's planning starts at most (setting COMMITMENT_REMINDER_SENDERS): each
+# sends a batch and, while batches come back full, enqueues the next, so this many workers can drain the
+# morning side by side. Set it to the number of task workers (a chain more than there are workers only
+# waits in the queue, and ends at its first short batch).
 SENDING_CHAINS = 4
 
 
@@ -13,6 +14,8 @@ def plan_commitment_reminders() -> dict:
     """Once a day: plan today's reminders, then enqueue their sending. Enqueued hourly by the scheduler;
     once today is planned (by any scheduler or worker, before any restart) a run is one UPDATE."""
     import math
+
+    from django.conf import settings
 
     from neuguong.core.dates import local_today
     from neuguong.notifications.outbox import BATCH
@@ -23,7 +26,8 @@ def plan_commitment_reminders() -> dict:
     planned = plan_reminders_once(today=today)
     if planned is None:
         return {"day": today.isoformat(), "planned": 0, "senders": 0, "already_planned": True}
-    senders = max(1, min(SENDING_CHAINS, math.ceil(planned / BATCH)))
+    chains = getattr(settings, "COMMITMENT_REMINDER_SENDERS", SENDING_CHAINS)
+    senders = max(1, min(chains, math.ceil(planned / BATCH)))
     for _ in range(senders):
         send_due_commitment_reminders.enqueue()
     return {"day": today.isoformat(), "planned": planned, "senders": senders, "already_planned": False}

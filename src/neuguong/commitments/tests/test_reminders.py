@@ -17,6 +17,7 @@ from neuguong.core.scheduler import SCHEDULED_JOBS
 from neuguong.core.tests.factories import UserFactory, created_on
 from neuguong.core.tests.tasks import enqueued_tasks
 from neuguong.notifications import mail as notification_mail
+from neuguong.notifications import outbox
 from neuguong.notifications.models import EmailDelivery, Notification, OutboxStatus
 
 DEADLINE = dt.date(2026, 4, 30)
@@ -201,6 +202,16 @@ def test_the_scheduler_plans_once_a_day_however_often_it_starts_and_sends_hourly
         "senders": 0,
         "already_planned": True,
     }
+
+
+def test_planning_starts_a_sending_chain_per_full_batch_up_to_the_setting(tree, commitment, monkeypatch):
+    monkeypatch.setattr(outbox, "BATCH", 1)  # the overdue reminder and the escalation: two full batches
+    assert plan_commitment_reminders.enqueue().return_value["senders"] == 2
+    assert Reminder.objects.filter(status=OutboxStatus.SENT).count() == 2
+    ReminderPlanning.objects.update(planned_on=None)
+    with override_settings(COMMITMENT_REMINDER_SENDERS=1):
+        result = plan_commitment_reminders.enqueue().return_value
+    assert (result["planned"], result["senders"]) == (0, 1)  # nothing new; one chain still sends retries
 
 
 def test_pruning_old_reminders_never_lets_planning_send_one_again(tree, commitment):
