@@ -1221,6 +1221,14 @@ def work_program_item_add(
     title = normalize_text(title or "")
     if not title:
         raise BusinessError(MSG_TITLE_REQUIRED, field="title")
+    # Who answers for an item is of the program's organisation (what the form's picker offers), exemplary
+    # or not: an id posted by hand from another subtree is refused like for a commitment.
+    if responsible_person is not None and not responsible_person.organization.path.startswith(
+        program.organization.path
+    ):
+        raise BusinessError(MSG_PERSON_OUTSIDE, field="responsible_person")
+    if lead_unit is not None and not lead_unit.path.startswith(program.organization.path):
+        raise BusinessError(MSG_UNIT_OUTSIDE, field="lead_unit")
     item = WorkProgramItem.objects.create(
         program=program,
         title=title,

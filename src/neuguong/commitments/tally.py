@@ -333,10 +333,21 @@ def advance(today: dt.date) -> bool:
         f"(c.original_deadline >= {_literal(low)} AND c.original_deadline < {_literal(high)}))"
     )
     grains = _grains()
-    _execute(*(_insert_sql(g, [_keys_select(g, "commitments_commitment", -1, window)]) for g in grains))
-    state.as_of = today
-    state.save(update_fields=["as_of"])
-    _execute(*(_insert_sql(g, [_keys_select(g, "commitments_commitment", 1, window)]) for g in grains))
+    # The window's commitments are copied once (an index scan: the deadline index and the open
+    # commitments' original-deadline index) and every grain is counted from the copy, out then in: the
+    # same rows on both sides, whatever writers do meanwhile (they wait on the state row's lock).
+    temp = "pg_temp.tally_window" if connection.vendor == "postgresql" else "temp.tally_window"
+    _execute(
+        f"DROP TABLE IF EXISTS {temp}",
+        f"CREATE TEMP TABLE tally_window AS SELECT * FROM commitments_commitment c WHERE {window}",  # noqa: S608
+    )
+    try:
+        _execute(*(_insert_sql(g, [_keys_select(g, "tally_window", -1)]) for g in grains))
+        state.as_of = today
+        state.save(update_fields=["as_of"])
+        _execute(*(_insert_sql(g, [_keys_select(g, "tally_window", 1)]) for g in grains))
+    finally:
+        _execute(f"DROP TABLE IF EXISTS {temp}")
     return True
 
 

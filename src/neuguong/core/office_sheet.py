@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import IO
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -164,18 +166,36 @@ class OfficeSheet:
     organization: str = ""
     sheet_name: str = "Danh sách"
     note: str = ""
+    # A last row in bold without an STT (one value per column, e.g. "Tổng cộng" and the sums), or None.
+    totals: Sequence | None = None
 
 
-def office_workbook(sheets: Sequence[OfficeSheet], *, made_on: dt.date | None = None) -> bytes:
-    """The XLSX (bytes) of one or more lists, each on its own sheet laid out the same way."""
+def write_office_workbook(
+    handle: IO[bytes], sheets: Iterable[OfficeSheet], *, made_on: dt.date | None = None
+) -> None:
+    """Write the XLSX of one or more lists into `handle`, each on its own sheet laid out the same way. The
+    sheets may be a generator: each one's rows are read only while it is written."""
     workbook = Workbook(write_only=True)
     _styles(workbook)
     taken: set[str] = set()
     for sheet in sheets:
         _write(workbook, sheet, made_on=made_on or local_today(), taken=taken)
+    workbook.save(handle)
+
+
+def office_workbook(sheets: Iterable[OfficeSheet], *, made_on: dt.date | None = None) -> bytes:
+    """The XLSX (bytes) of one or more lists, each on its own sheet laid out the same way."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_office_workbook(buffer, sheets, made_on=made_on)
     return buffer.getvalue()
+
+
+def office_file_response(sheets: Iterable[OfficeSheet], filename: str) -> FileResponse:
+    """A large export: written to a temporary file (not memory) and streamed to the browser."""
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 — closed by FileResponse
+    write_office_workbook(handle, sheets)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
 def office_sheet(
@@ -255,6 +275,13 @@ def _write(workbook: Workbook, spec: OfficeSheet, *, made_on: dt.date, taken: se
         stt.style = "office_stt"
         sheet.append([stt] + [_cell(sheet, v, c.kind) for v, c in zip(values, columns, strict=True)])
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_column}{HEADER_ROW + max(count, 1)}"
+    if spec.totals is not None:
+        stt = WriteOnlyCell(sheet, value=None)
+        stt.style = "office_stt"
+        cells = [stt] + [_cell(sheet, v, c.kind) for v, c in zip(spec.totals, columns, strict=True)]
+        for cell in cells:
+            cell.font = Font(name=FONT_NAME, size=12, bold=True)
+        sheet.append(cells)
 
 
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:

@@ -1,12 +1,15 @@
 """XLSX files in the import template: exports of people and organisations, the blank template, and the
-workbook helpers shared by the other sheets of this app (accounts, data-quality report).
+workbook helpers they share; and, as office files (core/office_sheet.py), the data-quality report and a batch's
+accounts.
 
 Exports use openpyxl's write-only mode and the queryset's iterator, so a 200,000-row list never sits in
 memory. An exported file can be edited and imported again (same headers, same value spellings). Every sheet
 made by `add_sheet` writes its values through `neuguong.core.xlsx_cells` (text stays text, never a formula).
 """
 
+import io
 import tempfile
+from collections.abc import Iterator
 
 from django.http import FileResponse
 from openpyxl import Workbook
@@ -14,6 +17,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from neuguong.audit.models import SensitiveAccess
+from neuguong.core.office_sheet import Column as OfficeColumn
+from neuguong.core.office_sheet import OfficeSheet, office_workbook
 from neuguong.core.xlsx_cells import SafeSheet, cell_value
 
 from .columns import CHOICE_LABELS, ORG_COLUMNS, PEOPLE_COLUMNS, Column
@@ -166,3 +171,110 @@ def template_workbook() -> Workbook:
     add_sheet(workbook, "Tổ chức", [c.header for c in ORG_COLUMNS], _widths(ORG_COLUMNS))
     add_sheet(workbook, "Đảng viên", [c.header for c in PEOPLE_COLUMNS], _widths(PEOPLE_COLUMNS))
     return workbook
+
+
+# --- office files (core/office_sheet.py): the data-quality report and a batch's accounts -----------------
+# These are read by people, not imported again: title rows, a frozen boxed header, STT, dd/mm/yyyy dates.
+
+QUALITY_PEOPLE_COLUMNS = [
+    OfficeColumn("Họ và tên", 28),
+    OfficeColumn("Ngày sinh", 12, "date"),
+    OfficeColumn("Số thẻ đảng viên", 16),
+    OfficeColumn("Mã tổ chức", 12),
+    OfficeColumn("Tổ chức", 36),
+    OfficeColumn("Trạng thái", 16),
+]
+QUALITY_ORG_COLUMNS = [
+    OfficeColumn("Mã tổ chức", 12),
+    OfficeColumn("Tên tổ chức", 40),
+    OfficeColumn("Đảng viên chính thức", 14, "int"),
+    OfficeColumn("Đảng viên", 12, "int"),
+    OfficeColumn("Có chi ủy", 10),
+]
+
+
+def quality_sheets(*, user, root=None) -> Iterator[OfficeSheet]:
+    """The data-quality report: the totals per organisation, then one sheet per check listing what it found
+    (read from the database only while its sheet is written)."""
+    from . import quality
+
+    summary = quality.quality_summary(user=user, root=root)
+    where = root.name if root is not None else ""
+    yield OfficeSheet(
+        title="Báo cáo chất lượng dữ liệu",
+        organization=where,
+        sheet_name="Tổng hợp",
+        columns=[OfficeColumn("Tổ chức", 40), OfficeColumn("Mã", 12)]
+        + [OfficeColumn(c.label, 16, "int") for c in quality.CHECKS],
+        rows=(
+            [row["organization"].name, row["organization"].code, *row["counts"]] for row in summary["rows"]
+        ),
+        totals=["Tổng cộng", "", *[item["total"] for item in summary["checks"]]],
+    )
+    for index, check in enumerate(quality.CHECKS, start=1):
+        rows = quality.check_rows(check.key, user=user, root=root)
+        name = f"{index}. {check.label}"[:31]
+        if check.subject == "people":
+            people = rows.select_related("organization").iterator(chunk_size=2_000)
+            yield OfficeSheet(
+                title=check.label,
+                organization=where,
+                sheet_name=name,
+                columns=QUALITY_PEOPLE_COLUMNS,
+                rows=(
+                    [
+                        p.full_name,
+                        p.date_of_birth,
+                        p.card_number,
+                        p.organization.code,
+                        p.organization.name,
+                        p.get_status_display(),
+                    ]
+                    for p in people
+                ),
+            )
+        else:
+            yield OfficeSheet(
+                title=check.label,
+                organization=where,
+                sheet_name=name,
+                columns=QUALITY_ORG_COLUMNS,
+                rows=(
+                    [o.code, o.name, o.official, o.members, "Có" if o.has_branch_committee else "Không"]
+                    for o in rows
+                ),
+            )
+
+
+ACCOUNT_COLUMNS = [
+    OfficeColumn("Họ và tên", 28),
+    OfficeColumn("Tổ chức", 36),
+    OfficeColumn("Tên đăng nhập", 22),
+    OfficeColumn("Mật khẩu lần đầu", 20),
+]
+ACCOUNT_NOTE = "Mật khẩu lần đầu chỉ dùng một lần: người dùng phải đổi ở lần đăng nhập đầu. Giữ kín tệp này."
+
+
+def account_batch_response(batch, rows: list[list[str]]) -> FileResponse:
+    """The accounts of a batch, for the secretary to hand out. Made in memory, never written to disk, and
+    never kept by a browser or proxy cache: the rows carry one-time passwords (on the first download only)."""
+    data = office_workbook(
+        [
+            OfficeSheet(
+                title="Danh sách tài khoản đăng nhập",
+                organization=batch.organization.name,
+                sheet_name="Tài khoản",
+                columns=ACCOUNT_COLUMNS,
+                rows=rows,
+                note=ACCOUNT_NOTE,
+            )
+        ]
+    )
+    response = FileResponse(
+        io.BytesIO(data),
+        as_attachment=True,
+        filename=f"tai-khoan-{batch.organization.code}.xlsx",
+        content_type=XLSX_TYPE,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

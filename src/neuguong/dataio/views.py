@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from neuguong.access.scope import scope_for
 from neuguong.core.forms import submit_form
+from neuguong.core.office_sheet import office_file_response
 from neuguong.core.paging import paginate
 from neuguong.organizations.models import Organization
 from neuguong.organizations.selectors import organization_for_write, organization_get, organization_list
@@ -243,13 +244,7 @@ def account_batch_xlsx_view(request, batch_id: int):
     # POST: the first download forgets the one-time passwords (dataio.accounts.account_batch_download).
     batch = _own_batch(request, batch_id)
     rows = accounts.account_batch_download(actor=request.user, batch=batch)
-    workbook = exports.new_workbook()
-    sheet = exports.add_sheet(
-        workbook, "Tài khoản", ["Họ và tên", "Tổ chức", "Tên đăng nhập", "Mật khẩu lần đầu"], [28, 36, 24, 20]
-    )
-    for row in rows:
-        sheet.append(row)
-    return exports.xlsx_response(workbook, f"tai-khoan-{batch.organization.code}.xlsx")
+    return exports.account_batch_response(batch, rows)
 
 
 @login_required
@@ -295,50 +290,6 @@ def quality_check_view(request, key: str):
 def quality_xlsx_view(request):
     _require_reader(request.user)
     root = _quality_root(request)
-    summary = quality.quality_summary(user=request.user, root=root)
-    workbook = exports.new_workbook()
-    sheet = exports.add_sheet(
-        workbook,
-        "Tổng hợp",
-        ["Tổ chức", "Mã"] + [c.label for c in quality.CHECKS],
-        [40, 14] + [22] * len(quality.CHECKS),
+    return office_file_response(
+        exports.quality_sheets(user=request.user, root=root), "chat-luong-du-lieu.xlsx"
     )
-    sheet.append(["Tổng cộng", ""] + [item["total"] for item in summary["checks"]])
-    for row in summary["rows"]:
-        sheet.append([row["organization"].name, row["organization"].code, *row["counts"]])
-    for index, check in enumerate(quality.CHECKS, start=1):
-        rows = quality.check_rows(check.key, user=request.user, root=root)
-        if check.subject == "people":
-            detail = exports.add_sheet(
-                workbook,
-                f"{index}. {check.label}"[:31],
-                ["Họ và tên", "Ngày sinh", "Số thẻ đảng viên", "Mã tổ chức", "Tổ chức", "Trạng thái"],
-            )
-            for person in rows.select_related("organization").iterator(chunk_size=2_000):
-                detail.append(
-                    [
-                        person.full_name,
-                        exports.cell(detail, person.date_of_birth),
-                        person.card_number,
-                        person.organization.code,
-                        person.organization.name,
-                        person.get_status_display(),
-                    ]
-                )
-        else:
-            detail = exports.add_sheet(
-                workbook,
-                f"{index}. {check.label}"[:31],
-                ["Mã tổ chức", "Tên tổ chức", "Đảng viên chính thức", "Đảng viên", "Có chi ủy"],
-            )
-            for org in rows:
-                detail.append(
-                    [
-                        org.code,
-                        org.name,
-                        org.official,
-                        org.members,
-                        "Có" if org.has_branch_committee else "Không",
-                    ]
-                )
-    return exports.xlsx_response(workbook, "chat-luong-du-lieu.xlsx")

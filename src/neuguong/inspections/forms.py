@@ -10,10 +10,11 @@ from neuguong.organizations.models import Organization
 from neuguong.people.models import Person
 
 from .models import LINKABLE, InspectionKind, InspectionState, ProgramBody
-from .selectors import MSG_COMMITMENT_NOT_FOUND, MSG_RECORD_NOT_FOUND
+from .selectors import MSG_COMMITMENT_NOT_FOUND, MSG_RECORD_NOT_FOUND, team_choices
+from .services import MSG_TEAM_PERSON_NOT_FOUND
 
 MSG_ONE_RECORD = "Chọn một nội dung để liên kết: một nhiệm vụ, một văn bản hoặc một chỉ tiêu năm."
-MSG_PERSON_NOT_FOUND = "Không tìm thấy người này trong phạm vi của cấp ủy: gõ tên rồi chọn trong danh sách."
+MSG_PERSON_NOT_FOUND = MSG_TEAM_PERSON_NOT_FOUND
 MSG_ORGANIZATIONS_NOT_FOUND = (
     "Không tìm thấy tổ chức này trong phạm vi của cấp ủy: gõ tên rồi chọn trong danh sách."
 )
@@ -97,7 +98,7 @@ class InspectionForm(BootstrapFormMixin, forms.Form):
         for name in ("subject_people", "leader", "team_members"):
             model_choice_field(self, name).queryset = people
         # The team may come from the committee's own apparatus or elsewhere in the tree above.
-        tree_people = Person.objects.filter(organization__path__startswith=f"/{committee.ancestor_ids[0]}/")
+        tree_people = team_choices(committee=committee)
         model_choice_field(self, "leader").queryset = tree_people
         model_choice_field(self, "team_members").queryset = tree_people
         _within(self, ("subject_organizations", "subject_people"), committee.code)
@@ -228,7 +229,7 @@ class TeamForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, committee: Organization, **kwargs):
         super().__init__(*args, **kwargs)
-        tree_people = Person.objects.filter(organization__path__startswith=f"/{committee.ancestor_ids[0]}/")
+        tree_people = team_choices(committee=committee)
         model_choice_field(self, "leader").queryset = tree_people
         model_choice_field(self, "team_members").queryset = tree_people
         _within(self, ("leader", "team_members"), _root_code(committee))

@@ -48,6 +48,13 @@ MSG_RECORD_NOT_FOUND = "Không tìm thấy bản ghi này trong phạm vi của 
 MSG_COMMITMENT_NOT_FOUND = "Không tìm thấy nhiệm vụ này trong phạm vi của cấp ủy."
 
 
+def team_choices(*, committee: Organization):
+    """Who may sit on an inspection team (leader or member): anyone of the committee's tree, from its own
+    apparatus or from the bodies above it (an inspector of the bloc may lead a grassroots committee's
+    inspection). The forms choose among these and the services accept only these."""
+    return Person.objects.filter(organization__path__startswith=f"/{committee.ancestor_ids[0]}/")
+
+
 # --- organisations a user works with here -----------------------------------------------------------
 
 

@@ -40,6 +40,7 @@ from .models import (
     Step,
     StepKind,
 )
+from .selectors import MSG_COMMITMENT_NOT_FOUND, team_choices
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -77,6 +78,9 @@ MSG_ALREADY_CARRIED = "Kiến nghị này đã được chuyển tiếp."
 MSG_DOCUMENT_CLOSED = "Cuộc kiểm tra, giám sát đã kết thúc: không sửa tài liệu."
 MSG_ALREADY_DELETED = "Tài liệu đã bị xóa."
 MSG_CONTENT_LINK_EXISTS = "Nội dung này đã được liên kết."
+MSG_TEAM_PERSON_NOT_FOUND = (
+    "Không tìm thấy người này trong phạm vi của cấp ủy: gõ tên rồi chọn trong danh sách."
+)
 MSG_EDIT_PLANNED_ONLY = (
     "Chỉ sửa nội dung, đối tượng, thời gian khi cuộc kiểm tra, giám sát chưa có quyết định."
 )
@@ -247,6 +251,7 @@ def _checked_item(
     subject_people: Iterable[Person],
     leader: Person | None,
     team_members: Iterable[Person],
+    keep: Iterable[Person | None] = (),
 ) -> tuple[str, list[Organization], list[Person], list[Person]]:
     """The checks a program item passes on creation and on edit; returns the normalised title and the
     subjects and team as lists."""
@@ -269,7 +274,25 @@ def _checked_item(
     _check_subjects(program.organization, subject_organizations, subject_people)
     if leader is not None and leader in team_members:
         raise BusinessError(MSG_LEADER_IN_TEAM, field="team_members")
+    _check_team(program.organization, leader, team_members, keep=keep)
     return title, subject_organizations, subject_people, team_members
+
+
+def _check_team(
+    committee: Organization, leader: Person | None, team_members: list[Person], *, keep=()
+) -> None:
+    """Each newly named leader or member is of the committee's tree (`team_choices`, what the form offers);
+    who is already on the team may stay. Anything else is refused like a person that does not exist, next
+    to its field."""
+    kept = {p.pk for p in keep if p is not None}
+    named = {p.pk for p in [leader, *team_members] if p is not None} - kept
+    if not named:
+        return
+    allowed = set(team_choices(committee=committee).filter(pk__in=named).values_list("pk", flat=True))
+    if leader is not None and leader.pk in named - allowed:
+        raise BusinessError(MSG_TEAM_PERSON_NOT_FOUND, field="leader")
+    if named - allowed:
+        raise BusinessError(MSG_TEAM_PERSON_NOT_FOUND, field="team_members")
 
 
 def _set_subjects(inspection: Inspection, organizations: list[Organization], people: list[Person]) -> None:
@@ -359,6 +382,7 @@ def inspection_update(
         subject_people,
         leader,
         team_members,
+        keep=[inspection.leader, *inspection.team_members.all()],
     )
     before = events.item_state(inspection, _current_subjects(inspection), inspection.team_members.all())
     inspection.kind = kind
@@ -394,6 +418,12 @@ def inspection_set_team(
     team_members = list(team_members)
     if leader is not None and leader in team_members:
         raise BusinessError(MSG_LEADER_IN_TEAM, field="team_members")
+    _check_team(
+        inspection.program.organization,
+        leader,
+        team_members,
+        keep=[inspection.leader, *inspection.team_members.all()],
+    )
     before = _team_state(inspection, inspection.team_members.all())
     inspection.leader = leader
     inspection.save(update_fields=["leader", "updated_at"])
@@ -667,6 +697,11 @@ def finding_add(
     text = text.strip()
     if not text:
         raise BusinessError(MSG_NOTE_REQUIRED, field="text")
+    # The finding returns a commitment tracked in the committee's subtree (what its picker is limited to).
+    if returned_commitment is not None and not _in_committee(
+        inspection.program.organization, returned_commitment.organization.path
+    ):
+        raise BusinessError(MSG_COMMITMENT_NOT_FOUND, field="returned_commitment")
     finding = Finding.objects.create(
         inspection=inspection, text=text, returned_commitment=returned_commitment, created_by=actor
     )

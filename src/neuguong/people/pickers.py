@@ -4,7 +4,6 @@ by organisation, position and year of birth."""
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from neuguong.access.models import RoleAssignment
@@ -88,22 +87,21 @@ def account_options(users: Iterable[Any]) -> list[PickerOption]:
 
 
 def search_accounts(user, query: str, params: dict[str, str]) -> list[PickerOption]:
-    """Active accounts whose holder's name matches, among the people the user may see and the accounts holding
-    a role over an organisation the user may see."""
+    """The accounts `user` may choose (`account_choices`, the rule the services check too) whose holder's
+    name matches: the person's folded name, or the account's own first or last name."""
+    from .selectors import account_choices
+
     key = search_key(query)
     if not key:
         return []
-    visible_people = Person.objects.visible_to(user).filter(name_folded__contains=key).values("user_id")
-    named = Q(first_name__icontains=query.strip()) | Q(last_name__icontains=query.strip())
-    with_role = RoleAssignment.objects.filter(organization__in=Organization.objects.visible_to(user)).values(
-        "user_id"
+    typed = without_nul(query).strip()[:150]
+    named = (
+        # Among the people `user` sees (the subtree's path narrows the search first, as before).
+        Q(pk__in=Person.objects.visible_to(user).filter(name_folded__contains=key).values("user_id"))
+        | Q(first_name__icontains=typed)
+        | Q(last_name__icontains=typed)
     )
-    accounts = (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(pk__in=visible_people) | (named & Q(pk__in=with_role)))
-        .order_by("last_name", "first_name", "id")
-    )
+    accounts = account_choices(user=user).filter(named).order_by("last_name", "first_name", "id")
     return account_options(accounts[: MAX_OPTIONS + 1])
 
 

@@ -3,11 +3,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import OrderBy
+from django.db.models import OrderBy, Q
 from django.db.models.functions import Lower
 from django.http import Http404
 
+from neuguong.access.models import RoleAssignment
 from neuguong.access.scope import scope_for
 from neuguong.audit.models import SensitiveAccess
 from neuguong.core.paging import COUNT_CAP
@@ -99,8 +101,6 @@ def person_search_results(
     terms = parse_query(query)
     if not terms.key:
         return RankedResults([], _fetch_people, complete=True)
-    from neuguong.access.scope import scope_for
-
     scope = scope_for(user)
     people = Person.objects.visible_to(user)
     if organization is not None:
@@ -227,3 +227,23 @@ def sensitive_access_list(*, user: "User", query: str = "", since=None, until=No
     if until:
         qs = qs.filter(at__date__lte=until)
     return qs.select_related("user", "person", "person__organization").order_by("-at", "-pk")
+
+
+def account_choices(*, user: "User"):
+    """The accounts `user` may choose in an account picker (an appraisal team, …): active accounts of the
+    people `user` may see, and active accounts holding a role over an organisation `user` may see. The
+    picker searches in these and the services accept only these, so a forged id is refused like a missing one."""
+    visible_people = Person.objects.visible_to(user).filter(user__isnull=False).values("user_id")
+    with_role = RoleAssignment.objects.filter(organization__in=Organization.objects.visible_to(user)).values(
+        "user_id"
+    )
+    return (
+        get_user_model().objects.filter(is_active=True).filter(Q(pk__in=visible_people) | Q(pk__in=with_role))
+    )
+
+
+def account_holder_name(user) -> str:
+    """An account by its holder's name, as the account picker shows it: the person's, else the account's own
+    name, else the username. Select the users with `select_related("person")` to read it without a query."""
+    person = getattr(user, "person", None)
+    return (person.full_name if person else "") or user.get_full_name() or user.username

@@ -67,6 +67,9 @@ MSG_PERIOD_EXCLUDES_ITEM = (
 MSG_ITEM_TITLE = "Nội dung của mục không được để trống."
 MSG_ITEM_UNKNOWN = "Không tìm thấy mục kế hoạch này."
 MSG_LEAD_UNIT_REQUIRED = "Cần chọn đơn vị chủ trì."
+MSG_REPLACED_BY_UNKNOWN = (
+    "Không tìm thấy văn bản thay thế này trong phạm vi của bạn: gõ số hoặc tên rồi chọn."
+)
 MSG_UNIT_OUTSIDE = "Đơn vị chủ trì, phối hợp phải thuộc phạm vi áp dụng của kế hoạch ({org})."
 MSG_ITEM_DEADLINE_OUTSIDE = (
     "Thời hạn {deadline} nằm ngoài thời gian thực hiện kế hoạch ({start} – {end}): cần ghi lý do."
@@ -391,6 +394,9 @@ def _close(
     if state == PlanState.REPLACED:
         if replaced_by is None:
             raise BusinessError(MSG_REPLACED_BY, field="replaced_by")
+        # Only a plan the actor may see (what the picker offers): another is refused like a missing one.
+        if not Plan.objects.visible_to(actor).filter(pk=replaced_by.pk).exists():
+            raise BusinessError(MSG_REPLACED_BY_UNKNOWN, field="replaced_by")
         if replaced_by.pk == plan.pk:
             raise BusinessError(MSG_REPLACED_BY_SELF, field="replaced_by")
         if replaced_by.state in CLOSED_STATES:

@@ -3,17 +3,12 @@
 Both are built from the same selectors as the campaign page, so they show exactly what the user may see.
 """
 
-import io
-
 from django.conf import settings
 from django.db.models import Count, Max, OuterRef, Subquery
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from neuguong.core.dates import local_today
 from neuguong.core.office_sheet import Column as OfficeColumn
-from neuguong.core.office_sheet import office_sheet
-from neuguong.core.xlsx_cells import SafeSheet
+from neuguong.core.office_sheet import OfficeSheet, office_sheet, office_workbook
 from neuguong.docengine.docformat import (
     Block,
     Heading,
@@ -37,23 +32,23 @@ from .models import (
 )
 
 ORG_COLUMNS = [
-    "Mã",
-    "Tổ chức đảng",
-    "Triệu tập",
-    "Phải dự",
-    "Dự học",
-    "Học bù",
-    "Vắng có lý do",
-    "Vắng không lý do",
-    "Tỷ lệ dự (%)",
-    "Thu hoạch đã nộp",
-    "Đã chấm",
-    "Được miễn",
-    "Việc vận dụng",
-    "Thành cam kết",
-    "Cam kết đã hoàn thành",
-    "Dự thi",
-    "Điểm thi TB",
+    OfficeColumn("Mã", 10),
+    OfficeColumn("Tổ chức đảng", 36),
+    OfficeColumn("Triệu tập", 10, "int"),
+    OfficeColumn("Phải dự", 10, "int"),
+    OfficeColumn("Dự học", 10, "int"),
+    OfficeColumn("Học bù", 10, "int"),
+    OfficeColumn("Vắng có lý do", 10, "int"),
+    OfficeColumn("Vắng không lý do", 10, "int"),
+    OfficeColumn("Tỷ lệ dự (%)", 10, "number"),
+    OfficeColumn("Thu hoạch đã nộp", 11, "int"),
+    OfficeColumn("Đã chấm", 10, "int"),
+    OfficeColumn("Được miễn", 10, "int"),
+    OfficeColumn("Việc vận dụng", 11, "int"),
+    OfficeColumn("Thành cam kết", 11, "int"),
+    OfficeColumn("Cam kết đã hoàn thành", 12, "int"),
+    OfficeColumn("Dự thi", 10, "int"),
+    OfficeColumn("Điểm thi TB", 10, "number"),
 ]
 
 
@@ -90,13 +85,6 @@ CAMPAIGN_LIST_COLUMNS = [
 ]
 
 
-def _bold_header(sheet, columns: list[str]) -> None:
-    sheet.append(columns)
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-
-
 def campaign_list_xlsx(campaigns, *, organization: str = "") -> bytes:
     """The campaign list as filtered on the page, as an office file (core/office_sheet.py)."""
     rows = (
@@ -121,35 +109,20 @@ def campaign_list_xlsx(campaigns, *, organization: str = "") -> bytes:
 
 
 def campaign_annex_xlsx(*, user, campaign: Campaign) -> bytes:
-    """Phụ lục: one sheet per organisation totals, one with every visible invitee."""
-    workbook = Workbook()
-    summary = SafeSheet(workbook.active)
-    summary.title = "Tổng hợp"
-    summary.append([f"PHỤ LỤC: KẾT QUẢ HỌC TẬP, QUÁN TRIỆT {campaign.title.upper()}"])
-    summary["A1"].font = Font(bold=True)
-    _bold_header(summary, ORG_COLUMNS)
+    """Phụ lục, as an office file (core/office_sheet.py): the totals per organisation, then every visible
+    invitee with their attendance per session, reflection and best quiz score."""
     rows = selectors.campaign_org_stats(user=user, campaign=campaign)
-    for row in rows:
-        summary.append(_org_values(row))
     total = selectors.totals_of(rows)
-    summary.append(["", "Tổng cộng", *_org_values(total)[2:]])
-    for cell in summary[summary.max_row]:
-        cell.font = Font(bold=True)
-    summary.column_dimensions["B"].width = 40
-
-    people = SafeSheet(workbook.create_sheet("Danh sách"))
-    sessions = list(campaign.sessions.all())
-    _bold_header(
-        people,
-        [
-            "Họ và tên",
-            "Tổ chức đảng",
-            *[f"{s.title} ({s.held_on:%d/%m/%Y})" for s in sessions],
-            "Thu hoạch",
-            "Xếp loại",
-            "Điểm thi cao nhất",
-        ],
+    title = f"Phụ lục: Kết quả học tập, quán triệt {campaign.title}"
+    summary = OfficeSheet(
+        title=title,
+        organization=campaign.organizer.name,
+        sheet_name="Tổng hợp",
+        columns=ORG_COLUMNS,
+        rows=(_org_values(row) for row in rows),
+        totals=["", "Tổng cộng", *_org_values(total)[2:]],
     )
+    sessions = list(campaign.sessions.all())
     best = (
         QuizAttempt.objects.filter(invitee=OuterRef("pk"), score__isnull=False)
         .order_by()
@@ -173,8 +146,19 @@ def campaign_annex_xlsx(*, user, campaign: Campaign) -> bytes:
     status_labels = dict(AttendanceStatus.choices)
     reflection_labels = dict(ReflectionStatus.choices)
     grade_labels = dict(ReflectionGrade.choices)
-    for pk, name, org_name, reflection_status, grade, best_score in invitees.iterator(chunk_size=2000):
-        people.append(
+    people = OfficeSheet(
+        title=title,
+        organization=campaign.organizer.name,
+        sheet_name="Danh sách",
+        columns=[
+            OfficeColumn("Họ và tên", 28),
+            OfficeColumn("Tổ chức đảng", 36),
+            *[OfficeColumn(f"{s.title} ({s.held_on:%d/%m/%Y})", 16) for s in sessions],
+            OfficeColumn("Thu hoạch", 14),
+            OfficeColumn("Xếp loại", 12),
+            OfficeColumn("Điểm thi cao nhất", 11, "number"),
+        ],
+        rows=(
             [
                 name,
                 org_name,
@@ -183,12 +167,10 @@ def campaign_annex_xlsx(*, user, campaign: Campaign) -> bytes:
                 grade_labels.get(grade, "") if grade else "",
                 float(best_score) if best_score is not None else None,
             ]
-        )
-    people.column_dimensions["A"].width = 28
-    people.column_dimensions["B"].width = 36
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+            for pk, name, org_name, reflection_status, grade, best_score in invitees.iterator(chunk_size=2000)
+        ),
+    )
+    return office_workbook([summary, people])
 
 
 def rollup_to_children(rows: list[selectors.OrgRow], organizer) -> list[selectors.OrgRow]:

@@ -12,6 +12,7 @@ from neuguong.organizations.forms import OrganizationChoiceField
 from neuguong.organizations.models import Agency
 
 from .models import Direction, Frequency, Indicator, ScoringSet
+from .services.cycles import MSG_UNKNOWN_ACCOUNTS
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -140,7 +141,9 @@ class ComponentForm(BootstrapFormMixin, forms.Form):
     guide = forms.CharField(label="Hướng dẫn chấm", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-MSG_UNKNOWN_USERS = "Không tìm thấy tài khoản này: gõ họ tên rồi chọn trong danh sách."
+MSG_UNKNOWN_USERS = (
+    MSG_UNKNOWN_ACCOUNTS  # the form refuses what no account is, the service what is out of reach
+)
 MSG_TEAM_REQUIRED = "Cần ít nhất một thành viên tổ thẩm định."
 
 

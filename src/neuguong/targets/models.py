@@ -139,7 +139,7 @@ class AnnualTarget(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator.code} — {self.agency} — {self.year}"
+        return f"{self.indicator.name} — {self.agency} — {self.year}"  # a name, never the code (issue 13.2)
 
     @property
     def org_path(self) -> str:

@@ -127,3 +127,28 @@ def test_member_cannot_register_a_pledge_for_someone_else(tree):
         services.pledge_register(
             actor=tree.member_a, person=tree.person_a2, year=2026, items=["x"], today=TODAY
         )
+
+
+@pytest.mark.parametrize("exemplary", [False, True])
+def test_a_program_item_refuses_a_person_or_unit_of_another_subtree_and_writes_nothing(tree, exemplary):
+    from neuguong.commitments.models import WorkProgramItem
+
+    program = services.work_program_create(
+        actor=tree.secretary_a, organization=tree.org_a, year=2026, title=""
+    )
+    for values, field, message in (
+        ({"responsible_person": tree.person_b}, "responsible_person", services.MSG_PERSON_OUTSIDE),
+        ({"lead_unit": tree.org_b}, "lead_unit", services.MSG_UNIT_OUTSIDE),
+    ):
+        with pytest.raises(BusinessError) as refused:
+            services.work_program_item_add(
+                actor=tree.secretary_a,
+                program=program,
+                title="Đối thoại với đảng viên",
+                quarter=2,
+                is_exemplary=exemplary,
+                today=TODAY,
+                **values,
+            )
+        assert (refused.value.message, refused.value.field) == (message, field)
+    assert not WorkProgramItem.objects.exists() and not Commitment.objects.exists()

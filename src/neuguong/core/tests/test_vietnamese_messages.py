@@ -31,3 +31,20 @@ def test_a_choice_field_starts_with_a_vietnamese_empty_option(db):
     field = forms.ModelChoiceField(queryset=Organization.objects.none())
     assert field.empty_label == "— Chọn —"
     assert "Select" not in field.widget.render("x", "")
+
+
+def test_how_long_something_has_waited_reads_in_vietnamese():
+    """The queue's "chờ từ … (5 tháng, 1 tuần)": Django's own catalogue has no Vietnamese for it."""
+    import datetime as dt
+
+    from django.utils.timesince import timesince
+
+    now = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+
+    def waited(delta: dt.timedelta) -> str:
+        return timesince(now - delta, now).replace("\xa0", " ")  # a number never wraps from its unit
+
+    assert waited(dt.timedelta(days=160)) == "5 tháng, 1 tuần"
+    assert waited(dt.timedelta(days=400)) == "1 năm, 1 tháng"
+    assert waited(dt.timedelta(hours=26)) == "1 ngày, 2 giờ"
+    assert waited(dt.timedelta(minutes=3)) == "3 phút"

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from neuguong.access.models import AccountState, Role, RoleAssignment
 from neuguong.audit.models import AuditEvent
+from neuguong.core.office_sheet import FIRST_DATA_ROW
 from neuguong.core.tests.factories import PersonFactory
 from neuguong.dataio.accounts import SKIP_NO_CARD, account_batch_run, account_batch_start
 from neuguong.dataio.events import DataioEvent
@@ -43,9 +44,11 @@ def test_accounts_for_members_skip_exempt_deceased_removed_and_rerun_creates_onl
     assert batch.rows[0][3] in page and "data-print" in page
     xlsx = b"".join(client.post(f"/du-lieu/tai-khoan/dot/{batch.pk}/xlsx/").streaming_content)
     rows = list(
-        openpyxl.load_workbook(io.BytesIO(xlsx), read_only=True)["Tài khoản"].iter_rows(values_only=True)
+        openpyxl.load_workbook(io.BytesIO(xlsx), read_only=True)["Tài khoản"].iter_rows(
+            min_row=FIRST_DATA_ROW, values_only=True
+        )
     )
-    assert rows[1] == ("Nguyễn Văn An", "Chi bộ Phòng Ngân sách", "11110002", batch.rows[0][3])
+    assert rows[0] == (1, "Nguyễn Văn An", "Chi bộ Phòng Ngân sách", "11110002", batch.rows[0][3])
     # re-running creates nothing new
     client.post("/du-lieu/tai-khoan/A/", {"scheme": "card"})
     assert AccountBatch.objects.order_by("-id").first().created_count == 0

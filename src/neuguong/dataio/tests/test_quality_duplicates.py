@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from neuguong.core.office_sheet import FIRST_DATA_ROW
 from neuguong.core.tests.factories import PersonFactory
 from neuguong.dataio import quality
 from neuguong.people.models import Person
@@ -160,7 +161,7 @@ def test_page_and_xlsx_show_the_duplicates(dupes, login, django_assert_max_num_q
         for name, ws in zip(workbook.sheetnames, workbook.worksheets, strict=True)
         if name.startswith(f"{index}.")
     )
-    cards = {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    cards = {row[3] for row in sheet.iter_rows(min_row=FIRST_DATA_ROW, values_only=True)}
     assert cards == {"11110001", "0011110001", "11110002", "１１１１０００２", "ab-123", "AB123"}
     assert "2222 0001" not in cards
 

@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from neuguong.core.office_sheet import FIRST_DATA_ROW
 from neuguong.dataio.accounts import account_batch_run, account_batch_start, account_passwords_forget
 from neuguong.dataio.models import ImportRun
 
@@ -26,7 +27,7 @@ def batch(tree):
 
 def _passwords(data: bytes) -> list:
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
-    return [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    return [row[4] for row in sheet.iter_rows(min_row=FIRST_DATA_ROW, values_only=True)]
 
 
 def test_the_passwords_are_kept_until_the_file_is_downloaded_once(tree, login, batch):

@@ -102,3 +102,25 @@ def test_the_closing_is_read_in_the_history(tree):
     labels = [row["action_label"] for row in history_for(plan)]
     assert labels[:2] == ["Kết thúc thực hiện", "Bắt đầu thực hiện"]
     assert labels[-1] == "Mở theo dõi thực hiện văn bản"
+
+
+def test_a_plan_cannot_be_replaced_by_a_plan_out_of_the_actors_sight(tree):
+    from neuguong.plans.models import Plan, PlanClosing
+
+    old = make_plan(tree, organization=tree.org_a)
+    foreign = make_plan(
+        tree, organization=tree.org_b
+    )  # issued by org B for org B: org A's secretary never sees it
+    assert not Plan.objects.visible_to(tree.secretary_a).filter(pk=foreign.pk).exists()
+    with pytest.raises(BusinessError) as error:
+        services.plan_replace(
+            actor=tree.secretary_a, plan=old, replaced_by=foreign, closed_on=TODAY, note="Thay", today=TODAY
+        )
+    assert (error.value.message, error.value.field) == (services.MSG_REPLACED_BY_UNKNOWN, "replaced_by")
+    old.refresh_from_db()
+    assert old.state == PlanState.IN_FORCE and old.replaced_by is None
+    assert not PlanClosing.objects.exists()
+    mine = make_plan(tree, organization=tree.org_a)
+    services.plan_replace(
+        actor=tree.secretary_a, plan=old, replaced_by=mine, closed_on=TODAY, note="Thay", today=TODAY
+    )

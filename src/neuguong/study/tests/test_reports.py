@@ -4,6 +4,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from neuguong.core.office_sheet import FIRST_DATA_ROW
 from neuguong.docengine.docformat import document_text
 from neuguong.docengine.titles import doubled_phrases
 from neuguong.study import reports, services
@@ -53,10 +54,10 @@ def test_docx_of_a_secretary_counts_only_their_members(tree, campaign):
 
 def test_xlsx_annex_totals_and_people(tree, campaign):
     workbook = load_workbook(io.BytesIO(reports.campaign_annex_xlsx(user=tree.staff, campaign=campaign)))
-    summary = list(workbook["Tổng hợp"].iter_rows(min_row=3, values_only=True))
-    assert summary[-1][1] == "Tổng cộng"
-    assert summary[-1][2:8] == (3, 3, 1, 1, 0, 1)
-    people = list(workbook["Danh sách"].iter_rows(min_row=2, values_only=True))
+    summary = list(workbook["Tổng hợp"].iter_rows(min_row=FIRST_DATA_ROW, values_only=True))
+    assert summary[-1][:3] == (None, None, "Tổng cộng")  # the totals row: bold, without an STT
+    assert summary[-1][3:9] == (3, 3, 1, 1, 0, 1)
+    people = [row[1:] for row in workbook["Danh sách"].iter_rows(min_row=FIRST_DATA_ROW, values_only=True)]
     assert (
         "Nguyễn Văn An",
         "Chi bộ Phòng Ngân sách",
@@ -77,3 +78,23 @@ def test_the_report_is_signed_by_the_organiser_and_its_title_says_study_once(tre
     assert lines[:2] == ["ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH", "ĐẢNG ỦY SỞ TÀI CHÍNH"]  # was "T/M CẤP ỦY"
     assert lines[-3:] == ["T/M ĐẢNG ỦY", "BÍ THƯ", ""]  # no secretary recorded: the name is written in
     assert "- Đảng ủy Khối Các cơ quan tỉnh (để báo cáo)," in lines
+
+
+def test_the_annex_is_an_office_file(tree, campaign):
+    from neuguong.core.dates import local_today
+    from neuguong.core.office_sheet import HEADER_ROW
+
+    workbook = load_workbook(io.BytesIO(reports.campaign_annex_xlsx(user=tree.staff, campaign=campaign)))
+    summary = workbook["Tổng hợp"]
+    assert summary["A1"].value == "PHỤ LỤC: KẾT QUẢ HỌC TẬP, QUÁN TRIỆT NGHỊ QUYẾT SỐ 57-NQ/TW"
+    assert summary["A2"].value == f"Đơn vị: {tree.root.name}"
+    assert summary["A3"].value == f"Ngày lập: {local_today():%d/%m/%Y}"
+    assert [c.value for c in summary[HEADER_ROW]][:4] == ["STT", "Mã", "Tổ chức đảng", "Triệu tập"]
+    assert summary.freeze_panes == f"B{FIRST_DATA_ROW}"
+    assert summary.cell(FIRST_DATA_ROW, 4).number_format == "#,##0"
+    assert summary.cell(summary.max_row, 3).font.b  # the totals row is bold
+    people = workbook["Danh sách"]
+    header = [c.value for c in people[HEADER_ROW]]
+    assert header[:3] == ["STT", "Họ và tên", "Tổ chức đảng"]
+    assert any(h and h.startswith("Học bù (20/03/2026)") for h in header)  # a session is named with its day
+    assert people.freeze_panes == f"B{FIRST_DATA_ROW}"

@@ -316,7 +316,7 @@ def test_xlsx_annex_has_the_rows_the_user_may_see(tree, login):
     client = login(tree.secretary_b)
     content = client.get(reverse("study:campaign_xlsx", args=[campaign.pk])).content
     workbook = load_workbook(io.BytesIO(content))
-    names = [row[0] for row in workbook["Danh sách"].iter_rows(min_row=2, values_only=True)]
+    names = [row[1] for row in workbook["Danh sách"].iter_rows(min_row=FIRST_DATA_ROW, values_only=True)]
     assert names == ["Nguyễn Văn Bình"]
 
 

@@ -15,6 +15,7 @@ from neuguong.core.dates import check_date, format_vn, local_today
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
 from neuguong.organizations.models import Agency, Organization
+from neuguong.people.selectors import account_choices
 
 from .. import events, importers, notices, rules
 from ..models import (
@@ -63,6 +64,7 @@ MSG_NOT_AWAITING_RESPONSE = "Tổ thẩm định chưa gửi kết quả để c
 MSG_ALREADY_RESPONDED = "Cơ quan đã giải trình; mỗi cơ quan chỉ được giải trình một lần."
 MSG_RESPONSE_EMPTY = "Nội dung giải trình không được để trống."
 MSG_FINALISE_STATE = "Chỉ công bố được kết quả sau khi đã gửi cơ quan giải trình."
+MSG_UNKNOWN_ACCOUNTS = "Không tìm thấy tài khoản này: gõ họ tên rồi chọn trong danh sách."
 MSG_SURVEY_FINALISED = (
     "Dòng {row}: kết quả của cơ quan «{code}» đã công bố, không nhập lại điểm điều tra được."
 )
@@ -103,6 +105,7 @@ def cycle_create(
                 raise BusinessError(MSG_AGENCY_OUTSIDE.format(agency=agency.name), field="agencies")
     if not agencies:
         raise BusinessError(MSG_NO_AGENCIES)
+    team = _checked_team(actor, team)
     cycle = ScoringCycle.objects.create(
         organization=organization,
         scoring_set=scoring_set,
@@ -130,10 +133,26 @@ def cycle_create(
 @transaction.atomic
 def cycle_team_set(*, actor: "User", cycle: ScoringCycle, users: Sequence) -> None:
     """Name the appraisal team (tổ thẩm định)."""
+    cycle = ScoringCycle.objects.select_for_update().select_related("organization").get(pk=cycle.pk)
     require_write(actor, cycle.organization.path)
     old = list(cycle.team.all())
+    users = _checked_team(actor, users, keep=old)
     cycle.team.set(users)
     events.cycle_team_set(actor=actor, cycle=cycle, old=old, new=users)
+
+
+def _checked_team(actor: "User", users: Sequence, *, keep: Sequence = ()) -> list:
+    """The team as a list, each account one the account picker offers the actor (`account_choices`) or
+    already on the team (an organiser above may have named someone the actor does not see): anything
+    else is refused like a missing account, so a hand-made POST cannot seat any active account."""
+    users = list(users)
+    kept = {u.pk for u in keep}
+    wanted = {u.pk for u in users} - kept
+    if wanted:
+        allowed = set(account_choices(user=actor).filter(pk__in=wanted).values_list("pk", flat=True))
+        if wanted - allowed:
+            raise BusinessError(MSG_UNKNOWN_ACCOUNTS, field="team")
+    return users
 
 
 def is_team_member(user: "User", cycle: ScoringCycle) -> bool:

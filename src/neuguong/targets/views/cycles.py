@@ -14,6 +14,7 @@ from neuguong.audit.selectors import history_for
 from neuguong.core.dates import local_today
 from neuguong.core.forms import submit_form
 from neuguong.organizations.models import Organization
+from neuguong.people.selectors import account_holder_name
 
 from .. import events, exports, rules, selectors, services
 from ..forms import (
@@ -76,14 +77,15 @@ def _cycle_page(request, cycle, *, team_form=None, survey_form=None, survey_prob
                 "locked": rules.is_locked(cycle.self_deadline, a.reopened_until, today),
             }
         )
-    team = list(cycle.team.all())
+    team = list(cycle.team.select_related("person"))
     context = {
         "cycle": cycle,
         "rows": rows,
         "maximum": selectors.set_maximum(cycle.scoring_set_id),
         "is_team": is_team,
         "can_manage": scope.can_write_path(cycle.organization.path),
-        "team": team,
+        # By the holder's name, as the account picker shows it (an account's own name may be empty).
+        "team": [account_holder_name(user) for user in team],
         "team_form": team_form or TeamForm(initial={"team": [u.pk for u in team]}),
         "survey_form": survey_form or SurveyImportForm(),
         "survey_problems": survey_problems,
@@ -105,7 +107,7 @@ def cycle_team_view(request, cycle_id: int):
     if submit_form(
         form, lambda data: services.cycle_team_set(actor=request.user, cycle=cycle, users=data["team"])
     ):
-        names = ", ".join(u.get_full_name() or u.username for u in cycle.team.all())
+        names = ", ".join(account_holder_name(user) for user in cycle.team.select_related("person"))
         messages.success(request, f"Đã cập nhật tổ thẩm định: {names}.")
         return redirect("targets:cycle", cycle_id=cycle.pk)
     return _cycle_page(request, cycle, team_form=form, status=400)
