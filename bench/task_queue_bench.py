@@ -2,14 +2,20 @@
 
 1. Queue: N small tasks (`core.purge_idempotency_keys`) enqueued, then drained by W workers
    (`manage.py db_worker --batch`): tasks/s, and every task run exactly once.
-2. Reminders: R reminder rows (outbox, ready, due today) and enough `send_commitment_reminders` tasks to
-   send them (each task sends one batch of commitments.outbox.BATCH rows), drained by W workers: rows/s,
-   and every row sent exactly once (one notification each).
+2. Reminders: R reminder rows (outbox, ready, due today) to existing accounts, and the sending tasks the
+   day's planning enqueues (`send_due_commitment_reminders`, no planning: one chain per worker, each
+   enqueuing its next batch of notifications.outbox.BATCH rows while batches come back full), drained by
+   W workers: rows/s, every row sent exactly once (one notification each), and how many e-mail tasks
+   (`send_notification_emails`) the notifications enqueued (one per batch, not one per reminder).
+3. With --plan: the daily planning task (`plan_commitment_reminders`) run twice over the database's open
+   commitments: the first plans, the second finds the day planned. The reminders it wrote are removed.
+   With --count-planning (read only): how many commitments the planning would read, per kind of reminder.
 
-Run on a seeded PostgreSQL database (bloc or province; data is added and removed again):
+Run on a seeded PostgreSQL database (bloc or province; data is added and removed again; only reminder,
+notification, e-mail outbox and task rows are written, plus --plan's marker row):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:18401/neuguong .venv/bin/python bench/task_queue_bench.py \\
-        [--tasks 2000] [--reminders 20000] [--workers 2] [--pgbouncer] [--server-side-cursors]
+        [--tasks 2000] [--reminders 20000] [--workers 2] [--plan] [--pgbouncer] [--server-side-cursors]
 
 --pgbouncer starts PgBouncer (Debian's, transaction pooling) on loopback in front of DATABASE_URL and points
 the workers at it. Django then needs DB_DISABLE_SERVER_SIDE_CURSORS=true (`.iterator()` would otherwise hold a
@@ -39,18 +45,23 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.db.models import Max, Min  # noqa: E402
+from django.db.models import Count, Max, Min  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
 
-from neuguong.commitments.models import Commitment, Reminder, ReminderKind  # noqa: E402
-from neuguong.commitments.tasks import send_commitment_reminders  # noqa: E402
+from neuguong.commitments.models import Commitment, Reminder, ReminderKind, ReminderPlanning  # noqa: E402
+from neuguong.commitments.tasks import (  # noqa: E402
+    SENDING_CHAINS,
+    plan_commitment_reminders,
+    send_due_commitment_reminders,
+)
 from neuguong.core.dates import local_today  # noqa: E402
 from neuguong.core.tasks import purge_idempotency_keys  # noqa: E402
-from neuguong.notifications.models import Notification  # noqa: E402
+from neuguong.notifications.models import EmailDelivery, Notification  # noqa: E402
 from neuguong.notifications.outbox import BATCH  # noqa: E402
 
-BENCH_USER_PREFIX = "bench_reminder_"
+EMAIL_TASK = "neuguong.notifications.tasks.send_notification_emails"
 
 
 def start_pgbouncer(url: str, workdir: Path) -> tuple[subprocess.Popen, str]:
@@ -160,48 +171,115 @@ def bench_reminders(rows: int, workers: int, env: dict[str, str]) -> None:
         .values_list("id", "deadline")[:5000]
     )
     per_user = len(commitments)
-    users_needed = math.ceil(rows / per_user)
-    user_model.objects.bulk_create(
-        [user_model(username=f"{BENCH_USER_PREFIX}{n:05d}", password="!") for n in range(users_needed)],
-        ignore_conflicts=True,
-    )
+    # Existing active accounts (no account is created): escalations to them need no person link to stay
+    # "still relevant", so every row is really delivered. What the bench writes is removed afterwards:
+    # rows with ids above those that existed.
     users = list(
-        user_model.objects.filter(username__startswith=BENCH_USER_PREFIX).values_list("id", flat=True)
+        user_model.objects.filter(is_active=True)
+        .order_by("id")
+        .values_list("id", flat=True)[: math.ceil(rows / per_user)]
     )
-    # Escalations to these users: "still relevant" needs no person link, so every row is really delivered.
-    batch = [
-        Reminder(
-            recipient_id=users[n // per_user],
-            commitment_id=commitments[n % per_user][0],
-            kind=ReminderKind.ESCALATION,
-            due_on=today,
-            deadline=commitments[n % per_user][1],
+    last_reminder = Reminder.objects.aggregate(last=Max("id"))["last"] or 0
+    last_notification = Notification.objects.aggregate(last=Max("id"))["last"] or 0
+    others = Reminder.objects.filter(status="ready", due_on__lte=today).count()
+    if others:
+        print(f"  note: {others} other reminders are due in this database and will be sent too")
+    mine = Reminder.objects.filter(pk__gt=last_reminder, recipient_id__in=users)
+    notified = Notification.objects.filter(pk__gt=last_notification, recipient_id__in=users)
+    try:
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
+                    recipient_id=users[n // per_user],
+                    commitment_id=commitments[n % per_user][0],
+                    kind=ReminderKind.ESCALATION,
+                    due_on=today,
+                    deadline=commitments[n % per_user][1],
+                )
+                for n in range(rows)
+            ],
+            batch_size=5000,
+            ignore_conflicts=True,
         )
-        for n in range(rows)
-    ]
-    Reminder.objects.bulk_create(batch, batch_size=5000, ignore_conflicts=True)
-    mine = Reminder.objects.filter(recipient_id__in=users)
-    ready = mine.filter(status="ready").count()
-    DBTaskResult.objects.all().delete()
-    tasks = math.ceil(ready / BATCH) + workers
-    for _ in range(tasks):
-        send_commitment_reminders.enqueue()
-    wall = run_workers(workers, env)
-    sent = mine.filter(status="sent").count()
-    notified = Notification.objects.filter(recipient_id__in=users).count()
-    failed_tasks = DBTaskResult.objects.filter(status="FAILED").count()
-    busy = span(DBTaskResult.objects.all())
-    for failure in DBTaskResult.objects.filter(status="FAILED")[:3]:
-        print(f"  failed task: {failure.exception_class_path}: {failure.traceback.strip().splitlines()[-1]}")
-    print(
-        f"reminders: {ready} ready rows, {tasks} send tasks, {workers} workers: {sent} sent, {notified} "
-        f"notifications ({notified - sent} more than rows sent), {failed_tasks} failed tasks; "
-        f"{busy:.1f} s = {sent / busy:.0f} rows/s (wall {wall:.1f} s)"
-    )
-    Notification.objects.filter(recipient_id__in=users).delete()
-    mine.delete()
-    user_model.objects.filter(id__in=users).delete()
-    DBTaskResult.objects.all().delete()
+        ready = mine.filter(status="ready").count()
+        DBTaskResult.objects.all().delete()
+        chains = getattr(settings, "COMMITMENT_REMINDER_SENDERS", SENDING_CHAINS)
+        tasks = max(1, min(chains, math.ceil(ready / BATCH)))  # what the day's planning enqueues
+        for _ in range(tasks):
+            send_due_commitment_reminders.enqueue()
+        wall = run_workers(workers, env)
+        sent = mine.filter(status="sent").count()
+        notifications = notified.count()
+        emails = EmailDelivery.objects.filter(notification__in=notified)
+        # Accounts without an address have their e-mail cancelled by the sender: handled all the same.
+        email_states = dict(emails.values_list("status").annotate(n=Count("id")).order_by())
+        results = DBTaskResult.objects.all()
+        send_tasks = results.exclude(task_path=EMAIL_TASK).count()
+        email_tasks = results.filter(task_path=EMAIL_TASK).count()
+        failed_tasks = results.filter(status="FAILED").count()
+        busy = span(results)
+        for failure in results.filter(status="FAILED")[:3]:
+            print(
+                f"  failed task: {failure.exception_class_path}: {failure.traceback.strip().splitlines()[-1]}"
+            )
+        print(
+            f"reminders: {ready} ready rows, {tasks} sending chains ({send_tasks} send tasks in all), {workers} "
+            f"workers: {sent} sent, {notifications} notifications ({notifications - sent} more than rows "
+            f"sent), {email_tasks} e-mail tasks for {emails.count()} e-mails ({email_states}), "
+            f"{failed_tasks} failed tasks; {busy:.1f} s = {sent / busy:.0f} rows/s (wall {wall:.1f} s)"
+        )
+    finally:
+        notified.delete()  # their e-mail outbox rows go with them
+        mine.delete()
+        DBTaskResult.objects.all().delete()
+
+
+def count_planning() -> None:
+    """Read only: the rows each part of the daily planning reads (its querysets, counted)."""
+    import datetime as dt
+
+    from neuguong.commitments import reminders
+
+    today = local_today()
+    open_ = reminders._open_commitments()
+    with_person = open_.filter(responsible_person__user__isnull=False)
+    after = int(reminders.policy()["escalate_after_days"])
+    for label, queryset in (
+        (
+            "due within 7 days, with an account",
+            with_person.filter(deadline__gte=today, deadline__lte=today + dt.timedelta(days=7)),
+        ),
+        ("overdue, with an account", with_person.filter(deadline__lt=today)),
+        (
+            f"overdue {after} days or more, with a parent",
+            open_.filter(deadline__lte=today - dt.timedelta(days=after), organization__parent__isnull=False),
+        ),
+    ):
+        started = time.perf_counter()
+        rows = queryset.count()
+        print(
+            f"planning reads: {label}: {rows} commitments (counted in {time.perf_counter() - started:.1f} s)"
+        )
+
+
+def bench_planning() -> None:
+    """The daily planning task twice, in this process: the first plans, the second is one UPDATE."""
+    last_reminder = Reminder.objects.aggregate(last=Max("id"))["last"] or 0
+    state = ReminderPlanning.objects.filter(pk=1).values("planned_on", "planned_at").first()
+    ReminderPlanning.objects.filter(pk=1).update(planned_on=None)
+    try:
+        for label in ("first run of the day", "second run"):
+            started = time.perf_counter()
+            result = plan_commitment_reminders.call()
+            elapsed = time.perf_counter() - started
+            print(f"planning, {label}: {elapsed:.2f} s, {result}")
+    finally:
+        DBTaskResult.objects.all().delete()  # the sending it enqueued is not measured here
+        Reminder.objects.filter(pk__gt=last_reminder).delete()
+        if state is None:
+            ReminderPlanning.objects.filter(pk=1).delete()
+        else:
+            ReminderPlanning.objects.filter(pk=1).update(**state)
 
 
 def main() -> None:
@@ -209,6 +287,8 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=2000)
     parser.add_argument("--reminders", type=int, default=20000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--plan", action="store_true", help="time the daily planning task (writes reminders)")
+    parser.add_argument("--count-planning", action="store_true", help="count what planning reads (read only)")
     parser.add_argument("--pgbouncer", action="store_true")
     parser.add_argument("--server-side-cursors", action="store_true")
     args = parser.parse_args()
@@ -232,6 +312,10 @@ def main() -> None:
             bench_queue(args.tasks, args.workers, env)
         if args.reminders:
             bench_reminders(args.reminders, args.workers, env)
+        if args.count_planning:
+            count_planning()
+        if args.plan:
+            bench_planning()
     finally:
         if bouncer is not None:
             bouncer.terminate()

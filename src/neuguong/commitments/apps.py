@@ -13,7 +13,12 @@ class CommitmentsConfig(AppConfig):
         from .demo import seed_commitments
         from .panels import document_commitments_panel, my_commitments_panel
         from .pickers import register as register_pickers
-        from .tasks import prune_reminders, refresh_status_tallies, send_commitment_reminders
+        from .tasks import (
+            plan_commitment_reminders,
+            prune_reminders,
+            refresh_status_tallies,
+            send_due_commitment_reminders,
+        )
 
         register_pickers()
         if my_commitments_panel not in registry.HOME_PANELS:
@@ -34,8 +39,12 @@ class CommitmentsConfig(AppConfig):
 
         registry.add_nav("Việc của tôi", "commitments:mine", order=20)
         registry.add_nav("Nhiệm vụ", "commitments:board", needs_org_role=True, order=21)
-        # Hourly: planning is idempotent (unique outbox rows), so a missed or doubled run is harmless.
-        scheduler.register("commitments.reminders", 3600, send_commitment_reminders.enqueue)
+        # Planning reads every open commitment, so it runs once a day: enqueued hourly, it plans the first
+        # time it runs on a new local day (a row in the database says which day is planned, so restarts and
+        # several schedulers change nothing) and is one UPDATE otherwise; a missed day is caught up.
+        scheduler.register("commitments.plan_reminders", 3600, plan_commitment_reminders.enqueue)
+        # Hourly: send what is due (retries, rows that came due since) without planning.
+        scheduler.register("commitments.send_reminders", 3600, send_due_commitment_reminders.enqueue)
         # Every 5 minutes: re-date the status tallies after midnight and fold their +1/−1 rows.
         scheduler.register("commitments.tallies", 300, refresh_status_tallies.enqueue)
         # Daily: old sent reminders go (the outbox would grow with the nation).

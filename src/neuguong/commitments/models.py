@@ -615,6 +615,18 @@ class Reminder(OutboxRow):
         indexes = [models.Index(fields=["status", "due_on"], name="reminder_status_due_idx")]
 
 
+class ReminderPlanning(models.Model):
+    """One row (id 1): the last local day whose reminders were planned (`reminders.plan_reminders_once`).
+    In the database, not in a scheduler's memory, so every scheduler and worker, on any server and after
+    any restart, plans a day once; the hourly planning job is one UPDATE once today is planned."""
+
+    planned_on = models.DateField(null=True)
+    planned_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = "lập lịch nhắc việc"
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Status tallies: counts kept up to date by database triggers (see `tally.py`), so the views over a whole
 # province read a few thousand small rows instead of counting a million commitments on every request.

@@ -1,19 +1,26 @@
 """Reminders and escalation through an outbox.
 
 `plan_reminders(today=...)` writes one `Reminder` row per (recipient, commitment, kind, due date); the
-unique constraint makes planning idempotent, so running the scheduler twice, or twice a day, sends
-nothing twice. `send_due_reminders(now=...)` claims ready rows one by one (ready → sending), turns each into a
-notification (in the app, and by e-mail through the notifications outbox as the recipient chose), and
-marks them sent — or failed, to be retried up to MAX_ATTEMPTS.
-Both take the date/time explicitly: tests drive them with a fake clock; the task passes the real one.
+unique constraint makes planning idempotent, so running it twice, or twice a day, sends nothing twice.
+Planning reads every open commitment of the tree, so it runs once a day (`plan_reminders_once`, which the
+task `plan_commitment_reminders` calls hourly: one UPDATE once the day is planned); the hourly sending does
+not plan (docs/scaling.md, "The task queue"). `send_due_reminders(now=...)` claims ready rows (ready →
+sending), turns each into a notification (in the app, and by e-mail through the notifications outbox as
+the recipient chose; one e-mail task per batch), and marks them sent — or failed, to be retried up to
+MAX_ATTEMPTS. Both take the date/time explicitly: tests drive them with a fake clock; the tasks pass the
+real one.
 
 Policy (configurable with the setting COMMITMENT_REMINDERS): remind 7 and 1 days before the deadline,
 weekly while overdue, and escalate to the secretaries of the organisation above after 14 days overdue.
 """
 
 import datetime as dt
+from collections.abc import Iterator
+from itertools import batched, chain
 
 from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from neuguong.access.models import Role, RoleAssignment
@@ -22,7 +29,7 @@ from neuguong.notifications.models import OutboxStatus
 from neuguong.notifications.outbox import BATCH, send_outbox
 
 from . import notices
-from .models import Commitment, Reminder, ReminderKind
+from .models import Commitment, Reminder, ReminderKind, ReminderPlanning
 
 DEFAULT_POLICY = {"days_before": (7, 1), "overdue_every_days": 7, "escalate_after_days": 14}
 
@@ -49,77 +56,101 @@ def _overdue_due_on(deadline: dt.date, today: dt.date, every: int) -> dt.date:
 
 
 def plan_reminders(*, today: dt.date) -> int:
-    """Add the reminder rows due by `today`; returns how many rows are new."""
-    rules = policy()
-    days_before = tuple(rules["days_before"])
-    every = int(rules["overdue_every_days"])
-    escalate_after = int(rules["escalate_after_days"])
-    horizon = today + dt.timedelta(days=max(days_before, default=0))
-    rows: list[Reminder] = []
-    base = _open_commitments().filter(responsible_person__user__isnull=False)
-    for pk, user_id, deadline in base.filter(deadline__gte=today, deadline__lte=horizon).values_list(
-        "pk", "responsible_person__user_id", "deadline"
-    ):
-        due_on = _before_due_on(deadline, today, days_before)
-        if due_on is not None:
-            rows.append(
-                Reminder(
-                    recipient_id=user_id,
-                    commitment_id=pk,
-                    kind=ReminderKind.BEFORE,
-                    due_on=due_on,
-                    deadline=deadline,
-                )
-            )
-    for pk, user_id, deadline in (
-        base.filter(deadline__lt=today)
-        .values_list("pk", "responsible_person__user_id", "deadline")
-        .iterator(chunk_size=BATCH)
-    ):
-        rows.append(
-            Reminder(
-                recipient_id=user_id,
-                commitment_id=pk,
-                kind=ReminderKind.OVERDUE,
-                due_on=_overdue_due_on(deadline, today, every),
-                deadline=deadline,
-            )
-        )
-    rows += _escalations(today=today, escalate_after=escalate_after)
+    """Add the reminder rows due by `today`; returns how many rows are new. Rows are written BATCH at a
+    time as they are read: on the national database 14.2 M open commitments are overdue by 14 days or
+    more (docs/scaling.md), which held in lists would not fit in a worker's memory."""
+    rows = chain(_before_rows(today), _overdue_rows(today), _escalations(today=today))
     before = Reminder.objects.count()
-    for start in range(0, len(rows), BATCH):
-        Reminder.objects.bulk_create(rows[start : start + BATCH], ignore_conflicts=True)
+    for chunk in batched(rows, BATCH):
+        Reminder.objects.bulk_create(chunk, ignore_conflicts=True)
     return Reminder.objects.count() - before
 
 
-def _escalations(*, today: dt.date, escalate_after: int) -> list[Reminder]:
-    """Commitments overdue by `escalate_after` days or more: one escalation to each secretary of the
-    organisation above the board's organisation (sent once per commitment and deadline)."""
+def plan_reminders_once(*, today: dt.date) -> int | None:
+    """Plan `today`'s reminders unless that day (or a later one) is planned already: then None, at the
+    cost of one UPDATE. The day is claimed and planned in one transaction, so a second worker waits for
+    the first and then finds the day planned, and a run that failed leaves the day to the next run (a
+    missed day is caught up then: `_before_due_on` and the weekly overdue date look back)."""
+    ReminderPlanning.objects.get_or_create(pk=1)
+    with transaction.atomic():
+        claimed = ReminderPlanning.objects.filter(
+            Q(planned_on__isnull=True) | Q(planned_on__lt=today), pk=1
+        ).update(planned_on=today, planned_at=timezone.now())
+        if not claimed:
+            return None
+        return plan_reminders(today=today)
+
+
+def _with_person():
+    return _open_commitments().filter(responsible_person__user__isnull=False)
+
+
+def _before_rows(today: dt.date) -> Iterator[Reminder]:
+    days_before = tuple(policy()["days_before"])
+    horizon = today + dt.timedelta(days=max(days_before, default=0))
+    for pk, user_id, deadline in (
+        _with_person()
+        .filter(deadline__gte=today, deadline__lte=horizon)
+        .values_list("pk", "responsible_person__user_id", "deadline")
+        .iterator(chunk_size=BATCH)
+    ):
+        due_on = _before_due_on(deadline, today, days_before)
+        if due_on is not None:
+            yield Reminder(
+                recipient_id=user_id,
+                commitment_id=pk,
+                kind=ReminderKind.BEFORE,
+                due_on=due_on,
+                deadline=deadline,
+            )
+
+
+def _overdue_rows(today: dt.date) -> Iterator[Reminder]:
+    every = int(policy()["overdue_every_days"])
+    for pk, user_id, deadline in (
+        _with_person()
+        .filter(deadline__lt=today)
+        .values_list("pk", "responsible_person__user_id", "deadline")
+        .iterator(chunk_size=BATCH)
+    ):
+        yield Reminder(
+            recipient_id=user_id,
+            commitment_id=pk,
+            kind=ReminderKind.OVERDUE,
+            due_on=_overdue_due_on(deadline, today, every),
+            deadline=deadline,
+        )
+
+
+def _escalations(*, today: dt.date) -> Iterator[Reminder]:
+    """Commitments overdue by the policy's `escalate_after_days` or more: one escalation to each
+    secretary of the organisation above the board's organisation (sent once per commitment and
+    deadline). The secretaries are read first (one row per secretary in the tree), the commitments
+    streamed."""
+    escalate_after = int(policy()["escalate_after_days"])
     cutoff = today - dt.timedelta(days=escalate_after)
-    late = list(
+    secretaries: dict[int, list[int]] = {}
+    for org_id, user_id in RoleAssignment.objects.filter(
+        role=Role.SECRETARY, user__is_active=True
+    ).values_list("organization_id", "user_id"):
+        secretaries.setdefault(org_id, []).append(user_id)
+    if not secretaries:
+        return
+    late = (
         _open_commitments()
         .filter(deadline__lte=cutoff, organization__parent__isnull=False)
         .values_list("pk", "organization__parent_id", "deadline")
+        .iterator(chunk_size=BATCH)
     )
-    if not late:
-        return []
-    parents = {parent_id for _, parent_id, _ in late}
-    secretaries: dict[int, list[int]] = {}
-    for org_id, user_id in RoleAssignment.objects.filter(
-        role=Role.SECRETARY, organization_id__in=parents, user__is_active=True
-    ).values_list("organization_id", "user_id"):
-        secretaries.setdefault(org_id, []).append(user_id)
-    return [
-        Reminder(
-            recipient_id=user_id,
-            commitment_id=pk,
-            kind=ReminderKind.ESCALATION,
-            due_on=deadline + dt.timedelta(days=escalate_after),
-            deadline=deadline,
-        )
-        for pk, parent_id, deadline in late
-        for user_id in secretaries.get(parent_id, [])
-    ]
+    for pk, parent_id, deadline in late:
+        for user_id in secretaries.get(parent_id, ()):
+            yield Reminder(
+                recipient_id=user_id,
+                commitment_id=pk,
+                kind=ReminderKind.ESCALATION,
+                due_on=deadline + dt.timedelta(days=escalate_after),
+                deadline=deadline,
+            )
 
 
 def _message(reminder: Reminder, today: dt.date) -> tuple[str, str]:
@@ -186,16 +217,6 @@ def send_due_reminders(*, now: dt.datetime, today: dt.date) -> dict[str, int]:
     )
 
 
-def run(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """Plan and send, with the clock of Asia/Ho_Chi_Minh unless one is given."""
-    from neuguong.core.dates import LOCAL_ZONE
-
-    now = now or timezone.now()
-    today = now.astimezone(LOCAL_ZONE).date()
-    planned = plan_reminders(today=today)
-    return {"planned": planned, **send_due_reminders(now=now, today=today)}
-
-
 # How long sent reminders are kept: long enough to answer "was I reminded?" for a review period, short
 # enough that the outbox does not grow with the nation (docs/scaling.md: tens of millions of reminder rows
 # a year at national size). The notifications they became are pruned by notifications.retention.
@@ -209,7 +230,7 @@ def prune_reminders(*, today: dt.date, keep_days: int | None = None) -> dict[str
     an overdue one for the latest weekly date, so old ones never come back; an escalation's date is fixed
     (deadline + 14 days), so it is kept while its commitment is still open with that deadline (else
     planning would write, and send, it again)."""
-    from django.db.models import F, Q
+    from django.db.models import F
 
     keep = RETENTION_DAYS if keep_days is None else keep_days
     cutoff = today - dt.timedelta(days=keep)

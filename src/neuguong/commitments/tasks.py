@@ -2,24 +2,42 @@
 
 from django.tasks import task
 
+# How many sending chains the day's planning starts at most (setting COMMITMENT_REMINDER_SENDERS): each
+# sends a batch and, while batches come back full, enqueues the next, so this many workers can drain the
+# morning side by side. Set it to the number of task workers (a chain more than there are workers only
+# waits in the queue, and ends at its first short batch).
+SENDING_CHAINS = 4
+
 
 @task
-def send_commitment_reminders() -> dict:
-    """Plan the reminders due today and send a batch; a full batch enqueues the sending of the next."""
-    from neuguong.notifications.outbox import full_batch
+def plan_commitment_reminders() -> dict:
+    """Once a day: plan today's reminders, then enqueue their sending. Enqueued hourly by the scheduler;
+    once today is planned (by any scheduler or worker, before any restart) a run is one UPDATE."""
+    import math
 
-    from .reminders import run
+    from django.conf import settings
 
-    result = run()
-    if full_batch(result):
+    from neuguong.core.dates import local_today
+    from neuguong.notifications.outbox import BATCH
+
+    from .reminders import plan_reminders_once
+
+    today = local_today()
+    planned = plan_reminders_once(today=today)
+    if planned is None:
+        return {"day": today.isoformat(), "planned": 0, "senders": 0, "already_planned": True}
+    chains = getattr(settings, "COMMITMENT_REMINDER_SENDERS", SENDING_CHAINS)
+    senders = max(1, min(chains, math.ceil(planned / BATCH)))
+    for _ in range(senders):
         send_due_commitment_reminders.enqueue()
-    return result
+    return {"day": today.isoformat(), "planned": planned, "senders": senders, "already_planned": False}
 
 
 @task
 def send_due_commitment_reminders() -> dict:
-    """Send a batch of due reminders (no planning); while batches come back full, the next is enqueued, so
-    the morning's outbox drains through every worker instead of one batch an hour (docs/scaling.md)."""
+    """Send a batch of due reminders (no planning: `plan_commitment_reminders` plans once a day); while
+    batches come back full, the next is enqueued, so the morning's outbox drains through every worker
+    instead of one batch an hour (docs/scaling.md). Hourly too, for retries and what came due later."""
     from django.utils import timezone
 
     from neuguong.core.dates import LOCAL_ZONE

@@ -20,7 +20,7 @@ from django.utils import timezone
 from neuguong.access.models import RoleAssignment
 from neuguong.access.scope import WRITE_ROLES
 from neuguong.notifications.kinds import register, still_relevant
-from neuguong.notifications.services import notify
+from neuguong.notifications.services import emails_sent_once, notify
 
 # How long before the window closes the audience is reminded.
 REMIND_BEFORE = dt.timedelta(days=2)
@@ -109,25 +109,26 @@ def remind_closing(*, now: dt.datetime | None = None) -> int:
         closes_at__lte=now + REMIND_BEFORE,
     ).values_list("pk", flat=True)
     count = 0
-    for pk in list(due):
-        with transaction.atomic():
-            draft = (
-                Draft.objects.select_for_update(of=("self",))
-                .select_related("organization", "audience_root")
-                .get(pk=pk)
-            )
-            if draft.reminded_at is not None or draft.state != DraftState.OPEN:
-                continue
-            draft.reminded_at = now
-            draft.save(update_fields=["reminded_at"])
-            notify(
-                kind=ConsultationNotice.CLOSING,
-                recipients=audience_users(draft, not_commented=True),
-                actor=None,
-                target=draft,
-                title=f"Sắp hết hạn góp ý dự thảo {draft.title}"[:255],
-                text=f"Hạn cuối: {_closes(draft)} (giờ Việt Nam).",
-                url=reverse("consultation:detail", args=[draft.pk]),
-            )
-            count += 1
+    with emails_sent_once():  # one e-mail task for the whole run, not one per draft
+        for pk in list(due):
+            with transaction.atomic():
+                draft = (
+                    Draft.objects.select_for_update(of=("self",))
+                    .select_related("organization", "audience_root")
+                    .get(pk=pk)
+                )
+                if draft.reminded_at is not None or draft.state != DraftState.OPEN:
+                    continue
+                draft.reminded_at = now
+                draft.save(update_fields=["reminded_at"])
+                notify(
+                    kind=ConsultationNotice.CLOSING,
+                    recipients=audience_users(draft, not_commented=True),
+                    actor=None,
+                    target=draft,
+                    title=f"Sắp hết hạn góp ý dự thảo {draft.title}"[:255],
+                    text=f"Hạn cuối: {_closes(draft)} (giờ Việt Nam).",
+                    url=reverse("consultation:detail", args=[draft.pk]),
+                )
+                count += 1
     return count

@@ -20,6 +20,7 @@ from neuguong.core.dates import LOCAL_ZONE, local_today
 from neuguong.core.errors import BusinessError, OutOfScope
 from neuguong.core.text import normalize_text
 from neuguong.core.uploads import check_upload
+from neuguong.notifications.services import emails_sent_once
 from neuguong.organizations.models import BRANCH_KINDS, Organization, OrgKind
 from neuguong.people import attendance
 from neuguong.people.attendance import AttendanceMethod, AttendanceStatus
@@ -811,15 +812,16 @@ def documents_reminders_send(*, now: dt.datetime | None = None) -> int:
         .values_list("pk", flat=True)
     )
     reminded = 0
-    for pk in list(due):
-        with transaction.atomic():
-            # The lock makes "once per meeting" hold with two workers running the task.
-            meeting = Meeting.objects.select_for_update().select_related("organization").get(pk=pk)
-            if (
-                meeting.state in UPCOMING_STATES
-                and not meeting.documents.alive().filter(available_at__isnull=False).exists()
-            ):
-                reminded += notices.documents_due(meeting=meeting)
+    with emails_sent_once():  # one e-mail task for the whole run, not one per meeting
+        for pk in list(due):
+            with transaction.atomic():
+                # The lock makes "once per meeting" hold with two workers running the task.
+                meeting = Meeting.objects.select_for_update().select_related("organization").get(pk=pk)
+                if (
+                    meeting.state in UPCOMING_STATES
+                    and not meeting.documents.alive().filter(available_at__isnull=False).exists()
+                ):
+                    reminded += notices.documents_due(meeting=meeting)
     return reminded
 
 

@@ -7,7 +7,8 @@ one, two workers listed the same first rows and raced for them: bench/README.md,
 (SQLite: one writer at a time) one by one with a guarded UPDATE. A row is checked once more just before
 sending (`still_relevant`), delivered and marked sent in one transaction (what delivery writes and the
 row's "sent" commit together), or failed to be retried up to MAX_ATTEMPTS. A worker that died mid-send
-leaves rows in `sending`: after STUCK_AFTER they are retried.
+leaves rows in `sending`: after STUCK_AFTER they are retried. What one call delivers enqueues the
+notification e-mail sender once (`services.emails_sent_once`), however many rows became notifications.
 """
 
 import datetime as dt
@@ -18,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 
 from .models import OutboxRow, OutboxStatus
+from .services import emails_sent_once
 
 logger = logging.getLogger(__name__)
 
@@ -60,19 +62,20 @@ def send_outbox[R: OutboxRow, D: (dt.date, None)](
 
     handled = 0
     after: int | None = 0
-    while handled < BATCH:
-        pks, after = _claim(
-            model, due.filter(pk__gt=after), now=now, may_send=may_send, limit=min(CLAIM, BATCH - handled)
-        )
-        if after is None:
-            break
-        handled += len(pks)
-        rows = model._default_manager.select_related(*related).in_bulk(pks)
-        for pk in pks:
-            outcome = _send_one(
-                model, rows[pk], now=now, today=today, still_relevant=still_relevant, deliver=deliver
+    with emails_sent_once():
+        while handled < BATCH:
+            pks, after = _claim(
+                model, due.filter(pk__gt=after), now=now, may_send=may_send, limit=min(CLAIM, BATCH - handled)
             )
-            result[outcome] += 1
+            if after is None:
+                break
+            handled += len(pks)
+            rows = model._default_manager.select_related(*related).in_bulk(pks)
+            for pk in pks:
+                outcome = _send_one(
+                    model, rows[pk], now=now, today=today, still_relevant=still_relevant, deliver=deliver
+                )
+                result[outcome] += 1
     return result
 
 

@@ -1,18 +1,23 @@
 import datetime as dt
+import io
 from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.test import override_settings
 from django.utils import timezone
 
 from neuguong.commitments import reminders, services
-from neuguong.commitments.models import Reminder, ReminderKind
-from neuguong.commitments.tasks import send_commitment_reminders
+from neuguong.commitments.models import Reminder, ReminderKind, ReminderPlanning
+from neuguong.commitments.tasks import plan_commitment_reminders, send_due_commitment_reminders
+from neuguong.core.dates import local_today
 from neuguong.core.scheduler import SCHEDULED_JOBS
 from neuguong.core.tests.factories import UserFactory, created_on
+from neuguong.core.tests.tasks import enqueued_tasks
 from neuguong.notifications import mail as notification_mail
+from neuguong.notifications import outbox
 from neuguong.notifications.models import EmailDelivery, Notification, OutboxStatus
 
 DEADLINE = dt.date(2026, 4, 30)
@@ -146,11 +151,67 @@ def test_outbox_rejects_a_duplicate_row(tree, commitment):
         )
 
 
-def test_task_runs_through_django_tasks_and_is_scheduled(tree, commitment):
-    assert any(job.name == "commitments.reminders" for job in SCHEDULED_JOBS)
-    result = send_commitment_reminders.enqueue()
-    assert result.status == "SUCCESSFUL"
-    assert set(result.return_value) == {"planned", "sent", "failed", "cancelled"}
+def test_a_day_is_planned_once_and_a_missed_day_is_caught_up(tree, commitment):
+    assert reminders.plan_reminders_once(today=day(-7)) == 1
+    assert reminders.plan_reminders_once(today=day(-7)) is None  # planned already: not read again
+    assert reminders.plan_reminders_once(today=day(-8)) is None  # a clock behind: nothing planned again
+    assert reminders.send_due_reminders(now=NOW, today=day(-7))["sent"] == 1
+    assert reminders.plan_reminders_once(today=day(-6)) == 0  # a new day, nothing new due
+    # Days -5 to -2 missed (no worker ran): day -1's run plans the reminder due that day.
+    assert reminders.plan_reminders_once(today=day(-1)) == 1
+    assert ReminderPlanning.objects.get().planned_on == day(-1)
+
+
+def test_a_planning_that_failed_leaves_the_day_to_the_next_run(tree, commitment, monkeypatch):
+    def broken(**kwargs):
+        raise OSError("database gone")
+        yield  # a generator, failing after the rows before it were written
+
+    monkeypatch.setattr(reminders, "BATCH", 1)  # the "7 days before" row is written first
+    monkeypatch.setattr(reminders, "_escalations", broken)
+    with pytest.raises(OSError):
+        reminders.plan_reminders_once(today=day(-7))
+    monkeypatch.undo()
+    assert not Reminder.objects.exists()  # rolled back with the claim
+    assert ReminderPlanning.objects.get().planned_on is None  # the claim went with the rest
+    assert reminders.plan_reminders_once(today=day(-7)) == 1
+
+
+def test_the_scheduler_plans_once_a_day_however_often_it_starts_and_sends_hourly(tree, commitment):
+    """Each start of `run_scheduler` enqueues every job at once (two schedulers, or a restart, do it
+    twice): the day is planned once, and the sending job never plans."""
+    intervals = {job.name: job.every_seconds for job in SCHEDULED_JOBS}
+    assert intervals["commitments.plan_reminders"] == intervals["commitments.send_reminders"] == 3600
+    assert "commitments.reminders" not in intervals  # the old job that planned every hour
+    plan = mock.Mock(wraps=reminders.plan_reminders)
+    with mock.patch.object(reminders, "plan_reminders", plan), enqueued_tasks() as enqueued:
+        call_command("run_scheduler", once=True, stdout=io.StringIO())
+        call_command("run_scheduler", once=True, stdout=io.StringIO())
+        send_due_commitment_reminders.enqueue()
+    assert plan.call_count == 1
+    assert plan.call_args.kwargs == {"today": local_today()}
+    assert enqueued.count("neuguong.commitments.tasks.plan_commitment_reminders") == 2
+    # Planning enqueued one sending; each scheduler start one more; and the one above.
+    assert enqueued.count("neuguong.commitments.tasks.send_due_commitment_reminders") == 4
+    overdue = Reminder.objects.get(kind=ReminderKind.OVERDUE)  # the deadline has passed by now
+    assert overdue.status == OutboxStatus.SENT
+    assert ReminderPlanning.objects.get().planned_on == local_today()
+    assert plan_commitment_reminders.enqueue().return_value == {
+        "day": local_today().isoformat(),
+        "planned": 0,
+        "senders": 0,
+        "already_planned": True,
+    }
+
+
+def test_planning_starts_a_sending_chain_per_full_batch_up_to_the_setting(tree, commitment, monkeypatch):
+    monkeypatch.setattr(outbox, "BATCH", 1)  # the overdue reminder and the escalation: two full batches
+    assert plan_commitment_reminders.enqueue().return_value["senders"] == 2
+    assert Reminder.objects.filter(status=OutboxStatus.SENT).count() == 2
+    ReminderPlanning.objects.update(planned_on=None)
+    with override_settings(COMMITMENT_REMINDER_SENDERS=1):
+        result = plan_commitment_reminders.enqueue().return_value
+    assert (result["planned"], result["senders"]) == (0, 1)  # nothing new; one chain still sends retries
 
 
 def test_pruning_old_reminders_never_lets_planning_send_one_again(tree, commitment):

@@ -7,6 +7,8 @@ import threading
 import time
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
 from django.db import connection, connections
 from django.utils import timezone
 
@@ -14,13 +16,15 @@ from neuguong.commitments import reminders, services
 from neuguong.commitments.models import Reminder, ReminderKind
 from neuguong.commitments.tasks import send_due_commitment_reminders
 from neuguong.core.tests.factories import UserFactory
+from neuguong.core.tests.tasks import enqueued_tasks
 from neuguong.notifications import outbox
-from neuguong.notifications.models import Notification, OutboxStatus
+from neuguong.notifications.models import EmailDelivery, Notification, OutboxStatus
 
 DEADLINE = dt.date(2026, 4, 30)
 TODAY = DEADLINE + dt.timedelta(days=14)
 NOW = timezone.make_aware(dt.datetime(2026, 5, 14, 8, 0))
 ROWS = 40
+EMAIL_TASK = "neuguong.notifications.tasks.send_notification_emails"
 
 
 def _escalations(tree, rows: int) -> list[int]:
@@ -102,3 +106,19 @@ def test_a_full_batch_enqueues_the_next_until_the_outbox_is_drained(tree, monkey
     send_due_commitment_reminders.enqueue()  # the test settings run tasks at once
     assert calls == [5, 5, 2]
     assert not Reminder.objects.exclude(status=OutboxStatus.SENT).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_of_reminders_enqueues_the_email_sender_once_and_every_email_leaves_once(tree, monkeypatch):
+    """Each reminder is delivered in its own transaction; its e-mail is written with it, but the e-mail
+    sender is enqueued once per batch (docs/scaling.md: 3,896 e-mail tasks for 3,894 reminders before)."""
+    recipients = _escalations(tree, 9)
+    for pk in recipients:
+        get_user_model().objects.filter(pk=pk).update(email=f"u{pk}@example.vn")
+    monkeypatch.setattr(outbox, "BATCH", 5)  # two batches: 5, then 4
+    with enqueued_tasks() as enqueued:
+        send_due_commitment_reminders.enqueue()  # the test settings run tasks at once
+    assert enqueued.count(EMAIL_TASK) == 2  # once per batch, not once per reminder
+    assert Reminder.objects.filter(status=OutboxStatus.SENT).count() == 9
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(f"u{pk}@example.vn" for pk in recipients)
+    assert not EmailDelivery.objects.exclude(status=OutboxStatus.SENT).exists()

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from neuguong.core.errors import BusinessError
 from neuguong.core.tests.factories import Role, UserFactory, grant
+from neuguong.core.tests.tasks import enqueued_tasks
 from neuguong.meetings import services
 from neuguong.meetings.notices import MeetingNotice
 from neuguong.notifications import mail as notification_mail
@@ -179,3 +180,15 @@ def test_the_queue_reads_a_fixed_number_of_queries(tree, branch_secretary, djang
 
     with django_assert_max_num_queries(4):
         assert len(waiting_for(branch_secretary, 100)) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_documents_reminder_of_several_meetings_enqueues_the_email_task_once(tree, branch_secretary):
+    """Each meeting is reminded in its own transaction; the e-mail sender is enqueued once for the run."""
+    for hours, kind in ((30, "regular"), (40, "thematic")):  # one regular meeting a month
+        plan(branch_secretary, tree.branch_a, kind=kind, starts_at=timezone.now() + dt.timedelta(hours=hours))
+    with enqueued_tasks() as enqueued:
+        assert services.documents_reminders_send() == 2
+    assert enqueued.count("neuguong.notifications.tasks.send_notification_emails") == 1
+    assert EmailDelivery.objects.filter(status="sent").count() == 2
+    assert [m.to for m in mail.outbox] == [["bithu_a1@example.vn"]] * 2

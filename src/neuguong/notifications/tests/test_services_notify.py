@@ -4,6 +4,7 @@ from django.db import transaction
 
 from neuguong.audit.models import AuditEvent
 from neuguong.core.errors import BusinessError
+from neuguong.core.tests.tasks import enqueued_tasks
 from neuguong.notifications import services
 from neuguong.notifications.kinds import UnknownNotificationKind, declared_kinds, label_for
 from neuguong.notifications.models import Delivery, EmailDelivery, Notification, Preference
@@ -146,3 +147,49 @@ def test_every_module_declares_its_kinds_with_vietnamese_labels():
         assert code in codes, code
     assert label_for("commitments.report_submitted") == "Có báo cáo tiến độ chờ xem xét"
     assert codes["commitments.report_submitted"].group == "Cam kết, nhiệm vụ"
+
+
+EMAIL_TASK = "neuguong.notifications.tasks.send_notification_emails"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sender_committing_row_by_row_enqueues_the_email_task_once(tree):
+    """An outbox commits each row on its own: alone, every commit enqueued its own e-mail task; inside
+    emails_sent_once() the batch enqueues one, and every e-mail still leaves once."""
+    for user, address in ((tree.secretary_a, "bithu.a@example.vn"), (tree.secretary_b, "bithu.b@example.vn")):
+        user.email = address
+        user.save()
+
+    def three_rows():
+        for n in range(3):
+            with transaction.atomic():
+                ping(tree, [tree.secretary_a, tree.secretary_b], title=f"Lần {n}")
+
+    with enqueued_tasks() as alone:
+        three_rows()
+    assert alone.count(EMAIL_TASK) == 3  # the commits are real: one task each
+    mail.outbox.clear()
+    with enqueued_tasks() as batched, services.emails_sent_once():
+        three_rows()
+        assert batched == []  # nothing before the batch ends
+    assert batched == [EMAIL_TASK]
+    assert sorted((m.subject, m.to[0]) for m in mail.outbox) == sorted(
+        (f"Lần {n}", address) for n in range(3) for address in ("bithu.a@example.vn", "bithu.b@example.vn")
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_that_wrote_no_email_or_was_rolled_back_enqueues_nothing(tree):
+    class Boom(Exception):
+        pass
+
+    with enqueued_tasks() as enqueued:
+        with services.emails_sent_once():
+            ping(tree, [tree.member_a], actor=tree.member_a)  # the actor is never told: nothing written
+        with pytest.raises(Boom), transaction.atomic(), services.emails_sent_once():
+            ping(tree, [tree.secretary_a])
+            raise Boom
+        with transaction.atomic(), services.emails_sent_once(), services.emails_sent_once():
+            ping(tree, [tree.secretary_a])  # nested: the outer batch enqueues, after the commit
+    assert enqueued == [EMAIL_TASK]
+    assert EmailDelivery.objects.count() == 1
