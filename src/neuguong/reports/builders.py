@@ -215,7 +215,7 @@ def lowest_children(figures: Figures) -> tuple[BarChart, Table]:
             [number, row.label, row.counts.total, row.counts.done, row.counts.overdue, rate]
             for rate, number, row in lowest
         ],
-        widths_mm=[14, 61, 22, 24, 22, 22],
+        widths_mm=[16, 59, 22, 24, 22, 22],  # "STT (PL1)" on one line
         caption=f"Bảng 3. {len(lowest)} tổ chức trực thuộc có tỷ lệ hoàn thành đúng hạn thấp nhất",
     )
     return chart, table
@@ -257,7 +257,7 @@ def heads_table(figures: Figures) -> Table:
             "Số cam kết quá hạn",
         ],
         rows,
-        widths_mm=[14, 55, 66, 30],
+        widths_mm=[16, 54, 65, 30],
         caption=caption,
     )
 
