@@ -10,10 +10,15 @@ class NotificationsConfig(AppConfig):
         from neuguong.core import registry, scheduler
 
         from .kinds import autodiscover
+        from .outbox import AROUND_EACH_CALL
         from .panels import queue_panel
+        from .services import emails_sent_once
         from .tasks import prune_notifications, send_notification_digests, send_notification_emails
 
         autodiscover()
+        if emails_sent_once not in AROUND_EACH_CALL:
+            # Each outbox call (reminders of every module) enqueues the e-mail sender once.
+            AROUND_EACH_CALL.append(emails_sent_once)
         if queue_panel not in registry.HOME_PANELS:
             # First on the home page: what waits for the user.
             registry.HOME_PANELS.insert(0, queue_panel)

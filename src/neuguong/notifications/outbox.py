@@ -8,23 +8,29 @@ one, two workers listed the same first rows and raced for them: bench/README.md,
 sending (`still_relevant`), delivered and marked sent in one transaction (what delivery writes and the
 row's "sent" commit together), or failed to be retried up to MAX_ATTEMPTS. A worker that died mid-send
 leaves rows in `sending`: after STUCK_AFTER they are retried. What one call delivers enqueues the
-notification e-mail sender once (`services.emails_sent_once`), however many rows became notifications.
+notification e-mail sender once (`services.emails_sent_once`, one of AROUND_EACH_CALL), however many rows
+became notifications.
 """
 
 import datetime as dt
 import logging
 from collections.abc import Callable
+from contextlib import AbstractContextManager, ExitStack
 
 from django.db import connection, transaction
 from django.db.models import F, Q
 
 from .models import OutboxRow, OutboxStatus
-from .services import emails_sent_once
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 STUCK_AFTER = dt.timedelta(minutes=30)
+
+# What every call runs inside; the notifications app adds `services.emails_sent_once` in `ready()`. Not
+# imported here: the e-mail sender itself sends through this outbox (services → tasks → mail → outbox),
+# and the engine stays below what it sends.
+AROUND_EACH_CALL: list[Callable[[], AbstractContextManager]] = []
 BATCH = 2000  # rows one call sends at most (a task that sent a full batch enqueues the next)
 CLAIM = 200  # rows claimed per statement on PostgreSQL
 
@@ -62,7 +68,9 @@ def send_outbox[R: OutboxRow, D: (dt.date, None)](
 
     handled = 0
     after: int | None = 0
-    with emails_sent_once():
+    with ExitStack() as around:
+        for context in AROUND_EACH_CALL:
+            around.enter_context(context())
         while handled < BATCH:
             pks, after = _claim(
                 model, due.filter(pk__gt=after), now=now, may_send=may_send, limit=min(CLAIM, BATCH - handled)
