@@ -180,3 +180,23 @@ def test_thirty_parallel_wrong_passwords_are_evaluated_no_more_than_the_limit(tr
     assert sorted(statuses) == [200] * settings.LOGIN_FAILURE_LIMIT + [429] * (
         30 - settings.LOGIN_FAILURE_LIMIT
     )
+
+
+@pytest.mark.django_db
+def test_an_attempt_that_waited_behind_a_later_one_is_not_refused_below_the_limit():
+    """Concurrent attempts read their clock before the address lock: one may find the last failure
+    recorded "after" its own time. Below the limit that is no reason to refuse it; above, it still is."""
+    from axes.models import AccessAttempt
+
+    from neuguong.access.throttle import refusal
+
+    now = timezone.now()
+    later = now + dt.timedelta(milliseconds=300)
+    attempt = AccessAttempt.objects.create(
+        username="staff", ip_address="10.1.1.1", failures_since_start=settings.LOGIN_FAILURE_LIMIT - 1
+    )
+    AccessAttempt.objects.filter(pk=attempt.pk).update(attempt_time=later)
+    assert refusal(username="staff", ip_address="10.1.1.1", now=now) is None
+    AccessAttempt.objects.filter(pk=attempt.pk).update(failures_since_start=settings.LOGIN_FAILURE_LIMIT)
+    found = refusal(username="staff", ip_address="10.1.1.1", now=now)
+    assert found is not None and found[0] == MSG_THROTTLED
