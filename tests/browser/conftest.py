@@ -85,7 +85,10 @@ def login_in_browser(page, username: str, password: str = "Matkhau@123") -> None
     page.goto(f"{page.base_url}/tai-khoan/dang-nhap/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    # Wait for the POST's own navigation: "networkidle" alone could return before the click's request
+    # left, and the next goto then cancelled the login (a flaky sign-in on a loaded machine).
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
 
 
