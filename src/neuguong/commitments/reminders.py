@@ -16,7 +16,7 @@ weekly while overdue, and escalate to the secretaries of the organisation above 
 
 import datetime as dt
 from collections.abc import Iterator
-from itertools import batched, chain
+from itertools import chain
 
 from django.conf import settings
 from django.db import transaction
@@ -26,7 +26,7 @@ from django.utils import timezone
 from neuguong.access.models import Role, RoleAssignment
 from neuguong.core.dates import format_vn
 from neuguong.notifications.models import OutboxStatus
-from neuguong.notifications.outbox import BATCH, send_outbox
+from neuguong.notifications.outbox import BATCH, plan_rows, send_outbox
 
 from . import notices
 from .models import Commitment, Reminder, ReminderKind, ReminderPlanning
@@ -60,10 +60,7 @@ def plan_reminders(*, today: dt.date) -> int:
     time as they are read: on the national database 14.2 M open commitments are overdue by 14 days or
     more (docs/scaling.md), which held in lists would not fit in a worker's memory."""
     rows = chain(_before_rows(today), _overdue_rows(today), _escalations(today=today))
-    before = Reminder.objects.count()
-    for chunk in batched(rows, BATCH):
-        Reminder.objects.bulk_create(chunk, ignore_conflicts=True)
-    return Reminder.objects.count() - before
+    return plan_rows(Reminder, rows)
 
 
 def plan_reminders_once(*, today: dt.date) -> int | None:

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from neuguong.core.dates import LOCAL_ZONE, format_vn
-from neuguong.notifications.outbox import BATCH, send_outbox
+from neuguong.notifications.outbox import BATCH, plan_rows, send_outbox
 from neuguong.people.models import ACTIVE_MEMBER_STATUSES
 
 from . import notices
@@ -89,10 +89,7 @@ def plan_reminders(*, today: dt.date) -> int:
                 review_id=pk, recipient_id=user_id, kind=kind, due_on=due_on, deadline=deadline
             )
         )
-    before = SelfAssessmentReminder.objects.count()
-    for start in range(0, len(rows), BATCH):
-        SelfAssessmentReminder.objects.bulk_create(rows[start : start + BATCH], ignore_conflicts=True)
-    return SelfAssessmentReminder.objects.count() - before
+    return plan_rows(SelfAssessmentReminder, rows)
 
 
 def _still_relevant(reminder: Any) -> bool:

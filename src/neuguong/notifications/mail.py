@@ -18,7 +18,7 @@ from neuguong.core.dates import LOCAL_ZONE, format_vn
 
 from .kinds import is_relevant, label_for
 from .models import Delivery, Digest, EmailDelivery, Notification
-from .outbox import send_outbox
+from .outbox import plan_rows, send_outbox
 
 RETRY_AFTER = dt.timedelta(minutes=5)
 DIGEST_LOOKBACK_DAYS = 3
@@ -111,9 +111,7 @@ def plan_digests(*, today: dt.date) -> int:
             .distinct()
         )
         rows += [Digest(recipient_id=pk, day=day, due_on=day + dt.timedelta(days=1)) for pk in users]
-    before = Digest.objects.count()
-    Digest.objects.bulk_create(rows, ignore_conflicts=True)
-    return Digest.objects.count() - before
+    return plan_rows(Digest, rows)
 
 
 def _digest_still_relevant(row: Digest) -> bool:

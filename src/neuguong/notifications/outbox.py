@@ -14,8 +14,9 @@ became notifications.
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, ExitStack
+from itertools import batched
 
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -33,6 +34,16 @@ STUCK_AFTER = dt.timedelta(minutes=30)
 AROUND_EACH_CALL: list[Callable[[], AbstractContextManager]] = []
 BATCH = 2000  # rows one call sends at most (a task that sent a full batch enqueues the next)
 CLAIM = 200  # rows claimed per statement on PostgreSQL
+
+
+def plan_rows[R: OutboxRow](model: type[R], rows: Iterable[R]) -> int:
+    """Write planned outbox rows BATCH at a time as `rows` yields them (a row already planned is skipped by
+    the model's unique constraint, so planning twice sends nothing twice); returns how many are new."""
+    manager = model._default_manager
+    before = manager.count()
+    for chunk in batched(rows, BATCH):
+        manager.bulk_create(chunk, ignore_conflicts=True)
+    return manager.count() - before
 
 
 def send_outbox[R: OutboxRow, D: (dt.date, None)](

@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from neuguong.core.dates import LOCAL_ZONE, format_vn
-from neuguong.notifications.outbox import BATCH, send_outbox
+from neuguong.notifications.outbox import BATCH, plan_rows, send_outbox
 from neuguong.people.models import ACTIVE_MEMBER_STATUSES
 
 from . import notices
@@ -90,10 +90,7 @@ def plan_reminders(*, today: dt.date) -> int:
                 invitee_id=pk, recipient_id=user_id, kind=kind, due_on=due_on, deadline=deadline
             )
         )
-    before = ReflectionReminder.objects.count()
-    for start in range(0, len(rows), BATCH):
-        ReflectionReminder.objects.bulk_create(rows[start : start + BATCH], ignore_conflicts=True)
-    return ReflectionReminder.objects.count() - before
+    return plan_rows(ReflectionReminder, rows)
 
 
 def _still_relevant(reminder: ReflectionReminder) -> bool:
