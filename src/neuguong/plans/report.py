@@ -533,6 +533,21 @@ def _cells(counts) -> list:
     ]
 
 
+def _group_sheet(title: str, heading: str, head: list[str], label_header: str, rows) -> AnnexSheet:
+    """An annex sheet of counts per group (lead unit, organisation): STT, label, the counts, the rate."""
+    return AnnexSheet(
+        title=title,
+        heading=[heading, *head],
+        columns=[
+            Column("STT", kind="int", width=6),
+            Column(label_header, width=42),
+            *_count_columns(),
+            _rate("D", "E", "G"),
+        ],
+        rows=[[i + 1, row.label, *_cells(row.counts), None] for i, row in enumerate(rows)],
+    )
+
+
 def annex_sheets(figures: PlanReportFigures) -> list[AnnexSheet]:
     p = figures.progress
     head = [
@@ -578,28 +593,14 @@ def annex_sheets(figures: PlanReportFigures) -> list[AnnexSheet]:
             ],
             rows=items,
         ),
-        AnnexSheet(
-            title="PL2 Đơn vị chủ trì",
-            heading=["PHỤ LỤC 2. KẾT QUẢ THEO ĐƠN VỊ CHỦ TRÌ", *head],
-            columns=[
-                Column("STT", kind="int", width=6),
-                Column("Đơn vị chủ trì", width=42),
-                *_count_columns(),
-                _rate("D", "E", "G"),
-            ],
-            rows=[[i + 1, row.label, *_cells(row.counts), None] for i, row in enumerate(p.by_lead_unit)],
+        _group_sheet(
+            "PL2 Đơn vị chủ trì",
+            "PHỤ LỤC 2. KẾT QUẢ THEO ĐƠN VỊ CHỦ TRÌ",
+            head,
+            "Đơn vị chủ trì",
+            p.by_lead_unit,
         ),
-        AnnexSheet(
-            title="PL3 Theo tổ chức",
-            heading=["PHỤ LỤC 3. KẾT QUẢ THEO TỔ CHỨC", *head],
-            columns=[
-                Column("STT", kind="int", width=6),
-                Column("Tổ chức", width=42),
-                *_count_columns(),
-                _rate("D", "E", "G"),
-            ],
-            rows=[[i + 1, row.label, *_cells(row.counts), None] for i, row in enumerate(p.by_child)],
-        ),
+        _group_sheet("PL3 Theo tổ chức", "PHỤ LỤC 3. KẾT QUẢ THEO TỔ CHỨC", head, "Tổ chức", p.by_child),
         AnnexSheet(
             title="PL4 Người đứng đầu",
             heading=["PHỤ LỤC 4. KẾT QUẢ CỦA NGƯỜI ĐỨNG ĐẦU CƠ QUAN, ĐƠN VỊ", *head],
