@@ -7,14 +7,17 @@ chi bộ or committee, else the nearest one above); what a reviewer decides goes
 person and to whoever entered the report or request.
 """
 
+from collections.abc import Sequence
+
 from django.db import models
+from django.db.models import Model
 from django.urls import reverse
 
 from neuguong.notifications.kinds import register, still_relevant
 from neuguong.notifications.models import Delivery
 from neuguong.notifications.names import display_name
 from neuguong.notifications.recipients import reviewers_of
-from neuguong.notifications.services import notify, settle
+from neuguong.notifications.services import Notice, notify, notify_many, settle
 
 
 @register(
@@ -246,3 +249,19 @@ def reminder(*, recipient_id: int, commitment, escalation: bool, title: str, tex
         text=text,
         url=_url(commitment),
     )
+
+
+def reminders(items: Sequence[tuple[int, Model, bool, str, str]]) -> None:
+    """Many planned reminders reach their recipients at once (recipient id, commitment, escalation?, title,
+    text): the same notifications as `reminder` for each, written a few statements per kind."""
+    for escalation in (False, True):
+        notify_many(
+            kind=CommitmentNotice.ESCALATION if escalation else CommitmentNotice.REMINDER,
+            notices=[
+                Notice(
+                    recipient_id=recipient_id, target=commitment, title=title, text=text, url=_url(commitment)
+                )
+                for recipient_id, commitment, is_escalation, title, text in items
+                if is_escalation == escalation
+            ],
+        )

@@ -54,10 +54,15 @@ def send_outbox[R: OutboxRow, D: (dt.date, None)](
     related: tuple[str, ...],
     still_relevant: Callable[[R], bool],
     deliver: Callable[[R, D], None],
+    deliver_all: Callable[[list[R], D], None] | None = None,
     retry_after: dt.timedelta = dt.timedelta(0),
 ) -> dict[str, int]:
     """Send every ready (or retryable failed) row of `model` due by `today` (None: rows without a due
     date, due as soon as written). Returns counts by outcome.
+
+    With `deliver_all` (the same delivery for many rows, written in a few statements) each claim of up to
+    CLAIM rows is delivered and marked sent in one transaction; if that fails, the claim is delivered row
+    by row with `deliver`, so one bad row fails alone and the rest are sent.
 
     A failed row is tried again once `retry_after` × its attempts so far has passed since its last try
     (0: on the next run), so a mail server down for an hour does not use up every attempt in minutes."""
@@ -90,9 +95,20 @@ def send_outbox[R: OutboxRow, D: (dt.date, None)](
                 break
             handled += len(pks)
             rows = model._default_manager.select_related(*related).in_bulk(pks)
-            for pk in pks:
+            claimed = [rows[pk] for pk in pks]
+            if deliver_all is not None and _send_together(
+                model,
+                claimed,
+                now=now,
+                today=today,
+                still_relevant=still_relevant,
+                deliver_all=deliver_all,
+                result=result,
+            ):
+                continue
+            for row in claimed:
                 outcome = _send_one(
-                    model, rows[pk], now=now, today=today, still_relevant=still_relevant, deliver=deliver
+                    model, row, now=now, today=today, still_relevant=still_relevant, deliver=deliver
                 )
                 result[outcome] += 1
     return result
@@ -126,6 +142,27 @@ def _claim(
         ).update(**claim):
             pks.append(pk)
     return pks, (rows[-1][0] if rows else None)
+
+
+def _send_together(model, rows, *, now, today, still_relevant, deliver_all, result) -> bool:
+    """Deliver the claimed `rows` at once and mark them sent (the moot ones cancelled), in one transaction;
+    False (nothing written) when that failed, for the caller to send them one by one."""
+    relevant = [row for row in rows if still_relevant(row)]
+    sent = {row.pk for row in relevant}
+    moot = [row.pk for row in rows if row.pk not in sent]
+    try:
+        with transaction.atomic():
+            if relevant:
+                deliver_all(relevant, today)
+                model._default_manager.filter(pk__in=sent).update(status=OutboxStatus.SENT, sent_at=now)
+            if moot:
+                model._default_manager.filter(pk__in=moot).update(status=OutboxStatus.CANCELLED)
+    except Exception as exc:  # the rows are sent one by one instead, each failing alone
+        logger.warning("%s: %s rows failed together (%s); sent one by one", model._meta.label, len(rows), exc)
+        return False
+    result["sent"] += len(relevant)
+    result["cancelled"] += len(moot)
+    return True
 
 
 def _send_one(model, row, *, now, today, still_relevant, deliver) -> str:

@@ -8,6 +8,7 @@ enqueued once for the whole batch, not once per notification."""
 import contextvars
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
@@ -25,6 +26,7 @@ from .models import Delivery, EmailDelivery, Notification, Preference
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django.db.models import Model
 
 MSG_DELIVERY = "Cách nhận thông báo không hợp lệ."
 MSG_KIND = "Loại thông báo không có trong danh sách."
@@ -95,6 +97,17 @@ def _send_after_commit() -> None:
     transaction.on_commit(_enqueue_sending)
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One notification of `notify_many`: who is told, about what, in what words."""
+
+    recipient_id: int
+    target: "Model | None"
+    title: str
+    text: str = ""
+    url: str | None = None
+
+
 def notify(
     *,
     kind: str,
@@ -108,47 +121,63 @@ def notify(
     """Tell `recipients` (users or user ids) about `target`. The actor is never told of their own action;
     inactive accounts are skipped. Each recipient gets the kind as they chose: in the app only, by e-mail
     (an outbox row, sent once after the commit), or in the next daily digest."""
-    kind_of(kind)  # refuses an undeclared kind
     actor_id = getattr(actor, "pk", None)
-    ids = [pk for pk in _user_ids(recipients) if pk != actor_id]
-    if not ids:
+    notices = [
+        Notice(recipient_id=pk, target=target, title=title, text=text, url=url)
+        for pk in _user_ids(recipients)
+        if pk != actor_id
+    ]
+    return _write(kind, notices, actor_id=actor_id)
+
+
+def notify_many(*, kind: str, notices: Iterable[Notice]) -> list[Notification]:
+    """Many notifications of one kind, each with its own recipient, object and words, from no actor (a
+    batch of reminders), written with a handful of queries whatever their number: the same rows as one
+    `notify` per notice."""
+    return _write(kind, list(notices), actor_id=None)
+
+
+def _write(kind: str, notices: list[Notice], *, actor_id: int | None) -> list[Notification]:
+    kind_of(kind)  # refuses an undeclared kind
+    if not notices:
         return []
-    ids = list(
+    active = set(
         get_user_model()
-        .objects.filter(pk__in=ids, is_active=True)
-        .order_by("pk")
+        .objects.filter(pk__in={n.recipient_id for n in notices}, is_active=True)
         .values_list("pk", flat=True)
     )
-    if not ids:
+    notices = sorted((n for n in notices if n.recipient_id in active), key=lambda n: n.recipient_id)
+    if not notices:
         return []
-    delivery = deliveries_for(ids, kind)
-    target_type = ContentType.objects.get_for_model(type(target)) if target is not None else None
-    if url is None:
-        url = target.get_absolute_url() if hasattr(target, "get_absolute_url") else ""
+    delivery = deliveries_for(sorted(active), kind)
     now = timezone.now()
-    rows = Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient_id=pk,
-                kind=kind,
-                actor_id=actor_id,
-                title=title.strip()[:TITLE_MAX],
-                text=(text or "").strip()[:TEXT_MAX],
-                url=url or "",
-                target_type=target_type,
-                target_id=target.pk if target is not None else None,
-                target_repr=str(target)[:255] if target is not None else "",
-                delivery=delivery[pk],
-                created_at=now,
-            )
-            for pk in ids
-        ]
-    )
+    rows = Notification.objects.bulk_create([_row(kind, n, actor_id, delivery, now) for n in notices])
     emails = [EmailDelivery(notification=row) for row in rows if row.delivery == Delivery.EMAIL]
     if emails:
         EmailDelivery.objects.bulk_create(emails)
         _send_after_commit()
     return rows
+
+
+def _row(kind: str, notice: Notice, actor_id, delivery: dict[int, str], now) -> Notification:
+    target = notice.target
+    url = notice.url
+    if url is None:
+        url = getattr(target, "get_absolute_url", lambda: "")()
+    return Notification(
+        recipient_id=notice.recipient_id,
+        kind=kind,
+        actor_id=actor_id,
+        title=notice.title.strip()[:TITLE_MAX],
+        text=(notice.text or "").strip()[:TEXT_MAX],
+        url=url or "",
+        # get_for_model is cached per model: one query per model and process at most.
+        target_type=ContentType.objects.get_for_model(type(target)) if target is not None else None,
+        target_id=getattr(target, "pk", None),
+        target_repr=str(target)[:255] if target is not None else "",
+        delivery=delivery[notice.recipient_id],
+        created_at=now,
+    )
 
 
 def settle(*, target, kinds) -> int:

@@ -55,14 +55,14 @@ def test_two_workers_send_every_reminder_once_and_on_postgresql_take_different_r
     recipients = _escalations(tree, ROWS)
     monkeypatch.setattr(outbox, "CLAIM", 5)
     sent_by: dict[str, list[int]] = {"one": [], "two": []}
-    deliver = reminders._deliver
+    deliver_all = reminders._deliver_all
 
-    def slow_deliver(reminder, today):
-        sent_by[threading.current_thread().name].append(reminder.pk)
-        time.sleep(0.01)  # a mail-like pause, so the workers overlap
-        deliver(reminder, today)
+    def slow_deliver_all(rows, today):
+        sent_by[threading.current_thread().name].extend(reminder.pk for reminder in rows)
+        time.sleep(0.05)  # a mail-like pause, so the workers overlap
+        deliver_all(rows, today)
 
-    monkeypatch.setattr(reminders, "_deliver", slow_deliver)
+    monkeypatch.setattr(reminders, "_deliver_all", slow_deliver_all)
     start = threading.Barrier(2)
     results, errors = {}, []
 
@@ -122,3 +122,66 @@ def test_a_batch_of_reminders_enqueues_the_email_sender_once_and_every_email_lea
     assert Reminder.objects.filter(status=OutboxStatus.SENT).count() == 9
     assert sorted(m.to[0] for m in mail.outbox) == sorted(f"u{pk}@example.vn" for pk in recipients)
     assert not EmailDelivery.objects.exclude(status=OutboxStatus.SENT).exists()
+
+
+def _fields(recipients):
+    return sorted(
+        Notification.objects.filter(recipient_id__in=recipients).values_list(
+            "recipient_id", "kind", "title", "text", "url", "target_id", "target_repr", "delivery"
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_reminders_sent_together_become_the_same_notifications_as_one_by_one(tree, monkeypatch):
+    recipients = _escalations(tree, 6)
+    get_user_model().objects.filter(pk=recipients[0]).update(is_active=False)  # skipped either way
+    assert reminders.send_due_reminders(now=NOW, today=TODAY) == {"sent": 6, "failed": 0, "cancelled": 0}
+    together = _fields(recipients)
+    emails_together = EmailDelivery.objects.count()
+    Notification.objects.all().delete()
+    Reminder.objects.update(status=OutboxStatus.READY, attempts=0)
+    monkeypatch.setattr(reminders, "_deliver_all", None)  # the outbox then sends row by row
+    assert reminders.send_due_reminders(now=NOW, today=TODAY)["sent"] == 6
+    assert _fields(recipients) == together
+    assert len(together) == 5 and EmailDelivery.objects.count() == emails_together
+
+
+@pytest.mark.django_db
+def test_a_claim_of_reminders_costs_the_same_statements_however_many_rows(tree):
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    def statements(rows: int) -> int:
+        Reminder.objects.all().delete()
+        _escalations(tree, rows)
+        with CaptureQueriesContext(db) as captured:
+            assert reminders.send_due_reminders(now=NOW, today=TODAY)["sent"] == rows
+        # SQLite claims row by row (one guarded UPDATE each, outbox._claim); the delivery does not grow.
+        return sum("'sending'" not in query["sql"] for query in captured)
+
+    assert statements(4) == statements(40) <= 16
+
+
+@pytest.mark.django_db
+def test_one_reminder_that_cannot_be_delivered_fails_alone(tree, monkeypatch):
+    recipients = _escalations(tree, 5)
+    poisoned = Reminder.objects.get(recipient_id=recipients[2])
+    deliver = reminders._deliver
+
+    def deliver_or_fail(reminder, today):
+        if reminder.pk == poisoned.pk:
+            raise ValueError("hộp thư hỏng")
+        deliver(reminder, today)
+
+    monkeypatch.setattr(reminders, "_deliver", deliver_or_fail)
+    monkeypatch.setattr(
+        reminders, "_deliver_all", lambda rows, today: [deliver_or_fail(r, today) for r in rows]
+    )
+    assert reminders.send_due_reminders(now=NOW, today=TODAY) == {"sent": 4, "failed": 1, "cancelled": 0}
+    poisoned.refresh_from_db()
+    assert (poisoned.status, poisoned.last_error) == (OutboxStatus.FAILED, "hộp thư hỏng")
+    notified = set(
+        Notification.objects.filter(recipient_id__in=recipients).values_list("recipient_id", flat=True)
+    )
+    assert notified == set(recipients) - {recipients[2]}  # the batch's writes were rolled back, each once
