@@ -8,10 +8,13 @@
 Both take the clock explicitly: tests drive them with a fake one; the tasks pass the real one.
 """
 
+import contextvars
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, mailers
 from django.urls import reverse
 
 from neuguong.core.dates import LOCAL_ZONE, format_vn
@@ -44,8 +47,37 @@ def address_of(user) -> str:
     return getattr(person, "email", "") or ""
 
 
+# The mailer `one_connection()` keeps open for this thread's sending (a context variable: each worker thread
+# has its own).
+_open_mailer: contextvars.ContextVar = contextvars.ContextVar("open_mailer", default=None)
+
+
+@contextmanager
+def one_connection() -> Iterator[None]:
+    """Inside, this thread's e-mails go through one connection to the mail server, opened at the first and
+    closed at the end (SMTP otherwise connects and logs in once per e-mail: 2,000 times a batch). After a
+    failed e-mail the connection is closed and the next one opens a fresh connection."""
+    mailer = mailers.default
+    token = _open_mailer.set(mailer)
+    try:
+        yield
+    finally:
+        _open_mailer.reset(token)
+        mailer.close()
+
+
 def _send(subject: str, body: str, to: str) -> None:
-    EmailMessage(subject=subject, body=body, to=[to]).send()
+    message = EmailMessage(subject=subject, body=body, to=[to])
+    mailer = _open_mailer.get()
+    if mailer is None:
+        message.send()
+        return
+    try:
+        mailer.open()  # once: already open, it does nothing (and send_messages then leaves it open)
+        mailer.send_messages([message])
+    except Exception:
+        mailer.close()
+        raise
 
 
 def _email_still_relevant(row: EmailDelivery) -> bool:
@@ -70,15 +102,16 @@ def _deliver_email(row: EmailDelivery, today: dt.date | None) -> None:
 
 def send_emails(*, now: dt.datetime) -> dict[str, int]:
     """Send every ready (or retryable failed) notification e-mail. Returns counts by outcome."""
-    return send_outbox(
-        EmailDelivery,
-        now=now,
-        today=None,
-        related=("notification__recipient__person",),
-        still_relevant=_email_still_relevant,
-        deliver=_deliver_email,
-        retry_after=RETRY_AFTER,
-    )
+    with one_connection():
+        return send_outbox(
+            EmailDelivery,
+            now=now,
+            today=None,
+            related=("notification__recipient__person",),
+            still_relevant=_email_still_relevant,
+            deliver=_deliver_email,
+            retry_after=RETRY_AFTER,
+        )
 
 
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -138,12 +171,13 @@ def _deliver_digest(row: Digest, today: dt.date) -> None:
 
 
 def send_digests(*, now: dt.datetime, today: dt.date) -> dict[str, int]:
-    return send_outbox(
-        Digest,
-        now=now,
-        today=today,
-        related=("recipient__person",),
-        still_relevant=_digest_still_relevant,
-        deliver=_deliver_digest,
-        retry_after=RETRY_AFTER,
-    )
+    with one_connection():
+        return send_outbox(
+            Digest,
+            now=now,
+            today=today,
+            related=("recipient__person",),
+            still_relevant=_digest_still_relevant,
+            deliver=_deliver_digest,
+            retry_after=RETRY_AFTER,
+        )

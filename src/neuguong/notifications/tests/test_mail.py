@@ -6,7 +6,9 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.db import close_old_connections, connection
+from django.test import override_settings
 
 from neuguong.core.dates import LOCAL_ZONE
 from neuguong.notifications import mail as notification_mail
@@ -223,3 +225,48 @@ def test_the_senders_are_tasks_and_scheduled(people):
     ping(people, [people.secretary_a])
     assert send_notification_emails.enqueue().return_value["sent"] == 1
     assert set(send_notification_digests.enqueue().return_value) == {"planned", "sent", "failed", "cancelled"}
+
+
+class CountingBackend(locmem.EmailBackend):
+    """The test mailer, counting the connections it opens (a real SMTP backend logs in on each)."""
+
+    opened = 0
+    is_open = False
+
+    def open(self):
+        if self.is_open:
+            return False
+        type(self).opened += 1
+        self.is_open = True
+        return True
+
+    def close(self):
+        self.is_open = False
+
+    def send_messages(self, messages):
+        if fail_to.intersection(m.to[0] for m in messages):
+            raise OSError("máy chủ thư từ chối")
+        return super().send_messages(messages)
+
+
+fail_to: set[str] = set()
+
+
+@pytest.mark.django_db
+def test_one_batch_of_emails_goes_through_one_connection_reopened_after_a_failure(people):
+    CountingBackend.opened = 0
+    counted = {"default": {"BACKEND": f"{__name__}.CountingBackend"}}
+    for user in (people.staff, people.member_a):
+        user.email = f"{user.username}@example.vn"
+        user.save()
+    ping(people, [people.secretary_a, people.secretary_b, people.staff, people.member_a])
+    fail_to.add("bithu.b@example.vn")
+    try:
+        with override_settings(MAILERS=counted):
+            result = notification_mail.send_emails(now=NOW)
+    finally:
+        fail_to.clear()
+    assert result == {"sent": 3, "failed": 1, "cancelled": 0}
+    assert len(mail.outbox) == 3
+    # One connection for the batch, and a fresh one after the e-mail the server refused (not one each).
+    assert CountingBackend.opened == 2
