@@ -27,11 +27,12 @@ INSERT_SQL = """
 INSERT INTO commitments_commitment (
     created_at, updated_at, title, title_folded, expected_result, organization_id, responsible_person_id,
     start_on, deadline, original_deadline, category, source_kind, source_note, batch, completed_on,
-    completion_note, extension_pending, is_returned, halt, halt_reason, progress, created_reason)
+    completion_note, extension_pending, is_returned, halt, halt_reason, progress, created_reason,
+    completion_pending, outcome)
 SELECT now(), now(), 'Nhiệm vụ nêu gương số ' || g, 'nhiem vu neu guong so ' || g, '', organization_id, id,
     NULL, deadline, deadline, 'exemplary', 'pledge', '', 'bench',
     CASE WHEN (id + g) %% 10 < 4 THEN deadline + (((id + g) %% 9) - 6)::int END,
-    '', (id + g) %% 17 = 0, (id + g) %% 23 = 0, '', '', (id * g) %% 101, ''
+    '', (id + g) %% 17 = 0, (id + g) %% 23 = 0, '', '', (id * g) %% 101, '', false, ''
 FROM (
     SELECT p.id, p.organization_id, g, date %s + ((p.id * 7 + g * 53) %% 365)::int AS deadline
     FROM people_person p CROSS JOIN generate_series(1, %s) AS g

@@ -189,7 +189,7 @@ def test_the_scheduler_plans_once_a_day_however_often_it_starts_and_sends_hourly
         call_command("run_scheduler", once=True, stdout=io.StringIO())
         send_due_commitment_reminders.enqueue()
     assert plan.call_count == 1
-    assert plan.call_args.kwargs == {"today": local_today()}
+    assert plan.call_args.kwargs == {"today": local_today(), "since": None}  # the first day reads all
     assert enqueued.count("neuguong.commitments.tasks.plan_commitment_reminders") == 2
     # Planning enqueued one sending; each scheduler start one more; and the one above.
     assert enqueued.count("neuguong.commitments.tasks.send_due_commitment_reminders") == 4
