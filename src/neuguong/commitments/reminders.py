@@ -3,8 +3,9 @@
 `plan_reminders(today=...)` writes one `Reminder` row per (recipient, commitment, kind, due date); the
 unique constraint makes planning idempotent, so running it twice, or twice a day, sends nothing twice.
 Planning reads every open commitment of the tree, so it runs once a day (`plan_reminders_once`, which the
-task `plan_commitment_reminders` calls hourly: one UPDATE once the day is planned); the hourly sending does
-not plan (docs/scaling.md, "The task queue"). `send_due_reminders(now=...)` claims ready rows (ready →
+task `plan_commitment_reminders` calls hourly: one UPDATE once the day is planned), and after the first day
+it reads only what can be new since the day planned before (`Since`); the hourly sending does not plan
+(docs/scaling.md, "The task queue"). `send_due_reminders(now=...)` claims ready rows (ready →
 sending), turns each into a notification (in the app, and by e-mail through the notifications outbox as
 the recipient chose; one e-mail task per batch), and marks them sent — or failed, to be retried up to
 MAX_ATTEMPTS. Both take the date/time explicitly: tests drive them with a fake clock; the tasks pass the
