@@ -84,7 +84,9 @@ def test_secretary_checks_figures_writes_the_report_and_exports_it(browser_page,
     for code in (OPEN_OVERDUE, DONE_ON_TIME):
         expect(page.locator(f"td[data-status='{code}']")).to_have_text(str(figures.totals.counts[code]))
 
-    # The status chart is an SVG with a text alternative naming each status with its number.
+    # The status chart is an SVG with a text alternative naming each status with its number (charts not
+    # drawn yet for these figures come just after the page).
+    expect(page.locator("[data-charts-pending]")).to_have_count(0)
     chart = page.locator("svg[role=img]", has=page.locator("title", has_text="Số cam kết theo trạng thái"))
     expect(chart).to_have_count(1)
     alt = chart.get_attribute("aria-label")
@@ -189,5 +191,6 @@ def test_dashboard_fits_a_phone_screen(phone_page, tree, commitments):
     page.goto(f"{page.base_url}/bao-cao/tong-quan/{tree.org_a.code}/")
     expect(page.locator("h1")).to_have_text(f"Bảng số liệu — {tree.org_a.name}")
     expect(page.locator("svg[role=img]").first).to_be_visible()
+    expect(page.locator("[data-charts-pending]")).to_have_count(0)
     page.screenshot(path="var/screenshots/reports-dashboard-phone.png", full_page=True)
     assert _no_horizontal_overflow(page)

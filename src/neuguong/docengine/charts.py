@@ -126,6 +126,11 @@ class _Drawn:
     def svg(self, width: int = 640) -> str:
         return _render(self, "svg", width)
 
+    def svg_drawn(self, width: int = 640) -> bool:
+        """Whether `svg(width)` is already drawn in this process (it would cost nothing now)."""
+        with _RENDER_LOCK:
+            return (self.key(), "svg", width) in _CACHE
+
     def png(self, scale: int = 2) -> bytes:
         return _render(self, "png", scale)
 

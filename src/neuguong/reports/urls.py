@@ -12,6 +12,7 @@ urlpatterns = [
     ),
     path("tong-quan/<str:code>/", views.dashboard_view, name="dashboard"),
     path("tong-quan/<str:code>/khung/", views.panel_view, name="panel"),
+    path("tong-quan/<str:code>/bieu-do/", views.charts_view, name="dashboard_charts"),
     path("viec/<int:job_id>/", views.job_view, name="job"),
     path("viec/<int:job_id>/tai/", views.job_download_view, name="job_download"),
     path("ke-hoach/<int:plan_id>/", plan_report.plan_report_view, name="plan"),

@@ -266,34 +266,63 @@ def default_template_view(request):
     return FileResponse(DEFAULT_TEMPLATE.open("rb"), as_attachment=True, filename="mau-van-ban-dang.docx")
 
 
-def dashboard_context(user, organization: Organization, period: Period) -> dict:
-    """What the dashboard panel shows; the same figures as the reports (one selector)."""
+DASHBOARD_CHARTS = {
+    "status_svg": builders.status_chart,
+    "trend_svg": builders.trend_chart,
+    "child_svg": builders.child_chart,
+}
+
+
+def _dashboard_charts(figures, *, draw: bool) -> dict[str, str] | None:
+    """The dashboard's three charts as SVG, kept with the figures when they are kept (every app server
+    reads them from the shared cache). None when they would have to be drawn now and `draw` is False:
+    after a write the figures change and matplotlib takes a few hundred ms for the three, so the page is
+    sent at once and fetches them from `charts_view` (htmx, on load)."""
+    key = f"{figures.cache_key}:dashboard-charts" if figures.cache_key else ""
+    if key and (cached := cache.get(key)) is not None:
+        return cached
+    made = {name: build(figures) for name, build in DASHBOARD_CHARTS.items()}
+    if key and not draw and not all(chart.svg_drawn() for chart in made.values()):
+        return None
+    charts = {name: chart.svg() for name, chart in made.items()}
+    if key:
+        cache.set(key, charts, GENERATION_CACHE_SECONDS)
+    return charts
+
+
+def dashboard_context(user, organization: Organization, period: Period, *, draw_charts: bool = False) -> dict:
+    """What the dashboard panel shows; the same figures as the reports (one selector). Charts not drawn
+    yet for these figures come after the page (`charts_url`), unless `draw_charts`."""
     today = local_today()
     figures = report_figures(user=user, organization=organization, period=period, today=today)
-
-    def draw() -> dict[str, str]:
-        return {
-            "status_svg": builders.status_chart(figures).svg(),
-            "trend_svg": builders.trend_chart(figures).svg(),
-            "child_svg": builders.child_chart(figures).svg(),
-        }
-
-    # Charts are drawn from the figures only: kept with them when they are kept.
-    cached = (
-        cache.get_or_set(f"{figures.cache_key}:dashboard-charts", draw, GENERATION_CACHE_SECONDS)
-        if figures.cache_key
-        else None
-    )
-    charts: dict[str, str] = cached if cached is not None else draw()
+    charts = _dashboard_charts(figures, draw=draw_charts)
     return {
         "organization": organization,
         "period": period,
         "figures": figures,
-        **charts,
+        **(charts or {}),
+        "charts_url": ""
+        if charts is not None
+        else reverse("reports:dashboard_charts", kwargs={"code": organization.code}) + f"?{period.query}",
         "most_overdue": most_overdue(user=user, organization=organization, period=period, today=today),
         "child_rows": figures.by_child[:DASHBOARD_MAX_CHILD_ROWS],
         "more_children": figures.children_beyond(DASHBOARD_MAX_CHILD_ROWS),
     }
+
+
+@login_required
+def charts_view(request, code: str):
+    """The dashboard's charts, drawn now (fetched by the page when they were not drawn yet): `part` is
+    "panel" (status and trend) or "children"."""
+    organization = report_organization(user=request.user, code=code)
+    period = _period(request)
+    today = local_today()
+    figures = report_figures(user=request.user, organization=organization, period=period, today=today)
+    charts = _dashboard_charts(figures, draw=True) or {}
+    template = (
+        "reports/_child_chart.html" if request.GET.get("part") == "children" else "reports/_panel_charts.html"
+    )
+    return render(request, template, {"panel": charts, "child_svg": charts.get("child_svg", "")})
 
 
 @login_required
@@ -312,5 +341,6 @@ def panel_view(request, code: str):
     return render(
         request,
         "reports/_dashboard_panel.html",
-        {"panel": dashboard_context(request.user, organization, period)},
+        # Already fetched after the home page: its charts are drawn here rather than fetched once more.
+        {"panel": dashboard_context(request.user, organization, period, draw_charts=True)},
     )

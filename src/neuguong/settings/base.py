@@ -105,6 +105,7 @@ DATABASE_REPLICA_VIEWS = frozenset(
     {
         "reports:dashboard",
         "reports:panel",
+        "reports:dashboard_charts",
         "reports:detail",
         "reports:download",
         "commitments:board_export",

@@ -426,3 +426,28 @@ def test_child_rows_escape_organisation_names(client, tree, data):
     page = client.get(reverse("reports:dashboard", kwargs={"code": "DUK"}) + "?" + Q).content.decode()
     assert "&lt;b&gt;Chi bộ&lt;/b&gt; &amp; Sở" in page
     assert "<b>Chi bộ</b>" not in page
+
+
+def test_charts_not_drawn_yet_come_after_the_dashboard_and_then_with_it(client, tree, data):
+    """After a write the figures change and their charts are not drawn: the page is sent without them
+    and fetches them (htmx, on load); once drawn they are kept with the figures and inlined."""
+    from django.core.cache import cache
+
+    from neuguong.docengine import charts
+
+    client.force_login(tree.staff)
+    url = reverse("reports:dashboard", kwargs={"code": "DUK"}) + "?" + Q
+    cache.clear()
+    charts._CACHE.clear()
+    page = client.get(url).content.decode()
+    charts_url = reverse("reports:dashboard_charts", kwargs={"code": "DUK"})
+    assert "<svg" not in page and page.count("data-charts-pending") == 2
+    assert f'hx-get="{charts_url}?' in page and "part=panel" in page
+    panel = client.get(f"{charts_url}?{Q}&part=panel").content.decode()
+    assert panel.count("<svg") == 2 and "Số cam kết theo trạng thái" in panel
+    children = client.get(f"{charts_url}?{Q}&part=children").content.decode()
+    assert children.count("<svg") == 1
+    again = client.get(url).content.decode()
+    assert again.count("<svg") == 3 and "data-charts-pending" not in again
+    client.force_login(tree.secretary_b)  # hidden is answered like missing
+    assert client.get(f"{charts_url}?{Q}&part=panel").status_code == 404
