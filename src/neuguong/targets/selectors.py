@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models import Count, DateField, DecimalField, Exists, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -236,20 +236,53 @@ def indicator_rollup(
     return {"periods": periods, "rows": rows, "agencies": len(targets)}
 
 
+# Parts of one UNION statement (SQLite allows 500 compound SELECTs).
+UNION_PARTS = 400
+
+
 def overdue_reports(
     *, user: "User", today: dt.date, organization: Organization | None = None, limit: int = 500
 ):
-    """Periods whose reporting deadline has passed without a value (this year and last)."""
+    """Periods whose reporting deadline has passed without a value (this year and last), oldest deadline
+    first, then by agency. Found in the database, `limit` at most: each (indicator, year, period) whose
+    deadline has passed is one part of a UNION of the targets lacking that period's value (a province's
+    office sees tens of thousands of targets; reading each one's periods in Python took seconds on every
+    home page). Only the rows returned are read whole."""
+    years = [today.year - 1, today.year]
+    visible = AnnualTarget.objects.visible_to(user).filter(year__in=years)
+    if organization is not None:
+        visible = visible.filter(agency__organization__path__startswith=organization.path)
+    parts = []
+    for indicator_id, year, frequency, due_days in (
+        visible.values_list("indicator_id", "year", "indicator__frequency", "indicator__report_due_days")
+        .distinct()
+        .order_by()
+    ):
+        for period in range(1, rules.period_count(frequency) + 1):
+            deadline = rules.report_deadline(year, frequency, period, due_days)
+            if rules.reporting_state(deadline, None, today) != rules.OVERDUE:
+                continue
+            reported = Actual.objects.filter(annual_target=OuterRef("pk"), period=period)
+            parts.append(
+                visible.filter(indicator_id=indicator_id, year=year)
+                .filter(~Exists(reported))
+                .annotate(overdue_period=Value(period), overdue_deadline=Value(deadline, DateField()))
+                .values_list("pk", "overdue_period", "overdue_deadline", "agency__name")
+                .order_by()
+            )
+    found: list[tuple] = []
+    for start in range(0, len(parts), UNION_PARTS):
+        first, *rest = parts[start : start + UNION_PARTS]
+        combined = first.union(*rest, all=True) if rest else first
+        found += list(combined.order_by("overdue_deadline", "agency__name", "pk")[:limit])
+    found = sorted(found, key=lambda row: (row[2], row[3], row[0]))[:limit]
+    targets = annual_target_list(user=user).in_bulk({pk for pk, *_ in found})
     out = []
-    targets = annual_target_list(user=user, organization=organization).filter(
-        year__in=[today.year - 1, today.year]
-    )
-    for target in targets:
-        for cell in target_periods(target, today):
-            if cell.reporting == rules.OVERDUE:
-                out.append({"target": target, "cell": cell, "days_late": (today - cell.deadline).days})
-    out.sort(key=lambda row: (row["cell"].deadline, row["target"].agency.name))
-    return out[:limit]
+    for pk, period, _deadline, _name in found:
+        target = targets[pk]
+        cell = target_periods(target, today)[period - 1]
+        out.append({"target": target, "cell": cell, "days_late": (today - cell.deadline).days})
+    return out
 
 
 # --------------------------------------------------------------------------------------------- scoring
