@@ -19,7 +19,29 @@ def is_print_view(request) -> bool:
     return request.GET.get("print") == "1"
 
 
-class CappedPaginator(Paginator):
+# From this many rows in, a page of a queryset reads its keys first (`KeysFirstPaginator`).
+DEEP_PAGE_ROWS = 1_000
+
+
+class KeysFirstPaginator(Paginator):
+    """A deep page of a queryset reads the page's primary keys first, then those rows: the OFFSET then
+    walks an index only instead of fetching every skipped row (page 300 of the national root's 52,000
+    children skipped 29,900 rows from the table: 112 ms, against 13 ms for their keys)."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if bottom < DEEP_PAGE_ROWS or not isinstance(self.object_list, QuerySet):
+            return super().page(number)
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=keys)}
+        return self._get_page([rows[pk] for pk in keys if pk in rows], number, self)
+
+
+class CappedPaginator(KeysFirstPaginator):
     """Counts at most COUNT_CAP rows: a search matching 5,000 people says "hơn 1.000" instead of paying for
     an exact count on every keystroke (the database can stop reading after the cap)."""
 
@@ -46,7 +68,7 @@ def paginate(
     In a print view the one page holds the whole list (at most PRINT_MAX_ROWS rows)."""
     if is_print_view(request):
         return _print_page(request, queryset)
-    paginator = (CappedPaginator if capped else Paginator)(queryset, per_page)
+    paginator = (CappedPaginator if capped else KeysFirstPaginator)(queryset, per_page)
     if count is not None:
         paginator.count = count  # a cached_property: setting it replaces the query
     try:
