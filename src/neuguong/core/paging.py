@@ -1,4 +1,4 @@
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
@@ -38,7 +38,7 @@ class KeysFirstPaginator(Paginator):
             top = self.count
         keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.object_list.filter(pk__in=keys)}
-        return self._get_page([rows[pk] for pk in keys if pk in rows], number, self)
+        return Page([rows[pk] for pk in keys if pk in rows], number, self)
 
 
 class CappedPaginator(KeysFirstPaginator):
