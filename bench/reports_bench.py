@@ -266,7 +266,7 @@ def main() -> None:
         f" {p50 / floor50:10.2f} {p95 / floor95:10.2f}"
     )
     # The loop above alternates two states whose charts stay drawn in the process; a new state has charts
-    # never drawn: the page is sent without them and its two chart requests (htmx) draw them.
+    # never drawn: the page is sent without them and its chart request (htmx) draws them.
     from neuguong.docengine import charts
 
     new_page, new_charts, floor = [], [], []
@@ -279,15 +279,14 @@ def main() -> None:
         new_page.append((time.perf_counter() - start) * 1000)
         assert "data-charts-pending" in body
         start = time.perf_counter()
-        for part in ("panel", "children"):
-            assert client.get(f"{charts_url}&part={part}").status_code == 200
+        assert client.get(charts_url).status_code == 200
         new_charts.append((time.perf_counter() - start) * 1000)
         floor.append(time_requests(client, "/_floor/", n=1, warmup=0)[0])
     Commitment.objects.filter(pk=written.pk).update(completed_on=None)
     floor50, floor95 = percentiles(floor)
     for label, times in (
         ("  … charts never drawn: the page", new_page),
-        ("  … then its 2 chart requests", new_charts),
+        ("  … then its chart request", new_charts),
     ):
         p50, p95 = percentiles(times)
         print(

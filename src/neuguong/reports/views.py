@@ -312,17 +312,16 @@ def dashboard_context(user, organization: Organization, period: Period, *, draw_
 
 @login_required
 def charts_view(request, code: str):
-    """The dashboard's charts, drawn now (fetched by the page when they were not drawn yet): `part` is
-    "panel" (status and trend) or "children"."""
+    """The dashboard's three charts, drawn now (fetched by the page when they were not drawn yet): the
+    panel's two in place, the page's chart of the children out of band (`dashboard-child-chart`)."""
     organization = report_organization(user=request.user, code=code)
     period = _period(request)
     today = local_today()
     figures = report_figures(user=request.user, organization=organization, period=period, today=today)
     charts = _dashboard_charts(figures, draw=True) or {}
-    template = (
-        "reports/_child_chart.html" if request.GET.get("part") == "children" else "reports/_panel_charts.html"
+    return render(
+        request, "reports/_dashboard_charts.html", {"panel": charts, "child_svg": charts.get("child_svg", "")}
     )
-    return render(request, template, {"panel": charts, "child_svg": charts.get("child_svg", "")})
 
 
 @login_required
