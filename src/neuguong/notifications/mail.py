@@ -102,16 +102,21 @@ def _deliver_email(row: EmailDelivery, today: dt.date | None) -> None:
 
 def send_emails(*, now: dt.datetime) -> dict[str, int]:
     """Send every ready (or retryable failed) notification e-mail. Returns counts by outcome."""
+    return _send_mail_outbox(
+        EmailDelivery,
+        now=now,
+        today=None,
+        related=("notification__recipient__person",),
+        still_relevant=_email_still_relevant,
+        deliver=_deliver_email,
+    )
+
+
+def _send_mail_outbox(model, **outbox) -> dict[str, int]:
+    """An outbox whose rows are e-mails: one connection to the mail server for the call, and a failed row
+    retried after RETRY_AFTER × its attempts (a mail server down for an hour uses up no attempts)."""
     with one_connection():
-        return send_outbox(
-            EmailDelivery,
-            now=now,
-            today=None,
-            related=("notification__recipient__person",),
-            still_relevant=_email_still_relevant,
-            deliver=_deliver_email,
-            retry_after=RETRY_AFTER,
-        )
+        return send_outbox(model, retry_after=RETRY_AFTER, **outbox)
 
 
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -171,13 +176,11 @@ def _deliver_digest(row: Digest, today: dt.date) -> None:
 
 
 def send_digests(*, now: dt.datetime, today: dt.date) -> dict[str, int]:
-    with one_connection():
-        return send_outbox(
-            Digest,
-            now=now,
-            today=today,
-            related=("recipient__person",),
-            still_relevant=_digest_still_relevant,
-            deliver=_deliver_digest,
-            retry_after=RETRY_AFTER,
-        )
+    return _send_mail_outbox(
+        Digest,
+        now=now,
+        today=today,
+        related=("recipient__person",),
+        still_relevant=_digest_still_relevant,
+        deliver=_deliver_digest,
+    )
