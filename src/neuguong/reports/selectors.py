@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -409,7 +409,14 @@ def _with_direct_and_stray(
 GENERATION_CACHE_SECONDS = 120
 
 
-def _generation(organization: Organization) -> str:
+class Generation(NamedTuple):
+    """`key` changes with every figure of the organisation; `tree` only with the organisation tree."""
+
+    key: str
+    tree: str
+
+
+def _generation(organization: Organization) -> Generation:
     """Changes whenever a figure of `organization` may change, in one query of index lookups:
     - the newest tally row of the organisation itself: every change to a commitment of its subtree that
       moves a count appends rows there (its status, month, category, source or lead unit; `OrgTally`'s
@@ -434,7 +441,10 @@ def _generation(organization: Organization) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), [organization.pk, organization.pk])
         row = cursor.fetchone()
-    return hashlib.sha256(repr(row).encode()).hexdigest()[:16]
+    return Generation(
+        hashlib.sha256(repr(row).encode()).hexdigest()[:16],
+        hashlib.sha256(repr(row[3:]).encode()).hexdigest()[:16],
+    )
 
 
 class _RecentFigures:
@@ -502,13 +512,19 @@ def report_figures(*, user: User, organization: Organization, period: Period, to
             )
         # Read from the tallies: kept under a key that changes with every write to the tallies or the
         # tree, so a cached copy is never older than the data (see `_generation`).
-        key = f"{_cache_key(scope, organization, period, today)}:{_generation(organization)}"
+        generation = _generation(organization)
+        key = f"{_cache_key(scope, organization, period, today)}:{generation.key}"
         figures = _recent.get(key)
         if figures is None:
             figures = cache.get(key)
             if figures is None:
                 figures = _compute_figures(
-                    user=user, organization=organization, period=period, today=today, use_tally=True
+                    user=user,
+                    organization=organization,
+                    period=period,
+                    today=today,
+                    use_tally=True,
+                    tree_generation=generation.tree,
                 )
                 figures.cache_key = key
                 cache.set(key, figures, GENERATION_CACHE_SECONDS)
@@ -528,12 +544,45 @@ CHILDREN_IN_FIGURES = 2_000
 CHILD_PAGE = 100
 
 
+class _Children(NamedTuple):
+    """What the figures need of an organisation's children, apart from their counts: how many are
+    active, and above CHILDREN_IN_FIGURES the first page of them by name and the dissolved ones' ids."""
+
+    active_count: int
+    first_page: list[tuple[int, str, str]] | None
+    dissolved_ids: list[int] | None
+
+
+def _children(organization: Organization, tree_generation: str | None) -> _Children:
+    """The organisation's `_Children`, kept in the cache under the tree's generation when given: after a
+    write to a commitment the tree is unchanged, and at the national root counting 52,000 children and
+    finding the dissolved ones among them was a third of the dashboard's queries' time."""
+    key = f"reports:children:{organization.pk}:{tree_generation}" if tree_generation else ""
+    if key and (cached := cache.get(key)) is not None:
+        return cached
+    active = Organization.objects.filter(parent=organization, dissolved_on__isnull=True)
+    active_count = active.count()
+    children = _Children(active_count, None, None)
+    if active_count > CHILDREN_IN_FIGURES:
+        first_page = list(active.order_by("name_folded", "id").values_list("pk", "code", "name")[:CHILD_PAGE])
+        dissolved = Organization.objects.filter(parent=organization, dissolved_on__isnull=False)
+        children = _Children(active_count, first_page, list(dissolved.values_list("pk", flat=True)))
+    if key:
+        cache.set(key, children, GENERATION_CACHE_SECONDS)
+    return children
+
+
 def _tally_grouped(
-    organization: Organization, months: tuple[int, int], period: Period, today: dt.date
+    organization: Organization,
+    months: tuple[int, int],
+    period: Period,
+    today: dt.date,
+    tree_generation: str | None = None,
 ) -> tuple[dict, list[GroupRow], int | None]:
     """What `_grouped_all` + `_by_child` give, read from the status tallies: a few small queries over the
     rows of the organisation and of its children, whatever the number of commitments below them. The
-    third value is the number of active children when `by_child` holds only the first page of them."""
+    third value is the number of active children when `by_child` holds only the first page of them.
+    `tree_generation` (`Generation.tree`) lets the children's list come from the cache."""
     grouped: dict[str, dict] = {"category": {}, "rs_month": {}, "lead_unit_id": {}}
     for row in tally_rows(StatusTally, [organization.pk], group=("category", "month"), months=months):
         for dim, key in (("category", row["category"]), ("rs_month", str(row["month"]))):
@@ -543,13 +592,13 @@ def _tally_grouped(
         grouped["lead_unit_id"].setdefault(key, StatusCounts()).add(row["status"], row["total"], row["past"])
 
     keys = period_keys(months)  # whole years as one row each
-    active = Organization.objects.filter(parent=organization, dissolved_on__isnull=True)
-    active_count = active.count()
-    if active_count > CHILDREN_IN_FIGURES:
-        page = list(active.order_by("name_folded", "id").values_list("pk", "code", "name")[:CHILD_PAGE])
-        rows = _tally_child_rows(page, keys)
-        direct, stray = _direct_and_stray(organization, keys, period.start, period.end, today)
-        return grouped, _with_direct_and_stray(organization, rows, direct, stray), active_count
+    children_of = _children(organization, tree_generation)
+    if children_of.first_page is not None:
+        rows = _tally_child_rows(children_of.first_page, keys)
+        direct, stray = _direct_and_stray(
+            organization, keys, period.start, period.end, today, dissolved_ids=children_of.dissolved_ids
+        )
+        return grouped, _with_direct_and_stray(organization, rows, direct, stray), children_of.active_count
 
     children_qs = Organization.objects.filter(parent=organization)
     children = list(
@@ -589,20 +638,27 @@ def _tally_child_rows(children: list[tuple[int, str, str]], keys: list[int]) -> 
 
 
 def _direct_and_stray(
-    organization: Organization, keys: list[int], start: dt.date, end: dt.date, today: dt.date
+    organization: Organization,
+    keys: list[int],
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+    dissolved_ids: list[int] | None = None,
 ) -> tuple[StatusCounts, StatusCounts]:
     """The commitments on the organisation itself (its tally rows less its children's would mean reading
-    every child: they are counted on their own, an indexed handful) and those of dissolved children."""
+    every child: they are counted on their own, an indexed handful) and those of dissolved children
+    (`dissolved_ids` when the caller has them)."""
     own = Commitment.objects.filter(organization=organization, deadline__gte=start, deadline__lte=end)
     direct = StatusCounts()
     for counts in _grouped_all(own, today)["category"].values():
         direct.merge(counts)
-    dissolved = Organization.objects.filter(parent=organization, dissolved_on__isnull=False)
+    if dissolved_ids is None:
+        dissolved = Organization.objects.filter(parent=organization, dissolved_on__isnull=False)
+        dissolved_ids = list(dissolved.values_list("pk", flat=True))
     stray = StatusCounts()
-    for counts, pending_past in tally_by_organization(
-        OrgTally, dissolved.values("pk"), period__in=keys
-    ).values():
-        stray.merge(StatusCounts(counts, pending_past))
+    if dissolved_ids:
+        for counts, pending_past in tally_by_organization(OrgTally, dissolved_ids, period__in=keys).values():
+            stray.merge(StatusCounts(counts, pending_past))
     return direct, stray
 
 
@@ -635,11 +691,18 @@ def _tally_child_pages(
 
 
 def _compute_figures(
-    *, user: User, organization: Organization, period: Period, today: dt.date, use_tally: bool | None = None
+    *,
+    user: User,
+    organization: Organization,
+    period: Period,
+    today: dt.date,
+    use_tally: bool | None = None,
+    tree_generation: str | None = None,
 ) -> Figures:
     """Figures from the status tallies when they are current and the period is whole months (the
     organisation's whole subtree is visible to the user: `report_figures` checked it); else counted live.
-    `use_tally` is the caller's answer to "current and whole months" when it already has one."""
+    `use_tally` is the caller's answer to "current and whole months" when it already has one;
+    `tree_generation` its `Generation.tree`, when it has one."""
     qs = period_commitments(user=user, organization=organization, period=period)
 
     months = month_range(period.start, period.end)
@@ -647,7 +710,9 @@ def _compute_figures(
         use_tally = months is not None and tally_ready(today)
     children_total = None
     if use_tally and months is not None:
-        grouped, by_child, children_total = _tally_grouped(organization, months, period, today)
+        grouped, by_child, children_total = _tally_grouped(
+            organization, months, period, today, tree_generation
+        )
     else:
         grouped = _grouped_all(qs, today)
         by_child = _by_child(organization, grouped["organization_id"])

@@ -283,3 +283,54 @@ def test_with_many_children_the_figures_hold_a_page_and_the_reports_read_every_c
     expected.pop("computed_at"), got.pop("computed_at")
     assert got == expected
     assert [row.as_dict() for row in paged.all_child_rows()] == [row.as_dict() for row in live.by_child]
+
+
+def test_with_many_children_a_write_reuses_the_children_list_until_the_tree_changes(
+    tree, data, counting, monkeypatch
+):
+    """Above CHILDREN_IN_FIGURES, the first view after a write to a commitment does not count the
+    children again nor look for the dissolved ones (kept under the tree's generation); a change to the
+    tree (a new child, a dissolution, a rename) is seen at once."""
+    if counting == "live":
+        return
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from neuguong.core.tests.factories import OrganizationFactory
+    from neuguong.organizations.models import Organization
+    from neuguong.reports import selectors
+
+    monkeypatch.setattr(selectors, "CHILDREN_IN_FIGURES", 1)
+    monkeypatch.setattr(selectors, "CHILD_PAGE", 1)
+    first = report_figures(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
+    assert first.children_total == 2
+
+    _make(tree.person_a, deadline=dt.date(2026, 8, 1))
+    with CaptureQueriesContext(connection) as queries:
+        after_write = report_figures(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
+    assert after_write.cache_key != first.cache_key
+    assert after_write.totals.total == first.totals.total + 1
+    org_table = Organization._meta.db_table
+    children_queries = [
+        q["sql"] for q in queries.captured_queries if f'"{org_table}"."parent_id"' in q["sql"]
+    ]
+    assert not children_queries
+
+    new = OrganizationFactory(code="AAA", name="Chi bộ A mới", parent=tree.root)
+    grown = report_figures(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
+    assert grown.children_total == 3
+    assert [row.label for row in grown.by_child if row.key == "AAA"] == ["Chi bộ A mới"]
+
+    from neuguong.organizations.services import organization_update
+
+    organization_update(actor=tree.staff, organization=new, name="Chi bộ Ánh Dương", decided_on=TODAY)
+    renamed = report_figures(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
+    assert [row.label for row in renamed.by_child if row.key == "AAA"] == ["Chi bộ Ánh Dương"]
+
+    from neuguong.organizations.services import organization_dissolve
+
+    organization_dissolve(actor=tree.staff, organization=new, decided_on=TODAY)
+    gone = report_figures(user=tree.staff, organization=tree.root, period=YEAR, today=TODAY)
+    assert gone.children_total == 2
+    assert "AAA" not in [row.key for row in gone.all_child_rows()]
+    assert gone.totals.total == after_write.totals.total
