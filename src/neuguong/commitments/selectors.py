@@ -394,14 +394,16 @@ def head_of_agency_ids(*, user, organization: Organization) -> set[int]:
         .filter(organization__path__startswith=organization.path, head__isnull=False)
         .values_list("head_id", flat=True)
     )
+    # One filter() call: every condition holds for the same post. An exclude() of ended posts dropped
+    # anyone who had ever left any post, a current head included.
     head_ids |= set(
         Person.objects.visible_to(user)
         .filter(
+            Q(positions__ended_on__isnull=True) | Q(positions__ended_on__gte=today),
             positions__title=PositionTitle.HEAD_OF_AGENCY,
             positions__organization__path__startswith=organization.path,
             positions__started_on__lte=today,
         )
-        .exclude(positions__ended_on__lt=today)
         .values_list("pk", flat=True)
     )
     return head_ids

@@ -219,3 +219,37 @@ def test_a_bulk_assignment_counts_in_the_tallies_and_the_history_like_single_one
     assert {e.target_id for e in events} == {str(c.pk) for c in made}
     assert all(e.note == "Kế hoạch năm" and e.changes["title"]["new"] == "Học tập Nghị quyết" for e in events)
     assert all(e.changes["co_units"]["new"] == tree.branch_a.name for e in events)
+
+
+def test_a_head_of_agency_who_once_left_another_post_is_still_a_head(tree):
+    """A current head-of-agency post counts whatever the person's earlier posts: one who was deputy
+    somewhere until 2024 and is head since is a head; one whose head post ended is not."""
+    from neuguong.core.dates import local_today
+    from neuguong.people.models import Position, PositionTitle
+
+    today = local_today()
+    head = PersonFactory(full_name="Đỗ Thủ Trưởng", organization=tree.org_a)
+    Position.objects.create(
+        person=head,
+        title=PositionTitle.DEPUTY_HEAD_OF_AGENCY,
+        organization=tree.org_b,
+        started_on=dt.date(2019, 1, 1),
+        ended_on=dt.date(2024, 1, 1),
+    )
+    Position.objects.create(
+        person=head,
+        title=PositionTitle.HEAD_OF_AGENCY,
+        organization=tree.org_a,
+        started_on=dt.date(2024, 1, 2),
+    )
+    former = PersonFactory(full_name="Vũ Nguyên Thủ Trưởng", organization=tree.org_a)
+    Position.objects.create(
+        person=former,
+        title=PositionTitle.HEAD_OF_AGENCY,
+        organization=tree.org_a,
+        started_on=dt.date(2019, 1, 1),
+        ended_on=today - dt.timedelta(days=1),
+    )
+    heads = heads_of_agencies(user=tree.staff, organization=tree.root)
+    assert head.pk in {p.pk for p in heads}
+    assert former.pk not in {p.pk for p in heads}
