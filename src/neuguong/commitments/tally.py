@@ -427,9 +427,9 @@ def tally_ready(today: dt.date) -> bool:
 
 def _of_organizations(model, organization_ids):
     """The tally rows of these organisations: ids as a list, or a queryset of ids kept as a subquery."""
-    if not isinstance(organization_ids, QuerySet):
-        organization_ids = list(organization_ids)
-    return model.objects.filter(organization_id__in=organization_ids)
+    if isinstance(organization_ids, QuerySet):
+        return model.objects.filter(organization_id__in=organization_ids)
+    return model.objects.filter(organization_id__any=list(organization_ids))  # core.lookups
 
 
 def tally_rows(

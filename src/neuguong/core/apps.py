@@ -7,7 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Chung"
 
     def ready(self):
-        from . import scheduler
+        from . import lookups, scheduler
         from .tasks import purge_idempotency_keys
 
+        lookups.register()
         scheduler.register("core.purge_idempotency_keys", 86400, purge_idempotency_keys.enqueue)

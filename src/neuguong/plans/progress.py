@@ -18,9 +18,9 @@ government statuses). Open commitments still within their deadline are in neithe
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 from django.db.models import BooleanField, Case, Count, Q, Value, When
 
@@ -47,6 +47,16 @@ from neuguong.commitments.tally import (
 from neuguong.organizations.models import Organization, path_ids
 
 EXEMPLARY = "exemplary"
+
+
+class OrganizationLike(Protocol):
+    """An organisation as counting by subtree reads it (a model instance or a plain row)."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def path(self) -> str: ...
 
 
 def _empty() -> dict[str, int]:
@@ -236,7 +246,7 @@ def count_by_organization(
     *,
     user,
     plan_id: int,
-    organizations: list[Organization],
+    organizations: Sequence[OrganizationLike],
     item_ids: Collection[int],
     today: dt.date,
     start: dt.date | None = None,
@@ -290,7 +300,7 @@ def count_by_person(
     if not person_ids or not item_ids:
         return result
     qs = Commitment.objects.visible_to(user).filter(
-        responsible_person_id__in=sorted(person_ids), plan_item_id__in=sorted(item_ids)
+        responsible_person_id__any=sorted(person_ids), plan_item_id__in=sorted(item_ids)
     )
     for row in _live_rows(_in_period(qs, start, end), today, ("responsible_person_id",)):
         result.setdefault(row["responsible_person_id"], Counts()).add(

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.db.models import Max, Prefetch, Q
 from django.http import Http404
@@ -408,13 +408,24 @@ def plan_progress(
     )
 
 
+class OrganizationRow(NamedTuple):
+    """What counting by subtree needs of an organisation."""
+
+    pk: int
+    code: str
+    name: str
+    path: str
+
+
 def _by_child(user, plan_id: int, base: Organization, item_ids, today, start, end) -> list[GroupRow]:
     """The plan's commitments in each active child's subtree of `base`, and those on `base` itself."""
-    children = list(
-        base.children.filter(dissolved_on__isnull=True)
-        .only("pk", "code", "name", "path")
+    # Plain rows, not model instances: a province root has 1,500 children.
+    children = [
+        OrganizationRow(*row)
+        for row in base.children.filter(dissolved_on__isnull=True)
         .order_by("name_folded", "id")
-    )
+        .values_list("pk", "code", "name", "path")
+    ]
     counts = count_by_organization(
         user=user,
         plan_id=plan_id,
@@ -450,7 +461,7 @@ def _heads(user, base: Organization, item_ids, today, start, end) -> list[HeadRo
     )
     names = {
         pk: (name, organization)
-        for pk, name, organization in Person.objects.filter(pk__in=list(counts)).values_list(
+        for pk, name, organization in Person.objects.filter(pk__any=list(counts)).values_list(
             "pk", "full_name", "organization__name"
         )
     }

@@ -803,13 +803,13 @@ def _heads_overdue(qs, organization: Organization, today: dt.date) -> list[HeadR
     counts: dict[int, int] = {}
     for first in range(0, len(ids), HEADS_PER_QUERY):
         counts.update(
-            overdue.filter(responsible_person_id__in=ids[first : first + HEADS_PER_QUERY])
+            overdue.filter(responsible_person_id__any=ids[first : first + HEADS_PER_QUERY])
             .values("responsible_person_id")
             .annotate(n=Count("pk"))
             .order_by()
             .values_list("responsible_person_id", "n")
         )
-    people = Person.objects.filter(pk__in=list(counts)).values_list("pk", "full_name", "organization__name")
+    people = Person.objects.filter(pk__any=list(counts)).values_list("pk", "full_name", "organization__name")
     rows = [HeadRow(pk, name, organization_name or "", counts[pk]) for pk, name, organization_name in people]
     return sorted(rows, key=lambda row: (-row.overdue, row.name))
 
