@@ -449,6 +449,18 @@ def _by_child(user, plan_id: int, base: Organization, item_ids, today, start, en
     return rows
 
 
+def plan_heads_behind(
+    *, user, plan: Plan, today: dt.date, start: dt.date | None = None, end: dt.date | None = None
+) -> list[HeadRow]:
+    """`PlanProgress.heads_behind` without the rest of the progress: what the plan page fetches after it
+    is shown (a province's 1,500 heads are counted live, the slowest part of the page)."""
+    base = _breakdown_base(user, plan)
+    if base is None:
+        return []
+    item_ids = [item.pk for item in plan_items(plan)]
+    return [row for row in _heads(user, base, item_ids, today, start, end) if row.counts.overdue]
+
+
 def _heads(user, base: Organization, item_ids, today, start, end) -> list[HeadRow]:
     from neuguong.commitments.selectors import head_of_agency_ids
     from neuguong.people.models import Person

@@ -9,6 +9,7 @@ urlpatterns = [
     path("to-chuc/<str:code>/", views.for_org_view, name="for_org"),
     path("tao/", views.plan_create_view, name="create"),
     path("<int:plan_id>/", views.plan_detail_view, name="detail"),
+    path("<int:plan_id>/nguoi-dung-dau/", views.heads_view, name="heads"),
     path("<int:plan_id>/sua/", views.plan_edit_view, name="edit"),
     path("<int:plan_id>/bat-dau/", views.in_force_view, name="in_force"),
     path("<int:plan_id>/ket-thuc/", views.finish_view, name="finish"),

@@ -43,6 +43,7 @@ from .selectors import (
     plan_closing,
     plan_for_write,
     plan_get,
+    plan_heads_behind,
     plan_items,
     plan_list,
     plan_progress,
@@ -247,8 +248,7 @@ def plan_detail_view(request, plan_id: int):
         "can_manage": can_manage,
         "actions": actions,
         "children": children_plans(user=request.user, plan=plan),
-        "heads": progress.heads_behind[:HEADS_ON_PAGE],
-        "heads_more": max(0, len(progress.heads_behind) - HEADS_ON_PAGE),
+        "heads_url": f"{reverse('plans:heads', args=[plan.pk])}?{request.GET.urlencode()}",
         "child_rows": progress.by_child[:CHILD_ROWS_ON_PAGE],
         "child_more": max(0, len(progress.by_child) - CHILD_ROWS_ON_PAGE),
         "indicators": indicator_summaries(
@@ -265,6 +265,19 @@ def plan_detail_view(request, plan_id: int):
         "list_base": f"{reverse('plans:commitments', args=[plan.pk])}?{request.GET.urlencode()}",
     }
     return render(request, "plans/detail.html", context)
+
+
+@login_required
+def heads_view(request, plan_id: int):
+    """The plan page's heads of agencies behind schedule, fetched after the page is shown (htmx)."""
+    plan = plan_get(user=request.user, plan_id=plan_id)
+    start, end, _form = _period(request, plan)
+    heads = plan_heads_behind(user=request.user, plan=plan, today=local_today(), start=start, end=end)
+    return render(
+        request,
+        "plans/_heads.html",
+        {"plan": plan, "heads": heads[:HEADS_ON_PAGE], "heads_more": max(0, len(heads) - HEADS_ON_PAGE)},
+    )
 
 
 @login_required

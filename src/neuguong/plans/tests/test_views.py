@@ -276,3 +276,34 @@ def test_a_secretary_cannot_choose_an_item_of_a_plan_she_does_not_see(tree, plan
     )
     assert response.status_code == 200 and "is-invalid" in response.content.decode()
     assert not own.items.get().commitments.exists()
+
+
+def test_the_heads_behind_schedule_come_after_the_page_for_its_reader(tree, plans, login):
+    """The plan page asks for its heads of agencies behind schedule after it is shown; the fragment
+    lists those with overdue commitments of the plan in the reader's part, for the page's period, and
+    is a 404 where the plan is."""
+    from neuguong.organizations.models import Agency
+
+    bloc, own = plans
+    item = bloc.items.get()
+    Agency.objects.create(code="CQA", name="Sở Tài chính", organization=tree.org_a, head=tree.person_a)
+    Agency.objects.create(code="CQB", name="Sở Tư pháp", organization=tree.org_b, head=tree.person_b)
+    late = dt.date(2026, 3, 1)  # before TODAY: overdue while open
+    CommitmentFactory(responsible_person=tree.person_a, plan_item=item, deadline=late)
+    CommitmentFactory(responsible_person=tree.person_b, plan_item=item, deadline=late)
+    CommitmentFactory(responsible_person=tree.person_b, plan_item=item, deadline=late, completed_on=late)
+    tally.rebuild(local_today())
+
+    staff = login(tree.staff)
+    page = staff.get(f"/ke-hoach/{bloc.pk}/?year=2026").content.decode()
+    assert f'hx-get="/ke-hoach/{bloc.pk}/nguoi-dung-dau/?year=2026"' in page
+    assert tree.person_a.full_name not in page  # not counted with the page
+
+    everyone = staff.get(f"/ke-hoach/{bloc.pk}/nguoi-dung-dau/?year=2026").content.decode()
+    assert tree.person_a.full_name in everyone and tree.person_b.full_name in everyone
+    other_year = staff.get(f"/ke-hoach/{bloc.pk}/nguoi-dung-dau/?year=2025").content.decode()
+    assert "Không có người đứng đầu nào" in other_year
+
+    her_part = login(tree.secretary_a).get(f"/ke-hoach/{bloc.pk}/nguoi-dung-dau/").content.decode()
+    assert tree.person_a.full_name in her_part and tree.person_b.full_name not in her_part
+    assert login(tree.secretary_b).get(f"/ke-hoach/{own.pk}/nguoi-dung-dau/").status_code == 404
