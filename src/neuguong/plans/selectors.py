@@ -5,12 +5,14 @@ API all call `plan_progress`, so they answer the same figures."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
+from django.core.cache import cache
 from django.db.models import Max, Prefetch, Q
 from django.http import Http404
 
@@ -382,8 +384,11 @@ def plan_progress(
         group.counts.merge(row.own)
     base = _breakdown_base(user, plan)
     item_ids = [item.pk for item in items]
+    from_tallies = uses_tallies(today, start, end)
     by_child = (
-        _by_child(user, plan.pk, base, item_ids, today, start, end) if base is not None and breakdown else []
+        _by_child(user, plan.pk, base, item_ids, today, start, end, from_tallies=from_tallies)
+        if base is not None and breakdown
+        else []
     )
 
     def heads() -> list[HeadRow]:
@@ -401,7 +406,7 @@ def plan_progress(
         exemplary=exemplary,
         progress=progress,
         weighted=weighted,
-        from_tallies=uses_tallies(today, start, end),
+        from_tallies=from_tallies,
         by_lead_unit=sorted((g for g in by_unit.values() if g.counts.total), key=lambda g: g.label),
         by_child=by_child,
         heads_source=heads,
@@ -417,8 +422,50 @@ class OrganizationRow(NamedTuple):
     path: str
 
 
-def _by_child(user, plan_id: int, base: Organization, item_ids, today, start, end) -> list[GroupRow]:
-    """The plan's commitments in each active child's subtree of `base`, and those on `base` itself."""
+# How long rows by subtree are kept under their generation: the bound on staleness in the one race the
+# generation cannot see (a tally row whose id was taken before another's but committed after), as for the
+# report figures (reports.selectors.GENERATION_CACHE_SECONDS).
+BY_CHILD_CACHE_SECONDS = 120
+
+
+def _by_child_key(plan_id: int, base: Organization, item_ids, today, start, end) -> str:
+    """A key that changes whenever the rows by subtree may change, in one query of index lookups: the
+    newest row of the plan's tally at `base` (every change to a commitment of the plan below `base`
+    appends rows there), the tally day, and the organisations' newest change and id (names, children)."""
+    from django.db import connection
+
+    from neuguong.commitments.models import PlanTally, TallyState
+
+    org_table = Organization._meta.db_table
+    # Only the models' own table names are interpolated; values are parameters.
+    sql = (
+        f"SELECT (SELECT MAX(id) FROM {PlanTally._meta.db_table} WHERE plan_key = %s AND organization_id = %s),"  # noqa: S608
+        f" (SELECT as_of FROM {TallyState._meta.db_table} WHERE id = 1),"
+        f" (SELECT MAX(updated_at) FROM {org_table}), (SELECT MAX(id) FROM {org_table})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [plan_id, base.pk])
+        generation = cursor.fetchone()
+    raw = repr((plan_id, base.pk, base.path, sorted(item_ids), today, start, end, generation))
+    return "plans:by-child:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _by_child(
+    user, plan_id: int, base: Organization, item_ids, today, start, end, *, from_tallies: bool
+) -> list[GroupRow]:
+    """The plan's commitments in each active child's subtree of `base`, and those on `base` itself.
+    Read from the tallies, the rows are kept under a key that follows every change (`_by_child_key`):
+    a province root's 1,500 children were most of the plan page's time."""
+    key = _by_child_key(plan_id, base, item_ids, today, start, end) if from_tallies else ""
+    if key and (cached := cache.get(key)) is not None:
+        return cached
+    rows = _count_by_child(user, plan_id, base, item_ids, today, start, end)
+    if key:
+        cache.set(key, rows, BY_CHILD_CACHE_SECONDS)
+    return rows
+
+
+def _count_by_child(user, plan_id: int, base: Organization, item_ids, today, start, end) -> list[GroupRow]:
     # Plain rows, not model instances: a province root has 1,500 children.
     children = [
         OrganizationRow(*row)
