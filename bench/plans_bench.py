@@ -175,6 +175,7 @@ def main() -> None:
             [
                 ("plan page (every deadline)", f"/ke-hoach/{plan.pk}/"),
                 (f"plan page, year {year}", f"/ke-hoach/{plan.pk}/?year={year}"),
+                ("… its heads behind schedule (after it)", f"/ke-hoach/{plan.pk}/nguoi-dung-dau/"),
                 ("progress API", f"/api/v1/plans/{plan.pk}/progress"),
                 (f"progress API, year {year}", f"/api/v1/plans/{plan.pk}/progress?year={year}"),
                 ("item page", f"/ke-hoach/{plan.pk}/muc/{item.pk}/"),

@@ -224,8 +224,8 @@ def bench_reminders(rows: int, workers: int, env: dict[str, str]) -> None:
             )
         print(
             f"reminders: {ready} ready rows, {tasks} sending chains ({send_tasks} send tasks in all), {workers} "
-            f"workers: {sent} sent, {notifications} notifications ({notifications - sent} more than rows "
-            f"sent), {email_tasks} e-mail tasks for {emails.count()} e-mails ({email_states}), "
+            f"workers: {sent} sent, {notifications} notifications (a secretary's escalations of one claim "
+            f"are one), {email_tasks} e-mail tasks for {emails.count()} e-mails ({email_states}), "
             f"{failed_tasks} failed tasks; {busy:.1f} s = {sent / busy:.0f} rows/s (wall {wall:.1f} s)"
         )
     finally:

@@ -8,6 +8,7 @@ person and to whoever entered the report or request.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Model
@@ -265,3 +266,36 @@ def reminders(items: Sequence[tuple[int, Model, bool, str, str]]) -> None:
                 if is_escalation == escalation
             ],
         )
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A secretary's escalations of one claim told at once (`reminders._digest`)."""
+
+    recipient_id: int
+    parent_id: int | None  # the organisation above them all, when they share one
+    title: str
+    text: str
+
+
+def escalation_digests(digests: Sequence[Digest]) -> None:
+    """Each digest becomes one escalation notification, pointing to the overdue commitments on the board
+    (of the organisation above them, when they share one)."""
+    from neuguong.organizations.models import Organization
+
+    parents = Organization.objects.in_bulk({d.parent_id for d in digests if d.parent_id is not None})
+    board = reverse("commitments:board")
+    notices = []
+    for digest in digests:
+        parent = parents.get(digest.parent_id) if digest.parent_id is not None else None
+        query = f"?status=open_overdue&org={parent.code}" if parent is not None else "?status=open_overdue"
+        notices.append(
+            Notice(
+                recipient_id=digest.recipient_id,
+                target=parent,
+                title=digest.title,
+                text=digest.text,
+                url=board + query,
+            )
+        )
+    notify_many(kind=CommitmentNotice.ESCALATION, notices=notices)

@@ -249,15 +249,58 @@ def _deliver(reminder: Reminder, today: dt.date) -> None:
     )
 
 
+# How many of a digest's commitments its words list (the board lists them all).
+DIGEST_LISTED = 20
+
+
 def _deliver_all(rows: list[Reminder], today: dt.date) -> None:
     """A claim of reminders become their notifications together: a few statements for up to
-    outbox.CLAIM reminders instead of a transaction and five statements each (docs/scaling.md)."""
+    outbox.CLAIM reminders instead of a transaction and five statements each (docs/scaling.md).
+
+    A secretary with several escalations in the claim is told once, with the list (`_digest`): on the
+    first national morning ~14 M commitments are 14 days overdue, and a secretary above 300 chi bộ would
+    otherwise find hundreds of notifications, one per commitment. Each reminder is still marked sent."""
     items = []
+    escalations: dict[int, list[Reminder]] = {}
     for reminder in rows:
+        if reminder.kind == ReminderKind.ESCALATION:
+            escalations.setdefault(reminder.recipient_id, []).append(reminder)
+            continue
         title, body = _message(reminder, today)
-        escalation = reminder.kind == ReminderKind.ESCALATION
-        items.append((reminder.recipient_id, reminder.commitment, escalation, title, body))
+        items.append((reminder.recipient_id, reminder.commitment, False, title, body))
+    digests = []
+    for recipient_id, group in escalations.items():
+        if len(group) == 1:
+            title, body = _message(group[0], today)
+            items.append((recipient_id, group[0].commitment, True, title, body))
+        else:
+            digests.append(_digest(recipient_id, group, today))
     notices.reminders(items)
+    notices.escalation_digests(digests)
+
+
+def _digest(recipient_id: int, group: list[Reminder], today: dt.date) -> notices.Digest:
+    """One notification for a secretary's escalations: how many, the most overdue first, and where
+    they are all listed (the board, overdue, of the organisation above them when they share one)."""
+    ordered = sorted(group, key=lambda r: (r.commitment.deadline, r.commitment_id))
+    escalate_after = int(policy()["escalate_after_days"])
+    title = f"Báo cáo cấp trên: {len(group)} nhiệm vụ của tổ chức trực thuộc quá hạn từ {escalate_after} ngày"
+    lines = []
+    for reminder in ordered[:DIGEST_LISTED]:
+        c = reminder.commitment
+        lines.append(
+            f"– {c.title[:120]} — {notices.who_of(c)} ({c.organization.name}), hạn {format_vn(c.deadline)},"
+            f" quá hạn {(today - c.deadline).days} ngày"
+        )
+    if len(group) > DIGEST_LISTED:
+        lines.append(f"… và {len(group) - DIGEST_LISTED} nhiệm vụ khác (xem trên bảng nhiệm vụ).")
+    parents = {r.commitment.organization.parent_id for r in group}
+    return notices.Digest(
+        recipient_id=recipient_id,
+        parent_id=parents.pop() if len(parents) == 1 else None,
+        text="\n".join(lines),
+        title=title,
+    )
 
 
 def send_due_reminders(*, now: dt.datetime, today: dt.date) -> dict[str, int]:
@@ -268,7 +311,7 @@ def send_due_reminders(*, now: dt.datetime, today: dt.date) -> dict[str, int]:
         today=today,
         related=(
             "recipient",
-            "commitment__organization",
+            "commitment__organization__parent",
             "commitment__responsible_person",
             "commitment__lead_unit",
         ),

@@ -94,6 +94,79 @@ def test_escalation_to_the_secretary_above_after_14_days(tree, commitment):
     )
 
 
+def test_a_secretarys_escalations_of_one_morning_are_told_once_with_the_list(tree, commitment):
+    """Three commitments of branch A crossing 14 days overdue the same morning: A's secretary gets one
+    notification (and one e-mail) that counts and lists them and links to the board, overdue, of A;
+    each escalation is still its own row, sent."""
+    tree.secretary_a.email = "bithu.a@example.vn"
+    tree.secretary_a.save()
+    more = [
+        services.commitment_create(
+            actor=tree.secretary_a,
+            organization=tree.branch_a,
+            title=title,
+            deadline=DEADLINE,
+            responsible_person=tree.person_a,
+            today=dt.date(2026, 4, 1),
+        )
+        for title in ("Tự phê bình trước chi bộ", "Đăng ký nêu gương năm 2026")
+    ]
+    tick(14)
+    escalations = Reminder.objects.filter(kind=ReminderKind.ESCALATION)
+    assert escalations.count() == 3 and set(escalations.values_list("status", flat=True)) == {
+        OutboxStatus.SENT
+    }
+    (told,) = Notification.objects.filter(recipient=tree.secretary_a, kind="commitments.escalation")
+    assert told.title == "Báo cáo cấp trên: 3 nhiệm vụ của tổ chức trực thuộc quá hạn từ 14 ngày"
+    for title in ("Viết bài thu hoạch", *(c.title for c in more)):
+        assert f"– {title} — {tree.person_a.full_name} ({tree.branch_a.name}), hạn 30/04/2026" in told.text
+    assert told.url == f"/cam-ket/bang/?status=open_overdue&org={tree.org_a.code}"
+    assert [m.to for m in mail.outbox if m.subject.startswith("Báo cáo cấp trên")] == [["bithu.a@example.vn"]]
+    tick(15)
+    assert Notification.objects.filter(kind="commitments.escalation").count() == 1  # nothing twice
+
+
+def test_the_digests_link_opens_the_board_with_the_overdue_commitments(tree, commitment, login):
+    services.commitment_create(
+        actor=tree.secretary_a,
+        organization=tree.branch_a,
+        title="Tự phê bình trước chi bộ",
+        deadline=DEADLINE,
+        responsible_person=tree.person_a,
+        today=dt.date(2026, 4, 1),
+    )
+    tick(14)
+    (told,) = Notification.objects.filter(recipient=tree.secretary_a, kind="commitments.escalation")
+    with mock.patch("neuguong.commitments.views.local_today", return_value=day(14)):
+        page = login(tree.secretary_a).get(told.url).content.decode()
+    assert "Viết bài thu hoạch" in page and "Tự phê bình trước chi bộ" in page
+
+
+def test_a_digest_lists_the_most_overdue_first_and_counts_the_rest(tree, monkeypatch):
+    monkeypatch.setattr(reminders, "DIGEST_LISTED", 2)
+    made = [
+        services.commitment_create(
+            actor=tree.secretary_a,
+            organization=tree.branch_a,
+            title=f"Nhiệm vụ {n}",
+            deadline=DEADLINE - dt.timedelta(days=n),
+            responsible_person=tree.person_a,
+            today=dt.date(2026, 3, 1),
+        )
+        for n in range(4)
+    ]
+    rows = [
+        Reminder(recipient=tree.secretary_a, commitment=c, kind=ReminderKind.ESCALATION, due_on=day(14))
+        for c in made
+    ]
+    digest = reminders._digest(tree.secretary_a.pk, rows, day(14))
+    lines = digest.text.splitlines()
+    assert lines[0].startswith("– Nhiệm vụ 3 —") and "quá hạn 17 ngày" in lines[0]
+    assert lines[1].startswith("– Nhiệm vụ 2 —")
+    assert lines[2] == "… và 2 nhiệm vụ khác (xem trên bảng nhiệm vụ)."
+    assert digest.parent_id == tree.org_a.pk
+
+
 def test_completed_or_cancelled_commitments_get_no_reminders(tree, commitment):
     services.commitment_complete(
         actor=tree.member_a, commitment=commitment, completed_on=day(-10), today=day(-10)
