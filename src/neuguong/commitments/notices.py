@@ -76,6 +76,12 @@ def _still_returned(notification) -> bool:
 
 @still_relevant(CommitmentNotice.REMINDER, CommitmentNotice.ESCALATION)
 def _still_open(notification) -> bool:
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import Commitment
+
+    if notification.target_type_id != ContentType.objects.get_for_model(Commitment).pk:
+        return True  # a secretary's escalations told together: about the organisation above them
     commitment = _commitment(notification)
     return commitment is not None and not commitment.halt and commitment.completed_on is None
 

@@ -126,6 +126,26 @@ def test_a_secretarys_escalations_of_one_morning_are_told_once_with_the_list(tre
     assert Notification.objects.filter(kind="commitments.escalation").count() == 1  # nothing twice
 
 
+def test_a_digest_stays_worth_sending_whatever_commitment_shares_its_organisations_id(tree, commitment):
+    """A digest's object is the organisation above: its e-mail is not cancelled because a commitment with
+    the same id happens to be closed (the check read any target id as a commitment's)."""
+    from neuguong.commitments import notices
+    from neuguong.commitments.models import Commitment
+    from neuguong.notifications.kinds import is_relevant
+
+    notices.escalation_digests(
+        [
+            notices.Digest(
+                recipient_id=tree.secretary_a.pk, parent_id=tree.org_a.pk, title="Báo cáo cấp trên", text=""
+            )
+        ]
+    )
+    told = Notification.objects.get(kind="commitments.escalation")
+    Commitment.objects.filter(pk=commitment.pk).update(completed_on=DEADLINE)
+    told.target_id = commitment.pk  # as if the organisation and a closed commitment shared an id
+    assert is_relevant(told)
+
+
 def test_the_digests_link_opens_the_board_with_the_overdue_commitments(tree, commitment, login):
     services.commitment_create(
         actor=tree.secretary_a,
