@@ -88,21 +88,31 @@ def account_options(users: Iterable[Any]) -> list[PickerOption]:
 
 def search_accounts(user, query: str, params: dict[str, str]) -> list[PickerOption]:
     """The accounts `user` may choose (`account_choices`, the rule the services check too) whose holder's
-    name matches: the person's folded name, or the account's own first or last name."""
-    from .selectors import account_choices
+    name matches, best first: the people with an account found by the name index (`person_search`: exact
+    diacritics, then names and words beginning with the query), then accounts holding a role in sight
+    whose own first or last name matches. A LIKE over every person's name read the nation's 5.4 M people
+    for each keystroke (1.9 s)."""
+    from django.contrib.auth import get_user_model
 
-    key = search_key(query)
-    if not key:
+    from .selectors import account_choices, person_search
+
+    if not search_key(query):
         return []
     typed = without_nul(query).strip()[:150]
-    named = (
-        # Among the people `user` sees (the subtree's path narrows the search first, as before).
-        Q(pk__in=Person.objects.visible_to(user).filter(name_folded__contains=key).values("user_id"))
-        | Q(first_name__icontains=typed)
-        | Q(last_name__icontains=typed)
+    holders = person_search(user=user, query=query, limit=MAX_OPTIONS + 1, with_account=True)
+    ids = list(dict.fromkeys(p.user_id for p in holders if p.user_id is not None))
+    role_holders = RoleAssignment.objects.filter(organization__in=Organization.objects.visible_to(user))
+    by_own_name = (
+        get_user_model()
+        .objects.filter(pk__in=role_holders.values("user_id"))
+        .filter(Q(first_name__icontains=typed) | Q(last_name__icontains=typed))
+        .exclude(pk__in=ids)
+        .order_by("last_name", "first_name", "id")
+        .values_list("pk", flat=True)
     )
-    accounts = account_choices(user=user).filter(named).order_by("last_name", "first_name", "id")
-    return account_options(accounts[: MAX_OPTIONS + 1])
+    ids += list(by_own_name[: MAX_OPTIONS + 1])
+    accounts = account_choices(user=user).in_bulk(ids)  # the rule: active, in sight
+    return account_options([accounts[pk] for pk in ids if pk in accounts][: MAX_OPTIONS + 1])
 
 
 def register() -> None:

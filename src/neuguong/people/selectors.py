@@ -92,12 +92,14 @@ def person_search_results(
     status: str = "",
     statuses: Sequence[str] | None = None,
     theory_level: str = "",
+    with_account: bool = False,
     want: int = COUNT_CAP + 1,
 ) -> RankedResults:
     """People the user may see whose name matches `query` (or whose card number is the query), best first
     (the rule of `neuguong.core.search`), optionally within `organization`'s subtree, of one `status` or
-    of `statuses`, of one `theory_level`: at most `want` of them, records read a page at a time. The same
-    set as `person_list(query=...)` with those filters; only the order differs."""
+    of `statuses`, of one `theory_level`, only those with an account (`with_account`): at most `want` of
+    them, records read a page at a time. The same set as `person_list(query=...)` with those filters; only
+    the order differs."""
     terms = parse_query(query)
     if not terms.key:
         return RankedResults([], _fetch_people, complete=True)
@@ -116,6 +118,9 @@ def person_search_results(
     if statuses is not None:
         people = people.filter(status__in=list(statuses))
         conditions.append(("s.status = ANY(%s)", [list(statuses)]))
+    if with_account:
+        people = people.filter(user__isnull=False)
+        conditions.append(("s.user_id IS NOT NULL", []))
     whole_tree = scope.reads_everything and organization is None
     if connection.vendor != "postgresql" or not whole_tree:
         # A subtree: rank its matches here when they are few (a secretary's few hundred people).
@@ -158,10 +163,16 @@ def person_search(
     limit: int = 20,
     organization: Organization | None = None,
     statuses: Sequence[str] | None = None,
+    with_account: bool = False,
 ) -> list[Person]:
     """The best `limit` matches for a search box or a search-as-you-type picker (organisation joined)."""
     results = person_search_results(
-        user=user, query=query, organization=organization, statuses=statuses, want=limit
+        user=user,
+        query=query,
+        organization=organization,
+        statuses=statuses,
+        with_account=with_account,
+        want=limit,
     )
     return list(results[:limit])
 

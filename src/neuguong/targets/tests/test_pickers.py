@@ -44,3 +44,26 @@ def test_annual_target_picker_finds_by_the_indicators_name_with_year_agency_and_
         _options(login(tree.secretary_b).get(reverse("core:picker", args=["annual_target"]), {"q": "ho so"}))
         == []
     )
+
+
+def test_account_picker_ranks_the_exact_spelling_first_and_finds_role_holders_by_their_own_name(tree, login):
+    """Holders found by the name index come best first ("Hường" before "Hương" when typed "Hường"); an
+    account with a role in sight and no member record is found by its own name; one without an account,
+    or inactive, never."""
+    from neuguong.core.tests.factories import UserFactory
+
+    huong = UserFactory(username="u_huong")
+    huong_exact = UserFactory(username="u_huong_exact")
+    PersonFactory(full_name="Trần Thị Hương", organization=tree.org_a, user=huong)
+    PersonFactory(full_name="Lê Thị Hường", organization=tree.branch_a, user=huong_exact)
+    PersonFactory(full_name="Vũ Thị Hường", organization=tree.org_a)  # no account
+    gone = UserFactory(username="u_gone", is_active=False)
+    PersonFactory(full_name="Đỗ Thị Hường", organization=tree.org_a, user=gone)
+    client = login(tree.staff)
+    options = _options(client.get(reverse("core:picker", args=["account"]), {"q": "Hường"}))
+    assert [label for _, label, _ in options] == ["Lê Thị Hường", "Trần Thị Hương"]
+
+    tree.staff.first_name, tree.staff.last_name = "Văn", "Phòng Khối"
+    tree.staff.save()
+    own = _options(client.get(reverse("core:picker", args=["account"]), {"q": "Phòng Khối"}))
+    assert [value for value, _, _ in own] == [str(tree.staff.pk)]
