@@ -27,6 +27,25 @@ SEARCHES = [
     ("organisations search 'so y te'", "/to-chuc/?q=so+y+te"),
 ]
 
+# Every search-as-you-type picker (`/chon/<kind>/`), with a broad query, a narrow one and one that matches
+# nothing (a LIKE without an index reads every row for it).
+PICKERS = [
+    ("picker person 'nguyen van'", "/chon/person/?q=nguyen+van"),
+    ("picker person 'Hường'", "/chon/person/?q=H%C6%B0%E1%BB%9Dng"),
+    ("picker organization 'chi bo'", "/chon/organization/?q=chi+bo"),
+    ("picker organization 'so y te'", "/chon/organization/?q=so+y+te"),
+    ("picker account 'nguyen'", "/chon/account/?q=nguyen"),
+    ("picker commitment 'nhiem vu' (broad)", "/chon/commitment/?q=nhiem+vu"),
+    ("picker commitment 'guong so 3'", "/chon/commitment/?q=guong+so+3"),
+    ("picker commitment, no match", "/chon/commitment/?q=khong+co+gi+ca"),
+    ("picker document 'ke hoach'", "/chon/document/?q=ke+hoach"),
+    ("picker plan 'ke hoach'", "/chon/plan/?q=ke+hoach"),
+    ("picker plan_item 'nguoi dung dau'", "/chon/plan_item/?q=nguoi+dung+dau"),
+    ("picker plan_document 'nghi quyet'", "/chon/plan_document/?q=nghi+quyet"),
+    ("picker study_campaign 'hoc tap'", "/chon/study_campaign/?q=hoc+tap"),
+    ("picker annual_target 'chi tieu'", "/chon/annual_target/?q=chi+tieu"),
+]
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -75,7 +94,7 @@ def main() -> None:
                 ("people search 'nguyen van'", "/dang-vien/?q=nguyen+van"),
                 ("global search 'tran thi'", "/tim-kiem/?q=tran+thi"),
                 ("member page", f"/dang-vien/{member.pk}/"),
-                *([] if args.short else SEARCHES),
+                *([] if args.short else SEARCHES + PICKERS),
             ],
             client,
             n=args.n,
