@@ -51,3 +51,33 @@ def test_on_postgresql_a_title_search_has_its_trigram_index(db):
         )
         (definition,) = cursor.fetchone()
     assert "gin (title_folded gin_trgm_ops)" in definition
+
+
+@pytest.mark.parametrize(
+    "role", ["staff", "secretary_a", "secretary_b", "inspector_a", "member_a", "outsider"]
+)
+def test_the_picker_offers_exactly_what_the_user_sees_nearest_deadline_first(tree, role, monkeypatch):
+    """A subtree names its organisations (and one's own commitments elsewhere count); above the bound the
+    picker reads through `visible_to`: the same commitments either way, in deadline order."""
+    from neuguong.commitments import pickers
+    from neuguong.commitments.models import Commitment
+
+    people = [tree.person_a, tree.person_b, tree.person_a2]
+    for n in range(9):
+        CommitmentFactory(
+            title=f"Kế hoạch nêu gương {n}",
+            responsible_person=people[n % 3],
+            deadline=dt.date(2026, 1 + n, 10),
+        )
+    CommitmentFactory(title="Việc khác", responsible_person=tree.person_a)
+    user = getattr(tree, role)
+    want = list(
+        Commitment.objects.visible_to(user)
+        .search("ke hoach")
+        .order_by("deadline", "id")
+        .values_list("pk", flat=True)
+    )
+    got = [int(o.value) for o in pickers.search_commitments(user, "ke hoach", {})]
+    assert got == want[: len(got)] and len(got) == min(len(want), 21)
+    monkeypatch.setattr(pickers, "ORGANIZATIONS_NAMED_UP_TO", 0)
+    assert [int(o.value) for o in pickers.search_commitments(user, "ke hoach", {})] == got
