@@ -735,5 +735,9 @@ class PlanTally(TallyRow):
                 fields=["plan_key", "period", "organization"],
                 include=["status", "past", "n"],
                 name="plan_tally_plan_period_org_idx",
-            )
+            ),
+            # The newest row of a plan at one organisation, in one descent (the key of the plan's cached
+            # rows by subtree): without it PostgreSQL walked the whole table backwards from the newest row
+            # for an organisation with none (565 ms at province size).
+            models.Index(fields=["plan_key", "organization", "id"], name="plan_tally_plan_org_id_idx"),
         ]
