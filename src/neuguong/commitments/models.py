@@ -717,7 +717,15 @@ class PlanItemTally(TallyRow):
     category = models.CharField(max_length=16)
 
     class Meta:
-        indexes = [models.Index(fields=["organization", "plan_item_key"], name="plan_tally_org_item_idx")]
+        # Covering (PostgreSQL): a plan's items at the root of a province are 4,700 rows spread over as many
+        # pages (rows are appended as commitments change); read from the index alone (18 → 3 ms).
+        indexes = [
+            models.Index(
+                fields=["organization", "plan_item_key"],
+                include=["month", "category", "status", "past", "n"],
+                name="plan_item_tally_org_item_idx",
+            )
+        ]
 
 
 class PlanTally(TallyRow):
