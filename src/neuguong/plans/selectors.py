@@ -429,24 +429,14 @@ BY_CHILD_CACHE_SECONDS = 120
 
 
 def _by_child_key(plan_id: int, base: Organization, item_ids, today, start, end) -> str:
-    """A key that changes whenever the rows by subtree may change, in one query of index lookups: the
-    newest row of the plan's tally at `base` (every change to a commitment of the plan below `base`
-    appends rows there), the tally day, and the organisations' newest change and id (names, children)."""
-    from django.db import connection
+    """A key that changes whenever the rows by subtree may change (`tally.generation`): the newest row of
+    the plan's tally at `base` (every change to a commitment of the plan below `base` appends rows there),
+    the tally day and the tree (names, children)."""
+    from neuguong.commitments.models import PlanTally
+    from neuguong.commitments.tally import generation
 
-    from neuguong.commitments.models import PlanTally, TallyState
-
-    org_table = Organization._meta.db_table
-    # Only the models' own table names are interpolated; values are parameters.
-    sql = (
-        f"SELECT (SELECT MAX(id) FROM {PlanTally._meta.db_table} WHERE plan_key = %s AND organization_id = %s),"  # noqa: S608
-        f" (SELECT as_of FROM {TallyState._meta.db_table} WHERE id = 1),"
-        f" (SELECT MAX(updated_at) FROM {org_table}), (SELECT MAX(id) FROM {org_table})"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [plan_id, base.pk])
-        generation = cursor.fetchone()
-    raw = repr((plan_id, base.pk, base.path, sorted(item_ids), today, start, end, generation))
+    found = generation([(PlanTally, {"plan_key": plan_id, "organization": base.pk})])
+    raw = repr((plan_id, base.pk, base.path, sorted(item_ids), today, start, end, tuple(found)))
     return "plans:by-child:" + hashlib.sha256(raw.encode()).hexdigest()
 
 

@@ -52,6 +52,9 @@ from neuguong.commitments.status import (
     status_q,
 )
 from neuguong.commitments.tally import (
+    generation as tally_generation,
+)
+from neuguong.commitments.tally import (
     month_range,
     period_keys,
     tally_by_organization,
@@ -417,33 +420,14 @@ class Generation(NamedTuple):
 
 
 def _generation(organization: Organization) -> Generation:
-    """Changes whenever a figure of `organization` may change, in one query of index lookups:
-    - the newest tally row of the organisation itself: every change to a commitment of its subtree that
-      moves a count appends rows there (its status, month, category, source or lead unit; `OrgTally`'s
-      keys are a subset of `StatusTally`'s), so writes elsewhere in the province leave it unchanged;
-    - the tally day;
-    - the organisations' newest change and newest id (names label the rows; tree changes are rare). Both
-      are one index lookup; COUNT(*) read 182,000 rows on every dashboard at national size. Organisations
-      are dissolved, never deleted (their records protect them); a deletion shows within 120 s."""
-    from neuguong.commitments.models import TallyState
-
-    org_table = Organization._meta.db_table
-    # Only the models' own table names are interpolated; the organisation id is a parameter.
-    parts = [
-        f"(SELECT MAX(id) FROM {model._meta.db_table} WHERE organization_id = %s)"  # noqa: S608
-        for model in (StatusTally, LeadUnitTally)
-    ]
-    parts += [
-        f"(SELECT as_of FROM {TallyState._meta.db_table} WHERE id = 1)",  # noqa: S608
-        f"(SELECT MAX(updated_at) FROM {org_table})",  # noqa: S608
-        f"(SELECT MAX(id) FROM {org_table})",  # noqa: S608
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), [organization.pk, organization.pk])
-        row = cursor.fetchone()
+    """Changes whenever a figure of `organization` may change (`tally.generation`): the newest rows of the
+    organisation itself (its status, month, category, source or lead unit; `OrgTally`'s keys are a subset
+    of `StatusTally`'s), the tally day and the tree."""
+    mine = {"organization": organization.pk}
+    found = tally_generation([(StatusTally, mine), (LeadUnitTally, mine)])
     return Generation(
-        hashlib.sha256(repr(row).encode()).hexdigest()[:16],
-        hashlib.sha256(repr(row[3:]).encode()).hexdigest()[:16],
+        hashlib.sha256(repr(tuple(found)).encode()).hexdigest()[:16],
+        hashlib.sha256(repr(found.tree).encode()).hexdigest()[:16],
     )
 
 
