@@ -641,6 +641,10 @@ class TallyState(models.Model):
     # `tally.TALLY_VERSION` the tallies were built with: a new layout rebuilds them after migrate.
     version = models.PositiveIntegerField(default=0)
     built_at = models.DateTimeField(null=True)
+    # Bumped, in the same transaction, by whatever removes tally rows (`compact`, `rebuild`): a reader that
+    # counted the rows up to some id and adds the rows appended since (`reports.selectors`) knows from it
+    # whether the rows it counted are still there.
+    epoch = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = "trạng thái bảng đếm"

@@ -3,7 +3,7 @@
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
 from django.http import Http404
@@ -224,7 +224,7 @@ def board_status_counts(
         else:
             roots = [path_ids(path)[-1] for path in scope.read_paths]
         if roots is not None:
-            filters = {
+            filters: dict[str, Any] = {
                 key: value for key, value in (("category", category), ("source_kind", source_kind)) if value
             }
             months = (year * 100 + 1, year * 100 + 12) if year else None

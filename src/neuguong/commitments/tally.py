@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet, Sum
@@ -312,6 +312,7 @@ def rebuild(today: dt.date) -> None:
     state = _locked_state()
     for grain in _tables():
         grain.model._default_manager.all().delete()  # the tallies' plain `objects`
+    state.epoch += 1
     state.as_of = today
     state.against_original = against_original_default()
     state.version = TALLY_VERSION
@@ -356,21 +357,26 @@ def advance(today: dt.date) -> bool:
 def compact() -> None:
     """Fold the keys that have several rows (+1/−1 appended since the last run) into one row each, and
     drop keys that sum to zero. Keys already folded are not touched, so a quiet database is not
-    rewritten every few minutes (and the report cache keyed on row ids stays valid)."""
+    rewritten every few minutes (and the report cache keyed on row ids stays valid). Each table's fold bumps
+    `TallyState.epoch`."""
     for grain in _tables():
         columns = ", ".join(grain.columns)
         group = f"organization_id, {columns}"
         # Only this module's column and table names are interpolated.
         several = f"SELECT {group} FROM {grain.table} GROUP BY {group} HAVING COUNT(*) > 1"  # noqa: S608
-        if connection.vendor == "postgresql":
-            _execute(
-                f"WITH moved AS (DELETE FROM {grain.table} WHERE ({group}) IN ({several}) "  # noqa: S608
-                f"RETURNING {group}, n) "
-                f"INSERT INTO {grain.table} ({group}, n) "
-                f"SELECT {group}, SUM(n) FROM moved GROUP BY {group} HAVING SUM(n) <> 0"
-            )
-            continue
+        # The epoch is bumped last, in the fold's transaction: it waits only for the writers in flight
+        # (their triggers share the state row) and holds new ones back only until the commit.
+        bump = f"UPDATE {TallyState._meta.db_table} SET epoch = epoch + 1 WHERE id = 1"  # noqa: S608
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                _execute(
+                    f"WITH moved AS (DELETE FROM {grain.table} WHERE ({group}) IN ({several}) "  # noqa: S608
+                    f"RETURNING {group}, n) "
+                    f"INSERT INTO {grain.table} ({group}, n) "
+                    f"SELECT {group}, SUM(n) FROM moved GROUP BY {group} HAVING SUM(n) <> 0",
+                    bump,
+                )
+                continue
             _execute(
                 "DROP TABLE IF EXISTS temp.tally_compact",
                 f"CREATE TEMP TABLE tally_compact AS SELECT {group}, SUM(n) AS n FROM {grain.table} "  # noqa: S608
@@ -379,6 +385,7 @@ def compact() -> None:
                 f"INSERT INTO {grain.table} ({group}, n) "  # noqa: S608
                 f"SELECT {group}, n FROM temp.tally_compact WHERE n <> 0",
                 "DROP TABLE temp.tally_compact",
+                bump,
             )
 
 
@@ -472,36 +479,93 @@ def _of_organizations(model, organization_ids):
     return model.objects.filter(organization_id__any=list(organization_ids))  # core.lookups
 
 
+class TallySnapshot:
+    """What a computation read of the tallies, so that it can later add only the rows appended since
+    (`since=` on the readers below): for each table, the newest row id, and the tallies' epoch, both seen by
+    the same statement as the rows (one snapshot). Tally rows are only appended, except by `compact` and
+    `rebuild`, which bump the epoch: rows counted up to a mark are still there, unchanged, while the epoch
+    is the same."""
+
+    def __init__(self) -> None:
+        self.marks: dict[str, int] = {}
+        self.epochs: set[int | None] = set()
+
+    @property
+    def epoch(self) -> int | None:
+        """The epoch every read saw, or None when they saw different ones (a fold between them)."""
+        return next(iter(self.epochs)) if len(self.epochs) == 1 else None
+
+    def mark(self, model) -> int | None:
+        return self.marks.get(model._meta.db_table)
+
+
+def _read(qs: QuerySet, model, snapshot: TallySnapshot | None) -> list[dict]:
+    """The rows of `qs` (a `values()` query on `model`); with a snapshot, read in one statement with the
+    table's newest id and the epoch, noted in it."""
+    if snapshot is None:
+        return list(qs)
+    inner, params = qs.query.sql_with_params()
+    # Only the models' own table names are interpolated; values travel as the query's parameters.
+    sql = (
+        f"SELECT s.epoch, (SELECT MAX(id) FROM {model._meta.db_table}), d.* "  # noqa: S608
+        f"FROM {TallyState._meta.db_table} s LEFT JOIN ({inner}) d ON 1 = 1 WHERE s.id = 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description[2:]]
+        found = cursor.fetchall()
+    if not found:  # no state row: nothing to follow
+        snapshot.epochs.add(None)
+        return []
+    snapshot.epochs.add(found[0][0])
+    snapshot.marks[model._meta.db_table] = found[0][1] or 0
+    # The LEFT JOIN's one row of NULLs when nothing matched (every real row has its keys and sums).
+    return [dict(zip(names, row[2:], strict=True)) for row in found if any(v is not None for v in row[2:])]
+
+
 def tally_rows(
     model,
     organization_ids,
     *,
     group: tuple[str, ...] = (),
     months: tuple[int, int] | None = None,
-    **filters: object,
+    snapshot: TallySnapshot | None = None,
+    since: int | None = None,
+    **filters: Any,
 ) -> list[dict]:
     """Summed tally rows of the given organisations (each one's whole subtree), grouped by `group` plus
-    status and past; keys that sum to zero are left out. One query."""
+    status and past; keys that sum to zero are left out. One query. `snapshot` notes what was read;
+    `since` sums only the rows appended after that id (zero sums kept: they may cancel counted rows)."""
     qs = _of_organizations(model, organization_ids).filter(**filters)
     if months is not None:
         qs = qs.filter(month__gte=months[0], month__lte=months[1])
-    return list(qs.values(*group, "status", "past").annotate(total=Sum("n")).exclude(total=0).order_by())
+    if since is not None:
+        qs = qs.filter(id__gt=since)
+    grouped = qs.values(*group, "status", "past").annotate(total=Sum("n"))
+    if since is None:
+        grouped = grouped.exclude(total=0)
+    return _read(grouped.order_by(), model, snapshot)
 
 
-def tally_by_organization(model, organization_ids, **filters) -> dict[int, tuple[dict[str, int], int]]:
+def tally_by_organization(
+    model,
+    organization_ids,
+    *,
+    snapshot: TallySnapshot | None = None,
+    since: int | None = None,
+    **filters,
+) -> dict[int, tuple[dict[str, int], int]]:
     """{organisation id: ({status: count}, pending past deadline)} — one row per organisation (the
-    statuses pivoted in SQL), so 1,500 children are 1,500 rows, not one per status and month."""
+    statuses pivoted in SQL), so 1,500 children are 1,500 rows, not one per status and month.
+    `snapshot` and `since` as for `tally_rows`."""
     from .status import PENDING_STATUSES, STATUS_CODES
 
     aggregates = {f"s_{code}": Sum("n", filter=Q(status=code)) for code in STATUS_CODES}
     aggregates["pending_past"] = Sum("n", filter=Q(past=True, status__in=PENDING_STATUSES))
-    rows = (
-        _of_organizations(model, organization_ids)
-        .filter(**filters)
-        .values("organization_id")
-        .annotate(**aggregates)
-        .order_by()
-    )
+    qs = _of_organizations(model, organization_ids).filter(**filters)
+    if since is not None:
+        qs = qs.filter(id__gt=since)
+    rows = _read(qs.values("organization_id").annotate(**aggregates).order_by(), model, snapshot)
     return {
         row["organization_id"]: (
             {code: row[f"s_{code}"] or 0 for code in STATUS_CODES},

@@ -64,17 +64,20 @@ CHART_MAX_BARS = 15
 def _rate_chart(title: str, rows: list[GroupRow]) -> BarChart:
     """On-time rate per row, numbered as in the table (rows with data only). Beyond CHART_MAX_BARS rows
     the chart keeps those with the lowest rates — the ones needing attention — and says so."""
-    numbered = [(i + 1, row) for i, row in enumerate(r for r in rows if r.counts.total)]
+    # Each row's rate once (1,500 children at a province root): (rate, number, row).
+    numbered = [
+        (row.counts.on_time_rate, i + 1, row) for i, row in enumerate(r for r in rows if r.counts.total)
+    ]
     if len(numbered) > CHART_MAX_BARS:
-        rated = [pair for pair in numbered if pair[1].counts.on_time_rate is not None]
-        numbered = sorted(rated, key=lambda pair: (pair[1].counts.on_time_rate, pair[0]))[:CHART_MAX_BARS]
+        rated = [entry for entry in numbered if entry[0] is not None]
+        numbered = heapq.nsmallest(CHART_MAX_BARS, rated, key=lambda entry: (entry[0], entry[1]))
         title += f" — {CHART_MAX_BARS} tổ chức có tỷ lệ thấp nhất"
     patterns = ("solid", "diagonal", "dots", "cross", "horizontal")
     return BarChart(
         title=title,
         bars=[
-            Bar(row.label, row.counts.on_time_rate, patterns[i % len(patterns)], number=n)
-            for i, (n, row) in enumerate(numbered)
+            Bar(row.label, rate, patterns[i % len(patterns)], number=n)
+            for i, (rate, n, row) in enumerate(numbered)
         ],
         max_value=100,
         unit="%",
