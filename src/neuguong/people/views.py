@@ -22,7 +22,14 @@ from .forms import (
     PersonTransferForm,
     SensitiveAccessFilterForm,
 )
-from .selectors import SORTS, person_get, person_list, person_search_results, sensitive_access_list
+from .selectors import (
+    LISTED_COLUMNS,
+    SORTS,
+    person_get,
+    person_list,
+    person_search_results,
+    sensitive_access_list,
+)
 
 
 def people_filters(request) -> dict:
@@ -50,9 +57,11 @@ def person_list_view(request):
     filters = people_filters(request)
     if search_key(filters["query"]) and filters["sort"] == "name":
         # Best matches first (exact diacritics, then names and words that begin with the query).
-        qs = person_search_results(user=request.user, **{k: v for k, v in filters.items() if k != "sort"})
+        qs = person_search_results(
+            user=request.user, listed=True, **{k: v for k, v in filters.items() if k != "sort"}
+        )
     else:
-        qs = person_list(user=request.user, **filters)
+        qs = person_list(user=request.user, **filters).only(*LISTED_COLUMNS)
     context = {
         "filters": filters,
         "filter_form": PersonFilterForm(request.GET),
