@@ -148,11 +148,13 @@ _LIMIT = object()  # stands for the LIMIT parameter in a query's parameter list
 @dataclass(frozen=True)
 class Restriction:
     """What a search may return besides the whole table: records of these organisations (the scope
-    column), these record ids, and source-row conditions (SQL over `s`, with parameters)."""
+    column), these record ids, and source-row conditions (SQL over `s`, with parameters), never the
+    `excluded_ids` (checked on the index row itself: no lookup of the source row)."""
 
     organization_ids: Sequence[int] | None = None  # None: any organisation
     also_ids: Sequence[int] = ()
     conditions: Sequence[tuple[str, Sequence]] = ()
+    excluded_ids: Sequence[int] = ()
 
 
 class NameIndex:
@@ -305,6 +307,9 @@ $fn$""",
                 allowed = f"({allowed} OR t.source_id = ANY(%s))"
                 params.append(list(restriction.also_ids))
             sql.append(allowed)
+        if restriction.excluded_ids:
+            sql.append("t.source_id <> ALL(%s)")
+            params.append(list(restriction.excluded_ids))
         if restriction.conditions:
             where = " AND ".join(condition for condition, _ in restriction.conditions)
             sql.append(f"EXISTS (SELECT 1 FROM {self.source} s WHERE s.id = t.source_id AND {where})")

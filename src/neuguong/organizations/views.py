@@ -21,6 +21,7 @@ from .forms import (
     organization_queryset_for,
 )
 from .selectors import (
+    LISTED_COLUMNS,
     breadcrumbs,
     children_with_counts,
     organization_get,
@@ -43,10 +44,10 @@ def organization_list_view(request):
         # Best matches first, from the name index: filtering 180,000 organisations by a substring and
         # counting them took a second at national size (bench/README.md).
         qs = organization_search_results(
-            user=request.user, query=query, include_dissolved=show_dissolved, want=COUNT_CAP + 1
+            user=request.user, query=query, include_dissolved=show_dissolved, want=COUNT_CAP + 1, listed=True
         )
     else:
-        qs = organization_list(user=request.user, include_dissolved=show_dissolved)
+        qs = organization_list(user=request.user, include_dissolved=show_dissolved).only(*LISTED_COLUMNS)
     context = {
         "query": query,
         "show_dissolved": show_dissolved,
