@@ -98,7 +98,15 @@ LISTED_COLUMNS = (
 
 
 def _fetch_people_listed(ids: list[int]) -> dict:
-    return Person.objects.select_related("organization").only(*LISTED_COLUMNS).in_bulk(ids)
+    """The people list's rows: the people by id, then their organisations by id. Joined in one query,
+    PostgreSQL hashed all 4,475 organisations of a province for 50 people (1 ms of the 1.2)."""
+    people = Person.objects.only(*(c for c in LISTED_COLUMNS if "__" not in c)).in_bulk(ids)
+    organizations = Organization.objects.only("id", "name").in_bulk(
+        {p.organization_id for p in people.values()}
+    )
+    for person in people.values():
+        person.organization = organizations[person.organization_id]
+    return people
 
 
 def person_search_results(
