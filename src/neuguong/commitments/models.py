@@ -622,6 +622,10 @@ class ReminderPlanning(models.Model):
 
     planned_on = models.DateField(null=True)
     planned_at = models.DateTimeField(null=True)
+    # A planning under way (the day it plans and when it started): the rows are written and committed a
+    # batch at a time, so a second worker leaves the day to it unless it has been silent too long.
+    running_on = models.DateField(null=True)
+    running_since = models.DateTimeField(null=True)
 
     class Meta:
         verbose_name = "lập lịch nhắc việc"

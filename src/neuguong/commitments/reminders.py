@@ -91,20 +91,62 @@ def _changed(since: Since) -> Q:
     return Q(updated_at__gte=since.at - CHANGE_MARGIN)
 
 
+# A planning that started longer ago than this and did not finish is taken over by the next run (its
+# worker died); the rows it wrote stay, and are skipped as already planned.
+RUNNING_STALE_AFTER = dt.timedelta(hours=1)
+
+
 def plan_reminders_once(*, today: dt.date) -> int | None:
-    """Plan `today`'s reminders unless that day (or a later one) is planned already: then None, at the
-    cost of one UPDATE. The day is claimed and planned in one transaction, so a second worker waits for
-    the first and then finds the day planned, and a run that failed leaves the day to the next run (a
-    missed day is caught up then: `_before_due_on` and the weekly overdue date look back). Each run
-    reads only what can be new since the day planned before it (`Since`); the first run reads all."""
+    """Plan `today`'s reminders unless that day (or a later one) is planned already, or being planned by
+    another worker: then None, at the cost of one short transaction. Each run reads only what can be new
+    since the day planned before it (`Since`); the first run reads all.
+
+    Three steps, none of them a long transaction: the day is claimed (`running_on`) in one; the rows are
+    read a page at a time (`_pages`) and written a batch at a time, each batch committed (on the first
+    national day, 14 M escalations: one transaction would hold them all, and nothing could be sent before
+    the end); then the day is marked planned. A run that fails leaves the day unplanned: the next run plans
+    it again, the rows written before are skipped (the unique constraint), and a missed day is caught up
+    (`_before_due_on` and the weekly overdue date look back). A claim older than RUNNING_STALE_AFTER is a
+    worker that died: taken over."""
     ReminderPlanning.objects.get_or_create(pk=1)
+    started = timezone.now()
     with transaction.atomic():
         last = ReminderPlanning.objects.select_for_update().get(pk=1)
         if last.planned_on is not None and last.planned_on >= today:
             return None
+        if (
+            last.running_on == today
+            and last.running_since is not None
+            and last.running_since > started - RUNNING_STALE_AFTER
+        ):
+            return None  # another worker is planning the day
         since = Since(last.planned_on, last.planned_at) if last.planned_on and last.planned_at else None
-        ReminderPlanning.objects.filter(pk=1).update(planned_on=today, planned_at=timezone.now())
-        return plan_reminders(today=today, since=since)
+        ReminderPlanning.objects.filter(pk=1).update(running_on=today, running_since=started)
+    try:
+        planned = plan_reminders(today=today, since=since)
+    except BaseException:
+        ReminderPlanning.objects.filter(pk=1, running_on=today, running_since=started).update(
+            running_on=None, running_since=None
+        )
+        raise
+    # What changed while the rows were read is read again by the next day's run (`Since.at` = the start).
+    ReminderPlanning.objects.filter(pk=1).update(
+        planned_on=today, planned_at=started, running_on=None, running_since=None
+    )
+    return planned
+
+
+def _pages(qs, *fields: str) -> Iterator[tuple]:
+    """(pk, *fields) of `qs` in id order, BATCH at a time, each page its own short query (after the last id
+    read): no transaction held open and no cursor kept on the server while the rows are written, and a
+    worker's memory holds one page whatever the total (14 M rows at national size)."""
+    last = 0
+    while True:
+        page = list(qs.filter(pk__gt=last).order_by("pk").values_list("pk", *fields)[:BATCH])
+        yield from page
+        if len(page) < BATCH:
+            return
+        last = page[-1][0]
 
 
 def _with_person():
@@ -122,9 +164,7 @@ def _before_rows(today: dt.date, since: Since | None = None) -> Iterator[Reminde
             days = dt.timedelta(days=n)
             new |= Q(deadline__gt=since.day + days, deadline__lte=today + days)
         candidates = candidates.filter(new | _changed(since))
-    for pk, user_id, deadline in candidates.values_list(
-        "pk", "responsible_person__user_id", "deadline"
-    ).iterator(chunk_size=BATCH):
+    for pk, user_id, deadline in _pages(candidates, "responsible_person__user_id", "deadline"):
         due_on = _before_due_on(deadline, today, days_before)
         if due_on is not None:
             yield Reminder(
@@ -159,9 +199,7 @@ def _overdue_rows(today: dt.date, since: Since | None = None) -> Iterator[Remind
             return
         due = _overdue_deadlines(today, since.day, every, oldest)
         candidates = candidates.filter(Q(deadline__in=due) | _changed(since))
-    for pk, user_id, deadline in candidates.values_list(
-        "pk", "responsible_person__user_id", "deadline"
-    ).iterator(chunk_size=BATCH):
+    for pk, user_id, deadline in _pages(candidates, "responsible_person__user_id", "deadline"):
         yield Reminder(
             recipient_id=user_id,
             commitment_id=pk,
@@ -190,8 +228,7 @@ def _escalations(*, today: dt.date, since: Since | None = None) -> Iterator[Remi
         # An escalation is due on a fixed day (deadline + escalate_after): new only when that day is after
         # since.day, or the commitment changed since.
         late = late.filter(Q(deadline__gt=since.day - dt.timedelta(days=escalate_after)) | _changed(since))
-    late = late.values_list("pk", "organization__parent_id", "deadline").iterator(chunk_size=BATCH)
-    for pk, parent_id, deadline in late:
+    for pk, parent_id, deadline in _pages(late, "organization__parent_id", "deadline"):
         for user_id in secretaries.get(parent_id, ()):
             yield Reminder(
                 recipient_id=user_id,

@@ -256,18 +256,55 @@ def test_a_day_is_planned_once_and_a_missed_day_is_caught_up(tree, commitment):
 
 
 def test_a_planning_that_failed_leaves_the_day_to_the_next_run(tree, commitment, monkeypatch):
+    """Rows are committed a batch at a time: those written before the failure stay (they are due), the day
+    is not marked planned and its claim is released, and the next run plans it, skipping them."""
+
     def broken(**kwargs):
         raise OSError("database gone")
         yield  # a generator, failing after the rows before it were written
 
-    monkeypatch.setattr(reminders, "BATCH", 1)  # the "7 days before" row is written first
+    monkeypatch.setattr(reminders, "BATCH", 1)  # read a row at a time: the "7 days before" row first
+    monkeypatch.setattr(outbox, "BATCH", 1)  # and written a row at a time
     monkeypatch.setattr(reminders, "_escalations", broken)
     with pytest.raises(OSError):
         reminders.plan_reminders_once(today=day(-7))
     monkeypatch.undo()
-    assert not Reminder.objects.exists()  # rolled back with the claim
-    assert ReminderPlanning.objects.get().planned_on is None  # the claim went with the rest
-    assert reminders.plan_reminders_once(today=day(-7)) == 1
+    assert list(Reminder.objects.values_list("kind", flat=True)) == [ReminderKind.BEFORE]
+    planning = ReminderPlanning.objects.get()
+    assert planning.planned_on is None and planning.running_on is None
+    assert reminders.plan_reminders_once(today=day(-7)) == 0  # the one due row is there already
+    assert ReminderPlanning.objects.get().planned_on == day(-7)
+
+
+def test_a_day_being_planned_is_left_to_its_worker_unless_it_fell_silent(tree, commitment):
+    from django.utils import timezone
+
+    ReminderPlanning.objects.create(pk=1, running_on=day(-7), running_since=timezone.now())
+    assert reminders.plan_reminders_once(today=day(-7)) is None  # another worker is at it
+    assert not Reminder.objects.exists()
+    stale = timezone.now() - reminders.RUNNING_STALE_AFTER - dt.timedelta(minutes=1)
+    ReminderPlanning.objects.filter(pk=1).update(running_since=stale)
+    assert reminders.plan_reminders_once(today=day(-7)) == 1  # its worker died: taken over
+    planning = ReminderPlanning.objects.get()
+    assert (planning.planned_on, planning.running_on) == (day(-7), None)
+
+
+def test_planning_reads_the_open_commitments_a_page_at_a_time(tree, commitment, monkeypatch):
+    """Pages of BATCH by id give the same rows as one read (here pages of one row, several commitments)."""
+    from neuguong.commitments.tests.factories import CommitmentFactory
+
+    for _ in range(3):
+        CommitmentFactory(responsible_person=commitment.responsible_person, deadline=commitment.deadline)
+    read_whole = [
+        *reminders._before_rows(day(-7)),
+        *reminders._overdue_rows(day(-7)),
+        *reminders._escalations(today=day(-7)),
+    ]
+    expected = sorted((r.commitment_id, r.kind, r.due_on) for r in read_whole)
+    assert len(expected) >= 4
+    monkeypatch.setattr(reminders, "BATCH", 1)
+    assert reminders.plan_reminders(today=day(-7)) == len(expected)
+    assert sorted(Reminder.objects.values_list("commitment_id", "kind", "due_on")) == expected
 
 
 def test_the_scheduler_plans_once_a_day_however_often_it_starts_and_sends_hourly(tree, commitment):
