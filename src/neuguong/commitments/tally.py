@@ -523,6 +523,67 @@ def _read(qs: QuerySet, model, snapshot: TallySnapshot | None) -> list[dict]:
     return [dict(zip(names, row[2:], strict=True)) for row in found if any(v is not None for v in row[2:])]
 
 
+class Appended(NamedTuple):
+    """Tally rows appended after some marks (`appended_since`), summed: an organisation's own rows by
+    category and month, by lead unit, and its children's rows by child."""
+
+    epoch: int
+    status_rows: list[dict]  # category, month, status, past, total
+    unit_rows: list[dict]  # lead_unit_key, status, past, total
+    child_rows: list[dict]  # organization_id, status, past, total
+
+
+def appended_since(
+    *, organization_id: int, months: tuple[int, int], periods: Sequence[int], marks: Mapping[str, int]
+) -> Appended | None:
+    """The rows appended to `StatusTally` and `LeadUnitTally` for the organisation and to `OrgTally` for
+    its children (of `periods`) after `marks` (table → newest id counted), with the epoch, in ONE
+    statement (one snapshot, one round trip: three ORM queries cost more to build than to run). None
+    when the state row is missing."""
+    from neuguong.organizations.models import Organization
+
+    status, unit, org = StatusTally._meta.db_table, LeadUnitTally._meta.db_table, OrgTally._meta.db_table
+    in_periods = ", ".join(["%s"] * len(periods)) or "NULL"
+    # Only the models' own table names are interpolated; every value is a parameter.
+    sql = f"""
+        SELECT s.epoch, d.kind, d.k1, d.k2, d.status, d.past, d.total
+        FROM {TallyState._meta.db_table} s LEFT JOIN (
+            SELECT 's' AS kind, category AS k1, month AS k2, status, past, SUM(n) AS total FROM {status}
+            WHERE id > %s AND organization_id = %s AND month >= %s AND month <= %s
+            GROUP BY category, month, status, past
+            UNION ALL
+            SELECT 'u', NULL, lead_unit_key, status, past, SUM(n) FROM {unit}
+            WHERE id > %s AND organization_id = %s AND month >= %s AND month <= %s
+            GROUP BY lead_unit_key, status, past
+            UNION ALL
+            SELECT 'o', NULL, t.organization_id, t.status, t.past, SUM(t.n) FROM {org} t
+            JOIN {Organization._meta.db_table} c ON c.id = t.organization_id
+            WHERE t.id > %s AND c.parent_id = %s AND t.period IN ({in_periods})
+            GROUP BY t.organization_id, t.status, t.past
+        ) d ON 1 = 1 WHERE s.id = 1"""  # noqa: S608
+    params = [
+        *(marks[status], organization_id, *months),
+        *(marks[unit], organization_id, *months),
+        *(marks[org], organization_id, *periods),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    if not found:
+        return None
+    appended = Appended(found[0][0], [], [], [])
+    for _epoch, kind, k1, k2, code, past, total in found:
+        if kind == "s":
+            appended.status_rows.append(
+                {"category": k1, "month": k2, "status": code, "past": past, "total": total}
+            )
+        elif kind == "u":
+            appended.unit_rows.append({"lead_unit_key": k2, "status": code, "past": past, "total": total})
+        elif kind == "o":
+            appended.child_rows.append({"organization_id": k2, "status": code, "past": past, "total": total})
+    return appended
+
+
 def tally_rows(
     model,
     organization_ids,

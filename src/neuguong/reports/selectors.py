@@ -53,6 +53,7 @@ from neuguong.commitments.status import (
 )
 from neuguong.commitments.tally import (
     TallySnapshot,
+    appended_since,
     month_range,
     period_keys,
     tally_by_organization,
@@ -894,41 +895,25 @@ class _Base:
 
 def _figures_since(base: _Base, organization: Organization) -> Figures | None:
     """`base.figures` plus the tally rows appended since they were read: the organisation's own rows by
-    category and month and by lead unit, and its children's rows (three queries, each of the few rows
-    past the base's marks). None when the epoch moved (rows were folded or rebuilt since: the marks no
+    category and month and by lead unit, and its children's rows (one statement over the few rows past
+    the base's marks: `tally.appended_since`). None when the epoch moved (rows were folded or rebuilt since: the marks no
     longer say what was counted) or when there are too many rows to add."""
     figures = base.figures
     parts = figures.parts
     if parts is None:
         return None
-    snapshot = TallySnapshot()
-    status_rows = tally_rows(
-        StatusTally,
-        [organization.pk],
-        group=("category", "month"),
-        months=base.months,
-        snapshot=snapshot,
-        since=base.marks[StatusTally._meta.db_table],
+    appended = appended_since(
+        organization_id=organization.pk, months=base.months, periods=base.keys, marks=base.marks
     )
-    unit_rows = tally_rows(
-        LeadUnitTally,
-        [organization.pk],
-        group=("lead_unit_key",),
-        months=base.months,
-        snapshot=snapshot,
-        since=base.marks[LeadUnitTally._meta.db_table],
-    )
-    child_counts = tally_by_organization(
-        OrgTally,
-        Organization.objects.filter(parent=organization).values("pk"),
-        period__in=base.keys,
-        snapshot=snapshot,
-        since=base.marks[OrgTally._meta.db_table],
-    )
-    if (
-        snapshot.epoch != base.epoch
-        or len(status_rows) + len(unit_rows) + len(child_counts) > MOST_ROWS_SINCE
-    ):
+    if appended is None or appended.epoch != base.epoch:
+        return None
+    status_rows, unit_rows = appended.status_rows, appended.unit_rows
+    child_counts: dict[int, StatusCounts] = {}
+    for row in appended.child_rows:
+        child_counts.setdefault(row["organization_id"], StatusCounts()).add(
+            row["status"], row["total"], row["past"]
+        )
+    if len(status_rows) + len(unit_rows) + len(appended.child_rows) > MOST_ROWS_SINCE:
         return None
     delta: dict[str, dict] = {"category": {}, "rs_month": {}, "lead_unit_id": {}}
     _add_status_rows(delta, status_rows)
@@ -966,8 +951,7 @@ def _figures_since(base: _Base, organization: Organization) -> Figures | None:
     rows = list(parts.child_rows(figures.by_child))
     at = {pk: i for i, pk in enumerate(parts.child_ids)} if child_counts else {}
     children_delta, stray_delta = StatusCounts(), StatusCounts()
-    for pk, (counts, pending_past) in child_counts.items():
-        change = StatusCounts(counts, pending_past)
+    for pk, change in child_counts.items():
         children_delta.merge(change)
         if (i := at.get(pk)) is not None:
             rows[i] = GroupRow(rows[i].key, rows[i].label, _plus(rows[i].counts, change))

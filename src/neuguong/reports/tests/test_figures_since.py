@@ -210,6 +210,6 @@ def test_the_rows_since_are_a_few_small_queries(world, django_assert_max_num_que
     period = PERIODS[0]
     _figures(world, world.root, period)
     CommitmentFactory(responsible_person=world.person_a, deadline=dt.date(2026, 9, 3), lead_unit=world.org_b)
-    # scope (2), tally state, generation, the rows since (3)
-    with django_assert_max_num_queries(7):
+    # scope (2), tally state, generation, the rows since (one statement)
+    with django_assert_max_num_queries(5):
         _figures(world, world.root, period)
