@@ -909,9 +909,9 @@ def _figures_since(base: _Base, organization: Organization) -> Figures | None:
         return None
     status_rows, unit_rows = appended.status_rows, appended.unit_rows
     child_counts: dict[int, StatusCounts] = {}
-    for row in appended.child_rows:
-        child_counts.setdefault(row["organization_id"], StatusCounts()).add(
-            row["status"], row["total"], row["past"]
+    for child_row in appended.child_rows:
+        child_counts.setdefault(child_row["organization_id"], StatusCounts()).add(
+            child_row["status"], child_row["total"], child_row["past"]
         )
     if len(status_rows) + len(unit_rows) + len(appended.child_rows) > MOST_ROWS_SINCE:
         return None
