@@ -74,11 +74,13 @@ def _get(queryset, pk):
 
 
 def plan_get(*, user, plan_id) -> Plan:
-    """A plan the user may see, or 404 — the same answer as for one that does not exist."""
+    """A plan the user may see, or 404 — the same answer as for one that does not exist. The plan it
+    follows and the one replacing it (most plans have neither) are read after, only when there are some:
+    joined, the nine tables took PostgreSQL longer to plan than to read (1.3 ms)."""
     return _get(
-        Plan.objects.visible_to(user).select_related(
-            "document", "organization", "applies_to", "owner", "parent__document", "replaced_by__document"
-        ),
+        Plan.objects.visible_to(user)
+        .select_related("document", "organization", "applies_to", "owner")
+        .prefetch_related("parent__document", "replaced_by__document"),
         plan_id,
     )
 
