@@ -262,20 +262,82 @@ def count_planning() -> None:
         )
 
 
-def bench_planning() -> None:
-    """The daily planning task twice, in this process: the first plans, the second is one UPDATE."""
+def _add_secretaries(count: int) -> list[int]:
+    """An account with the secretary's role for each of the first `count` organisations that have children
+    (escalations go to the secretaries of the organisation above): the accounts' ids, to remove after."""
+    from neuguong.access.models import Role, RoleAssignment
+    from neuguong.organizations.models import Organization
+
+    parents = list(
+        Organization.objects.filter(children__isnull=False)
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", flat=True)[:count]
+    )
+    users = get_user_model().objects.bulk_create(
+        [get_user_model()(username=f"bench_secretary_{pk}", is_active=True) for pk in parents],
+        batch_size=5000,
+    )
+    RoleAssignment.objects.bulk_create(
+        [
+            RoleAssignment(user=user, role=Role.SECRETARY, organization_id=pk)
+            for user, pk in zip(users, parents, strict=True)
+        ],
+        batch_size=5000,
+    )
+    print(f"secretaries: {len(parents):,} accounts, one per organisation with children")
+    return [user.pk for user in users]
+
+
+def _watch_reminders(stop, every: float = 10.0) -> None:
+    """From another connection: the reminder rows visible while planning runs (committed batches)."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    try:
+        while not stop.wait(every):
+            print(
+                f"  {time.perf_counter() - started:6.0f} s: {Reminder.objects.count():,} reminder rows visible"
+            )
+    finally:
+        connection.close()
+
+
+def bench_planning(secretaries: int = 0) -> None:
+    """The daily planning task twice, in this process: the first plans, the second is one UPDATE. With
+    `secretaries`, that many secretaries' accounts get escalations (the bench data has one)."""
+    import resource
+    import threading
+
     last_reminder = Reminder.objects.aggregate(last=Max("id"))["last"] or 0
     state = ReminderPlanning.objects.filter(pk=1).values("planned_on", "planned_at").first()
-    ReminderPlanning.objects.filter(pk=1).update(planned_on=None)
+    ReminderPlanning.objects.filter(pk=1).update(planned_on=None, running_on=None, running_since=None)
+    added = _add_secretaries(secretaries) if secretaries else []
     try:
         for label in ("first run of the day", "second run"):
+            stop = threading.Event()
+            watcher = threading.Thread(target=_watch_reminders, args=(stop,), daemon=True)
+            watcher.start()
             started = time.perf_counter()
             result = plan_commitment_reminders.call()
             elapsed = time.perf_counter() - started
-            print(f"planning, {label}: {elapsed:.2f} s, {result}")
+            stop.set()
+            watcher.join()
+            rate = f", {result['planned'] / elapsed:,.0f} rows/s" if result["planned"] else ""
+            print(
+                f"planning, {label}: {elapsed:.2f} s{rate}, {result}, process peak RSS "
+                f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+            )
     finally:
         DBTaskResult.objects.all().delete()  # the sending it enqueued is not measured here
-        Reminder.objects.filter(pk__gt=last_reminder).delete()
+        started = time.perf_counter()
+        Reminder.objects.filter(pk__gt=last_reminder)._raw_delete(Reminder.objects.db)
+        print(f"(the reminders written removed in {time.perf_counter() - started:.0f} s)")
+        if added:
+            from neuguong.access.models import RoleAssignment
+
+            RoleAssignment.objects.filter(user_id__in=added).delete()
+            get_user_model().objects.filter(pk__in=added).delete()
         if state is None:
             ReminderPlanning.objects.filter(pk=1).delete()
         else:
@@ -289,6 +351,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--plan", action="store_true", help="time the daily planning task (writes reminders)")
     parser.add_argument("--count-planning", action="store_true", help="count what planning reads (read only)")
+    parser.add_argument(
+        "--secretaries",
+        type=int,
+        default=0,
+        help="with --plan: accounts for this many secretaries (escalations)",
+    )
     parser.add_argument("--pgbouncer", action="store_true")
     parser.add_argument("--server-side-cursors", action="store_true")
     args = parser.parse_args()
@@ -315,7 +383,7 @@ def main() -> None:
         if args.count_planning:
             count_planning()
         if args.plan:
-            bench_planning()
+            bench_planning(args.secretaries)
     finally:
         if bouncer is not None:
             bouncer.terminate()
