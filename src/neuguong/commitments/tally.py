@@ -481,7 +481,7 @@ def _of_organizations(model, organization_ids):
 
 class TallySnapshot:
     """What a computation read of the tallies, so that it can later add only the rows appended since
-    (`since=` on the readers below): for each table, the newest row id, and the tallies' epoch, both seen by
+    (`appended_since`): for each table, the newest row id, and the tallies' epoch, both seen by
     the same statement as the rows (one snapshot). Tally rows are only appended, except by `compact` and
     `rebuild`, which bump the epoch: rows counted up to a mark are still there, unchanged, while the epoch
     is the same."""
@@ -591,20 +591,14 @@ def tally_rows(
     group: tuple[str, ...] = (),
     months: tuple[int, int] | None = None,
     snapshot: TallySnapshot | None = None,
-    since: int | None = None,
     **filters: Any,
 ) -> list[dict]:
     """Summed tally rows of the given organisations (each one's whole subtree), grouped by `group` plus
-    status and past; keys that sum to zero are left out. One query. `snapshot` notes what was read;
-    `since` sums only the rows appended after that id (zero sums kept: they may cancel counted rows)."""
+    status and past; keys that sum to zero are left out. One query. `snapshot` notes what was read."""
     qs = _of_organizations(model, organization_ids).filter(**filters)
     if months is not None:
         qs = qs.filter(month__gte=months[0], month__lte=months[1])
-    if since is not None:
-        qs = qs.filter(id__gt=since)
-    grouped = qs.values(*group, "status", "past").annotate(total=Sum("n"))
-    if since is None:
-        grouped = grouped.exclude(total=0)
+    grouped = qs.values(*group, "status", "past").annotate(total=Sum("n")).exclude(total=0)
     return _read(grouped.order_by(), model, snapshot)
 
 
@@ -613,19 +607,16 @@ def tally_by_organization(
     organization_ids,
     *,
     snapshot: TallySnapshot | None = None,
-    since: int | None = None,
     **filters,
 ) -> dict[int, tuple[dict[str, int], int]]:
     """{organisation id: ({status: count}, pending past deadline)} — one row per organisation (the
     statuses pivoted in SQL), so 1,500 children are 1,500 rows, not one per status and month.
-    `snapshot` and `since` as for `tally_rows`."""
+    `snapshot` as for `tally_rows`."""
     from .status import PENDING_STATUSES, STATUS_CODES
 
     aggregates = {f"s_{code}": Sum("n", filter=Q(status=code)) for code in STATUS_CODES}
     aggregates["pending_past"] = Sum("n", filter=Q(past=True, status__in=PENDING_STATUSES))
     qs = _of_organizations(model, organization_ids).filter(**filters)
-    if since is not None:
-        qs = qs.filter(id__gt=since)
     rows = _read(qs.values("organization_id").annotate(**aggregates).order_by(), model, snapshot)
     return {
         row["organization_id"]: (

@@ -61,27 +61,39 @@ def summary_sentence(figures: Figures) -> str:
 CHART_MAX_BARS = 15
 
 
+RATE_PATTERNS = ("solid", "diagonal", "dots", "cross", "horizontal")
+
+RatedRow = tuple[float | None, int, GroupRow]  # (on-time rate, number in the table, row)
+
+
+def _lowest_rated(rated: Iterable[RatedRow]) -> list[RatedRow]:
+    """The CHART_MAX_BARS rows with the lowest on-time rates (rows without a rate left out), by number
+    among equal rates."""
+    return heapq.nsmallest(
+        CHART_MAX_BARS,
+        (entry for entry in rated if entry[0] is not None),
+        key=lambda entry: (entry[0], entry[1]),
+    )
+
+
+def _rate_bars(rated: list[RatedRow]) -> list[Bar]:
+    return [
+        Bar(row.label, rate, RATE_PATTERNS[i % len(RATE_PATTERNS)], number=number)
+        for i, (rate, number, row) in enumerate(rated)
+    ]
+
+
 def _rate_chart(title: str, rows: list[GroupRow]) -> BarChart:
     """On-time rate per row, numbered as in the table (rows with data only). Beyond CHART_MAX_BARS rows
     the chart keeps those with the lowest rates — the ones needing attention — and says so."""
-    # Each row's rate once (1,500 children at a province root): (rate, number, row).
-    numbered = [
+    # Each row's rate once (1,500 children at a province root).
+    numbered: list[RatedRow] = [
         (row.counts.on_time_rate, i + 1, row) for i, row in enumerate(r for r in rows if r.counts.total)
     ]
     if len(numbered) > CHART_MAX_BARS:
-        rated = [entry for entry in numbered if entry[0] is not None]
-        numbered = heapq.nsmallest(CHART_MAX_BARS, rated, key=lambda entry: (entry[0], entry[1]))
+        numbered = _lowest_rated(numbered)
         title += f" — {CHART_MAX_BARS} tổ chức có tỷ lệ thấp nhất"
-    patterns = ("solid", "diagonal", "dots", "cross", "horizontal")
-    return BarChart(
-        title=title,
-        bars=[
-            Bar(row.label, rate, patterns[i % len(patterns)], number=n)
-            for i, (rate, n, row) in enumerate(numbered)
-        ],
-        max_value=100,
-        unit="%",
-    )
+    return BarChart(title=title, bars=_rate_bars(numbered), max_value=100, unit="%")
 
 
 def child_chart(figures: Figures, *, every_child: bool = False) -> BarChart:
@@ -195,20 +207,15 @@ CHILD_ROWS_IN_BODY = 200
 def lowest_children(figures: Figures) -> tuple[BarChart, Table]:
     """The children with the lowest on-time rates, numbered as in the annex (every row counts there),
     as a chart and a table; read in one pass over the rows, keeping only those few."""
-    rated = (
+    lowest = _lowest_rated(
         (row.counts.on_time_rate, number, row)
         for number, row in enumerate(figures.all_child_rows(), start=1)
-        if row.counts.total and row.counts.on_time_rate is not None
+        if row.counts.total
     )
-    lowest = heapq.nsmallest(CHART_MAX_BARS, rated, key=lambda item: (item[0], item[1]))
-    patterns = ("solid", "diagonal", "dots", "cross", "horizontal")
     chart = BarChart(
         title=f"Tỷ lệ hoàn thành đúng hạn theo tổ chức trực thuộc, {figures.period.label}"
         f" — {len(lowest)} tổ chức có tỷ lệ thấp nhất",
-        bars=[
-            Bar(row.label, rate, patterns[i % len(patterns)], number=number)
-            for i, (rate, number, row) in enumerate(lowest)
-        ],
+        bars=_rate_bars(lowest),
         max_value=100,
         unit="%",
     )

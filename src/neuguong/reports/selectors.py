@@ -473,9 +473,9 @@ class _RecentFigures:
             self._items.move_to_end(key)
             return item[1]
 
-    def put(self, key: str, figures: Any) -> None:
+    def put(self, key: str, value: Any) -> None:
         with self._lock:
-            self._items[key] = (time.monotonic() + GENERATION_CACHE_SECONDS, figures)
+            self._items[key] = (time.monotonic() + GENERATION_CACHE_SECONDS, value)
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
@@ -577,7 +577,6 @@ def _figures_following(
             epoch=snapshot.epoch,
             marks=marks,  # type: ignore[arg-type]
             months=months,
-            keys=period_keys(months),
             expires_at=time.time() + GENERATION_CACHE_SECONDS,
         )
         cache.set(base_key, base, GENERATION_CACHE_SECONDS)
@@ -716,9 +715,7 @@ def _child_rows(
     rows = []
     for pk, code, name in children:
         counts, pending_past = counted.get(pk, (None, 0))
-        rows.append(
-            GroupRow(code, name, StatusCounts(dict(counts), pending_past) if counts else StatusCounts())
-        )
+        rows.append(GroupRow(code, name, StatusCounts(counts, pending_past) if counts else StatusCounts()))
     return rows
 
 
@@ -835,18 +832,16 @@ def _compute_figures(
 
 
 def _lead_unit_rows(
-    per_unit: dict[str | None, StatusCounts], names: dict[str, str] | None = None
+    per_unit: dict[str | None, StatusCounts], known: dict[str, str] | None = None
 ) -> list[GroupRow]:
-    """Rows by lead unit (None: given to a person), named (`names` when the caller has them), in order."""
-    if names is None:
-        wanted = [int(k) for k in per_unit if k is not None]
-        names = (
-            {
-                str(pk): name
-                for pk, name in Organization.objects.filter(pk__in=wanted).values_list("pk", "name")
-            }
-            if wanted
-            else {}
+    """Rows by lead unit (None: given to a person), named, in order; names not in `known` (key → name)
+    are read."""
+    names = dict(known or {})
+    wanted = [int(k) for k in per_unit if k is not None and k not in names]
+    if wanted:
+        names.update(
+            (str(pk), name)
+            for pk, name in Organization.objects.filter(pk__in=wanted).values_list("pk", "name")
         )
     return sorted(
         (
@@ -889,7 +884,6 @@ class _Base:
     epoch: int
     marks: dict[str, int]
     months: tuple[int, int]
-    keys: list[int]
     expires_at: float
 
 
@@ -903,18 +897,21 @@ def _figures_since(base: _Base, organization: Organization) -> Figures | None:
     if parts is None:
         return None
     appended = appended_since(
-        organization_id=organization.pk, months=base.months, periods=base.keys, marks=base.marks
+        organization_id=organization.pk,
+        months=base.months,
+        periods=period_keys(base.months),
+        marks=base.marks,
     )
     if appended is None or appended.epoch != base.epoch:
         return None
     status_rows, unit_rows = appended.status_rows, appended.unit_rows
+    if len(status_rows) + len(unit_rows) + len(appended.child_rows) > MOST_ROWS_SINCE:
+        return None
     child_counts: dict[int, StatusCounts] = {}
     for child_row in appended.child_rows:
         child_counts.setdefault(child_row["organization_id"], StatusCounts()).add(
             child_row["status"], child_row["total"], child_row["past"]
         )
-    if len(status_rows) + len(unit_rows) + len(appended.child_rows) > MOST_ROWS_SINCE:
-        return None
     delta: dict[str, dict] = {"category": {}, "rs_month": {}, "lead_unit_id": {}}
     _add_status_rows(delta, status_rows)
     _add_lead_unit_rows(delta, unit_rows)
@@ -931,18 +928,8 @@ def _figures_since(base: _Base, organization: Organization) -> Figures | None:
         per_month[key] = _plus(per_month.get(key, StatusCounts()), counts)
     by_month = _month_rows({key: counts for key, counts in per_month.items() if counts.total})
 
-    per_unit: dict[str | None, StatusCounts] = {}
-    names: dict[str, str] = {}
-    for row in figures.by_lead_unit:
-        per_unit[row.key or None] = row.counts
-        if row.key:
-            names[row.key] = row.label
-    new_units = [int(key) for key in delta["lead_unit_id"] if key is not None and key not in names]
-    if new_units:
-        names.update(
-            (str(pk), name)
-            for pk, name in Organization.objects.filter(pk__in=new_units).values_list("pk", "name")
-        )
+    per_unit: dict[str | None, StatusCounts] = {row.key or None: row.counts for row in figures.by_lead_unit}
+    names = {row.key: row.label for row in figures.by_lead_unit if row.key}
     for key, counts in delta["lead_unit_id"].items():
         per_unit[key] = _plus(per_unit.get(key, StatusCounts()), counts)
     by_lead_unit = _lead_unit_rows({key: counts for key, counts in per_unit.items() if counts.total}, names)
